@@ -1,0 +1,72 @@
+/**
+ * The CRDT contract shared by builtins and user plugins (see DESIGN.md, "The CRDT contract").
+ * The simulator drives every replica only through these interfaces, so a user's plugin is
+ * exercised exactly like a builtin.
+ */
+
+/** One operation as issued by a client: `{ op: "add", args: ["x"] }`. */
+export type Op = { op: string; args: unknown[] };
+
+/** What an update may know about where it runs. `now()` is the node's own (skewed) clock in ms. */
+export type Ctx = { replica: string; now(): number };
+
+/**
+ * An argument generator for random workloads: a literal value, or one of
+ * `{ int: [lo, hi] }` (inclusive), `{ pick: [...] }`, `{ string: length }`.
+ */
+export type ArgGen = unknown;
+
+/** One entry of a type's op alphabet; `explore` and `laws` generate random ops from it. */
+export type OpSpec = { op: string; args?: ArgGen[]; weight?: number };
+
+/**
+ * A compact, validating encoding of a type's states (and deltas, which are states).
+ * `decode` throws a {@link DecodeError} on malformed input and never returns a partial state.
+ */
+export interface Codec<S> {
+  encode(state: S): Uint8Array;
+  decode(bytes: Uint8Array): S;
+}
+
+/** Convergent (state-based) CRDT, optionally with delta mutators. */
+export interface StateCrdt<S = any, V = unknown> {
+  kind: "state";
+  name: string;
+  ops: OpSpec[];
+  init(replica: string): S;
+  /** May mutate and return `state`; the returned `delta` must share nothing mutable with it. */
+  update(state: S, op: Op, ctx: Ctx): { state: S; delta: S };
+  /** May mutate and return `a`; never mutates `b` (a delta is shared by every recipient). */
+  merge(a: S, b: S): S;
+  value(state: S): V;
+  clone?(state: S): S;
+  /** Builtins only (optional for plugins): compact validating encoding of states and deltas. */
+  codec?: Codec<S>;
+}
+
+/** Commutative (op-based) CRDT. The harness provides exactly-once causal delivery. */
+export interface OpCrdt<S = any, E = any, V = unknown> {
+  kind: "op";
+  name: string;
+  ops: OpSpec[];
+  init(replica: string): S;
+  /** Runs at the origin only; the returned effect is JSON-serialisable. */
+  prepare(state: S, op: Op, ctx: Ctx): E;
+  /** Runs at every replica, the origin included. */
+  effect(state: S, effect: E, meta: { origin: string; seq: number }): S;
+  value(state: S): V;
+  clone?(state: S): S;
+}
+
+export type Crdt = StateCrdt<any, unknown> | OpCrdt<any, any, unknown>;
+
+/** A builtin type's options as written in a scenario: `{ "type": "lww-register", "clock": "hlc" }`. */
+export type CrdtOptions = Record<string, unknown>;
+
+/**
+ * A builtin type: the contract object with default options, plus a factory for the same type
+ * configured with options (an unknown or ill-typed option throws a {@link CrdtOptionError}).
+ */
+export type BuiltinCrdt = StateCrdt<any, unknown> & {
+  configure(options: CrdtOptions): StateCrdt<any, unknown>;
+};

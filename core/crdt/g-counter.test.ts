@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { lawTests } from "../_test/crdt-laws.ts";
+import { DecodeError, OpError } from "../errors.ts";
+import { gCounter } from "./g-counter.ts";
+
+const ctx = (replica: string) => ({ replica, now: () => 0 });
+
+describe("g-counter", () => {
+  lawTests(gCounter);
+
+  it("counts every replica's increments once, however often states are merged (seed 002's view counter)", () => {
+    let a = gCounter.init("a");
+    let b = gCounter.init("b");
+    a = gCounter.update(a, { op: "inc", args: [1] }, ctx("a")).state;
+    b = gCounter.update(b, { op: "inc", args: [2] }, ctx("b")).state;
+    const ab = gCounter.merge(gCounter.clone!(a), b);
+    expect(gCounter.value(gCounter.merge(gCounter.merge(ab, b), a))).toBe(3);
+  });
+
+  it("refuses unknown ops and bad amounts, naming the op, and leaves the state untouched", () => {
+    const s = gCounter.update(gCounter.init("a"), { op: "inc", args: [2] }, ctx("a")).state;
+    const before = gCounter.codec!.encode(s);
+    expect(() => gCounter.update(s, { op: "dec", args: [1] }, ctx("a"))).toThrow(/op "dec": unknown op/);
+    expect(() => gCounter.update(s, { op: "inc", args: [-1] }, ctx("a"))).toThrow(OpError);
+    expect(() => gCounter.update(s, { op: "inc", args: [] }, ctx("a"))).toThrow(/expects 1 argument/);
+    expect(gCounter.codec!.encode(s)).toEqual(before);
+  });
+
+  it("refuses another type's bytes", () => {
+    const bytes = gCounter.codec!.encode(new Map([["a", 1]]));
+    bytes[1] = 5;
+    expect(() => gCounter.codec!.decode(bytes)).toThrow(DecodeError);
+    expect(() => gCounter.codec!.decode(bytes)).toThrow(/or-set, not a g-counter/);
+  });
+
+  it("takes no options", () => {
+    expect(() => gCounter.configure({ clock: "hlc" })).toThrow(/takes no options/);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * G-Counter: a grow-only counter. Each replica increments only its own entry; merge takes the
+ * per-replica maximum, so re-delivered or reordered states never double-count; the value is the
+ * sum. State is a Map replica → count (no owner id inside, so equal histories give equal states).
+ */
+import type { Ctx, Op, StateCrdt } from "../contract.ts";
+import { readHeader, writeHeader } from "../encoding/header.ts";
+import { Reader } from "../encoding/reader.ts";
+import { Writer } from "../encoding/writer.ts";
+import { compareStrings } from "../util/json.ts";
+import { builtin, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
+
+export type GCounterState = Map<string, number>;
+
+const NAME = "g-counter";
+
+/** Per-replica maximum of `b` into `a` (mutates and returns `a`). */
+export function mergeCounts(a: GCounterState, b: GCounterState): GCounterState {
+  for (const [r, n] of b) if (n > (a.get(r) ?? 0)) a.set(r, n);
+  return a;
+}
+
+export function sumCounts(s: GCounterState): number {
+  let total = 0;
+  for (const n of s.values()) total += n;
+  return total;
+}
+
+export function writeCounts(w: Writer, s: GCounterState): void {
+  const ids = [...s.keys()].sort(compareStrings);
+  w.uint(ids.length);
+  for (const id of ids) w.string(id).uint(s.get(id)!);
+}
+
+export function readCounts(r: Reader): GCounterState {
+  const n = r.count(2);
+  const out: GCounterState = new Map();
+  let prev: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const id = r.string();
+    if (prev !== undefined && compareStrings(prev, id) >= 0) r.fail(`replica ids not strictly sorted ("${prev}" then "${id}")`);
+    const count = r.uint();
+    if (count === 0) r.fail(`zero count for replica "${id}" (zeros are never stored)`);
+    out.set(id, count);
+    prev = id;
+  }
+  return out;
+}
+
+export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, number> => ({
+  kind: "state",
+  name: NAME,
+  ops: [{ op: "inc", args: [{ int: [1, 5] }] }],
+  init: () => new Map(),
+  update(state: GCounterState, op: Op, ctx: Ctx) {
+    if (op.op !== "inc") unknownOp(NAME, op.op, ["inc"]);
+    expectArity(NAME, op.op, op.args, 1);
+    const next = (state.get(ctx.replica) ?? 0) + expectAmount(NAME, op.op, op.args[0]);
+    state.set(ctx.replica, next);
+    // The delta is this replica's new entry alone: merging it anywhere is a max, so it is idempotent.
+    return { state, delta: new Map([[ctx.replica, next]]) };
+  },
+  merge: mergeCounts,
+  value: sumCounts,
+  clone: (s) => new Map(s),
+  codec: {
+    encode(s) {
+      const w = new Writer();
+      writeHeader(w, NAME);
+      writeCounts(w, s);
+      return w.finish();
+    },
+    decode(bytes) {
+      const r = new Reader(bytes, NAME);
+      readHeader(r, NAME);
+      const s = readCounts(r);
+      r.end();
+      return s;
+    },
+  },
+}));

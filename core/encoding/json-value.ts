@@ -1,0 +1,62 @@
+import type { Json } from "../util/json.ts";
+import type { Reader } from "./reader.ts";
+import type { Writer } from "./writer.ts";
+
+// One tag byte per JSON value, then its body; integers get a varint instead of 8 bytes.
+const NULL = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STRING = 5, ARRAY = 6, OBJECT = 7;
+
+export function writeJson(w: Writer, v: Json): void {
+  if (v === null) w.byte(NULL);
+  else if (v === false) w.byte(FALSE);
+  else if (v === true) w.byte(TRUE);
+  else if (typeof v === "number") {
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) w.byte(INT).int(v);
+    else w.byte(FLOAT).f64(v);
+  } else if (typeof v === "string") w.byte(STRING).string(v);
+  else if (Array.isArray(v)) {
+    w.byte(ARRAY).uint(v.length);
+    for (const x of v) writeJson(w, x);
+  } else {
+    const keys = Object.keys(v).sort();
+    w.byte(OBJECT).uint(keys.length);
+    for (const k of keys) {
+      w.string(k);
+      writeJson(w, v[k]);
+    }
+  }
+}
+
+export function readJson(r: Reader, depth = 0): Json {
+  if (depth > 64) r.fail("JSON value nested deeper than 64 levels");
+  const tag = r.byte();
+  switch (tag) {
+    case NULL: return null;
+    case FALSE: return false;
+    case TRUE: return true;
+    case INT: return r.int();
+    case FLOAT: {
+      const x = r.f64();
+      if (!Number.isFinite(x)) r.fail("non-finite number");
+      return x;
+    }
+    case STRING: return r.string();
+    case ARRAY: {
+      const n = r.count();
+      const out: Json[] = [];
+      for (let i = 0; i < n; i++) out.push(readJson(r, depth + 1));
+      return out;
+    }
+    case OBJECT: {
+      const n = r.count(2);
+      const out: { [k: string]: Json } = Object.create(null);
+      for (let i = 0; i < n; i++) {
+        const k = r.string();
+        if (Object.prototype.hasOwnProperty.call(out, k)) r.fail(`duplicate object key "${k}"`);
+        out[k] = readJson(r, depth + 1);
+      }
+      return { ...out };
+    }
+    default:
+      return r.fail(`unknown JSON tag ${tag}`);
+  }
+}

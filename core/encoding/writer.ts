@@ -1,0 +1,67 @@
+/**
+ * Append-only binary writer: LEB128 varints, zigzag signed ints, length-prefixed UTF-8.
+ * Varints keep small counters and dots to one or two bytes, which is where CRDT metadata lives.
+ */
+const utf8 = new TextEncoder();
+
+export class Writer {
+  private buf = new Uint8Array(64);
+  private pos = 0;
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  byte(b: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = b & 0xff;
+    return this;
+  }
+
+  /** Unsigned integer up to 2^53 - 1, 7 bits per byte. */
+  uint(n: number): this {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`uint out of range: ${n}`);
+    this.ensure(8);
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.pos++] = n;
+    return this;
+  }
+
+  /** Signed safe integer, zigzag-mapped so that small magnitudes stay small. */
+  int(n: number): this {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`int out of range: ${n}`);
+    return this.uint(n >= 0 ? n * 2 : -n * 2 - 1);
+  }
+
+  f64(x: number): this {
+    this.ensure(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).setFloat64(0, x, true);
+    this.pos += 8;
+    return this;
+  }
+
+  string(s: string): this {
+    const bytes = utf8.encode(s);
+    this.uint(bytes.length);
+    return this.raw(bytes);
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+    return this;
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
