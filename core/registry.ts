@@ -1,0 +1,26 @@
+/**
+ * The builtin registry: DESIGN name → contract object. These are the very objects the
+ * simulator drives, so a scenario's `"crdt": "or-set"` runs exactly the library users import.
+ */
+import type { BuiltinCrdt, CrdtOptions, StateCrdt } from "./contract.ts";
+import { CrdtError } from "./errors.ts";
+import { gCounter } from "./crdt/g-counter.ts";
+
+export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
+  "g-counter": gCounter,
+});
+
+export class UnknownCrdtError extends CrdtError {
+  override name = "UnknownCrdtError";
+  constructor(readonly crdt: string) {
+    super(`unknown CRDT "${crdt}" (builtins: ${Object.keys(crdts).join(", ")})`);
+  }
+}
+
+/** A builtin by name, or by `{ type, ...options }` configured with those options. */
+export function resolveBuiltin(spec: string | ({ type: string } & CrdtOptions)): StateCrdt<any, unknown> {
+  const name = typeof spec === "string" ? spec : spec.type;
+  const entry = Object.prototype.hasOwnProperty.call(crdts, name) ? crdts[name] : undefined;
+  if (!entry) throw new UnknownCrdtError(name);
+  return typeof spec === "string" ? entry : entry.configure(spec);
+}

@@ -1,0 +1,53 @@
+/**
+ * What a simulation produces: the summary object (DESIGN.md, `run --json`) and the canonical
+ * trace. These shapes are a public contract read by the CLI, the views and other tools.
+ */
+
+export type CheckResult = {
+  name: string;
+  /** Whether the property held in this run. */
+  ok: boolean;
+  /** What the scenario expects (true unless `expect.checks` demands the anomaly). */
+  expected: boolean;
+  /** Human-readable: on failure it names the first offending event (time, node, message id). */
+  detail: string;
+};
+
+export type RunStats = {
+  events: number;
+  sent: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  simTimeMs: number;
+  /** Virtual time at which all replicas last became equal, or null if they never converged. */
+  convergedAtMs: number | null;
+  /** Bytes of replication metadata on the wire (encoded messages), summed over all sends. */
+  metadataBytes: number;
+};
+
+export type Summary = {
+  scenario: string;
+  seed: number;
+  crdt: string;
+  /** Every check's `ok` equals its `expected`, and `expect.value` (if any) was met. */
+  ok: boolean;
+  traceHash: string;
+  checks: CheckResult[];
+  stats: RunStats;
+  /** Each replica's final value, keyed by node. */
+  final: Record<string, unknown>;
+};
+
+/**
+ * One line of trace.jsonl. Every event has the virtual time `t` and a `type`; the first line is
+ * `{ t: 0, type: "meta", ... }`. Events that change a replica carry `vv` (the replica's knowledge
+ * of updates, as a version vector over update origins) and `value` (its value afterwards).
+ */
+export type TraceEvent = { t: number; type: string; [field: string]: unknown };
+
+export type Run = {
+  summary: Summary;
+  /** Canonical trace lines (JSON, no trailing newline each); absent with `trace: false`. */
+  trace?: string[];
+};

@@ -1,0 +1,92 @@
+/**
+ * The scenario file format as TypeScript types (DESIGN.md, "scenarios/ — the scenario format").
+ * The zod schema in ./schema.ts validates JSON into exactly these shapes; the engine consumes them.
+ * All times are integer virtual milliseconds from 0.
+ */
+import type { OpSpec } from "../../core/contract.ts";
+
+export type LatencySpec =
+  | { dist: "constant"; ms: number; max?: number }
+  | { dist: "uniform"; min: number; max: number }
+  | { dist: "normal"; mean: number; sd: number; max?: number }
+  | { dist: "exponential"; mean: number; max?: number }
+  | { dist: "pareto"; scale: number; shape: number; max?: number };
+
+/** A builtin name, a builtin with options, or a plugin module relative to the scenario file. */
+export type CrdtSpec = string | { type: string; [option: string]: unknown } | { module: string };
+
+export type NetworkSpec = {
+  latency?: LatencySpec;
+  /** Probability that a message is lost. */
+  loss?: number;
+  /** Probability that a message is delivered twice (the copy gets its own latency). */
+  duplicate?: number;
+  /** Probability that a message gets an extra delay of up to 10× the latency, overtaking later ones. */
+  reorder?: number;
+  /** Per-link FIFO: a message never overtakes an earlier one on the same link. */
+  fifo?: boolean;
+  /** What a partition does to messages in flight or sent across it: drop them, or hold until heal. */
+  partitionMode?: "drop" | "hold";
+};
+
+export type SyncSpec = {
+  /** delta: ship each update's delta; state: ship the full state; op: op-based causal broadcast. */
+  mode?: "delta" | "state" | "op";
+  /** Period of anti-entropy rounds per node (each round: one random peer). 0 turns it off. */
+  antiEntropyMs?: number;
+};
+
+export type ClockSpec = { skew?: number; drift?: number };
+
+export type Step =
+  | { at: number; node: string; op: string; args?: unknown[] }
+  /** Groups that can talk inside but not across; nodes not listed form one more group together. */
+  | { at: number; partition: string[][] }
+  /** One-way cuts: messages from the first node to the second are blocked. */
+  | { at: number; cut: [string, string][] }
+  | { at: number; heal: true }
+  | { at: number; crash: string }
+  | { at: number; restart: string }
+  | { at: number; pause: string }
+  | { at: number; resume: string }
+  | { at: number; clockJump: { node: string; by: number } };
+
+export type WorkloadSpec = {
+  from?: number;
+  to?: number;
+  /** Updates per virtual second per node (Poisson arrivals). */
+  ratePerNode: number;
+  /** Op mix; defaults to the CRDT's own `ops` alphabet. */
+  ops?: OpSpec[];
+  /** Nodes that issue updates; defaults to all. */
+  nodes?: string[];
+};
+
+export type PartitionShape = "random" | "halves" | "one" | "bridge" | "ring" | "one-way";
+
+export type NemesisSpec = {
+  partitions?: { every: number; duration: [number, number]; shape?: PartitionShape };
+};
+
+export type ExpectSpec = {
+  /** Check name → whether it must pass (true) or must catch an anomaly (false). */
+  checks?: Record<string, boolean>;
+  /** The final value every replica must show. */
+  value?: unknown;
+};
+
+export type Scenario = {
+  name: string;
+  description?: string;
+  seed?: number;
+  nodes: string[];
+  crdt: CrdtSpec;
+  sync?: SyncSpec;
+  network?: NetworkSpec;
+  clocks?: Record<string, ClockSpec>;
+  steps?: Step[];
+  workload?: WorkloadSpec;
+  nemesis?: NemesisSpec;
+  duration: number;
+  expect?: ExpectSpec;
+};
