@@ -5,9 +5,17 @@
 import type { BuiltinCrdt, CrdtOptions, StateCrdt } from "./contract.ts";
 import { CrdtError } from "./errors.ts";
 import { gCounter } from "./crdt/g-counter.ts";
+import { gSet } from "./crdt/g-set.ts";
+import { lwwRegister } from "./crdt/lww-register.ts";
+import { pnCounter } from "./crdt/pn-counter.ts";
+import { twoPhaseSet } from "./crdt/two-phase-set.ts";
 
 export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "g-counter": gCounter,
+  "pn-counter": pnCounter,
+  "g-set": gSet,
+  "2p-set": twoPhaseSet,
+  "lww-register": lwwRegister,
 });
 
 export class UnknownCrdtError extends CrdtError {

@@ -37,6 +37,8 @@ export function readJson(r: Reader, depth = 0): Json {
     case FLOAT: {
       const x = r.f64();
       if (!Number.isFinite(x)) r.fail("non-finite number");
+      // Canonical form: whole numbers are always varints, so one value has one encoding.
+      if (Number.isSafeInteger(x) && !Object.is(x, -0)) r.fail(`whole number ${x} encoded as a float`);
       return x;
     }
     case STRING: return r.string();
@@ -49,9 +51,12 @@ export function readJson(r: Reader, depth = 0): Json {
     case OBJECT: {
       const n = r.count(2);
       const out: { [k: string]: Json } = Object.create(null);
+      let prev: string | undefined;
       for (let i = 0; i < n; i++) {
         const k = r.string();
-        if (Object.prototype.hasOwnProperty.call(out, k)) r.fail(`duplicate object key "${k}"`);
+        // Canonical form: keys strictly ascending (this also rules out duplicates).
+        if (prev !== undefined && !(prev < k)) r.fail(`object keys not strictly sorted ("${prev}" then "${k}")`);
+        prev = k;
         out[k] = readJson(r, depth + 1);
       }
       return { ...out };
