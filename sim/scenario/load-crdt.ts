@@ -1,0 +1,123 @@
+/**
+ * Resolves a scenario's `crdt` to a contract object and checks the scenario's ops against it.
+ * Builtins come from core's registry (options validated by the builtin, reported at
+ * `crdt.<option>`); plugins are imported from a path relative to the scenario file and their
+ * default export is checked against the contract before the engine ever calls it, so a broken
+ * plugin is one clear line, not a stack trace from deep inside a run.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Crdt } from "../../core/contract.ts";
+import { CrdtOptionError, OpError } from "../../core/errors.ts";
+import { resolveBuiltin, UnknownCrdtError } from "../../core/registry.ts";
+import type { CrdtSpec, Scenario } from "./types.ts";
+import { oneLine, type ScenarioIssue } from "./load-errors.ts";
+import { convert } from "./load-issues.ts";
+import { sampleArg } from "./load-semantics.ts";
+import { opSpecSchema } from "./schema.ts";
+
+/** Thrown inside the loader; load.ts wraps it into a ScenarioError with the file name. */
+export class IssueError extends Error {
+  constructor(readonly issues: ScenarioIssue[]) {
+    super(issues[0]?.reason ?? "invalid");
+  }
+}
+
+const fail = (path: string, reason: string): never => {
+  throw new IssueError([{ path, reason }]);
+};
+const messageOf = (e: unknown): string => {
+  const text = oneLine(e instanceof Error ? e.message : String(e));
+  return text.length > 240 ? `${text.slice(0, 237)}...` : text;
+};
+
+export type ResolvedCrdt = { crdt: Crdt; builtin: boolean; modulePath?: string };
+
+/** The absolute path a `{ module }` spec points at, relative to the scenario's directory. */
+export function modulePathOf(spec: CrdtSpec, baseDir: string): string | undefined {
+  return typeof spec === "object" && "module" in spec && typeof spec.module === "string"
+    ? isAbsolute(spec.module) ? spec.module : resolve(baseDir, spec.module)
+    : undefined;
+}
+
+/** A builtin spec (a name or `{ type, ...options }`) to its contract object; synchronous. */
+export function resolveBuiltinSpec(spec: string | { type: string }): ResolvedCrdt {
+  try {
+    return { crdt: resolveBuiltin(spec), builtin: true };
+  } catch (e) {
+    if (e instanceof UnknownCrdtError) return fail(typeof spec === "string" ? "crdt" : "crdt.type", e.message);
+    if (e instanceof CrdtOptionError) return fail(`crdt.${e.option}`, e.reason);
+    return fail("crdt", messageOf(e));
+  }
+}
+
+export async function resolveCrdt(spec: CrdtSpec, baseDir: string): Promise<ResolvedCrdt> {
+  const modulePath = modulePathOf(spec, baseDir);
+  if (modulePath === undefined) return resolveBuiltinSpec(spec as string | { type: string });
+  const shown = (spec as { module: string }).module;
+  if (!existsSync(modulePath)) return fail("crdt.module", `cannot find plugin "${shown}" (looked at ${modulePath})`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  } catch (e) {
+    return fail("crdt.module", `plugin "${shown}" failed to load: ${messageOf(e)}`);
+  }
+  return { crdt: checkContract(mod.default, shown), builtin: false, modulePath };
+}
+
+const FUNCTIONS = { state: ["init", "update", "merge", "value"], op: ["init", "prepare", "effect", "value"] } as const;
+
+/** Checks a plugin's default export against the CRDT contract (core/contract.ts). */
+export function checkContract(x: unknown, shown: string): Crdt {
+  const bad = (why: string): never => fail("crdt.module", `plugin "${shown}": ${why}`);
+  if (x === null || typeof x !== "object") bad("the default export must be a CRDT object (see core/contract.ts), got " + (x === undefined ? "no default export" : typeof x));
+  const c = x as Record<string, unknown>;
+  if (c.kind !== "state" && c.kind !== "op") bad(`kind must be "state" or "op", got ${JSON.stringify(c.kind) ?? "nothing"}`);
+  if (typeof c.name !== "string" || c.name === "") bad("name must be a non-empty string");
+  if (!Array.isArray(c.ops)) bad("ops must be an array of { op, args?, weight? } (its op alphabet)");
+  (c.ops as unknown[]).forEach((o, i) => {
+    const r = opSpecSchema.safeParse(o);
+    if (!r.success) {
+      const first = r.error.issues.flatMap((issue) => convert(issue, o))[0]!;
+      bad(`ops[${i}]${first.path ? "." + first.path : ""}: ${first.reason}`);
+    }
+  });
+  const kind = c.kind as "state" | "op";
+  for (const f of FUNCTIONS[kind]) {
+    if (typeof c[f] !== "function") bad(`"${f}" must be a function (kind "${kind}" needs ${FUNCTIONS[kind].join(", ")})`);
+  }
+  if (c.clone !== undefined && typeof c.clone !== "function") bad('"clone" must be a function when present');
+  return x as Crdt;
+}
+
+/** Every op a scenario issues, with its path, checked against the CRDT's alphabet and (builtins) a dry run. */
+export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
+  const { crdt, builtin } = resolved;
+  const issues: ScenarioIssue[] = [];
+  const alphabet = crdt.ops.map((o) => o.op);
+  try {
+    crdt.init(s.nodes[0]!);
+  } catch (e) {
+    return [{ path: builtin ? "crdt" : "crdt.module", reason: `${crdt.name}: init("${s.nodes[0]}") threw: ${messageOf(e)}` }];
+  }
+  const check = (path: string, node: string, op: string, args: unknown[]) => {
+    if (!alphabet.includes(op)) {
+      issues.push({ path: `${path}.op`, reason: `unknown op "${op}" for ${crdt.name} (ops: ${alphabet.join(", ") || "none"})` });
+      return;
+    }
+    // Dry run on a fresh replica: catches wrong arity or argument types before the run starts.
+    // Only for builtins, whose update is known to be pure and to signal bad input with OpError.
+    if (!builtin || crdt.kind !== "state") return;
+    try {
+      crdt.update(crdt.init(node), { op, args }, { replica: node, now: () => 0 });
+    } catch (e) {
+      issues.push({ path: `${path}.args`, reason: e instanceof OpError ? `op "${op}": ${e.reason}` : messageOf(e) });
+    }
+  };
+  (s.steps ?? []).forEach((step, i) => {
+    if ("op" in step) check(`steps[${i}]`, step.node, step.op, step.args ?? []);
+  });
+  s.workload?.ops?.forEach((o, i) => check(`workload.ops[${i}]`, s.nodes[0]!, o.op, (o.args ?? []).map(sampleArg)));
+  return issues;
+}

@@ -1,0 +1,128 @@
+/**
+ * Cross-field rules the shape schema cannot express: every node a step, clock or workload
+ * names is declared; times are ordered and inside `duration`; ranges are not upside down;
+ * argument generators are well formed; `expect.checks` names real checks. Each problem carries
+ * the path of the field to fix.
+ */
+import type { Scenario, Step } from "./types.ts";
+import { joinPath, type ScenarioIssue } from "./load-errors.ts";
+
+/**
+ * The checker names of the contract (DESIGN.md, "Checkers"). Kept here, not imported from
+ * sim/checkers, so validation stays synchronous and independent of the engine; a test keeps it
+ * equal to sim/checkers' CHECK_NAMES.
+ */
+export const KNOWN_CHECKS: readonly string[] = [
+  "convergence", "strong-convergence", "idempotence", "order-independence", "laws",
+  "no-lost-writes", "counter-total", "add-wins", "sequencer-unique", "sequencer-monotonic",
+  "read-atomic", "durability",
+];
+
+const GEN_KEYS = ["int", "pick", "string"];
+
+/** Reason an argument generator is malformed, or undefined. Plain values are literals. */
+export function argGenProblem(gen: unknown): string | undefined {
+  if (gen === null || typeof gen !== "object" || Array.isArray(gen)) return undefined;
+  const keys = Object.keys(gen);
+  if (keys.length !== 1 || !GEN_KEYS.includes(keys[0]!)) return undefined;
+  const v = (gen as Record<string, unknown>)[keys[0]!];
+  if (keys[0] === "int") {
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x)))
+      return '{"int": [lo, hi]} needs two integers';
+    if ((v[0] as number) > (v[1] as number)) return `{"int": [${v[0]}, ${v[1]}]}: lo must not exceed hi`;
+  } else if (keys[0] === "pick") {
+    if (!Array.isArray(v) || v.length === 0) return '{"pick": [...]} needs a non-empty array';
+  } else if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > 10_000) {
+    return '{"string": n} needs a length n in [0, 10000]';
+  }
+  return undefined;
+}
+
+/** One concrete value a generator can produce (for dry-running an op against the CRDT). */
+export function sampleArg(gen: unknown): unknown {
+  if (argGenProblem(gen) !== undefined || gen === null || typeof gen !== "object" || Array.isArray(gen)) return gen;
+  const [key, v] = Object.entries(gen)[0] ?? [];
+  if (key === "int") return (v as number[])[0];
+  if (key === "pick") return (v as unknown[])[0];
+  if (key === "string") return "a".repeat(v as number);
+  return gen;
+}
+
+/** Every cross-field problem of an already shape-valid scenario, in file order. */
+export function semanticIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const add = (path: string, reason: string) => issues.push({ path, reason });
+  const declared = new Set<string>();
+  s.nodes.forEach((n, i) => {
+    if (declared.has(n)) add(`nodes[${i}]`, `duplicate node "${n}"`);
+    declared.add(n);
+  });
+  const node = (path: string, n: string) => {
+    if (!declared.has(n)) add(path, `node "${n}" is not declared (nodes: ${s.nodes.join(", ")})`);
+  };
+  const within = (path: string, t: number) => {
+    if (t > s.duration) add(path, `time ${t} is beyond duration ${s.duration}`);
+  };
+
+  if (s.network?.latency?.dist === "uniform" && s.network.latency.min > s.network.latency.max)
+    add("network.latency", `min ${s.network.latency.min} exceeds max ${s.network.latency.max}`);
+  for (const name of Object.keys(s.clocks ?? {})) node(joinPath("clocks", name), name);
+
+  let last = 0;
+  (s.steps ?? []).forEach((step, i) => {
+    const at = `steps[${i}]`;
+    if (step.at < last) add(`${at}.at`, `times must be non-decreasing (${step.at} comes after ${last})`);
+    last = Math.max(last, step.at);
+    within(`${at}.at`, step.at);
+    stepNodeIssues(step, at, node, add);
+  });
+
+  const w = s.workload;
+  if (w) {
+    const from = w.from ?? 0;
+    const to = w.to ?? s.duration;
+    if (from > to) add("workload.from", `from ${from} is after to ${to}`);
+    within("workload.to", to);
+    within("workload.from", from);
+    w.nodes?.forEach((n, i) => node(`workload.nodes[${i}]`, n));
+    w.ops?.forEach((o, i) =>
+      o.args?.forEach((g, j) => {
+        const p = argGenProblem(g);
+        if (p) add(`workload.ops[${i}].args[${j}]`, p);
+      }),
+    );
+  }
+  const np = s.nemesis?.partitions;
+  if (np && np.duration[0] > np.duration[1])
+    add("nemesis.partitions.duration", `[min, max] is upside down: ${np.duration[0]} > ${np.duration[1]}`);
+
+  for (const name of Object.keys(s.expect?.checks ?? {})) {
+    if (!KNOWN_CHECKS.includes(name))
+      add(joinPath("expect.checks", name), `unknown check "${name}" (checks: ${KNOWN_CHECKS.join(", ")})`);
+  }
+  return issues;
+}
+
+function stepNodeIssues(step: Step, at: string, node: (p: string, n: string) => void, add: (p: string, r: string) => void): void {
+  if ("node" in step) node(`${at}.node`, step.node);
+  else if ("partition" in step) {
+    const seen = new Set<string>();
+    step.partition.forEach((group, g) =>
+      group.forEach((n, k) => {
+        node(`${at}.partition`, n);
+        if (seen.has(n)) add(`${at}.partition[${g}][${k}]`, `node "${n}" is in two groups`);
+        seen.add(n);
+      }),
+    );
+  } else if ("cut" in step) {
+    step.cut.forEach(([a, b], k) => {
+      node(`${at}.cut[${k}]`, a);
+      node(`${at}.cut[${k}]`, b);
+      if (a === b) add(`${at}.cut[${k}]`, `a link needs two different nodes, got "${a}" twice`);
+    });
+  } else if ("crash" in step) node(`${at}.crash`, step.crash);
+  else if ("restart" in step) node(`${at}.restart`, step.restart);
+  else if ("pause" in step) node(`${at}.pause`, step.pause);
+  else if ("resume" in step) node(`${at}.resume`, step.resume);
+  else if ("clockJump" in step) node(`${at}.clockJump.node`, step.clockJump.node);
+}

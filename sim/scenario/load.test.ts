@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ScenarioError } from "./load-errors.ts";
+import { loadScenario, parseScenario, portableScenario, prepareScenario } from "./load.ts";
+
+const base = { name: "t", nodes: ["alice", "bob"], crdt: "2p-set", duration: 1000 };
+
+async function problem(input: unknown, baseDir?: string): Promise<string> {
+  try {
+    await prepareScenario(input, baseDir ? { file: "s.json", baseDir } : { file: "s.json" });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return (e as ScenarioError).message;
+  }
+  throw new Error("expected a ScenarioError");
+}
+
+describe("scenario validation names the field and the reason", () => {
+  const cases: [string, unknown, string][] = [
+    ["undeclared node in a partition", { ...base, steps: [{ at: 0, partition: [["alice"], ["carol"]] }] }, 's.json: steps[0].partition: node "carol" is not declared (nodes: alice, bob)'],
+    ["unordered times", { ...base, steps: [{ at: 5, heal: true }, { at: 3, heal: true }] }, "s.json: steps[1].at: times must be non-decreasing (3 comes after 5)"],
+    ["negative time", { ...base, steps: [{ at: -5, crash: "bob" }] }, "s.json: steps[0].at: times must be non-negative integers (virtual ms)"],
+    ["time beyond duration", { ...base, steps: [{ at: 5000, crash: "bob" }] }, "s.json: steps[0].at: time 5000 is beyond duration 1000"],
+    ["misspelt action", { ...base, steps: [{ at: 5, crsh: "bob" }] }, 's.json: steps[0].crsh: unknown key "crsh" (did you mean "crash"?)'],
+    ["two actions in a step", { ...base, steps: [{ at: 5, crash: "bob", heal: true }] }, 's.json: steps[0]: a step does one thing; this one has "heal" and "crash"'],
+    ["unknown op", { ...base, steps: [{ at: 5, node: "bob", op: "push", args: [1] }] }, 's.json: steps[0].op: unknown op "push" for 2p-set (ops: add, remove)'],
+    ["bad args (dry run)", { ...base, steps: [{ at: 5, node: "bob", op: "add", args: [] }] }, 's.json: steps[0].args: op "add": expects 1 argument, got 0'],
+    ["misspelt op key", { ...base, steps: [{ at: 5, node: "bob", opp: "add" }] }, 's.json: steps[0].opp: unknown key "opp" (did you mean "op"?)'],
+    ["duplicate node", { ...base, nodes: ["a", "b", "a"] }, 's.json: nodes[2]: duplicate node "a"'],
+    ["probability", { ...base, network: { loss: 1.5 } }, "s.json: network.loss: a probability must be in [0, 1]"],
+    ["unknown latency", { ...base, network: { latency: { dist: "gauss" } } }, 's.json: network.latency.dist: expected one of "constant", "uniform", "normal", "exponential", "pareto", got "gauss"'],
+    ["missing field", { ...base, network: { latency: { dist: "uniform", min: 5 } } }, "s.json: network.latency.max: required field is missing (expected number)"],
+    ["unknown check", { ...base, expect: { checks: { convergance: true } } }, 's.json: expect.checks.convergance: unknown check "convergance"'],
+    ["unknown CRDT", { ...base, crdt: "nope" }, 's.json: crdt: unknown CRDT "nope"'],
+    ["bad builtin option", { ...base, crdt: { type: "lww-register", clock: "sundial" } }, 's.json: crdt.clock: must be "hlc" or "physical", got "sundial"'],
+    ["crdt of no known form", { ...base, crdt: 5 }, "s.json: crdt: expected a builtin name"],
+    ["missing plugin", { ...base, crdt: { module: "./nope.ts" } }, 's.json: crdt.module: cannot find plugin "./nope.ts"'],
+    ["misspelt top-level key", { ...base, durration: 5 }, 's.json: durration: unknown key "durration" (did you mean "duration"?)'],
+    ["bad arg generator", { ...base, workload: { ratePerNode: 5, ops: [{ op: "add", args: [{ int: [5, 1] }] }] } }, 's.json: workload.ops[0].args[0]: {"int": [5, 1]}: lo must not exceed hi'],
+    ["workload op of another type", { ...base, workload: { ratePerNode: 5, ops: [{ op: "inc", args: [1] }] } }, 's.json: workload.ops[0].op: unknown op "inc" for 2p-set'],
+    ["undeclared clock", { ...base, clocks: { carol: { skew: 5 } } }, 's.json: clocks.carol: node "carol" is not declared'],
+    ["unsafe name", { ...base, name: "../evil" }, "s.json: name: a name is letters, digits"],
+    ["not an object", [], "s.json: expected object, received array"],
+  ];
+  for (const [what, input, message] of cases) {
+    it(what, async () => {
+      expect(await problem(input)).toContain(message);
+    });
+  }
+
+  it("reports every problem, the first on the message line", async () => {
+    const e = await prepareScenario({ ...base, network: { loss: 2, duplicate: -1 } }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ScenarioError);
+    expect((e as ScenarioError).issues.map((i) => i.path)).toEqual(["network.loss", "network.duplicate"]);
+    expect((e as ScenarioError).message).toMatch(/\(and 1 more problem\)$/);
+  });
+
+  it("accepts and drops $schema", async () => {
+    const loaded = await prepareScenario({ $schema: "./scenario.schema.json", ...base });
+    expect(loaded.scenario).not.toHaveProperty("$schema");
+  });
+});
+
+describe("loading files and plugins", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mc-load-"));
+  const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+  const scenarioWith = (module: string) => file(`s-${module.replace(/\W/g, "")}.json`, JSON.stringify({ ...base, crdt: { module } }));
+
+  it("a missing file", async () => {
+    await expect(loadScenario(join(dir, "absent.json"))).rejects.toThrow(/absent.json: cannot read scenario: no such file/);
+  });
+
+  it("malformed JSON names line and column", async () => {
+    const f = file("bad.json", '{\n  "name": "x",\n  "nodes": ["a" "b"]\n}');
+    await expect(loadScenario(f)).rejects.toThrow(/bad.json: malformed JSON at line 3, column 17/);
+  });
+
+  it("a plugin resolves relative to the scenario and is checked against the contract", async () => {
+    file("counter.js", `export default { kind: "state", name: "js-counter", ops: [{ op: "inc" }], init: () => 0,
+      update: (s) => ({ state: s + 1, delta: s + 1 }), merge: (a, b) => Math.max(a, b), value: (s) => s };`);
+    const loaded = await loadScenario(scenarioWith("./counter.js"));
+    expect(loaded.crdtName).toBe("js-counter");
+    expect(portableScenario(loaded, 9).crdt).toEqual({ module: join(dir, "counter.js") });
+    expect(portableScenario(loaded, 9).seed).toBe(9);
+  });
+
+  const broken: [string, string, RegExp][] = [
+    ["throws while loading", 'throw new Error("boom\\nsecond line");', /crdt\.module: plugin "\.\/throws\.js" failed to load: boom second line$/],
+    ["has no default export", "export const x = 1;", /crdt\.module: plugin "\.\/nodefault\.js": the default export must be a CRDT object.*no default export/],
+    ["lacks merge", 'export default { kind: "state", name: "x", ops: [], init() {}, update() {}, value() {} };', /"merge" must be a function/],
+    ["has a bad kind", 'export default { kind: "magic", name: "x", ops: [] };', /kind must be "state" or "op", got "magic"/],
+    ["has a bad op alphabet", 'export default { kind: "state", name: "x", ops: [{ op: "inc", weight: -1 }], init() {}, update() {}, merge() {}, value() {} };', /ops\[0\]\.weight/],
+    ["throws in init", 'export default { kind: "state", name: "x", ops: [], init() { throw new Error("no init"); }, update() {}, merge() {}, value() {} };', /crdt\.module: x: init\("alice"\) threw: no init/],
+  ];
+  for (const [what, source, message] of broken) {
+    it(`a plugin that ${what}`, async () => {
+      const name = `${what.replace(/\W/g, "").replace(/^(throwswhileloading)$/, "throws").replace(/^hasnodefaultexport$/, "nodefault")}.js`;
+      file(name, source);
+      const err = await loadScenario(scenarioWith(`./${name}`)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ScenarioError);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toContain("\n");
+    });
+  }
+
+  it("op names are checked against a plugin's alphabet", async () => {
+    file("gc.js", `export default { kind: "state", name: "gc", ops: [{ op: "inc" }], init: () => 0,
+      update: (s) => ({ state: s + 1, delta: s + 1 }), merge: (a, b) => Math.max(a, b), value: (s) => s };`);
+    const f = file("s-gc-ops.json", JSON.stringify({ ...base, crdt: { module: "./gc.js" }, steps: [{ at: 1, node: "bob", op: "dec" }] }));
+    await expect(loadScenario(f)).rejects.toThrow(/steps\[0\]\.op: unknown op "dec" for gc \(ops: inc\)/);
+  });
+
+  it("parseScenario rejects duplicate keys", () => {
+    expect(() => parseScenario('{"name": "a", "name": "b"}', { file: "d.json" })).toThrow('d.json: duplicate key "name"');
+  });
+});

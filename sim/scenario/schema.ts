@@ -1,0 +1,133 @@
+/**
+ * The scenario format as a zod schema: the single source of both validation (sim/scenario/load.ts)
+ * and scenarios/scenario.schema.json (written by `npm run schema`). Every object is strict — an
+ * unknown key is an error, because a misspelt `"duplicte": 0.5` silently ignored would make a
+ * scenario test something other than what its author believes.
+ *
+ * This file checks shapes only. Cross-field rules (declared nodes, ordered times, op names of the
+ * resolved CRDT, check names) live in load-semantics.ts and load-crdt.ts.
+ */
+import { z } from "zod";
+import type { Scenario } from "./types.ts";
+
+/** Integer virtual milliseconds from 0. */
+const time = z.int().min(0, "times must be non-negative integers (virtual ms)").describe("integer virtual ms from 0");
+const probability = z.number().min(0, "a probability must be in [0, 1]").max(1, "a probability must be in [0, 1]");
+const nodeName = z.string().min(1, "a node name must not be empty");
+const ms = z.number().min(0);
+
+const latency = z.discriminatedUnion("dist", [
+  z.strictObject({ dist: z.literal("constant"), ms, max: ms.optional() }),
+  z.strictObject({ dist: z.literal("uniform"), min: ms, max: ms }),
+  z.strictObject({ dist: z.literal("normal"), mean: ms, sd: ms, max: ms.optional() }),
+  z.strictObject({ dist: z.literal("exponential"), mean: z.number().positive(), max: ms.optional() }),
+  z.strictObject({ dist: z.literal("pareto"), scale: z.number().positive(), shape: z.number().positive(), max: ms.optional() }),
+]);
+
+/** One entry of an op mix: `{ op, args?: ArgGen[], weight? }` (ArgGen checked in load-semantics.ts). */
+export const opSpecSchema = z.strictObject({
+  op: z.string().min(1),
+  args: z.array(z.unknown()).optional(),
+  weight: z.number().positive().optional(),
+});
+
+/** A builtin name, a builtin with options (checked by the builtin itself), or a plugin module. */
+export const crdtSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ module: z.string().min(1) }),
+  z.looseObject({ type: z.string().min(1) }),
+]);
+
+/**
+ * Step variants, in this order; load.ts picks the variant by which action key a step has, so an
+ * error names the field of the step the author meant rather than "no union member matched".
+ */
+export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump"] as const;
+export const stepSchemas = [
+  z.strictObject({ at: time, node: nodeName, op: z.string().min(1), args: z.array(z.unknown()).optional() }),
+  z.strictObject({ at: time, partition: z.array(z.array(nodeName).min(1, "a partition group must not be empty")).min(1) }),
+  z.strictObject({ at: time, cut: z.array(z.tuple([nodeName, nodeName])).min(1) }),
+  z.strictObject({ at: time, heal: z.literal(true) }),
+  z.strictObject({ at: time, crash: nodeName }),
+  z.strictObject({ at: time, restart: nodeName }),
+  z.strictObject({ at: time, pause: nodeName }),
+  z.strictObject({ at: time, resume: nodeName }),
+  z.strictObject({ at: time, clockJump: z.strictObject({ node: nodeName, by: z.int() }) }),
+] as const;
+
+export const scenarioSchema = z.strictObject({
+  /** Editors may point at scenario.schema.json; the loader drops this key. */
+  $schema: z.string().optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a name is letters, digits, '.', '_' and '-' (it names the run directory)")
+    .max(100),
+  description: z.string().optional(),
+  seed: z.int().optional().describe("PRNG seed; `run --seed` overrides it"),
+  nodes: z.array(nodeName).min(1, "declare at least one node").describe("the replicas, by name; every other field refers to these"),
+  crdt: crdtSpecSchema.describe('a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file'),
+  sync: z
+    .strictObject({ mode: z.enum(["delta", "state", "op"]).optional(), antiEntropyMs: time.optional() })
+    .optional(),
+  network: z
+    .strictObject({
+      latency: latency.optional(),
+      loss: probability.optional(),
+      duplicate: probability.optional(),
+      reorder: probability.optional(),
+      fifo: z.boolean().optional(),
+      partitionMode: z.enum(["drop", "hold"]).optional(),
+    })
+    .optional(),
+  clocks: z
+    .record(z.string(), z.strictObject({ skew: z.int().optional(), drift: z.number().gt(-1).lt(1).optional() }))
+    .optional(),
+  steps: z.array(z.union(stepSchemas)).optional().describe("scripted ops and faults, in non-decreasing `at` order"),
+  workload: z
+    .strictObject({
+      from: time.optional(),
+      to: time.optional(),
+      ratePerNode: z.number().min(0).max(1_000_000),
+      ops: z.array(opSpecSchema).min(1).optional(),
+      nodes: z.array(nodeName).min(1).optional(),
+    })
+    .optional(),
+  nemesis: z
+    .strictObject({
+      partitions: z
+        .strictObject({
+          every: z.int().min(1),
+          duration: z.tuple([time, time]),
+          shape: z.enum(["random", "halves", "one", "bridge", "ring", "one-way"]).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  duration: time.describe("virtual ms of activity; then every fault heals and anti-entropy runs to quiescence before the final checks"),
+  expect: z
+    .strictObject({
+      checks: z.record(z.string(), z.boolean()).optional().describe("check name → must pass (true) or must catch an anomaly (false); unlisted checks must pass"),
+      value: z.unknown().optional().describe("the final value every replica must show"),
+    })
+    .optional(),
+});
+
+// Compile-time proof that the schema produces exactly the Scenario type the engine consumes:
+// if either drifts, this line stops type-checking. (Mutual assignability would not do: it
+// misses a dropped optional field; this identity test does not.)
+type Exactly<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Parsed = Omit<z.output<typeof scenarioSchema>, "$schema">;
+const _schemaMatchesScenario: Exactly<Parsed, Scenario> = true;
+void _schemaMatchesScenario;
+
+/** The JSON Schema of the scenario format (what `npm run schema` writes). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+  return {
+    $schema: schema.$schema,
+    title: "MemoConductor scenario",
+    description:
+      "A deterministic simulation scenario (see README, \"Scenarios\"). Cross-field rules (declared nodes, ordered times, the CRDT's op names) are checked by the loader.",
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
+  };
+}
