@@ -7,6 +7,8 @@ import { CrdtError } from "./errors.ts";
 import { gCounter } from "./crdt/g-counter.ts";
 import { gSet } from "./crdt/g-set.ts";
 import { lwwRegister } from "./crdt/lww-register.ts";
+import { mvRegister } from "./crdt/mv-register.ts";
+import { orSet } from "./crdt/or-set.ts";
 import { pnCounter } from "./crdt/pn-counter.ts";
 import { twoPhaseSet } from "./crdt/two-phase-set.ts";
 
@@ -15,7 +17,9 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "pn-counter": pnCounter,
   "g-set": gSet,
   "2p-set": twoPhaseSet,
+  "or-set": orSet,
   "lww-register": lwwRegister,
+  "mv-register": mvRegister,
 });
 
 export class UnknownCrdtError extends CrdtError {

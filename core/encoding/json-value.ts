@@ -10,7 +10,7 @@ export function writeJson(w: Writer, v: Json): void {
   else if (v === false) w.byte(FALSE);
   else if (v === true) w.byte(TRUE);
   else if (typeof v === "number") {
-    if (Number.isSafeInteger(v) && !Object.is(v, -0)) w.byte(INT).int(v);
+    if (Number.isSafeInteger(v)) w.byte(INT).int(v === 0 ? 0 : v); // -0 is written as 0: one value, one encoding
     else w.byte(FLOAT).f64(v);
   } else if (typeof v === "string") w.byte(STRING).string(v);
   else if (Array.isArray(v)) {
@@ -38,7 +38,8 @@ export function readJson(r: Reader, depth = 0): Json {
       const x = r.f64();
       if (!Number.isFinite(x)) r.fail("non-finite number");
       // Canonical form: whole numbers are always varints, so one value has one encoding.
-      if (Number.isSafeInteger(x) && !Object.is(x, -0)) r.fail(`whole number ${x} encoded as a float`);
+      // (-0 included: stored values normalise it to 0.)
+      if (Number.isSafeInteger(x)) r.fail(`whole number ${x} encoded as a float`);
       return x;
     }
     case STRING: return r.string();
