@@ -1,0 +1,93 @@
+/**
+ * viz/: views of a run (DESIGN.md). Everything here is a function of the run (summary + trace)
+ * and the scenario: the same run writes byte-identical timeline.svg, report.md and junit.xml.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { Run } from "../sim/run-types.ts";
+import type { ScenarioInfo } from "./layout/lanes.ts";
+import { layoutRun } from "./layout/layout.ts";
+import type { Model } from "./layout/model.ts";
+import { renderGallery, type GalleryEntry } from "./render/gallery.ts";
+import { renderTimelineHtml } from "./render/html.ts";
+import { renderJunit } from "./render/junit.ts";
+import { renderReportMd } from "./render/report-md.ts";
+import { renderSvg } from "./render/svg.ts";
+import { parseTrace } from "./trace.ts";
+
+export type { Model } from "./layout/model.ts";
+export type { GalleryEntry } from "./render/gallery.ts";
+export type { ScenarioInfo } from "./layout/lanes.ts";
+export { layoutRun } from "./layout/layout.ts";
+export { parseTrace } from "./trace.ts";
+export { renderGallery, renderJunit, renderReportMd, renderSvg, renderTimelineHtml };
+
+export const VIEW_FILES = { html: "timeline.html", svg: "timeline.svg", md: "report.md", junit: "junit.xml" } as const;
+
+/** The timeline model of a run (null without a trace). */
+export function modelOf(run: Run, scenario?: ScenarioInfo | null): Model | null {
+  if (!run.trace) return null;
+  return layoutRun({ trace: parseTrace(run.trace), summary: run.summary, scenario: scenario ?? null });
+}
+
+/** `npx memoconductor replay <dir>`, with the directory as the user would type it from here. */
+export function replayCommand(runDir: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, resolve(runDir));
+  const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(runDir);
+  const posix = shown.split(sep).join("/");
+  return `npx memoconductor replay ${/[^\w./@:+-]/.test(posix) ? `'${posix.replace(/'/g, `'\\''`)}'` : posix}`;
+}
+
+/** The four views as strings (no I/O): what writeRunViews writes. */
+export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string } = {}) {
+  const replay = o.replay ?? "npx memoconductor replay <run-dir>";
+  const model = modelOf(run, scenario);
+  return {
+    model,
+    html: model ? renderTimelineHtml(model, { replay }) : null,
+    svg: model ? renderSvg(model) : null,
+    md: renderReportMd(run.summary, { replay, ...(scenario?.description ? { description: scenario.description } : {}) }),
+    junit: renderJunit(run.summary),
+  };
+}
+
+/**
+ * Writes timeline.html, timeline.svg, report.md and junit.xml into a run directory. A run kept
+ * without its trace (--no-trace) gets report.md and junit.xml only, and loses stale timelines
+ * (they would show another run).
+ */
+export function writeRunViews(runDir: string, run: Run, scenario?: ScenarioInfo | null): string[] {
+  mkdirSync(runDir, { recursive: true });
+  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir) });
+  const written: string[] = [];
+  const put = (f: string, text: string | null) => {
+    const p = join(runDir, f);
+    if (text === null) {
+      if (existsSync(p)) rmSync(p);
+      return;
+    }
+    writeFileSync(p, text);
+    written.push(p);
+  };
+  put(VIEW_FILES.html, v.html);
+  put(VIEW_FILES.svg, v.svg);
+  put(VIEW_FILES.md, v.md);
+  put(VIEW_FILES.junit, v.junit);
+  return written;
+}
+
+export type GalleryRun = { summary: Run["summary"]; runDir: string; description?: string; hasTimeline?: boolean };
+
+/** Writes `<reportsDir>/index.html`, a card per run, and returns its path. */
+export function writeGallery(reportsDir: string, runs: GalleryRun[], title?: string): string {
+  mkdirSync(reportsDir, { recursive: true });
+  const entries: GalleryEntry[] = runs.map((r) => ({
+    summary: r.summary,
+    href: relative(resolve(reportsDir), resolve(r.runDir)).split(sep).join("/") || ".",
+    ...(r.description ? { description: r.description } : {}),
+    ...(r.hasTimeline === undefined ? {} : { hasTimeline: r.hasTimeline }),
+  }));
+  const file = join(reportsDir, "index.html");
+  writeFileSync(file, renderGallery(entries, title));
+  return file;
+}

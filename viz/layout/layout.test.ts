@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { diverge, small } from "../fixtures/index.ts";
+import { causalCone, laneLists, stateAt } from "../page/query.js";
+import { parseTrace } from "../trace.ts";
+import { layoutRun } from "./layout.ts";
+import { A, K, type Model } from "./model.ts";
+import { formatVV } from "./text.ts";
+
+function smallModel(): Model {
+  const f = small();
+  return layoutRun({ trace: parseTrace(f.trace), summary: f.summary, scenario: f.scenario });
+}
+/** Index of the n-th event (0-based) matching kind on a lane. */
+function find(m: Model, lane: string, kind: number, n = 0): number {
+  const l = m.lanes.findIndex((x) => x.name === lane);
+  const hits = m.ev.t.map((_, i) => i).filter((i) => m.ev.lane[i] === l && m.ev.kind[i] === kind);
+  return hits[n]!;
+}
+
+describe("layout", () => {
+  it("makes one lane per node in declaration order, labelled with its clock skew", () => {
+    const m = smallModel();
+    expect(m.lanes.map((l) => l.name)).toEqual(["alice", "bob", "carol"]);
+    expect(m.lanes.map((l) => l.label)).toEqual(["clock exact", "skew −30 s · drift +100 ppm", "skew +250 ms"]);
+  });
+
+  it("tells merges (learned something) from receives (nothing new)", () => {
+    const m = smallModel();
+    const bobDeliveries = m.ev.t.map((_, i) => i).filter((i) => m.ev.lane[i] === 1 && (m.ev.kind[i] === K.merge || m.ev.kind[i] === K.receive));
+    // msg 1 (new), its duplicate msg 3 (nothing new), msg 6 after the heal (new), msg 10 anti-entropy digest (nothing new)
+    expect(bobDeliveries.map((i) => m.ev.kind[i])).toEqual([K.merge, K.receive, K.merge, K.receive]);
+  });
+
+  it("draws every message as an arrow with its fate", () => {
+    const m = smallModel();
+    const st = m.arrows.st;
+    expect(st.filter((s) => s === A.dropped)).toHaveLength(4);
+    expect(st.filter((s) => s === A.duplicate)).toHaveLength(1);
+    expect(st.filter((s) => s === A.held)).toHaveLength(1);
+    const dup = st.indexOf(A.duplicate);
+    // the copy starts at the original's send and ends at its own delivery (t=48)
+    expect(m.ev.t[m.arrows.s[dup]!]).toBe(0);
+    expect(m.arrows.t[dup]).toBe(48);
+    const held = st.indexOf(A.held);
+    expect([m.arrows.h[held], m.arrows.t[held]]).toEqual([200, 521]);
+    const crashDrop = m.arrows.t.indexOf(372);
+    expect(m.arrows.st[crashDrop]).toBe(A.dropped);
+  });
+
+  it("shades partitions across lanes and crashes and pauses on their lane", () => {
+    const m = smallModel();
+    expect(m.bands).toEqual([
+      { kind: "partition", lane: -1, from: 100, to: 500, label: "partition {alice} | {bob, carol}" },
+      { kind: "crash", lane: 2, from: 300, to: 600, label: "carol crashed" },
+      { kind: "pause", lane: 1, from: 420, to: 520, label: "bob paused" },
+    ]);
+  });
+
+  it("marks convergence from the summary", () => {
+    expect(smallModel().flags).toEqual([{ kind: "converged", t: 835, label: "converged at 835 ms" }]);
+  });
+
+  it("finds the first divergence: same version vector, different value", () => {
+    const f = diverge();
+    const m = layoutRun({ trace: parseTrace(f.trace), summary: f.summary, scenario: f.scenario });
+    expect(m.flags.map((x) => [x.kind, x.t])).toEqual([["diverged", 40], ["not-converged", 40]]);
+  });
+
+  it("falls back to the trace when there is no summary", () => {
+    const f = small();
+    const m = layoutRun({ trace: parseTrace(f.trace) });
+    expect(m.flags).toEqual([{ kind: "converged", t: 835, label: "converged at 835 ms" }]);
+    expect(m.lanes.map((l) => l.name)).toEqual(["alice", "bob", "carol"]);
+  });
+
+  it("carries the version vector and value onto every event of a lane", () => {
+    const m = smallModel();
+    const send = find(m, "bob", K.send, 0);
+    expect(m.strs[m.ev.vv[send]!]).toBe("[1,1,0]");
+    expect(m.strs[m.ev.val[send]!]).toBe('["x","y"]');
+    expect(m.strs[m.ev.info[find(m, "alice", K.update, 1)]!]).toBe('remove("x")');
+  });
+
+  it("formats version vectors in lane order, gaps after a +", () => {
+    expect(formatVV({ a: 2, "+": { b: [4, 5] } }, ["a", "b", "c"])).toBe("[2,0+{4,5},0]");
+  });
+
+  it("is deterministic", () => {
+    expect(JSON.stringify(smallModel())).toBe(JSON.stringify(smallModel()));
+  });
+});
+
+describe("causal cone", () => {
+  it("lights up the past through message edges and lane order, and the future the same way", () => {
+    const m = smallModel();
+    const bobAddY = find(m, "bob", K.update, 0); // t=150, during the partition
+    const cone = causalCone(m.ev, bobAddY);
+    const past = (i: number) => (cone[i]! & 1) !== 0;
+    const future = (i: number) => (cone[i]! & 2) !== 0;
+    expect(past(find(m, "alice", K.update, 0))).toBe(true); // add(x) reached bob at t=20
+    expect(past(find(m, "alice", K.update, 1))).toBe(false); // remove(x) is concurrent
+    expect(future(find(m, "alice", K.update, 1))).toBe(false);
+    expect(future(find(m, "carol", K.merge, 1))).toBe(true); // carol learns y at t=180
+    expect(future(find(m, "alice", K.merge, 0))).toBe(true); // via anti-entropy at t=760
+    expect(cone[bobAddY]).toBe(3);
+  });
+});
+
+describe("state at an instant", () => {
+  it("reads every replica's value at time t", () => {
+    const m = smallModel();
+    const lists = laneLists(m.ev, m.lanes.length);
+    const at = (t: number) => stateAt(lists, m.ev.t, t).map((i) => (i < 0 ? null : m.strs[m.ev.val[i]!]));
+    expect(at(160)).toEqual(['["x"]', '["x","y"]', '["x"]']);
+    expect(at(900)).toEqual(['["y","z"]', '["y","z"]', '["y","z"]']);
+  });
+});

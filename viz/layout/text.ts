@@ -1,0 +1,43 @@
+/** Short human labels shared by the layout and the views (no DOM, no locale: deterministic). */
+import type { VV } from "../trace.ts";
+
+/** 1500 → "1.5 s", 250 → "250 ms", 30000 → "30 s". */
+export function fmtMs(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${ms} ms`;
+  return `${+(ms / 1000).toFixed(3)} s`;
+}
+
+/**
+ * A version vector in lane order, e.g. "[2,1,0]"; updates applied beyond a gap are listed after
+ * a "+": "[2,1+{4,5},0]" (knows bob's 1, 4 and 5 but not 2 and 3).
+ */
+export function formatVV(vv: VV, names: readonly string[]): string {
+  const gaps = (vv["+"] ?? {}) as Record<string, number[]>;
+  return `[${names.map((n) => {
+    const c = typeof vv[n] === "number" ? (vv[n] as number) : 0;
+    const g = gaps[n];
+    return g && g.length ? `${c}+{${g.join(",")}}` : String(c);
+  }).join(",")}]`;
+}
+
+export function opLabel(op: string, args: unknown): string {
+  const list = Array.isArray(args) ? args : [];
+  return `${op}(${list.map((a) => JSON.stringify(a) ?? "undefined").join(", ")})`;
+}
+
+/** A partition event's groups, e.g. "{alice} | {bob, carol}" (whatever field the engine names them). */
+export function groupsLabel(e: { groups?: unknown; links?: unknown; shape?: unknown }, names: readonly string[]): string {
+  const groups = e.groups as string[][] | undefined;
+  // A nemesis shape without groups (one-way, ring) is printed as the blocked links.
+  if (!Array.isArray(groups)) return Array.isArray(e.links) ? linksLabel(e).replace(/^cut/, `partition${typeof e.shape === "string" ? ` (${e.shape})` : ""}`) : "partition";
+  const listed = new Set(groups.flat());
+  const rest = names.filter((n) => !listed.has(n));
+  const all = rest.length ? [...groups, rest] : groups;
+  return "partition " + all.map((g) => `{${g.join(", ")}}`).join(" | ");
+}
+
+/** A cut's one-way links, e.g. "cut alice ↛ bob". */
+export function linksLabel(e: { links?: unknown }): string {
+  const links = e.links as string[][] | undefined;
+  return Array.isArray(links) ? "cut " + links.map(([a, b]) => `${a} ↛ ${b}`).join(", ") : "cut";
+}

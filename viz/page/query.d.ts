@@ -1,0 +1,7 @@
+/** Types for query.js (plain JS so the page can inline it verbatim; see there). */
+export declare const PAST: 1, FUTURE: 2;
+export declare function causalCone(ev: { lane: ArrayLike<number>; src: ArrayLike<number> }, i: number): Uint8Array;
+export declare function laneLists(ev: { lane: ArrayLike<number> }, lanes: number): Int32Array[];
+export declare function lastAt(list: Int32Array, times: ArrayLike<number>, t: number): number;
+export declare function firstFrom(times: ArrayLike<number>, t: number): number;
+export declare function stateAt(lists: Int32Array[], times: ArrayLike<number>, t: number): number[];

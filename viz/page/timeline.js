@@ -1,0 +1,360 @@
+// The interactive space-time diagram: a thin d3 layer over the layout model (viz/layout/).
+// Marks and arrows go on one <canvas> (100,000 events stay fluid: only the visible time window
+// is drawn, in batches, with coarser marks when crowded); the axis is d3-axis SVG on top; zoom
+// and pan are d3-zoom on the time axis only. Inlined into timeline.html after d3, the data and
+// query.js (causalCone, laneLists, lastAt, firstFrom, stateAt).
+(function () {
+  "use strict";
+  const D = JSON.parse(document.getElementById("data").textContent);
+  const M = D.model, S = D.style, K = D.K, A = D.A;
+  const ev = M.ev, ar = M.arrows, strs = M.strs, nl = M.lanes.length, n = ev.t.length;
+  const lists = laneLists(ev, nl);
+  const span = Math.max(1, M.t1 - M.t0);
+  const tEnd = M.t1 + Math.ceil(span * D.pad);
+  const laneH = nl <= 8 ? 64 : Math.max(28, Math.floor(560 / nl));
+  const AXIS = 28;
+
+  // Arrows in order of their send time, and the longest flight, to cull arrows to the view.
+  const aOrder = Array.from(ar.s.keys()).sort((a, b) => ev.t[ar.s[a]] - ev.t[ar.s[b]] || a - b);
+  const aStart = aOrder.map((a) => ev.t[ar.s[a]]);
+  let maxFlight = 0;
+  for (let a = 0; a < ar.s.length; a++) maxFlight = Math.max(maxFlight, ar.t[a] - ev.t[ar.s[a]]);
+
+  const plot = document.getElementById("plot");
+  const canvas = document.getElementById("canvas");
+  const ctx = canvas.getContext("2d");
+  const overlay = d3.select("#overlay");
+  const tip = document.getElementById("tip");
+  const slider = document.getElementById("time");
+  let W = 0, H = AXIS + nl * laneH + 8;
+  const x0 = d3.scaleLinear().domain([M.t0, tEnd]);
+  let x = x0.copy();
+  let sel = -1, cone = null, cursorT = M.t1, showVV = false;
+  const drawn = { lanes: 0, arrows: 0, marks: 0, lod: "full" };
+  const yOf = (l) => AXIS + l * laneH + laneH / 2;
+  const laneColor = (l) => S.lanes[l % S.lanes.length];
+
+  // Lane labels in the gutter (HTML, so they stay crisp and selectable).
+  d3.select("#gutter").style("padding-top", AXIS + "px").selectAll("div").data(M.lanes).join("div")
+    .attr("class", "lane-label").style("height", laneH + "px")
+    .html((l, i) => `<b style="color:${laneColor(i)}">${esc(l.name)}</b><span>${esc(l.label)}</span>`);
+
+  function esc(s) { return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
+  const fmtMs = (ms) => (Math.abs(ms) < 1000 ? `${+ms.toFixed(2)} ms` : `${+(ms / 1000).toFixed(3)} s`);
+
+  function resize() {
+    W = Math.max(300, plot.clientWidth);
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = W * dpr; canvas.height = H * dpr;
+    canvas.style.width = W + "px"; canvas.style.height = H + "px";
+    plot.style.height = H + "px";
+    overlay.attr("width", W).attr("height", H);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    x0.range([12, W - 16]);
+    x = currentTransform.rescaleX(x0);
+    if (zoom) zoom.translateExtent([[0, 0], [W, H]]);
+  }
+
+  // ---- drawing ---------------------------------------------------------------------------
+  let hatch = null;
+  function hatchPattern() {
+    const c = document.createElement("canvas"); c.width = c.height = 8;
+    const g = c.getContext("2d");
+    g.fillStyle = S.band.crash; g.fillRect(0, 0, 8, 8);
+    g.strokeStyle = "#9ca3af"; g.lineWidth = 2;
+    g.beginPath(); g.moveTo(0, 8); g.lineTo(8, 0); g.moveTo(-2, 2); g.lineTo(2, -2); g.moveTo(6, 10); g.lineTo(10, 6); g.stroke();
+    return ctx.createPattern(c, "repeat");
+  }
+
+  function inCone(i) { return !cone || cone[i] !== 0; }
+
+  function draw() {
+    const [v0, v1] = x.domain();
+    ctx.clearRect(0, 0, W, H);
+    hatch = hatch || hatchPattern();
+    const bottom = AXIS + nl * laneH;
+    for (const b of M.bands) {
+      const a = Math.max(0, x(b.from)), z = Math.min(W, Math.max(x(b.to), x(b.from) + 1));
+      if (z < 0 || a > W) continue;
+      if (b.lane < 0) {
+        ctx.fillStyle = S.band[b.kind]; ctx.fillRect(a, AXIS, z - a, bottom - AXIS);
+        ctx.fillStyle = S.bad; ctx.font = "11px " + S.font; ctx.fillText(b.label, a + 4, AXIS + 12, Math.max(20, z - a - 8));
+      } else {
+        ctx.globalAlpha = 0.85; ctx.fillStyle = b.kind === "crash" ? hatch : S.band.pause;
+        ctx.fillRect(a, AXIS + b.lane * laneH + 8, z - a, laneH - 16); ctx.globalAlpha = 1;
+      }
+    }
+    for (let l = 0; l < nl; l++) {
+      ctx.strokeStyle = laneColor(l); ctx.globalAlpha = 0.45; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.moveTo(0, yOf(l)); ctx.lineTo(W, yOf(l)); ctx.stroke();
+    }
+    ctx.globalAlpha = 1; drawn.lanes = nl;
+    drawArrows(v0, v1);
+    drawMarks(v0, v1);
+    for (const f of M.flags) {
+      const fx = x(f.t); if (fx < -2 || fx > W + 2) continue;
+      const c = f.kind === "converged" ? S.ok : S.bad;
+      ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.setLineDash([6, 3]);
+      ctx.beginPath(); ctx.moveTo(fx, AXIS); ctx.lineTo(fx, bottom); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = c; ctx.font = "600 11px " + S.font;
+      ctx.textAlign = fx > W - 220 ? "right" : "left";
+      ctx.fillText(f.label, fx + (fx > W - 220 ? -6 : 6), bottom - 6); ctx.textAlign = "left";
+    }
+    const cx = x(cursorT);
+    if (cx >= 0 && cx <= W) {
+      ctx.strokeStyle = S.cursor; ctx.lineWidth = 1.5;
+      ctx.beginPath(); ctx.moveTo(cx, AXIS - 4); ctx.lineTo(cx, bottom); ctx.stroke();
+    }
+    overlay.select(".axis").call(d3.axisTop(x).ticks(Math.max(2, Math.floor(W / 110))).tickFormat(fmtMs)).attr("transform", `translate(0,${AXIS - 6})`);
+  }
+
+  function arrowEnd(a, xs, ys) {
+    let xe = x(ar.t[a]), ye = yOf(ar.to[a]);
+    if (ar.st[a] === A.dropped) { xe = Math.max(xe, xs + 14); xe = xs + (xe - xs) * 0.6; ye = ys + (ye - ys) * 0.6; }
+    return [xe, ye];
+  }
+
+  // Which side of the cone an arrow lies on: 1 past, 2 future (both ends there), 0 neither.
+  function arrowSide(a) {
+    const cs = cone[ar.s[a]], cd = ar.d[a] < 0 ? 0 : cone[ar.d[a]];
+    return cs & cd & 1 ? 1 : cs & cd & 2 ? 2 : 0;
+  }
+
+  function drawArrows(v0, v1) {
+    const lo = firstFrom(aStart, v0 - maxFlight), hi = firstFrom(aStart, v1 + 1e-9);
+    const buckets = new Map(); // status*3 + side → arrows, each bucket stroked as one path
+    let count = 0;
+    for (let k = lo; k < hi; k++) {
+      const a = aOrder[k];
+      if (ar.t[a] < v0) continue;
+      const key = ar.st[a] * 3 + (cone ? arrowSide(a) : 0);
+      if (!buckets.has(key)) buckets.set(key, []);
+      buckets.get(key).push(a);
+      count++;
+    }
+    drawn.arrows = count;
+    const crowded = count > 3000; // level of detail: thin, faint, no heads
+    for (const key of Array.from(buckets.keys()).sort((p, q) => (p % 3) - (q % 3) || p - q)) {
+      const st = Math.floor(key / 3), side = key % 3;
+      const colour = side === 1 ? S.past : side === 2 ? S.future : S.arrow[st];
+      ctx.beginPath();
+      for (const a of buckets.get(key)) {
+        const xs = x(ev.t[ar.s[a]]), ys = yOf(ev.lane[ar.s[a]]), [xe, ye] = arrowEnd(a, xs, ys);
+        ctx.moveTo(xs, ys); ctx.lineTo(xe, ye);
+      }
+      ctx.globalAlpha = cone && !side ? 0.12 : crowded ? 0.35 : 1;
+      ctx.strokeStyle = colour; ctx.lineWidth = crowded ? 0.7 : side ? 2 : 1.3;
+      ctx.setLineDash(crowded ? [] : D.dash[st]);
+      ctx.stroke(); ctx.setLineDash([]);
+      if (!crowded) for (const a of buckets.get(key)) {
+        const xs = x(ev.t[ar.s[a]]), ys = yOf(ev.lane[ar.s[a]]), [xe, ye] = arrowEnd(a, xs, ys);
+        arrowHead(a, st, xs, ys, xe, ye, colour);
+      }
+      ctx.globalAlpha = 1;
+    }
+  }
+
+  function coneColour(i) { return cone[i] === 3 ? S.ink : cone[i] & 1 ? S.past : S.future; }
+
+  function arrowHead(a, st, xs, ys, xe, ye, colour) {
+    if (st === A.dropped) {
+      ctx.strokeStyle = S.bad; ctx.lineWidth = 2; ctx.beginPath();
+      ctx.moveTo(xe - 4, ye - 4); ctx.lineTo(xe + 4, ye + 4); ctx.moveTo(xe + 4, ye - 4); ctx.lineTo(xe - 4, ye + 4); ctx.stroke();
+    } else {
+      const ang = Math.atan2(ye - ys, xe - xs), r = 7;
+      const bx = xe - Math.cos(ang) * 5, by = ye - Math.sin(ang) * 5;
+      ctx.fillStyle = colour; ctx.beginPath(); ctx.moveTo(bx, by);
+      ctx.lineTo(bx - r * Math.cos(ang - 0.42), by - r * Math.sin(ang - 0.42));
+      ctx.lineTo(bx - r * Math.cos(ang + 0.42), by - r * Math.sin(ang + 0.42)); ctx.fill();
+    }
+    if (ar.h[a] >= 0) {
+      const f = Math.min(1, Math.max(0, (ar.h[a] - ev.t[ar.s[a]]) / Math.max(1, ar.t[a] - ev.t[ar.s[a]])));
+      ctx.fillStyle = S.arrow[A.held]; ctx.fillRect(xs + (xe - xs) * f - 2.5, ys + (ye - ys) * f - 5, 5, 10);
+    }
+  }
+
+  const ORDER = [K.send, K.receive, K.merge, K.update, K.crash, K.restart, K.pause, K.resume, K.jump];
+  function drawMarks(v0, v1) {
+    const lo = firstFrom(ev.t, v0 - span * 0.002), hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
+    drawn.marks = hi - lo;
+    const crowded = hi - lo > 12000;
+    drawn.lod = crowded ? "dense" : "full";
+    if (crowded) {
+      // Level of detail: one 2-px tick per event, batched per lane colour (tens of thousands/frame).
+      for (let l = 0; l < nl; l++) {
+        ctx.fillStyle = laneColor(l); ctx.globalAlpha = cone ? 0.2 : 0.8;
+        const y = yOf(l);
+        for (let i = lo; i < hi; i++) if (ev.lane[i] === l) ctx.fillRect(x(ev.t[i]) - 1, y - (ev.kind[i] === K.update ? 6 : 3), 2, ev.kind[i] === K.update ? 12 : 6);
+      }
+      ctx.globalAlpha = 1;
+      if (cone) for (let i = lo; i < hi; i++) if (cone[i]) { ctx.fillStyle = coneColour(i); ctx.fillRect(x(ev.t[i]) - 1.5, yOf(ev.lane[i]) - 6, 3, 12); }
+      return;
+    }
+    for (const k of ORDER) for (let i = lo; i < hi; i++) if (ev.kind[i] === k) mark(i, k);
+    if (showVV) {
+      ctx.font = "10px " + S.mono; ctx.fillStyle = S.ink;
+      if (hi - lo <= 400) {
+        let lastX = new Array(nl).fill(-1e9);
+        for (let i = lo; i < hi; i++) {
+          if (ev.kind[i] === K.send) continue;
+          const px = x(ev.t[i]), l = ev.lane[i];
+          if (px - lastX[l] < 8) continue; // one label per spot: the rest are in the tooltip
+          const label = strs[ev.vv[i]];
+          ctx.fillStyle = "rgba(255,255,255,.85)"; ctx.fillRect(px - 2, yOf(l) - 22, ctx.measureText(label).width + 4, 12);
+          ctx.fillStyle = S.ink; ctx.fillText(label, px, yOf(l) - 12); lastX[l] = px + ctx.measureText(label).width;
+        }
+      } else { ctx.fillStyle = S.muted; ctx.fillText("zoom in to read version vectors", 8, AXIS + 12); }
+    }
+    if (sel >= 0) {
+      ctx.strokeStyle = S.ink; ctx.lineWidth = 2; ctx.beginPath();
+      ctx.arc(x(ev.t[sel]), yOf(ev.lane[sel]), 10, 0, 2 * Math.PI); ctx.stroke();
+    }
+  }
+
+  function mark(i, k) {
+    const px = x(ev.t[i]), py = yOf(ev.lane[i]), c = laneColor(ev.lane[i]);
+    ctx.globalAlpha = cone && !cone[i] ? 0.15 : 1;
+    const ring = cone && cone[i] ? coneColour(i) : null;
+    ctx.lineWidth = 1.3;
+    if (k === K.update) { circle(px, py, 5.5, c, "#fff"); }
+    else if (k === K.send) { circle(px, py, 2.2, S.ink, null); }
+    else if (k === K.receive) { circle(px, py, 3.5, "#fff", S.muted); }
+    else if (k === K.merge) { poly([[px, py - 6], [px + 6, py], [px, py + 6], [px - 6, py]], c, S.ink); }
+    else if (k === K.crash) { ctx.strokeStyle = S.bad; ctx.lineWidth = 2.5; ctx.beginPath(); ctx.moveTo(px - 5, py - 5); ctx.lineTo(px + 5, py + 5); ctx.moveTo(px + 5, py - 5); ctx.lineTo(px - 5, py + 5); ctx.stroke(); }
+    else if (k === K.restart) { poly([[px - 4, py - 6], [px + 6, py], [px - 4, py + 6]], S.ok, null); }
+    else if (k === K.resume) { poly([[px - 4, py - 6], [px + 6, py], [px - 4, py + 6]], "#fff", S.ink); }
+    else if (k === K.pause) { ctx.fillStyle = S.ink; ctx.fillRect(px - 4, py - 6, 2.5, 12); ctx.fillRect(px + 1.5, py - 6, 2.5, 12); }
+    else if (k === K.jump) { circle(px, py, 6, "#fff", "#d97706"); ctx.beginPath(); ctx.moveTo(px, py - 3.5); ctx.lineTo(px, py); ctx.lineTo(px + 3, py + 1.5); ctx.stroke(); }
+    if (ring && k !== K.send) { ctx.strokeStyle = ring; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, 8, 0, 2 * Math.PI); ctx.stroke(); }
+    ctx.globalAlpha = 1;
+  }
+  function circle(px, py, r, fill, stroke) {
+    ctx.beginPath(); ctx.arc(px, py, r, 0, 2 * Math.PI);
+    if (fill) { ctx.fillStyle = fill; ctx.fill(); }
+    if (stroke) { ctx.strokeStyle = stroke; ctx.stroke(); }
+  }
+  function poly(pts, fill, stroke) {
+    ctx.beginPath(); pts.forEach(([a, b], j) => (j ? ctx.lineTo(a, b) : ctx.moveTo(a, b))); ctx.closePath();
+    if (fill) { ctx.fillStyle = fill; ctx.fill(); }
+    if (stroke) { ctx.strokeStyle = stroke; ctx.stroke(); }
+  }
+
+  // ---- picking: nearest event to the pointer, within a few pixels --------------------------
+  function pick(mx, my) {
+    const l = Math.floor((my - AXIS) / laneH);
+    if (l < 0 || l >= nl || Math.abs(my - yOf(l)) > laneH / 2.5) return -1;
+    const list = lists[l], t = x.invert(mx);
+    let best = -1, bestScore = Infinity;
+    let k = Math.max(0, lowerIndex(list, x.invert(mx - 9)));
+    for (; k < list.length; k++) {
+      const i = list[k], d = Math.abs(x(ev.t[i]) - mx);
+      if (ev.t[i] > t && d > 9) break;
+      if (d > 9) continue;
+      const score = d + (ev.kind[i] === K.send ? 4 : 0); // prefer the update over its own sends
+      if (score < bestScore) (best = i), (bestScore = score);
+    }
+    return best;
+  }
+  function lowerIndex(list, t) { let lo = 0, hi = list.length; while (lo < hi) { const m = (lo + hi) >> 1; if (ev.t[list[m]] < t) lo = m + 1; else hi = m; } return lo; }
+
+  function describe(i) {
+    const k = ev.kind[i], l = ev.lane[i];
+    const lines = [`<span class="k" style="color:${laneColor(l)}">${D.kindNames[k]}</span> · ${esc(M.lanes[l].name)} · ${fmtMs(ev.t[i])}`];
+    lines.push(esc(strs[ev.info[i]]) + (ev.msg[i] >= 0 ? ` <span class="m">msg #${ev.msg[i]}</span>` : ""));
+    if (k === K.send) {
+      const a = ar.s.indexOf(i);
+      if (a >= 0) lines.push(`<span class="m">fate:</span> ${D.arrowNames[ar.st[a]]}${ar.st[a] === A.dropped || ar.st[a] === A.inflight ? "" : ` after ${fmtMs(ar.t[a] - ev.t[i])}`}`);
+    }
+    if (ev.src[i] >= 0) lines.push(`<span class="m">sent at ${fmtMs(ev.t[ev.src[i]])}, in flight ${fmtMs(ev.t[i] - ev.t[ev.src[i]])}</span>`);
+    lines.push(`<span class="m">version vector</span> <code class="vv">${esc(strs[ev.vv[i]])}</code> <span class="m">(${M.lanes.map((x) => esc(x.name)).join(", ")})</span>`);
+    lines.push(`<span class="m">value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(strs[ev.val[i]])}</code>`);
+    return lines.join("<br>");
+  }
+
+  // ---- the time slider: every replica's value at one instant -----------------------------
+  function downAt(l, t) {
+    return M.bands.find((b) => b.lane === l && b.kind !== "partition" && b.from <= t && t < b.to);
+  }
+  function setTime(t) {
+    cursorT = t;
+    slider.value = String(t);
+    document.getElementById("tnow").textContent = fmtMs(t);
+    const at = stateAt(lists, ev.t, t);
+    const vals = at.map((i) => (i < 0 ? null : ev.val[i]));
+    const distinct = new Set(vals.filter((v) => v !== null && v >= 0));
+    const palette = Array.from(distinct);
+    d3.select("#values tbody").selectAll("tr").data(M.lanes).join("tr").html((lane, l) => {
+      const i = at[l], down = downAt(l, t);
+      const v = i < 0 || ev.val[i] < 0 ? "—" : strs[ev.val[i]];
+      const sw = i < 0 || ev.val[i] < 0 ? "#fff" : S.lanes[(palette.indexOf(ev.val[i]) + 5) % S.lanes.length];
+      return `<td><b style="color:${laneColor(l)}">${esc(lane.name)}</b>${down ? ` <span class="down">${down.kind}</span>` : ""}</td>` +
+        `<td><span class="swatch" style="background:${sw}" title="same colour = same value"></span><code>${esc(v)}</code></td>` +
+        `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`;
+    });
+    const agree = document.getElementById("agree");
+    agree.innerHTML = distinct.size <= 1
+      ? `<b class="ok">all replicas agree</b> at ${fmtMs(t)}`
+      : `<b class="bad">${distinct.size} different values</b> at ${fmtMs(t)} — replicas have not converged yet`;
+    requestDraw();
+  }
+  function stepEvent(dir) {
+    const j = dir > 0 ? firstFrom(ev.t, cursorT + 1e-9) : firstFrom(ev.t, cursorT) - 1;
+    if (j >= 0 && j < n) setTime(ev.t[j]);
+  }
+
+  // ---- selection: the causal cone -------------------------------------------------------
+  function select(i) {
+    sel = i; cone = i >= 0 ? causalCone(ev, i) : null;
+    const box = document.getElementById("selection");
+    if (i < 0) box.innerHTML = "Click an event to light up its causal past and future.";
+    else {
+      let past = 0, fut = 0;
+      for (let j = 0; j < n; j++) { if (cone[j] === 1) past++; else if (cone[j] === 2) fut++; }
+      box.innerHTML = `Selected <b>${D.kindNames[ev.kind[i]]}</b> ${esc(strs[ev.info[i]])} at <b>${esc(M.lanes[ev.lane[i]].name)}</b>, ${fmtMs(ev.t[i])}: ` +
+        `<b class="past">${past} events</b> in its causal past (could have influenced it), <b class="future">${fut} events</b> in its causal future (it could influence them); the rest are concurrent. ` +
+        `<button id="clear">clear</button>`;
+      document.getElementById("clear").onclick = () => select(-1);
+    }
+    requestDraw();
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------
+  let currentTransform = d3.zoomIdentity, pending = false, zoom = null;
+  function requestDraw() { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; draw(); }); } }
+  zoom = d3.zoom().scaleExtent([1, Math.max(50, span / 2)])
+    .extent(() => [[0, 0], [W, H]])
+    .on("zoom", (e) => { currentTransform = e.transform; x = e.transform.rescaleX(x0); tip.style.display = "none"; requestDraw(); });
+  d3.select(canvas).call(zoom).on("dblclick.zoom", null);
+  canvas.addEventListener("mousemove", (e) => {
+    const r = canvas.getBoundingClientRect(), i = pick(e.clientX - r.left, e.clientY - r.top);
+    if (i < 0) { tip.style.display = "none"; return; }
+    tip.innerHTML = describe(i); tip.style.display = "block";
+    const tw = tip.offsetWidth;
+    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tw - 8) + "px"; tip.style.top = e.clientY + 14 + "px";
+  });
+  canvas.addEventListener("mouseleave", () => (tip.style.display = "none"));
+  canvas.addEventListener("click", (e) => { const r = canvas.getBoundingClientRect(); select(pick(e.clientX - r.left, e.clientY - r.top)); });
+  window.addEventListener("keydown", (e) => { if (e.key === "Escape") select(-1); });
+  slider.min = String(M.t0); slider.max = String(M.t1); slider.step = "1";
+  slider.addEventListener("input", () => setTime(+slider.value));
+  document.getElementById("prev").onclick = () => stepEvent(-1);
+  document.getElementById("next").onclick = () => stepEvent(+1);
+  document.getElementById("vvtoggle").addEventListener("change", (e) => { showVV = e.target.checked; requestDraw(); });
+  document.getElementById("reset").onclick = () => d3.select(canvas).transition().duration(300).call(zoom.transform, d3.zoomIdentity);
+  window.addEventListener("resize", () => { resize(); draw(); });
+
+  resize();
+  select(-1);
+  setTime(M.t1);
+  draw();
+  // Hooks for the browser tests and the render benchmark (read-only views of the state).
+  window.timeline = {
+    firstRenderMs: performance.now(),
+    drawn, model: M,
+    /** Client coordinates of event i under the current zoom. */
+    pos(i) { const r = canvas.getBoundingClientRect(); return { x: r.left + x(ev.t[i]), y: r.top + yOf(ev.lane[i]) }; },
+    cone() { return cone && Array.from(cone); },
+    setTime, select, zoom: (k, t) => d3.select(canvas).call(zoom.scaleTo, k, [x0(t), 0]),
+  };
+  document.body.dataset.ready = "1";
+})();

@@ -1,0 +1,73 @@
+/**
+ * reports/index.html: the gallery `npm start` leaves behind — a card per scenario with its
+ * verdict, its teaching point, a thumbnail (the run's static timeline.svg, scaled) and a link
+ * to its interactive timeline. Plain HTML and CSS, relative links: the folder can be zipped,
+ * served or opened from disk.
+ */
+import type { Summary } from "../../sim/run-types.ts";
+import { clip, esc } from "./escape.ts";
+
+export type GalleryEntry = {
+  summary: Summary;
+  /** The scenario's description: its teaching point. */
+  description?: string;
+  /** The run directory, relative to the gallery's folder (POSIX separators). */
+  href: string;
+  /** Whether the run directory has timeline.svg/html (not with --no-trace). */
+  hasTimeline?: boolean;
+};
+
+export function renderGallery(entries: GalleryEntry[], title = "MemoConductor scenarios"): string {
+  const passed = entries.filter((e) => e.summary.ok).length;
+  const cards = entries.map(card).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { margin: 0; font: 14px/1.5 ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f8fafc; }
+main { max-width: 1400px; margin: 0 auto; padding: 28px 24px 48px; }
+h1 { margin: 0; font-size: 26px; } .lead { color: #6b7280; margin: 4px 0 22px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 18px; }
+.card { display: flex; flex-direction: column; background: #fff; border: 1px solid #e5e7eb; border-radius: 12px; overflow: hidden; box-shadow: 0 1px 2px rgba(0,0,0,.04); color: inherit; text-decoration: none; transition: box-shadow .15s, transform .15s; }
+a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1px); }
+.thumb { background: #fff; border-bottom: 1px solid #eef0f3; aspect-ratio: 12 / 5; overflow: hidden; }
+.thumb img { width: 100%; display: block; }
+.body { padding: 12px 16px 16px; }
+.top { display: flex; align-items: center; gap: 10px; } .top h2 { font-size: 16px; margin: 0; flex: 1; }
+.v { padding: 1px 10px; border-radius: 999px; color: #fff; font-size: 11.5px; font-weight: 700; letter-spacing: .05em; }
+.v.pass { background: #15803d; } .v.fail { background: #b91c1c; }
+.meta { color: #6b7280; font-size: 12.5px; margin: 2px 0 6px; }
+.teach { margin: 0 0 8px; font-size: 13.5px; }
+.checks { display: flex; flex-wrap: wrap; gap: 4px; } .checks span { font-size: 11.5px; padding: 1px 8px; border-radius: 999px; }
+.good { background: #dcfce7; color: #15803d; } .bad { background: #fee2e2; color: #b91c1c; font-weight: 600; }
+</style>
+</head>
+<body>
+<main>
+<h1>${esc(title)}</h1>
+<p class="lead">${entries.length} scenario${entries.length === 1 ? "" : "s"} · ${passed} met every expectation${entries.length - passed ? ` · <b style="color:#b91c1c">${entries.length - passed} did not</b>` : ""} · click a card for its space-time diagram</p>
+<div class="grid">
+${cards}
+</div>
+</main>
+</body>
+</html>
+`;
+}
+
+function card(e: GalleryEntry): string {
+  const s = e.summary;
+  const base = e.href.replace(/\/+$/, "");
+  const has = e.hasTimeline !== false;
+  const chips = s.checks
+    .map((c) => `<span class="${c.ok === c.expected ? "good" : "bad"}" title="${esc(c.detail)}">${c.ok ? "✓" : "✗"} ${esc(c.name)}</span>`)
+    .join("");
+  const inner = `<div class="thumb">${has ? `<img src="${esc(base)}/timeline.svg" alt="space-time diagram of ${esc(s.scenario)}" loading="lazy">` : ""}</div>
+<div class="body"><div class="top"><h2>${esc(s.scenario)}</h2><span class="v ${s.ok ? "pass" : "fail"}">${s.ok ? "PASS" : "FAIL"}</span></div>
+<p class="meta">${esc(s.crdt)} · seed ${s.seed} · ${s.stats.events} events${s.stats.convergedAtMs === null ? " · never converged" : ""}</p>
+${e.description ? `<p class="teach">${esc(clip(e.description, 320))}</p>` : ""}<div class="checks">${chips}</div></div>`;
+  return has ? `<a class="card" href="${esc(base)}/timeline.html">${inner}</a>` : `<div class="card">${inner}</div>`;
+}

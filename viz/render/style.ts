@@ -1,0 +1,88 @@
+/**
+ * One palette and one set of mark shapes for every view: the static SVG and the legend draw
+ * marks from `markSvg`, and the page's canvas code reads the same colours from the embedded
+ * style object, so a mark means the same thing everywhere.
+ */
+import { A, K } from "../layout/model.ts";
+
+export const STYLE = {
+  font: "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  mono: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace",
+  ink: "#1f2937",
+  muted: "#6b7280",
+  faint: "#e5e7eb",
+  paper: "#ffffff",
+  /** One colour per lane (Tableau 10: distinct, colour-blind tolerable). */
+  lanes: ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"],
+  arrow: {
+    [A.delivered]: "#64748b",
+    [A.dropped]: "#dc2626",
+    [A.duplicate]: "#7c3aed",
+    [A.held]: "#d97706",
+    [A.inflight]: "#cbd5e1",
+  } as Record<number, string>,
+  band: { partition: "#fee2e2", cut: "#ffedd5", crash: "#d1d5db", pause: "#e0e7ff" },
+  ok: "#15803d",
+  bad: "#b91c1c",
+  past: "#ea580c",
+  future: "#2563eb",
+  cursor: "#0ea5e9",
+} as const;
+
+export const laneColor = (l: number): string => STYLE.lanes[l % STYLE.lanes.length]!;
+
+/** SVG markup of one event mark centred on (x, y); `c` is the lane colour. */
+export function markSvg(kind: number, x: number, y: number, c: string): string {
+  const p = (n: number) => +n.toFixed(1);
+  switch (kind) {
+    case K.update:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="5.5" fill="${c}" stroke="#fff" stroke-width="1.5"/>`;
+    case K.send:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="2.2" fill="${STYLE.ink}"/>`;
+    case K.receive:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="3.5" fill="#fff" stroke="${STYLE.muted}" stroke-width="1.3"/>`;
+    case K.merge:
+      return `<path d="M${p(x)},${p(y - 6)}L${p(x + 6)},${p(y)}L${p(x)},${p(y + 6)}L${p(x - 6)},${p(y)}Z" fill="${c}" stroke="${STYLE.ink}" stroke-width="1"/>`;
+    case K.crash:
+      return `<path d="M${p(x - 5)},${p(y - 5)}L${p(x + 5)},${p(y + 5)}M${p(x + 5)},${p(y - 5)}L${p(x - 5)},${p(y + 5)}" stroke="${STYLE.bad}" stroke-width="2.5" stroke-linecap="round"/>`;
+    case K.restart:
+      return `<path d="M${p(x - 4)},${p(y - 6)}L${p(x + 6)},${p(y)}L${p(x - 4)},${p(y + 6)}Z" fill="${STYLE.ok}"/>`;
+    case K.pause:
+      return `<path d="M${p(x - 3)},${p(y - 6)}V${p(y + 6)}M${p(x + 3)},${p(y - 6)}V${p(y + 6)}" stroke="${STYLE.ink}" stroke-width="2.5"/>`;
+    case K.resume:
+      return `<path d="M${p(x - 4)},${p(y - 6)}L${p(x + 6)},${p(y)}L${p(x - 4)},${p(y + 6)}Z" fill="#fff" stroke="${STYLE.ink}" stroke-width="1.3"/>`;
+    case K.jump:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="6" fill="#fff" stroke="#d97706" stroke-width="1.6"/><path d="M${p(x)},${p(y - 3.5)}V${p(y)}L${p(x + 3)},${p(y + 1.5)}" stroke="#d97706" stroke-width="1.4" fill="none"/>`;
+  }
+  return "";
+}
+
+/** Dash pattern per arrow status (SVG stroke-dasharray; the page uses the same numbers). */
+export const DASH: Record<number, string> = {
+  [A.delivered]: "",
+  [A.dropped]: "4 3",
+  [A.duplicate]: "",
+  [A.held]: "6 3",
+  [A.inflight]: "2 3",
+};
+
+/** What every mark means: the legend of both the page and the static SVG. */
+export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | string; label: string; why: string }[] = [
+  { kind: "mark", code: K.update, label: "local update", why: "an op issued at this replica (its colour is the lane's)" },
+  { kind: "mark", code: K.send, label: "send", why: "a message leaves: a delta, the full state, or an anti-entropy digest" },
+  { kind: "mark", code: K.merge, label: "merge", why: "a message arrived and taught the replica something new" },
+  { kind: "mark", code: K.receive, label: "receive", why: "a message arrived with nothing new (a duplicate, or already known)" },
+  { kind: "arrow", code: A.delivered, label: "message", why: "from its send to its delivery" },
+  { kind: "arrow", code: A.dropped, label: "dropped", why: "lost, cut by a partition, or addressed to a crashed node (ends in ×)" },
+  { kind: "arrow", code: A.duplicate, label: "duplicate", why: "the network delivered a second copy" },
+  { kind: "arrow", code: A.held, label: "held", why: "stuck behind a partition until it healed (▮ marks the hold)" },
+  { kind: "arrow", code: A.inflight, label: "never delivered", why: "still in flight when the run ended" },
+  { kind: "band", code: "partition", label: "partition", why: "the network is split: only nodes in the same group talk" },
+  { kind: "band", code: "crash", label: "crashed", why: "the node is down; it restarts from durable storage" },
+  { kind: "band", code: "pause", label: "paused", why: "the node is frozen; messages wait in its inbox" },
+  { kind: "mark", code: K.crash, label: "crash", why: "volatile state lost" },
+  { kind: "mark", code: K.restart, label: "restart", why: "back from durable storage" },
+  { kind: "mark", code: K.jump, label: "clock jump", why: "the node's physical clock stepped (NTP)" },
+  { kind: "flag", code: "converged", label: "converged", why: "from here on every replica shows the same value" },
+  { kind: "flag", code: "diverged", label: "diverged", why: "two replicas applied the same updates yet differ" },
+];
