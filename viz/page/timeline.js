@@ -69,6 +69,7 @@
   function inCone(i) { return !cone || cone[i] !== 0; }
 
   function draw() {
+    const started = performance.now();
     const [v0, v1] = x.domain();
     ctx.clearRect(0, 0, W, H);
     hatch = hatch || hatchPattern();
@@ -106,6 +107,8 @@
       ctx.beginPath(); ctx.moveTo(cx, AXIS - 4); ctx.lineTo(cx, bottom); ctx.stroke();
     }
     overlay.select(".axis").call(d3.axisTop(x).ticks(Math.max(2, Math.floor(W / 110))).tickFormat(fmtMs)).attr("transform", `translate(0,${AXIS - 6})`);
+    drawn.ms = performance.now() - started;
+    drawn.frames = (drawn.frames || 0) + 1;
   }
 
   function arrowEnd(a, xs, ys) {
@@ -120,20 +123,25 @@
     return cs & cd & 1 ? 1 : cs & cd & 2 ? 2 : 0;
   }
 
+  const MAX_ARROWS = 6000;
   function drawArrows(v0, v1) {
     const lo = firstFrom(aStart, v0 - maxFlight), hi = firstFrom(aStart, v1 + 1e-9);
     const buckets = new Map(); // status*3 + side → arrows, each bucket stroked as one path
     let count = 0;
+    // Level of detail: past MAX_ARROWS in view, draw an even sample (cone arrows always), faint
+    // enough that the shade still reads as message density.
+    const stride = Math.max(1, Math.ceil((hi - lo) / MAX_ARROWS));
     for (let k = lo; k < hi; k++) {
       const a = aOrder[k];
       if (ar.t[a] < v0) continue;
+      if (stride > 1 && k % stride && !(cone && arrowSide(a))) continue;
       const key = ar.st[a] * 3 + (cone ? arrowSide(a) : 0);
       if (!buckets.has(key)) buckets.set(key, []);
       buckets.get(key).push(a);
       count++;
     }
     drawn.arrows = count;
-    const crowded = count > 3000; // level of detail: thin, faint, no heads
+    const crowded = count > 3000; // thin, faint, no heads
     for (const key of Array.from(buckets.keys()).sort((p, q) => (p % 3) - (q % 3) || p - q)) {
       const st = Math.floor(key / 3), side = key % 3;
       const colour = side === 1 ? S.past : side === 2 ? S.future : S.arrow[st];
@@ -142,7 +150,8 @@
         const xs = x(ev.t[ar.s[a]]), ys = yOf(ev.lane[ar.s[a]]), [xe, ye] = arrowEnd(a, xs, ys);
         ctx.moveTo(xs, ys); ctx.lineTo(xe, ye);
       }
-      ctx.globalAlpha = cone && !side ? 0.12 : crowded ? 0.35 : 1;
+      // Crowded: the fainter the more there are, so density reads as shade rather than a solid wall.
+      ctx.globalAlpha = cone && !side ? 0.12 : crowded ? Math.min(0.35, Math.max(0.06, 1200 / count)) : 1;
       ctx.strokeStyle = colour; ctx.lineWidth = crowded ? 0.7 : side ? 2 : 1.3;
       ctx.setLineDash(crowded ? [] : D.dash[st]);
       ctx.stroke(); ctx.setLineDash([]);
@@ -180,11 +189,20 @@
     const crowded = hi - lo > 12000;
     drawn.lod = crowded ? "dense" : "full";
     if (crowded) {
-      // Level of detail: one 2-px tick per event, batched per lane colour (tens of thousands/frame).
+      // Level of detail: one tick per occupied pixel column per lane (taller if an update is
+      // there), so a frame costs O(width × lanes) draws however many events are in view.
+      const cols = Math.ceil(W) + 1, occ = new Uint8Array(cols * nl);
+      for (let i = lo; i < hi; i++) {
+        const c = Math.round(x(ev.t[i]));
+        if (c < 0 || c >= cols) continue;
+        const o = ev.lane[i] * cols + c, v = ev.kind[i] === K.update ? 2 : 1;
+        if (occ[o] < v) occ[o] = v;
+      }
+      ctx.globalAlpha = cone ? 0.2 : 0.85;
       for (let l = 0; l < nl; l++) {
-        ctx.fillStyle = laneColor(l); ctx.globalAlpha = cone ? 0.2 : 0.8;
+        ctx.fillStyle = laneColor(l);
         const y = yOf(l);
-        for (let i = lo; i < hi; i++) if (ev.lane[i] === l) ctx.fillRect(x(ev.t[i]) - 1, y - (ev.kind[i] === K.update ? 6 : 3), 2, ev.kind[i] === K.update ? 12 : 6);
+        for (let c = 0; c < cols; c++) { const v = occ[l * cols + c]; if (v) ctx.fillRect(c - 0.5, y - 3 * v, 1, 6 * v); }
       }
       ctx.globalAlpha = 1;
       if (cone) for (let i = lo; i < hi; i++) if (cone[i]) { ctx.fillStyle = coneColour(i); ctx.fillRect(x(ev.t[i]) - 1.5, yOf(ev.lane[i]) - 6, 3, 12); }
@@ -292,9 +310,12 @@
         `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`;
     });
     const agree = document.getElementById("agree");
-    agree.innerHTML = distinct.size <= 1
-      ? `<b class="ok">all replicas agree</b> at ${fmtMs(t)}`
-      : `<b class="bad">${distinct.size} different values</b> at ${fmtMs(t)} — replicas have not converged yet`;
+    const blank = vals.filter((v) => v === null || v < 0).length;
+    agree.innerHTML = distinct.size > 1
+      ? `<b class="bad">${distinct.size} different values</b> at ${fmtMs(t)} — the replicas have not converged (yet)`
+      : blank
+        ? `<b class="bad">not converged</b> at ${fmtMs(t)} — ${blank} replica${blank > 1 ? "s have" : " has"} no update yet`
+        : `<b class="ok">all replicas agree</b> at ${fmtMs(t)}`;
     requestDraw();
   }
   function stepEvent(dir) {
@@ -354,6 +375,7 @@
     /** Client coordinates of event i under the current zoom. */
     pos(i) { const r = canvas.getBoundingClientRect(); return { x: r.left + x(ev.t[i]), y: r.top + yOf(ev.lane[i]) }; },
     cone() { return cone && Array.from(cone); },
+    domain() { return x.domain(); },
     setTime, select, zoom: (k, t) => d3.select(canvas).call(zoom.scaleTo, k, [x0(t), 0]),
   };
   document.body.dataset.ready = "1";
