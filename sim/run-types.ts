@@ -24,6 +24,8 @@ export type RunStats = {
   convergedAtMs: number | null;
   /** Bytes of replication metadata on the wire (encoded messages), summed over all sends. */
   metadataBytes: number;
+  /** Deliveries of update messages (delta or state after an update), anti-entropy excluded. */
+  deliveredUpdates?: number;
 };
 
 export type Summary = {

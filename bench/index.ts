@@ -1,0 +1,48 @@
+/**
+ * Benchmark driver (`npm run bench [-- suite…]`): runs every suite in bench/suites/ (or the
+ * named ones), prints a table and writes reports/bench/bench.json. A suite is a module
+ * exporting `name` and `run(): Promise<BenchRow[]>`; adding one is adding a file.
+ * Wall-clock time is allowed here (and only here): benchmarks measure the machine.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BenchRow, BenchSuite } from "./types.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const files = readdirSync(join(here, "suites")).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts")).sort();
+  const rows: BenchRow[] = [];
+  for (const file of files) {
+    const suite = (await import(pathToFileURL(join(here, "suites", file)).href)) as BenchSuite;
+    if (wanted.length && !wanted.includes(suite.name)) continue;
+    process.stderr.write(`bench: ${suite.name}…\n`);
+    rows.push(...(await suite.run()));
+  }
+  printTable(rows);
+  const out = join(root, "reports", "bench");
+  mkdirSync(out, { recursive: true });
+  const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at: new Date().toISOString(), rows };
+  writeFileSync(join(out, "bench.json"), JSON.stringify(report, null, 2) + "\n");
+  process.stderr.write(`bench: wrote ${join("reports", "bench", "bench.json")}\n`);
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : String(Math.round(v * 1000) / 1000);
+}
+
+function printTable(rows: BenchRow[]): void {
+  const cells = rows.map((r) => [r.suite, r.name, fmt(r.value), r.unit, r.note ?? ""]);
+  const head = ["suite", "measure", "value", "unit", "note"];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join("  ").trimEnd();
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const c of cells) console.log(line(c));
+}
+
+await main();

@@ -1,0 +1,57 @@
+/**
+ * counter-total (counters): the final value equals the sum of every `inc` issued minus every
+ * `dec`. To point at the first offending event, each update's amount is attached to its dot
+ * (DotWeights), so every replica knows the total of the updates it has applied; whenever its
+ * update set has no gaps (a state-based counter may legitimately run ahead of a gapped set),
+ * its value must equal that total. A register-style counter that overwrites a concurrent
+ * increment fails there, at the merge that lost it.
+ */
+import type { CheckResult } from "../run-types.ts";
+import type { DotWeights } from "../engine/knowledge.ts";
+import { describe, type Replica } from "../engine/replica.ts";
+
+function amountOf(op: string, args: readonly unknown[]): number {
+  const n = args.length === 0 ? 1 : args[0];
+  if (typeof n !== "number") return 0;
+  return op === "inc" ? n : op === "dec" ? -n : 0;
+}
+
+export class CounterTotal {
+  readonly weights: DotWeights;
+  private issued = 0;
+  private updates = 0;
+  private first = "";
+
+  constructor(nodes: number) {
+    this.weights = Array.from({ length: nodes }, () => []);
+  }
+
+  /** Before node `o`'s update `seq` is applied (so that its weight counts at once). */
+  issue(o: number, seq: number, op: string, args: readonly unknown[]): void {
+    const w = amountOf(op, args);
+    this.weights[o]![seq] = w;
+    this.issued += w;
+    this.updates++;
+  }
+
+  afterChange(r: Replica, t: number, what: number): void {
+    if (this.first || !r.knowledge.gapFree()) return;
+    const v = r.valueKey();
+    if (v !== r.knowledge.total) {
+      const event = describe(r, what);
+      this.first =
+        `t=${t} after ${event} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` +
+        `applied total ${r.knowledge.total}`;
+    }
+  }
+
+  result(replicas: readonly Replica[], expected: boolean): CheckResult {
+    const wrong = replicas.filter((r) => r.valueKey() !== this.issued);
+    const summary = `${this.updates} updates issued, inc − dec = ${this.issued}`;
+    if (wrong.length === 0 && !this.first)
+      return { name: "counter-total", ok: true, expected, detail: `every replica ends at ${this.issued} (${summary})` };
+    const finals = wrong.map((r) => `${r.name}=${r.valueJson()}`).join(", ");
+    const detail = [this.first, wrong.length ? `final ${finals}` : "", summary].filter(Boolean).join("; ");
+    return { name: "counter-total", ok: false, expected, detail };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * idempotence: re-applying a delivered message to the state it produced changes nothing (same
+ * value, and the same encoding when the type has a codec). Every delivery of a small run is
+ * checked; past the first FULL deliveries a seeded sample is, with gaps growing with the run
+ * so the hot path stays cheap (about FULL · (1 + ln(deliveries / FULL) / 5) checks in all).
+ */
+import type { StateCrdt } from "../../core/contract.ts";
+import type { CheckResult } from "../run-types.ts";
+import type { Replica } from "../engine/replica.ts";
+import { canonicalKey } from "../../core/util/json.ts";
+import type { Rng } from "../rng.ts";
+
+const FULL = 1000;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class Idempotence {
+  private seen = 0;
+  private checked = 0;
+  private gap = 0;
+  private first = "";
+  private violations = 0;
+
+  constructor(
+    private readonly crdt: StateCrdt<any, unknown>,
+    private readonly clone: (s: any) => any,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Counts a delivery; true when this one is to be checked. */
+  sample(): boolean {
+    if (++this.seen <= FULL) return true;
+    if (--this.gap > 0) return false;
+    this.gap = 1 + Math.floor((this.rng.float() * 10 * this.seen) / FULL);
+    return true;
+  }
+
+  /** `r` has just merged `payload` (message `msg`, at time t). */
+  check(r: Replica, payload: unknown, t: number, msg: number): void {
+    this.checked++;
+    const again = this.crdt.merge(this.clone(r.state), payload);
+    const v = this.crdt.value(again);
+    const key = typeof v === "number" ? v : canonicalKey(v);
+    let problem = "";
+    if (key !== r.valueKey()) problem = `value ${r.valueJson()} became ${typeof key === "number" ? key : key}`;
+    else if (this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
+      problem = `value unchanged but the encoded state differs`;
+    if (problem && this.violations++ === 0)
+      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time changed the state: ${problem}`;
+  }
+
+  result(expected: boolean): CheckResult {
+    const scope =
+      this.checked === this.seen
+        ? `checked all ${this.seen} deliveries`
+        : `checked ${this.checked} of ${this.seen} deliveries (all of the first ${FULL}, then a seeded sample)`;
+    const ok = this.violations === 0;
+    return {
+      name: "idempotence",
+      ok,
+      expected,
+      detail: ok ? scope : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * strong-convergence: at every instant, replicas that have applied the same set of updates show
+ * equal values. Checked incrementally after each change to a replica, against the other
+ * replicas' current state: knowledge fingerprints are compared first (integers), values only
+ * when the update sets agree, so the cost per delivery is a few integer comparisons.
+ */
+import type { CheckResult } from "../run-types.ts";
+import { describe, type Replica } from "../engine/replica.ts";
+
+export class StrongConvergence {
+  private compared = 0;
+  private violations = 0;
+  private first = "";
+
+  constructor(private readonly replicas: readonly Replica[]) {}
+
+  /** After `r` changed at time t through event `what` (see `describe`). */
+  afterChange(r: Replica, t: number, what: number): void {
+    const reps = this.replicas;
+    const k = r.knowledge;
+    for (let j = 0; j < reps.length; j++) {
+      const other = reps[j]!;
+      if (other === r || !k.likelySame(other.knowledge)) continue;
+      this.compared++;
+      if (r.valueKey() === other.valueKey() || !k.sameAs(other.knowledge)) continue;
+      if (this.violations++ === 0) {
+        const event = describe(r, what);
+        this.first =
+          `t=${t} after ${event} at ${r.name}: ${r.name} and ${other.name} have applied the same ${k.count} ` +
+          `updates but show ${r.valueJson()} and ${other.valueJson()}`;
+      }
+    }
+  }
+
+  result(expected: boolean): CheckResult {
+    const ok = this.violations === 0;
+    const detail = ok
+      ? `${this.compared} comparisons of replicas with equal update sets, all equal`
+      : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
+    return { name: "strong-convergence", ok, expected, detail };
+  }
+}

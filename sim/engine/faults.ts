@@ -1,0 +1,136 @@
+/**
+ * Scripted steps and the random partition nemesis: partitions, one-way cuts, heal, crash and
+ * restart, pause and resume, clock jumps, and scripted ops. Each fault is traced as a rare
+ * event (its canonical line is hashed whole).
+ */
+import type { Step } from "../scenario/types.ts";
+import { STREAM } from "../rng.ts";
+import { Ev, EvKind } from "./event.ts";
+import { completeGroups, groupPairs, randomPartition, type Pair } from "./links.ts";
+import type { Simulator } from "./simulator.ts";
+
+export function installFaults(sim: Simulator): void {
+  const index = new Map(sim.names.map((name, i) => [name, i]));
+  const idx = (name: string): number => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${sim.names.join(", ")})`);
+    return i;
+  };
+  const steps = sim.scenario.steps ?? [];
+  const nemesis = sim.scenario.nemesis?.partitions;
+  const rNemesis = sim.streams.get(STREAM.nemesis);
+  let generation = 0;
+
+  sim.onFault = (ev: Ev) => {
+    if (sim.final) return;
+    if (ev.kind === EvKind.Step) return runStep(sim, steps[ev.id]!, ev.id, idx);
+    if (ev.kind === EvKind.NemesisStart && nemesis) {
+      const p = randomPartition(nemesis.shape ?? "random", sim.n, rNemesis);
+      sim.links.setPartition(p.pairs);
+      const t = sim.now;
+      const shape = p.groups
+        ? `"shape":"${p.shape}","groups":${sim.trace.groups(p.groups)}`
+        : `"shape":"${p.shape}","links":${sim.trace.links(p.pairs)}`;
+      sim.trace.rare(`{"t":${t},"type":"partition","by":"nemesis",${shape}}`);
+      const end = new Ev(EvKind.NemesisEnd, 0);
+      end.id = ++generation;
+      const [lo, hi] = nemesis.duration;
+      sim.queue.push(end, t + rNemesis.int(lo, hi));
+      sim.queue.push(ev, t + nemesis.every);
+    } else if (ev.kind === EvKind.NemesisEnd && ev.id === generation) {
+      // Only the latest nemesis partition ends here; an older end event must not heal a newer one.
+      heal(sim, "nemesis");
+    }
+  };
+}
+
+function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => number): void {
+  const t = sim.now;
+  const trace = sim.trace;
+  if ("op" in step) {
+    const r = sim.replicas[idx(step.node)]!;
+    if (!r.up) {
+      trace.rare(`{"t":${t},"type":"skip","node":${trace.nodeName(r.index)},"op":${JSON.stringify(step.op)},"reason":"${r.crashed ? "crashed" : "paused"}"}`);
+      return;
+    }
+    sim.update(r, { op: step.op, args: step.args ?? [] }, `steps[${i}]`);
+  } else if ("partition" in step) {
+    const groups = completeGroups(step.partition.map((g) => g.map(idx)), sim.n);
+    sim.links.setPartition(groupPairs(groups, sim.n));
+    trace.rare(`{"t":${t},"type":"partition","by":"step","shape":"groups","groups":${trace.groups(groups)}}`);
+  } else if ("cut" in step) {
+    const pairs: Pair[] = step.cut.map(([a, b]) => [idx(a), idx(b)]);
+    sim.links.addCuts(pairs);
+    trace.rare(`{"t":${t},"type":"cut","links":${trace.links(pairs)}}`);
+  } else if ("heal" in step) heal(sim, "step");
+  else if ("crash" in step) crash(sim, idx(step.crash));
+  else if ("restart" in step) restart(sim, idx(step.restart));
+  else if ("pause" in step) pause(sim, idx(step.pause));
+  else if ("resume" in step) resume(sim, idx(step.resume));
+  else if ("clockJump" in step) {
+    const r = sim.replicas[idx(step.clockJump.node)]!;
+    r.clock.jump(step.clockJump.by);
+    trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${step.clockJump.by},"clock":${r.clock.read(t)}}`);
+  }
+}
+
+/** Clears partitions and cuts and releases held messages (each with a fresh latency). */
+export function heal(sim: Simulator, by: string): void {
+  const t = sim.now;
+  sim.links.heal();
+  sim.trace.rare(`{"t":${t},"type":"heal","by":"${by}"}`);
+  const held = sim.held;
+  sim.held = [];
+  for (const ev of held) {
+    sim.trace.release(t, ev.id);
+    sim.dispatch(ev);
+  }
+}
+
+export function crash(sim: Simulator, i: number): void {
+  const r = sim.replicas[i]!;
+  if (r.crashed) return;
+  const t = sim.now;
+  r.crashed = true;
+  r.paused = false;
+  r.epoch++;
+  sim.trace.nodeEvent(t, "crash", i);
+  // Whatever sat unprocessed in a paused node's buffers is volatile.
+  const lost = r.inbox as Ev[];
+  r.inbox = [];
+  for (const ev of lost) {
+    sim.stats.dropped++;
+    sim.trace.drop(t, ev.id, "crash");
+  }
+}
+
+export function restart(sim: Simulator, i: number): void {
+  const r = sim.replicas[i]!;
+  if (!r.crashed) return;
+  r.crashed = false;
+  r.epoch++;
+  const durable = sim.storage.recover(i);
+  if (durable) {
+    r.state = durable.state;
+    r.knowledge = durable.knowledge;
+  }
+  r.touch();
+  sim.trace.nodeEvent(sim.now, "restart", i);
+}
+
+export function pause(sim: Simulator, i: number): void {
+  const r = sim.replicas[i]!;
+  if (!r.up) return;
+  r.paused = true;
+  sim.trace.nodeEvent(sim.now, "pause", i);
+}
+
+export function resume(sim: Simulator, i: number): void {
+  const r = sim.replicas[i]!;
+  if (!r.paused) return;
+  r.paused = false;
+  sim.trace.nodeEvent(sim.now, "resume", i);
+  const inbox = r.inbox as Ev[];
+  r.inbox = [];
+  for (const ev of inbox) sim.apply(r, ev);
+}

@@ -1,0 +1,66 @@
+/**
+ * After `duration`: heal every fault, bring every node back, then alternate "drain the network"
+ * and "one anti-entropy round" (every node sends its full state to one seeded-random peer)
+ * until quiescence — no message in flight, every replica has applied the same updates and
+ * shows the same value — or MAX_ROUNDS rounds have passed. With anti-entropy off
+ * (antiEntropyMs 0) the network is only drained: nothing repairs what was lost, by design.
+ */
+import type { FinalPhase } from "../checkers/convergence.ts";
+import { MsgKind, EvKind } from "./event.ts";
+import { heal, restart, resume } from "./faults.ts";
+import { DEFAULT_ANTI_ENTROPY_MS, type Simulator } from "./simulator.ts";
+
+export const MAX_ROUNDS = 100;
+
+function drain(sim: Simulator): void {
+  const q = sim.queue;
+  while (sim.inFlight > 0) {
+    const ev = q.pop();
+    if (!ev) break;
+    sim.time.now = ev.t;
+    if (ev.kind !== EvKind.Deliver) continue; // timers are over
+    sim.stats.events++;
+    sim.deliver(ev);
+  }
+}
+
+function quiescent(sim: Simulator): boolean {
+  const [first, ...rest] = sim.replicas;
+  if (!first) return true;
+  return rest.every((r) => r.knowledge.likelySame(first.knowledge) && r.knowledge.sameAs(first.knowledge) && r.valueKey() === first.valueKey());
+}
+
+export function runFinalPhase(sim: Simulator): FinalPhase {
+  const duration = sim.scenario.duration;
+  sim.final = true;
+  sim.time.now = Math.max(sim.now, duration);
+  if (sim.links.any || sim.held.length > 0) heal(sim, "final");
+  for (let i = 0; i < sim.n; i++) {
+    if (sim.replicas[i]!.paused) resume(sim, i);
+    if (sim.replicas[i]!.crashed) restart(sim, i);
+  }
+  const period = sim.antiEntropyMs > 0 ? sim.antiEntropyMs : 0;
+  let rounds = 0;
+  let lastRound = sim.now;
+  drain(sim);
+  let done = quiescent(sim);
+  while (!done && period > 0 && sim.n > 1 && rounds < MAX_ROUNDS) {
+    sim.time.now = Math.max(sim.now, lastRound + (period || DEFAULT_ANTI_ENTROPY_MS));
+    lastRound = sim.now;
+    rounds++;
+    for (const r of sim.replicas) sim.sendState(r, MsgKind.AntiEntropy);
+    drain(sim);
+    done = quiescent(sim);
+  }
+  sim.queue.clear();
+  const at = sim.now;
+  const convergedAt = done ? sim.lastChange : null;
+  const names = sim.names.map((name, i) => [name, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const values = names.map(([, i]) => `${sim.trace.nodeName(i)}:${sim.replicas[i]!.valueJson()}`).join(",");
+  sim.trace.rare(`{"t":${at},"type":"converged","ok":${done},"at":${convergedAt},"rounds":${rounds},"values":{${values}}}`);
+  sim.stats.simTimeMs = at;
+  sim.stats.convergedAtMs = convergedAt;
+  const first = sim.replicas[0]!;
+  const sameUpdates = sim.replicas.every((r) => r.knowledge.sameAs(first.knowledge));
+  return { quiescent: done, sameUpdates, rounds, at, convergedAt };
+}

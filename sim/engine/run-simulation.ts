@@ -1,0 +1,35 @@
+/**
+ * runSimulation: one deterministic run of a validated scenario against a resolved CRDT.
+ * A pure function of (scenario, crdt, seed): same inputs, same trace and traceHash, in any
+ * process. The public `simulate()` in sim/index.ts resolves the CRDT and calls this.
+ */
+import type { Crdt, StateCrdt } from "../../core/contract.ts";
+import type { Scenario } from "../scenario/types.ts";
+import type { Run, Summary } from "../run-types.ts";
+import { installFaults } from "./faults.ts";
+import { runFinalPhase } from "./final-phase.ts";
+import { Simulator, type EngineOptions } from "./simulator.ts";
+
+export type RunOptions = EngineOptions;
+
+export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOptions): Run {
+  const sim = new Simulator(scenario, crdt as StateCrdt<any, unknown>, options);
+  installFaults(sim);
+  sim.runMain();
+  const fin = runFinalPhase(sim);
+  const checks = sim.checkers.results(sim.replicas, fin);
+  const final: Record<string, unknown> = {};
+  for (const r of sim.replicas) final[r.name] = r.value();
+  const { deliveredUpdates, ...stats } = sim.stats;
+  const summary: Summary = {
+    scenario: scenario.name,
+    seed: options.seed,
+    crdt: options.crdtName,
+    ok: checks.every((c) => c.ok === c.expected),
+    traceHash: sim.trace.digest(),
+    checks,
+    stats: { ...stats, deliveredUpdates },
+    final,
+  };
+  return sim.trace.lines ? { summary, trace: sim.trace.lines } : { summary };
+}

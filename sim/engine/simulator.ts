@@ -1,0 +1,392 @@
+/**
+ * The engine: virtual time, the agenda, the network, and replicas driven only through the CRDT
+ * contract. This file holds the hot path (updates, sends, deliveries); scripted faults and the
+ * nemesis live in faults.ts, the end-of-run heal and quiescence in final-phase.ts.
+ *
+ * Hot-path rules: no JSON unless tracing, no closures per message, one allocation per message
+ * (the Ev), every random draw from the stream of its concern.
+ */
+import type { Op, StateCrdt } from "../../core/contract.ts";
+import { Checkers } from "../checkers/index.ts";
+import { Streams, STREAM, type Rng } from "../rng.ts";
+import type { Scenario } from "../scenario/types.ts";
+import type { RunStats } from "../run-types.ts";
+import { NodeClock } from "./clock.ts";
+import { Ev, EvKind, MsgKind } from "./event.ts";
+import { EventQueue } from "./event-queue.ts";
+import { Knowledge } from "./knowledge.ts";
+import { latencySampler, type LatencySampler } from "./latency.ts";
+import { Links } from "./links.ts";
+import { Replica, type TimeSource } from "./replica.ts";
+import { SyncedStorage } from "./storage.ts";
+import { Trace } from "./trace.ts";
+import { Arrivals, OpMix } from "./workload.ts";
+import { wireSizer } from "./wire-size.ts";
+
+// Imported bindings copied into module constants: the hot path then reads plain locals.
+const NewEv = Ev;
+const DELIVER = EvKind.Deliver;
+const ARRIVAL = EvKind.Arrival;
+const ANTI_ENTROPY = EvKind.AntiEntropy;
+const M_DELTA = MsgKind.Delta;
+const M_STATE = MsgKind.State;
+const M_AE = MsgKind.AntiEntropy;
+
+export type EngineOptions = { seed: number; trace: boolean; crdtName: string };
+
+/** Default anti-entropy period (DESIGN example value): each node gossips its state twice a second. */
+export const DEFAULT_ANTI_ENTROPY_MS = 500;
+
+/** Raised when a CRDT throws while the engine drives it; names the step or workload op. */
+export class SimulationError extends Error {
+  override name = "SimulationError";
+}
+
+export class Simulator {
+  readonly time: TimeSource = { now: 0 };
+  readonly names: readonly string[];
+  readonly n: number;
+  readonly replicas: Replica[];
+  readonly queue = new EventQueue<Ev>();
+  readonly links: Links;
+  readonly trace: Trace;
+  readonly streams: Streams;
+  readonly storage = new SyncedStorage<unknown>();
+  readonly checkers: Checkers;
+  readonly clone: (s: any) => any;
+  readonly stats: RunStats & { deliveredUpdates: number } = {
+    events: 0, sent: 0, delivered: 0, dropped: 0, duplicated: 0,
+    simTimeMs: 0, convergedAtMs: null, metadataBytes: 0, deliveredUpdates: 0,
+  };
+  readonly antiEntropyMs: number;
+  readonly holdMode: boolean;
+  /** Messages held by a partition (hold mode), released at heal in hold order. */
+  held: Ev[] = [];
+  /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
+  inFlight = 0;
+  /** Last time any replica's state or knowledge changed (for convergedAtMs). */
+  lastChange = 0;
+  /** True once `duration` is over: timers stop, only deliveries run. */
+  final = false;
+
+  private readonly sizeOf: (s: unknown) => number;
+  private readonly stateMode: boolean;
+  private readonly latency: LatencySampler;
+  private readonly rLatency: Rng;
+  private readonly rLoss: Rng;
+  private readonly rDup: Rng;
+  private readonly rReorder: Rng;
+  readonly rAntiEntropy: Rng;
+  private readonly loss: number;
+  private readonly dup: number;
+  private readonly reorder: number;
+  /** Per-link time of the last scheduled delivery (FIFO), or null when FIFO is off. */
+  private readonly fifoLast: Float64Array | null;
+  private nextMsg = 1;
+  private readonly mixes: OpMix[] = [];
+  private readonly arrivals: (Arrivals | null)[] = [];
+  private readonly opRngs: Rng[] = [];
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly crdt: StateCrdt<any, unknown>,
+    readonly options: EngineOptions,
+  ) {
+    const mode = scenario.sync?.mode ?? "delta";
+    if (mode === "op" || (crdt as { kind: string }).kind === "op")
+      throw new Error("sync mode op is not supported yet (op-based CRDTs need the causal-broadcast layer)");
+    this.stateMode = mode === "state";
+    this.names = scenario.nodes;
+    this.n = scenario.nodes.length;
+    this.streams = new Streams(options.seed);
+    this.trace = new Trace(this.names, options.trace);
+    this.links = new Links(this.n);
+    this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
+    this.sizeOf = wireSizer(crdt);
+    const net = scenario.network ?? {};
+    this.latency = latencySampler(net.latency);
+    this.loss = net.loss ?? 0;
+    this.dup = net.duplicate ?? 0;
+    this.reorder = net.reorder ?? 0;
+    this.holdMode = net.partitionMode === "hold";
+    this.fifoLast = net.fifo ? new Float64Array(this.n * this.n) : null;
+    this.rLatency = this.streams.get(STREAM.latency);
+    this.rLoss = this.streams.get(STREAM.loss);
+    this.rDup = this.streams.get(STREAM.duplicate);
+    this.rReorder = this.streams.get(STREAM.reorder);
+    this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
+    this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
+    this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n);
+    const weights = this.checkers.counter?.weights ?? null;
+    this.replicas = this.names.map((name, i) => {
+      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(scenario.clocks?.[name]), crdt, this.time);
+      this.storage.persist(i, r.state, r.knowledge);
+      return r;
+    });
+    this.checkers.attach(this.replicas);
+  }
+
+  get now(): number {
+    return this.time.now;
+  }
+
+  // ---- setup and main loop -------------------------------------------------------------
+
+  /** Schedules steps, workload, anti-entropy and nemesis; then runs until `duration`. */
+  runMain(): void {
+    const sc = this.scenario;
+    this.trace.rare(
+      `{"t":0,"type":"meta","scenario":${JSON.stringify(sc.name)},"seed":${this.options.seed},` +
+        `"crdt":${JSON.stringify(this.options.crdtName)},"nodes":[${this.names.map((x) => JSON.stringify(x)).join(",")}],` +
+        `"sync":"${this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}}`,
+    );
+    (sc.steps ?? []).forEach((_, i) => {
+      const ev = new Ev(EvKind.Step, 0);
+      ev.id = i;
+      this.queue.push(ev, sc.steps![i]!.at);
+    });
+    this.scheduleWorkload();
+    if (this.antiEntropyMs > 0 && this.n > 1)
+      for (let i = 0; i < this.n; i++) {
+        // A seeded phase per node, so that gossip rounds do not all fire in the same millisecond.
+        this.queue.push(new Ev(EvKind.AntiEntropy, i), this.rAntiEntropy.int(1, this.antiEntropyMs));
+      }
+    const every = sc.nemesis?.partitions?.every;
+    if (every && every > 0 && this.n > 1) this.queue.push(new Ev(EvKind.NemesisStart, 0), every);
+    this.loop(sc.duration);
+  }
+
+  private scheduleWorkload(): void {
+    const w = this.scenario.workload;
+    if (!w || !(w.ratePerNode > 0)) return;
+    const issuing = new Set(w.nodes ?? this.names);
+    const mix = new OpMix(w.ops ?? this.crdt.ops);
+    for (let i = 0; i < this.n; i++) {
+      const name = this.names[i]!;
+      if (!issuing.has(name)) {
+        this.arrivals.push(null);
+        continue;
+      }
+      const arr = new Arrivals(w.from ?? 0, w.to ?? this.scenario.duration, w.ratePerNode, this.streams.get(STREAM.arrivals(name)));
+      this.arrivals.push(arr);
+      this.mixes[i] = mix;
+      this.opRngs[i] = this.streams.get(STREAM.ops(name));
+      const t = arr.next();
+      if (t >= 0) this.queue.push(new Ev(EvKind.Arrival, i), t);
+    }
+  }
+
+  /** Processes events up to and including time `until`. */
+  loop(until: number): void {
+    const q = this.queue;
+    const stats = this.stats;
+    for (;;) {
+      const top = q.peek();
+      if (top === undefined || top.t > until) return;
+      q.pop();
+      this.time.now = top.t;
+      stats.events++;
+      switch (top.kind) {
+        case DELIVER:
+          this.deliver(top);
+          break;
+        case ARRIVAL:
+          this.arrival(top);
+          break;
+        case ANTI_ENTROPY:
+          this.antiEntropyTick(top);
+          break;
+        default:
+          this.onFault(top);
+      }
+    }
+  }
+
+  /** Scripted steps and nemesis events (faults.ts installs the handler). */
+  onFault: (ev: Ev) => void = () => {};
+
+  // ---- updates ---------------------------------------------------------------------------
+
+  private arrival(ev: Ev): void {
+    if (this.final) return;
+    const i = ev.node;
+    // The op is drawn even when the node is down, so faults never shift the workload stream.
+    const op = this.mixes[i]!.sample(this.opRngs[i]!);
+    const r = this.replicas[i]!;
+    if (r.up) this.update(r, op, "workload");
+    const next = this.arrivals[i]!.next();
+    if (next >= 0) this.queue.push(ev, next);
+  }
+
+  /** Issues `op` at replica `r` and ships it. `origin` names the step for error messages. */
+  update(r: Replica, op: Op, origin: string): void {
+    const now = this.time.now;
+    const seq = r.seq + 1;
+    const ck = this.checkers;
+    ck.order.before(r, now);
+    ck.counter?.issue(r.index, seq, op.op, op.args);
+    let result: { state: unknown; delta: unknown };
+    try {
+      result = this.crdt.update(r.state, op, r.ctx);
+    } catch (e) {
+      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
+    }
+    r.seq = seq;
+    r.state = result.state;
+    r.knowledge.add(r.index, seq);
+    r.touch();
+    this.storage.persist(r.index, r.state, r.knowledge);
+    this.lastChange = now;
+    ck.order.record(r, result.delta);
+    ck.addWins?.issued(r, seq, op.op, op.args, now);
+    ck.noLostWrites?.issued(r, seq, op.op, op.args, now);
+    this.trace.update(now, r, op.op, op.args, seq);
+    // A negative event id names the replica's own update -seq (no string built on the hot path).
+    ck.strong.afterChange(r, now, -seq);
+    ck.counter?.afterChange(r, now, -seq);
+    this.broadcast(r, seq, result.delta);
+  }
+
+  private broadcast(r: Replica, seq: number, delta: unknown): void {
+    if (this.n < 2) return;
+    const from = r.index;
+    if (this.stateMode) {
+      // One snapshot shared by every recipient: merge never mutates its second argument.
+      const snap = this.clone(r.state);
+      const k = r.knowledge.clone();
+      const bytes = this.sizeOf(snap);
+      for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_STATE, snap, 0, 0, k, bytes);
+    } else {
+      const bytes = this.sizeOf(delta);
+      for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_DELTA, delta, from, seq, null, bytes);
+    }
+  }
+
+  private antiEntropyTick(ev: Ev): void {
+    if (this.final) return;
+    const r = this.replicas[ev.node]!;
+    if (r.up) this.sendState(r, M_AE);
+    this.queue.push(ev, this.time.now + this.antiEntropyMs);
+  }
+
+  /** Full state to one seeded-random peer. */
+  sendState(r: Replica, kind: MsgKind): void {
+    let peer = this.rAntiEntropy.int(0, this.n - 2);
+    if (peer >= r.index) peer++;
+    const snap = this.clone(r.state);
+    this.send(r.index, peer, kind, snap, 0, 0, r.knowledge.clone(), this.sizeOf(snap));
+  }
+
+  // ---- network ---------------------------------------------------------------------------
+
+  private send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void {
+    const now = this.time.now;
+    const id = this.nextMsg++;
+    const stats = this.stats;
+    stats.sent++;
+    stats.metadataBytes += bytes;
+    this.trace.send(now, id, from, to, kind, bytes);
+    // Fixed draws per send (one per configured fault), so fault decisions stay aligned.
+    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
+    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
+    if (lost) {
+      stats.dropped++;
+      this.trace.drop(now, id, "loss");
+      return;
+    }
+    const ev = new NewEv(DELIVER, to);
+    ev.from = from;
+    ev.id = id;
+    ev.mkind = kind;
+    ev.payload = payload;
+    ev.origin = origin;
+    ev.oseq = oseq;
+    ev.knowledge = k;
+    ev.epoch = this.replicas[to]!.epoch;
+    this.dispatch(ev);
+    if (dupl) {
+      const copy = new NewEv(DELIVER, to);
+      copy.from = from;
+      copy.id = this.nextMsg++;
+      copy.mkind = kind;
+      copy.payload = payload;
+      copy.origin = origin;
+      copy.oseq = oseq;
+      copy.knowledge = k;
+      copy.epoch = ev.epoch;
+      stats.duplicated++;
+      this.trace.duplicate(now, copy.id, id);
+      this.dispatch(copy);
+    }
+  }
+
+  /** Puts a message on the wire: blocked by a partition, or scheduled after its latency. */
+  dispatch(ev: Ev): void {
+    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
+      this.blocked(ev);
+      return;
+    }
+    const now = this.time.now;
+    let lat = this.latency(this.rLatency);
+    if (this.reorder > 0 && this.rReorder.chance(this.reorder)) lat += 1 + Math.floor(this.rReorder.float() * 10 * lat);
+    let at = now + lat;
+    const fifo = this.fifoLast;
+    if (fifo !== null) {
+      const link = ev.from * this.n + ev.node;
+      if (at < fifo[link]!) at = fifo[link]!;
+      fifo[link] = at;
+    }
+    this.queue.push(ev, at);
+    this.inFlight++;
+  }
+
+  private blocked(ev: Ev): void {
+    if (this.holdMode) {
+      this.held.push(ev);
+      this.trace.hold(this.time.now, ev.id);
+    } else {
+      this.stats.dropped++;
+      this.trace.drop(this.time.now, ev.id, "partition");
+    }
+  }
+
+  deliver(ev: Ev): void {
+    this.inFlight--;
+    const r = this.replicas[ev.node]!;
+    if (r.crashed || ev.epoch !== r.epoch) {
+      this.stats.dropped++;
+      this.trace.drop(this.time.now, ev.id, "crash");
+      return;
+    }
+    // The link is checked at delivery too: a partition that starts while a message is in flight catches it.
+    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
+      this.blocked(ev);
+      return;
+    }
+    if (r.paused) {
+      r.inbox.push(ev);
+      return;
+    }
+    this.apply(r, ev);
+  }
+
+  /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
+  apply(r: Replica, ev: Ev): void {
+    const now = this.time.now;
+    const ck = this.checkers;
+    ck.order.before(r, now);
+    r.state = this.crdt.merge(r.state, ev.payload);
+    const learned = ev.mkind === M_DELTA ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
+    r.touch();
+    this.storage.persist(r.index, r.state, r.knowledge);
+    if (learned) this.lastChange = now;
+    const stats = this.stats;
+    stats.delivered++;
+    if (ev.mkind !== M_AE) stats.deliveredUpdates++;
+    ck.order.record(r, ev.payload);
+    if (ck.idem.sample()) ck.idem.check(r, ev.payload, now, ev.id);
+    this.trace.deliver(now, ev.id, r, ev.from);
+    ck.strong.afterChange(r, now, ev.id);
+    ck.counter?.afterChange(r, now, ev.id);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The traceHash feed. Frequent events (update, send, deliver, drop, …) are fed to sha256 as a
+ * compact record of 32-bit words — the same words whether or not the JSON trace is kept, so
+ * `--no-trace` runs pay no JSON cost yet prove the same hash. Rare events (meta, faults, the
+ * final convergence line) are fed as their canonical JSON line. Records are batched into a
+ * 64 KiB buffer because one native hash call per message would dominate the hot path.
+ * Words are little-endian (every platform Node supports in practice).
+ */
+import { createHash, type Hash } from "node:crypto";
+
+const WORDS = 1 << 14; // 64 KiB
+const SLACK = 32; // words of room guaranteed after `tag` for one fixed-size record
+const WIDE = 0xffffffff; // marks a number that does not fit one word: two float64 words follow
+const utf8 = new TextEncoder();
+const f64 = new Float64Array(1);
+const f64Words = new Uint32Array(f64.buffer);
+
+export class TraceHash {
+  private readonly hash: Hash = createHash("sha256");
+  private readonly words = new Uint32Array(WORDS);
+  private readonly bytes = new Uint8Array(this.words.buffer);
+  private pos = 0;
+
+  private flush(): void {
+    if (this.pos > 0) this.hash.update(this.bytes.subarray(0, this.pos * 4));
+    this.pos = 0;
+  }
+
+  /** Starts a record; guarantees room for ~SLACK words. */
+  tag(code: number): void {
+    if (this.pos > WORDS - SLACK) this.flush();
+    this.words[this.pos++] = code;
+  }
+
+  /** A non-negative integer (wider ones take three words). */
+  uint(n: number): void {
+    if (n >= 0 && n < WIDE) this.words[this.pos++] = n;
+    else this.wide(n);
+  }
+
+  private wide(x: number): void {
+    this.words[this.pos++] = WIDE;
+    this.num(x);
+  }
+
+  /** Any number as its float64 bits. */
+  num(x: number): void {
+    f64[0] = x;
+    this.words[this.pos++] = f64Words[0]!;
+    this.words[this.pos++] = f64Words[1]!;
+  }
+
+  /** Length-prefixed UTF-8, zero-padded to a word (call after `tag`). */
+  str(s: string): void {
+    const room = (WORDS - this.pos - 2) * 4;
+    if (s.length * 3 > room) {
+      this.flush();
+      if (s.length * 3 > (WORDS - 2) * 4) {
+        const b = utf8.encode(s);
+        this.words[this.pos++] = b.length;
+        this.flush();
+        this.hash.update(b);
+        return;
+      }
+    }
+    const lenAt = this.pos++;
+    const { written } = utf8.encodeInto(s, this.bytes.subarray(this.pos * 4));
+    this.words[lenAt] = written;
+    const used = (written + 3) >> 2;
+    for (let i = this.pos * 4 + written; i < (this.pos + used) * 4; i++) this.bytes[i] = 0;
+    this.pos += used;
+  }
+
+  /** A whole canonical line (rare events). */
+  line(code: number, text: string): void {
+    this.tag(code);
+    this.str(text);
+  }
+
+  digest(): string {
+    this.flush();
+    return this.hash.digest("hex");
+  }
+}
