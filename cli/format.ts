@@ -1,0 +1,55 @@
+/**
+ * Human output of `run`, `start` and `replay`: a compact verdict table per scenario. ✓ means the
+ * property held, ✗ that the check caught an anomaly; the last column says whether that is what
+ * the scenario expects (teaching scenarios expect some anomalies).
+ */
+import { relative } from "node:path";
+import type { Summary } from "../sim/run-types.ts";
+
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
+const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - [...s].length));
+const short = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function shownPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") ? p : rel;
+}
+
+export function verdictBlock(summary: Summary, runDir: string): string {
+  const lines: string[] = [];
+  const head = summary.ok ? "✓ all expectations met" : "✗ EXPECTATIONS NOT MET";
+  lines.push(`${summary.scenario}  (${summary.crdt}, seed ${summary.seed})  ${head}`);
+  const width = Math.max(5, ...summary.checks.map((c) => c.name.length)) + 2;
+  lines.push(`  ${pad("check", width)}${pad("result", 11)}expected`);
+  for (const c of summary.checks) {
+    const result = c.ok ? "✓ held" : "✗ anomaly";
+    const expected = c.expected ? "✓ held" : "✗ anomaly";
+    const flag = c.ok === c.expected ? "" : `   ← unexpected: ${short(c.detail)}`;
+    lines.push(`  ${pad(c.name, width)}${pad(result, 11)}${expected}${flag}`);
+  }
+  const finals = Object.entries(summary.final).map(([node, v]) => [node, JSON.stringify(v)] as const);
+  const distinct = new Set(finals.map(([, v]) => v));
+  const shown = distinct.size === 1 ? `${[...distinct][0]} on every replica` : finals.map(([n, v]) => `${n}=${v}`).join(", ");
+  lines.push(`  final     ${short(shown, 120)}`);
+  const s = summary.stats;
+  lines.push(`  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; converged at ${s.convergedAtMs === null ? "never" : `${s.convergedAtMs} ms`}`);
+  lines.push(`  run dir   ${shownPath(runDir)}`);
+  lines.push(`  replay    npx memoconductor replay ${shownPath(runDir)}`);
+  return lines.join("\n") + "\n";
+}
+
+export type Row = { scenario: string; crdt: string; seed: string; verdict: string; checks: string };
+
+/** The one-line-per-scenario table of `start`. */
+export function table(rows: readonly Row[]): string {
+  const cols: (keyof Row)[] = ["scenario", "crdt", "seed", "verdict", "checks"];
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => [...r[c]].length)));
+  const line = (r: Row) => cols.map((c, i) => pad(r[c], w[i]!)).join("  ").trimEnd();
+  const head = Object.fromEntries(cols.map((c) => [c, c])) as Row;
+  return [line(head), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function checksCell(summary: Summary): string {
+  return summary.checks.map((c) => `${c.name} ${mark(c.ok)}${c.ok === c.expected ? "" : "!"}`).join("  ");
+}

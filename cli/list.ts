@@ -1,0 +1,57 @@
+/** `memoconductor list`: the builtin CRDTs (ops, options) and the bundled scenarios. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crdts } from "../core/registry.ts";
+import type { BuiltinCrdt } from "../core/contract.ts";
+import { CrdtOptionError } from "../core/errors.ts";
+import { parseScenario } from "../sim/scenario/load.ts";
+import { shownPath } from "./format.ts";
+import { EXIT, type ExitCode, type Io } from "./io.ts";
+
+export const SCENARIOS_DIR = fileURLToPath(new URL("../scenarios/", import.meta.url));
+
+/** Scenario files of a directory, sorted (the schema file is not a scenario). */
+export function scenarioFiles(dir = SCENARIOS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".schema.json"))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * The option names a builtin takes. The registry does not describe options, so this asks the
+ * builtin itself: configuring it with an option it cannot know makes it list the ones it knows.
+ */
+export function builtinOptions(b: BuiltinCrdt): string[] {
+  try {
+    b.configure({ "?": true });
+  } catch (e) {
+    const known = e instanceof CrdtOptionError ? /\(known: ([^)]*)\)/.exec(e.reason) : null;
+    if (known) return known[1]!.split(", ");
+  }
+  return [];
+}
+
+export function listCommand(io: Io): ExitCode {
+  io.out("Builtin CRDTs (\"crdt\": \"<name>\" or {\"type\": \"<name>\", ...options}):\n");
+  const names = Object.keys(crdts);
+  const w = Math.max(...names.map((n) => n.length)) + 2;
+  for (const name of names) {
+    const b = crdts[name]!;
+    const ops = b.ops.map((o) => o.op).join(", ");
+    const options = builtinOptions(b);
+    io.out(`  ${name.padEnd(w)}ops: ${ops}${options.length ? `   options: ${options.join(", ")}` : ""}\n`);
+  }
+  io.out(`\nScenarios (${shownPath(SCENARIOS_DIR)}):\n`);
+  for (const file of scenarioFiles()) {
+    const shown = shownPath(file);
+    try {
+      const s = parseScenario(readFileSync(file, "utf8"), { file: shown });
+      io.out(`  ${s.name}\n      ${s.description ?? "(no description)"}\n`);
+    } catch (e) {
+      io.out(`  ${shown}: invalid — ${(e as Error).message}\n`);
+    }
+  }
+  return EXIT.ok;
+}

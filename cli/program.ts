@@ -1,0 +1,88 @@
+/**
+ * The command table (commander) and the exit-code policy. Commander's own failures (unknown
+ * option, missing argument, bad --seed) are caught through exitOverride and reported as one
+ * line with exit 2, like every other bad input; --help and --version exit 0.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { EXIT, errorLine, processIo, type Io } from "./io.ts";
+import { listCommand } from "./list.ts";
+import { replayCommand } from "./replay.ts";
+import { runCommand } from "./run.ts";
+import { startCommand } from "./start.ts";
+import { vizCommand } from "./viz.ts";
+
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!/^-?[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${text}"`);
+  return n;
+}
+
+function build(io: Io, setCode: (code: number) => void): Command {
+  const program = new Command("memoconductor")
+    .description("Deterministic simulation and verification of CRDTs (see README.md)")
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} });
+
+  program
+    .command("run")
+    .description("run scenarios; write reports/<scenario>/<seed>/ (summary.json, trace.jsonl, scenario.json)")
+    .argument("<scenario.json...>", "scenario files")
+    .option("--seed <n>", "seed (overrides the scenario's)", parseSeed)
+    .option("--out <dir>", "root of the run directories", "reports")
+    .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
+    .option("--no-trace", "keep only the summary (checks and traceHash are unchanged)")
+    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean }) => {
+      setCode(await runCommand(files, o, io));
+    });
+
+  program
+    .command("replay")
+    .description("re-run a recorded run and prove it gives the same traceHash")
+    .argument("<run-dir|trace.jsonl>")
+    .action(async (arg: string) => setCode(await replayCommand(arg, io)));
+
+  program
+    .command("viz")
+    .description("(re)write the views of a run: timeline.html, timeline.svg, report.md, junit.xml")
+    .argument("<run-dir|trace.jsonl>")
+    .option("-o, --out <file.html>", "write only the interactive timeline, to this file")
+    .action(async (arg: string, o: { out?: string }) => setCode(await vizCommand(arg, o, io)));
+
+  program
+    .command("list")
+    .description("builtin CRDTs (ops, options) and the bundled scenarios")
+    .action(() => setCode(listCommand(io)));
+
+  program
+    .command("start")
+    .description("run every bundled scenario and write reports/ (what `npm start` does)")
+    .option("--out <dir>", "root of the run directories", "reports")
+    .action(async (o: { out: string }) => setCode(await startCommand(o, io)));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = build(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT.ok; // --help, --version
+      // Bare `memoconductor`: commander has already printed the help on stderr.
+      if (e.code === "commander.help") return EXIT.badInput;
+      io.err(`memoconductor: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see memoconductor --help)\n`);
+      return EXIT.badInput;
+    }
+    io.err(`memoconductor: ${errorLine(e)}\n`);
+    return EXIT.badInput;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * `run`, `replay`, `list` and `start` end to end: in-process through runCli (fast), and through
+ * the package bin where the process matters (stdout discipline of --json, a foreign cwd).
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
+
+const out = mkdtempSync(join(tmpdir(), "mc-run-"));
+const youtube = join(ROOT, "scenarios/youtube-view-counter.json");
+const pn = join(ROOT, "scenarios/pn-counter-duplication.json");
+
+describe("run", () => {
+  it("--json prints exactly one summary per scenario per line, and writes run directories", async () => {
+    const r = cli(["run", youtube, pn, "--json", "--out", out]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    const [a, b] = lines.map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ scenario: "youtube-view-counter", seed: 2, crdt: "g-counter", ok: true });
+    expect(b.scenario).toBe("pn-counter-duplication");
+    expect(a.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const f of ["summary.json", "trace.jsonl", "scenario.json"]) expect(existsSync(join(out, "youtube-view-counter/2", f))).toBe(true);
+  });
+
+  it("prints a verdict table with the run dir and the replay command", async () => {
+    const r = await cliInProcess(["run", youtube, "--seed", "3", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/youtube-view-counter\s+\(g-counter, seed 3\)\s+✓ all expectations met/);
+    expect(r.stdout).toMatch(/counter-total\s+✓ held\s+✓ held/);
+    expect(r.stdout).toContain(`replay    npx memoconductor replay ${join(out, "youtube-view-counter/3")}`);
+  });
+
+  it("--no-trace keeps only the summary, with the same traceHash", async () => {
+    const traced = JSON.parse((await cliInProcess(["run", youtube, "--seed", "4", "--json", "--out", out])).stdout);
+    const r = await cliInProcess(["run", youtube, "--seed", "4", "--json", "--no-trace", "--out", out]);
+    expect(JSON.parse(r.stdout).traceHash).toBe(traced.traceHash);
+    expect(existsSync(join(out, "youtube-view-counter/4/trace.jsonl"))).toBe(false);
+  });
+
+  it("exits 1 when an expectation is not met", async () => {
+    const s = JSON.parse(readFileSync(youtube, "utf8"));
+    const f = join(out, "wrong.json");
+    writeFileSync(f, JSON.stringify({ ...s, name: "wrong", expect: { checks: { "counter-total": false } } }));
+    const r = await cliInProcess(["run", f, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/counter-total\s+✓ held\s+✗ anomaly\s+← unexpected/);
+  });
+
+  it("a bad file among good ones: the good ones still run, the exit code is 2", async () => {
+    const r = await cliInProcess(["run", join(out, "missing.json"), youtube, "--json", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).scenario).toBe("youtube-view-counter");
+    expect(r.stderr.trim()).toMatch(/missing\.json: cannot read scenario: no such file$/);
+  });
+});
+
+describe("replay", () => {
+  it("proves the same traceHash (run dir or trace.jsonl), and exits 1 on a different one", async () => {
+    await cliInProcess(["run", youtube, "--seed", "5", "--out", out]);
+    const dir = join(out, "youtube-view-counter/5");
+    const ok = await cliInProcess(["replay", dir]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("✓ same traceHash");
+    expect((await cliInProcess(["replay", join(dir, "trace.jsonl")])).code).toBe(0);
+
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    writeFileSync(join(dir, "summary.json"), JSON.stringify({ ...summary, traceHash: "0".repeat(64) }));
+    const trace = readFileSync(join(dir, "trace.jsonl"), "utf8").split("\n");
+    trace[3] = '{"t":0,"type":"tampered"}';
+    writeFileSync(join(dir, "trace.jsonl"), trace.join("\n"));
+    const bad = await cliInProcess(["replay", dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`recorded traceHash  ${"0".repeat(64)}`);
+    expect(bad.stdout).toContain(`replayed traceHash  ${summary.traceHash}`);
+    expect(bad.stdout).toContain("first difference at trace.jsonl line 4");
+  });
+
+  it("replays a plugin scenario from anywhere (the plugin path is stored absolute)", async () => {
+    await cliInProcess(["run", join(ROOT, "scenarios/youtube-view-counter-naive.json"), "--out", out]);
+    const stored = JSON.parse(readFileSync(join(out, "youtube-view-counter-naive/2/scenario.json"), "utf8"));
+    expect(stored.crdt.module).toBe(join(ROOT, "scenarios/plugins/naive-counter.ts"));
+    expect(cli(["replay", join(out, "youtube-view-counter-naive/2")], tmpdir()).code).toBe(0);
+  });
+});
+
+describe("list", () => {
+  it("lists builtins with ops and options, and the scenarios with their description", async () => {
+    const r = await cliInProcess(["list"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/pn-counter\s+ops: inc, dec/);
+    expect(r.stdout).toMatch(/lww-register\s+ops: set\s+options: clock/);
+    expect(r.stdout).toMatch(/youtube-view-counter\n\s+Seed 002's YouTube view counter/);
+  });
+});
+
+describe("start", () => {
+  it("runs the whole gallery, prints a table and the reports path", async () => {
+    const r = await cliInProcess(["start", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scenario\s+crdt\s+seed\s+verdict\s+checks/);
+    expect(r.stdout).toMatch(/youtube-view-counter-naive\s+naive-counter\s+2\s+✓ pass/);
+    expect(r.stdout).toContain(`reports: ${out}`);
+    expect(existsSync(join(out, "cap-partition/3/trace.jsonl"))).toBe(true);
+    expect(existsSync(join(out, "cap-partition/3/timeline.html"))).toBe(true);
+    expect(existsSync(join(out, "index.html"))).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * `memoconductor start` (`npm start`): runs every scenario of the gallery, writes their run
+ * directories (with their timelines) under reports/, writes the gallery page reports/index.html,
+ * and prints one table row per scenario and where the reports are.
+ */
+import { basename, resolve } from "node:path";
+import { checksCell, shownPath, table, type Row } from "./format.ts";
+import { worst, type ExitCode, type Io } from "./io.ts";
+import { scenarioFiles, SCENARIOS_DIR } from "./list.ts";
+import { writeGallery, type GalleryRun } from "../viz/index.ts";
+import { progress } from "./progress.ts";
+import { runOne } from "./run.ts";
+
+export async function startCommand(opts: { out: string }, io: Io, dir = SCENARIOS_DIR): Promise<ExitCode> {
+  const rows: Row[] = [];
+  const gallery: GalleryRun[] = [];
+  const codes: ExitCode[] = [];
+  const files = scenarioFiles(dir);
+  const bar = progress(true);
+  for (const [i, file] of files.entries()) {
+    bar.step(i, files.length, basename(file, ".json"));
+    const r = await runOne(shownPath(file), { out: opts.out, json: false, trace: true }, io, true, bar.done);
+    codes.push(r.code);
+    const s = r.summary;
+    if (s && r.runDir) gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}) });
+    rows.push(
+      s
+        ? { scenario: s.scenario, crdt: s.crdt, seed: String(s.seed), verdict: s.ok ? "✓ pass" : "✗ FAIL", checks: checksCell(s) }
+        : { scenario: basename(file, ".json"), crdt: "-", seed: "-", verdict: "✗ invalid", checks: "(see error above)" },
+    );
+  }
+  bar.done();
+  io.out(table(rows));
+  io.out(`\n✓ = the property held, ✗ = an anomaly was caught, ! = not what the scenario expects\n`);
+  const index = writeGallery(opts.out, gallery, "MemoConductor scenario gallery");
+  io.out(`reports: ${resolve(opts.out)}  (open ${shownPath(index)})\n`);
+  return worst(codes);
+}
