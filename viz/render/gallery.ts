@@ -6,6 +6,7 @@
  */
 import type { Summary } from "../../sim/run-types.ts";
 import { clip, esc } from "./escape.ts";
+import { diagramCrop } from "./svg.ts";
 
 export type GalleryEntry = {
   summary: Summary;
@@ -33,8 +34,8 @@ h1 { margin: 0; font-size: 26px; } .lead { color: #6b7280; margin: 4px 0 22px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 18px; }
 .card { display: flex; flex-direction: column; background: #fff; border: 1px solid #e5e7eb; border-radius: 12px; overflow: hidden; box-shadow: 0 1px 2px rgba(0,0,0,.04); color: inherit; text-decoration: none; transition: box-shadow .15s, transform .15s; }
 a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1px); }
-.thumb { background: #fff; border-bottom: 1px solid #eef0f3; aspect-ratio: 12 / 5; overflow: hidden; }
-.thumb img { width: 100%; display: block; }
+.thumb { background: #fff; border-bottom: 1px solid #eef0f3; aspect-ratio: 3 / 1; overflow: hidden; }
+.thumb img { width: 100%; height: 100%; object-fit: cover; object-position: 0 0; display: block; }
 .body { padding: 12px 16px 16px; }
 .top { display: flex; align-items: center; gap: 10px; } .top h2 { font-size: 16px; margin: 0; flex: 1; }
 .v { padding: 1px 10px; border-radius: 999px; color: #fff; font-size: 11.5px; font-weight: 700; letter-spacing: .05em; }
@@ -65,7 +66,12 @@ function card(e: GalleryEntry): string {
   const chips = s.checks
     .map((c) => `<span class="${c.ok === c.expected ? "good" : "bad"}" title="${esc(c.detail)}">${c.ok ? "✓" : "✗"} ${esc(c.name)}</span>`)
     .join("");
-  const inner = `<div class="thumb">${has ? `<img src="${esc(base)}/timeline.svg" alt="space-time diagram of ${esc(s.scenario)}" loading="lazy">` : ""}</div>
+  // Crop the thumbnail to the diagram itself (lanes = replicas in the final values).
+  const lanes = Object.keys(s.final ?? {}).length;
+  const crop = lanes ? diagramCrop(lanes) : null;
+  const box = crop ? ` style="aspect-ratio: ${crop.aspect}"` : "";
+  const pos = crop ? ` style="object-position: 0 ${crop.positionY}"` : "";
+  const inner = `<div class="thumb"${box}>${has ? `<img src="${esc(base)}/timeline.svg"${pos} alt="space-time diagram of ${esc(s.scenario)}" loading="lazy">` : ""}</div>
 <div class="body"><div class="top"><h2>${esc(s.scenario)}</h2><span class="v ${s.ok ? "pass" : "fail"}">${s.ok ? "PASS" : "FAIL"}</span></div>
 <p class="meta">${esc(s.crdt)} · seed ${s.seed} · ${s.stats.events} events${s.stats.convergedAtMs === null ? " · never converged" : ""}</p>
 ${e.description ? `<p class="teach">${esc(clip(e.description, 320))}</p>` : ""}<div class="checks">${chips}</div></div>`;

@@ -85,7 +85,7 @@ describe("gallery", () => {
     const f = small();
     const html = renderGallery([{ summary: f.summary, description: "Alice & Bob", href: "fixture-small/7" }]);
     expect(html).toContain('<a class="card" href="fixture-small/7/timeline.html">');
-    expect(html).toContain('<img src="fixture-small/7/timeline.svg"');
+    expect(html).toContain('<img src="fixture-small/7/timeline.svg" style="object-position: 0 ');
     expect(html).toContain("Alice &amp; Bob");
     expect(html).toContain('<span class="v fail">FAIL</span>');
   });

@@ -16,6 +16,17 @@ const HEADER = 96;
 const AXIS = 26;
 const p = (n: number) => +n.toFixed(1);
 
+/**
+ * Where the diagram alone (no header, no legend) sits in timeline.svg: its aspect ratio and the
+ * CSS object-position that shows it when the whole SVG is an <img> with `object-fit: cover` —
+ * the gallery's thumbnail crop (SVG view fragments are not honoured in <img> everywhere).
+ */
+export function diagramCrop(lanes: number, width = 1200): { aspect: string; positionY: string } {
+  const top = HEADER - 4, h = AXIS + lanes * 64 + 10;
+  const total = HEADER + AXIS + lanes * 64 + 24 + Math.ceil(LEGEND.length / 3) * 22 + 12;
+  return { aspect: `${width} / ${h}`, positionY: `${+((top / (total - h)) * 100).toFixed(2)}%` };
+}
+
 export function renderSvg(m: Model, o: { width?: number } = {}): string {
   const W = o.width ?? 1200;
   const g = geometry(m, { width: W, top: HEADER + AXIS });
