@@ -34,7 +34,11 @@ type Gen = (rng: Rng) => unknown;
 
 /** An argument generator compiled once, so sampling does no shape inspection per op. */
 export function compileArg(gen: unknown): Gen {
-  if (isGen(gen, "int") || isGen(gen, "pick") || isGen(gen, "string")) return (rng) => sampleArg(gen, rng);
+  if (isGen(gen, "int") && Array.isArray(gen.int) && gen.int.length === 2) {
+    const [lo, hi] = gen.int as [number, number];
+    return (rng) => rng.int(lo, hi);
+  }
+  if (isGen(gen, "pick") || isGen(gen, "string")) return (rng) => sampleArg(gen, rng);
   return () => gen;
 }
 
