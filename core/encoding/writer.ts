@@ -4,9 +4,22 @@
  */
 const utf8 = new TextEncoder();
 
+// One scratch buffer shared by every Writer: encoding is synchronous and `finish()` copies out,
+// so per-message encodes (the simulator sizes every delta it sends) allocate only their result.
+let scratch = new Uint8Array(1024);
+let scratchInUse = false;
+
 export class Writer {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   private pos = 0;
+  private readonly ownsScratch: boolean;
+
+  constructor() {
+    // A nested Writer (an encoder calling another while one is open) gets a buffer of its own.
+    this.ownsScratch = !scratchInUse;
+    this.buf = this.ownsScratch ? scratch : new Uint8Array(64);
+    if (this.ownsScratch) scratchInUse = true;
+  }
 
   private ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
@@ -15,6 +28,7 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    if (this.ownsScratch) scratch = next;
   }
 
   byte(b: number): this {
@@ -49,6 +63,18 @@ export class Writer {
   }
 
   string(s: string): this {
+    // Fast path for ASCII (replica ids, most keys): byte length = string length, no TextEncoder.
+    const n = s.length;
+    if (n < 128) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+      if (ascii) {
+        this.ensure(n + 1);
+        this.buf[this.pos++] = n;
+        for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
+        return this;
+      }
+    }
     const bytes = utf8.encode(s);
     this.uint(bytes.length);
     return this.raw(bytes);
@@ -61,7 +87,10 @@ export class Writer {
     return this;
   }
 
+  /** The encoded bytes (a copy); the Writer must not be used afterwards. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.slice(0, this.pos);
+    if (this.ownsScratch) scratchInUse = false;
+    return out;
   }
 }

@@ -1,0 +1,35 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkProperty } from "../_test/prop.ts";
+import { Reader } from "./reader.ts";
+import { Writer } from "./writer.ts";
+
+describe("Writer/Reader", () => {
+  it("round-trips strings (ASCII fast path and UTF-8), uints and ints", () => {
+    checkProperty(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: "grapheme", maxLength: 200 }), fc.nat(), fc.integer())), (rows) => {
+        const w = new Writer();
+        for (const [s, u, i] of rows) w.string(s).uint(u).int(i);
+        const r = new Reader(w.finish(), "test");
+        for (const [s, u, i] of rows) expect([r.string(), r.uint(), r.int()]).toEqual([s, u, i]);
+        r.end();
+      }),
+    );
+  });
+
+  it("a Writer opened while another is open does not clobber it (shared scratch buffer)", () => {
+    const outer = new Writer().string("outer");
+    const inner = new Writer().string("inner-" + "x".repeat(5000));
+    const innerBytes = inner.finish();
+    const outerBytes = outer.string("tail").finish();
+    const r = new Reader(outerBytes, "test");
+    expect([r.string(), r.string()]).toEqual(["outer", "tail"]);
+    expect(new Reader(innerBytes, "test").string()).toBe("inner-" + "x".repeat(5000));
+  });
+
+  it("finished bytes are a copy: later encodes do not change them", () => {
+    const a = new Writer().string("first").finish();
+    new Writer().string("second").finish();
+    expect(new Reader(a, "test").string()).toBe("first");
+  });
+});
