@@ -35,13 +35,34 @@ export type LwwClock = "physical" | "hlc";
 
 const NAME = "lww-register";
 
-/** Whether write `x` beats write `y` (a strict total order on distinct writes). */
-export function beats(x: LwwWrite, y: LwwWrite): boolean {
-  return (compareHlcThenReplica(x.ts, x.writer, y.ts, y.writer) || compareJson(x.value, y.value)) > 0;
+/** Total order on writes: timestamp, then writer id, then value (zero only for identical writes). */
+export function compareWrites(x: LwwWrite, y: LwwWrite): number {
+  return compareHlcThenReplica(x.ts, x.writer, y.ts, y.writer) || compareJson(x.value, y.value);
 }
 
-function makeWrite(value: Json, ts: Hlc, writer: string): LwwWrite {
+/** Whether write `x` beats write `y` (a strict total order on distinct writes). */
+export function beats(x: LwwWrite, y: LwwWrite): boolean {
+  return compareWrites(x, y) > 0;
+}
+
+export function makeWrite(value: Json, ts: Hlc, writer: string): LwwWrite {
   return Object.freeze({ value: frozenJson(value), ts: Object.freeze({ l: ts.l, c: ts.c }), writer });
+}
+
+/**
+ * The timestamp of a new write under `clock`, given the largest timestamp already seen for the
+ * same register (`last`). Shared with the LWW-Map, whose every key is such a register. Throws
+ * an OpError naming `crdt` and `op` when the node clock does not read an integer ms.
+ */
+export function stampWrite(crdt: string, op: string, clock: LwwClock, last: Hlc | undefined, ctx: Ctx): Hlc {
+  const now = ctx.now();
+  if (!isPhysicalReading(now)) throw new OpError(crdt, op, `the node clock (ctx.now()) must read an integer number of ms in [-2^52, 2^52), got ${now}`);
+  return clock === "hlc" ? hlcSend(last, now) : { l: now, c: 0 };
+}
+
+/** Validates the `clock` option (shared with the LWW-Map). */
+export function checkClock(v: unknown): string | undefined {
+  return v === "hlc" || v === "physical" ? undefined : `must be "hlc" or "physical", got ${JSON.stringify(v)}`;
 }
 
 const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json> => ({
@@ -53,9 +74,7 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
     if (op.op !== "set") unknownOp(NAME, op.op, ["set"]);
     expectArity(NAME, op.op, op.args, 1);
     expectJson(NAME, op.op, op.args[0]);
-    const now = ctx.now();
-    if (!isPhysicalReading(now)) throw new OpError(NAME, op.op, `the node clock (ctx.now()) must read an integer number of ms in [-2^52, 2^52), got ${now}`);
-    const ts = clock === "hlc" ? hlcSend(state.write?.ts, now) : { l: now, c: 0 };
+    const ts = stampWrite(NAME, op.op, clock, state.write?.ts, ctx);
     const write = makeWrite(op.args[0] as Json, ts, ctx.replica);
     // Only reachable under "physical": the write is stamped below what this replica already
     // holds, so it loses here and would lose everywhere. It is void; send nothing.
@@ -102,6 +121,6 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
 export const lwwRegister = builtin(
   NAME,
   { clock: "hlc" as LwwClock },
-  { clock: (v) => (v === "hlc" || v === "physical" ? undefined : `must be "hlc" or "physical", got ${JSON.stringify(v)}`) },
+  { clock: checkClock },
   make,
 );
