@@ -6,9 +6,12 @@ import type { BuiltinCrdt, CrdtOptions, StateCrdt } from "./contract.ts";
 import { CrdtError } from "./errors.ts";
 import { gCounter } from "./crdt/g-counter.ts";
 import { gSet } from "./crdt/g-set.ts";
+import { lwwMap } from "./crdt/lww-map.ts";
 import { lwwRegister } from "./crdt/lww-register.ts";
 import { mvRegister } from "./crdt/mv-register.ts";
+import { orMapType } from "./crdt/or-map.ts";
 import { orSet } from "./crdt/or-set.ts";
+import { recordType } from "./crdt/record.ts";
 import { pnCounter } from "./crdt/pn-counter.ts";
 import { twoPhaseSet } from "./crdt/two-phase-set.ts";
 
@@ -20,6 +23,10 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "or-set": orSet,
   "lww-register": lwwRegister,
   "mv-register": mvRegister,
+  "lww-map": lwwMap,
+  // Composite types resolve their nested field/value types through this same registry.
+  "or-map": orMapType(resolveBuiltin),
+  record: recordType(resolveBuiltin),
 });
 
 export class UnknownCrdtError extends CrdtError {
