@@ -13,7 +13,9 @@ import { opArbitrary } from "./op-arbitrary.ts";
 
 export type Step =
   | { kind: "op"; replica: number; op: Op; now: number }
-  | { kind: "sync"; from: number; to: number };
+  | { kind: "sync"; from: number; to: number }
+  /** Merge an earlier delta, uncopied, as the simulator does: one delta object reaches every replica. */
+  | { kind: "deliver"; delta: number; to: number };
 
 export const REPLICA_IDS = ["a", "b", "c", "d"];
 
@@ -21,6 +23,7 @@ export function historyArbitrary(crdt: StateCrdt, replicas = 3, maxSteps = 30): 
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant("op" as const), replica: fc.nat(replicas - 1), op: opArbitrary(crdt.ops), now: fc.integer({ min: 0, max: 4 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("sync" as const), from: fc.nat(replicas - 1), to: fc.nat(replicas - 1) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("deliver" as const), delta: fc.nat(), to: fc.nat(replicas - 1) }) },
   );
   return fc.array(step, { maxLength: maxSteps });
 }
@@ -37,10 +40,15 @@ export function expectSameState<S>(crdt: StateCrdt<S>, actual: S, expected: S, w
 
 export type Replayed<S> = { states: S[]; deltas: S[] };
 
-/** Runs a history; also checks, at every update, that merging its delta into the pre-state gives the post-state. */
+/**
+ * Runs a history; also checks, at every update, that merging its delta into the pre-state gives
+ * the post-state, and at the end that no delta was changed by anything done after it was made
+ * (a replica that merged a delta and then updated must not have written through into it).
+ */
 export function replay<S>(crdt: StateCrdt<S>, steps: Step[], replicas = 3): Replayed<S> {
   const states = REPLICA_IDS.slice(0, replicas).map((id) => crdt.init(id));
   const deltas: S[] = [];
+  const deltaSnapshots: S[] = [];
   for (const s of steps) {
     if (s.kind === "op") {
       const id = REPLICA_IDS[s.replica];
@@ -51,10 +59,14 @@ export function replay<S>(crdt: StateCrdt<S>, steps: Step[], replicas = 3): Repl
       expectSameState(crdt, crdt.merge(pre, delta), state, `delta of ${s.op.op}(${JSON.stringify(s.op.args)}) at ${id}`);
       expectSameState(crdt, delta, deltaCopy, "merge mutated its second argument (the delta)");
       deltas.push(delta);
+      deltaSnapshots.push(deltaCopy);
+    } else if (s.kind === "deliver") {
+      if (deltas.length > 0) states[s.to] = crdt.merge(states[s.to], deltas[s.delta % deltas.length]);
     } else {
       states[s.to] = crdt.merge(states[s.to], copy(crdt, states[s.from]));
     }
   }
+  deltas.forEach((d, i) => expectSameState(crdt, d, deltaSnapshots[i], `delta #${i} was changed after it was sent (aliased into a replica's state?)`));
   return { states, deltas };
 }
 
