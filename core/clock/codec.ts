@@ -9,8 +9,8 @@
  *         context = vector, then cloud count, then per replica by ascending id:
  *                   (id, dot count ≥ 1, counters strictly ascending, each > vv[id] + 1).
  */
+import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Codec } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
 import { Reader } from "../encoding/reader.ts";
 import { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
@@ -77,34 +77,6 @@ export function readCausalContext(r: Reader): CausalContext {
   return CausalContext.from({ vv: vv.toJSON(), cloud });
 }
 
-export const versionVectorCodec: Codec<VersionVector> = {
-  encode(vv) {
-    const w = new Writer();
-    writeHeader(w, "version-vector");
-    writeVersionVector(w, vv);
-    return w.finish();
-  },
-  decode(bytes) {
-    const r = new Reader(bytes, "version-vector");
-    readHeader(r, "version-vector");
-    const vv = readVersionVector(r);
-    r.end();
-    return vv;
-  },
-};
+export const versionVectorCodec: Codec<VersionVector> = framedCodec("version-vector", writeVersionVector, readVersionVector);
 
-export const causalContextCodec: Codec<CausalContext> = {
-  encode(cc) {
-    const w = new Writer();
-    writeHeader(w, "causal-context");
-    writeCausalContext(w, cc);
-    return w.finish();
-  },
-  decode(bytes) {
-    const r = new Reader(bytes, "causal-context");
-    readHeader(r, "causal-context");
-    const cc = readCausalContext(r);
-    r.end();
-    return cc;
-  },
-};
+export const causalContextCodec: Codec<CausalContext> = framedCodec("causal-context", writeCausalContext, readCausalContext);

@@ -3,8 +3,8 @@
  * per-replica maximum, so re-delivered or reordered states never double-count; the value is the
  * sum. State is a Map replica → count (no owner id inside, so equal histories give equal states).
  */
+import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
 import { Reader } from "../encoding/reader.ts";
 import { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
@@ -63,19 +63,5 @@ export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, numbe
   merge: mergeCounts,
   value: sumCounts,
   clone: (s) => new Map(s),
-  codec: {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
-      writeCounts(w, s);
-      return w.finish();
-    },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
-      const s = readCounts(r);
-      r.end();
-      return s;
-    },
-  },
+  codec: framedCodec(NAME, writeCounts, readCounts),
 }));

@@ -3,10 +3,8 @@
  * commutative, associative and idempotent; the price is that nothing can ever be removed.
  * Elements are keyed by canonicalKey: `{a:1,b:2}` and `{b:2,a:1}` are the same element.
  */
+import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
 import type { Json } from "../util/json.ts";
 import { builtin, expectArity, expectJson, unknownOp } from "./_internals/builtin.ts";
 import { element, type JsonSet, readSet, singleton, sortedElements, unionInto, writeSet } from "./_internals/json-set.ts";
@@ -32,19 +30,5 @@ export const gSet = builtin(NAME, {}, {}, (): StateCrdt<GSetState, Json[]> => ({
   merge: unionInto,
   value: sortedElements,
   clone: (s) => new Map(s),
-  codec: {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
-      writeSet(w, s);
-      return w.finish();
-    },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
-      const s = readSet(r);
-      r.end();
-      return s;
-    },
-  },
+  codec: framedCodec(NAME, writeSet, readSet),
 }));

@@ -26,10 +26,8 @@
  */
 import { type Hlc, readHlc, writeHlc } from "../clock/hlc.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
+import { framedCodec } from "../encoding/framed-codec.ts";
 import { readJson, writeJson } from "../encoding/json-value.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
 import { OpError } from "../errors.ts";
 import { compareStrings, type Json } from "../util/json.ts";
 import { builtin, expectArity, expectJson, unknownOp } from "./_internals/builtin.ts";
@@ -92,11 +90,10 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwMapState, Record<str
     return objectOf(live);
   },
   clone: (s) => new Map(s),
-  codec: {
+  codec: framedCodec(
     // Layout: count, then per key ascending: key, tag (0 value, 1 tombstone), timestamp, writer, [value].
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
+    NAME,
+    (w, s) => {
       const keys = [...s.keys()].sort(compareStrings);
       w.uint(keys.length);
       for (const k of keys) {
@@ -106,11 +103,8 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwMapState, Record<str
         w.string(e.write.writer);
         if (!e.deleted) writeJson(w, e.write.value);
       }
-      return w.finish();
     },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
+    (r) => {
       const n = r.count(5);
       const out: LwwMapState = new Map();
       let prev: string | undefined;
@@ -124,10 +118,9 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwMapState, Record<str
         const writer = r.string();
         out.set(k, tag === 1 ? entry(null, ts, writer, true) : entry(readJson(r), ts, writer, false));
       }
-      r.end();
       return out;
     },
-  },
+  ),
 });
 
 export const lwwMap = builtin(NAME, { clock: "hlc" as LwwClock }, { clock: checkClock }, make);

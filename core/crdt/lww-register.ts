@@ -18,10 +18,8 @@
  */
 import { compareHlcThenReplica, type Hlc, hlcSend, isPhysicalReading, readHlc, writeHlc } from "../clock/hlc.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
+import { framedCodec } from "../encoding/framed-codec.ts";
 import { readJson, writeJson } from "../encoding/json-value.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
 import { OpError } from "../errors.ts";
 import { compareJson, type Json } from "../util/json.ts";
 import { builtin, expectArity, expectJson, unknownOp } from "./_internals/builtin.ts";
@@ -88,10 +86,9 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
   },
   value: (s) => (s.write === null ? null : s.write.value),
   clone: (s) => ({ write: s.write }),
-  codec: {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
+  codec: framedCodec(
+    NAME,
+    (w, s) => {
       if (s.write === null) w.byte(0);
       else {
         w.byte(1);
@@ -99,23 +96,16 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
         w.string(s.write.writer);
         writeJson(w, s.write.value);
       }
-      return w.finish();
     },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
+    (r) => {
       const flag = r.byte();
       if (flag > 1) r.fail(`bad presence flag ${flag} (expected 0 or 1)`);
-      let write: LwwWrite | null = null;
-      if (flag === 1) {
-        const ts = readHlc(r);
-        const writer = r.string();
-        write = makeWrite(readJson(r), ts, writer);
-      }
-      r.end();
-      return { write };
+      if (flag === 0) return { write: null };
+      const ts = readHlc(r);
+      const writer = r.string();
+      return { write: makeWrite(readJson(r), ts, writer) };
     },
-  },
+  ),
 });
 
 export const lwwRegister = builtin(

@@ -62,9 +62,7 @@ import { readCausalContext, writeCausalContext } from "../clock/codec.ts";
 import { compareDots, type Dot, dotKey } from "../clock/dot.ts";
 import { checkReplica } from "../clock/version-vector.ts";
 import type { BuiltinCrdt, CrdtOptions, Ctx, Op, OpSpec, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
+import { framedCodec } from "../encoding/framed-codec.ts";
 import { OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin, expectArity } from "./_internals/builtin.ts";
@@ -224,10 +222,9 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
       }
       return true;
     },
-    codec: {
-      encode(s) {
-        const w = new Writer();
-        writeHeader(w, NAME);
+    codec: framedCodec(
+      NAME,
+      (w, s) => {
         writeCausalContext(w, s.ctx);
         const ids = new Map(s.ctx.replicas().map((id, i) => [id, i]));
         const keys = [...s.keys.keys()].sort(compareStrings);
@@ -240,11 +237,8 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
             writeNested(w, inner, seg.payload);
           }
         }
-        return w.finish();
       },
-      decode(bytes) {
-        const r = new Reader(bytes, NAME);
-        readHeader(r, NAME);
+      (r) => {
         const out = new ORMapState();
         out.ctx.merge(readCausalContext(r));
         const ids = out.ctx.replicas();
@@ -270,10 +264,9 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
             out.add(key, Object.freeze({ dot, payload: state }));
           }
         }
-        r.end();
         return out;
       },
-    },
+    ),
   };
 }
 

@@ -4,10 +4,8 @@
  * signed per-replica totals would not do: merge takes maxima, and a total that went down would
  * lose to its own older, larger value.
  */
+import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
 import { builtin, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 import { type GCounterState, mergeCounts, readCounts, sumCounts, writeCounts } from "./g-counter.ts";
 
@@ -42,21 +40,12 @@ export const pnCounter = builtin(NAME, {}, {}, (): StateCrdt<PNCounterState, num
   },
   value: (s) => sumCounts(s.p) - sumCounts(s.n),
   clone: (s) => ({ p: new Map(s.p), n: new Map(s.n) }),
-  codec: {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
+  codec: framedCodec(
+    NAME,
+    (w, s) => {
       writeCounts(w, s.p);
       writeCounts(w, s.n);
-      return w.finish();
     },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
-      const p = readCounts(r);
-      const n = readCounts(r);
-      r.end();
-      return { p, n };
-    },
-  },
+    (r) => ({ p: readCounts(r), n: readCounts(r) }),
+  ),
 }));

@@ -34,9 +34,7 @@
  * Default options (the registry object): the demo schema above, the CRM customer of seed 000.
  */
 import type { BuiltinCrdt, CrdtOptions, Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
+import { framedCodec } from "../encoding/framed-codec.ts";
 import { CrdtOptionError, OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
@@ -150,21 +148,17 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
       }
       return true;
     },
-    codec: {
-      encode(s) {
-        const w = new Writer();
-        writeHeader(w, NAME);
+    codec: framedCodec(
+      NAME,
+      (w, s) => {
         const present = names.filter((f) => s.has(f) && !isBottom(f, s.get(f)));
         w.uint(present.length);
         for (const f of present) {
           w.uint(index.get(f)!);
           writeNested(w, schema.get(f)!, s.get(f));
         }
-        return w.finish();
       },
-      decode(bytes) {
-        const r = new Reader(bytes, NAME);
-        readHeader(r, NAME);
+      (r) => {
         const n = r.count(2);
         const out: RecordState = new Map();
         let prev = -1;
@@ -178,10 +172,9 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
           if (bytesEqual(fb, bottom.get(f)!)) r.fail(`field "${f}" holds its initial state (such fields are left out)`);
           out.set(f, state);
         }
-        r.end();
         return out;
       },
-    },
+    ),
   };
 }
 

@@ -14,10 +14,8 @@
  *   addition can never matter again. This is the same lattice as (added, removed) with
  *   value added∖removed, but stores each removed element once and keeps the encoding canonical.
  */
+import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { readHeader, writeHeader } from "../encoding/header.ts";
-import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
 import type { Json } from "../util/json.ts";
 import { builtin, expectArity, expectJson, unknownOp } from "./_internals/builtin.ts";
 import { element, type JsonSet, readSet, singleton, sortedElements, writeSet } from "./_internals/json-set.ts";
@@ -62,23 +60,18 @@ export const twoPhaseSet = builtin(NAME, {}, {}, (): StateCrdt<TwoPhaseSetState,
   },
   value: (s) => sortedElements(s.live),
   clone: (s) => ({ live: new Map(s.live), tombstones: new Map(s.tombstones) }),
-  codec: {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, NAME);
+  codec: framedCodec(
+    NAME,
+    (w, s) => {
       writeSet(w, s.live);
       writeSet(w, s.tombstones);
-      return w.finish();
     },
-    decode(bytes) {
-      const r = new Reader(bytes, NAME);
-      readHeader(r, NAME);
+    (r) => {
       const live = readSet(r);
       const tombstones = readSet(r);
       for (const k of tombstones.keys()) if (live.has(k)) r.fail(`element ${k} is both live and tombstoned`);
-      r.end();
       return { live, tombstones };
     },
-  },
+  ),
 }));
 

@@ -18,10 +18,10 @@ import { CausalContext } from "../../clock/causal-context.ts";
 import { readCausalContext, writeCausalContext } from "../../clock/codec.ts";
 import { compareDots, type Dot } from "../../clock/dot.ts";
 import type { Codec } from "../../contract.ts";
-import { readHeader, writeHeader } from "../../encoding/header.ts";
+import { framedCodec } from "../../encoding/framed-codec.ts";
 import { readJson, writeJson } from "../../encoding/json-value.ts";
-import { Reader } from "../../encoding/reader.ts";
-import { Writer } from "../../encoding/writer.ts";
+import type { Reader } from "../../encoding/reader.ts";
+import type { Writer } from "../../encoding/writer.ts";
 import { canonicalKey, compareJson, type Json } from "../../util/json.ts";
 import { frozenJson } from "./frozen-json.ts";
 
@@ -210,19 +210,5 @@ export class DotKernel {
 
 /** The codec of a type whose state is a bare kernel: header with the type's tag, then the kernel. */
 export function kernelCodec(type: "or-set" | "mv-register"): Codec<DotKernel> {
-  return {
-    encode(s) {
-      const w = new Writer();
-      writeHeader(w, type);
-      DotKernel.encode(w, s);
-      return w.finish();
-    },
-    decode(bytes) {
-      const r = new Reader(bytes, type);
-      readHeader(r, type);
-      const s = DotKernel.decode(r);
-      r.end();
-      return s;
-    },
-  };
+  return framedCodec(type, DotKernel.encode, DotKernel.decode);
 }
