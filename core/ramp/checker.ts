@@ -1,0 +1,42 @@
+/**
+ * read-atomic (no fractured reads), the isolation RAMP provides: if a read observes a
+ * transaction T's write to one key, then for every other key T wrote that the read also read, it
+ * observes T's write or a later one (a larger timestamp). Also checked: every non-initial value
+ * read is the value its transaction wrote (nothing invented or mixed up).
+ *
+ * T's keys come from its `write-invoke` event when the history has it, else from the metadata
+ * of the version read (the same list, unless something is badly wrong).
+ */
+import { canonicalKey } from "../util/json.ts";
+import type { CheckResult, RampEvent } from "./history.ts";
+import { compareTs, tsKey } from "./timestamp.ts";
+
+export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent> {
+  const writes = new Map<string, Record<string, unknown>>();
+  let reads = 0;
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!;
+    if (e.type === "write-invoke") writes.set(tsKey(e.ts), e.writes);
+    if (e.type !== "read-ok") continue;
+    reads++;
+    for (const [key, v] of Object.entries(e.versions)) {
+      if (v.ts.t === 0) continue;
+      const written = writes.get(tsKey(v.ts));
+      if (written !== undefined && (!(key in written) || canonicalKey(written[key]) !== canonicalKey(v.value)))
+        return { ok: false, index: i, event: e, detail: `read ${e.client}#${e.read} returned ${key}=${JSON.stringify(v.value)} at ${tsKey(v.ts)}, which that transaction did not write` };
+      const siblings = written !== undefined ? Object.keys(written) : v.keys;
+      for (const other of siblings) {
+        const seen = e.versions[other];
+        if (other === key || seen === undefined) continue;
+        if (compareTs(seen.ts, v.ts) < 0)
+          return {
+            ok: false,
+            index: i,
+            event: e,
+            detail: `fractured read ${e.client}#${e.read}: saw transaction ${tsKey(v.ts)}'s write to ${key} but ${other} at older ${tsKey(seen.ts)}`,
+          };
+      }
+    }
+  }
+  return { ok: true, detail: `${reads} read(s), none fractured` };
+}

@@ -1,0 +1,160 @@
+/**
+ * A RAMP partition server: it owns the keys the shard function maps to its id, and keeps
+ * `versions` (every prepared version, by key and timestamp) and `lastCommit[key]` (the
+ * timestamp of the latest committed version), as in Bailis et al. (SIGMOD 2014), Algorithm 1.
+ *
+ * Prepare installs a version without making it visible; commit raises lastCommit to it (never
+ * lowers it: commits of older transactions arriving late change nothing). Get returns the
+ * version at lastCommit, or — RAMP-Fast's second round — the exact version asked for by
+ * timestamp, which may be prepared and not yet committed here: that is what lets a reader
+ * repair a fractured first round without waiting for the writer.
+ *
+ * Garbage collection: a version below lastCommit (superseded) is dropped `gcGraceMs` after it
+ * was superseded. A second-round get for a collected version answers `missing` and the reader
+ * restarts its read from round one, so GC never makes a read wrong, only longer; choose a grace
+ * above the readers' timeout and it never even does that. Prepared versions above lastCommit are
+ * never collected (their commit may still be on its way) — a writer that abandons after
+ * preparing leaves them until a later commit supersedes them.
+ *
+ * Volatile: servers keep no durable state (crash recovery of RAMP servers is not modelled).
+ * Pure: time is only what the caller passes as `now`.
+ */
+import { type Json, canonicalKey } from "../util/json.ts";
+import { RampError } from "./errors.ts";
+import { type Outgoing, type ServerRequest, type Version, type Write, parseServerRequest } from "./messages.ts";
+import { BOTTOM, type Ts, compareTs, tsKey } from "./timestamp.ts";
+
+export type RampServerOptions = {
+  id: string;
+  /** Maps a key to the id of the server that owns it; the same function every client uses. */
+  shard: (key: string) => string;
+  /** How long a superseded version stays readable by timestamp. Default 10 000 ms. */
+  gcGraceMs?: number;
+};
+
+type Stored = { version: Version; supersededAt: number | undefined };
+
+export class RampServer {
+  readonly id: string;
+  private readonly shard: (key: string) => string;
+  private readonly grace: number;
+  private readonly versions = new Map<string, Map<string, Stored>>();
+  private readonly lastCommit = new Map<string, Ts>();
+  /** Superseded versions in the order they were superseded: GC pops from the front. */
+  private gcQueue: { at: number; key: string; ts: string }[] = [];
+  private gcHead = 0;
+  private clock = -Infinity;
+
+  constructor(options: RampServerOptions) {
+    this.id = options.id;
+    this.shard = options.shard;
+    this.grace = options.gcGraceMs ?? 10_000;
+    if (!(this.grace >= 0)) throw new RampError(`gcGraceMs must be >= 0, got ${options.gcGraceMs}`);
+  }
+
+  /** Handles one request. Throws RampError (state untouched) on a malformed or misrouted one. */
+  handle(raw: unknown, now: number): { out: Outgoing[] } {
+    const msg = parseServerRequest(raw);
+    this.checkOwned(msg);
+    if (msg.type === "ramp.prepare" || msg.type === "ramp.put") this.checkNoReuse(msg.ts, msg.writes);
+    if (msg.type === "ramp.commit") this.checkPrepared(msg.ts, msg.keys);
+    // Validated: from here on nothing throws.
+    this.clock = Math.max(this.clock, now); // a node clock may step back; GC time never does
+    this.collect();
+    switch (msg.type) {
+      case "ramp.prepare":
+        for (const w of msg.writes) this.install(w, msg.ts, msg.keys);
+        return { out: [{ to: msg.client, msg: { type: "ramp.prepared", server: this.id, ts: msg.ts } }] };
+      case "ramp.put":
+        for (const w of msg.writes) this.install(w, msg.ts, msg.keys);
+        for (const w of msg.writes) this.commit(w.key, msg.ts);
+        return { out: [{ to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } }] };
+      case "ramp.commit":
+        for (const k of msg.keys) this.commit(k, msg.ts);
+        return { out: [{ to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } }] };
+      case "ramp.get": {
+        const versions = msg.reads.map(({ key, ts }) => {
+          const want = ts ?? this.lastCommit.get(key) ?? BOTTOM;
+          if (want.t === 0) return { key, value: null, ts: BOTTOM, keys: [] };
+          const found = this.versions.get(key)?.get(tsKey(want));
+          return found ? found.version : { key, missing: want };
+        });
+        return { out: [{ to: msg.client, msg: { type: "ramp.values", server: this.id, read: msg.read, attempt: msg.attempt, versions } }] };
+      }
+    }
+  }
+
+  /** The latest committed version of `key` (initial version if none), for tests and stats. */
+  latest(key: string): Version {
+    const ts = this.lastCommit.get(key);
+    return (ts && this.versions.get(key)?.get(tsKey(ts))?.version) ?? { key, value: null, ts: BOTTOM, keys: [] };
+  }
+
+  /** Number of stored versions (all keys), to watch GC. */
+  get versionCount(): number {
+    let n = 0;
+    for (const m of this.versions.values()) n += m.size;
+    return n;
+  }
+
+  private checkOwned(msg: ServerRequest): void {
+    const keys = msg.type === "ramp.get" ? msg.reads.map((r) => r.key) : msg.type === "ramp.commit" ? msg.keys : msg.writes.map((w) => w.key);
+    for (const k of keys) {
+      const owner = this.shard(k);
+      if (owner !== this.id) throw new RampError(`${msg.type} for key "${k}" sent to server "${this.id}", but the key belongs to shard "${owner}"`);
+    }
+  }
+
+  private checkNoReuse(ts: Ts, writes: Write[]): void {
+    for (const w of writes) {
+      const old = this.versions.get(w.key)?.get(tsKey(ts));
+      if (old !== undefined && canonicalKey(old.version.value) !== canonicalKey(w.value))
+        throw new RampError(`timestamp ${tsKey(ts)} reused for key "${w.key}" with a different value: timestamps must be unique per transaction`);
+    }
+  }
+
+  private checkPrepared(ts: Ts, keys: string[]): void {
+    for (const k of keys) {
+      const last = this.lastCommit.get(k);
+      // Below lastCommit a commit changes nothing (and its version may already be collected).
+      if (last !== undefined && compareTs(ts, last) <= 0) continue;
+      if (!this.versions.get(k)?.has(tsKey(ts))) throw new RampError(`ramp.commit of key "${k}" at ${tsKey(ts)} on server "${this.id}", which never prepared it`);
+    }
+  }
+
+  private install(w: Write, ts: Ts, keys: string[]): void {
+    let m = this.versions.get(w.key);
+    if (m === undefined) this.versions.set(w.key, (m = new Map()));
+    const k = tsKey(ts);
+    if (m.has(k)) return; // a duplicate prepare
+    const stored: Stored = { version: { key: w.key, value: w.value as Json, ts, keys: [...keys] }, supersededAt: undefined };
+    m.set(k, stored);
+    const last = this.lastCommit.get(w.key);
+    if (last !== undefined && compareTs(ts, last) < 0) this.supersede(w.key, k, stored); // arrived after a later commit
+  }
+
+  private commit(key: string, ts: Ts): void {
+    const last = this.lastCommit.get(key);
+    if (last !== undefined && compareTs(ts, last) <= 0) return;
+    this.lastCommit.set(key, ts);
+    for (const [k, s] of this.versions.get(key) ?? []) if (s.supersededAt === undefined && compareTs(s.version.ts, ts) < 0) this.supersede(key, k, s);
+  }
+
+  private supersede(key: string, k: string, s: Stored): void {
+    s.supersededAt = this.clock;
+    this.gcQueue.push({ at: this.clock, key, ts: k });
+  }
+
+  private collect(): void {
+    while (this.gcHead < this.gcQueue.length && this.gcQueue[this.gcHead]!.at + this.grace <= this.clock) {
+      const { key, ts } = this.gcQueue[this.gcHead++]!;
+      const m = this.versions.get(key);
+      m?.delete(ts);
+      if (m?.size === 0) this.versions.delete(key);
+    }
+    if (this.gcHead > 1024 && this.gcHead * 2 > this.gcQueue.length) {
+      this.gcQueue = this.gcQueue.slice(this.gcHead);
+      this.gcHead = 0;
+    }
+  }
+}
