@@ -1,7 +1,7 @@
 /** The public API of the core library: a curated export list. */
 export type { ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, StateCrdt } from "./contract.ts";
 export { CrdtError, CrdtOptionError, DecodeError, OpError } from "./errors.ts";
-export { crdts, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
+export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
 export { gCounter } from "./crdt/g-counter.ts";
 export { pnCounter } from "./crdt/pn-counter.ts";
 export { gSet } from "./crdt/g-set.ts";
@@ -9,6 +9,9 @@ export { twoPhaseSet } from "./crdt/two-phase-set.ts";
 export { orSet } from "./crdt/or-set.ts";
 export { lwwRegister } from "./crdt/lww-register.ts";
 export { mvRegister } from "./crdt/mv-register.ts";
+export { opCounter } from "./crdt/op-counter.ts";
+export { opOrSet } from "./crdt/op-or-set.ts";
+export { MemoryStorage, type Durable, type ReplicaStorage } from "./storage.ts";
 export { lwwMap } from "./crdt/lww-map.ts";
 export { orMapType, type ORMapCrdt } from "./crdt/or-map.ts";
 export { recordType, conflicts, DEFAULT_RECORD_FIELDS, type RecordCrdt } from "./crdt/record.ts";

@@ -2,13 +2,16 @@
  * The builtin registry: DESIGN name → contract object. These are the very objects the
  * simulator drives, so a scenario's `"crdt": "or-set"` runs exactly the library users import.
  */
-import type { BuiltinCrdt, CrdtOptions, StateCrdt } from "./contract.ts";
+import type { BuiltinCrdt, Crdt, CrdtOptions, StateCrdt } from "./contract.ts";
 import { CrdtError } from "./errors.ts";
 import { gCounter } from "./crdt/g-counter.ts";
 import { gSet } from "./crdt/g-set.ts";
 import { lwwMap } from "./crdt/lww-map.ts";
 import { lwwRegister } from "./crdt/lww-register.ts";
 import { mvRegister } from "./crdt/mv-register.ts";
+import type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";
+import { opCounter } from "./crdt/op-counter.ts";
+import { opOrSet } from "./crdt/op-or-set.ts";
 import { orMapType } from "./crdt/or-map.ts";
 import { orSet } from "./crdt/or-set.ts";
 import { recordType } from "./crdt/record.ts";
@@ -29,11 +32,29 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   record: recordType(resolveBuiltin),
 });
 
+/**
+ * Op-based (CmRDT) builtins, kept apart from `crdts` (whose entries are all state-based, so
+ * that composite types can nest any of them). A scenario names them like any builtin; the
+ * simulator replicates them through its exactly-once causal broadcast (sync mode "op").
+ */
+export const opCrdts: Readonly<Record<string, BuiltinOpCrdt>> = Object.freeze({
+  "op-counter": opCounter,
+  "op-or-set": opOrSet,
+});
+
 export class UnknownCrdtError extends CrdtError {
   override name = "UnknownCrdtError";
   constructor(readonly crdt: string) {
-    super(`unknown CRDT "${crdt}" (builtins: ${Object.keys(crdts).join(", ")})`);
+    super(`unknown CRDT "${crdt}" (builtins: ${[...Object.keys(crdts), ...Object.keys(opCrdts)].join(", ")})`);
   }
+}
+
+/** Like {@link resolveBuiltin}, op-based builtins included. */
+export function resolveAnyBuiltin(spec: string | ({ type: string } & CrdtOptions)): Crdt {
+  const name = typeof spec === "string" ? spec : spec.type;
+  const op = Object.prototype.hasOwnProperty.call(opCrdts, name) ? opCrdts[name] : undefined;
+  if (!op) return resolveBuiltin(spec);
+  return typeof spec === "string" ? op : op.configure(spec);
 }
 
 /** A builtin by name, or by `{ type, ...options }` configured with those options. */

@@ -12,7 +12,7 @@ import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/l
 export type { CheckResult, Run, RunStats, Summary, TraceEvent } from "./run-types.ts";
 export type {
   ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, Step,
-  SyncSpec, WorkloadSpec,
+  StorageSpec, SyncSpec, WorkloadSpec,
 } from "./scenario/types.ts";
 export { CHECK_NAMES } from "./checkers/index.ts";
 export { ScenarioError, type ScenarioIssue } from "./scenario/load-errors.ts";

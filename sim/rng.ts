@@ -62,6 +62,8 @@ export const STREAM = {
   reorder: "network/reorder",
   release: "network/release",
   nemesis: "nemesis",
+  clockNemesis: "nemesis/clocks",
+  crashNemesis: "nemesis/crashes",
   antiEntropy: "anti-entropy",
   checks: "checks",
   arrivals: (node: string) => `workload/arrivals/${node}`,

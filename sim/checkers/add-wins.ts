@@ -12,7 +12,8 @@ import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
 
 type Add = { o: number; seq: number; t: number; node: string; k: Knowledge };
-type Elem = { json: string; adds: Add[]; removes: Knowledge[] };
+type Remove = { o: number; seq: number; k: Knowledge };
+type Elem = { json: string; adds: Add[]; removes: Remove[] };
 
 export class AddWins {
   private readonly elems = new Map<string, Elem>();
@@ -28,7 +29,15 @@ export class AddWins {
   issued(r: Replica, seq: number, op: string, args: readonly unknown[], t: number): void {
     if (args.length === 0) return;
     if (op === "add") this.elem(args[0]).adds.push({ o: r.index, seq, t, node: r.name, k: r.knowledge.clone() });
-    else if (op === "remove") this.elem(args[0]).removes.push(r.knowledge.clone());
+    else if (op === "remove") this.elem(args[0]).removes.push({ o: r.index, seq, k: r.knowledge.clone() });
+  }
+
+  /** Update (o, seq) was lost before anyone saw it (unsynced at a crash): it never happened. */
+  retract(o: number, seq: number): void {
+    for (const e of this.elems.values()) {
+      e.adds = e.adds.filter((a) => a.o !== o || a.seq !== seq);
+      e.removes = e.removes.filter((x) => x.o !== o || x.seq !== seq);
+    }
   }
 
   /** The adds of `e` that no remove cancelled, directly or through a re-add (memoised per element). */
@@ -39,7 +48,7 @@ export class AddWins {
       if (known !== undefined) return known;
       cancelled.set(a, false); // a re-add never observes itself; this also cuts any cycle
       const out =
-        e.removes.some((k) => k.has(a.o, a.seq)) ||
+        e.removes.some((x) => x.k.has(a.o, a.seq)) ||
         e.adds.some((b) => b !== a && b.k.has(a.o, a.seq) && isCancelled(b));
       cancelled.set(a, out);
       return out;

@@ -123,7 +123,7 @@ describe("intent checks", () => {
     };
     const { by } = check(sc, resolveBuiltin({ type: "lww-register", clock: "physical" }), "lww-register");
     expect(by["no-lost-writes"].ok).toBe(false);
-    expect(by["no-lost-writes"].detail).toMatch(/shows = "old".*bob's write of "new" at t=500/);
+    expect(by["no-lost-writes"].detail).toMatch(/shows = "old" from alice's write alice:1 at t=0 \(alice's clock read 10000\).*bob's write bob:1 of "new" at t=500 \(bob's clock read 500\) happened after it/);
     const hlc = check({ ...sc, crdt: { type: "lww-register", clock: "hlc" } }, resolveBuiltin({ type: "lww-register", clock: "hlc" }), "lww-register");
     expect(hlc.by["no-lost-writes"].ok).toBe(true);
   });

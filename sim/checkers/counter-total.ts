@@ -34,6 +34,15 @@ export class CounterTotal {
     this.updates++;
   }
 
+  /** Update (o, s) was lost before anyone saw it (unsynced at a crash): it never happened. */
+  retract(o: number, seq: number): void {
+    const w = this.weights[o]![seq];
+    if (w === undefined) return;
+    this.issued -= w;
+    this.updates--;
+    this.weights[o]![seq] = 0;
+  }
+
   afterChange(r: Replica, t: number, what: number): void {
     if (this.first || !r.knowledge.gapFree()) return;
     const v = r.valueKey();

@@ -25,10 +25,15 @@ export class Idempotence {
   private first = "";
   private violations = 0;
 
+  /**
+   * `reapply` (op mode): what delivering the same message again does to a state — nothing when
+   * the layer drops duplicates, the effect once more when it does not. Default: merge.
+   */
   constructor(
     private readonly crdt: StateCrdt<any, unknown>,
     private readonly clone: (s: any) => any,
     private readonly rng: Rng,
+    private readonly reapply: ((state: unknown, payload: unknown) => unknown) | null = null,
   ) {}
 
   /** Counts a delivery; true when this one is to be checked. */
@@ -42,12 +47,12 @@ export class Idempotence {
   /** `r` has just merged `payload` (message `msg`, at time t). */
   check(r: Replica, payload: unknown, t: number, msg: number): void {
     this.checked++;
-    const again = this.crdt.merge(this.clone(r.state), payload);
+    const again = this.reapply ? this.reapply(this.clone(r.state), payload) : this.crdt.merge(this.clone(r.state), payload);
     const v = this.crdt.value(again);
     const key = typeof v === "number" ? v : canonicalKey(v);
     let problem = "";
     if (key !== r.valueKey()) problem = `value ${r.valueJson()} became ${typeof key === "number" ? key : key}`;
-    else if (this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
+    else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
       problem = `value unchanged but the encoded state differs`;
     if (problem && this.violations++ === 0)
       this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time changed the state: ${problem}`;

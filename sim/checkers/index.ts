@@ -4,7 +4,7 @@
  * intent checks run when they apply to the type (counter-total for counters, add-wins for the
  * OR-Set) or when the scenario names them. `expected-value` is added when `expect.value` is set.
  */
-import type { StateCrdt } from "../../core/contract.ts";
+import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
@@ -12,10 +12,11 @@ import type { Rng } from "../rng.ts";
 import { AddWins } from "./add-wins.ts";
 import { convergence, type FinalPhase } from "./convergence.ts";
 import { CounterTotal } from "./counter-total.ts";
+import { Durability, durabilityKind } from "./durability.ts";
 import { expectedValue } from "./expected-value.ts";
 import { Idempotence } from "./idempotence.ts";
 import { NoLostWrites, registerFields } from "./no-lost-writes.ts";
-import { OrderIndependence } from "./order-independence.ts";
+import { OpOrderIndependence, OrderIndependence } from "./order-independence.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
 
 export const CHECK_NAMES: readonly string[] = [
@@ -27,41 +28,71 @@ export const CHECK_NAMES: readonly string[] = [
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
   "convergence", "strong-convergence", "idempotence", "order-independence", "no-lost-writes",
-  "counter-total", "add-wins", "expected-value",
+  "counter-total", "add-wins", "expected-value", "durability",
 ];
 
-const COUNTER_TYPES = ["g-counter", "pn-counter"];
+const COUNTER_TYPES = ["g-counter", "pn-counter", "op-counter"];
+const OR_SETS = ["or-set", "op-or-set"];
+
+/** How the engine replicates, as far as the checkers must know. */
+export type CheckerMode = {
+  /** Op mode: inputs are ops (causal.ts OpRec), replayed with `applyOp`. */
+  opMode: boolean;
+  causal: boolean;
+  /** Op mode: what re-delivering an op does (nothing with dedup; the effect again without). */
+  reapply: ((state: unknown, rec: unknown) => unknown) | null;
+  applyOp: ((state: unknown, rec: unknown) => unknown) | null;
+  /** The run has a disk (crashes or a sync lag): durability runs. */
+  durable: boolean;
+};
+
+const STATE_MODE: CheckerMode = { opMode: false, causal: true, reapply: null, applyOp: null, durable: false };
 
 export class Checkers {
   strong!: StrongConvergence;
-  order!: OrderIndependence;
+  order!: OrderIndependence | OpOrderIndependence;
   readonly idem: Idempotence;
   readonly counter: CounterTotal | null;
   readonly addWins: AddWins | null;
   readonly noLostWrites: NoLostWrites | null;
+  readonly durability: Durability | null;
   private readonly expectChecks: Record<string, boolean>;
 
   constructor(
     private readonly scenario: Scenario,
-    private readonly crdt: StateCrdt<any, unknown>,
+    private readonly crdt: Crdt,
     crdtName: string,
     private readonly clone: (s: any) => any,
     private readonly rng: Rng,
     nodes: number,
+    private readonly mode: CheckerMode = STATE_MODE,
   ) {
     this.expectChecks = scenario.expect?.checks ?? {};
     const named = (c: string) => Object.prototype.hasOwnProperty.call(this.expectChecks, c);
     const counterLike = crdt.ops.length > 0 && crdt.ops.every((o) => o.op === "inc" || o.op === "dec");
-    this.idem = new Idempotence(crdt, clone, rng);
+    this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply);
     this.counter = COUNTER_TYPES.includes(crdtName) || counterLike || named("counter-total") ? new CounterTotal(nodes) : null;
-    this.addWins = crdtName === "or-set" || named("add-wins") ? new AddWins() : null;
+    this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins() : null;
     const fields = registerFields(crdtName, scenario.crdt);
     this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? { "": "lww" }) : null;
+    this.durability = mode.durable || named("durability") ? new Durability(nodes, durabilityKind(crdtName, counterLike, fields !== null), fields) : null;
   }
 
   attach(replicas: readonly Replica[]): void {
     this.strong = new StrongConvergence(replicas);
-    this.order = new OrderIndependence(this.crdt, this.clone, replicas);
+    const crdt = this.crdt;
+    this.order =
+      this.mode.opMode
+        ? new OpOrderIndependence((name) => crdt.init(name), this.mode.applyOp!, (s) => crdt.value(s), this.clone, this.mode.causal, replicas)
+        : new OrderIndependence(crdt as StateCrdt<any, unknown>, this.clone, replicas);
+  }
+
+  /** Update (o, seq) was lost unsynced in a crash before anyone saw it: for every checker it never happened. */
+  retract(o: number, seq: number): void {
+    this.counter?.retract(o, seq);
+    this.addWins?.retract(o, seq);
+    this.noLostWrites?.retract(o, seq);
+    this.durability?.retract(o, seq);
   }
 
   private expected(name: string): boolean {
@@ -78,6 +109,7 @@ export class Checkers {
     if (this.counter) out.push(this.counter.result(replicas, this.expected("counter-total")));
     if (this.addWins) out.push(this.addWins.result(replicas, this.expected("add-wins")));
     if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
+    if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
     for (const name of Object.keys(this.expectChecks).sort()) {
       if (IMPLEMENTED_CHECKS.includes(name)) continue;
       const expected = this.expected(name);

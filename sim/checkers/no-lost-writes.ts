@@ -1,9 +1,15 @@
 /**
- * no-lost-writes (registers, and register fields of a record): a write that happened-after
- * another is never overwritten by it. At the end, every value a replica shows for a register
- * must come from a write that no other write of that register happened-after ("happened-after"
- * = the later write's issuer had applied the earlier one). LWW under clock skew fails here:
- * the skewed node's older write carries the larger timestamp and wins.
+ * no-lost-writes (registers, register fields of a record, keys of an LWW-Map): a write that
+ * happened-after another is never overwritten by it. At the end, every value a replica shows
+ * for a register must come from a write that no other write of that register happened-after.
+ *
+ * "Happened-after" is causality as the harness saw it, never timestamps: write B happened
+ * after write A when B's issuer had applied A when it issued B (the harness keeps a snapshot of
+ * each writer's applied updates). LWW on physical clocks fails here when a clock is behind:
+ * the later write gets the smaller timestamp and the earlier write wins; the detail names both
+ * writes and what each node's clock read. LWW on a hybrid logical clock and the MV-Register
+ * pass: the HLC stamps a write larger than everything its writer has seen, and an MV write
+ * supersedes exactly what it has seen.
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -11,13 +17,17 @@ import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
 
 export type RegisterKind = "lww" | "mv";
-type Write = { o: number; seq: number; t: number; node: string; json: string; k: Knowledge };
+type Write = { o: number; seq: number; t: number; clock: number; node: string; json: string; k: Knowledge };
 
 const KIND: Record<string, RegisterKind> = { "lww-register": "lww", "mv-register": "mv" };
 
-/** Register fields of a type: "" for a bare register, field names for a record; else null. */
+/**
+ * Register fields of a type: "" for a bare register, field names for a record, "*" for every
+ * key of an LWW-Map; else null.
+ */
 export function registerFields(crdtName: string, spec: unknown): Record<string, RegisterKind> | null {
   if (KIND[crdtName]) return { "": KIND[crdtName]! };
+  if (crdtName === "lww-map") return { "*": "lww" };
   if (crdtName !== "record" || spec === null || typeof spec !== "object") return null;
   const fields = (spec as { fields?: unknown }).fields;
   if (!fields || typeof fields !== "object") return null;
@@ -34,24 +44,33 @@ export class NoLostWrites {
   private readonly writes = new Map<string, Write[]>();
   constructor(private readonly fields: Record<string, RegisterKind>) {}
 
+  private kindOf(key: string): RegisterKind | undefined {
+    return Object.prototype.hasOwnProperty.call(this.fields, key) ? this.fields[key] : this.fields["*"];
+  }
+
   issued(r: Replica, seq: number, op: string, args: readonly unknown[], t: number): void {
     if (op !== "set") return;
     let key: string;
     let v: unknown;
     if (args.length === 1 && this.fields[""]) [key, v] = ["", args[0]];
-    else if (args.length === 2 && typeof args[0] === "string" && this.fields[args[0]]) [key, v] = [args[0], args[1]];
+    else if (args.length === 2 && typeof args[0] === "string" && args[0] !== "" && this.kindOf(args[0])) [key, v] = [args[0], args[1]];
     else return;
     let list = this.writes.get(key);
     if (!list) this.writes.set(key, (list = []));
-    list.push({ o: r.index, seq, t, node: r.name, json: canonicalKey(v) ?? "null", k: r.knowledge.clone() });
+    list.push({ o: r.index, seq, t, clock: r.clock.read(t), node: r.name, json: canonicalKey(v) ?? "null", k: r.knowledge.clone() });
+  }
+
+  /** Update (o, seq) was lost before anyone saw it (unsynced at a crash): it never happened. */
+  retract(o: number, seq: number): void {
+    for (const [key, list] of this.writes) this.writes.set(key, list.filter((w) => w.o !== o || w.seq !== seq));
   }
 
   result(replicas: readonly Replica[], expected: boolean): CheckResult {
     let shownCount = 0;
     for (const r of replicas) {
       const value = r.value();
-      for (const [key, writes] of this.writes) {
-        const kind = this.fields[key]!;
+      for (const [key, writes] of [...this.writes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const kind = this.kindOf(key)!;
         const raw = key === "" ? value : (value as Record<string, unknown> | null)?.[key];
         if (raw === undefined) continue;
         const shown = kind === "mv" && Array.isArray(raw) ? raw : [raw];
@@ -66,8 +85,9 @@ export class NoLostWrites {
           const w = later(c)!;
           const field = key === "" ? "" : ` ${key}`;
           const detail =
-            `${r.name} shows${field} = ${json}, written at t=${c.t} by ${c.node} (${c.node}:${c.seq}), but ${w.node}'s ` +
-            `write of ${w.json} at t=${w.t} (${w.node}:${w.seq}) happened after it and was overwritten`;
+            `${r.name} shows${field} = ${json} from ${c.node}'s write ${c.node}:${c.seq} at t=${c.t} (${c.node}'s clock read ${c.clock}), ` +
+            `but ${w.node}'s write ${w.node}:${w.seq} of ${w.json} at t=${w.t} (${w.node}'s clock read ${w.clock}) happened after it ` +
+            `(${w.node} had applied ${c.node}:${c.seq}) and was overwritten by it`;
           return { name: "no-lost-writes", ok: false, expected, detail };
         }
       }

@@ -16,6 +16,7 @@ import type { Rng } from "../rng.ts";
 
 const WINDOW = 1024;
 
+/** since: -1 = from init, -2 = from the state recovered at a restart, else the snapshot time. */
 type Window = { base: unknown; since: number; inputs: unknown[]; total: number };
 
 export class OrderIndependence {
@@ -38,6 +39,14 @@ export class OrderIndependence {
     w.inputs = [];
   }
 
+  /** A restarted replica: its recovered state is the new starting point (what came before is gone). */
+  reset(r: Replica): void {
+    const w = this.windows[r.index]!;
+    w.base = this.clone(r.state);
+    w.since = -2;
+    w.inputs = [];
+  }
+
   /** The input `r` just applied (a received payload or its own update's delta). */
   record(r: Replica, input: unknown): void {
     const w = this.windows[r.index]!;
@@ -51,7 +60,7 @@ export class OrderIndependence {
     let windowed = false;
     for (const r of replicas) {
       const w = this.windows[r.index]!;
-      let state = w.since < 0 ? this.crdt.init(r.name) : this.clone(w.base);
+      let state = w.since === -1 ? this.crdt.init(r.name) : this.clone(w.base);
       if (w.since >= 0) windowed = true;
       const order = rng.shuffle(w.inputs.map((_, i) => i));
       for (const i of order) state = this.crdt.merge(state, w.inputs[i]);
@@ -59,7 +68,7 @@ export class OrderIndependence {
       const v = this.crdt.value(state);
       const key = typeof v === "number" ? v : canonicalKey(v);
       if (!first && key !== r.valueKey()) {
-        const from = w.since < 0 ? "its initial state" : `its snapshot at t=${w.since}`;
+        const from = w.since === -1 ? "its initial state" : w.since === -2 ? "its state recovered at restart" : `its snapshot at t=${w.since}`;
         first =
           `${r.name}: replaying its ${w.inputs.length} inputs in a shuffled order from ${from} gives ` +
           `${typeof key === "number" ? key : key}, but the run ended with ${r.valueJson()}`;
@@ -68,6 +77,108 @@ export class OrderIndependence {
     const scope = windowed
       ? `replayed ${replayed} inputs (the last window of at most ${WINDOW} per replica) in seeded shuffled orders`
       : `replayed every replica's ${replayed} inputs in total from init in seeded shuffled orders`;
+    return { name: "order-independence", ok: !first, expected, detail: first ? `${first} (${scope})` : scope };
+  }
+}
+
+type OpInput = { o: number; s: number; deps: Int32Array };
+type OpWindow = { base: unknown; vv: number[] | null; since: number; inputs: OpInput[] };
+
+/**
+ * order-independence in op mode. Ops that are causally related need not commute (a remove
+ * after its add), so "another order" is another causal order: a seeded random linear extension
+ * of the ops the replica delivered (each op after its dependencies, an origin's ops in seq
+ * order). With `causal: false` the replica itself delivered in arbitrary order, so the replay
+ * is an unconstrained shuffle. Same windowing as the state-based check.
+ */
+export class OpOrderIndependence {
+  private readonly windows: OpWindow[];
+
+  constructor(
+    private readonly init: (replica: string) => unknown,
+    private readonly apply: (state: unknown, rec: unknown) => unknown,
+    private readonly value: (state: unknown) => unknown,
+    private readonly clone: (s: any) => any,
+    private readonly causal: boolean,
+    replicas: readonly Replica[],
+  ) {
+    this.windows = replicas.map(() => ({ base: null, vv: null, since: -1, inputs: [] }));
+  }
+
+  before(r: Replica, t: number): void {
+    const w = this.windows[r.index]!;
+    if (w.inputs.length < WINDOW) return;
+    this.restartWindow(r, t);
+  }
+
+  reset(r: Replica): void {
+    this.restartWindow(r, -2);
+  }
+
+  private restartWindow(r: Replica, since: number): void {
+    const w = this.windows[r.index]!;
+    w.base = this.clone(r.state);
+    w.vv = [...r.knowledge.contig];
+    w.since = since;
+    w.inputs = [];
+  }
+
+  record(r: Replica, input: unknown): void {
+    this.windows[r.index]!.inputs.push(input as OpInput);
+  }
+
+  /** A random causal order of `inputs` from delivered vector `vv` (see the class comment). */
+  private order(inputs: OpInput[], vv: number[], rng: Rng): number[] {
+    if (!this.causal) return rng.shuffle(inputs.map((_, i) => i));
+    const n = vv.length;
+    const queues: number[][] = Array.from({ length: n }, () => []);
+    inputs.forEach((x, i) => queues[x.o]!.push(i));
+    const heads = new Array<number>(n).fill(0);
+    const done = [...vv];
+    const out: number[] = [];
+    while (out.length < inputs.length) {
+      const ready: number[] = [];
+      for (let o = 0; o < n; o++) {
+        const q = queues[o]!;
+        if (heads[o]! >= q.length) continue;
+        const x = inputs[q[heads[o]!]!]!;
+        let ok = done[o]! >= x.s - 1;
+        for (let j = 0; ok && j < n; j++) if (j !== o && x.deps[j]! > done[j]!) ok = false;
+        if (ok) ready.push(o);
+      }
+      // The replica's own delivery order is a valid extension, so some head is always ready.
+      if (ready.length === 0) throw new Error("order-independence: no causally ready op (inconsistent delivery record)");
+      const o = rng.pick(ready);
+      const i = queues[o]![heads[o]!++]!;
+      out.push(i);
+      if (inputs[i]!.s > done[o]!) done[o] = inputs[i]!.s;
+    }
+    return out;
+  }
+
+  result(replicas: readonly Replica[], rng: Rng, expected: boolean): CheckResult {
+    let first = "";
+    let replayed = 0;
+    let windowed = false;
+    for (const r of replicas) {
+      const w = this.windows[r.index]!;
+      let state = w.since === -1 ? this.init(r.name) : this.clone(w.base);
+      if (w.since >= 0) windowed = true;
+      for (const i of this.order(w.inputs, w.vv ?? new Array<number>(replicas.length).fill(0), rng)) state = this.apply(state, w.inputs[i]);
+      replayed += w.inputs.length;
+      const v = this.value(state);
+      const key = typeof v === "number" ? v : canonicalKey(v);
+      if (!first && key !== r.valueKey()) {
+        const from = w.since === -1 ? "its initial state" : w.since === -2 ? "its state recovered at restart" : `its snapshot at t=${w.since}`;
+        first =
+          `${r.name}: replaying its ${w.inputs.length} delivered ops in another ${this.causal ? "causal " : ""}order from ${from} gives ` +
+          `${key}, but the run ended with ${r.valueJson()}`;
+      }
+    }
+    const how = this.causal ? "seeded random causal orders" : "seeded shuffled orders";
+    const scope = windowed
+      ? `replayed ${replayed} ops (the last window of at most ${WINDOW} per replica) in ${how}`
+      : `replayed every replica's ${replayed} ops in total from init in ${how}`;
     return { name: "order-independence", ok: !first, expected, detail: first ? `${first} (${scope})` : scope };
   }
 }

@@ -7,7 +7,7 @@ import type { ClockSpec } from "../scenario/types.ts";
 
 export class NodeClock {
   private readonly rate: number;
-  private readonly skew: number;
+  private skew: number;
   private jumped = 0;
 
   constructor(spec: ClockSpec = {}) {
@@ -21,5 +21,14 @@ export class NodeClock {
 
   jump(by: number): void {
     this.jumped += by;
+  }
+
+  /** Sets the skew (the clock nemesis): the reading moves by the difference, like a jump. */
+  setSkew(skew: number): void {
+    this.skew = skew;
+  }
+
+  get currentSkew(): number {
+    return this.skew;
   }
 }

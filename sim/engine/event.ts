@@ -8,11 +8,19 @@ import type { Timed } from "./event-queue.ts";
 
 // Plain numbers, not enums: hot modules copy them into local constants (an imported binding
 // is a property lookup, sometimes a getter, on every access once transpiled).
-export const EvKind = { Deliver: 0, Arrival: 1, AntiEntropy: 2, Step: 3, NemesisStart: 4, NemesisEnd: 5 } as const;
+export const EvKind = {
+  Deliver: 0, Arrival: 1, AntiEntropy: 2, Step: 3, NemesisStart: 4, NemesisEnd: 5,
+  /** A node's group commit (storage.syncLagMs): its staged writes become durable. */
+  Sync: 6,
+  ClockNemesis: 7, CrashNemesis: 8, NemesisRestart: 9,
+} as const;
 export type EvKind = (typeof EvKind)[keyof typeof EvKind];
 
-/** Message kinds: an update's delta, a full state after an update, an anti-entropy state. */
-export const MsgKind = { Delta: 0, State: 1, AntiEntropy: 2 } as const;
+/**
+ * Message kinds: an update's delta, a full state after an update, an anti-entropy state; in op
+ * mode one op, a batch of ops (anti-entropy retransmission) and a digest (version vector).
+ */
+export const MsgKind = { Delta: 0, State: 1, AntiEntropy: 2, Op: 3, Ops: 4, Digest: 5 } as const;
 export type MsgKind = (typeof MsgKind)[keyof typeof MsgKind];
 
 export class Ev implements Timed {

@@ -1,7 +1,8 @@
 /**
- * Scripted steps and the random partition nemesis: partitions, one-way cuts, heal, crash and
- * restart, pause and resume, clock jumps, and scripted ops. Each fault is traced as a rare
- * event (its canonical line is hashed whole).
+ * Scripted steps and the random nemeses (partitions, clocks, crashes): partitions, one-way
+ * cuts, heal, crash and restart, pause and resume, clock skews and jumps, and scripted ops;
+ * also the storage group commit (EvKind.Sync). Each fault is traced as a rare event (its
+ * canonical line is hashed whole).
  */
 import type { Step } from "../scenario/types.ts";
 import { STREAM } from "../rng.ts";
@@ -18,12 +19,61 @@ export function installFaults(sim: Simulator): void {
   };
   const steps = sim.scenario.steps ?? [];
   const nemesis = sim.scenario.nemesis?.partitions;
+  const clockNemesis = sim.scenario.nemesis?.clocks;
+  const crashNemesis = sim.scenario.nemesis?.crashes;
   const rNemesis = sim.streams.get(STREAM.nemesis);
   let generation = 0;
+  /** Nodes the crash nemesis took down: only those does it restart. */
+  const nemesisDown = new Set<number>();
 
   sim.onFault = (ev: Ev) => {
+    if (ev.kind === EvKind.Sync) {
+      const r = sim.replicas[ev.node]!;
+      if (r.crashed || ev.epoch !== r.epoch) return; // a sync scheduled before a crash never completes
+      if (r.paused && !sim.final) {
+        sim.queue.push(ev, sim.now + Math.max(1, sim.syncLag)); // a paused process does no I/O: retry
+        return;
+      }
+      return sim.syncNode(r);
+    }
     if (sim.final) return;
     if (ev.kind === EvKind.Step) return runStep(sim, steps[ev.id]!, ev.id, idx);
+    if (ev.kind === EvKind.ClockNemesis && clockNemesis) {
+      const rClock = sim.streams.get(STREAM.clockNemesis);
+      const r = sim.replicas[rClock.int(0, sim.n - 1)]!;
+      const t = sim.now;
+      const useSkew = clockNemesis.skew && (!clockNemesis.jump || rClock.chance(0.5));
+      const trace = sim.trace;
+      if (useSkew) {
+        const skew = rClock.int(clockNemesis.skew![0], clockNemesis.skew![1]);
+        r.clock.setSkew(skew);
+        trace.rare(`{"t":${t},"type":"clock-skew","node":${trace.nodeName(r.index)},"skew":${skew},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+      } else {
+        const by = rClock.int(clockNemesis.jump![0], clockNemesis.jump![1]);
+        r.clock.jump(by);
+        trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${by},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+      }
+      sim.queue.push(ev, t + clockNemesis.every);
+      return;
+    }
+    if (ev.kind === EvKind.CrashNemesis && crashNemesis) {
+      const rCrash = sim.streams.get(STREAM.crashNemesis);
+      const running = sim.replicas.filter((r) => !r.crashed).map((r) => r.index);
+      // Never the last running node: someone must hold the acknowledged writes' replicas.
+      if (running.length > 1) {
+        const i = running[rCrash.int(0, running.length - 1)]!;
+        crash(sim, i, "nemesis");
+        nemesisDown.add(i);
+        const up = new Ev(EvKind.NemesisRestart, i);
+        sim.queue.push(up, sim.now + rCrash.int(crashNemesis.downtime[0], crashNemesis.downtime[1]));
+      }
+      sim.queue.push(ev, sim.now + crashNemesis.every);
+      return;
+    }
+    if (ev.kind === EvKind.NemesisRestart) {
+      if (nemesisDown.delete(ev.node)) restart(sim, ev.node, "nemesis");
+      return;
+    }
     if (ev.kind === EvKind.NemesisStart && nemesis) {
       const p = randomPartition(nemesis.shape ?? "random", sim.n, rNemesis);
       sim.links.setPartition(p.pairs);
@@ -87,14 +137,28 @@ export function heal(sim: Simulator, by: string): void {
   }
 }
 
-export function crash(sim: Simulator, i: number): void {
+export function crash(sim: Simulator, i: number, by = "step"): void {
   const r = sim.replicas[i]!;
   if (r.crashed) return;
   const t = sim.now;
   r.crashed = true;
   r.paused = false;
   r.epoch++;
-  sim.trace.nodeEvent(t, "crash", i);
+  sim.trace.nodeEvent(t, "crash", i, by);
+  // Volatile: the causal buffer, sends waiting for a sync, and every write not yet synced.
+  r.op?.clearBuffer();
+  r.deferred = [];
+  r.aeDeferred = false;
+  if (sim.disk) {
+    const { records, own } = sim.disk.crash(i);
+    if (records > 0) {
+      // Own updates lost with them were never acknowledged nor sent (write-ahead): for every
+      // checker they never happened, and their seqs are issued again after the restart.
+      for (const seq of own) sim.checkers.retract(i, seq);
+      const node = sim.trace.nodeName(i);
+      sim.trace.rare(`{"t":${t},"type":"unsynced-lost","node":${node},"records":${records},"updates":[${own.map((s) => `[${node},${s}]`).join(",")}]}`);
+    }
+  }
   // Whatever sat unprocessed in a paused node's buffers is volatile.
   const lost = r.inbox as Ev[];
   r.inbox = [];
@@ -104,18 +168,15 @@ export function crash(sim: Simulator, i: number): void {
   }
 }
 
-export function restart(sim: Simulator, i: number): void {
+export function restart(sim: Simulator, i: number, by = "step"): void {
   const r = sim.replicas[i]!;
   if (!r.crashed) return;
   r.crashed = false;
   r.epoch++;
-  const durable = sim.storage.recover(i);
-  if (durable) {
-    r.state = durable.state;
-    r.knowledge = durable.knowledge;
-  }
-  r.touch();
-  sim.trace.nodeEvent(sim.now, "restart", i);
+  sim.recover(r);
+  sim.trace.nodeEvent(sim.now, "restart", i, by);
+  // Op mode: catch up at once — ask a peer for the ops this replica lacks.
+  if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.sendDigest(r);
 }
 
 export function pause(sim: Simulator, i: number): void {

@@ -6,7 +6,7 @@
  * (antiEntropyMs 0) the network is only drained: nothing repairs what was lost, by design.
  */
 import type { FinalPhase } from "../checkers/convergence.ts";
-import { MsgKind, EvKind } from "./event.ts";
+import { EvKind } from "./event.ts";
 import { heal, restart, resume } from "./faults.ts";
 import { DEFAULT_ANTI_ENTROPY_MS, type Simulator } from "./simulator.ts";
 
@@ -39,6 +39,9 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
     if (sim.replicas[i]!.paused) resume(sim, i);
     if (sim.replicas[i]!.crashed) restart(sim, i);
   }
+  // Final group commit: what is still staged becomes durable (and is sent); from now on every
+  // write is synced at once (sim.final).
+  for (const r of sim.replicas) sim.syncNode(r);
   const period = sim.antiEntropyMs > 0 ? sim.antiEntropyMs : 0;
   let rounds = 0;
   let lastRound = sim.now;
@@ -48,7 +51,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
     sim.time.now = Math.max(sim.now, lastRound + (period || DEFAULT_ANTI_ENTROPY_MS));
     lastRound = sim.now;
     rounds++;
-    for (const r of sim.replicas) sim.sendState(r, MsgKind.AntiEntropy);
+    for (const r of sim.replicas) sim.antiEntropyFrom(r);
     drain(sim);
     done = quiescent(sim);
   }

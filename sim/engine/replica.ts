@@ -5,6 +5,7 @@
  */
 import type { Ctx, StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
+import type { OpNode } from "./causal.ts";
 import type { NodeClock } from "./clock.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { TracedReplica } from "./trace.ts";
@@ -24,6 +25,14 @@ export class Replica<S = any> implements TracedReplica {
   epoch = 0;
   /** Messages that arrived while paused, applied in arrival order at resume. */
   inbox: unknown[] = [];
+  /** Own updates durable so far (all of them unless storage.syncLagMs delays syncs). */
+  durableSeq = 0;
+  /** With a sync lag: own updates (seq, delta or effect) waiting for their sync to be sent. */
+  deferred: { seq: number; payload: unknown }[] = [];
+  /** With a sync lag: an anti-entropy round waits for the next sync. */
+  aeDeferred = false;
+  /** Op mode: the causal-broadcast state (op store, buffer); null otherwise. */
+  op: OpNode | null = null;
   readonly ctx: Ctx;
   private dirty = true;
   private cachedValue: unknown = undefined;

@@ -6,11 +6,12 @@
  * Hot-path rules: no JSON unless tracing, no closures per message, one allocation per message
  * (the Ev), every random draw from the stream of its concern.
  */
-import type { Op, StateCrdt } from "../../core/contract.ts";
+import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { RunStats } from "../run-types.ts";
+import { causallyReady, OpNode, vectorOf, type OpRec } from "./causal.ts";
 import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -18,7 +19,7 @@ import { Knowledge } from "./knowledge.ts";
 import { latencySampler, type LatencySampler } from "./latency.ts";
 import { Links } from "./links.ts";
 import { Replica, type TimeSource } from "./replica.ts";
-import { SyncedStorage } from "./storage.ts";
+import { RecKind, SimDisk, type Rec } from "./storage.ts";
 import { Trace } from "./trace.ts";
 import { Arrivals, OpMix } from "./workload.ts";
 import { wireSizer } from "./wire-size.ts";
@@ -31,6 +32,9 @@ const ANTI_ENTROPY = EvKind.AntiEntropy;
 const M_DELTA = MsgKind.Delta;
 const M_STATE = MsgKind.State;
 const M_AE = MsgKind.AntiEntropy;
+const M_OP = MsgKind.Op;
+const M_OPS = MsgKind.Ops;
+const M_DIGEST = MsgKind.Digest;
 
 export type EngineOptions = { seed: number; trace: boolean; crdtName: string };
 
@@ -51,7 +55,18 @@ export class Simulator {
   readonly links: Links;
   readonly trace: Trace;
   readonly streams: Streams;
-  readonly storage = new SyncedStorage<unknown>();
+  /** The simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
+  readonly disk: SimDisk | null;
+  /** storage.syncLagMs: a write is durable (acknowledged, sendable) only at the next group commit. */
+  readonly syncLag: number;
+  /** Op mode: updates travel as ops through the causal-broadcast layer (causal.ts). */
+  readonly opMode: boolean;
+  /** Op mode switches (scenario sync.dedup / sync.causal). */
+  readonly dedup: boolean;
+  readonly causal: boolean;
+  /** The CRDT as state-based (null for an op-based one) and as op-based (null for a state-based one). */
+  readonly stateCrdt: StateCrdt<any, unknown> | null;
+  readonly opCrdt: OpCrdt<any, any, unknown> | null;
   readonly checkers: Checkers;
   readonly clone: (s: any) => any;
   readonly stats: RunStats & { deliveredUpdates: number } = {
@@ -89,12 +104,17 @@ export class Simulator {
 
   constructor(
     readonly scenario: Scenario,
-    readonly crdt: StateCrdt<any, unknown>,
+    readonly crdt: Crdt,
     readonly options: EngineOptions,
   ) {
-    const mode = scenario.sync?.mode ?? "delta";
-    if (mode === "op" || (crdt as { kind: string }).kind === "op")
-      throw new Error("sync mode op is not supported yet (op-based CRDTs need the causal-broadcast layer)");
+    const isOp = crdt.kind === "op";
+    const mode = scenario.sync?.mode ?? (isOp ? "op" : "delta");
+    if (isOp && mode !== "op") throw new Error(`${crdt.name} is op-based (kind "op"): it replicates through sync mode "op" only, got "${mode}"`);
+    this.opMode = mode === "op";
+    this.opCrdt = isOp ? crdt : null;
+    this.stateCrdt = isOp ? null : crdt;
+    this.dedup = scenario.sync?.dedup ?? true;
+    this.causal = scenario.sync?.causal ?? true;
     this.stateMode = mode === "state";
     this.names = scenario.nodes;
     this.n = scenario.nodes.length;
@@ -102,7 +122,7 @@ export class Simulator {
     this.trace = new Trace(this.names, options.trace);
     this.links = new Links(this.n);
     this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
-    this.sizeOf = wireSizer(crdt);
+    this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
     const net = scenario.network ?? {};
     this.latency = latencySampler(net.latency);
     this.loss = net.loss ?? 0;
@@ -116,11 +136,22 @@ export class Simulator {
     this.rReorder = this.streams.get(STREAM.reorder);
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
-    this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n);
+    this.syncLag = scenario.storage?.syncLagMs ?? 0;
+    const steps = scenario.steps ?? [];
+    const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
+    this.disk = crashes || this.syncLag > 0 ? new SimDisk(this.syncLag, this.clone) : null;
+    this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n, {
+      opMode: this.opMode,
+      causal: this.causal,
+      reapply: this.opMode ? (state, rec) => (this.dedup ? state : this.applyEffect(state, rec as OpRec)) : null,
+      applyOp: this.opMode ? (state, rec) => this.applyEffect(state, rec as OpRec) : null,
+      durable: this.disk !== null,
+    });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
-      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(scenario.clocks?.[name]), crdt, this.time);
-      this.storage.persist(i, r.state, r.knowledge);
+      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(scenario.clocks?.[name]), crdt as StateCrdt<any, unknown>, this.time);
+      if (this.opMode) r.op = new OpNode(this.n);
+      this.disk?.init(i, r.state, r.knowledge);
       return r;
     });
     this.checkers.attach(this.replicas);
@@ -138,7 +169,8 @@ export class Simulator {
     this.trace.rare(
       `{"t":0,"type":"meta","scenario":${JSON.stringify(sc.name)},"seed":${this.options.seed},` +
         `"crdt":${JSON.stringify(this.options.crdtName)},"nodes":[${this.names.map((x) => JSON.stringify(x)).join(",")}],` +
-        `"sync":"${this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}}`,
+        `"sync":"${this.opMode ? "op" : this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}` +
+        this.metaExtras() + `}`,
     );
     (sc.steps ?? []).forEach((_, i) => {
       const ev = new Ev(EvKind.Step, 0);
@@ -153,7 +185,31 @@ export class Simulator {
       }
     const every = sc.nemesis?.partitions?.every;
     if (every && every > 0 && this.n > 1) this.queue.push(new Ev(EvKind.NemesisStart, 0), every);
+    const clockEvery = sc.nemesis?.clocks?.every;
+    if (clockEvery) this.queue.push(new Ev(EvKind.ClockNemesis, 0), clockEvery);
+    const crashEvery = sc.nemesis?.crashes?.every;
+    if (crashEvery) this.queue.push(new Ev(EvKind.CrashNemesis, 0), crashEvery);
     this.loop(sc.duration);
+  }
+
+  /**
+   * Optional meta fields, only when configured (so that other runs keep their traces): the
+   * initial clocks (`clocks`: node → {skew, drift}, read by the timeline's lane labels), the
+   * op-mode switches and the sync lag.
+   */
+  private metaExtras(): string {
+    const sc = this.scenario;
+    let out = "";
+    if (sc.clocks || sc.nemesis?.clocks) {
+      const entries = this.names.map((name) => {
+        const c = sc.clocks?.[name] ?? {};
+        return `${JSON.stringify(name)}:{"skew":${c.skew ?? 0},"drift":${c.drift ?? 0}}`;
+      });
+      out += `,"clocks":{${entries.join(",")}}`;
+    }
+    if (this.opMode) out += `,"dedup":${this.dedup},"causal":${this.causal}`;
+    if (this.disk) out += `,"syncLagMs":${this.syncLag}`;
+    return out;
   }
 
   private scheduleWorkload(): void {
@@ -220,6 +276,7 @@ export class Simulator {
 
   /** Issues `op` at replica `r` and ships it. `origin` names the step for error messages. */
   update(r: Replica, op: Op, origin: string): void {
+    if (this.opMode) return this.updateOp(r, op, origin);
     const now = this.time.now;
     const seq = r.seq + 1;
     const ck = this.checkers;
@@ -227,7 +284,7 @@ export class Simulator {
     ck.counter?.issue(r.index, seq, op.op, op.args);
     let result: { state: unknown; delta: unknown };
     try {
-      result = this.crdt.update(r.state, op, r.ctx);
+      result = this.stateCrdt!.update(r.state, op, r.ctx);
     } catch (e) {
       throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
     }
@@ -235,18 +292,269 @@ export class Simulator {
     r.state = result.state;
     r.knowledge.add(r.index, seq);
     r.touch();
-    this.storage.persist(r.index, r.state, r.knowledge);
     this.lastChange = now;
     ck.order.record(r, result.delta);
-    ck.addWins?.issued(r, seq, op.op, op.args, now);
-    ck.noLostWrites?.issued(r, seq, op.op, op.args, now);
-    this.trace.update(now, r, op.op, op.args, seq);
+    this.issued(r, seq, op, now);
+    // Logged after the checkers saw the update: with no lag it is acknowledged right here.
+    const staged = this.disk !== null && this.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
     // A negative event id names the replica's own update -seq (no string built on the hot path).
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
-    this.broadcast(r, seq, result.delta);
+    if (staged) r.deferred.push({ seq, payload: result.delta });
+    else this.broadcast(r, seq, result.delta);
   }
 
+  /** The intent checkers and the trace learn of update `seq` just issued at `r`. */
+  private issued(r: Replica, seq: number, op: Op, now: number): void {
+    const ck = this.checkers;
+    ck.addWins?.issued(r, seq, op.op, op.args, now);
+    ck.noLostWrites?.issued(r, seq, op.op, op.args, now);
+    ck.durability?.issued(r, seq, op.op, op.args, now);
+    this.trace.update(now, r, op.op, op.args, seq);
+  }
+
+  // ---- op mode (reliable causal broadcast) -----------------------------------------------
+
+  /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
+  applyEffect(state: unknown, rec: OpRec): unknown {
+    return this.opCrdt !== null
+      ? this.opCrdt.effect(state, rec.e, { origin: this.names[rec.o]!, seq: rec.s })
+      : this.stateCrdt!.merge(state, rec.e);
+  }
+
+  private updateOp(r: Replica, op: Op, origin: string): void {
+    const now = this.time.now;
+    const seq = r.seq + 1;
+    const ck = this.checkers;
+    ck.order.before(r, now);
+    ck.counter?.issue(r.index, seq, op.op, op.args);
+    // Dependencies: what this replica had delivered when the op was prepared.
+    const deps = vectorOf(r.knowledge);
+    let rec: OpRec;
+    try {
+      let effect: unknown;
+      if (this.opCrdt !== null) effect = this.opCrdt.prepare(r.state, op, r.ctx);
+      else {
+        const result = this.stateCrdt!.update(r.state, op, r.ctx);
+        r.state = result.state;
+        effect = result.delta;
+      }
+      rec = { o: r.index, s: seq, deps, e: effect, bytes: this.sizeOf(effect) + 4 * (this.n + 2) };
+      // An op-based type applies its own op through effect, like every other replica.
+      if (this.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
+    } catch (e) {
+      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
+    }
+    r.seq = seq;
+    r.knowledge.add(r.index, seq);
+    r.op!.put(rec);
+    r.touch();
+    this.lastChange = now;
+    ck.order.record(r, rec);
+    this.issued(r, seq, op, now);
+    const staged = this.disk !== null && this.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
+    ck.strong.afterChange(r, now, -seq);
+    ck.counter?.afterChange(r, now, -seq);
+    if (staged) r.deferred.push({ seq, payload: rec });
+    else this.broadcastOp(r, rec);
+  }
+
+  private broadcastOp(r: Replica, rec: OpRec): void {
+    const from = r.index;
+    for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_OP, rec, rec.o, rec.s, null, rec.bytes);
+  }
+
+  /** Anti-entropy in op mode: this replica's delivered vector to one seeded-random peer. */
+  sendDigest(r: Replica, to = -1, reply = false): void {
+    let peer = to;
+    if (peer < 0) {
+      peer = this.rAntiEntropy.int(0, this.n - 2);
+      if (peer >= r.index) peer++;
+    }
+    this.send(r.index, peer, M_DIGEST, vectorOf(r.knowledge), reply ? 1 : 0, 0, null, 4 * this.n);
+  }
+
+  /** An op-mode message reaches `r`: an op, a batch of ops, or a digest. */
+  private applyOpMsg(r: Replica, ev: Ev): void {
+    const now = this.time.now;
+    const stats = this.stats;
+    stats.delivered++;
+    if (ev.mkind === M_DIGEST) {
+      const theirs = ev.payload as Int32Array;
+      const missing = r.op!.missing(theirs, r.index, this.disk === null ? r.seq : r.durableSeq);
+      this.trace.deliver(now, ev.id, r, ev.from);
+      if (missing.length > 0) {
+        let bytes = 0;
+        for (const m of missing) bytes += m.bytes;
+        this.send(r.index, ev.from, M_OPS, missing, 0, 0, null, bytes);
+      }
+      // The sender has ops this replica lacks: ask for them (once; a reply never asks back).
+      if (ev.origin === 0) {
+        const mine = r.knowledge.contig;
+        for (let o = 0; o < this.n; o++)
+          if (theirs[o]! > mine[o]!) {
+            this.sendDigest(r, ev.from, true);
+            break;
+          }
+      }
+      return;
+    }
+    let applied = 0;
+    let held = 0;
+    if (ev.mkind === M_OP) {
+      stats.deliveredUpdates++;
+      const k = this.receiveOp(r, ev.payload as OpRec, ev.id);
+      if (k === 1) applied++;
+      else if (k === 2) held++;
+    } else
+      for (const rec of ev.payload as OpRec[]) {
+        const k = this.receiveOp(r, rec, ev.id);
+        if (k === 1) applied++;
+        else if (k === 2) held++;
+      }
+    if (applied > 0 && this.causal) {
+      // Delivering an op may make buffered ones ready.
+      for (let rec = r.op!.takeReady(r.knowledge, this.dedup); rec !== undefined; rec = r.op!.takeReady(r.knowledge, this.dedup)) {
+        this.deliverOp(r, rec, ev.id);
+        applied++;
+      }
+    }
+    if (applied === 0 && held === 0 && ev.mkind === M_OP) {
+      // Every op in it was delivered before: the layer drops the duplicate.
+      stats.dropped++;
+      this.trace.drop(now, ev.id, "dedup");
+      return;
+    }
+    this.trace.deliver(now, ev.id, r, ev.from);
+    if (held > 0)
+      this.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
+  }
+
+  /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
+  private receiveOp(r: Replica, rec: OpRec, msg: number): number {
+    const k = r.knowledge;
+    if (this.dedup && (k.has(rec.o, rec.s) || (this.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
+    if (this.causal && !causallyReady(k, rec)) {
+      r.op!.hold(rec);
+      return 2;
+    }
+    this.deliverOp(r, rec, msg);
+    return 1;
+  }
+
+  private deliverOp(r: Replica, rec: OpRec, msg: number): void {
+    const now = this.time.now;
+    const ck = this.checkers;
+    ck.order.before(r, now);
+    try {
+      r.state = this.applyEffect(r.state, rec);
+    } catch (e) {
+      throw new SimulationError(`t=${now} msg ${msg} to ${r.name}: op ${this.names[rec.o]}:${rec.s}: ${(e as Error).message}`);
+    }
+    const learned = r.knowledge.add(rec.o, rec.s);
+    r.op!.put(rec);
+    r.touch();
+    if (this.disk !== null) this.logOther(r, { kind: RecKind.Op, op: rec });
+    if (learned) this.lastChange = now;
+    ck.order.record(r, rec);
+    if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);
+    ck.strong.afterChange(r, now, msg);
+    ck.counter?.afterChange(r, now, msg);
+  }
+
+  // ---- storage: write-ahead log, group commit, acknowledgement ---------------------------
+
+  /** Logs an own update. Returns true when it is staged (sync lag): it is then acknowledged and sent at the sync. */
+  private logOwn(r: Replica, rec: Rec, seq: number): boolean {
+    const disk = this.disk!;
+    if (disk.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) {
+      disk.nodes[r.index]!.pendingOwn.push(seq);
+      this.scheduleSync(r);
+      return true;
+    }
+    r.durableSeq = seq;
+    this.checkers.durability?.acked(r.index, seq, this.time.now);
+    return false;
+  }
+
+  private logOther(r: Replica, rec: Rec): void {
+    if (this.disk!.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) this.scheduleSync(r);
+  }
+
+  private scheduleSync(r: Replica): void {
+    const d = this.disk!.nodes[r.index]!;
+    if (d.syncScheduled) return;
+    d.syncScheduled = true;
+    const ev = new Ev(EvKind.Sync, r.index);
+    ev.epoch = r.epoch;
+    this.queue.push(ev, this.time.now + this.syncLag);
+  }
+
+  /**
+   * Group commit at node r: staged writes become durable; its own updates among them are
+   * acknowledged (trace `ack`) and only now leave the node (write-ahead), as does an
+   * anti-entropy round that waited for them.
+   */
+  syncNode(r: Replica): void {
+    const disk = this.disk;
+    if (disk === null || r.crashed) return;
+    const d = disk.nodes[r.index]!;
+    d.syncScheduled = false;
+    d.store.sync();
+    const now = this.time.now;
+    const node = this.trace.nodeName(r.index);
+    for (const seq of d.pendingOwn) {
+      r.durableSeq = seq;
+      this.checkers.durability?.acked(r.index, seq, now);
+      this.trace.rare(`{"t":${now},"type":"ack","node":${node},"id":[${node},${seq}]}`);
+    }
+    d.pendingOwn = [];
+    const deferred = r.deferred;
+    r.deferred = [];
+    if (deferred.length > 0 && this.n > 1) {
+      if (this.opMode) for (const x of deferred) this.broadcastOp(r, x.payload as OpRec);
+      else if (this.stateMode) this.broadcast(r, deferred[deferred.length - 1]!.seq, null);
+      else for (const x of deferred) this.broadcast(r, x.seq, x.payload);
+    }
+    if (r.aeDeferred) {
+      r.aeDeferred = false;
+      if (r.up && this.n > 1) this.antiEntropyFrom(r);
+    }
+  }
+
+  /** Rebuilds a restarting replica from its durable snapshot and log. */
+  recover(r: Replica): void {
+    const disk = this.disk;
+    if (disk === null) return;
+    const { snapshot, log } = disk.nodes[r.index]!.store.load();
+    let state = this.clone(snapshot!.state);
+    const k = snapshot!.knowledge.clone();
+    for (const rec of log) {
+      if (rec.kind === RecKind.Op) {
+        state = this.applyEffect(state, rec.op);
+        k.add(rec.op.o, rec.op.s);
+      } else {
+        state = this.stateCrdt!.merge(state, rec.payload);
+        if (rec.kind === RecKind.Delta) k.add(rec.o, rec.s);
+        else k.mergeFrom(rec.k);
+      }
+    }
+    r.state = state;
+    r.knowledge = k;
+    // Own updates are applied in order, so the durable ones are a prefix: the next seq follows it.
+    r.seq = r.durableSeq = k.contig[r.index]!;
+    r.op?.prune(k);
+    r.touch();
+    this.checkers.order.reset(r);
+  }
+
+  /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
+  antiEntropyFrom(r: Replica): void {
+    if (this.opMode) this.sendDigest(r);
+    else this.sendState(r, M_AE);
+  }
+
+  /** Ships update `seq`: its delta to every peer, or (state mode) the full state. */
   private broadcast(r: Replica, seq: number, delta: unknown): void {
     if (this.n < 2) return;
     const from = r.index;
@@ -265,7 +573,11 @@ export class Simulator {
   private antiEntropyTick(ev: Ev): void {
     if (this.final) return;
     const r = this.replicas[ev.node]!;
-    if (r.up) this.sendState(r, M_AE);
+    if (r.up) {
+      // Write-ahead: while own updates wait for their sync, the state must not leave the node.
+      if (this.disk !== null && this.disk.nodes[r.index]!.pendingOwn.length > 0) r.aeDeferred = true;
+      else this.antiEntropyFrom(r);
+    }
     this.queue.push(ev, this.time.now + this.antiEntropyMs);
   }
 
@@ -372,13 +684,16 @@ export class Simulator {
 
   /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
   apply(r: Replica, ev: Ev): void {
+    if (ev.mkind >= M_OP) return this.applyOpMsg(r, ev);
     const now = this.time.now;
     const ck = this.checkers;
     ck.order.before(r, now);
-    r.state = this.crdt.merge(r.state, ev.payload);
-    const learned = ev.mkind === M_DELTA ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
+    r.state = this.stateCrdt!.merge(r.state, ev.payload);
+    const isDelta = ev.mkind === M_DELTA;
+    const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     r.touch();
-    this.storage.persist(r.index, r.state, r.knowledge);
+    if (this.disk !== null)
+      this.logOther(r, isDelta ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });
     if (learned) this.lastChange = now;
     const stats = this.stats;
     stats.delivered++;

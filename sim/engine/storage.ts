@@ -1,31 +1,88 @@
 /**
- * Durable storage of each node's replica: what survives a crash. The model today is "every
- * applied update and merge is synced before it is acknowledged", so the durable copy is always
- * the latest state and recovery loses nothing. A later storage model (sync lag, torn writes)
- * replaces this one class: the engine only calls `persist` after each change and `recover` at
- * restart, and never keeps state across a crash any other way.
+ * The simulated disk: one core MemoryStorage (snapshot + log, core/storage.ts) per node. It is
+ * the single place where state survives a crash; the engine never keeps state across a crash
+ * any other way.
+ *
+ * Every change to a replica is logged as the record that produced it (an update's delta, a
+ * merged message, a delivered op) together with what the harness knows it applied; every
+ * SNAPSHOT_EVERY records a snapshot (a clone of the state and knowledge) is staged, which
+ * compacts the log. Recovery clones the durable snapshot and re-applies the durable log.
+ *
+ * Durability: with `storage.syncLagMs` 0 every write is synced at once (nothing is ever lost).
+ * With a lag, writes are staged and a group commit (EvKind.Sync) `syncLagMs` after the first
+ * staged write makes them durable; a crash before it loses them. The engine only sends a
+ * node's own updates once they are durable (write-ahead), so a crash can lose only writes no
+ * one else has seen — see DESIGN notes in the README ("Faults: clocks, crashes, duplicates").
+ *
+ * The disk exists only when a crash can happen (crash steps or the crash nemesis): otherwise
+ * the engine skips all of this.
  */
+import { MemoryStorage } from "../../core/storage.ts";
+import type { OpRec } from "./causal.ts";
 import type { Knowledge } from "./knowledge.ts";
 
-export type Durable<S> = { state: S; knowledge: Knowledge };
+/** What the log holds: a merged payload (delta: dot o,s; full state: its knowledge k) or an op. */
+export const RecKind = { Delta: 0, State: 1, Op: 2 } as const;
+export type Rec =
+  | { kind: 0; payload: unknown; o: number; s: number }
+  | { kind: 1; payload: unknown; k: Knowledge }
+  | { kind: 2; op: OpRec };
+export type Snap = { state: unknown; knowledge: Knowledge };
 
-export class SyncedStorage<S> {
-  private readonly disk: Durable<S>[] = [];
+export const SNAPSHOT_EVERY = 256;
 
-  /** Called after every change to node `i`'s replica (update, merge). */
-  persist(i: number, state: S, knowledge: Knowledge): void {
-    // Synced on every write: the disk holds the live objects themselves, no copy needed
-    // because nothing mutates them once the node is down.
-    const d = this.disk[i];
-    if (d === undefined) this.disk[i] = { state, knowledge };
-    else if (d.state !== state || d.knowledge !== knowledge) {
-      d.state = state;
-      d.knowledge = knowledge;
-    }
+export class NodeDisk {
+  readonly store: MemoryStorage<Snap, Rec>;
+  /** Records logged since the last staged snapshot. */
+  sinceSnapshot = 0;
+  /** This node's own updates (seqs) staged and not yet durable: acknowledged at the sync. */
+  pendingOwn: number[] = [];
+  /** A Sync event is scheduled. */
+  syncScheduled = false;
+
+  constructor(initial: Snap) {
+    this.store = new MemoryStorage<Snap, Rec>(initial);
+  }
+}
+
+export class SimDisk {
+  readonly nodes: NodeDisk[] = [];
+
+  constructor(
+    readonly syncLagMs: number,
+    private readonly clone: (s: any) => any,
+  ) {}
+
+  init(i: number, state: unknown, knowledge: Knowledge): void {
+    this.nodes[i] = new NodeDisk({ state: this.clone(state), knowledge: knowledge.clone() });
   }
 
-  /** The state a restarting node comes back with. */
-  recover(i: number): Durable<S> | undefined {
-    return this.disk[i];
+  /**
+   * Logs one record for node i whose replica now has `state` and `knowledge`. Returns true when
+   * the write is staged and needs a sync (lag > 0); with no lag it is durable on return.
+   */
+  write(i: number, rec: Rec, state: unknown, knowledge: Knowledge, lagged: boolean): boolean {
+    const d = this.nodes[i]!;
+    d.store.append(rec);
+    if (++d.sinceSnapshot >= SNAPSHOT_EVERY) {
+      d.store.snapshot({ state: this.clone(state), knowledge: knowledge.clone() });
+      d.sinceSnapshot = 0;
+    }
+    if (!lagged) {
+      d.store.sync();
+      return false;
+    }
+    return true;
+  }
+
+  /** Power loss at node i: staged writes vanish. Returns the own updates (seqs) lost with them. */
+  crash(i: number): { records: number; own: number[] } {
+    const d = this.nodes[i]!;
+    const records = d.store.crash();
+    const own = d.pendingOwn;
+    d.pendingOwn = [];
+    d.syncScheduled = false;
+    d.sinceSnapshot = d.store.logLength;
+    return { records, own };
   }
 }

@@ -16,9 +16,10 @@ export interface TracedReplica {
 }
 
 /** Message kind names by MsgKind number (event.ts). */
-const KIND_NAME = ["delta", "state", "ae"];
-export type DropReason = "loss" | "partition" | "crash";
-const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2 };
+const KIND_NAME = ["delta", "state", "ae", "op", "ops", "digest"];
+/** Why a message had no effect: lost, cut by a partition, its recipient crashed, or (op mode) a duplicate the layer dropped. */
+export type DropReason = "loss" | "partition" | "crash" | "dedup";
+const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3 };
 
 const Tag = {
   Update: 1, Send: 2, Deliver: 3, Drop: 4, Duplicate: 5, Hold: 6, Release: 7, Line: 8, OpName: 9, ArgNumber: 10, ArgJson: 11,
@@ -151,9 +152,9 @@ export class Trace {
     if (this.lines) this.lines.push(`{"t":${t},"type":"release","msg":${msg}}`);
   }
 
-  /** `{t, type, node}` events: crash, restart, pause, resume. */
-  nodeEvent(t: number, type: string, node: number): void {
-    this.rare(`{"t":${t},"type":"${type}","node":${this.q[node]}}`);
+  /** `{t, type, node}` events: crash, restart, pause, resume (`by` the nemesis when it is the cause). */
+  nodeEvent(t: number, type: string, node: number, by = "step"): void {
+    this.rare(`{"t":${t},"type":"${type}","node":${this.q[node]}${by === "step" ? "" : `,"by":"${by}"`}}`);
   }
 
   /** Node-name pairs as canonical JSON: [["a","b"],…]. */

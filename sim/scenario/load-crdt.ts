@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Crdt } from "../../core/contract.ts";
 import { CrdtOptionError, OpError } from "../../core/errors.ts";
-import { resolveBuiltin, UnknownCrdtError } from "../../core/registry.ts";
+import { resolveAnyBuiltin, UnknownCrdtError } from "../../core/registry.ts";
 import type { CrdtSpec, Scenario } from "./types.ts";
 import { oneLine, type ScenarioIssue } from "./load-errors.ts";
 import { convert } from "./load-issues.ts";
@@ -44,7 +44,7 @@ export function modulePathOf(spec: CrdtSpec, baseDir: string): string | undefine
 /** A builtin spec (a name or `{ type, ...options }`) to its contract object; synchronous. */
 export function resolveBuiltinSpec(spec: string | { type: string }): ResolvedCrdt {
   try {
-    return { crdt: resolveBuiltin(spec), builtin: true };
+    return { crdt: resolveAnyBuiltin(spec), builtin: true };
   } catch (e) {
     if (e instanceof UnknownCrdtError) return fail(typeof spec === "string" ? "crdt" : "crdt.type", e.message);
     if (e instanceof CrdtOptionError) return fail(`crdt.${e.option}`, e.reason);
@@ -96,6 +96,13 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   const { crdt, builtin } = resolved;
   const issues: ScenarioIssue[] = [];
   const alphabet = crdt.ops.map((o) => o.op);
+  const mode = s.sync?.mode;
+  if (crdt.kind === "op" && mode !== undefined && mode !== "op")
+    issues.push({ path: "sync.mode", reason: `${crdt.name} is op-based (kind "op"): it replicates through op mode only, got "${mode}"` });
+  const opMode = crdt.kind === "op" || mode === "op";
+  for (const key of ["dedup", "causal"] as const)
+    if (s.sync?.[key] !== undefined && !opMode)
+      issues.push({ path: `sync.${key}`, reason: `applies to op mode only (sync.mode "op" or an op-based CRDT)` });
   try {
     crdt.init(s.nodes[0]!);
   } catch (e) {
@@ -108,9 +115,11 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
     }
     // Dry run on a fresh replica: catches wrong arity or argument types before the run starts.
     // Only for builtins, whose update is known to be pure and to signal bad input with OpError.
-    if (!builtin || crdt.kind !== "state") return;
+    if (!builtin) return;
     try {
-      crdt.update(crdt.init(node), { op, args }, { replica: node, now: () => 0 });
+      const ctx = { replica: node, now: () => 0 };
+      if (crdt.kind === "state") crdt.update(crdt.init(node), { op, args }, ctx);
+      else crdt.prepare(crdt.init(node), { op, args }, ctx);
     } catch (e) {
       issues.push({ path: `${path}.args`, reason: e instanceof OpError ? `op "${op}": ${e.reason}` : messageOf(e) });
     }

@@ -95,6 +95,17 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
   const np = s.nemesis?.partitions;
   if (np && np.duration[0] > np.duration[1])
     add("nemesis.partitions.duration", `[min, max] is upside down: ${np.duration[0]} > ${np.duration[1]}`);
+  const nc = s.nemesis?.clocks;
+  if (nc) {
+    if (!nc.skew && !nc.jump) add("nemesis.clocks", "give `skew` and/or `jump` ([lo, hi] ms), or the nemesis does nothing");
+    for (const key of ["skew", "jump"] as const) {
+      const r = nc[key];
+      if (r && r[0] > r[1]) add(`nemesis.clocks.${key}`, `[lo, hi] is upside down: ${r[0]} > ${r[1]}`);
+    }
+  }
+  const nx = s.nemesis?.crashes;
+  if (nx && nx.downtime[0] > nx.downtime[1])
+    add("nemesis.crashes.downtime", `[min, max] is upside down: ${nx.downtime[0]} > ${nx.downtime[1]}`);
 
   for (const name of Object.keys(s.expect?.checks ?? {})) {
     if (!KNOWN_CHECKS.includes(name))

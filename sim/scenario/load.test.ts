@@ -43,6 +43,13 @@ describe("scenario validation names the field and the reason", () => {
     ["undeclared clock", { ...base, clocks: { carol: { skew: 5 } } }, 's.json: clocks.carol: node "carol" is not declared'],
     ["unsafe name", { ...base, name: "../evil" }, "s.json: name: a name is letters, digits"],
     ["not an object", [], "s.json: expected object, received array"],
+    ["dedup outside op mode", { ...base, sync: { dedup: false } }, 's.json: sync.dedup: applies to op mode only'],
+    ["op-based type in delta mode", { ...base, crdt: "op-counter", sync: { mode: "delta" } }, 's.json: sync.mode: op-counter is op-based (kind "op"): it replicates through op mode only, got "delta"'],
+    ["op-based builtin dry run", { ...base, crdt: "op-counter", steps: [{ at: 5, node: "bob", op: "inc", args: [0] }] }, 's.json: steps[0].args: op "inc": amount must be a positive integer, got 0'],
+    ["negative sync lag", { ...base, storage: { syncLagMs: -1 } }, "s.json: storage.syncLagMs: times must be non-negative integers"],
+    ["clock nemesis that does nothing", { ...base, nemesis: { clocks: { every: 100 } } }, "s.json: nemesis.clocks: give `skew` and/or `jump`"],
+    ["upside-down jump range", { ...base, nemesis: { clocks: { every: 100, jump: [5, -5] } } }, "s.json: nemesis.clocks.jump: [lo, hi] is upside down: 5 > -5"],
+    ["upside-down downtime", { ...base, nemesis: { crashes: { every: 100, downtime: [500, 5] } } }, "s.json: nemesis.crashes.downtime: [min, max] is upside down"],
   ];
   for (const [what, input, message] of cases) {
     it(what, async () => {

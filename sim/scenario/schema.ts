@@ -67,7 +67,12 @@ export const scenarioSchema = z.strictObject({
   nodes: z.array(nodeName).min(1, "declare at least one node").describe("the replicas, by name; every other field refers to these"),
   crdt: crdtSpecSchema.describe('a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file'),
   sync: z
-    .strictObject({ mode: z.enum(["delta", "state", "op"]).optional(), antiEntropyMs: time.optional() })
+    .strictObject({
+      mode: z.enum(["delta", "state", "op"]).optional(),
+      antiEntropyMs: time.optional(),
+      dedup: z.boolean().optional().describe("op mode: drop an op already delivered (default true)"),
+      causal: z.boolean().optional().describe("op mode: deliver an op only after everything it depends on (default true)"),
+    })
     .optional(),
   network: z
     .strictObject({
@@ -81,6 +86,11 @@ export const scenarioSchema = z.strictObject({
     .optional(),
   clocks: z
     .record(z.string(), z.strictObject({ skew: z.int().optional(), drift: z.number().gt(-1).lt(1).optional() }))
+    .optional(),
+  storage: z
+    .strictObject({
+      syncLagMs: time.optional().describe("ms from a node's first unsynced write to its sync (group commit); a crash loses unsynced writes; 0 = every write synced at once"),
+    })
     .optional(),
   steps: z.array(z.union(stepSchemas)).optional().describe("scripted ops and faults, in non-decreasing `at` order"),
   workload: z
@@ -99,6 +109,19 @@ export const scenarioSchema = z.strictObject({
           every: z.int().min(1),
           duration: z.tuple([time, time]),
           shape: z.enum(["random", "halves", "one", "bridge", "ring", "one-way"]).optional(),
+        })
+        .optional(),
+      clocks: z
+        .strictObject({
+          every: z.int().min(1),
+          skew: z.tuple([z.int(), z.int()]).optional().describe("[lo, hi] ms: a disturbed node's new skew"),
+          jump: z.tuple([z.int(), z.int()]).optional().describe("[lo, hi] ms: a disturbed node's clock step"),
+        })
+        .optional(),
+      crashes: z
+        .strictObject({
+          every: z.int().min(1),
+          downtime: z.tuple([time, time]).describe("[lo, hi] ms before the crashed node restarts"),
         })
         .optional(),
     })

@@ -34,7 +34,18 @@ export type SyncSpec = {
   mode?: "delta" | "state" | "op";
   /** Period of anti-entropy rounds per node (each round: one random peer). 0 turns it off. */
   antiEntropyMs?: number;
+  /** Op mode only: drop an op already delivered (by origin + seq). Default true; false shows why it matters. */
+  dedup?: boolean;
+  /** Op mode only: hold an op back until everything it depends on is delivered. Default true. */
+  causal?: boolean;
 };
+
+/**
+ * Each node's durable storage (a write-ahead log with snapshots). With `syncLagMs` > 0 a write
+ * becomes durable — and is acknowledged and sent — only at the next sync, `syncLagMs` after
+ * the first unsynced write (group commit); a crash loses what was not synced yet.
+ */
+export type StorageSpec = { syncLagMs?: number };
 
 export type ClockSpec = { skew?: number; drift?: number };
 
@@ -66,6 +77,13 @@ export type PartitionShape = "random" | "halves" | "one" | "bridge" | "ring" | "
 
 export type NemesisSpec = {
   partitions?: { every: number; duration: [number, number]; shape?: PartitionShape };
+  /**
+   * Every `every` ms one seeded-random node's clock is disturbed: its skew set to a value drawn
+   * from `skew`, or stepped by a jump drawn from `jump` (a coin decides when both are given).
+   */
+  clocks?: { every: number; skew?: [number, number]; jump?: [number, number] };
+  /** Every `every` ms one seeded-random running node crashes, and restarts after a downtime drawn from `downtime`. */
+  crashes?: { every: number; downtime: [number, number] };
 };
 
 export type ExpectSpec = {
@@ -84,6 +102,7 @@ export type Scenario = {
   sync?: SyncSpec;
   network?: NetworkSpec;
   clocks?: Record<string, ClockSpec>;
+  storage?: StorageSpec;
   steps?: Step[];
   workload?: WorkloadSpec;
   nemesis?: NemesisSpec;

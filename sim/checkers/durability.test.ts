@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { Knowledge } from "../engine/knowledge.ts";
+import type { Replica } from "../engine/replica.ts";
+import { Durability } from "./durability.ts";
+
+/** A stand-in replica: a name, an index, a final value and the updates it has applied. */
+function replica(index: number, name: string, value: unknown, applied: [number, number][]): Replica {
+  const k = new Knowledge(2);
+  for (const [o, s] of applied) k.add(o, s);
+  return { index, name, knowledge: k, value: () => value, valueJson: () => JSON.stringify(value) } as unknown as Replica;
+}
+
+describe("durability", () => {
+  it("sets: an acknowledged add missing at the end with no remove to explain it is reported lost", () => {
+    const d = new Durability(2, "set", null);
+    const a = replica(0, "a", [], []);
+    d.issued(a, 1, "add", ["x"], 10);
+    d.acked(0, 1, 10);
+    d.issued(a, 2, "add", ["y"], 20); // never acknowledged: may be lost
+    const finals = [replica(0, "a", ["x"], [[0, 1]]), replica(1, "b", [], [[0, 1]])];
+    const r = d.result(finals, true);
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/element "x" \(a:1 add \["x"\] acknowledged at t=10\) is missing at b and no remove could have removed it/);
+  });
+
+  it("sets: a concurrent remove explains the absence; a remove the add had observed does not", () => {
+    const d = new Durability(2, "set", null);
+    const a = replica(0, "a", [], []);
+    const b = replica(1, "b", [], []);
+    d.issued(b, 1, "remove", ["x"], 5);
+    d.issued(a, 1, "add", ["x"], 10);
+    d.acked(0, 1, 10);
+    const finals = [replica(0, "a", [], [[0, 1], [1, 1]]), replica(1, "b", [], [[0, 1], [1, 1]])];
+    expect(d.result(finals, true).ok).toBe(true);
+    const d2 = new Durability(2, "set", null);
+    d2.issued(b, 1, "remove", ["x"], 5);
+    d2.issued(replica(0, "a", [], [[1, 1]]), 1, "add", ["x"], 10); // a had applied the remove
+    d2.acked(0, 1, 10);
+    expect(d2.result(finals, true).ok).toBe(false);
+  });
+
+  it("every type: an acknowledged update some replica never applied is lost; a retracted one is not counted", () => {
+    const d = new Durability(2, "any", null);
+    const a = replica(0, "a", null, []);
+    d.issued(a, 1, "push", [1], 10);
+    d.acked(0, 1, 12);
+    d.issued(a, 2, "push", [2], 11);
+    d.retract(0, 2);
+    const r = d.result([replica(0, "a", null, [[0, 1]]), replica(1, "b", null, [])], true);
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/a:1 push \[1\] acknowledged at t=12 is not applied at b/);
+    expect(r.detail).toMatch(/1 unacknowledged update lost in crashes/);
+  });
+
+  it("counters: the acknowledged total must be there", () => {
+    const d = new Durability(2, "counter", null);
+    const a = replica(0, "a", 0, []);
+    d.issued(a, 1, "inc", [5], 1);
+    d.acked(0, 1, 1);
+    d.issued(a, 2, "inc", [3], 2);
+    const applied: [number, number][] = [[0, 1], [0, 2]];
+    expect(d.result([replica(0, "a", 8, applied)], true).ok).toBe(true);
+    expect(d.result([replica(0, "a", 5, applied)], true).ok).toBe(true); // the unacknowledged +3 may be missing
+    expect(d.result([replica(0, "a", 4, applied)], true).detail).toMatch(/a ends at 4, outside \[5, 8\]/);
+  });
+
+  it("registers: an acknowledged write is shown or replaced by a write it had not seen", () => {
+    const d = new Durability(2, "register", { "": "lww" });
+    const a = replica(0, "a", null, []);
+    d.issued(a, 1, "set", ["v1"], 1);
+    d.acked(0, 1, 1);
+    d.issued(replica(1, "b", null, [[0, 1]]), 1, "set", ["v0"], 2); // b had seen a:1: causally after it
+    const all: [number, number][] = [[0, 1], [1, 1]];
+    expect(d.result([replica(0, "a", "v0", all)], true).ok).toBe(true);
+    const d2 = new Durability(2, "register", { "": "lww" });
+    d2.issued(replica(1, "b", null, []), 1, "set", ["v0"], 0);
+    d2.issued(replica(0, "a", null, [[1, 1]]), 1, "set", ["v1"], 1); // a overwrote b's write knowingly
+    d2.acked(0, 1, 1);
+    expect(d2.result([replica(0, "a", "v0", all)], true).detail).toMatch(/the register = "v1" .* is not shown at a and no later or concurrent write replaced it/);
+  });
+});
