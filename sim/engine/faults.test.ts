@@ -175,3 +175,17 @@ describe("op mode: reliable causal broadcast", () => {
     expect(() => run({ ...counter({ mode: "delta" }) }, opCounter, "op-counter")).toThrow(/op-based.*sync mode "op" only/);
   });
 });
+
+describe("determinism of the new paths", () => {
+  it("op mode, the disk and the nemeses: trace: false proves the same hash and summary", () => {
+    const sc: Scenario = {
+      name: "det", nodes: ["a", "b", "c"], crdt: "op-or-set", duration: 2000, sync: { mode: "op", antiEntropyMs: 200 },
+      storage: { syncLagMs: 40 }, network: { loss: 0.1, duplicate: 0.2, reorder: 0.2 }, workload: { ratePerNode: 20 },
+      nemesis: { crashes: { every: 300, downtime: [50, 300] }, clocks: { every: 250, skew: [-1000, 1000], jump: [-100, 100] } },
+    };
+    const traced = runSimulation(sc, opOrSet, { seed: 3, trace: true, crdtName: "op-or-set" });
+    const bare = runSimulation(sc, opOrSet, { seed: 3, trace: false, crdtName: "op-or-set" });
+    expect(bare.summary).toEqual(traced.summary);
+    expect(runSimulation(sc, opOrSet, { seed: 3, trace: true, crdtName: "op-or-set" }).trace).toEqual(traced.trace);
+  });
+});
