@@ -63,8 +63,7 @@ describe("bad input → exit 2, one line, no stack", () => {
   it("--help exits 0 and lists only commands that exist", async () => {
     const r = await cliInProcess(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["run", "replay", "viz", "list", "start"]) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${c}\\b`));
-    expect(r.stdout).not.toMatch(/\bexplore\b/);
+    for (const c of ["run", "replay", "viz", "explore", "laws", "list", "start"]) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${c}\\b`));
   });
 
   it("replay of something that is not a run directory", async () => {

@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, errorLine, processIo, type Io } from "./io.ts";
+import { exploreCommand } from "./explore.ts";
+import { lawsCommand } from "./laws.ts";
 import { listCommand } from "./list.ts";
 import { replayCommand } from "./replay.ts";
 import { runCommand } from "./run.ts";
@@ -17,6 +19,12 @@ const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.
 function parseSeed(text: string): number {
   const n = Number(text);
   if (!/^-?[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${text}"`);
+  return n;
+}
+
+function parseCount(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
   return n;
 }
 
@@ -52,6 +60,29 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .argument("<run-dir|trace.jsonl>")
     .option("-o, --out <file.html>", "write only the interactive timeline, to this file")
     .action(async (arg: string, o: { out?: string }) => setCode(await vizCommand(arg, o, io)));
+
+  program
+    .command("explore")
+    .description("swarm-test a CRDT on random scenarios; shrink the first failure to reports/explore/<crdt>/<seed>.scenario.json")
+    .requiredOption("--crdt <name|module>", "a builtin name or a plugin module path")
+    .option("--runs <n>", "seeds in the sweep (default 500)", parseCount)
+    .option("--jobs <n>", "worker threads (same verdicts for any value)", parseCount)
+    .option("--shard <i/n>", "run only this machine's part of the seeds (disjoint across shards)")
+    .option("--seed <n>", "first seed (default 1)", parseSeed)
+    .option("--out <dir>", "root of the reports", "reports")
+    .option("--json", "print one result object on stdout, nothing else", false)
+    .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean }) => {
+      setCode(await exploreCommand(o, io));
+    });
+
+  program
+    .command("laws")
+    .description("check the CRDT laws (merge commutative, associative, idempotent; deltas inflate; effects commute) on random histories")
+    .argument("<name|module>", "a builtin name or a plugin module path")
+    .option("--runs <n>", "random histories (default 200)", parseCount)
+    .option("--seed <n>", "fast-check seed (default 1)", parseSeed)
+    .option("--json", "print one result object on stdout, nothing else", false)
+    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean }) => setCode(await lawsCommand(arg, o, io)));
 
   program
     .command("list")

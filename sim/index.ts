@@ -52,3 +52,15 @@ export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trac
   if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
   return runSimulation(loaded.scenario, loaded.crdt, { seed, trace: options.trace ?? true, crdtName: loaded.crdtName });
 }
+
+// Finding bugs in any CRDT (README, "Finding bugs in your CRDT"): swarm exploration with
+// shrinking, the law checker, and the must-fail canaries.
+export {
+  explore, DEFAULT_EXPLORE_RUNS, type ExploreFailure, type ExploreOptions, type ExploreResult,
+} from "./explore/explore.ts";
+export { swarmScenario, type SwarmOptions } from "./explore/swarm.ts";
+export { shrink, type ShrinkResult } from "./explore/shrink.ts";
+export { CANARIES, type Canary } from "./explore/canaries/index.ts";
+export {
+  checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type LawsOptions, type LawsResult,
+} from "./laws/check-laws.ts";

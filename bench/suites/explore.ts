@@ -1,0 +1,54 @@
+/**
+ * Explore throughput and the false-alarm sweep.
+ * - Seeds per minute (wall clock, worker start-up included) for the benchmark's scenario shape:
+ *   5 nodes, 10 s of virtual time, every fault class on (loss, duplication, reordering,
+ *   partitions, crashes, pauses, clock skew and jumps; the seed picks their parameters), a
+ *   G-Counter and an OR-Set, with --jobs 2 and --jobs 1.
+ * - False alarms: every builtin swept over 1,000 default swarm seeds (--jobs 2); the value is
+ *   the number of failing seeds found (the sweep stops at the first, so 0 or 1). The test suite
+ *   runs a smaller sweep of the same kind (sim/explore/false-alarms.test.ts).
+ */
+import { crdts, opCrdts } from "../../core/registry.ts";
+import { explore } from "../../sim/explore/explore.ts";
+import type { BenchRow } from "../types.ts";
+import { KNOWN_CHECKER_FALSE_ALARMS } from "../../sim/explore/known-false-alarms.ts";
+
+export const name = "explore";
+
+const SHAPE = { nodes: 5, duration: 10_000, allFaults: true };
+const FALSE_ALARM_SEEDS = 1000;
+
+async function seedsPerMinute(crdt: string, runs: number, jobs: number): Promise<BenchRow> {
+  const t0 = performance.now();
+  const r = await explore(crdt, { runs, jobs, swarm: SHAPE, shrink: false });
+  const ms = performance.now() - t0;
+  if (!r.ok) throw new Error(`bench: ${crdt} failed seed ${r.failure!.seed}: ${r.failure!.detail}`);
+  return {
+    suite: name,
+    name: `seeds/min ${crdt} (5 nodes, 10 s virtual, all faults, --jobs ${jobs})`,
+    value: (r.runs / ms) * 60_000,
+    unit: "seeds/min",
+    note: `${r.runs} seeds in ${(ms / 1000).toFixed(1)} s wall`,
+  };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const [crdt, runs] of [["g-counter", 2000], ["or-set", 600]] as const) {
+    rows.push(await seedsPerMinute(crdt, runs, 2));
+    rows.push(await seedsPerMinute(crdt, Math.round(runs / 2), 1));
+  }
+  for (const crdt of [...Object.keys(crdts), ...Object.keys(opCrdts)]) {
+    const t0 = performance.now();
+    const ignore = KNOWN_CHECKER_FALSE_ALARMS[crdt] ?? [];
+    const r = await explore(crdt, { runs: FALSE_ALARM_SEEDS, jobs: 2, shrink: false, ignore });
+    rows.push({
+      suite: name,
+      name: `false alarms ${crdt} (${FALSE_ALARM_SEEDS} swarm seeds)`,
+      value: r.ok ? 0 : 1,
+      unit: "failing seeds",
+      note: r.ok ? `${r.runs} seeds in ${((performance.now() - t0) / 1000).toFixed(1)} s${ignore.length ? ` (ignoring ${ignore.join(", ")}: known checker false alarm)` : ""}` : `seed ${r.failure!.seed}: ${r.failure!.failed.join(", ")}`,
+    });
+  }
+  return rows;
+}

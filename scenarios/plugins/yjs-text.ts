@@ -1,0 +1,84 @@
+/**
+ * Yjs as a MemoConductor plugin: a Y.Doc holding one Y.Text, driven through the state-based
+ * contract. A state is a replica's doc; an update's delta is the Yjs update bytes that the edit
+ * produced (Yjs's own delta); merge is Y.applyUpdate — of the delta's bytes, or of a whole doc
+ * encoded as an update (anti-entropy). Ops are the sequence ops of the builtin `rga`:
+ * `insert [index, text]` and `delete [index, count]`, with indices clamped to the length.
+ *
+ * Determinism: a local edit is made under a clientID derived from the replica's name (Yjs would
+ * pick a random one). Between edits a doc holds a reserved id that no replica writes with: Yjs
+ * re-randomises a doc's id when a remote update carries edits under it — which happens here on
+ * purpose (a restarted replica reloads its own edits, the checkers replay a replica's own
+ * deltas) — so the id of record is set only for the duration of an edit.
+ */
+import * as Y from "yjs";
+import type { StateCrdt } from "../../core/contract.ts";
+
+/** A replica's doc, or (for deltas) just the update bytes. */
+export type YState = { doc: Y.Doc | null; update: Uint8Array | null };
+
+function clientIdOf(replica: string): number {
+  let h = 2166136261; // FNV-1a: a stable 32-bit id per replica name
+  for (let i = 0; i < replica.length; i++) h = Math.imul(h ^ replica.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Never used for an edit: see above. */
+const IDLE_ID = 0;
+
+function newDoc(): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  doc.clientID = IDLE_ID;
+  return doc;
+}
+
+const bytesOf = (s: YState) => s.update ?? Y.encodeStateAsUpdate(s.doc!);
+const textOf = (doc: Y.Doc) => doc.getText("t");
+
+const yjsText: StateCrdt<YState, string> = {
+  kind: "state",
+  name: "yjs-text",
+  ops: [
+    { op: "insert", args: [{ int: [0, 20] }, { string: 2 }], weight: 3 },
+    { op: "delete", args: [{ int: [0, 20] }, { int: [1, 3] }] },
+  ],
+  init: () => ({ doc: newDoc(), update: null }),
+  update(s, op, ctx) {
+    const doc = s.doc!;
+    const before = Y.encodeStateVector(doc);
+    const t = textOf(doc);
+    const index = Math.max(0, Math.min(Number(op.args[0]) || 0, t.length));
+    doc.clientID = clientIdOf(ctx.replica);
+    try {
+      if (op.op === "insert") t.insert(index, String(op.args[1] ?? ""));
+      else if (op.op === "delete") t.delete(index, Math.max(0, Math.min(Number(op.args[1]) || 0, t.length - index)));
+      else throw new Error(`yjs-text: unknown op "${op.op}" (ops: insert, delete)`);
+    } finally {
+      doc.clientID = IDLE_ID;
+    }
+    // The delta: exactly what this edit added (Yjs's update since the previous state vector).
+    return { state: s, delta: { doc: null, update: Y.encodeStateAsUpdate(doc, before) } };
+  },
+  merge(a, b) {
+    if (a.doc) {
+      Y.applyUpdate(a.doc, bytesOf(b));
+      return a;
+    }
+    // Two deltas merged (only the law checker does this): keep bytes.
+    return { doc: null, update: Y.mergeUpdates([a.update!, bytesOf(b)]) };
+  },
+  value(s) {
+    if (s.doc) return textOf(s.doc).toString();
+    const doc = newDoc();
+    Y.applyUpdate(doc, s.update!);
+    return textOf(doc).toString();
+  },
+  clone(s) {
+    if (!s.doc) return { doc: null, update: s.update };
+    const doc = newDoc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(s.doc));
+    return { doc, update: null };
+  },
+};
+
+export default yjsText;

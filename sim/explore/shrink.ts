@@ -1,0 +1,72 @@
+/**
+ * Shrinking a failing scenario (delta debugging, fast-check style): repeatedly try smaller or
+ * simpler candidates and keep the first that still fails the same check, until a whole round
+ * changes nothing or the run budget is spent. Moves, roughly from coarse to fine: drop chunks of
+ * steps (halves, quarters, … single steps — ops and faults alike), drop nodes, switch network
+ * and clock features off, simplify op arguments and clock jumps, pull step times together and
+ * shorten the duration. Every candidate is a complete, valid scenario run through the same
+ * engine with the same seed, so the result replays exactly as it was judged.
+ */
+import type { Crdt } from "../../core/contract.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { argMoves, configMoves, jumpMoves, timeMoves, withoutNode } from "./shrink-moves.ts";
+import { judge, sameFailure, type Verdict } from "./verdict.ts";
+
+export type ShrinkOptions = { maxRuns?: number };
+export type ShrinkResult = { scenario: Scenario; verdict: Verdict; runs: number; rounds: number; exhausted: boolean };
+
+export const DEFAULT_SHRINK_RUNS = 3000;
+
+export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: string, o: ShrinkOptions = {}): ShrinkResult {
+  const maxRuns = o.maxRuns ?? DEFAULT_SHRINK_RUNS;
+  let best = start;
+  let verdict = judge(start, crdt, crdtName).verdict;
+  let runs = 1;
+  let rounds = 0;
+  /** Tries one candidate; keeps it when it still fails `check`. */
+  const attempt = (c: Scenario | null): boolean => {
+    if (!c || runs >= maxRuns) return false;
+    runs++;
+    const v = judge(c, crdt, crdtName).verdict;
+    if (!sameFailure(v, check)) return false;
+    best = c;
+    verdict = v;
+    return true;
+  };
+  const firstOf = (cands: Scenario[]) => cands.some((c) => attempt(c));
+
+  for (let changed = true; changed && runs < maxRuns; ) {
+    changed = false;
+    rounds++;
+    changed = dropChunks() || changed;
+    for (const x of [...best.nodes]) changed = attempt(withoutNode(best, x)) || changed;
+    while (firstOf(configMoves(best))) changed = true;
+    for (let i = 0; i < (best.steps ?? []).length; i++) {
+      while (firstOf(argMoves(best, i, crdt.ops))) changed = true;
+      while (firstOf(jumpMoves(best, i))) changed = true;
+    }
+    while (firstOf(timeMoves(best))) changed = true;
+  }
+  return { scenario: best, verdict, runs, rounds, exhausted: runs >= maxRuns };
+
+  /** ddmin over the step list: remove chunks of halving size; stay at a position after a success. */
+  function dropChunks(): boolean {
+    let any = false;
+    for (let size = Math.max(1, Math.ceil((best.steps ?? []).length / 2)); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
+      for (let i = 0; i < (best.steps ?? []).length && runs < maxRuns; ) {
+        const steps = best.steps ?? [];
+        if (attempt({ ...best, steps: [...steps.slice(0, i), ...steps.slice(i + size)] })) any = true;
+        else i += size;
+      }
+      if (size === 1) break;
+    }
+    return any;
+  }
+}
+
+/** Sizes people read in a report: steps, nodes, and which kinds of steps. */
+export function sizeOf(sc: Scenario): { steps: number; nodes: number; ops: number; faults: number } {
+  const steps = sc.steps ?? [];
+  const ops = steps.filter((s) => "op" in s).length;
+  return { steps: steps.length, nodes: sc.nodes.length, ops, faults: steps.length - ops };
+}

@@ -1,0 +1,45 @@
+/**
+ * One run of one scenario, reduced to what explore and the shrinker compare: which checks
+ * failed (or that the CRDT threw). Runs without a trace — checks and traceHash are the same.
+ */
+import type { Crdt } from "../../core/contract.ts";
+import { runSimulation } from "../engine/run-simulation.ts";
+import type { Run } from "../run-types.ts";
+import type { Scenario } from "../scenario/types.ts";
+
+/** The pseudo-check name of a run that threw (a CRDT exception, or an engine refusal). */
+export const THREW = "exception";
+
+export type Verdict = {
+  ok: boolean;
+  /** Names of the checks whose outcome differed from the expectation, in the run's order. */
+  failed: string[];
+  /** The first failed check's detail, or the exception's message. */
+  detail: string;
+  /** Each failed check's detail, aligned with `failed`. */
+  details: string[];
+};
+
+/** `ignore`: checks whose failures do not count (a known, reported false alarm of a checker). */
+export function judge(scenario: Scenario, crdt: Crdt, crdtName: string, trace = false, ignore: readonly string[] = []): { verdict: Verdict; run?: Run } {
+  let run: Run;
+  try {
+    run = runSimulation(scenario, crdt, { seed: scenario.seed ?? 1, trace, crdtName });
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { verdict: { ok: false, failed: [THREW], detail, details: [detail] } };
+  }
+  const bad = run.summary.checks.filter((c) => c.ok !== c.expected && !ignore.includes(c.name));
+  return { verdict: { ok: bad.length === 0, failed: bad.map((c) => c.name), detail: bad[0]?.detail ?? "", details: bad.map((c) => c.detail) }, run };
+}
+
+/** True when `v` shows the failure the shrinker must preserve: the same check still fails. */
+export function sameFailure(v: Verdict, check: string): boolean {
+  return v.failed.includes(check);
+}
+
+/** The detail of `check` in `v` (the first failure's when `check` did not fail). */
+export function detailOf(v: Verdict, check: string): string {
+  const i = v.failed.indexOf(check);
+  return i >= 0 ? v.details[i]! : v.detail;
+}
