@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crdts } from "../core/registry.ts";
+import { crdts, opCrdts } from "../core/registry.ts";
+import type { BuiltinOpCrdt } from "../core/crdt/op-builtin.ts";
 import type { BuiltinCrdt } from "../core/contract.ts";
 import { CrdtOptionError } from "../core/errors.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
@@ -23,7 +24,7 @@ export function scenarioFiles(dir = SCENARIOS_DIR): string[] {
  * The option names a builtin takes. The registry does not describe options, so this asks the
  * builtin itself: configuring it with an option it cannot know makes it list the ones it knows.
  */
-export function builtinOptions(b: BuiltinCrdt): string[] {
+export function builtinOptions(b: BuiltinCrdt | BuiltinOpCrdt): string[] {
   try {
     b.configure({ "?": true });
   } catch (e) {
@@ -35,13 +36,16 @@ export function builtinOptions(b: BuiltinCrdt): string[] {
 
 export function listCommand(io: Io): ExitCode {
   io.out("Builtin CRDTs (\"crdt\": \"<name>\" or {\"type\": \"<name>\", ...options}):\n");
-  const names = Object.keys(crdts);
-  const w = Math.max(...names.map((n) => n.length)) + 2;
-  for (const name of names) {
-    const b = crdts[name]!;
-    const ops = b.ops.map((o) => o.op).join(", ");
+  // State-based builtins first, then the op-based ones (replicated by causal broadcast).
+  const entries: Array<[string, BuiltinCrdt | BuiltinOpCrdt, string]> = [
+    ...Object.entries(crdts).map(([n, b]): [string, BuiltinCrdt, string] => [n, b, ""]),
+    ...Object.entries(opCrdts).map(([n, b]): [string, BuiltinOpCrdt, string] => [n, b, "   (op-based: sync mode \"op\")"]),
+  ];
+  const w = Math.max(...entries.map(([n]) => n.length)) + 2;
+  for (const [name, b, note] of entries) {
+    const ops = [...new Set(b.ops.map((o) => o.op))].join(", ");
     const options = builtinOptions(b);
-    io.out(`  ${name.padEnd(w)}ops: ${ops}${options.length ? `   options: ${options.join(", ")}` : ""}\n`);
+    io.out(`  ${name.padEnd(w)}ops: ${ops}${options.length ? `   options: ${options.join(", ")}` : ""}${note}\n`);
   }
   io.out(`\nScenarios (${shownPath(SCENARIOS_DIR)}):\n`);
   for (const file of scenarioFiles()) {

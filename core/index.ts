@@ -15,6 +15,8 @@ export { MemoryStorage, type Durable, type ReplicaStorage } from "./storage.ts";
 export { lwwMap } from "./crdt/lww-map.ts";
 export { orMapType, type ORMapCrdt } from "./crdt/or-map.ts";
 export { recordType, conflicts, DEFAULT_RECORD_FIELDS, type RecordCrdt } from "./crdt/record.ts";
+export { rga, RgaState } from "./crdt/rga.ts";
+export { lseq, LSeqState } from "./crdt/lseq.ts";
 export type { Conflict } from "./crdt/_internals/nested.ts";
 export { VersionVector, type Ordering } from "./clock/version-vector.ts";
 export { type Dot, dotKey, compareDots } from "./clock/dot.ts";
@@ -22,3 +24,25 @@ export { CausalContext } from "./clock/causal-context.ts";
 export { versionVectorCodec, causalContextCodec } from "./clock/codec.ts";
 export { HybridLogicalClock, compareHlc, type Hlc } from "./clock/hlc.ts";
 export type { Json } from "./util/json.ts";
+export {
+  Sequencer,
+  SequencerClient,
+  SequencerError,
+  sequencerUnique,
+  sequencerMonotonic,
+  parseNextRequest,
+  parseAssigned,
+} from "./sequencer/index.ts";
+export type {
+  SequencerOptions,
+  SequencerStorage,
+  SequencerClientOptions,
+  NextRequest,
+  Assigned,
+  SequencerMessage,
+  SeqRecord,
+  SeqSnapshot,
+  SeqEvent,
+} from "./sequencer/index.ts";
+export { RampServer, RampClient, RampError, BOTTOM, compareTs, tsKey, parseServerRequest, parseServerReply, repairs, readAtomic } from "./ramp/index.ts";
+export type { RampServerOptions, RampClientOptions, Ts, Version, Write, RampMessage, RampEvent, ReadVersion } from "./ramp/index.ts";

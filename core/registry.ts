@@ -15,6 +15,8 @@ import { opOrSet } from "./crdt/op-or-set.ts";
 import { orMapType } from "./crdt/or-map.ts";
 import { orSet } from "./crdt/or-set.ts";
 import { recordType } from "./crdt/record.ts";
+import { rga } from "./crdt/rga.ts";
+import { lseq } from "./crdt/lseq.ts";
 import { pnCounter } from "./crdt/pn-counter.ts";
 import { twoPhaseSet } from "./crdt/two-phase-set.ts";
 
@@ -27,6 +29,8 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "lww-register": lwwRegister,
   "mv-register": mvRegister,
   "lww-map": lwwMap,
+  rga,
+  lseq,
   // Composite types resolve their nested field/value types through this same registry.
   "or-map": orMapType(resolveBuiltin),
   record: recordType(resolveBuiltin),
