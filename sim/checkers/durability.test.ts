@@ -76,6 +76,51 @@ describe("durability", () => {
     d2.issued(replica(1, "b", null, []), 1, "set", ["v0"], 0);
     d2.issued(replica(0, "a", null, [[1, 1]]), 1, "set", ["v1"], 1); // a overwrote b's write knowingly
     d2.acked(0, 1, 1);
-    expect(d2.result([replica(0, "a", "v0", all)], true).detail).toMatch(/the register = "v1" .* is not shown at a and no later or concurrent write replaced it/);
+    expect(d2.result([replica(0, "a", "v0", all)], true).detail).toMatch(/the register = "v1" .* is not reflected at a, which shows "v0" from no later or concurrent write/);
+  });
+
+  it("LWW-Map keys: a concurrent or later delete explains an absent key; a delete the write had seen, or none, does not", () => {
+    const fields = { "*": "lww" } as const;
+    const all: [number, number][] = [[0, 1], [1, 1]];
+    // b deletes "k" concurrently with a's acknowledged set: the key may rightly be gone.
+    const d = new Durability(2, "register", fields);
+    d.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 1);
+    d.acked(0, 1, 1);
+    d.issued(replica(1, "b", null, []), 1, "delete", ["k"], 2);
+    expect(d.result([replica(0, "a", {}, all), replica(1, "b", {}, all)], true).ok).toBe(true);
+    // a had applied b's delete before it set "k": the set is later, so "k" must be there.
+    const d2 = new Durability(2, "register", fields);
+    d2.issued(replica(1, "b", null, []), 1, "delete", ["k"], 0);
+    d2.issued(replica(0, "a", null, [[1, 1]]), 1, "set", ["k", 1], 1);
+    d2.acked(0, 1, 1);
+    expect(d2.result([replica(0, "a", { k: 1 }, all), replica(1, "b", {}, all)], true).detail).toMatch(/k = 1 \(a:1 set \["k",1\] acknowledged at t=1\) is not reflected at b, which shows nothing/);
+    // No delete at all: an absent key is a lost write.
+    const d3 = new Durability(2, "register", fields);
+    d3.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 1);
+    d3.acked(0, 1, 1);
+    expect(d3.result([replica(0, "a", {}, [[0, 1]]), replica(1, "b", {}, [[0, 1]])], true).ok).toBe(false);
+  });
+
+  it("registers: a rival applied elsewhere does not excuse an older value shown", () => {
+    // b's concurrent write exists, but a shows the write that a:2 had overwritten: a:2 is lost at a.
+    const d = new Durability(2, "register", { "": "lww" });
+    d.issued(replica(0, "a", null, []), 1, "set", ["old"], 0);
+    d.issued(replica(0, "a", null, [[0, 1]]), 2, "set", ["new"], 1);
+    d.acked(0, 2, 1);
+    d.issued(replica(1, "b", null, []), 1, "set", ["b"], 1);
+    const all: [number, number][] = [[0, 1], [0, 2], [1, 1]];
+    expect(d.result([replica(0, "a", "old", all), replica(1, "b", "new", all)], true).detail).toMatch(/the register = "new" .* is not reflected at a, which shows "old"/);
+    expect(d.result([replica(0, "a", "b", all), replica(1, "b", "b", all)], true).ok).toBe(true);
+  });
+
+  it("an acknowledged delete survives when the key stays absent or a rival set shows", () => {
+    const d = new Durability(2, "register", { "*": "lww" });
+    d.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 0);
+    d.issued(replica(0, "a", null, [[0, 1]]), 2, "delete", ["k"], 1);
+    d.acked(0, 2, 1);
+    const all: [number, number][] = [[0, 1], [0, 2]];
+    expect(d.result([replica(0, "a", {}, all)], true).ok).toBe(true);
+    // The deleted key came back with the value the delete had seen: the delete was lost.
+    expect(d.result([replica(0, "a", { k: 1 }, all)], true).detail).toMatch(/k deleted \(a:2 delete \["k"\] acknowledged at t=1\) is not reflected at a, which shows 1/);
   });
 });

@@ -12,9 +12,10 @@
  *   some remove of it could have removed it (2P-Set: any remove; OR-Sets: a remove that is not
  *   causally before the add). Missing ones are reported as **lost**;
  * - counters: ackedInc − allDec ≤ final ≤ allInc − ackedDec (the acknowledged total is there);
- * - registers (bare, record fields, LWW-Map keys): an acknowledged write's value is shown, or
- *   another write of the same register that is not causally before it was applied (it may
- *   have won, by the type's own rule).
+ * - registers (bare, record fields, LWW-Map keys; a `set` or an LWW-Map `delete`): the value
+ *   shown reflects the acknowledged write, or a write of the same register that is not
+ *   causally before it and that the replica applied (it may rightly have won: a later or
+ *   concurrent set, or a delete). Shown data from an older write, or nothing, is a loss.
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -35,6 +36,8 @@ export function durabilityKind(crdtName: string, counterLike: boolean, registers
   return registers ? "register" : "any";
 }
 
+/** The effect of a delete (and of a key no write has reached): the key is absent. */
+const ABSENT = "<absent>";
 const at = (w: W) => `${w.node}:${w.seq} ${w.op} ${JSON.stringify(w.args)} acknowledged at t=${w.ackedAt}`;
 const amount = (w: W) => (typeof w.args[0] === "number" ? (w.args[0] as number) : w.args.length === 0 ? 1 : 0);
 
@@ -134,25 +137,46 @@ export class Durability {
     }
   }
 
+  /**
+   * Registers: a write of a register is `set` (its value) or, for keyed registers (LWW-Map
+   * keys), `delete [key]` (the effect "absent"). An acknowledged write survived at a replica
+   * when that replica's value reflects it, or reflects a *rival* it applied — a write of the
+   * same register that is not causally before it (concurrent or later), which the type's rule
+   * may rightly let win. A value that comes from neither (the register shows an older write,
+   * or nothing) means the crash lost it.
+   */
   private registers(replicas: readonly Replica[], all: W[], acked: W[], lost: string[]): void {
-    const keyOf = (w: W): string | undefined => {
-      if (w.op !== "set" || !this.fields) return undefined;
-      if (w.args.length === 1 && this.fields[""]) return "";
-      if (w.args.length === 2 && typeof w.args[0] === "string" && (this.fields[w.args[0]] || this.fields["*"])) return w.args[0];
+    const fields = this.fields!;
+    const keyed = (k: unknown): k is string => typeof k === "string" && (fields[k] !== undefined || fields["*"] !== undefined);
+    const writeOf = (w: W): { key: string; effect: string } | undefined => {
+      if (w.op === "set" && w.args.length === 1 && fields[""]) return { key: "", effect: canonicalKey(w.args[0]) };
+      if (w.op === "set" && w.args.length === 2 && keyed(w.args[0])) return { key: w.args[0], effect: canonicalKey(w.args[1]) };
+      if (w.op === "delete" && w.args.length === 1 && keyed(w.args[0])) return { key: w.args[0], effect: ABSENT };
       return undefined;
     };
-    const valueOf = (w: W) => canonicalKey(w.args[w.args.length - 1]);
+    const shown = (r: Replica, key: string): string[] => {
+      const value = r.value();
+      const raw = key === "" ? value : (value as Record<string, unknown> | null)?.[key];
+      if (raw === undefined) return [ABSENT];
+      if (Array.isArray(raw) && (fields[key] ?? fields["*"]) === "mv") return raw.length ? raw.map((x) => canonicalKey(x)) : [ABSENT];
+      return [canonicalKey(raw)];
+    };
+    const writes = new Map<W, { key: string; effect: string }>();
+    for (const w of all) {
+      const x = writeOf(w);
+      if (x) writes.set(w, x);
+    }
     for (const w of acked) {
-      const key = keyOf(w);
-      if (key === undefined) continue;
-      const rivals = all.filter((x) => x !== w && keyOf(x) === key && !w.k!.has(x.o, x.seq));
+      const mine = writes.get(w);
+      if (!mine) continue;
+      const rivals = all.filter((x) => x !== w && writes.get(x)?.key === mine.key && !w.k!.has(x.o, x.seq));
       for (const r of replicas) {
-        const value = r.value();
-        const raw = key === "" ? value : (value as Record<string, unknown> | null)?.[key];
-        const shown = Array.isArray(raw) && this.fields![key === "" ? "" : key] === "mv" ? raw : [raw];
-        if (shown.some((x) => canonicalKey(x) === valueOf(w))) continue;
-        if (rivals.some((x) => r.knowledge.has(x.o, x.seq))) continue;
-        lost.push(`${key === "" ? "the register" : key} = ${valueOf(w)} (${at(w)}) is not shown at ${r.name} and no later or concurrent write replaced it`);
+        const now = shown(r, mine.key);
+        if (now.includes(mine.effect)) continue;
+        if (rivals.some((x) => r.knowledge.has(x.o, x.seq) && now.includes(writes.get(x)!.effect))) continue;
+        const what = mine.effect === ABSENT ? "deleted" : `= ${mine.effect}`;
+        const instead = now.map((e) => (e === ABSENT ? "nothing" : e)).join(", ");
+        lost.push(`${mine.key === "" ? "the register" : mine.key} ${what} (${at(w)}) is not reflected at ${r.name}, which shows ${instead} from no later or concurrent write`);
         break;
       }
     }
