@@ -19,6 +19,7 @@ import { rga } from "./crdt/rga.ts";
 import { lseq } from "./crdt/lseq.ts";
 import { pnCounter } from "./crdt/pn-counter.ts";
 import { twoPhaseSet } from "./crdt/two-phase-set.ts";
+import { storeType } from "./store/store-crdt.ts";
 
 export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "g-counter": gCounter,
@@ -34,6 +35,8 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   // Composite types resolve their nested field/value types through this same registry.
   "or-map": orMapType(resolveBuiltin),
   record: recordType(resolveBuiltin),
+  // The messaging store: collections → id → object (core/store/).
+  store: storeType(resolveBuiltin),
 });
 
 /**

@@ -20,8 +20,13 @@ export const TYPE_TAGS = {
   record: 10,
   rga: 11,
   lseq: 12,
+  store: 13,
   "version-vector": 20,
   "causal-context": 21,
+  // The messaging store's messages (core/store/messages.ts).
+  "store-delta": 30,
+  "store-sync": 31,
+  "store-digest": 32,
 } as const;
 
 export type TypeTagName = keyof typeof TYPE_TAGS;

@@ -1,0 +1,222 @@
+/**
+ * The store: a node's keyed objects, as one state-based CRDT. Option `collections` maps each
+ * collection name to the CRDT type of its objects (any nestable builtin, usually a record
+ * schema): `{ "customers": { "type": "record", "fields": { "phone": "mv-register" } },
+ * "views": "pn-counter" }`. Objects are created by their first update; ids are non-empty strings.
+ *
+ * - Ops: any op of the collection's type, with the collection and the object id first:
+ *   `set ["customers", "A", "phone", v]` (a record field), `inc ["views", "video-1", 1]`
+ *   (a counter), `add ["tags", "A", "vip"]` (an or-set). An unknown collection, a bad id, an
+ *   unknown field or an op the field's type does not take is an OpError naming them all.
+ * - No object delete (objects are identities; clear a register field with null instead, or
+ *   give the collection an or-map type when keys must come and go).
+ * - Delta of an update: a store holding only that object's delta ("set customer A's phone to
+ *   X" is one small message whose size does not depend on the other objects or fields).
+ * - Value: collection → id → the object type's value, every configured collection present
+ *   (an empty one as {}), keys sorted.
+ * - Conflicts: the MV places of every object, with the path [collection, id, field…].
+ *
+ * State: collection → id → object state, holding only collections and objects written or merged.
+ * Encoding: header, then the non-empty collections by ascending schema index (names sorted), each
+ * as (index, object count, then per object by ascending id: id, length-prefixed nested encoding);
+ * objects in their initial state are left out, so equal states give equal bytes.
+ *
+ * The messaging around it — per-collection version-vector digests, the delta log, anti-entropy
+ * that ships only what a peer lacks — is StoreReplica (replica.ts).
+ */
+import type { BuiltinCrdt, CrdtOptions, Ctx, Op, StateCrdt } from "../contract.ts";
+import { framedCodec } from "../encoding/framed-codec.ts";
+import type { Reader } from "../encoding/reader.ts";
+import type { Writer } from "../encoding/writer.ts";
+import { CrdtOptionError, OpError } from "../errors.ts";
+import { compareStrings } from "../util/json.ts";
+import { builtin } from "../crdt/_internals/builtin.ts";
+import { bytesEqual, type Conflict, conflictsOf, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, type TypeSpec } from "../crdt/_internals/nested.ts";
+import { objectOf } from "../crdt/_internals/object-of.ts";
+import { recordType } from "../crdt/record.ts";
+
+export type StoreState = Map<string, Map<string, unknown>>;
+export type StoreValue = Record<string, Record<string, unknown>>;
+export type StoreOptions = { collections: Record<string, TypeSpec> };
+
+export type StoreCrdt = StateCrdt<StoreState, StoreValue> & {
+  /** The collection names, sorted (their index is their wire number). */
+  readonly collections: readonly string[];
+  /** The object type of a collection; throws an OpError naming the known ones when unknown. */
+  typeOf(collection: string): StateCrdt<any, unknown>;
+  conflicts(state: StoreState): Conflict[];
+  /** One object's encoding (used by the messaging layer), and the reader of it. */
+  writeObject(w: Writer, collection: string, state: unknown): void;
+  readObject(r: Reader, collection: string, where: string): unknown;
+};
+
+const NAME = "store";
+
+/** Ids offered to random workloads (explore, laws): few, so that objects collide. */
+export const STORE_ARBITRARY_IDS = ["a", "b", "c"];
+
+export const DEFAULT_STORE_COLLECTIONS: Readonly<Record<string, TypeSpec>> = Object.freeze({ customers: "record" });
+
+function checkCollections(collections: unknown, resolve: Resolve): Map<string, StateCrdt<any, unknown>> {
+  if (collections === null || typeof collections !== "object" || Array.isArray(collections))
+    throw new CrdtOptionError(NAME, "collections", `must be an object mapping collection names to CRDT types, got ${JSON.stringify(collections) ?? String(collections)}`);
+  const names = Object.keys(collections).sort(compareStrings);
+  if (names.length === 0) throw new CrdtOptionError(NAME, "collections", "must name at least one collection");
+  const out = new Map<string, StateCrdt<any, unknown>>();
+  for (const c of names) {
+    if (c === "") throw new CrdtOptionError(NAME, "collections", "a collection name must not be empty");
+    out.set(c, resolveSpec(NAME, `collections.${c}`, (collections as Record<string, unknown>)[c], resolve));
+  }
+  return out;
+}
+
+function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
+  const names = [...schema.keys()];
+  const index = new Map(names.map((c, i) => [c, i]));
+  const bottom = new Map(names.map((c) => [c, schema.get(c)!.codec!.encode(schema.get(c)!.init("_"))]));
+  const list = names.join(", ");
+  const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
+  const isBottom = (c: string, s: unknown) => bytesEqual(schema.get(c)!.codec!.encode(s), bottom.get(c)!);
+
+  const typeOf = (c: string): StateCrdt<any, unknown> => {
+    const t = typeof c === "string" ? schema.get(c) : undefined;
+    if (!t) throw new OpError(NAME, "-", `unknown collection ${JSON.stringify(c) ?? String(c)} (the store's collections: ${list})`);
+    return t;
+  };
+
+  /** Validates the collection and id of an op; errors name them and the known collections. */
+  const target = (op: Op): { c: string; id: string; crdt: StateCrdt<any, unknown> } => {
+    const name = String(op.op);
+    if (!Array.isArray(op.args)) throw new OpError(NAME, name, "args must be an array");
+    if (op.args.length < 2) throw new OpError(NAME, name, `expects the collection and the object id first, e.g. ["${names[0]}", "id-1", …] (collections: ${list})`);
+    const [c, id] = op.args;
+    if (typeof c !== "string" || !schema.has(c)) throw new OpError(NAME, name, `unknown collection ${JSON.stringify(c) ?? String(c)} (the store's collections: ${list})`);
+    if (typeof id !== "string" || id === "") throw new OpError(NAME, name, `collection "${c}": the object id must be a non-empty string, got ${JSON.stringify(id) ?? String(id)}`);
+    return { c, id, crdt: schema.get(c)! };
+  };
+
+  const writeObject = (w: Writer, c: string, s: unknown) => {
+    const bytes = schema.get(c)!.codec!.encode(s);
+    w.uint(bytes.length).raw(bytes);
+  };
+  const readObject = (r: Reader, c: string, where: string) => readNested(r, schema.get(c)!, where).state;
+
+  return {
+    kind: "state",
+    name: NAME,
+    collections: names,
+    typeOf,
+    writeObject,
+    readObject,
+    // Every op of every collection's type, on a few colliding ids.
+    ops: names.flatMap((c) => schema.get(c)!.ops.map((s) => ({ ...s, args: [c, { pick: STORE_ARBITRARY_IDS }, ...(s.args ?? [])] }))),
+    init: () => new Map(),
+    update(state: StoreState, op: Op, ctx: Ctx) {
+      const { c, id, crdt } = target(op);
+      const objects = state.get(c);
+      const before = objects?.get(id) ?? crdt.init(ctx.replica);
+      let res: { state: unknown; delta: unknown };
+      try {
+        res = crdt.update(before, { op: op.op, args: op.args.slice(2) }, ctx);
+      } catch (e) {
+        relabelOpError(NAME, String(op.op), `${c}["${id}"] (${crdt.name})`, e);
+      }
+      // An object still in its initial state (e.g. a remove of an absent tag) is not created:
+      // states only grow, so "present ⇔ not initial" keeps the value a function of the bytes.
+      if (objects?.has(id) || !isBottom(c, res.state)) {
+        if (objects) objects.set(id, res.state);
+        else state.set(c, new Map([[id, res.state]]));
+      }
+      return { state, delta: isBottom(c, res.delta) ? new Map() : new Map([[c, new Map([[id, res.delta]])]]) };
+    },
+    merge(a, b) {
+      if (a === b) return a;
+      for (const [c, theirs] of b) {
+        const crdt = schema.get(c)!;
+        let mine = a.get(c);
+        if (!mine) a.set(c, (mine = new Map()));
+        // Insertion-ordered Maps are fine here: nothing observable reads them unsorted.
+        for (const [id, s] of theirs) {
+          if (mine.has(id)) mine.set(id, crdt.merge(mine.get(id), s));
+          else if (!isBottom(c, s)) mine.set(id, copy(crdt, s));
+        }
+      }
+      return a;
+    },
+    value: (s) =>
+      objectOf(names.map((c) => {
+        const crdt = schema.get(c)!;
+        return [c, objectOf([...(s.get(c) ?? [])].map(([id, x]) => [id, crdt.value(x)] as const))] as const;
+      })),
+    clone: (s) => new Map([...s].map(([c, m]) => [c, new Map([...m].map(([id, x]) => [id, copy(schema.get(c)!, x)]))])),
+    conflicts: (s) =>
+      names.flatMap((c) => {
+        const objects = s.get(c);
+        if (!objects) return [];
+        const ids = [...objects.keys()].sort(compareStrings);
+        return ids.flatMap((id) => prefixConflicts(c, prefixConflicts(id, conflictsOf(schema.get(c)!, objects.get(id)))));
+      }),
+    codec: framedCodec(
+      NAME,
+      (w, s) => {
+        const present: [number, [string, Uint8Array][]][] = [];
+        for (const c of names) {
+          const objects = s.get(c);
+          if (!objects) continue;
+          const codec = schema.get(c)!.codec!;
+          const encoded: [string, Uint8Array][] = [];
+          for (const id of [...objects.keys()].sort(compareStrings)) {
+            const bytes = codec.encode(objects.get(id));
+            if (!bytesEqual(bytes, bottom.get(c)!)) encoded.push([id, bytes]);
+          }
+          if (encoded.length > 0) present.push([index.get(c)!, encoded]);
+        }
+        w.uint(present.length);
+        for (const [at, objects] of present) {
+          w.uint(at).uint(objects.length);
+          for (const [id, bytes] of objects) w.string(id).uint(bytes.length).raw(bytes);
+        }
+      },
+      (r) => {
+        const n = r.count(2);
+        const out: StoreState = new Map();
+        let prev = -1;
+        for (let i = 0; i < n; i++) {
+          const at = r.uint();
+          if (at >= names.length) r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${list})`);
+          if (at <= prev) r.fail(`collection indexes not strictly ascending (${prev} then ${at})`);
+          prev = at;
+          const c = names[at];
+          const count = r.count(3);
+          if (count === 0) r.fail(`collection "${c}" is present but empty (empty collections are left out)`);
+          const objects = new Map<string, unknown>();
+          let last: string | undefined;
+          for (let j = 0; j < count; j++) {
+            const id = r.string();
+            if (id === "") r.fail(`collection "${c}": empty object id`);
+            if (last !== undefined && compareStrings(last, id) >= 0) r.fail(`collection "${c}": ids not strictly ascending ("${last}" then "${id}")`);
+            last = id;
+            const { bytes, state } = readNested(r, schema.get(c)!, `${c}["${id}"]`);
+            if (bytesEqual(bytes, bottom.get(c)!)) r.fail(`${c}["${id}"] holds its initial state (such objects are left out)`);
+            objects.set(id, state);
+          }
+          out.set(c, objects);
+        }
+        return out;
+      },
+    ),
+  };
+}
+
+/** The store builtin; `resolve` turns a collection's spec into its type (core/registry.ts passes resolveBuiltin). */
+export function storeType(resolve: Resolve): BuiltinCrdt & StoreCrdt {
+  // The default schema's record, built here: the registry is still being built when this runs.
+  const defaultRecord = recordType(resolve);
+  const local: Resolve = (spec) => (spec === "record" ? defaultRecord : resolve(spec));
+  return builtin<StoreOptions>(
+    NAME,
+    { collections: { ...DEFAULT_STORE_COLLECTIONS } },
+    { collections: (v) => void checkCollections(v, local) },
+    (o: CrdtOptions) => makeStore(checkCollections(o.collections, local)),
+  ) as BuiltinCrdt & StoreCrdt;
+}
