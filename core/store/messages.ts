@@ -6,14 +6,15 @@
  *
  * - DeltaMessage: one update ("set customer A's phone to X"): collection, id, the dot
  *   (origin, per-collection seq) and the object's delta.
- * - StoreDigest: per collection, the contiguous version vector of the updates applied.
+ * - StoreDigest: per collection, the updates applied: a version vector (plus, rarely, the dots
+ *   applied out of order beyond a gap, so that a digest never under-states what is there).
  * - SyncMessage: the answer to a digest, per collection: the digest it answers (`base`), what
  *   the sender knew (`known`), and per object either the join of the deltas the peer lacks or,
  *   where the sender's delta log no longer has them, the object's full state.
  */
 import type { CausalContext } from "../clock/causal-context.ts";
 import { readCausalContext, readVersionVector, writeCausalContext, writeVersionVector } from "../clock/codec.ts";
-import { VersionVector } from "../clock/version-vector.ts";
+import type { VersionVector } from "../clock/version-vector.ts";
 import type { Codec } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
@@ -22,7 +23,8 @@ import { compareStrings } from "../util/json.ts";
 import type { StoreCrdt } from "./store-crdt.ts";
 
 export type DeltaMessage = { collection: string; id: string; origin: string; seq: number; delta: unknown };
-export type StoreDigest = Map<string, VersionVector>;
+/** Per collection: the dots applied, as a version vector plus the few seen out of order. */
+export type StoreDigest = Map<string, CausalContext>;
 export type SyncObject = {
   id: string;
   /** True: `state` is the whole object; false: the join of the deltas the peer lacks. */
@@ -31,7 +33,7 @@ export type SyncObject = {
   vv: VersionVector;
   state: unknown;
 };
-export type SyncPart = { collection: string; base: VersionVector; known: CausalContext; objects: SyncObject[] };
+export type SyncPart = { collection: string; base: CausalContext; known: CausalContext; objects: SyncObject[] };
 export type SyncMessage = { parts: SyncPart[] };
 
 export type StoreCodecs = { delta: Codec<DeltaMessage>; digest: Codec<StoreDigest>; sync: Codec<SyncMessage> };
@@ -72,11 +74,11 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
   const digest = framedCodec<StoreDigest>(
     "store-digest",
     (w, d) => {
-      const present = names.filter((c) => (d.get(c)?.size ?? 0) > 0);
+      const present = names.filter((c) => d.has(c) && !d.get(c)!.isEmpty());
       w.uint(present.length);
       for (const c of present) {
         writeIndexed(w, c);
-        writeVersionVector(w, d.get(c)!);
+        writeCausalContext(w, d.get(c)!);
       }
     },
     (r) => {
@@ -87,9 +89,9 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
         const c = readCollection(r);
         if (index.get(c)! <= prev) r.fail(`digest collections not strictly ascending`);
         prev = index.get(c)!;
-        const vv = readVersionVector(r);
-        if (vv.size === 0) r.fail(`collection "${c}": empty version vector (empty ones are left out)`);
-        out.set(c, vv);
+        const cc = readCausalContext(r);
+        if (cc.isEmpty()) r.fail(`collection "${c}": empty digest (empty ones are left out)`);
+        out.set(c, cc);
       }
       return out;
     },
@@ -101,7 +103,7 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
       w.uint(m.parts.length);
       for (const p of m.parts) {
         writeIndexed(w, p.collection);
-        writeVersionVector(w, p.base);
+        writeCausalContext(w, p.base);
         writeCausalContext(w, p.known);
         w.uint(p.objects.length);
         for (const o of p.objects) {
@@ -119,7 +121,7 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
         const collection = readCollection(r);
         if (index.get(collection)! <= prev) r.fail("sync parts not in strictly ascending collection order");
         prev = index.get(collection)!;
-        const base = readVersionVector(r);
+        const base = readCausalContext(r);
         const known = readCausalContext(r);
         const count = r.count(4);
         const objects: SyncObject[] = [];
@@ -143,11 +145,7 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
   return { delta, digest, sync };
 }
 
-/** A digest as plain JSON (collection → replica → count), for traces and tests. */
+/** A digest's vectors as plain JSON (collection → replica → count), for traces and tests. */
 export function digestJson(d: StoreDigest): Record<string, Record<string, number>> {
-  return Object.fromEntries([...d].sort(([a], [b]) => compareStrings(a, b)).map(([c, vv]) => [c, vv.toJSON()]));
-}
-
-export function emptyVector(): VersionVector {
-  return new VersionVector();
+  return Object.fromEntries([...d].sort(([a], [b]) => compareStrings(a, b)).map(([c, cc]) => [c, cc.vv.toJSON()]));
 }

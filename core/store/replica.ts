@@ -101,8 +101,8 @@ export class StoreReplica {
   digest(): StoreDigest {
     const out: StoreDigest = new Map();
     for (const c of this.crdt.collections) {
-      const vv = this.known.get(c)?.vv;
-      if (vv && vv.size > 0) out.set(c, vv.clone());
+      const cc = this.known.get(c);
+      if (cc && !cc.isEmpty()) out.set(c, cc.clone());
     }
     return out;
   }
@@ -114,22 +114,22 @@ export class StoreReplica {
     for (const c of this.crdt.collections) {
       const cc = this.known.get(c);
       if (!cc) continue;
-      const base = peer.get(c) ?? new VersionVector();
+      const base = peer.get(c) ?? new CausalContext();
       const part = this.missingIn(c, cc, base);
       if (part) parts.push(part);
     }
     return { parts };
   }
 
-  private missingIn(c: string, cc: CausalContext, base: VersionVector): SyncPart | null {
+  private missingIn(c: string, cc: CausalContext, base: CausalContext): SyncPart | null {
     const crdt = this.typeOf(c);
     const deltas = new Map<string, unknown[]>();
     const unlogged: string[] = [];
-    let lacking = false;
+    let any = false;
     for (const origin of cc.replicas()) {
-      const seqs = seqsAbove(cc, origin, base.get(origin));
+      const seqs = lacking(cc, base, origin);
       if (seqs.length === 0) continue;
-      lacking = true;
+      any = true;
       const log = this.log.get(c)?.get(origin);
       if (log === undefined || seqs.some((s) => !log.has(s))) {
         unlogged.push(origin);
@@ -142,14 +142,16 @@ export class StoreReplica {
         else deltas.set(e.id, [e.delta]);
       }
     }
-    if (!lacking) return null;
+    if (!any) return null;
     const objects = this.objectsOf(c);
     const vvs = this.objectVv.get(c)!;
     const ids = unlogged.length > 0 ? [...objects.keys()] : [...deltas.keys()];
     const out: SyncObject[] = [];
     for (const id of ids.sort(compareStrings)) {
       const vv = vvs.get(id)!;
-      if (unlogged.some((o) => vv.get(o) > base.get(o))) {
+      // Sent whole if an unlogged origin touched it with an update the peer lacks (a seq above
+      // the peer's vector; the peer's rare out-of-order dots are ignored: one object too many).
+      if (unlogged.some((o) => vv.get(o) > base.vv.get(o))) {
         out.push({ id, full: true, vv: vv.clone(), state: copy(crdt, objects.get(id)) });
         continue;
       }
@@ -169,7 +171,7 @@ export class StoreReplica {
     for (const p of msg.parts) {
       const cc = this.contextOf(p.collection);
       // Knowledge may be raised only if this replica still has everything the answer assumed.
-      const covered = cc.vv.dominates(p.base);
+      const covered = includes(cc, p.base);
       this.objectsOf(p.collection);
       const vvs = this.objectVv.get(p.collection)!;
       for (const o of p.objects) {
@@ -192,12 +194,12 @@ export class StoreReplica {
 
   // ---- the delta log ----------------------------------------------------------------------
 
-  /** Drops logged deltas at or below `upTo` (per collection and origin), or every logged delta. */
+  /** Drops logged deltas at or below `upTo`'s vectors (e.g. what every peer has acknowledged), or every logged delta. */
   compactLog(upTo?: StoreDigest): number {
     let dropped = 0;
     for (const [c, origins] of this.log)
       for (const [origin, entries] of origins) {
-        const floor = upTo === undefined ? Infinity : (upTo.get(c)?.get(origin) ?? 0);
+        const floor = upTo === undefined ? Infinity : (upTo.get(c)?.vv.get(origin) ?? 0);
         for (const s of [...entries.keys()])
           if (s <= floor) {
             entries.delete(s);
@@ -250,13 +252,20 @@ export class StoreReplica {
   }
 }
 
-/** The seqs of `origin` in `cc` above `floor`, ascending. */
-function seqsAbove(cc: CausalContext, origin: string, floor: number): number[] {
+/** The seqs of `origin` that `cc` holds and `peer` does not, ascending. */
+function lacking(cc: CausalContext, peer: CausalContext, origin: string): number[] {
   const out: number[] = [];
-  for (let s = floor + 1; s <= cc.vv.get(origin); s++) out.push(s);
+  for (let s = peer.vv.get(origin) + 1; s <= cc.vv.get(origin); s++) if (!peer.has([origin, s])) out.push(s);
   const cloud = cc.cloudOf(origin);
-  if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (s > floor) out.push(s);
+  if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (!peer.has([origin, s])) out.push(s);
   return out;
+}
+
+/** Whether `a` holds every dot of `b`. */
+function includes(a: CausalContext, b: CausalContext): boolean {
+  if (!a.vv.dominates(b.vv)) return false;
+  for (const d of b.cloud()) if (!a.has(d)) return false;
+  return true;
 }
 
 /** A store state holding one object: what the store CRDT's merge takes. */
