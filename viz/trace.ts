@@ -15,12 +15,19 @@ export type DeliverEv = { t: number; type: "deliver"; msg: number; to: string; f
 export type DropEv = { t: number; type: "drop"; msg: number; reason: string };
 export type DuplicateEv = { t: number; type: "duplicate"; msg: number; of: number };
 export type HoldEv = { t: number; type: "hold" | "release"; msg: number };
-export type NodeEv = { t: number; type: "crash" | "restart" | "pause" | "resume"; node: string };
+/** A restart also carries what was recovered from durable storage (traces since the disk). */
+export type NodeEv = { t: number; type: "crash" | "restart" | "pause" | "resume"; node: string; vv?: VV; value?: unknown };
+/** A write became durable (acknowledged) at its node's group commit. */
+export type AckEv = { t: number; type: "ack"; node: string; id: [string, number] };
+/** A crash lost writes not yet synced (never acknowledged, never sent). */
+export type LostEv = { t: number; type: "unsynced-lost"; node: string; records: number; updates: [string, number][] };
+/** Op mode: a delivered message's ops were (partly) buffered until causally ready. */
+export type BufferEv = { t: number; type: "buffer"; msg: number; to: string; ops: number; buffered: number };
 export type JumpEv = { t: number; type: "clock-jump"; node: string; by: number };
 /** partition / cut / heal / converged and anything newer: drawn from whatever fields they carry. */
 export type Other = TraceEvent;
 
-export type Event = UpdateEv | SendEv | DeliverEv | DropEv | DuplicateEv | HoldEv | NodeEv | JumpEv | Other;
+export type Event = UpdateEv | SendEv | DeliverEv | DropEv | DuplicateEv | HoldEv | NodeEv | JumpEv | AckEv | LostEv | BufferEv | Other;
 
 export type ParsedTrace = { meta: Meta | null; events: Event[] };
 

@@ -157,6 +157,14 @@ export class Trace {
     this.rare(`{"t":${t},"type":"${type}","node":${this.q[node]}${by === "step" ? "" : `,"by":"${by}"`}}`);
   }
 
+  /**
+   * A restart, with what the replica recovered from durable storage (its version vector and
+   * value), so a viewer can show what the crash kept. Hashed as text like every rare line.
+   */
+  restart(t: number, r: TracedReplica, by = "step"): void {
+    this.rare(`{"t":${t},"type":"restart","node":${this.q[r.index]}${by === "step" ? "" : `,"by":"${by}"`},"vv":${this.vv(r)},"value":${r.valueJson()}}`);
+  }
+
   /** Node-name pairs as canonical JSON: [["a","b"],…]. */
   links(pairs: readonly (readonly [number, number])[]): string {
     return `[${pairs.map(([a, b]) => `[${this.q[a]},${this.q[b]}]`).join(",")}]`;

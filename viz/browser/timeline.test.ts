@@ -14,6 +14,9 @@ import { layoutRun } from "../layout/layout.ts";
 import { K } from "../layout/model.ts";
 import { renderTimelineHtml } from "../render/html.ts";
 import { parseTrace } from "../trace.ts";
+import { resolveAnyBuiltin } from "../../core/registry.ts";
+import { runSimulation } from "../../sim/engine/run-simulation.ts";
+import type { Scenario } from "../../sim/scenario/types.ts";
 import { browserAvailable, launchChromium } from "./chromium.ts";
 
 const OUT = join(process.cwd(), "reports", "test");
@@ -66,7 +69,7 @@ describe.skipIf(!run)("timeline.html in headless Chromium", () => {
     const p = await pos(i);
     await page.mouse.move(p.x, p.y);
     await expect.poll(() => page.locator("#tip").isVisible()).toBe(true);
-    expect(await page.locator("#tip .vv").textContent()).toBe("[1,1,0]");
+    expect(await page.locator("#tip .vv").textContent()).toBe("alice:1 bob:1");
     expect(await page.locator("#tip .val").textContent()).toBe('["x","y"]');
     expect(await page.locator("#tip").textContent()).toContain("merge · carol · 180 ms");
     await page.mouse.move(5, 5);
@@ -126,6 +129,73 @@ describe.skipIf(!run)("timeline.html in headless Chromium", () => {
     await page.locator("#vvtoggle").check();
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(OUT, "timeline.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!run)("timeline.html: durability and op-mode marks in headless Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  // A write acknowledged at the group commit, one lost unsynced in a crash, and the restart.
+  const sc: Scenario = {
+    name: "lag", nodes: ["a", "b"], crdt: "g-set", duration: 400, storage: { syncLagMs: 50 },
+    steps: [
+      { at: 0, node: "a", op: "add", args: ["x"] },
+      { at: 100, node: "a", op: "add", args: ["y"] },
+      { at: 120, crash: "a" },
+      { at: 200, restart: "a" },
+    ],
+  };
+  const r = runSimulation(sc, resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
+  const model = layoutRun({ trace: parseTrace(r.trace!), summary: r.summary, scenario: { name: "lag", description: "", nodes: sc.nodes } });
+  const first = (kind: number) => model.ev.kind.indexOf(kind as never);
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, "timeline-durability.html"), renderTimelineHtml(model));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto("file://" + join(OUT, "timeline-durability.html"));
+    await page.waitForSelector("body[data-ready]");
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const hover = async (i: number) => {
+    const p = (await page.evaluate(`window.timeline.pos(${i})`)) as { x: number; y: number };
+    await page.mouse.move(p.x, p.y);
+    await expect.poll(() => page.locator("#tip").isVisible()).toBe(true);
+    return (await page.locator("#tip").textContent()) ?? "";
+  };
+
+  it("the legend explains acks, unsynced losses and buffered deliveries", async () => {
+    const labels = await page.locator(".legend b").allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(["ack", "unsynced lost", "buffered", "restart"]));
+    expect(problems).toEqual([]);
+  });
+
+  it("hovering a restart shows the version vector and value it recovered", async () => {
+    const tip = await hover(first(K.restart));
+    expect(tip).toContain("restart · a · 200 ms");
+    expect(tip).toContain("recovered version vector");
+    expect(await page.locator("#tip .vv").textContent()).toBe("a:1");
+    expect(await page.locator("#tip .val").textContent()).toBe('["x"]');
+  });
+
+  it("an ack and an unsynced loss are their own marks, with what they mean on hover", async () => {
+    expect(await hover(first(K.ack))).toContain('acknowledged add("x") (a:1): durable');
+    expect(await hover(first(K.lost))).toContain('never acknowledged: add("y") (a:2)');
+    // The ack is drawn in the "ok" green: sample a pixel of its disc, above the white tick.
+    const p = (await page.evaluate(`window.timeline.pos(${first(K.ack)})`)) as { x: number; y: number };
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: join(OUT, "timeline-durability.png"), fullPage: true });
+    const rgb = (await page.evaluate(`(() => { const c = document.getElementById("canvas"), r = c.getBoundingClientRect(), d = window.devicePixelRatio || 1;
+      return Array.from(c.getContext("2d").getImageData(Math.round((${p.x} - r.left) * d), Math.round((${p.y} - r.top - 3.5) * d), 1, 1).data).slice(0, 3); })()`)) as number[];
+    expect(rgb[1]!).toBeGreaterThan(rgb[0]! + 40); // green dominates
     expect(problems).toEqual([]);
   });
 });

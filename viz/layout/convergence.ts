@@ -20,7 +20,8 @@ export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev
   let diverged = false;
   for (let i = 0; i < ev.t.length; i++) {
     const k = ev.kind[i]!;
-    if (k !== K.update && k !== K.merge && k !== K.receive) continue;
+    // Events that set a replica's state: updates, deliveries (buffered ones too) and restarts.
+    if (k !== K.update && k !== K.merge && k !== K.receive && k !== K.buffered && k !== K.restart) continue;
     const l = ev.lane[i]!, t = ev.t[i]!;
     vv[l] = ev.vv[i]!;
     val[l] = ev.val[i]!;

@@ -5,6 +5,17 @@ import { parseTrace } from "../trace.ts";
 import { layoutRun } from "./layout.ts";
 import { A, K, type Model } from "./model.ts";
 import { formatVV } from "./text.ts";
+import { runSimulation } from "../../sim/engine/run-simulation.ts";
+import { resolveAnyBuiltin } from "../../core/registry.ts";
+import type { Scenario } from "../../sim/scenario/types.ts";
+
+/** A real run's model (the engine's own trace), for the events the hand-written fixtures lack. */
+function simulated(sc: Scenario, seed = 1): Model {
+  const crdtName = typeof sc.crdt === "string" ? sc.crdt : "";
+  const run = runSimulation(sc, resolveAnyBuiltin(crdtName), { seed, trace: true, crdtName });
+  return layoutRun({ trace: parseTrace(run.trace!), summary: run.summary, scenario: { name: sc.name, description: "", nodes: sc.nodes } });
+}
+const ofKind = (m: Model, kind: number) => m.ev.t.map((_, i) => i).filter((i) => m.ev.kind[i] === kind);
 
 function smallModel(): Model {
   const f = small();
@@ -76,17 +87,78 @@ describe("layout", () => {
   it("carries the version vector and value onto every event of a lane", () => {
     const m = smallModel();
     const send = find(m, "bob", K.send, 0);
-    expect(m.strs[m.ev.vv[send]!]).toBe("[1,1,0]");
+    expect(m.strs[m.ev.vv[send]!]).toBe("alice:1 bob:1");
     expect(m.strs[m.ev.val[send]!]).toBe('["x","y"]');
     expect(m.strs[m.ev.info[find(m, "alice", K.update, 1)]!]).toBe('remove("x")');
   });
 
-  it("formats version vectors in lane order, gaps after a +", () => {
-    expect(formatVV({ a: 2, "+": { b: [4, 5] } }, ["a", "b", "c"])).toBe("[2,0+{4,5},0]");
+  it("formats version vectors with node names in lane order, compactly, gaps after a +", () => {
+    expect(formatVV({ a: 2, "+": { b: [4, 5] } }, ["a", "b", "c"])).toBe("a:2 b:0+{4,5}");
+    expect(formatVV({ server: 2, alice: 1, bob: 1 }, ["alice", "bob", "server"])).toBe("alice:1 bob:1 server:2");
+    expect(formatVV({}, ["a", "b"])).toBe("∅");
   });
 
   it("is deterministic", () => {
     expect(JSON.stringify(smallModel())).toBe(JSON.stringify(smallModel()));
+  });
+});
+
+describe("durability and op-mode events", () => {
+  const lag: Scenario = {
+    name: "lag", nodes: ["a", "b"], crdt: "g-set", duration: 400, storage: { syncLagMs: 50 },
+    steps: [
+      { at: 0, node: "a", op: "add", args: ["x"] },
+      { at: 100, node: "a", op: "add", args: ["y"] },
+      { at: 120, crash: "a" },
+      { at: 200, restart: "a" },
+    ],
+  };
+
+  it("draws an ack where a write became durable, naming the write", () => {
+    const m = simulated(lag);
+    const acks = ofKind(m, K.ack);
+    expect(acks.map((i) => [m.ev.t[i], m.strs[m.ev.info[i]!]])).toEqual([[50, 'acknowledged add("x") (a:1): durable, a crash can no longer lose it']]);
+  });
+
+  it("draws the unsynced writes a crash lost, and the restart shows what was recovered", () => {
+    const m = simulated(lag);
+    const [lost] = ofKind(m, K.lost);
+    expect(m.ev.t[lost!]).toBe(120);
+    expect(m.strs[m.ev.info[lost!]!]).toBe('crash lost 1 unsynced log record, with 1 own write never acknowledged: add("y") (a:2)');
+    const [restart] = ofKind(m, K.restart);
+    // Before the crash a showed ["x","y"] at a:2; it recovered the synced ["x"] at a:1.
+    expect(m.strs[m.ev.val[ofKind(m, K.crash)[0]!]!]).toBe('["x","y"]');
+    expect([m.strs[m.ev.vv[restart!]!], m.strs[m.ev.val[restart!]!]]).toEqual(["a:1", '["x"]']);
+    expect(m.strs[m.ev.info[restart!]!]).toMatch(/recovered this state from durable storage/);
+  });
+
+  it("a trace without the recovered state: the pre-crash state when nothing was lost, else unknown", () => {
+    const strip = (lines: string[]) => lines.map((l) => (l.includes('"type":"restart"') ? l.replace(/,"vv":.*\}$/, "}") : l));
+    const run = runSimulation(lag, resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
+    const m = layoutRun({ trace: parseTrace(strip(run.trace!)) });
+    const [restart] = ofKind(m, K.restart);
+    expect(m.ev.val[restart!]).toBe(-1);
+    const safe = runSimulation({ ...lag, storage: undefined }, resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
+    const m2 = layoutRun({ trace: parseTrace(strip(safe.trace!)) });
+    const [r2] = ofKind(m2, K.restart);
+    expect(m2.strs[m2.ev.val[r2!]!]).toBe('["x","y"]');
+  });
+
+  it("marks op-mode deliveries whose ops wait in the causal buffer", () => {
+    // a → c is cut (held): b's remove, which saw a's add, reaches c first and waits for the add.
+    const m = simulated({
+      name: "buf", nodes: ["a", "b", "c"], crdt: "op-or-set", duration: 300, sync: { mode: "op", antiEntropyMs: 0 },
+      network: { latency: { dist: "constant", ms: 10 }, partitionMode: "hold" },
+      steps: [
+        { at: 0, cut: [["a", "c"]] },
+        { at: 1, node: "a", op: "add", args: ["x"] },
+        { at: 20, node: "b", op: "remove", args: ["x"] },
+        { at: 100, heal: true },
+      ],
+    });
+    const buffered = ofKind(m, K.buffered);
+    expect(buffered.length).toBeGreaterThan(0);
+    expect(m.strs[m.ev.info[buffered[0]!]!]).toMatch(/^from b · 1 op buffered until causally ready \(1 waiting\)$/);
   });
 });
 

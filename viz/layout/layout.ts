@@ -4,7 +4,7 @@
  * it is byte-identical too.
  */
 import type { Summary } from "../../sim/run-types.ts";
-import type { DeliverEv, DropEv, DuplicateEv, Event, JumpEv, NodeEv, ParsedTrace, SendEv, UpdateEv } from "../trace.ts";
+import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, LostEv, NodeEv, ParsedTrace, SendEv, UpdateEv } from "../trace.ts";
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
 import { convergenceFlags } from "./convergence.ts";
@@ -45,6 +45,15 @@ export function layoutRun(input: LayoutInput): Model {
   const open = new Map<string, Band>();
   const sendOf = new Map<number, number>(); // msg id → send event index (a copy maps to the original's)
   const arrowOf = new Map<number, number>(); // msg id → arrow index
+  const deliverOf = new Map<number, number>(); // msg id → its latest deliver event index
+  const opOf = new Map<string, string>(); // update id "node:seq" → its op label (for acks and losses)
+  const lostSinceCrash = new Array<boolean>(nl).fill(false);
+  const idLabel = (id: unknown): string => {
+    const [node, seq] = Array.isArray(id) ? id : [];
+    const key = `${node}:${seq}`;
+    const op = opOf.get(key);
+    return op ? `${op} (${key})` : key;
+  };
   let tLast = 0;
 
   const push = (t: number, lane: number, kind: Kind, info: string, src = -1, msg = -1): number => {
@@ -75,7 +84,9 @@ export function layoutRun(input: LayoutInput): Model {
         if (l === undefined) break;
         curVV[l] = str(formatVV(u.vv, names));
         curVal[l] = valStr(u.value);
-        push(u.t, l, K.update, opLabel(u.op, u.args));
+        const label = opLabel(u.op, u.args);
+        if (Array.isArray(u.id)) opOf.set(`${u.id[0]}:${u.id[1]}`, label);
+        push(u.t, l, K.update, label);
         break;
       }
       case "send": {
@@ -120,6 +131,7 @@ export function layoutRun(input: LayoutInput): Model {
         (curVV[l] = vv), (curVal[l] = val);
         const src = sendOf.get(d.msg) ?? -1;
         const i = push(d.t, l, kind, `from ${d.from}`, src, d.msg);
+        deliverOf.set(d.msg, i);
         let a = arrowOf.get(d.msg);
         // The same message id delivered twice is a duplicate too (whatever the engine calls it).
         if (a !== undefined && ar.d[a] !== -1) arrowOf.set(d.msg, (a = arrow(ar.s[a]!, l, A.duplicate, ar.mk[a]!)));
@@ -137,11 +149,45 @@ export function layoutRun(input: LayoutInput): Model {
         const l = laneOf.get(n.node);
         if (l === undefined) break;
         if (n.type === "crash") openBand(`crash:${l}`, { kind: "crash", lane: l, from: n.t, to: -1, label: `${n.node} crashed` });
+        if (n.type === "crash") lostSinceCrash[l] = false;
         if (n.type === "restart") closeBand(`crash:${l}`, n.t);
         if (n.type === "pause") openBand(`pause:${l}`, { kind: "pause", lane: l, from: n.t, to: -1, label: `${n.node} paused` });
         if (n.type === "resume") closeBand(`pause:${l}`, n.t);
-        const info = n.type === "restart" ? "restarted from durable storage" : n.type === "crash" ? "crashed: volatile state lost" : n.type;
+        let info = n.type === "crash" ? "crashed: volatile state lost" : n.type;
+        if (n.type === "restart") {
+          // What the replica recovered: from the trace, or — for traces without it — the state
+          // before the crash when the crash lost nothing; else unknown until its next event.
+          if (n.vv !== undefined) (curVV[l] = str(formatVV(n.vv, names))), (curVal[l] = valStr(n.value));
+          else if (lostSinceCrash[l]) curVal[l] = -1;
+          info = n.vv !== undefined || !lostSinceCrash[l] ? "restarted: recovered this state from durable storage" : "restarted from durable storage (recovered state not in this trace)";
+        }
         push(n.t, l, K[n.type], info);
+        break;
+      }
+      case "ack": {
+        const a = e as AckEv;
+        const l = laneOf.get(a.node);
+        if (l !== undefined) push(a.t, l, K.ack, `acknowledged ${idLabel(a.id)}: durable, a crash can no longer lose it`);
+        break;
+      }
+      case "unsynced-lost": {
+        const x = e as LostEv;
+        const l = laneOf.get(x.node);
+        if (l === undefined) break;
+        lostSinceCrash[l] = true;
+        const ups = Array.isArray(x.updates) ? x.updates : [];
+        const records = `${x.records} unsynced log record${x.records === 1 ? "" : "s"}`;
+        const own = ups.length ? `, with ${ups.length} own write${ups.length === 1 ? "" : "s"} never acknowledged: ${ups.map(idLabel).join(", ")}` : "";
+        push(x.t, l, K.lost, `crash lost ${records}${own}`);
+        break;
+      }
+      case "buffer": {
+        // Follows its deliver line: that delivery is drawn as buffered.
+        const b = e as BufferEv;
+        const i = deliverOf.get(b.msg);
+        if (i === undefined || ev.lane[i] !== laneOf.get(b.to)) break;
+        ev.kind[i] = K.buffered;
+        ev.info[i] = str(`${strs[ev.info[i]!]} · ${b.ops} op${b.ops === 1 ? "" : "s"} buffered until causally ready (${b.buffered} waiting)`);
         break;
       }
       case "clock-jump": {

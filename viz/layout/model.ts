@@ -19,9 +19,15 @@ export const K = {
   pause: 6,
   resume: 7,
   jump: 8,
+  /** A write became durable: acknowledged (storage sync lag). */
+  ack: 9,
+  /** A crash lost unsynced (never acknowledged) writes. */
+  lost: 10,
+  /** Op mode: a message whose ops arrived before their causal past and wait in the buffer. */
+  buffered: 11,
 } as const;
 export type Kind = (typeof K)[keyof typeof K];
-export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump"] as const;
+export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered"] as const;
 
 /** Arrow status (the `st` column): how the message fared. */
 export const A = { delivered: 0, dropped: 1, duplicate: 2, held: 3, inflight: 4 } as const;
@@ -40,7 +46,7 @@ export type Events = {
   t: number[];
   lane: number[];
   kind: Kind[];
-  /** Index into `strs`: the replica's version vector after the event (carried over for sends). */
+  /** Index into `strs`: the replica's version vector after the event (carried over for sends; for a restart, what it recovered). */
   vv: number[];
   /** Index into `strs`: the replica's value (JSON) after the event; -1 when unknown (crashed). */
   val: number[];

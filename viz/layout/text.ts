@@ -8,16 +8,20 @@ export function fmtMs(ms: number): string {
 }
 
 /**
- * A version vector in lane order, e.g. "[2,1,0]"; updates applied beyond a gap are listed after
- * a "+": "[2,1+{4,5},0]" (knows bob's 1, 4 and 5 but not 2 and 3).
+ * A version vector in lane order, named and compact: "alice:2 bob:1" (origins with nothing
+ * applied are left out; "∅" when nothing is). Updates applied beyond a gap are listed after a
+ * "+": "bob:1+{4,5}" (knows bob's 1, 4 and 5 but not 2 and 3).
  */
 export function formatVV(vv: VV, names: readonly string[]): string {
   const gaps = (vv["+"] ?? {}) as Record<string, number[]>;
-  return `[${names.map((n) => {
+  const parts: string[] = [];
+  for (const n of names) {
     const c = typeof vv[n] === "number" ? (vv[n] as number) : 0;
     const g = gaps[n];
-    return g && g.length ? `${c}+{${g.join(",")}}` : String(c);
-  }).join(",")}]`;
+    if (g && g.length) parts.push(`${n}:${c}+{${g.join(",")}}`);
+    else if (c > 0) parts.push(`${n}:${c}`);
+  }
+  return parts.length ? parts.join(" ") : "∅";
 }
 
 export function opLabel(op: string, args: unknown): string {

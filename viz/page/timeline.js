@@ -32,6 +32,8 @@
   let sel = -1, cone = null, cursorT = M.t1, showVV = false;
   const drawn = { lanes: 0, arrows: 0, marks: 0, lod: "full" };
   const yOf = (l) => AXIS + l * laneH + laneH / 2;
+  // An unsynced loss happens at its crash's instant: drawn just above the crash's ×, not on it.
+  const dyOf = (k) => (k === K.lost ? D.lostDy : 0);
   const laneColor = (l) => S.lanes[l % S.lanes.length];
 
   // Lane labels in the gutter (HTML, so they stay crisp and selectable).
@@ -182,7 +184,7 @@
     }
   }
 
-  const ORDER = [K.send, K.receive, K.merge, K.update, K.crash, K.restart, K.pause, K.resume, K.jump];
+  const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
     const lo = firstFrom(ev.t, v0 - span * 0.002), hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
     drawn.marks = hi - lo;
@@ -225,12 +227,12 @@
     }
     if (sel >= 0) {
       ctx.strokeStyle = S.ink; ctx.lineWidth = 2; ctx.beginPath();
-      ctx.arc(x(ev.t[sel]), yOf(ev.lane[sel]), 10, 0, 2 * Math.PI); ctx.stroke();
+      ctx.arc(x(ev.t[sel]), yOf(ev.lane[sel]) + dyOf(ev.kind[sel]), 10, 0, 2 * Math.PI); ctx.stroke();
     }
   }
 
   function mark(i, k) {
-    const px = x(ev.t[i]), py = yOf(ev.lane[i]), c = laneColor(ev.lane[i]);
+    const px = x(ev.t[i]), py = yOf(ev.lane[i]) + dyOf(k), c = laneColor(ev.lane[i]);
     ctx.globalAlpha = cone && !cone[i] ? 0.15 : 1;
     const ring = cone && cone[i] ? coneColour(i) : null;
     ctx.lineWidth = 1.3;
@@ -242,6 +244,9 @@
     else if (k === K.restart) { poly([[px - 4, py - 6], [px + 6, py], [px - 4, py + 6]], S.ok, null); }
     else if (k === K.resume) { poly([[px - 4, py - 6], [px + 6, py], [px - 4, py + 6]], "#fff", S.ink); }
     else if (k === K.pause) { ctx.fillStyle = S.ink; ctx.fillRect(px - 4, py - 6, 2.5, 12); ctx.fillRect(px + 1.5, py - 6, 2.5, 12); }
+    else if (k === K.ack) { circle(px, py, 5, S.ok, null); ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.6; ctx.lineCap = "round"; ctx.beginPath(); ctx.moveTo(px - 2.6, py); ctx.lineTo(px - 0.6, py + 2.2); ctx.lineTo(px + 2.8, py - 2.4); ctx.stroke(); ctx.lineCap = "butt"; }
+    else if (k === K.lost) { ctx.lineWidth = 1.8; circle(px, py, 5.5, "#fff", S.bad); ctx.beginPath(); ctx.moveTo(px - 3.9, py + 3.9); ctx.lineTo(px + 3.9, py - 3.9); ctx.stroke(); }
+    else if (k === K.buffered) { ctx.fillStyle = "#fde68a"; ctx.fillRect(px - 4.5, py - 4.5, 9, 9); ctx.strokeStyle = S.buffered; ctx.lineWidth = 1.4; ctx.strokeRect(px - 4.5, py - 4.5, 9, 9); ctx.beginPath(); ctx.moveTo(px - 2, py); ctx.lineTo(px + 2, py); ctx.stroke(); }
     else if (k === K.jump) { circle(px, py, 6, "#fff", "#d97706"); ctx.beginPath(); ctx.moveTo(px, py - 3.5); ctx.lineTo(px, py); ctx.lineTo(px + 3, py + 1.5); ctx.stroke(); }
     if (ring && k !== K.send) { ctx.strokeStyle = ring; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, 8, 0, 2 * Math.PI); ctx.stroke(); }
     ctx.globalAlpha = 1;
@@ -268,7 +273,8 @@
       const i = list[k], d = Math.abs(x(ev.t[i]) - mx);
       if (ev.t[i] > t && d > 9) break;
       if (d > 9) continue;
-      const score = d + (ev.kind[i] === K.send ? 4 : 0); // prefer the update over its own sends
+      // Prefer the update over its own sends, and the mark nearest the pointer vertically.
+      const score = d + (ev.kind[i] === K.send ? 4 : 0) + Math.abs(my - yOf(l) - dyOf(ev.kind[i]));
       if (score < bestScore) (best = i), (bestScore = score);
     }
     return best;
@@ -284,8 +290,9 @@
       if (a >= 0) lines.push(`<span class="m">fate:</span> ${D.arrowNames[ar.st[a]]}${ar.st[a] === A.dropped || ar.st[a] === A.inflight ? "" : ` after ${fmtMs(ar.t[a] - ev.t[i])}`}`);
     }
     if (ev.src[i] >= 0) lines.push(`<span class="m">sent at ${fmtMs(ev.t[ev.src[i]])}, in flight ${fmtMs(ev.t[i] - ev.t[ev.src[i]])}</span>`);
-    lines.push(`<span class="m">version vector</span> <code class="vv">${esc(strs[ev.vv[i]])}</code> <span class="m">(${M.lanes.map((x) => esc(x.name)).join(", ")})</span>`);
-    lines.push(`<span class="m">value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(strs[ev.val[i]])}</code>`);
+    const rec = k === K.restart ? "recovered " : "";
+    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(strs[ev.vv[i]])}</code>`);
+    lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(strs[ev.val[i]])}</code>`);
     return lines.join("<br>");
   }
 
@@ -373,7 +380,7 @@
     firstRenderMs: performance.now(),
     drawn, model: M,
     /** Client coordinates of event i under the current zoom. */
-    pos(i) { const r = canvas.getBoundingClientRect(); return { x: r.left + x(ev.t[i]), y: r.top + yOf(ev.lane[i]) }; },
+    pos(i) { const r = canvas.getBoundingClientRect(); return { x: r.left + x(ev.t[i]), y: r.top + yOf(ev.lane[i]) + dyOf(ev.kind[i]) }; },
     cone() { return cone && Array.from(cone); },
     domain() { return x.domain(); },
     setTime, select, zoom: (k, t) => d3.select(canvas).call(zoom.scaleTo, k, [x0(t), 0]),

@@ -11,7 +11,7 @@ import { PAD } from "../layout/geometry.ts";
 import { A, ARROW_NAMES, K, KIND_NAMES, type Model } from "../layout/model.ts";
 import { fmtMs } from "../layout/text.ts";
 import { esc } from "./escape.ts";
-import { DASH, LEGEND, STYLE } from "./style.ts";
+import { DASH, LEGEND, LOST_DY, STYLE } from "./style.ts";
 import { legendIcon } from "./svg.ts";
 
 const page = (f: string) => readFileSync(new URL(`../page/${f}`, import.meta.url), "utf8");
@@ -41,6 +41,7 @@ export function renderTimelineHtml(m: Model, o: HtmlOptions = {}): string {
     kindNames: KIND_NAMES,
     arrowNames: ARROW_NAMES,
     pad: PAD,
+    lostDy: LOST_DY,
   };
   const query = page("query.js").replace(/^export /gm, "");
   return `<!doctype html>

@@ -24,12 +24,17 @@ export const STYLE = {
   band: { partition: "#fee2e2", cut: "#ffedd5", crash: "#d1d5db", pause: "#e0e7ff" },
   ok: "#15803d",
   bad: "#b91c1c",
+  /** Op mode: a delivery whose ops wait in the causal buffer. */
+  buffered: "#b45309",
   past: "#ea580c",
   future: "#2563eb",
   cursor: "#0ea5e9",
 } as const;
 
 export const laneColor = (l: number): string => STYLE.lanes[l % STYLE.lanes.length]!;
+
+/** An unsynced loss shares its crash's instant: its mark sits this far above the lane (px). */
+export const LOST_DY = -13;
 
 /** SVG markup of one event mark centred on (x, y); `c` is the lane colour. */
 export function markSvg(kind: number, x: number, y: number, c: string): string {
@@ -53,6 +58,12 @@ export function markSvg(kind: number, x: number, y: number, c: string): string {
       return `<path d="M${p(x - 4)},${p(y - 6)}L${p(x + 6)},${p(y)}L${p(x - 4)},${p(y + 6)}Z" fill="#fff" stroke="${STYLE.ink}" stroke-width="1.3"/>`;
     case K.jump:
       return `<circle cx="${p(x)}" cy="${p(y)}" r="6" fill="#fff" stroke="#d97706" stroke-width="1.6"/><path d="M${p(x)},${p(y - 3.5)}V${p(y)}L${p(x + 3)},${p(y + 1.5)}" stroke="#d97706" stroke-width="1.4" fill="none"/>`;
+    case K.ack:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="5" fill="${STYLE.ok}"/><path d="M${p(x - 2.6)},${p(y)}L${p(x - 0.6)},${p(y + 2.2)}L${p(x + 2.8)},${p(y - 2.4)}" stroke="#fff" stroke-width="1.6" fill="none" stroke-linecap="round"/>`;
+    case K.lost:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="5.5" fill="#fff" stroke="${STYLE.bad}" stroke-width="1.8"/><path d="M${p(x - 3.9)},${p(y + 3.9)}L${p(x + 3.9)},${p(y - 3.9)}" stroke="${STYLE.bad}" stroke-width="1.8"/>`;
+    case K.buffered:
+      return `<rect x="${p(x - 4.5)}" y="${p(y - 4.5)}" width="9" height="9" fill="#fde68a" stroke="${STYLE.buffered}" stroke-width="1.4"/><path d="M${p(x - 2)},${p(y)}H${p(x + 2)}" stroke="${STYLE.buffered}" stroke-width="1.4"/>`;
   }
   return "";
 }
@@ -72,6 +83,7 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "mark", code: K.send, label: "send", why: "a message leaves: a delta, the full state, or an anti-entropy digest" },
   { kind: "mark", code: K.merge, label: "merge", why: "a message arrived and taught the replica something new" },
   { kind: "mark", code: K.receive, label: "receive", why: "a message arrived with nothing new (a duplicate, or already known)" },
+  { kind: "mark", code: K.buffered, label: "buffered", why: "op mode: its ops wait in the causal buffer until their past arrives" },
   { kind: "arrow", code: A.delivered, label: "message", why: "from its send to its delivery" },
   { kind: "arrow", code: A.dropped, label: "dropped", why: "lost, cut by a partition, or addressed to a crashed node (ends in ×)" },
   { kind: "arrow", code: A.duplicate, label: "duplicate", why: "the network delivered a second copy" },
@@ -81,7 +93,9 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "band", code: "crash", label: "crashed", why: "the node is down; it restarts from durable storage" },
   { kind: "band", code: "pause", label: "paused", why: "the node is frozen; messages wait in its inbox" },
   { kind: "mark", code: K.crash, label: "crash", why: "volatile state lost" },
-  { kind: "mark", code: K.restart, label: "restart", why: "back from durable storage" },
+  { kind: "mark", code: K.restart, label: "restart", why: "back from durable storage (hover: what it recovered)" },
+  { kind: "mark", code: K.ack, label: "ack", why: "a write became durable: a crash can no longer lose it" },
+  { kind: "mark", code: K.lost, label: "unsynced lost", why: "a crash lost writes not yet synced (never acknowledged)" },
   { kind: "mark", code: K.jump, label: "clock jump", why: "the node's physical clock stepped (NTP)" },
   { kind: "flag", code: "converged", label: "converged", why: "from here on every replica shows the same value" },
   { kind: "flag", code: "diverged", label: "diverged", why: "two replicas applied the same updates yet differ" },

@@ -8,7 +8,7 @@ import { dropEnd, geometry, ticks, xOf, yOf, type Geometry } from "../layout/geo
 import { A, K, type Model } from "../layout/model.ts";
 import { fmtMs } from "../layout/text.ts";
 import { clip, esc } from "./escape.ts";
-import { DASH, LEGEND, STYLE, laneColor, markSvg } from "./style.ts";
+import { DASH, LEGEND, LOST_DY, STYLE, laneColor, markSvg } from "./style.ts";
 
 /** Above this many events the SVG shows density instead of every mark and arrow. */
 export const DETAIL_MAX = 4000;
@@ -137,10 +137,10 @@ function arrows(m: Model, g: Geometry): string {
 function marks(m: Model, g: Geometry): string {
   const out: string[] = [];
   // Sends first so an update at the same instant is drawn on top of its own sends.
-  const order = [K.send, K.receive, K.merge, K.update, K.crash, K.restart, K.pause, K.resume, K.jump];
+  const order = [K.send, K.receive, K.buffered, K.merge, K.update, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   for (const k of order)
     for (let i = 0; i < m.ev.t.length; i++)
-      if (m.ev.kind[i] === k) out.push(markSvg(k, xOf(g, m.ev.t[i]!), yOf(g, m.ev.lane[i]!), laneColor(m.ev.lane[i]!)));
+      if (m.ev.kind[i] === k) out.push(markSvg(k, xOf(g, m.ev.t[i]!), yOf(g, m.ev.lane[i]!) + (k === K.lost ? LOST_DY : 0), laneColor(m.ev.lane[i]!)));
   return out.join("");
 }
 
