@@ -26,7 +26,16 @@ export type RunStats = {
   metadataBytes: number;
   /** Deliveries of update messages (delta or state after an update), anti-entropy excluded. */
   deliveredUpdates?: number;
+  /**
+   * Only when the scenario declares services: per node, CRDT writes accepted (`crdtWrites`)
+   * and, per service it used (`sequencer`, `transactions`), requests attempted / succeeded /
+   * timed out / unfinished — CAP per side of a partition.
+   */
+  availability?: Record<string, Record<string, number | ServiceTally>>;
 };
+
+/** One node's requests to one service. `unfinished`: lost in a crash of the asker, or still waiting at the end. */
+export type ServiceTally = { attempted: number; succeeded: number; timedOut: number; unfinished: number };
 
 export type Summary = {
   scenario: string;

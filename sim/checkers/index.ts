@@ -99,7 +99,8 @@ export class Checkers {
     return this.expectChecks[name] ?? true;
   }
 
-  results(replicas: readonly Replica[], fin: FinalPhase): CheckResult[] {
+  /** `services`: the verdicts of the scenario's services (sim/services), when it declares any. */
+  results(replicas: readonly Replica[], fin: FinalPhase, services: readonly CheckResult[] = []): CheckResult[] {
     const out: CheckResult[] = [
       convergence(replicas, fin, this.expected("convergence")),
       this.strong.result(this.expected("strong-convergence")),
@@ -110,8 +111,9 @@ export class Checkers {
     if (this.addWins) out.push(this.addWins.result(replicas, this.expected("add-wins")));
     if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
     if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
+    out.push(...services);
     for (const name of Object.keys(this.expectChecks).sort()) {
-      if (IMPLEMENTED_CHECKS.includes(name)) continue;
+      if (IMPLEMENTED_CHECKS.includes(name) || services.some((c) => c.name === name)) continue;
       const expected = this.expected(name);
       // Never let an unverified expectation pass: report the opposite of what was expected.
       out.push({ name, ok: !expected, expected, detail: `check "${name}" is not implemented by the simulator yet` });

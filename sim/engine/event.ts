@@ -13,6 +13,9 @@ export const EvKind = {
   /** A node's group commit (storage.syncLagMs): its staged writes become durable. */
   Sync: 6,
   ClockNemesis: 7, CrashNemesis: 8, NemesisRestart: 9,
+  /** Service traffic (sim/services): a message to a service endpoint, and a service timer. Kept
+   * off the CRDT delivery path: the main loop hands them to `onFault`, which routes them on. */
+  ServiceDeliver: 10, ServiceTimer: 11,
 } as const;
 export type EvKind = (typeof EvKind)[keyof typeof EvKind];
 

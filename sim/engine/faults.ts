@@ -27,6 +27,7 @@ export function installFaults(sim: Simulator): void {
   const nemesisDown = new Set<number>();
 
   sim.onFault = (ev: Ev) => {
+    if (ev.kind >= EvKind.ServiceDeliver) return sim.services?.onEvent(ev);
     if (ev.kind === EvKind.Sync) {
       const r = sim.replicas[ev.node]!;
       if (r.crashed || ev.epoch !== r.epoch) return; // a sync scheduled before a crash never completes
@@ -121,7 +122,7 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
     const r = sim.replicas[idx(step.clockJump.node)]!;
     r.clock.jump(step.clockJump.by);
     trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${step.clockJump.by},"clock":${r.clock.read(t)}}`);
-  }
+  } else if ("next" in step || "txn" in step) sim.services?.step(step, i);
 }
 
 /** Clears partitions and cuts and releases held messages (each with a fresh latency). */
@@ -135,6 +136,7 @@ export function heal(sim: Simulator, by: string): void {
     sim.trace.release(t, ev.id);
     sim.dispatch(ev);
   }
+  sim.services?.heal();
 }
 
 export function crash(sim: Simulator, i: number, by = "step"): void {
@@ -166,6 +168,7 @@ export function crash(sim: Simulator, i: number, by = "step"): void {
     sim.stats.dropped++;
     sim.trace.drop(t, ev.id, "crash");
   }
+  sim.services?.crash(i);
 }
 
 export function restart(sim: Simulator, i: number, by = "step"): void {
@@ -174,7 +177,8 @@ export function restart(sim: Simulator, i: number, by = "step"): void {
   r.crashed = false;
   r.epoch++;
   sim.recover(r);
-  sim.trace.nodeEvent(sim.now, "restart", i, by);
+  sim.trace.restart(sim.now, r, by);
+  sim.services?.restart(i);
   // Op mode: catch up at once — ask a peer for the ops this replica lacks.
   if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.sendDigest(r);
 }
@@ -194,4 +198,5 @@ export function resume(sim: Simulator, i: number): void {
   const inbox = r.inbox as Ev[];
   r.inbox = [];
   for (const ev of inbox) sim.apply(r, ev);
+  sim.services?.resume(i);
 }

@@ -6,6 +6,7 @@
 import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Run, Summary } from "../run-types.ts";
+import { installServices } from "../services/install.ts";
 import { installFaults } from "./faults.ts";
 import { runFinalPhase } from "./final-phase.ts";
 import { Simulator, type EngineOptions } from "./simulator.ts";
@@ -15,9 +16,12 @@ export type RunOptions = EngineOptions;
 export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOptions): Run {
   const sim = new Simulator(scenario, crdt as StateCrdt<any, unknown>, options);
   installFaults(sim);
+  const services = installServices(sim);
   sim.runMain();
   const fin = runFinalPhase(sim);
-  const checks = sim.checkers.results(sim.replicas, fin);
+  const expectChecks = scenario.expect?.checks ?? {};
+  const serviceChecks = services?.checks((name) => expectChecks[name] ?? true) ?? [];
+  const checks = sim.checkers.results(sim.replicas, fin, serviceChecks);
   const final: Record<string, unknown> = {};
   for (const r of sim.replicas) final[r.name] = r.value();
   const { deliveredUpdates, ...stats } = sim.stats;
@@ -28,7 +32,7 @@ export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOption
     ok: checks.every((c) => c.ok === c.expected),
     traceHash: sim.trace.digest(),
     checks,
-    stats: { ...stats, deliveredUpdates },
+    stats: services ? { ...stats, deliveredUpdates, availability: services.availability() } : { ...stats, deliveredUpdates },
     final,
   };
   return sim.trace.lines ? { summary, trace: sim.trace.lines } : { summary };

@@ -20,6 +20,7 @@ import { latencySampler, type LatencySampler } from "./latency.ts";
 import { Links } from "./links.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
+import type { ServiceHooks } from "./service-hooks.ts";
 import { Trace } from "./trace.ts";
 import { Arrivals, OpMix } from "./workload.ts";
 import { wireSizer } from "./wire-size.ts";
@@ -83,6 +84,8 @@ export class Simulator {
   lastChange = 0;
   /** True once `duration` is over: timers stop, only deliveries run. */
   final = false;
+  /** Services on named nodes (sim/services); null when the scenario declares none. */
+  services: ServiceHooks | null = null;
 
   private readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
@@ -159,6 +162,11 @@ export class Simulator {
 
   get now(): number {
     return this.time.now;
+  }
+
+  /** A fresh message id (service messages share the trace's id space with replica messages). */
+  msgId(): number {
+    return this.nextMsg++;
   }
 
   // ---- setup and main loop -------------------------------------------------------------

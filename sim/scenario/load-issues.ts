@@ -66,7 +66,7 @@ function at(input: unknown, path: Path): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 const CRDT_SHAPES = 'expected a builtin name ("or-set"), {"type": "lww-register", ...options} or {"module": "./my-crdt.ts"}';
-const STEP_SHAPES = `a step needs one action: "node" with "op", ${STEP_ACTIONS.slice(1).map((a) => `"${a}"`).join(", ")}`;
+const STEP_SHAPES = `a step needs one action: "node" with "op", "next" or "txn", ${STEP_ACTIONS.slice(1, -2).map((a) => `"${a}"`).join(", ")}`;
 
 /** Picks the union variant the author meant, or explains the whole union in one reason. */
 function resolveUnion(issue: Extract<ZodIssue, { code: "invalid_union" }>, input: unknown, base: Path): ScenarioIssue[] {
@@ -75,6 +75,10 @@ function resolveUnion(issue: Extract<ZodIssue, { code: "invalid_union" }>, input
   const branch = (k: number): ScenarioIssue[] => issue.errors[k]!.flatMap((i) => convert(i, input, base));
   const isStep = base.length === 2 && base[0] === "steps" && typeof base[1] === "number";
   if (isStep && isObject(value)) {
+    // Service steps carry "node" too: their action key (next, txn) decides, not "node".
+    const service = (["op", "next", "txn"] as const).filter((a) => a in value);
+    if (service.length > 1) return [{ path: here, reason: `a step does one thing; this one has ${service.map((a) => `"${a}"`).join(" and ")}` }];
+    if (service.length === 1 && service[0] !== "op") return branch(STEP_ACTIONS.indexOf(service[0]!));
     if ("op" in value || "node" in value) return branch(0);
     const actions = STEP_ACTIONS.filter((a) => a !== "op" && a in value);
     if (actions.length === 1) return branch(STEP_ACTIONS.indexOf(actions[0]!));

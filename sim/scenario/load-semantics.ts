@@ -6,6 +6,7 @@
  */
 import type { Scenario, Step } from "./types.ts";
 import { joinPath, type ScenarioIssue } from "./load-errors.ts";
+import { serviceIssues } from "./load-services.ts";
 
 /**
  * The checker names of the contract (DESIGN.md, "Checkers"). Kept here, not imported from
@@ -106,6 +107,8 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
   const nx = s.nemesis?.crashes;
   if (nx && nx.downtime[0] > nx.downtime[1])
     add("nemesis.crashes.downtime", `[min, max] is upside down: ${nx.downtime[0]} > ${nx.downtime[1]}`);
+
+  issues.push(...serviceIssues(s, node));
 
   for (const name of Object.keys(s.expect?.checks ?? {})) {
     if (!KNOWN_CHECKS.includes(name))

@@ -15,6 +15,8 @@ const time = z.int().min(0, "times must be non-negative integers (virtual ms)").
 const probability = z.number().min(0, "a probability must be in [0, 1]").max(1, "a probability must be in [0, 1]");
 const nodeName = z.string().min(1, "a node name must not be empty");
 const ms = z.number().min(0);
+/** A counter name or a transaction key (the core services cap them at 256 characters). */
+const serviceName = z.string().min(1, "must not be empty").max(256, "at most 256 characters");
 
 const latency = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("constant"), ms, max: ms.optional() }),
@@ -42,7 +44,7 @@ export const crdtSpecSchema = z.union([
  * Step variants, in this order; load.ts picks the variant by which action key a step has, so an
  * error names the field of the step the author meant rather than "no union member matched".
  */
-export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump"] as const;
+export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump", "next", "txn"] as const;
 export const stepSchemas = [
   z.strictObject({ at: time, node: nodeName, op: z.string().min(1), args: z.array(z.unknown()).optional() }),
   z.strictObject({ at: time, partition: z.array(z.array(nodeName).min(1, "a partition group must not be empty")).min(1) }),
@@ -53,7 +55,40 @@ export const stepSchemas = [
   z.strictObject({ at: time, pause: nodeName }),
   z.strictObject({ at: time, resume: nodeName }),
   z.strictObject({ at: time, clockJump: z.strictObject({ node: nodeName, by: z.int() }) }),
+  z.strictObject({ at: time, node: nodeName, next: serviceName.describe("the counter to draw the next number of (services.sequencer)") }),
+  z.strictObject({
+    at: time,
+    node: nodeName,
+    txn: z
+      .strictObject({
+        write: z.record(serviceName, z.unknown()).optional().describe("key → JSON value, written atomically"),
+        read: z.array(serviceName).optional().describe("keys read together"),
+      })
+      .describe("a RAMP transaction (services.ramp): exactly one of write / read"),
+  }),
 ] as const;
+
+const serviceTimes = {
+  timeoutMs: z.int().min(1).optional().describe("a client gives up (reports the request unavailable) this long after asking"),
+  retryMs: z.int().min(1).optional().describe("a client resends an unanswered request this often"),
+};
+
+/** Services on named nodes (sim/services), beside the CRDT replicas. */
+export const servicesSchema = z.strictObject({
+  sequencer: z
+    .strictObject({ node: nodeName.describe("the node the sequencer runs on"), ...serviceTimes })
+    .optional()
+    .describe("globally-sequenced counters (invoice numbers): steps { node, next: name }"),
+  ramp: z
+    .strictObject({
+      shards: z.array(nodeName).min(1, "declare at least one shard").describe("the nodes that hold the keys"),
+      keys: z.record(serviceName, nodeName).optional().describe("key → shard; omitted: a hash of the key picks the shard"),
+      mode: z.enum(["ramp", "naive"]).optional().describe('"ramp" (default): RAMP-Fast, read-atomic; "naive": put and one-round reads (fractured reads)'),
+      ...serviceTimes,
+    })
+    .optional()
+    .describe("RAMP-Fast multi-key transactions: steps { node, txn: { write } | { read } }"),
+});
 
 export const scenarioSchema = z.strictObject({
   /** Editors may point at scenario.schema.json; the loader drops this key. */
@@ -126,6 +161,7 @@ export const scenarioSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  services: servicesSchema.optional().describe("services on named nodes: a sequencer and/or RAMP transaction shards (README, \"Services\")"),
   duration: time.describe("virtual ms of activity; then every fault heals and anti-entropy runs to quiescence before the final checks"),
   expect: z
     .strictObject({

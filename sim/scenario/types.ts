@@ -60,7 +60,29 @@ export type Step =
   | { at: number; restart: string }
   | { at: number; pause: string }
   | { at: number; resume: string }
-  | { at: number; clockJump: { node: string; by: number } };
+  | { at: number; clockJump: { node: string; by: number } }
+  /** Asks the sequencer (services.sequencer) for the next number of this name, from `node`. */
+  | { at: number; node: string; next: string }
+  /** A RAMP transaction (services.ramp) coordinated by `node`: exactly one of write / read. */
+  | { at: number; node: string; txn: TxnSpec };
+
+/** A write-only transaction (key → JSON value) or a read-only one (keys). */
+export type TxnSpec = { write?: Record<string, unknown>; read?: string[] };
+
+/**
+ * Services on named nodes (sim/services): they talk over the same simulated network (latency,
+ * loss, duplication, partitions, crashes) as the CRDT replicas, which keep running beside them.
+ */
+export type ServicesSpec = {
+  /** A sequencer (globally-sequenced counters: invoice numbers) on one node; clients time out after `timeoutMs`, resending every `retryMs`. */
+  sequencer?: { node: string; timeoutMs?: number; retryMs?: number };
+  /**
+   * RAMP-Fast transactions: keys sharded over the `shards` nodes (by `keys`: key → shard, or by
+   * a hash of the key when `keys` is omitted); `mode` "naive" writes without prepare and reads
+   * in one round (fractured reads).
+   */
+  ramp?: { shards: string[]; keys?: Record<string, string>; mode?: "ramp" | "naive"; timeoutMs?: number; retryMs?: number };
+};
 
 export type WorkloadSpec = {
   from?: number;
@@ -106,6 +128,7 @@ export type Scenario = {
   steps?: Step[];
   workload?: WorkloadSpec;
   nemesis?: NemesisSpec;
+  services?: ServicesSpec;
   duration: number;
   expect?: ExpectSpec;
 };

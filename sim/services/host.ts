@@ -1,0 +1,265 @@
+/**
+ * The services of a run (sequencer, RAMP shards) and the network they talk over. Service
+ * messages cross the same simulated network as the replicas' — the same latency distribution,
+ * loss, duplication and reordering, the same partitions and crashes — but on their own agenda
+ * kinds (EvKind.ServiceDeliver / ServiceTimer) and their own seeded streams, so adding service
+ * traffic to a scenario neither slows the replicas' delivery path nor reshuffles their network.
+ *
+ * Everything a service does is traced as a rare event (its canonical line is hashed whole):
+ * service traffic is small, and the traceHash is then the same with or without the trace by
+ * construction. Sends, drops, duplicates, holds and deliveries use the replicas' line shapes
+ * (plus the message `kind` on a deliver; its `vv`/`value` are those of the replica beside the
+ * service, which the message does not change), so every reader of the trace draws service
+ * messages as arrows; local service events have their own types (`seq`, `txn`).
+ */
+import { canonicalKey } from "../../core/util/json.ts";
+import { Ev, EvKind } from "../engine/event.ts";
+import { latencySampler, type LatencySampler } from "../engine/latency.ts";
+import type { ServiceHooks } from "../engine/service-hooks.ts";
+import type { Simulator } from "../engine/simulator.ts";
+import type { Rng } from "../rng.ts";
+import type { CheckResult, ServiceTally } from "../run-types.ts";
+import type { Step } from "../scenario/types.ts";
+
+/** A service message: plain JSON with a `type` ("seq.next", "ramp.prepare", …). */
+export type ServiceMsg = { type: string };
+
+/** Per-node availability of one service (summary `stats.availability`). */
+export type Tally = ServiceTally;
+export const tally = (): Tally => ({ attempted: 0, succeeded: 0, timedOut: 0, unfinished: 0 });
+
+/** One kind of service with its servers and clients. */
+export interface Service {
+  /** The message-type prefix it owns ("seq." / "ramp."). */
+  readonly prefix: string;
+  /** The key under `stats.availability.<node>` ("sequencer" / "transactions"). */
+  readonly statKey: string;
+  handles(step: Step): boolean;
+  step(node: number, step: Step, index: number): void;
+  deliver(node: number, msg: ServiceMsg): void;
+  timer(node: number, kind: number): void;
+  crash(node: number): void;
+  restart(node: number): void;
+  checks(expected: (name: string) => boolean): CheckResult[];
+  /** Availability at `node`, or undefined when the node never used this service. */
+  tally(node: number): Tally | undefined;
+}
+
+/** The service streams: their own, so that service traffic never shifts the replicas' draws. */
+const STREAMS = { latency: "services/latency", loss: "services/loss", duplicate: "services/duplicate", reorder: "services/reorder" };
+
+export class ServiceHost implements ServiceHooks {
+  readonly services: Service[] = [];
+  private readonly index: Map<string, number>;
+  private readonly latency: LatencySampler;
+  private readonly rLatency: Rng;
+  private readonly rLoss: Rng;
+  private readonly rDup: Rng;
+  private readonly rReorder: Rng;
+  private readonly loss: number;
+  private readonly dup: number;
+  private readonly reorder: number;
+  private readonly holdMode: boolean;
+  /** Service messages held by a partition (hold mode), released at heal. */
+  private held: Ev[] = [];
+  /** Per node: service messages and timers that came due while it was paused. */
+  private readonly inbox: Ev[][];
+  /** Node indices by name, the order trace.ts prints version vectors in. */
+  private readonly sorted: number[];
+
+  constructor(readonly sim: Simulator) {
+    this.index = new Map(sim.names.map((n, i) => [n, i]));
+    const net = sim.scenario.network ?? {};
+    this.latency = latencySampler(net.latency);
+    this.loss = net.loss ?? 0;
+    this.dup = net.duplicate ?? 0;
+    this.reorder = net.reorder ?? 0;
+    this.holdMode = net.partitionMode === "hold";
+    this.rLatency = sim.streams.get(STREAMS.latency);
+    this.rLoss = sim.streams.get(STREAMS.loss);
+    this.rDup = sim.streams.get(STREAMS.duplicate);
+    this.rReorder = sim.streams.get(STREAMS.reorder);
+    this.inbox = sim.names.map(() => []);
+    const names = sim.names;
+    this.sorted = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  nodeIndex(name: string): number {
+    const i = this.index.get(name);
+    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${this.sim.names.join(", ")})`);
+    return i;
+  }
+
+  name(i: number): string {
+    return this.sim.names[i]!;
+  }
+
+  add(s: Service): void {
+    this.services.push(s);
+  }
+
+  // ---- tracing -------------------------------------------------------------------------
+
+  /** A local service event at `node`: `{"t","type","node",…fields}` (fields: canonical JSON members). */
+  note(type: string, node: number, fields: string): void {
+    this.sim.trace.rare(`{"t":${this.now},"type":"${type}","node":${this.sim.trace.nodeName(node)}${fields ? "," + fields : ""}}`);
+  }
+
+  /** `"key":value` with the value as canonical JSON (user data: no key order leaks in). */
+  static field(key: string, value: unknown): string {
+    return `${JSON.stringify(key)}:${canonicalKey(value) ?? "null"}`;
+  }
+
+  // ---- network -------------------------------------------------------------------------
+
+  /** Sends `msg` from node `from` to node `to` over the simulated network. */
+  send(from: number, to: number, msg: ServiceMsg): void {
+    const sim = this.sim;
+    const t = this.now;
+    const id = sim.msgId();
+    // The payload travels as text: every delivery parses its own copy, nothing is shared.
+    const text = JSON.stringify(msg);
+    const trace = sim.trace;
+    trace.rare(`{"t":${t},"type":"send","msg":${id},"from":${trace.nodeName(from)},"to":${trace.nodeName(to)},"kind":${JSON.stringify(msg.type)},"bytes":${text.length}}`);
+    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
+    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
+    if (lost) return this.drop(id, "loss");
+    const ev = new Ev(EvKind.ServiceDeliver, to);
+    ev.from = from;
+    ev.id = id;
+    ev.payload = text;
+    ev.epoch = sim.replicas[to]!.epoch;
+    this.dispatch(ev);
+    if (dupl) {
+      const copy = new Ev(EvKind.ServiceDeliver, to);
+      copy.from = from;
+      copy.id = sim.msgId();
+      copy.payload = text;
+      copy.epoch = ev.epoch;
+      trace.rare(`{"t":${t},"type":"duplicate","msg":${copy.id},"of":${id}}`);
+      this.dispatch(copy);
+    }
+  }
+
+  private drop(id: number, reason: "loss" | "partition" | "crash"): void {
+    this.sim.trace.rare(`{"t":${this.now},"type":"drop","msg":${id},"reason":"${reason}"}`);
+  }
+
+  private dispatch(ev: Ev): void {
+    if (this.sim.links.isBlocked(ev.from, ev.node)) return this.blocked(ev);
+    let lat = this.latency(this.rLatency);
+    if (this.reorder > 0 && this.rReorder.chance(this.reorder)) lat += 1 + Math.floor(this.rReorder.float() * 10 * lat);
+    this.sim.queue.push(ev, this.now + lat);
+  }
+
+  private blocked(ev: Ev): void {
+    if (!this.holdMode) return this.drop(ev.id, "partition");
+    this.held.push(ev);
+    this.sim.trace.rare(`{"t":${this.now},"type":"hold","msg":${ev.id}}`);
+  }
+
+  /** Schedules timer `kind` of service `svc` at node `node`, time `at` (stale ones are the service's to ignore). */
+  timer(svc: Service, node: number, kind: number, at: number): void {
+    const ev = new Ev(EvKind.ServiceTimer, node);
+    ev.id = this.services.indexOf(svc) * 16 + kind;
+    ev.epoch = this.sim.replicas[node]!.epoch;
+    this.sim.queue.push(ev, Math.max(at, this.now));
+  }
+
+  // ---- engine hooks ----------------------------------------------------------------------
+
+  onEvent(ev: Ev): void {
+    const r = this.sim.replicas[ev.node]!;
+    if (r.crashed || ev.epoch !== r.epoch) {
+      // A message to a crashed node (or to an incarnation that has since crashed) is lost; so
+      // is a timer of a process that no longer exists.
+      if (ev.kind === EvKind.ServiceDeliver) this.drop(ev.id, "crash");
+      return;
+    }
+    if (ev.kind === EvKind.ServiceDeliver && this.sim.links.isBlocked(ev.from, ev.node)) return this.blocked(ev);
+    if (r.paused) {
+      this.inbox[ev.node]!.push(ev);
+      return;
+    }
+    this.run(ev);
+  }
+
+  private run(ev: Ev): void {
+    if (ev.kind === EvKind.ServiceTimer) return this.services[ev.id >> 4]!.timer(ev.node, ev.id & 15);
+    const msg = JSON.parse(ev.payload as string) as ServiceMsg;
+    const trace = this.sim.trace;
+    const r = this.sim.replicas[ev.node]!;
+    trace.rare(
+      `{"t":${this.now},"type":"deliver","msg":${ev.id},"to":${trace.nodeName(ev.node)},"from":${trace.nodeName(ev.from)},` +
+        `"vv":${r.knowledge.vvJson(this.sim.names, this.sorted)},"value":${r.valueJson()},"kind":${JSON.stringify(msg.type)}}`,
+    );
+    const svc = this.services.find((s) => msg.type.startsWith(s.prefix));
+    if (svc === undefined) throw new Error(`service message of unknown type ${JSON.stringify(msg.type)}`);
+    svc.deliver(ev.node, msg);
+  }
+
+  step(step: Step, index: number): void {
+    if (!("node" in step)) return;
+    const i = this.nodeIndex(step.node);
+    const r = this.sim.replicas[i]!;
+    const what = "next" in step ? "next" : "txn";
+    if (!r.up) {
+      this.note("skip", i, `"op":"${what}","reason":"${r.crashed ? "crashed" : "paused"}"`);
+      return;
+    }
+    const svc = this.services.find((s) => s.handles(step));
+    if (svc === undefined) throw new Error(`steps[${index}]: no service declared for "${what}"`);
+    svc.step(i, step, index);
+  }
+
+  crash(node: number): void {
+    // What waited in a paused process's buffers is volatile.
+    for (const ev of this.inbox[node]!.splice(0)) if (ev.kind === EvKind.ServiceDeliver) this.drop(ev.id, "crash");
+    for (const s of this.services) s.crash(node);
+  }
+
+  restart(node: number): void {
+    for (const s of this.services) s.restart(node);
+  }
+
+  resume(node: number): void {
+    for (const ev of this.inbox[node]!.splice(0)) this.run(ev);
+  }
+
+  heal(): void {
+    const held = this.held;
+    this.held = [];
+    for (const ev of held) {
+      this.sim.trace.rare(`{"t":${this.now},"type":"release","msg":${ev.id}}`);
+      this.dispatch(ev);
+    }
+  }
+
+  // ---- results -----------------------------------------------------------------------------
+
+  checks(expected: (name: string) => boolean): CheckResult[] {
+    return this.services.flatMap((s) => s.checks(expected));
+  }
+
+  /**
+   * `stats.availability`: per node, CRDT writes accepted (own updates issued) and, for each
+   * service it used, requests attempted / succeeded / timed out / unfinished (lost in a crash
+   * of the asking node, or still waiting when the run ended).
+   */
+  availability(): Record<string, Record<string, number | Tally>> {
+    const out: Record<string, Record<string, number | Tally>> = {};
+    this.sim.replicas.forEach((r, i) => {
+      const entry: Record<string, number | Tally> = { crdtWrites: r.seq };
+      for (const s of this.services) {
+        const t = s.tally(i);
+        if (t !== undefined) entry[s.statKey] = t;
+      }
+      out[r.name] = entry;
+    });
+    return out;
+  }
+}

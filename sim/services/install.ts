@@ -1,0 +1,18 @@
+/**
+ * Builds the services a scenario declares (`services`) on a simulator and hooks them into it.
+ * Returns null — and the simulator keeps `services` null — when there are none.
+ */
+import type { Simulator } from "../engine/simulator.ts";
+import { ServiceHost } from "./host.ts";
+import { RampService } from "./ramp.ts";
+import { SequencerService } from "./sequencer.ts";
+
+export function installServices(sim: Simulator): ServiceHost | null {
+  const spec = sim.scenario.services;
+  if (!spec || (!spec.sequencer && !spec.ramp)) return null;
+  const host = new ServiceHost(sim);
+  if (spec.sequencer) host.add(new SequencerService(host, spec.sequencer, sim.syncLag));
+  if (spec.ramp) host.add(new RampService(host, spec.ramp));
+  sim.services = host;
+  return host;
+}

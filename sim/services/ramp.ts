@@ -1,0 +1,197 @@
+/**
+ * RAMP-Fast transactions as a simulated service: core's RampServer on every shard node and a
+ * RampClient (the coordinator of its own transactions) on every node that runs a `txn` step.
+ * Mode "ramp" prepares on every shard before committing anywhere and repairs reads with a
+ * second round; mode "naive" puts each key on its shard at once and reads one round — the
+ * fractured reads the read-atomic checker reports.
+ *
+ * Crashes: a client process is volatile (its in-flight transactions are lost; a restarted
+ * client takes a fresh id, `alice~2`, so its timestamps never collide with the old ones). Shard
+ * servers are modelled as syncing every version before answering: a crashed shard is
+ * unreachable while down and comes back with what it had (core RAMP servers have no recovery
+ * protocol of their own to exercise).
+ */
+import { RampClient, RampServer, readAtomic, tsKey, type RampEvent } from "../../core/ramp/index.ts";
+import type { Outgoing } from "../../core/ramp/messages.ts";
+import type { Json } from "../../core/util/json.ts";
+import type { CheckResult } from "../run-types.ts";
+import type { ServicesSpec, Step } from "../scenario/types.ts";
+import { firstFailure } from "./check-result.ts";
+import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
+import { shardFunction } from "./shards.ts";
+
+type Spec = NonNullable<ServicesSpec["ramp"]>;
+
+export const RAMP_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
+const REQUESTS = new Set(["ramp.prepare", "ramp.commit", "ramp.put", "ramp.get"]);
+const field = ServiceHost.field;
+
+export class RampService implements Service {
+  readonly prefix = "ramp.";
+  readonly statKey = "transactions";
+  private readonly mode: "ramp" | "naive";
+  private readonly shard: (key: string) => string;
+  private readonly shards: readonly string[];
+  private readonly servers = new Map<number, RampServer>();
+  private readonly clients: (RampClient | null)[];
+  /** Client id → node (answers are addressed to client ids). */
+  private readonly clientNode = new Map<string, number>();
+  private readonly wakeAt: (number | undefined)[];
+  private readonly tallies: (Tally | undefined)[];
+  private readonly timeoutMs: number;
+  private readonly retryMs: number;
+  readonly history: RampEvent[] = [];
+  readonly times: number[] = [];
+
+  constructor(
+    private readonly host: ServiceHost,
+    spec: Spec,
+  ) {
+    this.mode = spec.mode ?? "ramp";
+    this.shard = shardFunction(spec);
+    this.shards = spec.shards;
+    this.timeoutMs = spec.timeoutMs ?? RAMP_DEFAULTS.timeoutMs;
+    this.retryMs = spec.retryMs ?? RAMP_DEFAULTS.retryMs;
+    // Superseded versions stay readable by timestamp well past any reader's timeout.
+    for (const s of spec.shards) this.servers.set(host.nodeIndex(s), new RampServer({ id: s, shard: this.shard, gcGraceMs: 10 * this.timeoutMs }));
+    const n = host.sim.n;
+    this.clients = new Array(n).fill(null);
+    this.wakeAt = new Array(n).fill(undefined);
+    this.tallies = new Array(n).fill(undefined);
+  }
+
+  handles(step: Step): boolean {
+    return "txn" in step;
+  }
+
+  step(node: number, step: Step, _index: number): void {
+    if (!("txn" in step)) return;
+    const c = this.client(node);
+    const now = this.host.now;
+    const r = step.txn.write !== undefined ? c.write(step.txn.write as Record<string, Json>, now) : c.read(step.txn.read!, now);
+    (this.tallies[node] ??= tally()).attempted++;
+    this.record(node, r.events);
+    this.sendAll(node, r.out);
+    this.arm(node);
+  }
+
+  deliver(node: number, msg: ServiceMsg): void {
+    const now = this.host.now;
+    if (REQUESTS.has(msg.type)) {
+      const server = this.servers.get(node);
+      if (server === undefined) throw new Error(`${msg.type} delivered to ${this.host.name(node)}, which is no shard`);
+      this.sendAll(node, server.handle(msg, now).out);
+      return;
+    }
+    const c = this.clients[node];
+    if (c === null || c === undefined) return; // an answer to a client process that no longer exists
+    const r = c.handle(msg, now);
+    this.record(node, r.events);
+    this.sendAll(node, r.out);
+    this.arm(node);
+  }
+
+  timer(node: number, _kind: number): void {
+    const c = this.clients[node];
+    if (c === null || c === undefined) return;
+    if (this.wakeAt[node] === this.host.now) this.wakeAt[node] = undefined;
+    const r = c.tick(this.host.now);
+    this.record(node, r.events);
+    this.sendAll(node, r.out);
+    this.arm(node);
+  }
+
+  crash(node: number): void {
+    if (this.clients[node]) {
+      this.clients[node] = null;
+      this.wakeAt[node] = undefined;
+    }
+  }
+
+  restart(_node: number): void {}
+
+  checks(expected: (name: string) => boolean): CheckResult[] {
+    const count = (type: RampEvent["type"]) => this.history.filter((e) => e.type === type).length;
+    const tail =
+      `; mode ${this.mode}: ${count("write-ok")} write(s) committed, ${count("write-unavailable")} abandoned before commit, ` +
+      `${count("read-unavailable")} read(s) timed out`;
+    return [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail)];
+  }
+
+  tally(node: number): Tally | undefined {
+    const t = this.tallies[node];
+    return t && { ...t, unfinished: t.attempted - t.succeeded - t.timedOut };
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private client(node: number): RampClient {
+    let c = this.clients[node];
+    if (c === null || c === undefined) {
+      const name = this.host.name(node);
+      const epoch = this.host.sim.replicas[node]!.epoch;
+      // A fresh id per incarnation: timestamps (t, id) stay unique across the node's restarts.
+      const id = epoch === 0 ? name : `${name}~${epoch}`;
+      c = new RampClient({ id, servers: this.shards, shard: this.shard, mode: this.mode, timeoutMs: this.timeoutMs, retryMs: this.retryMs });
+      this.clients[node] = c;
+      this.clientNode.set(id, node);
+    }
+    return c;
+  }
+
+  private sendAll(from: number, out: Outgoing[]): void {
+    for (const o of out) {
+      const to = this.clientNode.get(o.to) ?? this.host.nodeIndex(o.to);
+      this.host.send(from, to, o.msg);
+    }
+  }
+
+  private arm(node: number): void {
+    const w = this.clients[node]?.wakeAt();
+    if (w === undefined) return;
+    const cur = this.wakeAt[node];
+    if (cur !== undefined && cur <= w) return;
+    this.wakeAt[node] = w;
+    this.host.timer(this, node, 0, w);
+  }
+
+  private record(node: number, events: RampEvent[]): void {
+    const now = this.host.now;
+    const t = this.tallies[node];
+    for (const e of events) {
+      this.history.push(e);
+      this.times.push(now);
+      switch (e.type) {
+        case "write-invoke":
+          this.host.note("txn", node, `"event":"write","ts":"${tsKey(e.ts)}",${field("writes", e.writes)}`);
+          break;
+        case "write-ok":
+          if (t) t.succeeded++;
+          this.host.note("txn", node, `"event":"committed","ts":"${tsKey(e.ts)}"`);
+          break;
+        case "write-unavailable":
+          if (t) t.timedOut++;
+          this.host.note("txn", node, `"event":"write-timeout","ts":"${tsKey(e.ts)}"`);
+          break;
+        case "read-invoke":
+          this.host.note("txn", node, `"event":"read","read":${e.read},${field("keys", e.keys)}`);
+          break;
+        case "read-ok": {
+          if (t) t.succeeded++;
+          const values: Record<string, unknown> = {};
+          const versions: Record<string, string> = {};
+          for (const [k, v] of Object.entries(e.versions)) {
+            values[k] = v.value;
+            versions[k] = tsKey(v.ts);
+          }
+          this.host.note("txn", node, `"event":"read-ok","read":${e.read},${field("values", values)},${field("versions", versions)}`);
+          break;
+        }
+        case "read-unavailable":
+          if (t) t.timedOut++;
+          this.host.note("txn", node, `"event":"read-timeout","read":${e.read}`);
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The sequencer as a simulated service: core's Sequencer on one node (its durable state in a
+ * core MemoryStorage — the same storage the simulated disk is built on — so it survives a crash
+ * and restart without ever reissuing a number) and a SequencerClient on every node that asks
+ * (`{ "node": "alice", "next": "invoice" }`).
+ *
+ * Durable before acknowledged: with `storage.syncLagMs` > 0 the sequencer group-commits (its
+ * answers wait for the next sync, `syncLagMs` after the first staged assignment) and a crash
+ * loses the staged, never-acknowledged ones; with no lag every assignment is synced at once.
+ *
+ * A client process is volatile: a crash of its node loses its pending requests (counted
+ * `unfinished`); after a restart a new client asks with request ids above every id it used
+ * before (incarnation × 2^32), as the core client requires.
+ */
+import { MemoryStorage } from "../../core/storage.ts";
+import { Sequencer, SequencerClient, sequencerMonotonic, sequencerUnique, type SeqEvent } from "../../core/sequencer/index.ts";
+import type { Outgoing } from "../../core/sequencer/messages.ts";
+import type { SeqRecord, SeqSnapshot } from "../../core/sequencer/state.ts";
+import type { CheckResult } from "../run-types.ts";
+import type { ServicesSpec, Step } from "../scenario/types.ts";
+import { firstFailure } from "./check-result.ts";
+import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
+
+type Spec = NonNullable<ServicesSpec["sequencer"]>;
+
+export const SEQUENCER_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
+const TICK = 0;
+const FLUSH = 1;
+const field = ServiceHost.field;
+
+export class SequencerService implements Service {
+  readonly prefix = "seq.";
+  readonly statKey = "sequencer";
+  readonly node: number;
+  private readonly storage = new MemoryStorage<SeqSnapshot, SeqRecord>();
+  private server: Sequencer | null;
+  private flushAt: number | undefined = undefined;
+  private readonly clients: (SequencerClient | null)[];
+  private readonly wakeAt: (number | undefined)[];
+  private readonly tallies: (Tally | undefined)[];
+  private readonly timeoutMs: number;
+  private readonly retryMs: number;
+  private readonly syncLag: number;
+  /** The run's sequencer history (core/sequencer/history.ts) and the time of each event. */
+  readonly history: SeqEvent[] = [];
+  readonly times: number[] = [];
+
+  constructor(
+    private readonly host: ServiceHost,
+    spec: Spec,
+    syncLagMs: number,
+  ) {
+    this.node = host.nodeIndex(spec.node);
+    this.timeoutMs = spec.timeoutMs ?? SEQUENCER_DEFAULTS.timeoutMs;
+    this.retryMs = spec.retryMs ?? SEQUENCER_DEFAULTS.retryMs;
+    this.syncLag = syncLagMs;
+    this.server = Sequencer.recover(this.storage, this.options());
+    const n = host.sim.n;
+    this.clients = new Array(n).fill(null);
+    this.wakeAt = new Array(n).fill(undefined);
+    this.tallies = new Array(n).fill(undefined);
+  }
+
+  private options() {
+    return { groupCommit: this.syncLag > 0 };
+  }
+
+  handles(step: Step): boolean {
+    return "next" in step;
+  }
+
+  step(node: number, step: Step, _index: number): void {
+    if (!("next" in step)) return;
+    const c = this.client(node);
+    const r = c.next(step.next, this.host.now);
+    const t = (this.tallies[node] ??= tally());
+    t.attempted++;
+    this.record(node, r.events);
+    this.sendAll(node, r.out);
+    this.arm(node);
+  }
+
+  deliver(node: number, msg: ServiceMsg): void {
+    if (msg.type === "seq.next") {
+      // Only the sequencer node runs a sequencer; a misrouted request is a harness bug.
+      if (node !== this.node || this.server === null) throw new Error(`seq.next delivered to ${this.host.name(node)}, which runs no sequencer`);
+      this.serverStep(this.server.handle(msg));
+      return;
+    }
+    const c = this.clients[node];
+    if (c === null || c === undefined) return; // an answer to a client process that no longer exists
+    this.record(node, c.handle(msg).events);
+    this.arm(node);
+  }
+
+  timer(node: number, kind: number): void {
+    if (kind === FLUSH) {
+      if (node !== this.node || this.server === null || this.flushAt !== this.host.now) return;
+      this.flushAt = undefined;
+      this.serverStep(this.server.flush());
+      return;
+    }
+    const c = this.clients[node];
+    if (c === null || c === undefined) return;
+    if (this.wakeAt[node] === this.host.now) this.wakeAt[node] = undefined;
+    const r = c.tick(this.host.now);
+    this.record(node, r.events);
+    this.sendAll(node, r.out);
+    this.arm(node);
+  }
+
+  crash(node: number): void {
+    if (node === this.node && this.server !== null) {
+      const lost = this.storage.crash();
+      this.server = null;
+      this.flushAt = undefined;
+      if (lost > 0) this.host.note("seq", node, `"event":"unsynced-lost","records":${lost}`);
+    }
+    if (this.clients[node]) {
+      this.clients[node] = null;
+      this.wakeAt[node] = undefined;
+    }
+  }
+
+  restart(node: number): void {
+    if (node !== this.node || this.server !== null) return;
+    this.server = Sequencer.recover(this.storage, this.options());
+    const names = [...new Set(this.history.map((e) => e.name))].sort();
+    const counters = Object.fromEntries(names.map((n) => [n, this.server!.current(n)]));
+    this.host.note("seq", node, `"event":"recover",${field("counters", counters)}`);
+  }
+
+  checks(expected: (name: string) => boolean): CheckResult[] {
+    const timeouts = this.history.filter((e) => e.type === "unavailable").length;
+    const answers = this.history.filter((e) => e.type === "ok").length;
+    const tail = `; ${answers} answer(s), ${timeouts} request(s) timed out and were reported unavailable (never answered wrongly)`;
+    return [
+      firstFailure("sequencer-unique", sequencerUnique(this.history), this.times, expected, tail),
+      firstFailure("sequencer-monotonic", sequencerMonotonic(this.history), this.times, expected, tail),
+    ];
+  }
+
+  tally(node: number): Tally | undefined {
+    const t = this.tallies[node];
+    return t && { ...t, unfinished: t.attempted - t.succeeded - t.timedOut };
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private client(node: number): SequencerClient {
+    let c = this.clients[node];
+    if (c === null || c === undefined) {
+      // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
+      const incarnation = this.host.sim.replicas[node]!.epoch;
+      c = new SequencerClient({ id: this.host.name(node), sequencer: this.host.name(this.node), timeoutMs: this.timeoutMs, retryMs: this.retryMs, firstRequestId: incarnation * 2 ** 32 });
+      this.clients[node] = c;
+    }
+    return c;
+  }
+
+  private serverStep(step: { out: Outgoing[]; events: SeqEvent[]; syncNeeded: boolean }): void {
+    this.record(this.node, step.events);
+    this.sendAll(this.node, step.out);
+    if (step.syncNeeded && this.flushAt === undefined) {
+      this.flushAt = this.host.now + this.syncLag;
+      this.host.timer(this, this.node, FLUSH, this.flushAt);
+    }
+  }
+
+  private sendAll(from: number, out: Outgoing[]): void {
+    for (const o of out) this.host.send(from, this.host.nodeIndex(o.to), o.msg);
+  }
+
+  /** Keeps one timer per client at its earliest due time. */
+  private arm(node: number): void {
+    const w = this.clients[node]?.wakeAt();
+    if (w === undefined) return;
+    const cur = this.wakeAt[node];
+    if (cur !== undefined && cur <= w) return;
+    this.wakeAt[node] = w;
+    this.host.timer(this, node, TICK, w);
+  }
+
+  private record(node: number, events: SeqEvent[]): void {
+    const now = this.host.now;
+    for (const e of events) {
+      this.history.push(e);
+      this.times.push(now);
+      const t = this.tallies[this.host.nodeIndex(e.client)];
+      if (e.type === "ok" && t) t.succeeded++;
+      if (e.type === "unavailable" && t) t.timedOut++;
+      const req = `"name":${JSON.stringify(e.name)},"req":${e.requestId}`;
+      if (e.type === "invoke") this.host.note("seq", node, `"event":"next",${req}`);
+      else if (e.type === "ok") this.host.note("seq", node, `"event":"ok",${req},"n":${e.n}`);
+      else if (e.type === "unavailable") this.host.note("seq", node, `"event":"timeout",${req}`);
+      else this.host.note("seq", node, `"event":"assign",${req},"client":${JSON.stringify(e.client)},"n":${e.n}`);
+    }
+  }
+}
