@@ -12,6 +12,7 @@ import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { RunStats } from "../run-types.ts";
 import { causallyReady, OpNode, vectorOf, type OpRec } from "./causal.ts";
+import { DigestSync } from "./digest-sync.ts";
 import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -87,6 +88,8 @@ export class Simulator {
   /** Services on named nodes (sim/services); null when the scenario declares none. */
   services: ServiceHooks | null = null;
 
+  /** sync.antiEntropy "digest": digest rounds that ship only what the peer lacks (digest-sync.ts); null otherwise. */
+  readonly digestSync: DigestSync | null = null;
   private readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
   private readonly latency: LatencySampler;
@@ -158,6 +161,7 @@ export class Simulator {
       return r;
     });
     this.checkers.attach(this.replicas);
+    if (scenario.sync?.antiEntropy === "digest" && !this.opMode) this.digestSync = new DigestSync(this);
   }
 
   get now(): number {
@@ -217,6 +221,7 @@ export class Simulator {
     }
     if (this.opMode) out += `,"dedup":${this.dedup},"causal":${this.causal}`;
     if (this.disk) out += `,"syncLagMs":${this.syncLag}`;
+    if (this.digestSync) out += `,"antiEntropy":"digest"`;
     return out;
   }
 
@@ -301,6 +306,7 @@ export class Simulator {
     r.knowledge.add(r.index, seq);
     r.touch();
     this.lastChange = now;
+    this.digestSync?.log(r, r.index, seq, result.delta);
     ck.order.record(r, result.delta);
     this.issued(r, seq, op, now);
     // Logged after the checkers saw the update: with no lag it is acknowledged right here.
@@ -559,6 +565,7 @@ export class Simulator {
   /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
   antiEntropyFrom(r: Replica): void {
     if (this.opMode) this.sendDigest(r);
+    else if (this.digestSync !== null) this.digestSync.round(r);
     else this.sendState(r, M_AE);
   }
 
@@ -599,7 +606,7 @@ export class Simulator {
 
   // ---- network ---------------------------------------------------------------------------
 
-  private send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void {
+  send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void {
     const now = this.time.now;
     const id = this.nextMsg++;
     const stats = this.stats;
@@ -692,13 +699,14 @@ export class Simulator {
 
   /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
   apply(r: Replica, ev: Ev): void {
-    if (ev.mkind >= M_OP) return this.applyOpMsg(r, ev);
+    if (ev.mkind >= M_OP) return this.digestSync !== null && ev.mkind === M_DIGEST ? this.digestSync.onDigest(r, ev) : this.applyOpMsg(r, ev);
     const now = this.time.now;
     const ck = this.checkers;
     ck.order.before(r, now);
     r.state = this.stateCrdt!.merge(r.state, ev.payload);
     const isDelta = ev.mkind === M_DELTA;
     const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
+    if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
     if (this.disk !== null)
       this.logOther(r, isDelta ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });

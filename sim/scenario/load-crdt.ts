@@ -103,6 +103,8 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   for (const key of ["dedup", "causal"] as const)
     if (s.sync?.[key] !== undefined && !opMode)
       issues.push({ path: `sync.${key}`, reason: `applies to op mode only (sync.mode "op" or an op-based CRDT)` });
+  if (s.sync?.antiEntropy !== undefined && opMode)
+    issues.push({ path: "sync.antiEntropy", reason: `applies to delta and state modes only (op mode's causal layer always exchanges digests)` });
   try {
     crdt.init(s.nodes[0]!);
   } catch (e) {

@@ -105,6 +105,10 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       mode: z.enum(["delta", "state", "op"]).optional(),
       antiEntropyMs: time.optional(),
+      antiEntropy: z
+        .enum(["state", "digest"])
+        .optional()
+        .describe('delta/state modes: a round sends the full state ("state", default) or a version-vector digest answered with only what the sender lacks ("digest")'),
       dedup: z.boolean().optional().describe("op mode: drop an op already delivered (default true)"),
       causal: z.boolean().optional().describe("op mode: deliver an op only after everything it depends on (default true)"),
     })

@@ -34,6 +34,12 @@ export type SyncSpec = {
   mode?: "delta" | "state" | "op";
   /** Period of anti-entropy rounds per node (each round: one random peer). 0 turns it off. */
   antiEntropyMs?: number;
+  /**
+   * Delta and state modes: what a round sends. "state" (default): the full state to the peer;
+   * "digest": the node's knowledge vector, answered by the peer with only what the node lacks
+   * (the join of the missing deltas, or the full state where its delta log cannot cover them).
+   */
+  antiEntropy?: "state" | "digest";
   /** Op mode only: drop an op already delivered (by origin + seq). Default true; false shows why it matters. */
   dedup?: boolean;
   /** Op mode only: hold an op back until everything it depends on is delivered. Default true. */
