@@ -2,8 +2,8 @@
  * RGA: a replicated text sequence (state-based with delta mutators). The engine — run-length
  * items, chunked position index with a cursor, YjsMod/FugueMax ordering of concurrent inserts
  * (no interleaving of concurrently typed runs), tombstones, pending buffers — is described and
- * implemented in ./_internals/seq-rga.ts; the state and its canonical codec in
- * ./_internals/seq-rga-state.ts.
+ * implemented in ./_internals/seq-rga.ts; the state in ./_internals/seq-rga-state.ts and its
+ * canonical codec in ./_internals/seq-rga-codec.ts.
  *
  * - insert [index, text]: index a non-negative integer, clamped to the length; text a string
  *   of well-formed UTF-16 (indices count UTF-16 code units, and a surrogate pair is never
@@ -19,7 +19,8 @@ import { framedCodec } from "../encoding/framed-codec.ts";
 import { OpError } from "../errors.ts";
 import { builtin, unknownOp } from "./_internals/builtin.ts";
 import { type Del } from "./_internals/seq-rga.ts";
-import { mergeRga, readRga, RgaState as RgaStateClass, valueRga, writeRga } from "./_internals/seq-rga-state.ts";
+import { readRga, writeRga } from "./_internals/seq-rga-codec.ts";
+import { mergeRga, RgaState as RgaStateClass, valueRga } from "./_internals/seq-rga-state.ts";
 
 // Local aliases: under a CommonJS transpile (tsx) every use of an imported binding is a getter
 // call, which shows up on the per-keystroke path.
