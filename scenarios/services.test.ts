@@ -1,0 +1,83 @@
+/**
+ * Teaching points of the service scenarios (sequencer, RAMP), asserted on the runs themselves.
+ * (scenarios.test.ts checks that every gallery scenario meets its own expectations.)
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { simulate, type Run } from "../sim/index.ts";
+
+type Line = { t: number; type: string; node?: string; event?: string; [k: string]: unknown };
+const run = (name: string) => simulate(fileURLToPath(new URL(`./${name}.json`, import.meta.url)));
+const lines = (r: Run) => (r.trace ?? []).map((l) => JSON.parse(l) as Line);
+const check = (r: Run, name: string) => r.summary.checks.find((c) => c.name === name);
+const seq = (r: Run) => lines(r).filter((e) => e.type === "seq");
+const txn = (r: Run) => lines(r).filter((e) => e.type === "txn");
+
+describe("invoice-sequencer-partition: CRDT writes stay available, the sequencer does not", () => {
+  it("the minority's requests time out, the majority gets unique increasing numbers, every order is kept", async () => {
+    const r = await run("invoice-sequencer-partition");
+    const during = (e: Line) => e.t >= 200 && e.t < 1200;
+    const minority = new Set(["carol", "dave"]);
+    // Minority: asked during the partition and was told "unavailable" — never given a number.
+    const minorityAsks = seq(r).filter((e) => minority.has(e.node!) && during(e));
+    expect(minorityAsks.filter((e) => e.event === "next").length).toBe(2);
+    expect(minorityAsks.filter((e) => e.event === "timeout").length).toBe(2);
+    expect(minorityAsks.filter((e) => e.event === "ok")).toEqual([]);
+    // Majority: numbers in the order asked, no gaps, no repeats.
+    const majorityOks = seq(r).filter((e) => e.event === "ok" && !minority.has(e.node!) && e.t < 1200);
+    expect(majorityOks.map((e) => e.n)).toEqual([1, 2, 3]);
+    // After the heal carol gets the next number.
+    expect(seq(r).filter((e) => e.event === "ok" && e.node === "carol").map((e) => e.n)).toEqual([4]);
+    // CRDT writes on the minority side were accepted during the partition.
+    const updates = lines(r).filter((e) => e.type === "update" && during(e));
+    expect(new Set(updates.map((e) => e.node))).toEqual(new Set(["carol", "dave", "alice", "bob"]));
+    const av = r.summary.stats.availability!;
+    expect(av.dave).toEqual({ crdtWrites: 1, sequencer: { attempted: 1, succeeded: 0, timedOut: 1, unfinished: 0 } });
+    expect(av.alice).toEqual({ crdtWrites: 2, sequencer: { attempted: 2, succeeded: 2, timedOut: 0, unfinished: 0 } });
+    expect(check(r, "sequencer-unique")?.ok).toBe(true);
+    expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
+    for (const v of Object.values(r.summary.final)) expect(v).toEqual(["order-a1", "order-a2", "order-b1", "order-c1", "order-d1"]);
+  });
+});
+
+describe("invoice-sequencer-crash: durable before acknowledged", () => {
+  it("acknowledged numbers survive both crashes; staged ones are lost unseen; nothing is given twice", async () => {
+    const r = await run("invoice-sequencer-crash");
+    const s = seq(r);
+    const oks = s.filter((e) => e.event === "ok" && e.name === "invoice").map((e) => e.n as number);
+    expect(new Set(oks).size).toBe(oks.length);
+    expect(s.filter((e) => e.event === "unsynced-lost").length).toBe(2);
+    // Each restart resumes at least at every number already acknowledged to someone.
+    for (const rec of s.filter((e) => e.event === "recover")) {
+      const acked = s.filter((e) => e.event === "ok" && e.name === "invoice" && e.t < rec.t).map((e) => e.n as number);
+      expect((rec.counters as { invoice: number }).invoice).toBeGreaterThanOrEqual(Math.max(0, ...acked));
+    }
+    // A number assigned before the first crash was answered after it (the answer was already on its way).
+    const crashAt = lines(r).find((e) => e.type === "crash")!.t;
+    expect(s.some((e) => e.event === "ok" && e.t > crashAt && s.some((a) => a.event === "assign" && a.n === e.n && a.name === e.name && a.t < crashAt))).toBe(true);
+    expect(check(r, "sequencer-unique")?.ok).toBe(true);
+    expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
+  });
+});
+
+describe("RAMP: fractured reads without it, none with it", () => {
+  const readAt = (r: Run, t: number) => txn(r).find((e) => e.event === "read-ok" && e.t > t && e.t < t + 200)!;
+
+  it("ramp-fractured-reads-naive: Bob sees the new x beside the old y, and the checker names that read", async () => {
+    const r = await run("ramp-fractured-reads-naive");
+    expect(readAt(r, 700).values).toEqual({ x: 1, y: 0 });
+    expect(check(r, "read-atomic")).toMatchObject({ ok: false, expected: false });
+    expect(check(r, "read-atomic")?.detail).toMatch(/^t=720 .*fractured read bob#1: saw transaction 600\/alice's write to x but y at older 100\/alice/);
+  });
+
+  it("ramp-atomic-reads: nothing of a half-prepared write is visible; a half-committed one is repaired in a second round", async () => {
+    const r = await run("ramp-atomic-reads");
+    expect(readAt(r, 700).values).toEqual({ x: 0, y: 0 });
+    expect(readAt(r, 1600).values).toEqual({ x: 2, y: 2 });
+    // The repaired read asked three times: x and y in round one, y by timestamp in round two.
+    const gets = lines(r).filter((e) => e.type === "send" && e.kind === "ramp.get" && e.from === "bob" && e.t >= 1600 && e.t < 1700);
+    expect(gets.length).toBe(3);
+    expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
+    expect(r.summary.stats.availability!.bob).toEqual({ crdtWrites: 0, transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0 } });
+  });
+});
