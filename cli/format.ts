@@ -34,9 +34,26 @@ export function verdictBlock(summary: Summary, runDir: string): string {
   lines.push(`  final     ${short(shown, 120)}`);
   const s = summary.stats;
   lines.push(`  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; converged at ${s.convergedAtMs === null ? "never" : `${s.convergedAtMs} ms`}`);
+  if (s.availability) lines.push(...availabilityLines(s.availability));
   lines.push(`  run dir   ${shownPath(runDir)}`);
   lines.push(`  replay    npx memoconductor replay ${shownPath(runDir)}`);
   return lines.join("\n") + "\n";
+}
+
+/** Scenarios with services: per node, CRDT writes accepted and each service's requests (CAP per side). */
+function availabilityLines(av: NonNullable<Summary["stats"]["availability"]>): string[] {
+  const nodes = Object.keys(av);
+  const w = Math.max(...nodes.map((n) => [...n].length)) + 2;
+  const out = ["  available per node: CRDT writes accepted; service requests ok / timed out / unfinished of asked"];
+  for (const node of nodes) {
+    const parts = [`writes ${av[node]!.crdtWrites}`];
+    for (const [svc, t] of Object.entries(av[node]!)) {
+      if (typeof t === "number") continue;
+      parts.push(`${svc} ${t.succeeded} ok / ${t.timedOut} timed out / ${t.unfinished} unfinished of ${t.attempted}`);
+    }
+    out.push(`    ${pad(node, w)}${parts.join("   ")}`);
+  }
+  return out;
 }
 
 export type Row = { scenario: string; crdt: string; seed: string; verdict: string; checks: string };
