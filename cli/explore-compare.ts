@@ -26,8 +26,32 @@ function writeRun(dir: string, scenario: Scenario, crdt: Crdt): string {
 
 export type Side = { title: string; scenario: Scenario };
 
-/** Writes `<base>/original/`, `<base>/shrunk/` and `<base>.compare.html`; returns the page's path. */
-export function writeComparePage(base: string, crdt: Crdt, original: Side, shrunk: Side): string {
+/**
+ * JSON indented only where a line would be longer than `width`: one step per line, short
+ * arrays inline. `lead` is how many characters (a key) precede the value on its line.
+ */
+export function compactJson(v: unknown, indent = "", width = 100, lead = 0): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  const isArray = Array.isArray(v);
+  const entries = isArray ? (v as unknown[]).map((x) => [null, x] as const) : Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  const item = (k: string | null, x: unknown, ind: string) => {
+    const key = k === null ? "" : `${JSON.stringify(k)}: `;
+    return key + compactJson(x, ind, width, key.length);
+  };
+  const flat = entries.map(([k, x]) => item(k, x, "")).join(", ");
+  const line = isArray ? `[${flat}]` : entries.length ? `{ ${flat} }` : "{}";
+  // +1: the comma that may follow it.
+  if (entries.length === 0 || (indent.length + lead + line.length + 1 <= width && !line.includes("\n"))) return line;
+  const inner = indent + "  ";
+  const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${entries.map(([k, x]) => inner + item(k, x, inner)).join(",\n")}\n${indent}${close}`;
+}
+
+/**
+ * Writes `<base>/original/`, `<base>/shrunk/` and `<base>.compare.html`; returns the page's path.
+ * `replay` is the command that re-runs the shrunk scenario file, shown on the page.
+ */
+export function writeComparePage(base: string, crdt: Crdt, original: Side, shrunk: Side, replay?: string): string {
   mkdirSync(base, { recursive: true });
   const name = base.split(/[\\/]/).pop()!;
   const sides = [
@@ -35,30 +59,41 @@ export function writeComparePage(base: string, crdt: Crdt, original: Side, shrun
     { ...shrunk, dir: "shrunk", verdict: writeRun(join(base, "shrunk"), shrunk.scenario, crdt) },
   ];
   const column = (s: (typeof sides)[number]) => `
-  <section>
+  <section class="card">
     <h2>${esc(s.title)}</h2>
-    <p class="verdict">${esc(s.verdict)}</p>
-    <p><a href="${name}/${s.dir}/timeline.html">open full page</a> · <a href="${name}/${s.dir}/scenario.json">scenario.json</a> · <a href="${name}/${s.dir}/report.md">report.md</a></p>
+    <p class="verdict ${s.verdict.startsWith("failed") ? "bad" : "good"}">${esc(s.verdict)}</p>
+    <p class="links"><a href="${name}/${s.dir}/timeline.html">open the timeline full page</a> · <a href="${name}/${s.dir}/scenario.json">scenario.json</a> · <a href="${name}/${s.dir}/report.md">report.md</a></p>
     <iframe src="${name}/${s.dir}/timeline.html" title="${esc(s.title)}"></iframe>
   </section>`;
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(crdt.name)}: original vs shrunk</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(crdt.name)}: original vs shrunk</title>
 <style>
-  body { font: 14px system-ui, sans-serif; margin: 12px; }
-  main { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-  section { min-width: 0; }
-  h1 { font-size: 18px; } h2 { font-size: 15px; margin: 4px 0; }
-  .verdict { color: #a00; font-family: ui-monospace, monospace; font-size: 12px; }
-  iframe { width: 100%; height: 80vh; border: 1px solid #ccc; }
-  pre { background: #f6f6f6; padding: 8px; overflow: auto; max-height: 30vh; }
+  * { box-sizing: border-box; }
+  body { font: 14px/1.45 ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 18px 22px 32px; color: #1f2937; background: #f8fafc; }
+  h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 0 0 4px; }
+  .lead { margin: 0 0 8px; max-width: 1200px; color: #374151; }
+  .replay code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; }
+  .replay code { background: #eef2f7; padding: 2px 6px; border-radius: 4px; font-size: 12.5px; }
+  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 640px), 1fr)); gap: 14px; margin-top: 14px; }
+  .card { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 12px 14px; min-width: 0; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+  .verdict { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; margin: 0 0 6px; overflow-wrap: anywhere; }
+  .verdict.bad { color: #b91c1c; } .verdict.good { color: #15803d; }
+  .links { margin: 0 0 8px; font-size: 13px; } a { color: #2563eb; }
+  iframe { width: 100%; height: 82vh; min-height: 560px; border: 1px solid #e5e7eb; border-radius: 6px; background: #f8fafc; }
+  pre { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 10px 14px; overflow: auto; max-height: 40vh; font-size: 12.5px; margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .scenario { margin-top: 18px; }
 </style></head>
 <body>
 <h1>${esc(crdt.name)}: the failing run and its shrunk scenario</h1>
-<p>${esc(shrunk.scenario.description ?? "")}</p>
+<p class="lead">${esc(shrunk.scenario.description ?? "")}</p>
+${replay ? `<p class="replay">Replay the shrunk scenario: <code>${esc(replay)}</code></p>` : ""}
 <main>${sides.map(column).join("")}
 </main>
+<section class="scenario">
 <h2>Shrunk scenario</h2>
-<pre>${esc(JSON.stringify(shrunk.scenario, null, 2))}</pre>
+<pre>${esc(compactJson(shrunk.scenario))}</pre>
+</section>
 </body></html>
 `;
   const file = `${base}.compare.html`;

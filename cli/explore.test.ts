@@ -30,6 +30,7 @@ describe("memoconductor explore", () => {
     expect(page).toContain(`${seed}/original/timeline.html`);
     expect(page).toContain(`${seed}/shrunk/timeline.html`);
     const replay = /replay {4}npx memoconductor (run .*)$/m.exec(r.stdout)![1]!.split(" ");
+    expect(page).toContain(`<code>npx memoconductor ${replay.join(" ")}</code>`);
     const again = await cliInProcess([...replay, "--out", out, "--no-trace"]);
     expect(again.code).toBe(1);
   });

@@ -64,13 +64,14 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
   writeFileSync(scenarioFile, JSON.stringify(shrunk, null, 2) + "\n");
   // The run directories replay from anywhere: their scenario.json names a module by absolute path.
   const portable = (sc: Scenario): Scenario => ({ ...sc, crdt: specFor(result.target) });
+  const replay = `npx memoconductor run ${shownPath(scenarioFile)}`;
   const compare = writeComparePage(
     join(dir, String(f.seed)),
     target.crdt,
     { title: `original: seed ${f.seed}, ${sizeOf(f.original).steps} steps on ${f.original.nodes.length} nodes`, scenario: portable(f.original) },
     { title: `shrunk: ${sizeOf(shrunk).steps} steps on ${shrunk.nodes.length} nodes`, scenario: portable(shrunk) },
+    replay,
   );
-  const replay = `npx memoconductor run ${shownPath(scenarioFile)}`;
   if (o.json) {
     io.out(
       JSON.stringify({

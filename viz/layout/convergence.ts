@@ -12,7 +12,7 @@ import type { ParsedTrace } from "../trace.ts";
 import { K, type Events, type Flag } from "./model.ts";
 import { fmtMs } from "./text.ts";
 
-export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev: Events, strs: string[], nl: number): Flag[] {
+export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev: Events, nl: number): Flag[] {
   const flags: Flag[] = [];
   const vv = new Array<number>(nl).fill(-1);
   const val = new Array<number>(nl).fill(-1);
@@ -29,7 +29,7 @@ export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev
       for (let m = 0; m < nl; m++) {
         if (m === l || vv[m] !== vv[l] || val[m] === val[l] || val[m]! < 0) continue;
         diverged = true;
-        flags.push({ kind: "diverged", t, label: `first divergence at ${fmtMs(t)}: the same updates ${strs[vv[l]!]} but different values` });
+        flags.push({ kind: "diverged", t, label: `first divergence at ${fmtMs(t)}: same updates, different values` });
         break;
       }
     }

@@ -210,7 +210,7 @@ export function layoutRun(input: LayoutInput): Model {
     }
   }
 
-  const flags = convergenceFlags(trace, summary, ev, strs, nl);
+  const flags = convergenceFlags(trace, summary, ev, nl);
   const t1 = Math.max(tLast, ...flags.map((f) => f.t), 1);
   for (const b of bands) if (b.to < 0) b.to = t1;
   for (let a = 0; a < ar.t.length; a++) if (ar.t[a]! < 0) ar.t[a] = t1;

@@ -94,14 +94,20 @@
     ctx.globalAlpha = 1; drawn.lanes = nl;
     drawArrows(v0, v1);
     drawMarks(v0, v1);
+    const placed = []; // flag labels already drawn: [left, right, row], so none overlaps another
     for (const f of M.flags) {
       const fx = x(f.t); if (fx < -2 || fx > W + 2) continue;
       const c = f.kind === "converged" ? S.ok : S.bad;
       ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.setLineDash([6, 3]);
       ctx.beginPath(); ctx.moveTo(fx, AXIS); ctx.lineTo(fx, bottom); ctx.stroke(); ctx.setLineDash([]);
       ctx.fillStyle = c; ctx.font = "600 11px " + S.font;
-      ctx.textAlign = fx > W - 220 ? "right" : "left";
-      ctx.fillText(f.label, fx + (fx > W - 220 ? -6 : 6), bottom - 6); ctx.textAlign = "left";
+      const w = ctx.measureText(f.label).width, right = fx + 6 + w > W - 4;
+      const l0 = right ? fx - 6 - w : fx + 6;
+      let row = 0;
+      while (placed.some(([a, b, r]) => r === row && l0 < b + 8 && a < l0 + w + 8)) row++;
+      placed.push([l0, l0 + w, row]);
+      ctx.fillStyle = "rgba(255,255,255,.8)"; ctx.fillRect(l0 - 2, bottom - 17 - row * 15, w + 4, 14);
+      ctx.fillStyle = c; ctx.fillText(f.label, l0, bottom - 6 - row * 15);
     }
     const cx = x(cursorT);
     if (cx >= 0 && cx <= W) {

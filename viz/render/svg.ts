@@ -164,13 +164,18 @@ function density(m: Model, g: Geometry): string {
 }
 
 function flags(m: Model, g: Geometry, bottom: number): string {
+  const placed: [number, number, number][] = []; // labels drawn: [left, right, row], none overlapping
   return m.flags
     .map((f) => {
       const x = p(xOf(g, f.t));
       const c = f.kind === "converged" ? STYLE.ok : STYLE.bad;
-      const anchor = x > g.width - 200 ? "end" : "start";
-      const dx = anchor === "end" ? -5 : 5;
-      return `<line x1="${x}" x2="${x}" y1="${g.top}" y2="${bottom}" stroke="${c}" stroke-width="2" stroke-dasharray="6 3"/><text x="${p(x + dx)}" y="${bottom - 6}" text-anchor="${anchor}" font-size="11" font-weight="600" fill="${c}">${esc(f.label)}</text>`;
+      const w = f.label.length * 6.3; // 11px semibold, estimated (no DOM to measure)
+      const end = x + 5 + w > g.width - 4;
+      const l0 = end ? x - 5 - w : x + 5;
+      let row = 0;
+      while (placed.some(([a, b, r]) => r === row && l0 < b + 8 && a < l0 + w + 8)) row++;
+      placed.push([l0, l0 + w, row]);
+      return `<line x1="${x}" x2="${x}" y1="${g.top}" y2="${bottom}" stroke="${c}" stroke-width="2" stroke-dasharray="6 3"/><text x="${p(end ? x - 5 : x + 5)}" y="${bottom - 6 - row * 15}" text-anchor="${end ? "end" : "start"}" font-size="11" font-weight="600" fill="${c}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(f.label)}</text>`;
     })
     .join("");
 }

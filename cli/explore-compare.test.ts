@@ -1,0 +1,61 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkProperty } from "../core/_test/prop.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import lwwNoTiebreak from "../sim/explore/canaries/lww-no-tiebreak.ts";
+import type { Scenario } from "../sim/scenario/types.ts";
+import { browserAvailable, launchChromium } from "../viz/browser/chromium.ts";
+import { compactJson, writeComparePage } from "./explore-compare.ts";
+
+describe("compactJson (the compare page's scenario listing)", () => {
+  it("is the same JSON value, and no line is longer than the width unless one value is", () => {
+    checkProperty(
+      fc.property(fc.jsonValue(), fc.integer({ min: 10, max: 120 }), (v, width) => {
+        const text = compactJson(v, "", width);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
+        for (const line of text.split("\n")) {
+          // A long line is a single scalar (or an empty container) after its indent and key.
+          if (line.length > width) expect(line.trim()).toMatch(/^("(?:[^"\\]|\\.)*": )?("(?:[^"\\]|\\.)*"|-?[\d.e+-]+|true|false|null|\[\]|\{\}|[[{])[,]?$/);
+        }
+      }),
+    );
+  });
+
+  it("keeps one scripted step per line", () => {
+    const steps = [{ at: 0, node: "n1", op: "set", args: ["a", 0] }, { at: 1, crash: "n3" }];
+    expect(compactJson({ name: "x", steps }, "", 70)).toBe(
+      '{\n  "name": "x",\n  "steps": [\n    { "at": 0, "node": "n1", "op": "set", "args": ["a", 0] },\n    { "at": 1, "crash": "n3" }\n  ]\n}',
+    );
+  });
+});
+
+describe.skipIf(!browserAvailable())("the compare page in headless Chromium", () => {
+  it("shows both runs' timelines side by side, each loaded, with the replay command and no errors", async () => {
+    const base = join(mkdtempSync(join(tmpdir(), "mc-compare-")), "7");
+    const sc = (name: string, nodes: string[]): Scenario => ({
+      name, nodes, crdt: { module: "lww-no-tiebreak.ts" }, duration: 50,
+      steps: nodes.map((node) => ({ at: 0, node, op: "set", args: [nodes.indexOf(node)] })),
+    });
+    const file = writeComparePage(base, lwwNoTiebreak, { title: "original: 3 nodes", scenario: sc("o", ["a", "b", "c"]) }, { title: "shrunk: 2 nodes", scenario: sc("s", ["a", "b"]) }, "npx memoconductor run x.scenario.json");
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+      await page.goto("file://" + file);
+      for (const f of page.frames().slice(1)) await f.waitForSelector("body[data-ready]");
+      expect(page.frames()).toHaveLength(3);
+      const boxes = await page.locator("main > section").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+      expect(boxes).toHaveLength(2);
+      expect(boxes[0].top).toBe(boxes[1].top); // side by side at 1400 px
+      expect(await page.locator(".replay code").textContent()).toBe("npx memoconductor run x.scenario.json");
+      expect(await page.locator(".verdict").first().textContent()).toMatch(/^failed: /);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
