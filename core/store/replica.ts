@@ -46,12 +46,18 @@ export class StoreReplica {
   /** Per collection and origin: seq → the update's object id and delta. */
   private readonly log = new Map<string, Map<string, Map<number, LogEntry>>>();
 
+  readonly crdt: StoreCrdt;
+
+  /** `store`: a configured store type (`resolveBuiltin({ type: "store", collections: … })`); `now`: the node's clock (LWW fields). */
   constructor(
     readonly id: string,
-    readonly crdt: StoreCrdt,
+    store: StateCrdt<any, unknown>,
     private readonly now: () => number = () => 0,
   ) {
     if (typeof id !== "string" || id === "") throw new StoreError(`a store replica needs a non-empty id, got ${JSON.stringify(id)}`);
+    if (store?.name !== "store" || !Array.isArray((store as Partial<StoreCrdt>).collections))
+      throw new StoreError(`a store replica needs a store type (resolveBuiltin({ type: "store", collections: … })), got ${JSON.stringify(store?.name)}`);
+    const crdt = (this.crdt = store as StoreCrdt);
     this.state = crdt.init(id);
     this.codecs = storeCodecs(crdt);
   }
