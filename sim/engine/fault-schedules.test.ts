@@ -90,7 +90,7 @@ describe("every builtin survives random fault schedules: converges, keeps its in
   const cases: [string, Scenario["sync"]][] = [
     ["g-counter", { mode: "delta" }], ["pn-counter", { mode: "state" }], ["g-set", { mode: "delta" }],
     ["2p-set", { mode: "delta" }], ["or-set", { mode: "delta" }], ["or-set", { mode: "op" }],
-    ["lww-register", { mode: "delta" }], ["mv-register", { mode: "delta" }], ["pn-counter", { mode: "op" }],
+    ["lww-register", { mode: "delta" }], ["mv-register", { mode: "delta" }], ["lww-map", { mode: "delta" }], ["pn-counter", { mode: "op" }],
     ["op-counter", { mode: "op" }], ["op-or-set", { mode: "op" }],
   ];
   for (const [name, sync] of cases) {
