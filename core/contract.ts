@@ -26,6 +26,8 @@ export type OpSpec = { op: string; args?: ArgGen[]; weight?: number };
 export interface Codec<S> {
   encode(state: S): Uint8Array;
   decode(bytes: Uint8Array): S;
+  /** Optional: `encode(state).length` without building the bytes (the simulator sizes every message). */
+  size?(state: S): number;
 }
 
 /** Convergent (state-based) CRDT, optionally with delta mutators. */

@@ -114,11 +114,15 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
 
   if (crdt.codec) {
     const codec = crdt.codec;
-    it(`${crdt.name}: encode/decode round-trips states and deltas`, () => {
+    it(`${crdt.name}: encode/decode round-trips states and deltas, and size counts the encoded bytes`, () => {
       checkProperty(
         fc.property(hist, (steps) => {
           const { states, deltas } = replay(crdt, steps, replicas);
-          for (const s of [...states, ...deltas]) expectSameState(crdt, codec.decode(codec.encode(s)), s, "decode(encode(s)) vs s");
+          for (const s of [...states, ...deltas]) {
+            expectSameState(crdt, codec.decode(codec.encode(s)), s, "decode(encode(s)) vs s");
+            // The simulator's wire-size stat trusts `size` to count exactly what `encode` builds.
+            if (codec.size) expect(codec.size(s), "size(s) vs encode(s).length").toBe(codec.encode(s).length);
+          }
         }),
         { numRuns },
       );

@@ -27,6 +27,11 @@ export function sumCounts(s: GCounterState): number {
 }
 
 export function writeCounts(w: Writer, s: GCounterState): void {
+  if (s.size === 1) {
+    // A delta holds one entry: nothing to sort (the simulator sizes one delta per update).
+    for (const [id, n] of s) w.uint(1).string(id).uint(n);
+    return;
+  }
   const ids = [...s.keys()].sort(compareStrings);
   w.uint(ids.length);
   for (const id of ids) w.string(id).uint(s.get(id)!);
@@ -58,7 +63,7 @@ export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, numbe
     const next = (state.get(ctx.replica) ?? 0) + expectAmount(NAME, op.op, op.args[0]);
     state.set(ctx.replica, next);
     // The delta is this replica's new entry alone: merging it anywhere is a max, so it is idempotent.
-    return { state, delta: new Map([[ctx.replica, next]]) };
+    return { state, delta: new Map<string, number>().set(ctx.replica, next) };
   },
   merge: mergeCounts,
   value: sumCounts,

@@ -15,6 +15,12 @@ export function framedCodec<S>(type: TypeTagName, write: (w: Writer, state: S) =
       write(w, state);
       return w.finish();
     },
+    size(state) {
+      const w = new Writer();
+      writeHeader(w, type);
+      write(w, state);
+      return w.finishLength();
+    },
     decode(bytes) {
       const r = new Reader(bytes, type);
       readHeader(r, type);

@@ -5,7 +5,8 @@
 const utf8 = new TextEncoder();
 
 // One scratch buffer shared by every Writer: encoding is synchronous and `finish()` copies out,
-// so per-message encodes (the simulator sizes every delta it sends) allocate only their result.
+// so per-message encodes allocate only their result, and sizing (`finishLength()`, which the
+// simulator does for every message it sends) allocates nothing but the Writer.
 let scratch = new Uint8Array(1024);
 let scratchInUse = false;
 
@@ -85,6 +86,12 @@ export class Writer {
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
     return this;
+  }
+
+  /** How many bytes were written, releasing the buffer uncopied; the Writer must not be used afterwards. */
+  finishLength(): number {
+    if (this.ownsScratch) scratchInUse = false;
+    return this.pos;
   }
 
   /** The encoded bytes (a copy); the Writer must not be used afterwards. */
