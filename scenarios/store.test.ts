@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../sim/index.ts";
+import { prepareScenario } from "../sim/scenario/load.ts";
+import { ScenarioError } from "../sim/scenario/load-errors.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 
 const path = (name: string) => fileURLToPath(new URL(`./${name}.json`, import.meta.url));
@@ -52,5 +54,42 @@ describe("crm-store-digest: digest anti-entropy on a store of two hundred custom
     // Same updates (the workload stream does not depend on the anti-entropy mode), same final store.
     expect(digest.summary.final).toEqual(state.summary.final);
     expect(digest.summary.stats.metadataBytes * 4).toBeLessThan(state.summary.stats.metadataBytes);
+  });
+});
+
+describe("store scenarios: bad input is refused with the path and what is wrong", () => {
+  const base = {
+    name: "bad-store", nodes: ["a", "b"], duration: 100,
+    crdt: { type: "store", collections: { customers: { type: "record", fields: { phone: "mv-register", views: "pn-counter" } } } },
+  };
+  const issues = async (sc: unknown) => {
+    try {
+      await prepareScenario(sc, { file: "s.json" });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      return (e as ScenarioError).allLines();
+    }
+    throw new Error("the scenario was accepted");
+  };
+
+  it("a field not in the schema, a wrong type for a field, an unknown collection: each step named", async () => {
+    const lines = await issues({
+      ...base,
+      steps: [
+        { at: 0, node: "a", op: "set", args: ["customers", "A", "fax", "1"] },
+        { at: 1, node: "a", op: "inc", args: ["customers", "A", "views", "lots"] },
+        { at: 2, node: "a", op: "set", args: ["orders", "A", "phone", "1"] },
+      ],
+    });
+    expect(lines[0]).toMatch(/^s\.json: steps\[0\]\.args: .*customers\["A"\] \(record\): unknown field "fax" \(the schema's fields: phone, views\)/);
+    expect(lines[1]).toMatch(/^s\.json: steps\[1\]\.args: .*field "views" \(pn-counter\): amount must be a positive integer, got "lots"/);
+    expect(lines[2]).toMatch(/^s\.json: steps\[2\]\.args: .*unknown collection "orders" \(the store's collections: customers\)/);
+  });
+
+  it("a schema naming an unknown type, and digest anti-entropy in op mode", async () => {
+    const badType = await issues({ ...base, crdt: { type: "store", collections: { customers: { type: "record", fields: { phone: "nope" } } } } });
+    expect(badType[0]).toMatch(/^s\.json: crdt\.collections\.customers\.fields\.phone: unknown CRDT "nope"/);
+    const opMode = await issues({ ...base, crdt: "op-counter", sync: { antiEntropy: "digest" } });
+    expect(opMode[0]).toMatch(/^s\.json: sync\.antiEntropy: applies to delta and state modes only/);
   });
 });
