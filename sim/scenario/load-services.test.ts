@@ -67,3 +67,23 @@ describe("services: bad input names the field", () => {
     await expect(prepareScenario(ok)).resolves.toMatchObject({ scenario: { services: ok.services } });
   });
 });
+
+describe("services: workload bad input", () => {
+  const wl = (svc: "sequencer" | "ramp", w: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    ...base,
+    services: svc === "sequencer" ? { sequencer: { node: "server", workload: w } } : { ramp: { shards: ["s1", "s2"], ...extra, workload: w } },
+  });
+  const cases: [string, unknown, string][] = [
+    ["asking node not declared", wl("sequencer", { ratePerNode: 1, nodes: ["zed"] }), 's.json: services.sequencer.workload.nodes[0]: node "zed" is not declared'],
+    ["window upside down", wl("sequencer", { ratePerNode: 1, from: 500, to: 100 }), "s.json: services.sequencer.workload.from: from 500 is after to 100"],
+    ["window past duration", wl("sequencer", { ratePerNode: 1, to: 5000 }), "s.json: services.sequencer.workload.to: time 5000 is beyond duration 1000"],
+    ["missing rate", wl("sequencer", { names: ["x"] }), "s.json: services.sequencer.workload.ratePerNode: required field is missing"],
+    ["no keys anywhere", wl("ramp", { ratePerNode: 1 }), "s.json: services.ramp.workload.keys: list the keys the transactions touch"],
+    ["workload key not mapped", wl("ramp", { ratePerNode: 1, keys: ["x", "q"] }, { keys: { x: "s1" } }), 's.json: services.ramp.workload.keys[1]: key "q" is not mapped to a shard'],
+    ["read fraction", wl("ramp", { ratePerNode: 1, keys: ["x"], reads: 2 }), "s.json: services.ramp.workload.reads: a probability must be in [0, 1]"],
+  ];
+  for (const [what, input, message] of cases)
+    it(what, async () => {
+      expect(await problem(input)).toContain(message);
+    });
+});

@@ -37,6 +37,23 @@ export function serviceIssues(s: Scenario, node: (path: string, n: string) => vo
     if (shard && ramp && !ramp.shards.includes(shard(key)))
       add(path, `key "${key}" is not mapped to a shard (add it to services.ramp.keys: ${Object.keys(ramp.keys ?? {}).join(", ")})`);
   };
+  for (const svc of ["sequencer", "ramp"] as const) {
+    const w = s.services?.[svc]?.workload;
+    if (!w) continue;
+    const at = `services.${svc}.workload`;
+    w.nodes?.forEach((n, i) => node(`${at}.nodes[${i}]`, n));
+    const from = w.from ?? 0;
+    const to = w.to ?? s.duration;
+    if (from > to) add(`${at}.from`, `from ${from} is after to ${to}`);
+    if (to > s.duration) add(`${at}.to`, `time ${to} is beyond duration ${s.duration}`);
+  }
+  const tw = ramp?.workload;
+  if (ramp && tw) {
+    if (tw.keys === undefined && ramp.keys === undefined) add("services.ramp.workload.keys", "list the keys the transactions touch (services.ramp.keys is not given either)");
+    if (tw.keys?.length === 0 || (tw.keys === undefined && ramp.keys !== undefined && Object.keys(ramp.keys).length === 0))
+      add("services.ramp.workload.keys", "needs at least one key");
+    tw.keys?.forEach((k, i) => mapped(`services.ramp.workload.keys[${i}]`, k));
+  }
   (s.steps ?? []).forEach((step, i) => {
     const at = `steps[${i}]`;
     if ("next" in step && !seq) add(`${at}.next`, `the scenario declares no sequencer (add services.sequencer: { "node": … })`);

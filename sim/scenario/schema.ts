@@ -73,10 +73,24 @@ const serviceTimes = {
   retryMs: z.int().min(1).optional().describe("a client resends an unanswered request this often"),
 };
 
+/** Random service requests: Poisson arrivals per node, like the replicas' `workload`. */
+const serviceWorkload = {
+  ratePerNode: z.number().min(0).max(10_000).describe("requests per virtual second per node"),
+  from: time.optional(),
+  to: time.optional(),
+  nodes: z.array(nodeName).min(1).optional().describe("the nodes that ask; default: every node"),
+};
+
 /** Services on named nodes (sim/services), beside the CRDT replicas. */
 export const servicesSchema = z.strictObject({
   sequencer: z
-    .strictObject({ node: nodeName.describe("the node the sequencer runs on"), ...serviceTimes })
+    .strictObject({
+      node: nodeName.describe("the node the sequencer runs on"),
+      ...serviceTimes,
+      workload: z
+        .strictObject({ ...serviceWorkload, names: z.array(serviceName).min(1).optional().describe('counter names, picked uniformly; default ["invoice"]') })
+        .optional(),
+    })
     .optional()
     .describe("globally-sequenced counters (invoice numbers): steps { node, next: name }"),
   ramp: z
@@ -85,6 +99,13 @@ export const servicesSchema = z.strictObject({
       keys: z.record(serviceName, nodeName).optional().describe("key → shard; omitted: a hash of the key picks the shard"),
       mode: z.enum(["ramp", "naive"]).optional().describe('"ramp" (default): RAMP-Fast, read-atomic; "naive": put and one-round reads (fractured reads)'),
       ...serviceTimes,
+      workload: z
+        .strictObject({
+          ...serviceWorkload,
+          keys: z.array(serviceName).min(1).optional().describe("the keys transactions touch (a random non-empty subset each); default: the keys of services.ramp.keys"),
+          reads: probability.optional().describe("fraction of transactions that read (default 0.5); the others write"),
+        })
+        .optional(),
     })
     .optional()
     .describe("RAMP-Fast multi-key transactions: steps { node, txn: { write } | { read } }"),

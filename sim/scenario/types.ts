@@ -81,14 +81,27 @@ export type TxnSpec = { write?: Record<string, unknown>; read?: string[] };
  */
 export type ServicesSpec = {
   /** A sequencer (globally-sequenced counters: invoice numbers) on one node; clients time out after `timeoutMs`, resending every `retryMs`. */
-  sequencer?: { node: string; timeoutMs?: number; retryMs?: number };
+  sequencer?: { node: string; timeoutMs?: number; retryMs?: number; workload?: SequencerWorkload };
   /**
    * RAMP-Fast transactions: keys sharded over the `shards` nodes (by `keys`: key → shard, or by
    * a hash of the key when `keys` is omitted); `mode` "naive" writes without prepare and reads
    * in one round (fractured reads).
    */
-  ramp?: { shards: string[]; keys?: Record<string, string>; mode?: "ramp" | "naive"; timeoutMs?: number; retryMs?: number };
+  ramp?: {
+    shards: string[];
+    keys?: Record<string, string>;
+    mode?: "ramp" | "naive";
+    timeoutMs?: number;
+    retryMs?: number;
+    /** Random transactions over `keys`: a read with probability `reads` (default 0.5), else a write. */
+    workload?: TxnWorkload;
+  };
 };
+
+/** Random `next` requests: Poisson arrivals at `ratePerNode` per virtual second on each of `nodes` (default all), in [from, to); a name from `names` (default ["invoice"]). */
+export type SequencerWorkload = { ratePerNode: number; from?: number; to?: number; nodes?: string[]; names?: string[] };
+/** Random transactions, arriving like SequencerWorkload: a read of a random non-empty subset of `keys` with probability `reads` (default 0.5), else a write of one. */
+export type TxnWorkload = { ratePerNode: number; from?: number; to?: number; nodes?: string[]; keys?: string[]; reads?: number };
 
 export type WorkloadSpec = {
   from?: number;

@@ -162,10 +162,15 @@ export class ServiceHost implements ServiceHooks {
     this.sim.trace.rare(`{"t":${this.now},"type":"hold","msg":${ev.id}}`);
   }
 
-  /** Schedules timer `kind` of service `svc` at node `node`, time `at` (stale ones are the service's to ignore). */
-  timer(svc: Service, node: number, kind: number, at: number): void {
+  /**
+   * Schedules timer `kind` (0–15) of service `svc` at node `node`, time `at` (stale ones are the
+   * service's to ignore). A bound timer belongs to the node's current process: it dies with a
+   * crash, and waits while the node is paused. An unbound one (workload arrivals) always fires.
+   */
+  timer(svc: Service, node: number, kind: number, at: number, bound = true): void {
     const ev = new Ev(EvKind.ServiceTimer, node);
     ev.id = this.services.indexOf(svc) * 16 + kind;
+    ev.origin = bound ? 0 : 1;
     ev.epoch = this.sim.replicas[node]!.epoch;
     this.sim.queue.push(ev, Math.max(at, this.now));
   }
@@ -173,6 +178,7 @@ export class ServiceHost implements ServiceHooks {
   // ---- engine hooks ----------------------------------------------------------------------
 
   onEvent(ev: Ev): void {
+    if (ev.kind === EvKind.ServiceTimer && ev.origin === 1) return this.run(ev);
     const r = this.sim.replicas[ev.node]!;
     if (r.crashed || ev.epoch !== r.epoch) {
       // A message to a crashed node (or to an incarnation that has since crashed) is lost; so

@@ -11,8 +11,12 @@ export function installServices(sim: Simulator): ServiceHost | null {
   const spec = sim.scenario.services;
   if (!spec || (!spec.sequencer && !spec.ramp)) return null;
   const host = new ServiceHost(sim);
-  if (spec.sequencer) host.add(new SequencerService(host, spec.sequencer, sim.syncLag));
-  if (spec.ramp) host.add(new RampService(host, spec.ramp));
+  const services = [
+    ...(spec.sequencer ? [new SequencerService(host, spec.sequencer, sim.syncLag)] : []),
+    ...(spec.ramp ? [new RampService(host, spec.ramp)] : []),
+  ];
+  for (const s of services) host.add(s);
+  for (const s of services) s.start();
   sim.services = host;
   return host;
 }

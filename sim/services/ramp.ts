@@ -15,14 +15,18 @@ import { RampClient, RampServer, readAtomic, tsKey, type RampEvent } from "../..
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
-import type { ServicesSpec, Step } from "../scenario/types.ts";
+import type { Rng } from "../rng.ts";
+import type { ServicesSpec, Step, TxnSpec } from "../scenario/types.ts";
 import { firstFailure } from "./check-result.ts";
 import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
 import { shardFunction } from "./shards.ts";
+import { ServiceArrivals } from "./workload.ts";
 
 type Spec = NonNullable<ServicesSpec["ramp"]>;
 
 export const RAMP_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
+const TICK = 0;
+const ARRIVAL = 1;
 const REQUESTS = new Set(["ramp.prepare", "ramp.commit", "ramp.put", "ramp.get"]);
 const field = ServiceHost.field;
 
@@ -42,6 +46,7 @@ export class RampService implements Service {
   private readonly retryMs: number;
   readonly history: RampEvent[] = [];
   readonly times: number[] = [];
+  private readonly workload: ServiceArrivals<TxnSpec> | null;
 
   constructor(
     private readonly host: ServiceHost,
@@ -58,6 +63,24 @@ export class RampService implements Service {
     this.clients = new Array(n).fill(null);
     this.wakeAt = new Array(n).fill(undefined);
     this.tallies = new Array(n).fill(undefined);
+    const w = spec.workload;
+    const keys = w?.keys ?? Object.keys(spec.keys ?? {});
+    const reads = w?.reads ?? 0.5;
+    let written = 0;
+    // A fixed number of draws per arrival (read or write, key order, subset size).
+    const draw = (rng: Rng, node: number): TxnSpec => {
+      const read = rng.chance(reads);
+      const subset = rng.shuffle([...keys]).slice(0, rng.int(1, keys.length));
+      if (read) return { read: subset };
+      const value = `${host.name(node)}-${++written}`;
+      return { write: Object.fromEntries(subset.map((k) => [k, value])) };
+    };
+    this.workload = w ? new ServiceArrivals(host, this, ARRIVAL, w, "ramp", draw, (node, txn) => this.begin(node, txn)) : null;
+  }
+
+  /** Schedules the random transactions (after the service is registered with the host). */
+  start(): void {
+    this.workload?.start();
   }
 
   handles(step: Step): boolean {
@@ -65,10 +88,14 @@ export class RampService implements Service {
   }
 
   step(node: number, step: Step, _index: number): void {
-    if (!("txn" in step)) return;
+    if ("txn" in step) this.begin(node, step.txn);
+  }
+
+  /** `node` starts transaction `txn`. */
+  private begin(node: number, txn: TxnSpec): void {
     const c = this.client(node);
     const now = this.host.now;
-    const r = step.txn.write !== undefined ? c.write(step.txn.write as Record<string, Json>, now) : c.read(step.txn.read!, now);
+    const r = txn.write !== undefined ? c.write(txn.write as Record<string, Json>, now) : c.read(txn.read!, now);
     (this.tallies[node] ??= tally()).attempted++;
     this.record(node, r.events);
     this.sendAll(node, r.out);
@@ -91,7 +118,8 @@ export class RampService implements Service {
     this.arm(node);
   }
 
-  timer(node: number, _kind: number): void {
+  timer(node: number, kind: number): void {
+    if (kind === ARRIVAL) return this.workload!.fire(node);
     const c = this.clients[node];
     if (c === null || c === undefined) return;
     if (this.wakeAt[node] === this.host.now) this.wakeAt[node] = undefined;
@@ -152,7 +180,7 @@ export class RampService implements Service {
     const cur = this.wakeAt[node];
     if (cur !== undefined && cur <= w) return;
     this.wakeAt[node] = w;
-    this.host.timer(this, node, 0, w);
+    this.host.timer(this, node, TICK, w);
   }
 
   private record(node: number, events: RampEvent[]): void {

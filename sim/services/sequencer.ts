@@ -20,12 +20,14 @@ import type { CheckResult } from "../run-types.ts";
 import type { ServicesSpec, Step } from "../scenario/types.ts";
 import { firstFailure } from "./check-result.ts";
 import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
+import { ServiceArrivals } from "./workload.ts";
 
 type Spec = NonNullable<ServicesSpec["sequencer"]>;
 
 export const SEQUENCER_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
 const TICK = 0;
 const FLUSH = 1;
+const ARRIVAL = 2;
 const field = ServiceHost.field;
 
 export class SequencerService implements Service {
@@ -44,6 +46,7 @@ export class SequencerService implements Service {
   /** The run's sequencer history (core/sequencer/history.ts) and the time of each event. */
   readonly history: SeqEvent[] = [];
   readonly times: number[] = [];
+  private readonly workload: ServiceArrivals<string> | null;
 
   constructor(
     private readonly host: ServiceHost,
@@ -59,6 +62,14 @@ export class SequencerService implements Service {
     this.clients = new Array(n).fill(null);
     this.wakeAt = new Array(n).fill(undefined);
     this.tallies = new Array(n).fill(undefined);
+    const w = spec.workload;
+    const names = w?.names ?? ["invoice"];
+    this.workload = w ? new ServiceArrivals(host, this, ARRIVAL, w, "sequencer", (rng) => rng.pick(names), (node, name) => this.ask(node, name)) : null;
+  }
+
+  /** Schedules the random requests (after the service is registered with the host). */
+  start(): void {
+    this.workload?.start();
   }
 
   private options() {
@@ -70,9 +81,13 @@ export class SequencerService implements Service {
   }
 
   step(node: number, step: Step, _index: number): void {
-    if (!("next" in step)) return;
+    if ("next" in step) this.ask(node, step.next);
+  }
+
+  /** `node` asks for the next number of `name`. */
+  private ask(node: number, name: string): void {
     const c = this.client(node);
-    const r = c.next(step.next, this.host.now);
+    const r = c.next(name, this.host.now);
     const t = (this.tallies[node] ??= tally());
     t.attempted++;
     this.record(node, r.events);
@@ -94,6 +109,7 @@ export class SequencerService implements Service {
   }
 
   timer(node: number, kind: number): void {
+    if (kind === ARRIVAL) return this.workload!.fire(node);
     if (kind === FLUSH) {
       if (node !== this.node || this.server === null || this.flushAt !== this.host.now) return;
       this.flushAt = undefined;
