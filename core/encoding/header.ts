@@ -27,6 +27,7 @@ export const TYPE_TAGS = {
   "store-delta": 30,
   "store-sync": 31,
   "store-digest": 32,
+  "store-snapshot": 33,
 } as const;
 
 export type TypeTagName = keyof typeof TYPE_TAGS;

@@ -18,6 +18,9 @@
  * - `compactLog(upTo?)` drops logged deltas at or below a digest (e.g. what every peer has
  *   acknowledged), or all of them; anti-entropy then falls back to object states.
  *
+ * - `snapshot()` / `StoreReplica.restore()`: the durable image (state, knowledge, object
+ *   vectors; not the log) for a storage interface, so a restart keeps everything applied.
+ *
  * Every method validates before it mutates: an error (OpError, StoreError, DecodeError from the
  * `*Bytes` variants) leaves the replica exactly as it was.
  */
@@ -26,6 +29,7 @@ import { VersionVector } from "../clock/version-vector.ts";
 import type { Op, StateCrdt } from "../contract.ts";
 import { CrdtError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
+import { snapshotCodec } from "./snapshot.ts";
 import { type DeltaMessage, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type SyncObject, type SyncPart } from "./messages.ts";
 import type { StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
 
@@ -220,6 +224,24 @@ export class StoreReplica {
     let n = 0;
     for (const origins of this.log.values()) for (const entries of origins.values()) n += entries.size;
     return n;
+  }
+
+  // ---- durability -------------------------------------------------------------------------
+
+  /** Everything but the (volatile) delta log, encoded: what a node writes to durable storage. */
+  snapshot(): Uint8Array {
+    return snapshotCodec(this.crdt).encode({ id: this.id, state: this.state, known: this.known, objectVv: this.objectVv });
+  }
+
+  /** A replica rebuilt from `snapshot()` bytes (DecodeError on malformed ones), with an empty delta log. */
+  static restore(store: StateCrdt<any, unknown>, bytes: Uint8Array, now?: () => number): StoreReplica {
+    const probe = new StoreReplica("_", store);
+    const snap = snapshotCodec(probe.crdt).decode(bytes);
+    const r = new StoreReplica(snap.id, store, now);
+    r.state = snap.state;
+    for (const [c, cc] of snap.known) r.known.set(c, cc);
+    for (const [c, vvs] of snap.objectVv) r.objectVv.set(c, vvs);
+    return r;
   }
 
   // ---- internals --------------------------------------------------------------------------
