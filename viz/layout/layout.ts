@@ -8,6 +8,7 @@ import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, Lo
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
 import { convergenceFlags } from "./convergence.ts";
+import { serviceLabel } from "./service-labels.ts";
 import { formatVV, groupsLabel, linksLabel, opLabel } from "./text.ts";
 
 export type LayoutInput = {
@@ -130,7 +131,9 @@ export function layoutRun(input: LayoutInput): Model {
         const kind = vv !== curVV[l] || val !== curVal[l] ? K.merge : K.receive;
         (curVV[l] = vv), (curVal[l] = val);
         const src = sendOf.get(d.msg) ?? -1;
-        const i = push(d.t, l, kind, `from ${d.from}`, src, d.msg);
+        // A service message names its kind (seq.next, ramp.prepare, …): say which it was.
+        const what = typeof (d as { kind?: unknown }).kind === "string" ? `${(d as { kind?: string }).kind} ` : "";
+        const i = push(d.t, l, kind, `${what}from ${d.from}`, src, d.msg);
         deliverOf.set(d.msg, i);
         let a = arrowOf.get(d.msg);
         // The same message id delivered twice is a duplicate too (whatever the engine calls it).
@@ -179,6 +182,12 @@ export function layoutRun(input: LayoutInput): Model {
         const records = `${x.records} unsynced log record${x.records === 1 ? "" : "s"}`;
         const own = ups.length ? `, with ${ups.length} own write${ups.length === 1 ? "" : "s"} never acknowledged: ${ups.map(idLabel).join(", ")}` : "";
         push(x.t, l, K.lost, `crash lost ${records}${own}`);
+        break;
+      }
+      case "seq":
+      case "txn": {
+        const l = laneOf.get((e as { node?: string }).node ?? "");
+        if (l !== undefined) push(e.t, l, K.service, serviceLabel(e)!);
         break;
       }
       case "buffer": {

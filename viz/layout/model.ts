@@ -25,9 +25,11 @@ export const K = {
   lost: 10,
   /** Op mode: a message whose ops arrived before their causal past and wait in the buffer. */
   buffered: 11,
+  /** A service's local event (sim/services: a sequencer request or answer, a transaction's begin or outcome). */
+  service: 12,
 } as const;
 export type Kind = (typeof K)[keyof typeof K];
-export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered"] as const;
+export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered", "service"] as const;
 
 /** Arrow status (the `st` column): how the message fared. */
 export const A = { delivered: 0, dropped: 1, duplicate: 2, held: 3, inflight: 4 } as const;

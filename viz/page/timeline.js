@@ -190,7 +190,7 @@
     }
   }
 
-  const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
+  const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
     const lo = firstFrom(ev.t, v0 - span * 0.002), hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
     drawn.marks = hi - lo;
@@ -252,6 +252,7 @@
     else if (k === K.pause) { ctx.fillStyle = S.ink; ctx.fillRect(px - 4, py - 6, 2.5, 12); ctx.fillRect(px + 1.5, py - 6, 2.5, 12); }
     else if (k === K.ack) { circle(px, py, 5, S.ok, null); ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.6; ctx.lineCap = "round"; ctx.beginPath(); ctx.moveTo(px - 2.6, py); ctx.lineTo(px - 0.6, py + 2.2); ctx.lineTo(px + 2.8, py - 2.4); ctx.stroke(); ctx.lineCap = "butt"; }
     else if (k === K.lost) { ctx.lineWidth = 1.8; circle(px, py, 5.5, "#fff", S.bad); ctx.beginPath(); ctx.moveTo(px - 3.9, py + 3.9); ctx.lineTo(px + 3.9, py - 3.9); ctx.stroke(); }
+    else if (k === K.service) { ctx.fillStyle = "#fff"; ctx.fillRect(px - 4, py - 4, 8, 8); ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.strokeRect(px - 4, py - 4, 8, 8); }
     else if (k === K.buffered) { ctx.fillStyle = "#fde68a"; ctx.fillRect(px - 4.5, py - 4.5, 9, 9); ctx.strokeStyle = S.buffered; ctx.lineWidth = 1.4; ctx.strokeRect(px - 4.5, py - 4.5, 9, 9); ctx.beginPath(); ctx.moveTo(px - 2, py); ctx.lineTo(px + 2, py); ctx.stroke(); }
     else if (k === K.jump) { circle(px, py, 6, "#fff", "#d97706"); ctx.beginPath(); ctx.moveTo(px, py - 3.5); ctx.lineTo(px, py); ctx.lineTo(px + 3, py + 1.5); ctx.stroke(); }
     if (ring && k !== K.send) { ctx.strokeStyle = ring; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, 8, 0, 2 * Math.PI); ctx.stroke(); }

@@ -62,6 +62,8 @@ export function markSvg(kind: number, x: number, y: number, c: string): string {
       return `<circle cx="${p(x)}" cy="${p(y)}" r="5" fill="${STYLE.ok}"/><path d="M${p(x - 2.6)},${p(y)}L${p(x - 0.6)},${p(y + 2.2)}L${p(x + 2.8)},${p(y - 2.4)}" stroke="#fff" stroke-width="1.6" fill="none" stroke-linecap="round"/>`;
     case K.lost:
       return `<circle cx="${p(x)}" cy="${p(y)}" r="5.5" fill="#fff" stroke="${STYLE.bad}" stroke-width="1.8"/><path d="M${p(x - 3.9)},${p(y + 3.9)}L${p(x + 3.9)},${p(y - 3.9)}" stroke="${STYLE.bad}" stroke-width="1.8"/>`;
+    case K.service:
+      return `<rect x="${p(x - 4)}" y="${p(y - 4)}" width="8" height="8" rx="1.5" fill="#fff" stroke="${c}" stroke-width="2"/>`;
     case K.buffered:
       return `<rect x="${p(x - 4.5)}" y="${p(y - 4.5)}" width="9" height="9" fill="#fde68a" stroke="${STYLE.buffered}" stroke-width="1.4"/><path d="M${p(x - 2)},${p(y)}H${p(x + 2)}" stroke="${STYLE.buffered}" stroke-width="1.4"/>`;
   }
@@ -83,6 +85,7 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "mark", code: K.send, label: "send", why: "a message leaves: a delta, the full state, or an anti-entropy digest" },
   { kind: "mark", code: K.merge, label: "merge", why: "a message arrived and taught the replica something new" },
   { kind: "mark", code: K.receive, label: "receive", why: "a message arrived with nothing new (a duplicate, or already known)" },
+  { kind: "mark", code: K.service, label: "service", why: "a sequencer request or answer, a transaction's begin or outcome (hover for details)" },
   { kind: "mark", code: K.buffered, label: "buffered", why: "op mode: its ops wait in the causal buffer until their past arrives" },
   { kind: "arrow", code: A.delivered, label: "message", why: "from its send to its delivery" },
   { kind: "arrow", code: A.dropped, label: "dropped", why: "lost, cut by a partition, or addressed to a crashed node (ends in ×)" },

@@ -137,7 +137,7 @@ function arrows(m: Model, g: Geometry): string {
 function marks(m: Model, g: Geometry): string {
   const out: string[] = [];
   // Sends first so an update at the same instant is drawn on top of its own sends.
-  const order = [K.send, K.receive, K.buffered, K.merge, K.update, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
+  const order = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   for (const k of order)
     for (let i = 0; i < m.ev.t.length; i++)
       if (m.ev.kind[i] === k) out.push(markSvg(k, xOf(g, m.ev.t[i]!), yOf(g, m.ev.lane[i]!) + (k === K.lost ? LOST_DY : 0), laneColor(m.ev.lane[i]!)));

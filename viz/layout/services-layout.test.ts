@@ -1,0 +1,47 @@
+/**
+ * Service traffic on the timeline (sim/services): messages are arrows with their kind, local
+ * service events are `service` marks with readable labels, and every view renders them.
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { simulate } from "../../sim/index.ts";
+import { renderRunViews } from "../index.ts";
+import { serviceLabel } from "./service-labels.ts";
+import { K, type Model } from "./model.ts";
+
+const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}.json`, import.meta.url));
+const labelsOf = (m: Model, kind: number) => m.ev.t.map((_, i) => i).filter((i) => m.ev.kind[i] === kind).map((i) => m.strs[m.ev.info[i]!]!);
+
+describe("service events on the timeline", () => {
+  it("RAMP: transactions are service marks with their values, messages are arrows of their kind", async () => {
+    const run = await simulate(scenario("ramp-atomic-reads"));
+    const views = renderRunViews(run, { name: "ramp-atomic-reads", description: "", nodes: ["alice", "bob", "s1", "s2"] });
+    const m = views.model!;
+    const labels = labelsOf(m, K.service);
+    expect(labels).toContain("read #1: x=0 y=0");
+    expect(labels).toContain('txn 600/alice writes x=1 y=1');
+    expect(labels).toContain("txn 600/alice committed on every shard");
+    const kinds = new Set(m.arrows.mk.map((k) => m.strs[k]));
+    for (const k of ["ramp.prepare", "ramp.commit", "ramp.get", "ramp.values", "ramp.prepared", "ramp.committed"]) expect(kinds).toContain(k);
+    expect(labelsOf(m, K.receive).some((l) => l.startsWith("ramp.values from s"))).toBe(true);
+    // Arrows of service messages end at their deliveries, like the replicas'.
+    expect(m.arrows.d.filter((d) => d >= 0).length).toBeGreaterThan(20);
+    expect(views.svg).toContain('rx="1.5"'); // the service mark
+    expect(views.html).toContain("service");
+  });
+
+  it("sequencer: requests, timeouts and assignments read as sentences", async () => {
+    const run = await simulate(scenario("invoice-sequencer-partition"));
+    const m = renderRunViews(run).model!;
+    const labels = labelsOf(m, K.service);
+    expect(labels).toContain('next("invoice") timed out: reported unavailable, no number');
+    expect(labels).toContain('next("invoice") = 3');
+    expect(labels).toContain("sequencer assigns invoice 1 to alice (durable)");
+  });
+
+  it("labels tolerate lines with missing fields", () => {
+    expect(serviceLabel({ type: "seq", event: "recover" })).toBe("sequencer recovered from disk: ?");
+    expect(serviceLabel({ type: "txn", event: "from-the-future" })).toBe('txn "from-the-future"');
+    expect(serviceLabel({ type: "update" })).toBeUndefined();
+  });
+});
