@@ -9,10 +9,10 @@ import { runSimulation } from "./engine/run-simulation.ts";
 import { ScenarioError } from "./scenario/load-errors.ts";
 import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/load.ts";
 
-export type { CheckResult, Run, RunStats, Summary, TraceEvent } from "./run-types.ts";
+export type { CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
 export type {
-  ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, Step,
-  StorageSpec, SyncSpec, WorkloadSpec,
+  ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, SequencerWorkload,
+  ServicesSpec, Step, StorageSpec, SyncSpec, TxnSpec, TxnWorkload, WorkloadSpec,
 } from "./scenario/types.ts";
 export { CHECK_NAMES } from "./checkers/index.ts";
 export { ScenarioError, type ScenarioIssue } from "./scenario/load-errors.ts";

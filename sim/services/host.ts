@@ -37,7 +37,8 @@ export interface Service {
   handles(step: Step): boolean;
   step(node: number, step: Step, index: number): void;
   deliver(node: number, msg: ServiceMsg): void;
-  timer(node: number, kind: number): void;
+  /** Timer `kind` at `node`, scheduled for `due` (it may run later: a paused node runs it at resume). */
+  timer(node: number, kind: number, due: number): void;
   crash(node: number): void;
   restart(node: number): void;
   checks(expected: (name: string) => boolean): CheckResult[];
@@ -195,7 +196,7 @@ export class ServiceHost implements ServiceHooks {
   }
 
   private run(ev: Ev): void {
-    if (ev.kind === EvKind.ServiceTimer) return this.services[ev.id >> 4]!.timer(ev.node, ev.id & 15);
+    if (ev.kind === EvKind.ServiceTimer) return this.services[ev.id >> 4]!.timer(ev.node, ev.id & 15, ev.t);
     const msg = JSON.parse(ev.payload as string) as ServiceMsg;
     const trace = this.sim.trace;
     const r = this.sim.replicas[ev.node]!;

@@ -90,6 +90,35 @@ describe("sequencer service", () => {
     expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
   });
 
+  it("pausing the sequencer (with group commit) or a client delays answers but loses nothing", () => {
+    const sc: Scenario = {
+      ...base,
+      network: { latency: { dist: "constant", ms: 5 } },
+      storage: { syncLagMs: 10 },
+      steps: [
+        // Both requests are staged (at 15 and 17) and the group commit is due at 25: the pause catches it.
+        { at: 10, node: "a", next: "invoice" },
+        { at: 12, node: "b", next: "invoice" },
+        { at: 20, pause: "s" },
+        { at: 100, resume: "s" },
+        { at: 200, node: "a", next: "invoice" },
+        { at: 201, pause: "a" },
+        { at: 250, resume: "a" },
+        { at: 400, node: "a", next: "invoice" },
+        { at: 401, node: "b", next: "invoice" },
+      ],
+    };
+    const r = run(sc);
+    expect(r.summary.stats.availability).toMatchObject({
+      a: { sequencer: { attempted: 3, succeeded: 3, timedOut: 0 } },
+      b: { sequencer: { attempted: 2, succeeded: 2, timedOut: 0 } },
+    });
+    const oks = lines(r.trace).filter((e) => e.type === "seq" && e.event === "ok");
+    expect(oks.map((e) => e.n).sort()).toEqual([1, 2, 3, 4, 5]);
+    // The two first answers waited for the resume.
+    expect(oks.slice(0, 2).every((e) => e.t > 100)).toBe(true);
+  });
+
   it("the traceHash is the same with and without the trace, and service lines are canonical and in time order", () => {
     const sc: Scenario = { ...base, network: { latency: { dist: "uniform", min: 2, max: 20 }, loss: 0.2, duplicate: 0.2, reorder: 0.2 }, steps: [...base.steps!, { at: 200, crash: "a" }, { at: 300, restart: "a" }, { at: 310, node: "a", next: "invoice" }] };
     const traced = run(sc, 9);

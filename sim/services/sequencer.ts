@@ -108,17 +108,17 @@ export class SequencerService implements Service {
     this.arm(node);
   }
 
-  timer(node: number, kind: number): void {
+  timer(node: number, kind: number, due: number): void {
     if (kind === ARRIVAL) return this.workload!.fire(node);
     if (kind === FLUSH) {
-      if (node !== this.node || this.server === null || this.flushAt !== this.host.now) return;
+      if (node !== this.node || this.server === null || this.flushAt !== due) return;
       this.flushAt = undefined;
       this.serverStep(this.server.flush());
       return;
     }
     const c = this.clients[node];
     if (c === null || c === undefined) return;
-    if (this.wakeAt[node] === this.host.now) this.wakeAt[node] = undefined;
+    if (this.wakeAt[node] === due) this.wakeAt[node] = undefined;
     const r = c.tick(this.host.now);
     this.record(node, r.events);
     this.sendAll(node, r.out);
