@@ -2,9 +2,12 @@
  * The sequencer as a simulated service: the scenario syntax runs it, the checkers judge it, the
  * trace shows it, and the traceHash stays the same with and without the trace.
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { gCounter } from "../../core/crdt/g-counter.ts";
 import { runSimulation } from "../engine/run-simulation.ts";
+import { simulate } from "../index.ts";
 import { validateScenario } from "../scenario/load.ts";
 import type { Scenario } from "../scenario/types.ts";
 
@@ -142,4 +145,15 @@ describe("sequencer service", () => {
     const sends = (t: string[] | undefined) => lines(t).filter((e) => e.type === "deliver" && !("kind" in e)).map((e) => e.t);
     expect(sends(run(base).trace)).toEqual(sends(run(crdtOnly).trace));
   });
+});
+
+describe("service runs across processes", () => {
+  it("a gallery service scenario has the same traceHash in a child process", async () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const file = fileURLToPath(new URL("../../scenarios/invoice-sequencer-crash.json", import.meta.url));
+    const here = await simulate(file, { seed: 13 });
+    const script = fileURLToPath(new URL("./fixtures/print-hash.ts", import.meta.url));
+    const out = execFileSync("npx", ["tsx", script, file, "13"], { encoding: "utf8", cwd: root });
+    expect(JSON.parse(out.trim())).toEqual({ hash: here.summary.traceHash, lines: here.trace!.length });
+  }, 60_000);
 });
