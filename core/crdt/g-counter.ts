@@ -16,7 +16,11 @@ const NAME = "g-counter";
 
 /** Per-replica maximum of `b` into `a` (mutates and returns `a`). */
 export function mergeCounts(a: GCounterState, b: GCounterState): GCounterState {
-  for (const [r, n] of b) if (n > (a.get(r) ?? 0)) a.set(r, n);
+  // Keys, not [key, value] entries: every delivery merges, and each entry would be an array.
+  for (const r of b.keys()) {
+    const n = b.get(r)!;
+    if (n > (a.get(r) ?? 0)) a.set(r, n);
+  }
   return a;
 }
 
@@ -29,7 +33,7 @@ export function sumCounts(s: GCounterState): number {
 export function writeCounts(w: Writer, s: GCounterState): void {
   if (s.size === 1) {
     // A delta holds one entry: nothing to sort (the simulator sizes one delta per update).
-    for (const [id, n] of s) w.uint(1).string(id).uint(n);
+    for (const id of s.keys()) w.uint(1).string(id).uint(s.get(id)!);
     return;
   }
   const ids = [...s.keys()].sort(compareStrings);

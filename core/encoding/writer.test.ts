@@ -27,6 +27,23 @@ describe("Writer/Reader", () => {
     expect(new Reader(innerBytes, "test").string()).toBe("inner-" + "x".repeat(5000));
   });
 
+  it("a kept Writer (own buffer) counts bytes across resets and leaves the shared scratch to others", () => {
+    checkProperty(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 300 }), fc.nat())), (rows) => {
+        const kept = new Writer(true);
+        kept.string("stale").uint(1 << 30);
+        kept.reset();
+        // Another Writer encodes while the kept one is in use: neither disturbs the other.
+        const other = new Writer();
+        for (const [s, u] of rows) {
+          kept.string(s).uint(u);
+          other.string(s).uint(u);
+        }
+        expect(kept.length).toBe(other.finish().length);
+      }),
+    );
+  });
+
   it("finished bytes are a copy: later encodes do not change them", () => {
     const a = new Writer().string("first").finish();
     new Writer().string("second").finish();

@@ -5,8 +5,7 @@
 const utf8 = new TextEncoder();
 
 // One scratch buffer shared by every Writer: encoding is synchronous and `finish()` copies out,
-// so per-message encodes allocate only their result, and sizing (`finishLength()`, which the
-// simulator does for every message it sends) allocates nothing but the Writer.
+// so per-message encodes allocate only their result.
 let scratch = new Uint8Array(1024);
 let scratchInUse = false;
 
@@ -15,11 +14,22 @@ export class Writer {
   private pos = 0;
   private readonly ownsScratch: boolean;
 
-  constructor() {
+  /** `ownBuffer`: never take the scratch (a Writer kept and reused, see `reset`). */
+  constructor(ownBuffer = false) {
     // A nested Writer (an encoder calling another while one is open) gets a buffer of its own.
-    this.ownsScratch = !scratchInUse;
+    this.ownsScratch = !ownBuffer && !scratchInUse;
     this.buf = this.ownsScratch ? scratch : new Uint8Array(64);
     if (this.ownsScratch) scratchInUse = true;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Starts over, keeping the buffer (only for a Writer made with `ownBuffer`). */
+  reset(): void {
+    this.pos = 0;
   }
 
   private ensure(extra: number): void {
@@ -86,12 +96,6 @@ export class Writer {
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
     return this;
-  }
-
-  /** How many bytes were written, releasing the buffer uncopied; the Writer must not be used afterwards. */
-  finishLength(): number {
-    if (this.ownsScratch) scratchInUse = false;
-    return this.pos;
   }
 
   /** The encoded bytes (a copy); the Writer must not be used afterwards. */
