@@ -57,8 +57,9 @@ export class RampService implements Service {
     this.shards = spec.shards;
     this.timeoutMs = spec.timeoutMs ?? RAMP_DEFAULTS.timeoutMs;
     this.retryMs = spec.retryMs ?? RAMP_DEFAULTS.retryMs;
-    // Superseded versions stay readable by timestamp well past any reader's timeout.
-    for (const s of spec.shards) this.servers.set(host.nodeIndex(s), new RampServer({ id: s, shard: this.shard, gcGraceMs: 10 * this.timeoutMs }));
+    // Superseded versions stay readable by timestamp past any reader's timeout (a read is done or
+    // abandoned within timeoutMs), so GC never forces a read to restart; twice that for retries in flight.
+    for (const s of spec.shards) this.servers.set(host.nodeIndex(s), new RampServer({ id: s, shard: this.shard, gcGraceMs: 2 * this.timeoutMs }));
     const n = host.sim.n;
     this.clients = new Array(n).fill(null);
     this.wakeAt = new Array(n).fill(undefined);
