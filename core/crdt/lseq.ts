@@ -21,7 +21,7 @@ import type { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
 import { rangesNormalize } from "./_internals/seq-ranges.ts";
-import { comparePaths, dotCtr, dotSite, type Elem, LDoc, type Path } from "./_internals/seq-lseq.ts";
+import { compareElems, comparePaths, dotCtr, dotSite, Elem, LDoc, type Path } from "./_internals/seq-lseq.ts";
 import { type Del } from "./_internals/seq-rga.ts";
 import { SEQ_OPS, seqArgs } from "./rga.ts";
 
@@ -62,7 +62,7 @@ function elemsOf(s: LSeqState, f: (e: Elem) => void): void {
 
 function holds(s: LSeqState, site: string, ctr: number): boolean {
   if (s.doc !== null) return s.doc.has(site, ctr) !== undefined;
-  return (s.elems ?? []).some((e) => dotSite(e.path) === site && dotCtr(e.path) === ctr);
+  return (s.elems ?? []).some((e) => e.site === site && e.ctr === ctr);
 }
 
 export function mergeLSeq(a: LSeqState, b: LSeqState): LSeqState {
@@ -75,15 +75,15 @@ export function mergeLSeq(a: LSeqState, b: LSeqState): LSeqState {
   // Characters b holds that a has never seen.
   const add: Elem[] = [];
   elemsOf(b, (e) => {
-    if (!d.seen(dotSite(e.path), dotCtr(e.path))) add.push(e);
+    if (!d.seen(e.site, e.ctr)) add.push(e);
   });
   // Characters a holds that b has seen but no longer holds: deleted there.
   const gone: Elem[] = [];
   ctxOf(b, (site, from, to) => {
     const m = d.byDot.get(site);
-    if (!m || m.size === 0) return;
-    for (let c = from; c < to; c++) {
-      const e = m.get(c);
+    if (!m) return;
+    for (let c = from, end = Math.min(to, m.length); c < end; c++) {
+      const e = m[c];
       if (e !== undefined && !holds(b, site, c)) gone.push(e);
     }
   });
@@ -102,9 +102,12 @@ function writeLSeq(w: Writer, s: LSeqState): void {
   });
   const elems: Elem[] = [];
   elemsOf(s, (e) => void elems.push(e));
-  if (s.doc === null) elems.sort((x, y) => comparePaths(x.path, y.path));
+  if (s.doc === null) elems.sort(compareElems);
   const names = new Set<string>(ctx.keys());
-  for (const e of elems) for (let i = 1; i < e.path.length; i += 3) names.add(e.path[i] as string);
+  for (const e of elems) {
+    for (let i = 1; i < e.pre.length; i += 3) names.add(e.pre[i] as string);
+    names.add(e.site);
+  }
   const table = [...names].sort(compareStrings);
   const index = new Map(table.map((n, i) => [n, i]));
   w.uint(table.length);
@@ -185,7 +188,7 @@ function readLSeq(r: Reader): LSeqState {
   const content = r.string();
   if (content.length !== count) r.fail(`content has ${content.length} characters for ${count} positions`);
   for (const name of table) if (!used.has(name)) r.fail(`replica "${name}" is listed but never used`);
-  for (let k = 0; k < count; k++) d.insertByPath({ path: paths[k], ch: content[k] });
+  for (let k = 0; k < count; k++) d.insertByPath(Elem.of(paths[k], content[k]));
   return new LSeqState(d);
 }
 
@@ -209,7 +212,14 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
     const n = Math.min(x as number, doc.length - p);
     if (n === 0) return { state, delta: new LState() };
     const gone = doc.deleteLocal(p, n);
-    const dots: Del[] = gone.map((e) => ({ rep: dotSite(e.path), ctr: dotCtr(e.path), len: 1 }));
+    // Consecutive dots of one site (a run typed in one go) become one range.
+    const dots: { rep: string; ctr: number; len: number }[] = [];
+    for (const e of gone) {
+      const rep = e.site, c = e.ctr;
+      const last = dots.length > 0 ? dots[dots.length - 1] : null;
+      if (last !== null && last.rep === rep && last.ctr + last.len === c) last.len++;
+      else dots.push({ rep, ctr: c, len: 1 });
+    }
     return { state, delta: new LState(null, null, dots) };
   },
   merge: mergeLSeq,

@@ -6,10 +6,14 @@
  *   compare lexicographically (digit, then site name, then counter; a prefix sorts first), so
  *   between any two paths there is room for another. A new character between p and q copies
  *   the common levels and picks a digit at the first level with room.
- * - **Allocation: boundary+ / boundary− by depth, base doubling.** Level l has base 2^(5+l);
- *   even levels allocate close to the left neighbour (boundary+), odd levels close to the right
- *   (boundary−), within BOUNDARY of it. Editing at the end and at the start both stay shallow;
- *   the step inside the boundary comes from a hash of (counter, level): deterministic, no PRNG.
+ * - **Allocation by direction, wide levels.** Level l has base 2^(BASE_BITS + l). A new
+ *   character goes at the first level with room between its neighbours: typing forward (the
+ *   left neighbour is this site's previous character) takes the next digit up, typing backward
+ *   takes the next digit down, a fresh position leaves up to BOUNDARY digits free on its left.
+ *   So a typed or pasted run fills its level densely and stays at one depth, and the common
+ *   "next character of the same run" case is a digit increment (insertLocal's fast path).
+ *   (LSEQ's boundary+/boundary− alternation by depth, with small bases, left the traces' paths
+ *   15 levels deep on average; this keeps them at about 2.)
  * - **Site and counter in every level** keep concurrent allocations of the same digit distinct
  *   and ordered; the last level's (site, counter) is the character's dot, unique.
  * - **No tombstones.** A delete removes the character; the state keeps a causal context (per
@@ -26,10 +30,56 @@ import { rangesAdd, rangesHas } from "./seq-ranges.ts";
 
 /** Flat path: [digit, site, counter, digit, site, counter, …]. Never mutated once made. */
 export type Path = readonly (number | string)[];
-export type Elem = { readonly path: Path; readonly ch: string };
+/**
+ * A character and its path, kept as the path's prefix (every level but the last) and its last
+ * level (digit d, site, counter). The characters of a run typed in one go share one prefix
+ * array, so a character costs one small object: the garbage collector dominated local apply
+ * when every character had its own path array. `path` builds the flat path when one is needed.
+ */
+export class Elem {
+  constructor(
+    readonly pre: Path,
+    readonly d: number,
+    readonly site: string,
+    readonly ctr: number,
+    readonly ch: string,
+  ) {}
 
-const MAX = 64;
+  get path(): Path {
+    return [...this.pre, this.d, this.site, this.ctr];
+  }
+
+  static of(path: Path, ch: string): Elem {
+    const n = path.length;
+    return new Elem(path.slice(0, n - 3), path[n - 3] as number, path[n - 2] as string, path[n - 1] as number, ch);
+  }
+}
+
+/** comparePaths(a.path, b.path) without building the paths. */
+export function compareElems(a: Elem, b: Elem): number {
+  const pa = a.pre, pb = b.pre;
+  const na = pa.length, nb = pb.length;
+  if (pa !== pb) {
+    const n = Math.min(na, nb) + 3;
+    for (let i = 0; i < n; i += 3) {
+      const ad = i < na ? (pa[i] as number) : a.d, bd = i < nb ? (pb[i] as number) : b.d;
+      if (ad !== bd) return ad - bd;
+      const as = i < na ? (pa[i + 1] as string) : a.site, bs = i < nb ? (pb[i + 1] as string) : b.site;
+      if (as !== bs) return as < bs ? -1 : 1;
+      const ac = i < na ? (pa[i + 2] as number) : a.ctr, bc = i < nb ? (pb[i + 2] as number) : b.ctr;
+      if (ac !== bc) return ac - bc;
+    }
+    return na - nb;
+  }
+  if (a.d !== b.d) return a.d - b.d;
+  if (a.site !== b.site) return a.site < b.site ? -1 : 1;
+  return a.ctr - b.ctr;
+}
+
+const MAX = 256;
 const BOUNDARY = 10;
+/** Level l has base 2^(BASE_BITS + l): wide levels keep paths shallow (a run fills its level). */
+const BASE_BITS = 20;
 
 export function comparePaths(a: Path, b: Path): number {
   const n = Math.min(a.length, b.length);
@@ -41,20 +91,34 @@ export function comparePaths(a: Path, b: Path): number {
   return a.length - b.length;
 }
 
-/** A path strictly between p and q (null: the document edges), ending in (site, ctr). */
-export function allocPath(p: Path | null, q: Path | null, site: string, ctr: number): Path {
+const BASES = Array.from({ length: 32 }, (_, l) => 2 ** Math.min(BASE_BITS + l, 30));
+
+/** The upper bound (exclusive) of the level allocPath last allocated at: room left for a forward run. */
+let allocHi = 0;
+
+/** Where a new character sits relative to the edit before it: typed after it, before it, or elsewhere. */
+export const enum Dir { Fresh = 0, Forward = 1, Backward = -1 }
+
+/**
+ * A path strictly between p and q (null: the document edges), ending in (site, ctr), at the
+ * first level with room. The digit there is chosen by direction: typing forward (p is this
+ * site's previous character) takes lo + 1 and typing backward (q is) takes hi − 1, so a run
+ * consumes its level densely and stays at one depth; a fresh position leaves up to BOUNDARY
+ * free digits on its left for a later backward run and the rest of the level for a forward one.
+ */
+export function allocPath(p: Path | null, q: Path | null, site: string, ctr: number, dir: Dir = Dir.Fresh): Path {
   const out: (number | string)[] = [];
   let eqQ = q !== null;
   for (let l = 0; ; l++) {
     const i = 3 * l;
-    const base = 2 ** Math.min(5 + l, 30);
+    const base = l < BASES.length ? BASES[l] : BASES[BASES.length - 1];
     const pHas = p !== null && i < p.length;
     const lo = pHas ? (p[i] as number) : 0; // digit 0 is never allocated: it sorts below them all
     const hi = eqQ && i < q!.length ? (q![i] as number) : base;
     if (hi - lo > 1) {
-      const step = Math.min(BOUNDARY, hi - lo - 1);
-      const r = 1 + (((ctr * 2654435761) ^ (l * 40503)) >>> 0) % step;
-      out.push(l % 2 === 0 ? lo + r : hi - r, site, ctr);
+      allocHi = hi;
+      const room = hi - lo - 1;
+      out.push(dir === Dir.Forward ? lo + 1 : dir === Dir.Backward ? hi - 1 : lo + Math.min(BOUNDARY, (room + 1) >> 1), site, ctr);
       return out;
     }
     // No room at this level: copy p's level and go deeper. Past p's end, a filler level sorts
@@ -80,10 +144,17 @@ export class LDoc {
   length = 0;
   /** Causal context: per replica, the counters seen (present or deleted). */
   ctx = new Map<string, number[]>();
-  /** Dot → element, for deletes and joins. */
-  byDot = new Map<string, Map<number, Elem>>();
+  /**
+   * Dot → element, for deletes and joins: per site an array indexed by counter (a site's
+   * counters are dense, so this is a plain array; removed elements leave undefined).
+   */
+  byDot = new Map<string, (Elem | undefined)[]>();
   private cc = 0;
   private cpos = 0;
+  /** The last local insert's final path, its right neighbour and its level's bound (see insertLocal). */
+  private runLeft: Elem | null = null;
+  private runRight: Elem | null = null;
+  private runHi = 0;
 
   private seek(p: number): number {
     const chunks = this.chunks;
@@ -110,10 +181,9 @@ export class LDoc {
   }
 
   private index(e: Elem): void {
-    const s = dotSite(e.path);
-    let m = this.byDot.get(s);
-    if (!m) this.byDot.set(s, (m = new Map()));
-    m.set(dotCtr(e.path), e);
+    let m = this.byDot.get(e.site);
+    if (!m) this.byDot.set(e.site, (m = []));
+    m[e.ctr] = e;
   }
 
   seen(site: string, ctr: number): boolean {
@@ -137,23 +207,58 @@ export class LDoc {
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
     let ci = this.seek(p);
     let k = p - this.cpos;
-    let items = this.chunks[ci].items;
+    const items = this.chunks[ci].items;
     if (k > 0 && k <= items.length && isHigh(items[k - 1].ch.charCodeAt(0))) k--;
-    let left: Path | null = k > 0 ? items[k - 1].path : ci > 0 ? lastPath(this.chunks[ci - 1]) : null;
-    const right: Path | null = k < items.length ? items[k].path : ci + 1 < this.chunks.length ? this.chunks[ci + 1].items[0].path : null;
+    let left: Elem | null = k > 0 ? items[k - 1] : ci > 0 ? lastElem(this.chunks[ci - 1]) : null;
+    const right: Elem | null = k < items.length ? items[k] : ci + 1 < this.chunks.length ? this.chunks[ci + 1].items[0] : null;
     let ctr = this.nextCtr(site);
-    const out: Elem[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const path = allocPath(left, right, site, ctr++);
-      const e: Elem = { path, ch: text[i] };
-      items.splice(k++, 0, e);
-      this.index(e);
-      out.push(e);
-      left = path;
-      if (items.length > MAX) {
-        this.rebalance(ci);
-        if (k > items.length) (this.cpos += items.length), (k -= items.length), (items = this.chunks[++ci].items), (this.cc = ci);
+    // Continuing this site's last edit forwards or backwards (the common case when typing)?
+    const mine = (x: Elem | null) => x !== null && x.ctr === ctr - 1 && x.site === site;
+    let dir = mine(left) ? Dir.Forward : mine(right) ? Dir.Backward : Dir.Fresh;
+    const n = text.length;
+    const out: Elem[] = new Array(n);
+    // Typing on from this site's previous insert, between the same neighbours: its level's bound still holds.
+    let hi = left !== null && left === this.runLeft && right === this.runRight ? this.runHi : 0;
+    for (let i = 0; i < n; i++) {
+      let e: Elem;
+      if (hi > 0 && left!.d + 1 < hi) {
+        // The next character of a run: same prefix and level, next digit (what allocPath would find, without the walk).
+        e = new NewElem(left!.pre, left!.d + 1, site, ctr++, text[i]);
+      } else {
+        e = Elem.of(allocPath(left === null ? null : left.path, right === null ? null : right.path, site, ctr++, dir), text[i]);
+        hi = allocHi;
       }
+      dir = Dir.Forward;
+      this.index(e);
+      out[i] = e;
+      left = e;
+    }
+    this.runLeft = left;
+    this.runRight = right;
+    this.runHi = hi;
+    if (items.length + n <= MAX) items.splice(k, 0, ...out);
+    else {
+      // A paste: fill this chunk, then whole new chunks, then the old tail (no per-character splice).
+      const tail = items.splice(k);
+      const fresh: Chunk[] = [];
+      let cur = items;
+      for (let i = 0; i < n; ) {
+        if (cur.length >= MAX) {
+          const c = new Chunk();
+          fresh.push(c);
+          cur = c.items;
+        }
+        const stop = Math.min(n, i + MAX - cur.length);
+        while (i < stop) cur.push(out[i++]);
+      }
+      if (cur.length + tail.length <= MAX) for (const e of tail) cur.push(e);
+      else {
+        const c = new Chunk();
+        c.items = tail;
+        fresh.push(c);
+      }
+      this.chunks = [...this.chunks.slice(0, ci + 1), ...fresh, ...this.chunks.slice(ci + 1)];
+      this.cc = ci; // chunk ci still starts at cpos
     }
     this.see(site, ctr - text.length, ctr);
     this.length += text.length;
@@ -175,7 +280,7 @@ export class LDoc {
       if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) removed = removed.concat(its.splice(k, 1)), n++;
       for (const e of removed) {
         out.push(e);
-        this.byDot.get(dotSite(e.path))!.delete(dotCtr(e.path));
+        this.byDot.get(e.site)![e.ctr] = undefined;
       }
       n -= removed.length;
       this.length -= removed.length;
@@ -187,7 +292,7 @@ export class LDoc {
   }
 
   has(site: string, ctr: number): Elem | undefined {
-    return this.byDot.get(site)?.get(ctr);
+    return this.byDot.get(site)?.[ctr];
   }
 
   /** Inserts an element at its place by path (merges). */
@@ -198,14 +303,14 @@ export class LDoc {
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const first = chunks[mid].items[0];
-      if (first !== undefined && comparePaths(first.path, e.path) < 0) lo = mid;
+      if (first !== undefined && compareElems(first, e) < 0) lo = mid;
       else hi = mid - 1;
     }
     const items = chunks[lo].items;
     let a = 0, b = items.length;
     while (a < b) {
       const mid = (a + b) >> 1;
-      if (comparePaths(items[mid].path, e.path) < 0) a = mid + 1;
+      if (compareElems(items[mid], e) < 0) a = mid + 1;
       else b = mid;
     }
     items.splice(a, 0, e);
@@ -218,11 +323,11 @@ export class LDoc {
   removeElem(e: Elem): void {
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const items = this.chunks[ci].items;
-      if (items.length === 0 || comparePaths(items[items.length - 1].path, e.path) < 0) continue;
+      if (items.length === 0 || compareElems(items[items.length - 1], e) < 0) continue;
       const i = items.indexOf(e);
       if (i >= 0) {
         items.splice(i, 1);
-        this.byDot.get(dotSite(e.path))!.delete(dotCtr(e.path));
+        this.byDot.get(e.site)![e.ctr] = undefined;
         this.length--;
         this.cc = this.cpos = 0;
         this.rebalance(ci);
@@ -250,11 +355,13 @@ export class LDoc {
     }
     d.length = this.length;
     for (const [k, v] of this.ctx) d.ctx.set(k, v.slice());
-    for (const [k, v] of this.byDot) d.byDot.set(k, new Map(v));
+    for (const [k, v] of this.byDot) d.byDot.set(k, v.slice());
     return d;
   }
 }
 
-function lastPath(ch: Chunk): Path | null {
-  return ch.items.length ? ch.items[ch.items.length - 1].path : null;
+function lastElem(ch: Chunk): Elem | null {
+  return ch.items.length ? ch.items[ch.items.length - 1] : null;
 }
+
+const NewElem = Elem; // local alias: no module-getter call per character under a CommonJS transpile
