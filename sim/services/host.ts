@@ -26,7 +26,6 @@ export type ServiceMsg = { type: string };
 
 /** Per-node availability of one service (summary `stats.availability`). */
 export type Tally = ServiceTally;
-export const tally = (): Tally => ({ attempted: 0, succeeded: 0, timedOut: 0, unfinished: 0 });
 
 /** One kind of service with its servers and clients. */
 export interface Service {

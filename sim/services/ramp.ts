@@ -18,7 +18,8 @@ import type { CheckResult } from "../run-types.ts";
 import type { Rng } from "../rng.ts";
 import type { ServicesSpec, Step, TxnSpec } from "../scenario/types.ts";
 import { firstFailure } from "./check-result.ts";
-import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
+import { ClientTable } from "./clients.ts";
+import { ServiceHost, type Service, type ServiceMsg, type Tally } from "./host.ts";
 import { shardFunction } from "./shards.ts";
 import { ServiceArrivals } from "./workload.ts";
 
@@ -37,11 +38,9 @@ export class RampService implements Service {
   private readonly shard: (key: string) => string;
   private readonly shards: readonly string[];
   private readonly servers = new Map<number, RampServer>();
-  private readonly clients: (RampClient | null)[];
+  private readonly clients: ClientTable<RampClient>;
   /** Client id → node (answers are addressed to client ids). */
   private readonly clientNode = new Map<string, number>();
-  private readonly wakeAt: (number | undefined)[];
-  private readonly tallies: (Tally | undefined)[];
   private readonly timeoutMs: number;
   private readonly retryMs: number;
   readonly history: RampEvent[] = [];
@@ -60,10 +59,7 @@ export class RampService implements Service {
     // Superseded versions stay readable by timestamp past any reader's timeout (a read is done or
     // abandoned within timeoutMs), so GC never forces a read to restart; twice that for retries in flight.
     for (const s of spec.shards) this.servers.set(host.nodeIndex(s), new RampServer({ id: s, shard: this.shard, gcGraceMs: 2 * this.timeoutMs }));
-    const n = host.sim.n;
-    this.clients = new Array(n).fill(null);
-    this.wakeAt = new Array(n).fill(undefined);
-    this.tallies = new Array(n).fill(undefined);
+    this.clients = new ClientTable(host.sim.n, (node) => this.makeClient(node), (node, at) => host.timer(this, node, TICK, at));
     const w = spec.workload;
     const keys = w?.keys ?? Object.keys(spec.keys ?? {});
     const reads = w?.reads ?? 0.5;
@@ -94,13 +90,12 @@ export class RampService implements Service {
 
   /** `node` starts transaction `txn`. */
   private begin(node: number, txn: TxnSpec): void {
-    const c = this.client(node);
+    const c = this.clients.attempt(node);
     const now = this.host.now;
     const r = txn.write !== undefined ? c.write(txn.write as Record<string, Json>, now) : c.read(txn.read!, now);
-    (this.tallies[node] ??= tally()).attempted++;
     this.record(node, r.events);
     this.sendAll(node, r.out);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   deliver(node: number, msg: ServiceMsg): void {
@@ -111,30 +106,26 @@ export class RampService implements Service {
       this.sendAll(node, server.handle(msg, now).out);
       return;
     }
-    const c = this.clients[node];
-    if (c === null || c === undefined) return; // an answer to a client process that no longer exists
+    const c = this.clients.at(node);
+    if (c === null) return; // an answer to a client process that no longer exists
     const r = c.handle(msg, now);
     this.record(node, r.events);
     this.sendAll(node, r.out);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   timer(node: number, kind: number, due: number): void {
     if (kind === ARRIVAL) return this.workload!.fire(node);
-    const c = this.clients[node];
-    if (c === null || c === undefined) return;
-    if (this.wakeAt[node] === due) this.wakeAt[node] = undefined;
+    const c = this.clients.fired(node, due);
+    if (c === null) return;
     const r = c.tick(this.host.now);
     this.record(node, r.events);
     this.sendAll(node, r.out);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   crash(node: number): void {
-    if (this.clients[node]) {
-      this.clients[node] = null;
-      this.wakeAt[node] = undefined;
-    }
+    this.clients.drop(node);
   }
 
   restart(_node: number): void {}
@@ -148,24 +139,18 @@ export class RampService implements Service {
   }
 
   tally(node: number): Tally | undefined {
-    const t = this.tallies[node];
-    return t && { ...t, unfinished: t.attempted - t.succeeded - t.timedOut };
+    return this.clients.tally(node);
   }
 
   // ---- internals -----------------------------------------------------------------------
 
-  private client(node: number): RampClient {
-    let c = this.clients[node];
-    if (c === null || c === undefined) {
-      const name = this.host.name(node);
-      const epoch = this.host.sim.replicas[node]!.epoch;
-      // A fresh id per incarnation: timestamps (t, id) stay unique across the node's restarts.
-      const id = epoch === 0 ? name : `${name}~${epoch}`;
-      c = new RampClient({ id, servers: this.shards, shard: this.shard, mode: this.mode, timeoutMs: this.timeoutMs, retryMs: this.retryMs });
-      this.clients[node] = c;
-      this.clientNode.set(id, node);
-    }
-    return c;
+  private makeClient(node: number): RampClient {
+    const name = this.host.name(node);
+    const epoch = this.host.sim.replicas[node]!.epoch;
+    // A fresh id per incarnation: timestamps (t, id) stay unique across the node's restarts.
+    const id = epoch === 0 ? name : `${name}~${epoch}`;
+    this.clientNode.set(id, node);
+    return new RampClient({ id, servers: this.shards, shard: this.shard, mode: this.mode, timeoutMs: this.timeoutMs, retryMs: this.retryMs });
   }
 
   private sendAll(from: number, out: Outgoing[]): void {
@@ -175,18 +160,8 @@ export class RampService implements Service {
     }
   }
 
-  private arm(node: number): void {
-    const w = this.clients[node]?.wakeAt();
-    if (w === undefined) return;
-    const cur = this.wakeAt[node];
-    if (cur !== undefined && cur <= w) return;
-    this.wakeAt[node] = w;
-    this.host.timer(this, node, TICK, w);
-  }
-
   private record(node: number, events: RampEvent[]): void {
     const now = this.host.now;
-    const t = this.tallies[node];
     for (const e of events) {
       this.history.push(e);
       this.times.push(now);
@@ -195,18 +170,18 @@ export class RampService implements Service {
           this.host.note("txn", node, `"event":"write","ts":"${tsKey(e.ts)}",${field("writes", e.writes)}`);
           break;
         case "write-ok":
-          if (t) t.succeeded++;
+          this.clients.outcome(node, true);
           this.host.note("txn", node, `"event":"committed","ts":"${tsKey(e.ts)}"`);
           break;
         case "write-unavailable":
-          if (t) t.timedOut++;
+          this.clients.outcome(node, false);
           this.host.note("txn", node, `"event":"write-timeout","ts":"${tsKey(e.ts)}"`);
           break;
         case "read-invoke":
           this.host.note("txn", node, `"event":"read","read":${e.read},${field("keys", e.keys)}`);
           break;
         case "read-ok": {
-          if (t) t.succeeded++;
+          this.clients.outcome(node, true);
           const values: Record<string, unknown> = {};
           const versions: Record<string, string> = {};
           for (const [k, v] of Object.entries(e.versions)) {
@@ -217,7 +192,7 @@ export class RampService implements Service {
           break;
         }
         case "read-unavailable":
-          if (t) t.timedOut++;
+          this.clients.outcome(node, false);
           this.host.note("txn", node, `"event":"read-timeout","read":${e.read}`);
           break;
       }

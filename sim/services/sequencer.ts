@@ -19,7 +19,8 @@ import type { SeqRecord, SeqSnapshot } from "../../core/sequencer/state.ts";
 import type { CheckResult } from "../run-types.ts";
 import type { ServicesSpec, Step } from "../scenario/types.ts";
 import { firstFailure } from "./check-result.ts";
-import { ServiceHost, tally, type Service, type ServiceMsg, type Tally } from "./host.ts";
+import { ClientTable } from "./clients.ts";
+import { ServiceHost, type Service, type ServiceMsg, type Tally } from "./host.ts";
 import { ServiceArrivals } from "./workload.ts";
 
 type Spec = NonNullable<ServicesSpec["sequencer"]>;
@@ -37,9 +38,7 @@ export class SequencerService implements Service {
   private readonly storage = new MemoryStorage<SeqSnapshot, SeqRecord>();
   private server: Sequencer | null;
   private flushAt: number | undefined = undefined;
-  private readonly clients: (SequencerClient | null)[];
-  private readonly wakeAt: (number | undefined)[];
-  private readonly tallies: (Tally | undefined)[];
+  private readonly clients: ClientTable<SequencerClient>;
   private readonly timeoutMs: number;
   private readonly retryMs: number;
   private readonly syncLag: number;
@@ -58,10 +57,7 @@ export class SequencerService implements Service {
     this.retryMs = spec.retryMs ?? SEQUENCER_DEFAULTS.retryMs;
     this.syncLag = syncLagMs;
     this.server = Sequencer.recover(this.storage, this.options());
-    const n = host.sim.n;
-    this.clients = new Array(n).fill(null);
-    this.wakeAt = new Array(n).fill(undefined);
-    this.tallies = new Array(n).fill(undefined);
+    this.clients = new ClientTable(host.sim.n, (node) => this.makeClient(node), (node, at) => host.timer(this, node, TICK, at));
     const w = spec.workload;
     const names = w?.names ?? ["invoice"];
     this.workload = w ? new ServiceArrivals(host, this, ARRIVAL, w, "sequencer", (rng) => rng.pick(names), (node, name) => this.ask(node, name)) : null;
@@ -86,13 +82,10 @@ export class SequencerService implements Service {
 
   /** `node` asks for the next number of `name`. */
   private ask(node: number, name: string): void {
-    const c = this.client(node);
-    const r = c.next(name, this.host.now);
-    const t = (this.tallies[node] ??= tally());
-    t.attempted++;
+    const r = this.clients.attempt(node).next(name, this.host.now);
     this.record(node, r.events);
     this.sendAll(node, r.out);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   deliver(node: number, msg: ServiceMsg): void {
@@ -102,10 +95,10 @@ export class SequencerService implements Service {
       this.serverStep(this.server.handle(msg));
       return;
     }
-    const c = this.clients[node];
-    if (c === null || c === undefined) return; // an answer to a client process that no longer exists
+    const c = this.clients.at(node);
+    if (c === null) return; // an answer to a client process that no longer exists
     this.record(node, c.handle(msg).events);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   timer(node: number, kind: number, due: number): void {
@@ -116,13 +109,12 @@ export class SequencerService implements Service {
       this.serverStep(this.server.flush());
       return;
     }
-    const c = this.clients[node];
-    if (c === null || c === undefined) return;
-    if (this.wakeAt[node] === due) this.wakeAt[node] = undefined;
+    const c = this.clients.fired(node, due);
+    if (c === null) return;
     const r = c.tick(this.host.now);
     this.record(node, r.events);
     this.sendAll(node, r.out);
-    this.arm(node);
+    this.clients.arm(node);
   }
 
   crash(node: number): void {
@@ -132,10 +124,7 @@ export class SequencerService implements Service {
       this.flushAt = undefined;
       if (lost > 0) this.host.note("seq", node, `"event":"unsynced-lost","records":${lost}`);
     }
-    if (this.clients[node]) {
-      this.clients[node] = null;
-      this.wakeAt[node] = undefined;
-    }
+    this.clients.drop(node);
   }
 
   restart(node: number): void {
@@ -157,21 +146,15 @@ export class SequencerService implements Service {
   }
 
   tally(node: number): Tally | undefined {
-    const t = this.tallies[node];
-    return t && { ...t, unfinished: t.attempted - t.succeeded - t.timedOut };
+    return this.clients.tally(node);
   }
 
   // ---- internals -----------------------------------------------------------------------
 
-  private client(node: number): SequencerClient {
-    let c = this.clients[node];
-    if (c === null || c === undefined) {
-      // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
-      const incarnation = this.host.sim.replicas[node]!.epoch;
-      c = new SequencerClient({ id: this.host.name(node), sequencer: this.host.name(this.node), timeoutMs: this.timeoutMs, retryMs: this.retryMs, firstRequestId: incarnation * 2 ** 32 });
-      this.clients[node] = c;
-    }
-    return c;
+  private makeClient(node: number): SequencerClient {
+    // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
+    const incarnation = this.host.sim.replicas[node]!.epoch;
+    return new SequencerClient({ id: this.host.name(node), sequencer: this.host.name(this.node), timeoutMs: this.timeoutMs, retryMs: this.retryMs, firstRequestId: incarnation * 2 ** 32 });
   }
 
   private serverStep(step: { out: Outgoing[]; events: SeqEvent[]; syncNeeded: boolean }): void {
@@ -187,24 +170,12 @@ export class SequencerService implements Service {
     for (const o of out) this.host.send(from, this.host.nodeIndex(o.to), o.msg);
   }
 
-  /** Keeps one timer per client at its earliest due time. */
-  private arm(node: number): void {
-    const w = this.clients[node]?.wakeAt();
-    if (w === undefined) return;
-    const cur = this.wakeAt[node];
-    if (cur !== undefined && cur <= w) return;
-    this.wakeAt[node] = w;
-    this.host.timer(this, node, TICK, w);
-  }
-
   private record(node: number, events: SeqEvent[]): void {
     const now = this.host.now;
     for (const e of events) {
       this.history.push(e);
       this.times.push(now);
-      const t = this.tallies[this.host.nodeIndex(e.client)];
-      if (e.type === "ok" && t) t.succeeded++;
-      if (e.type === "unavailable" && t) t.timedOut++;
+      if (e.type === "ok" || e.type === "unavailable") this.clients.outcome(this.host.nodeIndex(e.client), e.type === "ok");
       const req = `"name":${JSON.stringify(e.name)},"req":${e.requestId}`;
       if (e.type === "invoke") this.host.note("seq", node, `"event":"next",${req}`);
       else if (e.type === "ok") this.host.note("seq", node, `"event":"ok",${req},"n":${e.n}`);
