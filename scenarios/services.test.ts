@@ -2,6 +2,7 @@
  * Teaching points of the service scenarios (sequencer, RAMP), asserted on the runs themselves.
  * (scenarios.test.ts checks that every gallery scenario meets its own expectations.)
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate, type Run } from "../sim/index.ts";
@@ -79,5 +80,19 @@ describe("RAMP: fractured reads without it, none with it", () => {
     expect(gets.length).toBe(3);
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
     expect(r.summary.stats.availability!.bob).toEqual({ crdtWrites: 0, transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0 } });
+  });
+});
+
+describe("README", () => {
+  it("the Services section's scenario runs and meets its expectations", async () => {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const section = readme.slice(readme.indexOf("## Services: a sequencer and RAMP transactions"));
+    const json = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const r = await simulate(JSON.parse(json));
+    expect(r.summary.scenario).toBe("services-tour");
+    expect(r.summary.ok).toBe(true);
+    expect(seq(r).filter((e) => e.event === "ok").map((e) => e.n)).toEqual([1]);
+    const { x, y } = txn(r).find((e) => e.event === "read-ok")!.values as { x: unknown; y: unknown };
+    expect(x).toBe(y); // all of Alice's transaction or none of it
   });
 });
