@@ -56,6 +56,9 @@ describe("invoice-sequencer-crash: durable before acknowledged", () => {
     // A number assigned before the first crash was answered after it (the answer was already on its way).
     const crashAt = lines(r).find((e) => e.type === "crash")!.t;
     expect(s.some((e) => e.event === "ok" && e.t > crashAt && s.some((a) => a.event === "assign" && a.n === e.n && a.name === e.name && a.t < crashAt))).toBe(true);
+    // Retries (same request id) were answered from the dedup table: more answers sent than numbers assigned.
+    const answersSent = lines(r).filter((e) => e.type === "send" && e.kind === "seq.assigned").length;
+    expect(answersSent).toBeGreaterThan(s.filter((e) => e.event === "assign").length);
     expect(check(r, "sequencer-unique")?.ok).toBe(true);
     expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
   });
