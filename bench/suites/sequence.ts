@@ -8,7 +8,7 @@
  *   load       decoding those bytes into a fresh document, ms
  *   merge      (ours) merging the final state into an empty replica, ms
  *   heap       retained memory of the final document, MB: (JS heap + external) after GC with it
- *              alive minus without. WASM memory only grows, so for Loro/Automerge it is a lower bound.
+ *              alive minus without, per document (mean of HEAP_COPIES built together). WASM memory only grows, so for Loro/Automerge it is a lower bound.
  * Run alone: `npm run bench -- sequence` or `npx tsx bench/suites/sequence.ts [trace-substring]`.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -29,6 +29,8 @@ import type { BenchRow } from "../types.ts";
 export const name = "sequence";
 const DATA = join(dirname(fileURLToPath(import.meta.url)), "../data/editing-traces");
 const RUNS = 3;
+/** Documents built at once for the heap figure (one for Automerge, which takes seconds per build). */
+const HEAP_COPIES = 4;
 
 type Patch = [number, number, string];
 type Trace = { file: string; patches: Patch[]; end: string; edits: number };
@@ -185,14 +187,17 @@ function measure(impl: Impl, t: Trace, rows: BenchRow[], table: string[][]): voi
     if (impl.value(m) !== t.end) throw new Error(`${tag}: merged text differs`);
     mergeMs = ms;
   }
-  // Retained heap: build a fresh document, measure with and without it.
+  // Retained heap: build fresh documents, measure with and without them (the mean of a few
+  // copies, so that a small document's figure is not lost in the collector's noise).
   doc = back = undefined;
+  const copies = impl.runs > 1 ? HEAP_COPIES : 1;
   const before = heapUsed();
-  let held: unknown = impl.apply(t);
+  const held: unknown[] = [];
+  for (let i = 0; i < copies; i++) held.push(impl.apply(t));
   const after = heapUsed();
-  if (impl.value(held) !== t.end) throw new Error(`${tag}: rebuilt text differs`);
-  held = undefined;
-  const heapMb = (after - before) / 1048576;
+  for (const h of held) if (impl.value(h) !== t.end) throw new Error(`${tag}: rebuilt text differs`);
+  held.length = 0;
+  const heapMb = (after - before) / copies / 1048576;
   const note = `${t.edits} edits${impl.runs > 1 ? `, best of ${impl.runs}` : ", 1 run"}`;
   rows.push({ suite, name: `${tag} apply`, value: best, unit: "ms", note });
   rows.push({ suite, name: `${tag} encoded`, value: bytes.length, unit: "bytes" });

@@ -41,6 +41,11 @@
  */
 import { rangesAdd, rangesEnd, rangesMissing } from "./seq-ranges.ts";
 
+/** Makes V8 flatten a rope string in place (ToNumber reads it whole); the value is discarded. */
+function flatten(s: string): void {
+  void ((s as unknown as number) | 0);
+}
+
 /** An insert as carried by deltas and kept while pending. Immutable once made, so shareable. */
 export type Run = {
   readonly rep: string; readonly ctr: number; readonly text: string;
@@ -272,6 +277,10 @@ export class RgaDoc {
       // Continues the run typed last: extend it in place.
       L.text += text;
       L.len += n;
+      // Typing builds a rope of one-character pieces (~32 bytes of heap per character); flatten
+      // it every len/8 characters (at least 32), which keeps that overhead bounded at O(n) cost.
+      const g = L.len < 256 ? 32 : 1 << (28 - Math.clz32(L.len));
+      if ((((L.len - n) / g) | 0) !== ((L.len / g) | 0)) flatten(L.text);
       L.chunk.vis += n;
       if (L.chunk !== ch) this.cpos += n;
       this.ci2 = ii0;
