@@ -32,6 +32,45 @@ export class TraceHash {
     this.words[this.pos++] = code;
   }
 
+  /**
+   * A whole record: `code` then three non-negative integers, the same words as `tag(code)` and
+   * three `uint`s. The per-message records (send, deliver) come here: one call, one room check
+   * and one position update instead of four (the engine's hot path is past V8's inlining budget,
+   * so every small call there is a real call).
+   */
+  rec3(code: number, a: number, b: number, c: number): void {
+    const p = this.pos;
+    if (p > WORDS - SLACK || !(a >= 0 && a < WIDE && b >= 0 && b < WIDE && c >= 0 && c < WIDE)) {
+      this.tag(code);
+      this.uint(a);
+      this.uint(b);
+      this.uint(c);
+      return;
+    }
+    const w = this.words;
+    w[p] = code;
+    w[p + 1] = a;
+    w[p + 2] = b;
+    w[p + 3] = c;
+    this.pos = p + 4;
+  }
+
+  /** Like `rec3`, with two integers. */
+  rec2(code: number, a: number, b: number): void {
+    const p = this.pos;
+    if (p > WORDS - SLACK || !(a >= 0 && a < WIDE && b >= 0 && b < WIDE)) {
+      this.tag(code);
+      this.uint(a);
+      this.uint(b);
+      return;
+    }
+    const w = this.words;
+    w[p] = code;
+    w[p + 1] = a;
+    w[p + 2] = b;
+    this.pos = p + 3;
+  }
+
   /** A non-negative integer (wider ones take three words). */
   uint(n: number): void {
     if (n >= 0 && n < WIDE) this.words[this.pos++] = n;

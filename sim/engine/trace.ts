@@ -92,15 +92,15 @@ export class Trace {
     const h = this.hash;
     // The msg id is implied (ids are handed out in send order), the kind rides in the tag word,
     // and the link is one word when node indices fit 16 bits.
-    h.tag(Tag.Send | (kind << 8));
-    h.uint(t);
-    if (from < 0x8000 && to < 0x8000) h.uint((from << 16) | to);
+    if (from < 0x8000 && to < 0x8000) h.rec3(Tag.Send | (kind << 8), t, (from << 16) | to, bytes);
     else {
+      h.tag(Tag.Send | (kind << 8));
+      h.uint(t);
       h.uint(0xffff0000);
       h.uint(from);
       h.uint(to);
+      h.uint(bytes);
     }
-    h.uint(bytes);
     if (this.lines)
       this.lines.push(
         `{"t":${t},"type":"send","msg":${msg},"from":${this.q[from]},"to":${this.q[to]},"kind":"${KIND_NAME[kind]}","bytes":${bytes}}`,
@@ -110,9 +110,7 @@ export class Trace {
   deliver(t: number, msg: number, r: TracedReplica, from: number): void {
     const h = this.hash;
     // Recipient and sender are those of the message's send record: not repeated here.
-    h.tag(Tag.Deliver);
-    h.uint(t);
-    h.uint(msg);
+    h.rec2(Tag.Deliver, t, msg);
     if (this.lines)
       this.lines.push(
         `{"t":${t},"type":"deliver","msg":${msg},"to":${this.q[r.index]},"from":${this.q[from]},` +
