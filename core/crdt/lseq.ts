@@ -18,12 +18,12 @@ import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
 import type { Writer } from "../encoding/writer.ts";
-import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
 import { rangesNormalize } from "./_internals/seq-ranges.ts";
 import { compareElems, comparePaths, dotCtr, dotSite, Elem, LDoc, type Path } from "./_internals/seq-lseq.ts";
 import { type Del } from "./_internals/seq-rga.ts";
 import { SEQ_OPS, seqArgs } from "./rga.ts";
+import { readNames, writeNames } from "./_internals/seq-names.ts";
 
 const NAME = "lseq";
 
@@ -108,10 +108,8 @@ function writeLSeq(w: Writer, s: LSeqState): void {
     for (let i = 1; i < e.pre.length; i += 3) names.add(e.pre[i] as string);
     names.add(e.site);
   }
-  const table = [...names].sort(compareStrings);
+  const table = writeNames(w, names);
   const index = new Map(table.map((n, i) => [n, i]));
-  w.uint(table.length);
-  for (const n of table) w.string(n);
   for (const n of table) {
     const r = rangesNormalize(ctx.get(n) ?? []);
     w.uint(r.length / 2);
@@ -137,13 +135,7 @@ function writeLSeq(w: Writer, s: LSeqState): void {
 }
 
 function readLSeq(r: Reader): LSeqState {
-  const n = r.count(1);
-  const table: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const name = r.string();
-    if (i > 0 && compareStrings(table[i - 1], name) >= 0) r.fail(`replica names not strictly sorted ("${table[i - 1]}" then "${name}")`);
-    table.push(name);
-  }
+  const table = readNames(r);
   const d = new LDoc();
   const used = new Set<string>();
   for (const name of table) {

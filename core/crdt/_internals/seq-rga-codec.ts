@@ -31,10 +31,10 @@
  */
 import { type Reader } from "../../encoding/reader.ts";
 import { type Writer } from "../../encoding/writer.ts";
-import { compareStrings } from "../../util/json.ts";
 import { rangesAdd, rangesNormalize } from "./seq-ranges.ts";
 import { type Run, RgaDoc } from "./seq-rga.ts";
 import { delsOf, RgaState, runsOf } from "./seq-rga-state.ts";
+import { readNames, writeNames } from "./seq-names.ts";
 
 type Seg = { ctr: number; len: number; l: string | null; lc: number; r: string | null; rc: number; text: string };
 
@@ -62,10 +62,8 @@ export function writeRga(w: Writer, s: RgaState): void {
     l.push(from, to);
     names.add(name);
   });
-  const table = [...names].sort(compareStrings);
+  const table = writeNames(w, names);
   const index = new Map(table.map((n, i) => [n, i]));
-  w.uint(table.length);
-  for (const n of table) w.string(n);
   const content: string[] = [];
   for (let ni = 0; ni < table.length; ni++) {
     const name = table[ni];
@@ -158,13 +156,8 @@ function continues(a: Seg, b: Seg, name: string): boolean {
 type Raw = { rep: string; ctr: number; len: number; l: string | null; lc: number; r: string | null; rc: number; dels: number[] };
 
 export function readRga(r: Reader): RgaState {
-  const n = r.count(1);
-  const table: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const name = r.string();
-    if (i > 0 && compareStrings(table[i - 1], name) >= 0) r.fail(`replica names not strictly sorted ("${table[i - 1]}" then "${name}")`);
-    table.push(name);
-  }
+  const table = readNames(r);
+  const n = table.length;
   const runs: Raw[] = [];
   const orphanDels: [string, number[]][] = [];
   const used = new Set<string>();
