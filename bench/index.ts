@@ -4,7 +4,7 @@
  * exporting `name` and `run(): Promise<BenchRow[]>`; adding one is adding a file.
  * Wall-clock time is allowed here (and only here): benchmarks measure the machine.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,19 +17,38 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const files = readdirSync(join(here, "suites")).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts")).sort();
   const rows: BenchRow[] = [];
+  const ran = new Set<string>();
   for (const file of files) {
     // A suite's file is named after it: filter before importing (some suites load heavy tools).
     if (wanted.length && !wanted.includes(file.replace(/\.ts$/, ""))) continue;
     const suite = (await import(pathToFileURL(join(here, "suites", file)).href)) as BenchSuite;
     process.stderr.write(`bench: ${suite.name}…\n`);
     rows.push(...(await suite.run()));
+    ran.add(suite.name);
   }
   printTable(rows);
   const out = join(root, "reports", "bench");
   mkdirSync(out, { recursive: true });
-  const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at: new Date().toISOString(), rows };
-  writeFileSync(join(out, "bench.json"), JSON.stringify(report, null, 2) + "\n");
+  const file = join(out, "bench.json");
+  // A partial run (`npm run bench -- simulator`) replaces only its own suites' rows, so the
+  // file keeps the latest figure of every suite; each row says when it was measured.
+  const at = new Date().toISOString();
+  const kept = wanted.length ? previousRows(file).filter((r) => !ran.has(r.suite)) : [];
+  const fresh = rows.map((r) => ({ ...r, at }));
+  const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at, rows: [...kept, ...fresh] };
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   process.stderr.write(`bench: wrote ${join("reports", "bench", "bench.json")}\n`);
+}
+
+/** Rows of an earlier bench.json, or none when it is missing or unreadable. */
+function previousRows(file: string): (BenchRow & { at?: string })[] {
+  if (!existsSync(file)) return [];
+  try {
+    const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string })[] };
+    return Array.isArray(old.rows) ? old.rows.map((r) => ({ ...r, at: r.at ?? old.at })) : [];
+  } catch {
+    return [];
+  }
 }
 
 function fmt(v: number): string {
