@@ -16,6 +16,13 @@ const root = join(here, "..");
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const files = readdirSync(join(here, "suites")).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts")).sort();
+  // A misspelt suite would otherwise run nothing, exit 0 and rewrite bench.json unchanged.
+  const known = files.map((f) => f.replace(/\.ts$/, ""));
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown suite ${unknown.map((u) => `"${u}"`).join(", ")} (suites: ${known.join(", ")})\n`);
+    process.exit(2);
+  }
   const rows: BenchRow[] = [];
   const ran = new Set<string>();
   for (const file of files) {
