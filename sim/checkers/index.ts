@@ -15,6 +15,7 @@ import { CounterTotal } from "./counter-total.ts";
 import { Durability, durabilityKind } from "./durability.ts";
 import { expectedValue } from "./expected-value.ts";
 import { Idempotence } from "./idempotence.ts";
+import { lawsCheck } from "./laws.ts";
 import { NoLostWrites, registerFields } from "./no-lost-writes.ts";
 import { OpOrderIndependence, OrderIndependence } from "./order-independence.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
@@ -28,7 +29,7 @@ export const CHECK_NAMES: readonly string[] = [
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
   "convergence", "strong-convergence", "idempotence", "order-independence", "no-lost-writes",
-  "counter-total", "add-wins", "expected-value", "durability",
+  "counter-total", "add-wins", "expected-value", "durability", "laws",
 ];
 
 const COUNTER_TYPES = ["g-counter", "pn-counter", "op-counter"];
@@ -111,6 +112,7 @@ export class Checkers {
     if (this.addWins) out.push(this.addWins.result(replicas, this.expected("add-wins")));
     if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
     if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
+    if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws")));
     out.push(...services);
     for (const name of Object.keys(this.expectChecks).sort()) {
       if (IMPLEMENTED_CHECKS.includes(name) || services.some((c) => c.name === name)) continue;
