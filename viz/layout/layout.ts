@@ -8,7 +8,7 @@ import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, Lo
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
 import { convergenceFlags } from "./convergence.ts";
-import { serviceLabel } from "./service-labels.ts";
+import { serviceMarks } from "./service-marks.ts";
 import { formatVV, groupsLabel, linksLabel, opLabel } from "./text.ts";
 
 export type LayoutInput = {
@@ -55,6 +55,8 @@ export function layoutRun(input: LayoutInput): Model {
     const op = opOf.get(key);
     return op ? `${op} (${key})` : key;
   };
+  const tags: Model["tags"] = { ev: [], s: [] };
+  const serviceMark = serviceMarks();
   let tLast = 0;
 
   const push = (t: number, lane: number, kind: Kind, info: string, src = -1, msg = -1): number => {
@@ -187,7 +189,10 @@ export function layoutRun(input: LayoutInput): Model {
       case "seq":
       case "txn": {
         const l = laneOf.get((e as { node?: string }).node ?? "");
-        if (l !== undefined) push(e.t, l, K.service, serviceLabel(e)!);
+        if (l === undefined) break;
+        const sm = serviceMark(e as { type: string });
+        const i = push(e.t, l, sm.tone === "ok" ? K.serviceOk : sm.tone === "fail" ? K.serviceFail : K.service, sm.label);
+        if (sm.tag) tags.ev.push(i), tags.s.push(str(sm.tag));
         break;
       }
       case "buffer": {
@@ -240,6 +245,7 @@ export function layoutRun(input: LayoutInput): Model {
     arrows: ar,
     bands,
     flags,
+    tags,
     strs,
   };
 }

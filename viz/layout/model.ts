@@ -27,9 +27,13 @@ export const K = {
   buffered: 11,
   /** A service's local event (sim/services: a sequencer request or answer, a transaction's begin or outcome). */
   service: 12,
+  /** A service answer that worked: an invoice number, a commit, a read's values. */
+  serviceOk: 13,
+  /** A service failure: a request timed out (unavailable), a transaction abandoned, a fractured read. */
+  serviceFail: 14,
 } as const;
 export type Kind = (typeof K)[keyof typeof K];
-export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered", "service"] as const;
+export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered", "service request", "service answer", "service failure"] as const;
 
 /** Arrow status (the `st` column): how the message fared. */
 export const A = { delivered: 0, dropped: 1, duplicate: 2, held: 3, inflight: 4 } as const;
@@ -93,6 +97,8 @@ export type Model = {
   arrows: Arrows;
   bands: Band[];
   flags: Flag[];
+  /** Short labels written beside service marks on the diagram ("#3", "unavailable"): event index → index into `strs`. */
+  tags: { ev: number[]; s: number[] };
   /** Clock jumps are lane events (kind `jump`); this table of strings is shared by all columns. */
   strs: string[];
 };

@@ -10,15 +10,23 @@ import { serviceLabel } from "./service-labels.ts";
 import { K, type Model } from "./model.ts";
 
 const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}.json`, import.meta.url));
-const labelsOf = (m: Model, kind: number) => m.ev.t.map((_, i) => i).filter((i) => m.ev.kind[i] === kind).map((i) => m.strs[m.ev.info[i]!]!);
+const labelsOf = (m: Model, ...kinds: number[]) => m.ev.t.map((_, i) => i).filter((i) => kinds.includes(m.ev.kind[i]!)).map((i) => m.strs[m.ev.info[i]!]!);
+const SERVICE = [K.service, K.serviceOk, K.serviceFail];
+/** The tags written beside service marks, as [tag, tone kind]. */
+const tagsOf = (m: Model) => m.tags.ev.map((i, t) => [m.strs[m.tags.s[t]!]!, m.ev.kind[i]!] as const);
 
 describe("service events on the timeline", () => {
   it("RAMP: transactions are service marks with their values, messages are arrows of their kind", async () => {
     const run = await simulate(scenario("ramp-atomic-reads"));
     const views = renderRunViews(run, { name: "ramp-atomic-reads", description: "", nodes: ["alice", "bob", "s1", "s2"] });
     const m = views.model!;
-    const labels = labelsOf(m, K.service);
+    const labels = labelsOf(m, ...SERVICE);
     expect(labels).toContain("read #1: x=0 y=0");
+    // Requests, answers and failures are three kinds of mark; no read here is fractured.
+    expect(labelsOf(m, K.serviceOk)).toContain("txn 600/alice committed on every shard");
+    expect(labelsOf(m, K.service)).toContain('txn 600/alice writes x=1 y=1');
+    expect(tagsOf(m)).toContainEqual(["committed", K.serviceOk]);
+    expect(tagsOf(m).some(([tag]) => tag.includes("fractured"))).toBe(false);
     expect(labels).toContain('txn 600/alice writes x=1 y=1');
     expect(labels).toContain("txn 600/alice committed on every shard");
     const kinds = new Set(m.arrows.mk.map((k) => m.strs[k]));
@@ -33,10 +41,24 @@ describe("service events on the timeline", () => {
   it("sequencer: requests, timeouts and assignments read as sentences", async () => {
     const run = await simulate(scenario("invoice-sequencer-partition"));
     const m = renderRunViews(run).model!;
-    const labels = labelsOf(m, K.service);
+    const labels = labelsOf(m, ...SERVICE);
+    expect(labelsOf(m, K.serviceFail)).toContain('next("invoice") timed out: reported unavailable, no number');
+    expect(tagsOf(m)).toContainEqual(["unavailable", K.serviceFail]);
+    expect(tagsOf(m)).toContainEqual(["#3", K.serviceOk]);
     expect(labels).toContain('next("invoice") timed out: reported unavailable, no number');
     expect(labels).toContain('next("invoice") = 3');
     expect(labels).toContain("sequencer assigns invoice 1 to alice (durable)");
+  });
+
+  it("a fractured read is a failure mark whose tag says so, and the SVG writes it", async () => {
+    const run = await simulate(scenario("ramp-fractured-reads-naive"));
+    const views = renderRunViews(run);
+    const m = views.model!;
+    const fractured = tagsOf(m).filter(([tag]) => tag.endsWith("fractured"));
+    expect(fractured.length).toBeGreaterThan(0);
+    for (const [, kind] of fractured) expect(kind).toBe(K.serviceFail);
+    expect(labelsOf(m, K.serviceFail).some((l) => /fractured: saw \S+'s \w+ but an older \w+/.test(l))).toBe(true);
+    expect(views.svg).toContain(fractured[0]![0]);
   });
 
   it("labels tolerate lines with missing fields", () => {

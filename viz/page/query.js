@@ -82,3 +82,25 @@ export function firstFrom(times, t) {
 export function stateAt(lists, times, t) {
   return lists.map((list) => lastAt(list, times, t));
 }
+
+/**
+ * Which of `count` labels fit on their lanes without overlapping: taken in order of `rank`
+ * (lower first, then index), each kept only if it clears every label already kept on its lane
+ * by 4 px. `left(j)` and `width(j)` are in pixels at the current scale. Returns the kept
+ * indices in ascending order. Shared by the static SVG (estimated widths) and the page
+ * (widths the canvas measures), so both keep the same labels at the same scale.
+ */
+export function placeLabels(count, lane, rank, left, width) {
+  const order = Array.from({ length: count }, (_, j) => j).sort((a, b) => rank(a) - rank(b) || a - b);
+  const taken = new Map();
+  const kept = [];
+  for (const j of order) {
+    const a = left(j), b = a + width(j), l = lane(j);
+    const row = taken.get(l) || [];
+    if (row.some(([p, q]) => a < q + 4 && p < b + 4)) continue;
+    row.push([a, b]);
+    taken.set(l, row);
+    kept.push(j);
+  }
+  return kept.sort((p, q) => p - q);
+}

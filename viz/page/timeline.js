@@ -190,7 +190,7 @@
     }
   }
 
-  const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
+  const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
     const lo = firstFrom(ev.t, v0 - span * 0.002), hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
     drawn.marks = hi - lo;
@@ -217,6 +217,7 @@
       return;
     }
     for (const k of ORDER) for (let i = lo; i < hi; i++) if (ev.kind[i] === k) mark(i, k);
+    drawTags(lo, hi);
     if (showVV) {
       ctx.font = "10px " + S.mono; ctx.fillStyle = S.ink;
       if (hi - lo <= 400) {
@@ -253,10 +254,33 @@
     else if (k === K.ack) { circle(px, py, 5, S.ok, null); ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.6; ctx.lineCap = "round"; ctx.beginPath(); ctx.moveTo(px - 2.6, py); ctx.lineTo(px - 0.6, py + 2.2); ctx.lineTo(px + 2.8, py - 2.4); ctx.stroke(); ctx.lineCap = "butt"; }
     else if (k === K.lost) { ctx.lineWidth = 1.8; circle(px, py, 5.5, "#fff", S.bad); ctx.beginPath(); ctx.moveTo(px - 3.9, py + 3.9); ctx.lineTo(px + 3.9, py - 3.9); ctx.stroke(); }
     else if (k === K.service) { ctx.fillStyle = "#fff"; ctx.fillRect(px - 4, py - 4, 8, 8); ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.strokeRect(px - 4, py - 4, 8, 8); }
+    else if (k === K.serviceOk) { ctx.fillStyle = c; ctx.fillRect(px - 4.5, py - 4.5, 9, 9); ctx.strokeStyle = S.ink; ctx.lineWidth = 1; ctx.strokeRect(px - 4.5, py - 4.5, 9, 9); }
+    else if (k === K.serviceFail) { ctx.fillStyle = S.bad; ctx.fillRect(px - 5, py - 5, 10, 10); ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.6; ctx.lineCap = "round"; ctx.beginPath(); ctx.moveTo(px - 2.5, py - 2.5); ctx.lineTo(px + 2.5, py + 2.5); ctx.moveTo(px + 2.5, py - 2.5); ctx.lineTo(px - 2.5, py + 2.5); ctx.stroke(); ctx.lineCap = "butt"; }
     else if (k === K.buffered) { ctx.fillStyle = "#fde68a"; ctx.fillRect(px - 4.5, py - 4.5, 9, 9); ctx.strokeStyle = S.buffered; ctx.lineWidth = 1.4; ctx.strokeRect(px - 4.5, py - 4.5, 9, 9); ctx.beginPath(); ctx.moveTo(px - 2, py); ctx.lineTo(px + 2, py); ctx.stroke(); }
     else if (k === K.jump) { circle(px, py, 6, "#fff", "#d97706"); ctx.beginPath(); ctx.moveTo(px, py - 3.5); ctx.lineTo(px, py); ctx.lineTo(px + 3, py + 1.5); ctx.stroke(); }
     if (ring && k !== K.send) { ctx.strokeStyle = ring; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, 8, 0, 2 * Math.PI); ctx.stroke(); }
     ctx.globalAlpha = 1;
+  }
+  // Service tags ("#3", "unavailable", "x=1 y=0 fractured") above the marks in view: the same
+  // placement as the static SVG (failures, then answers, then requests; none overlapping).
+  const tagRank = (k) => (k === K.serviceFail ? 0 : k === K.serviceOk ? 1 : 2);
+  function drawTags(lo, hi) {
+    const vis = [];
+    for (let t = 0; t < M.tags.ev.length; t++) { const i = M.tags.ev[t]; if (i >= lo && i < hi) vis.push(t); }
+    if (!vis.length) return;
+    ctx.font = "10.5px " + S.font;
+    const text = (j) => strs[M.tags.s[vis[j]]], evOf = (j) => M.tags.ev[vis[j]];
+    const kept = placeLabels(vis.length, (j) => ev.lane[evOf(j)], (j) => tagRank(ev.kind[evOf(j)]),
+      (j) => x(ev.t[evOf(j)]) - 3, (j) => ctx.measureText(text(j)).width);
+    ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.lineJoin = "round";
+    for (const j of kept) {
+      const i = evOf(j), k = ev.kind[i], px = x(ev.t[i]) - 3, py = yOf(ev.lane[i]) - 10;
+      ctx.globalAlpha = cone && !cone[i] ? 0.25 : 1;
+      ctx.font = (k === K.serviceFail ? "bold " : "") + "10.5px " + S.font;
+      ctx.fillStyle = k === K.serviceFail ? S.bad : k === K.serviceOk ? S.ink : S.muted;
+      ctx.strokeText(text(j), px, py); ctx.fillText(text(j), px, py);
+    }
+    ctx.globalAlpha = 1; ctx.lineJoin = "miter";
   }
   function circle(px, py, r, fill, stroke) {
     ctx.beginPath(); ctx.arc(px, py, r, 0, 2 * Math.PI);
@@ -324,6 +348,13 @@
         `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`;
     });
     const agree = document.getElementById("agree");
+    if (D.noValues) {
+      // A services-only run: no replica value ever changes, so a table of them says nothing.
+      document.getElementById("values").hidden = true;
+      agree.innerHTML = `${fmtMs(t)} · no replicated updates in this run: the square marks are its services' requests and answers (hover one)`;
+      requestDraw();
+      return;
+    }
     const blank = vals.filter((v) => v === null || v < 0).length;
     agree.innerHTML = distinct.size > 1
       ? `<b class="bad">${distinct.size} different values</b> at ${fmtMs(t)} — the replicas have not converged (yet)`

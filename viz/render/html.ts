@@ -11,8 +11,9 @@ import { PAD } from "../layout/geometry.ts";
 import { A, ARROW_NAMES, K, KIND_NAMES, type Model } from "../layout/model.ts";
 import { fmtMs } from "../layout/text.ts";
 import { esc } from "./escape.ts";
-import { DASH, LEGEND, LOST_DY, STYLE } from "./style.ts";
+import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
 import { legendIcon } from "./svg.ts";
+import { verdictOf } from "./verdict.ts";
 
 const page = (f: string) => readFileSync(new URL(`../page/${f}`, import.meta.url), "utf8");
 
@@ -42,6 +43,8 @@ export function renderTimelineHtml(m: Model, o: HtmlOptions = {}): string {
     arrowNames: ARROW_NAMES,
     pad: PAD,
     lostDy: LOST_DY,
+    // No replicated update at all (a services-only run): the values table would only say "0".
+    noValues: !m.ev.kind.includes(K.update),
   };
   const query = page("query.js").replace(/^export /gm, "");
   return `<!doctype html>
@@ -66,7 +69,7 @@ ${header(m)}
 </section>
 <section class="card legend">
 <svg width="0" height="0" style="position:absolute" aria-hidden="true">${defs()}</svg>
-${LEGEND.map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`).join("\n")}
+${legendFor(m).map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`).join("\n")}
 </section>
 <footer>${o.replay ? `Replay this run bit for bit: <code>${esc(o.replay)}</code> · ` : ""}made by MemoConductor from the run's trace</footer>
 </main>
@@ -89,19 +92,23 @@ function defs(): string {
 
 function header(m: Model): string {
   const s = m.stats;
+  // The summary's counts are the replication's; service traffic (seq.*, ramp.*) is counted apart.
+  const svc = m.arrows.mk.filter((k) => m.strs[k]!.includes(".")).length;
   const stats = s
-    ? [`${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`,
-       `simulated ${fmtMs(s.simTimeMs)}`, s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`].join(" · ")
+    ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`,
+       `simulated ${fmtMs(s.simTimeMs)}`, s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`,
+       ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : [])].join(" · ")
     : "";
   const checks = m.checks
     .map((c) => {
       const good = c.ok === c.expected;
       const note = !c.expected ? ` <small>(anomaly expected${c.ok ? ", not seen" : ", caught"})</small>` : "";
-      return `<li class="${good ? "good" : "bad"}" title="${esc(c.detail || (c.ok ? "held" : "failed"))}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${note}</li>`;
+      return `<li class="${good ? (c.ok ? "good" : "caught") : "bad"}" title="${esc(c.detail || (c.ok ? "held" : "failed"))}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${note}</li>`;
     })
     .join("");
+  const v = verdictOf(m.ok, m.checks);
   return `<header>
-<h1>${esc(m.scenario)}</h1><span class="verdict ${m.ok ? "pass" : "fail"}">${m.ok ? "PASS" : "FAIL"}</span>
+<h1>${esc(m.scenario)}</h1><span class="verdict ${v.cls}" title="${esc(v.title)}">${v.badge}</span>
 <p class="sub">${esc([m.crdt, `seed ${m.seed}`, `${m.ev.t.length} events`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 16)}…`].filter(Boolean).join(" · "))}</p>
 ${m.description ? `<p class="desc">${esc(m.description)}</p>` : ""}
 <ul class="checks">${checks}</ul>

@@ -85,8 +85,10 @@ describe("gallery", () => {
     const f = small();
     const html = renderGallery([{ summary: f.summary, description: "Alice & Bob", href: "fixture-small/7" }]);
     expect(html).toContain('<a class="card" href="fixture-small/7/timeline.html">');
-    expect(html).toContain('<img src="fixture-small/7/timeline.svg" style="object-position: 0 ');
+    expect(html).toContain('<img src="fixture-small/7/timeline.svg" style="margin-top: -');
     expect(html).toContain("Alice &amp; Bob");
-    expect(html).toContain('<span class="v fail">FAIL</span>');
+    expect(html).toMatch(/<span class="v fail" title="[^"]*">FAIL<\/span>/);
+    // The card says what went wrong, not only that something did.
+    expect(html).toContain('<p class="shows fail">Not as expected: <b>add wins</b>');
   });
 });

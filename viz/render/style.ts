@@ -3,7 +3,7 @@
  * marks from `markSvg`, and the page's canvas code reads the same colours from the embedded
  * style object, so a mark means the same thing everywhere.
  */
-import { A, K } from "../layout/model.ts";
+import { A, K, type Model } from "../layout/model.ts";
 
 export const STYLE = {
   font: "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
@@ -64,6 +64,10 @@ export function markSvg(kind: number, x: number, y: number, c: string): string {
       return `<circle cx="${p(x)}" cy="${p(y)}" r="5.5" fill="#fff" stroke="${STYLE.bad}" stroke-width="1.8"/><path d="M${p(x - 3.9)},${p(y + 3.9)}L${p(x + 3.9)},${p(y - 3.9)}" stroke="${STYLE.bad}" stroke-width="1.8"/>`;
     case K.service:
       return `<rect x="${p(x - 4)}" y="${p(y - 4)}" width="8" height="8" rx="1.5" fill="#fff" stroke="${c}" stroke-width="2"/>`;
+    case K.serviceOk:
+      return `<rect x="${p(x - 4.5)}" y="${p(y - 4.5)}" width="9" height="9" rx="1.5" fill="${c}" stroke="${STYLE.ink}" stroke-width="1"/>`;
+    case K.serviceFail:
+      return `<rect x="${p(x - 5)}" y="${p(y - 5)}" width="10" height="10" rx="1.5" fill="${STYLE.bad}"/><path d="M${p(x - 2.5)},${p(y - 2.5)}L${p(x + 2.5)},${p(y + 2.5)}M${p(x + 2.5)},${p(y - 2.5)}L${p(x - 2.5)},${p(y + 2.5)}" stroke="#fff" stroke-width="1.6" stroke-linecap="round"/>`;
     case K.buffered:
       return `<rect x="${p(x - 4.5)}" y="${p(y - 4.5)}" width="9" height="9" fill="#fde68a" stroke="${STYLE.buffered}" stroke-width="1.4"/><path d="M${p(x - 2)},${p(y)}H${p(x + 2)}" stroke="${STYLE.buffered}" stroke-width="1.4"/>`;
   }
@@ -85,7 +89,9 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "mark", code: K.send, label: "send", why: "a message leaves: a delta, the full state, or an anti-entropy digest" },
   { kind: "mark", code: K.merge, label: "merge", why: "a message arrived and taught the replica something new" },
   { kind: "mark", code: K.receive, label: "receive", why: "a message arrived with nothing new (a duplicate, or already known)" },
-  { kind: "mark", code: K.service, label: "service", why: "a sequencer request or answer, a transaction's begin or outcome (hover for details)" },
+  { kind: "mark", code: K.service, label: "service request", why: "a sequencer request (next?), a transaction's write or read begins" },
+  { kind: "mark", code: K.serviceOk, label: "service answer", why: "it worked: the number handed out (#3), committed, the values read" },
+  { kind: "mark", code: K.serviceFail, label: "service failure", why: "timed out (unavailable), abandoned, or a fractured read (half a transaction)" },
   { kind: "mark", code: K.buffered, label: "buffered", why: "op mode: its ops wait in the causal buffer until their past arrives" },
   { kind: "arrow", code: A.delivered, label: "message", why: "from its send to its delivery" },
   { kind: "arrow", code: A.dropped, label: "dropped", why: "lost, cut by a partition, or addressed to a crashed node (ends in ×)" },
@@ -93,6 +99,7 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "arrow", code: A.held, label: "held", why: "stuck behind a partition until it healed (▮ marks the hold)" },
   { kind: "arrow", code: A.inflight, label: "never delivered", why: "still in flight when the run ended" },
   { kind: "band", code: "partition", label: "partition", why: "the network is split: only nodes in the same group talk" },
+  { kind: "band", code: "cut", label: "cut", why: "some links are down one way (a ↛ b): the rest still talk" },
   { kind: "band", code: "crash", label: "crashed", why: "the node is down; it restarts from durable storage" },
   { kind: "band", code: "pause", label: "paused", why: "the node is frozen; messages wait in its inbox" },
   { kind: "mark", code: K.crash, label: "crash", why: "volatile state lost" },
@@ -102,4 +109,22 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "mark", code: K.jump, label: "clock jump", why: "the node's physical clock stepped (NTP)" },
   { kind: "flag", code: "converged", label: "converged", why: "from here on every replica shows the same value" },
   { kind: "flag", code: "diverged", label: "diverged", why: "two replicas applied the same updates yet differ" },
+  { kind: "flag", code: "not-converged", label: "never converged", why: "the replicas still differed when the run ended" },
 ];
+
+export type LegendItem = (typeof LEGEND)[number];
+
+/**
+ * The legend entries for marks this run actually draws: a student reads what is on the picture,
+ * not a catalogue of every fault the simulator knows. "message" stays whenever anything was sent.
+ */
+export function legendFor(m: Model): LegendItem[] {
+  const kinds = new Set<number>(m.ev.kind), st = new Set<number>(m.arrows.st);
+  const bands = new Set<string>(m.bands.map((b) => b.kind)), flags = new Set<string>(m.flags.map((f) => f.kind));
+  if (m.arrows.s.length) st.add(A.delivered);
+  return LEGEND.filter((item) =>
+    item.kind === "mark" ? kinds.has(item.code as number)
+    : item.kind === "arrow" ? st.has(item.code as number)
+    : item.kind === "band" ? bands.has(item.code as string)
+    : flags.has(item.code as string));
+}

@@ -8,7 +8,9 @@ import { dropEnd, geometry, ticks, xOf, yOf, type Geometry } from "../layout/geo
 import { A, K, type Model } from "../layout/model.ts";
 import { fmtMs } from "../layout/text.ts";
 import { clip, esc } from "./escape.ts";
-import { DASH, LEGEND, LOST_DY, STYLE, laneColor, markSvg } from "./style.ts";
+import { DASH, LOST_DY, STYLE, laneColor, legendFor, markSvg, type LegendItem } from "./style.ts";
+import { VERDICT_COLOUR, verdictOf } from "./verdict.ts";
+import { placeTags } from "../layout/tags.ts";
 
 /** Above this many events the SVG shows density instead of every mark and arrow. */
 export const DETAIL_MAX = 4000;
@@ -17,21 +19,23 @@ const AXIS = 26;
 const p = (n: number) => +n.toFixed(1);
 
 /**
- * Where the diagram alone (no header, no legend) sits in timeline.svg: its aspect ratio and the
- * CSS object-position that shows it when the whole SVG is an <img> with `object-fit: cover` —
- * the gallery's thumbnail crop (SVG view fragments are not honoured in <img> everywhere).
+ * Where the diagram alone (no header, no legend) sits in timeline.svg: its aspect ratio, and the
+ * top margin that shifts the header out of view when the whole SVG is an <img> as wide as its
+ * box — the gallery's thumbnail crop (SVG view fragments are not honoured in <img> everywhere).
+ * A % margin is a fraction of the box's width, so the crop holds at any card width and does not
+ * depend on how tall the legend below is.
  */
-export function diagramCrop(lanes: number, width = 1200): { aspect: string; positionY: string } {
+export function diagramCrop(lanes: number, width = 1200): { aspect: string; marginTop: string } {
   const top = HEADER - 4, h = AXIS + lanes * 64 + 10;
-  const total = HEADER + AXIS + lanes * 64 + 24 + Math.ceil(LEGEND.length / 3) * 22 + 12;
-  return { aspect: `${width} / ${h}`, positionY: `${+((top / (total - h)) * 100).toFixed(2)}%` };
+  return { aspect: `${width} / ${h}`, marginTop: `-${+((top / width) * 100).toFixed(3)}%` };
 }
 
 export function renderSvg(m: Model, o: { width?: number } = {}): string {
   const W = o.width ?? 1200;
   const g = geometry(m, { width: W, top: HEADER + AXIS });
   const bottom = g.top + m.lanes.length * g.laneH;
-  const legendRows = Math.ceil(LEGEND.length / 3);
+  const items = legendFor(m);
+  const legendRows = Math.ceil(items.length / 3);
   const H = bottom + 24 + legendRows * 22 + 12;
   const detail = m.ev.t.length <= DETAIL_MAX;
   const out: string[] = [
@@ -43,17 +47,19 @@ export function renderSvg(m: Model, o: { width?: number } = {}): string {
     bands(m, g, bottom),
     lanes(m, g),
     axis(g, bottom),
-    detail ? arrows(m, g) + marks(m, g) : density(m, g),
+    detail ? arrows(m, g) + marks(m, g) + tags(m, g) : density(m, g),
     flags(m, g, bottom),
-    legend(W, bottom + 24),
+    legend(items, W, bottom + 24),
     `</svg>`,
   ];
   return out.filter((s) => s !== "").join("\n") + "\n";
 }
 
 function header(m: Model, W: number): string {
-  const verdict = m.ok ? "PASS" : "FAIL";
-  const vc = m.ok ? STYLE.ok : STYLE.bad;
+  const v = verdictOf(m.ok, m.checks);
+  const verdict = v.badge;
+  const vc = VERDICT_COLOUR[v.cls];
+  const vw = verdict.length * 8 + 20;
   const title = clip(m.scenario, 60);
   const tw = title.length * 11.5 + 24;
   const sub = [m.crdt, `seed ${m.seed}`, `${m.ev.t.length} events`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 12)}`]
@@ -61,16 +67,17 @@ function header(m: Model, W: number): string {
     .join(" · ");
   let x = 24;
   const chips = m.checks.map((c) => {
-    const good = c.ok === c.expected;
-    const text = `${c.ok ? "✓" : "✗"} ${c.name}${!c.expected ? " (anomaly expected)" : ""}`;
+    const good = c.ok === c.expected, caught = good && !c.ok;
+    const text = `${c.ok ? "✓" : "✗"} ${c.name}${!c.expected ? (c.ok ? " (anomaly expected, not seen)" : " (anomaly expected, caught)") : ""}`;
     const w = text.length * 6.6 + 16;
-    const s = `<g transform="translate(${p(x)},70)"><rect width="${p(w)}" height="20" rx="10" fill="${good ? "#dcfce7" : "#fee2e2"}"/><text x="8" y="14" fill="${good ? STYLE.ok : STYLE.bad}">${esc(text)}</text></g>`;
+    const [bg, fg] = caught ? ["#fef3c7", "#92400e"] : good ? ["#dcfce7", STYLE.ok] : ["#fee2e2", STYLE.bad];
+    const s = `<g transform="translate(${p(x)},70)"><rect width="${p(w)}" height="20" rx="10" fill="${bg}"/><text x="8" y="14" fill="${fg}">${esc(text)}</text></g>`;
     x += w + 6;
     return x > W ? "" : s;
   });
   return [
     `<text x="24" y="30" font-size="20" font-weight="700" fill="${STYLE.ink}">${esc(title)}</text>`,
-    `<g transform="translate(${p(24 + tw)},13)"><rect width="52" height="22" rx="11" fill="${vc}"/><text x="26" y="15.5" text-anchor="middle" fill="#fff" font-weight="700" font-size="12">${verdict}</text></g>`,
+    `<g transform="translate(${p(24 + tw)},13)"><rect width="${vw}" height="22" rx="11" fill="${vc}"/><text x="${vw / 2}" y="15.5" text-anchor="middle" fill="#fff" font-weight="700" font-size="12">${verdict}</text></g>`,
     `<text x="24" y="48" fill="${STYLE.muted}">${esc(sub)}</text>`,
     m.description ? `<text x="24" y="63" fill="${STYLE.ink}">${esc(clip(m.description, Math.floor((W - 48) / 6.2)))}</text>` : "",
     ...chips,
@@ -137,10 +144,24 @@ function arrows(m: Model, g: Geometry): string {
 function marks(m: Model, g: Geometry): string {
   const out: string[] = [];
   // Sends first so an update at the same instant is drawn on top of its own sends.
-  const order = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
+  const order = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   for (const k of order)
     for (let i = 0; i < m.ev.t.length; i++)
       if (m.ev.kind[i] === k) out.push(markSvg(k, xOf(g, m.ev.t[i]!), yOf(g, m.ev.lane[i]!) + (k === K.lost ? LOST_DY : 0), laneColor(m.ev.lane[i]!)));
+  return out.join("");
+}
+
+/**
+ * The service tags ("#3", "unavailable", "x=1 y=0 fractured") above their marks. Answers and
+ * failures are placed first; a request's tag only where it has room. None overlaps another.
+ */
+function tags(m: Model, g: Geometry): string {
+  const out: string[] = [];
+  for (const t of placeTags(m, (i) => xOf(g, m.ev.t[i]!), (s) => s.length * 5.9 + 6)) {
+    const i = m.tags.ev[t]!, k = m.ev.kind[i]!;
+    const fill = k === K.serviceFail ? STYLE.bad : k === K.serviceOk ? STYLE.ink : STYLE.muted;
+    out.push(`<text x="${p(xOf(g, m.ev.t[i]!) - 3)}" y="${p(yOf(g, m.ev.lane[i]!) - 10)}" font-size="10.5"${k === K.serviceFail ? ' font-weight="700"' : ""} fill="${fill}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(m.strs[m.tags.s[t]!]!)}</text>`);
+  }
   return out.join("");
 }
 
@@ -181,7 +202,7 @@ function flags(m: Model, g: Geometry, bottom: number): string {
 }
 
 /** Icon of one legend entry, centred at (x, y); shared with the page's legend. */
-export function legendIcon(item: (typeof LEGEND)[number], x: number, y: number): string {
+export function legendIcon(item: LegendItem, x: number, y: number): string {
   switch (item.kind) {
     case "mark":
       return markSvg(item.code as number, x, y, laneColor(0));
@@ -197,9 +218,9 @@ export function legendIcon(item: (typeof LEGEND)[number], x: number, y: number):
   }
 }
 
-function legend(W: number, top: number): string {
-  const colW = (W - 48) / 3, rows = Math.ceil(LEGEND.length / 3);
-  return LEGEND.map((item, i) => {
+function legend(items: LegendItem[], W: number, top: number): string {
+  const colW = (W - 48) / 3, rows = Math.ceil(items.length / 3);
+  return items.map((item, i) => {
     const x = 24 + Math.floor(i / rows) * colW, y = top + (i % rows) * 22 + 8;
     return `${legendIcon(item, x + 16, y)}<text x="${p(x + 40)}" y="${y + 4}" fill="${STYLE.ink}"><tspan font-weight="600">${esc(item.label)}</tspan><tspan fill="${STYLE.muted}"> — ${esc(clip(item.why, Math.max(8, Math.floor((colW - 48 - item.label.length * 7.4) / 6.1))))}</tspan></text>`;
   }).join("");

@@ -1,0 +1,48 @@
+/**
+ * The badge a run wears: PASS only when nothing went wrong; ANOMALY SHOWN when the scenario
+ * expected an anomaly and the checker caught it; FAIL when any check disagrees with its
+ * expectation — and the gallery card says which anomaly or which check.
+ */
+import { describe, expect, it } from "vitest";
+import type { CheckResult, Summary } from "../../sim/run-types.ts";
+import { renderGallery } from "./gallery.ts";
+import { verdictOf } from "./verdict.ts";
+
+const check = (name: string, ok: boolean, expected: boolean, detail = ""): CheckResult => ({ name, ok, expected, detail }) as CheckResult;
+
+describe("verdict", () => {
+  it("PASS when every check held as expected", () => {
+    const v = verdictOf(true, [check("convergence", true, true)]);
+    expect([v.cls, v.badge, v.caught]).toEqual(["pass", "PASS", []]);
+  });
+
+  it("ANOMALY SHOWN when an expected anomaly was caught, naming it", () => {
+    const lost = check("counter-total", false, false, "value 1 but the 2 updates total 2");
+    const v = verdictOf(true, [check("convergence", true, true), lost]);
+    expect([v.cls, v.badge]).toEqual(["shown", "ANOMALY SHOWN"]);
+    expect(v.caught).toEqual([lost]);
+    expect(v.title).toContain("counter-total");
+  });
+
+  it("an expected anomaly that was not seen is still a pass", () => {
+    expect(verdictOf(true, [check("no-lost-writes", true, false)]).cls).toBe("pass");
+  });
+
+  it("FAIL wins over a caught anomaly", () => {
+    const v = verdictOf(false, [check("convergence", false, true), check("counter-total", false, false)]);
+    expect([v.cls, v.badge]).toEqual(["fail", "FAIL"]);
+  });
+
+  it("the gallery card of a demonstration names the anomaly it caught", () => {
+    const summary = {
+      scenario: "youtube-view-counter-naive", crdt: "lww-register", seed: 3, ok: true,
+      checks: [check("convergence", true, true), check("counter-total", false, false, "views: 1, but 2 were counted")],
+      final: { a: 1, b: 1 }, stats: { events: 10, convergedAtMs: 5, deliveredUpdates: 2 },
+    } as unknown as Summary;
+    const html = renderGallery([{ summary, href: "y/3" }]);
+    expect(html).toMatch(/<span class="v shown" title="[^"]*">ANOMALY SHOWN<\/span>/);
+    expect(html).toContain('<p class="shows shown">Demonstrates <b>counter total</b> — views: 1, but 2 were counted</p>');
+    expect(html).toContain('class="caught"');
+    expect(html).toContain("1 met every expectation (1 of them by catching the anomaly they demonstrate");
+  });
+});
