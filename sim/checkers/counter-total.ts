@@ -45,13 +45,14 @@ export class CounterTotal {
 
   afterChange(r: Replica, t: number, what: number): void {
     if (this.first || !r.knowledge.gapFree()) return;
-    const v = r.valueKey();
-    if (v !== r.knowledge.total) {
-      const event = describe(r, what);
-      this.first =
-        `t=${t} after ${event} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` +
-        `applied total ${r.knowledge.total}`;
-    }
+    if (r.valueKey() !== r.knowledge.total) this.mismatch(r, t, what);
+  }
+
+  // Out of line, like strong-convergence's message: afterChange runs after every delivery.
+  private mismatch(r: Replica, t: number, what: number): void {
+    this.first =
+      `t=${t} after ${describe(r, what)} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` +
+      `applied total ${r.knowledge.total}`;
   }
 
   result(replicas: readonly Replica[], expected: boolean): CheckResult {

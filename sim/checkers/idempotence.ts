@@ -39,7 +39,11 @@ export class Idempotence {
   /** Counts a delivery; true when this one is to be checked. */
   sample(): boolean {
     if (++this.seen <= FULL) return true;
-    if (--this.gap > 0) return false;
+    return --this.gap > 0 ? false : this.nextGap();
+  }
+
+  // Out of line: `sample` runs on every delivery and is inlined into the engine's delivery path.
+  private nextGap(): boolean {
     this.gap = 1 + Math.floor((this.rng.float() * 10 * this.seen) / FULL);
     return true;
   }

@@ -491,6 +491,11 @@ export class Simulator {
     return false;
   }
 
+  /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
+  private logDelivery(r: Replica, ev: Ev): void {
+    this.logOther(r, ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });
+  }
+
   private logOther(r: Replica, rec: Rec): void {
     if (this.disk!.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) this.scheduleSync(r);
   }
@@ -708,8 +713,7 @@ export class Simulator {
     const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
-    if (this.disk !== null)
-      this.logOther(r, isDelta ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });
+    if (this.disk !== null) this.logDelivery(r, ev);
     if (learned) this.lastChange = now;
     const stats = this.stats;
     stats.delivered++;
