@@ -38,6 +38,10 @@ export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev
     if (!allEqual) equalSince = null;
   }
 
+  // A run of services only (sequencer, RAMP) replicates nothing: there is no convergence to mark,
+  // and a flag saying "converged at 0 ms" would claim something about data that does not exist.
+  if (!ev.kind.includes(K.update)) return flags;
+
   const fromSummary = summary?.stats?.convergedAtMs;
   // The engine's closing line: {"type":"converged","ok":…,"at":time or null}; older ones: just t.
   const line = trace.events.filter((e) => e.type === "converged").at(-1);

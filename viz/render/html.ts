@@ -94,9 +94,14 @@ function header(m: Model): string {
   const s = m.stats;
   // The summary's counts are the replication's; service traffic (seq.*, ramp.*) is counted apart.
   const svc = m.arrows.mk.filter((k) => m.strs[k]!.includes(".")).length;
+  // A services-only run (no replicated updates) has no replication counts or convergence to report.
+  const replicated = m.ev.kind.includes(K.update) || (s !== null && s.sent > 0);
+  const replication = s && replicated
+    ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`]
+    : [];
   const stats = s
-    ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`,
-       `simulated ${fmtMs(s.simTimeMs)}`, s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`,
+    ? [...replication, `simulated ${fmtMs(s.simTimeMs)}`,
+       ...(replicated ? [s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`] : []),
        ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : [])].join(" · ")
     : "";
   const checks = m.checks
