@@ -146,6 +146,27 @@ describe("RAMP garbage collection", () => {
     expect(out[0]!.msg).toMatchObject({ versions: [{ key: "x", missing: { t: 1, c: "c" } }] });
   });
 
+  it("a commit supersedes every lower pending version and none above it, whatever the arrival order", () => {
+    const s = new RampServer({ id: "s0", shard, gcGraceMs: 100 });
+    const prep = (t: number, at: number) => s.handle({ type: "ramp.prepare", client: "c", ts: { t, c: "c" }, writes: [{ key: "x", value: t }], keys: ["x"] }, at);
+    const commit = (t: number, at: number) => s.handle({ type: "ramp.commit", client: "c", ts: { t, c: "c" }, keys: ["x"] }, at);
+    const read = (t: number | null, at: number) =>
+      s.handle({ type: "ramp.get", client: "c", read: 0, attempt: 0, reads: [{ key: "x", ts: t === null ? null : { t, c: "c" } }] }, at).out[0]!.msg;
+    for (const t of [50, 10, 30, 70, 20]) prep(t, 0); // prepared out of order, none committed
+    commit(30, 0); // supersedes 10 and 20, keeps 50 and 70 pending
+    commit(20, 0); // late and lower: changes nothing
+    prep(40, 0); // arrives after the commit of 30 and above it: pending, not superseded
+    prep(5, 0); // arrives below lastCommit: superseded at once
+    expect(s.latest("x").value).toBe(30);
+    read(null, 150); // past the grace period: 5, 10 and 20 are collected
+    expect(s.versionCount).toBe(4); // 30 (latest), 40, 50, 70 (pending)
+    for (const t of [40, 50, 70]) expect(read(t, 150)).toMatchObject({ versions: [{ value: t }] });
+    commit(70, 200); // supersedes 30, 40 and 50 in one commit
+    read(null, 400);
+    expect(s.versionCount).toBe(1);
+    expect(read(null, 400)).toMatchObject({ versions: [{ value: 70 }] });
+  });
+
   it("a read whose repair target was collected starts over and is still atomic", () => {
     const w = new RampWorld("ramp", 3, 10);
     w.run({ k: "write", c: 0, mask: 0b11, v: 1 });

@@ -40,6 +40,12 @@ export class RampServer {
   private readonly grace: number;
   private readonly versions = new Map<string, Map<string, Stored>>();
   private readonly lastCommit = new Map<string, Ts>();
+  /**
+   * Per key, the versions not yet superseded: the one at lastCommit and those prepared above it.
+   * A commit scans only these, not every version the grace period still holds (under a high
+   * write rate per key that is every write of the last gcGraceMs).
+   */
+  private readonly live = new Map<string, Map<string, Stored>>();
   /** Superseded versions in the order they were superseded: GC pops from the front. */
   private gcQueue: { at: number; key: string; ts: string }[] = [];
   private gcHead = 0;
@@ -131,13 +137,24 @@ export class RampServer {
     m.set(k, stored);
     const last = this.lastCommit.get(w.key);
     if (last !== undefined && compareTs(ts, last) < 0) this.supersede(w.key, k, stored); // arrived after a later commit
+    else {
+      let l = this.live.get(w.key);
+      if (l === undefined) this.live.set(w.key, (l = new Map()));
+      l.set(k, stored);
+    }
   }
 
   private commit(key: string, ts: Ts): void {
     const last = this.lastCommit.get(key);
     if (last !== undefined && compareTs(ts, last) <= 0) return;
     this.lastCommit.set(key, ts);
-    for (const [k, s] of this.versions.get(key) ?? []) if (s.supersededAt === undefined && compareTs(s.version.ts, ts) < 0) this.supersede(key, k, s);
+    const l = this.live.get(key);
+    if (l === undefined) return;
+    for (const [k, s] of l)
+      if (compareTs(s.version.ts, ts) < 0) {
+        l.delete(k); // deleting the entry being visited is safe in a Map iteration
+        this.supersede(key, k, s);
+      }
   }
 
   private supersede(key: string, k: string, s: Stored): void {
