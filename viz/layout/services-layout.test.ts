@@ -64,7 +64,7 @@ describe("service events on the timeline", () => {
   it("a services-only run claims no convergence and no replication traffic; a mixed run keeps both", async () => {
     const only = renderRunViews(await simulate(scenario("ramp-atomic-reads")));
     expect(only.model!.flags.map((f) => f.kind)).not.toContain("converged");
-    const stats = /<p class="stats">([^<]*)<\/p>/.exec(only.html)![1]!;
+    const stats = /<p class="stats">([^<]*)<\/p>/.exec(only.html!)![1]!;
     expect(stats).toMatch(/simulated .* · services: \d+ messages/);
     expect(stats).not.toMatch(/converged|replication|sent/);
     expect(only.svg).not.toContain("converged at");
@@ -72,7 +72,7 @@ describe("service events on the timeline", () => {
     // The invoice scenario also adds to an OR-Set: its replication and convergence still show.
     const mixed = renderRunViews(await simulate(scenario("invoice-sequencer-partition")));
     expect(mixed.model!.flags.map((f) => f.kind)).toContain("converged");
-    expect(/<p class="stats">([^<]*)<\/p>/.exec(mixed.html)![1]).toMatch(/replication: \d+ sent.*converged at .*services: \d+ messages/);
+    expect(/<p class="stats">([^<]*)<\/p>/.exec(mixed.html!)![1]).toMatch(/replication: \d+ sent.*converged at .*services: \d+ messages/);
   });
 
   it("labels tolerate lines with missing fields", () => {
