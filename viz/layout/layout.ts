@@ -129,12 +129,15 @@ export function layoutRun(input: LayoutInput): Model {
         if (l === undefined) break;
         const vv = str(formatVV(d.vv, names));
         const val = valStr(d.value);
+        // A service message names its kind (seq.next, ramp.prepare, …): say which it was.
+        const svcKind = (d as { kind?: unknown }).kind;
+        const what = typeof svcKind === "string" ? `${svcKind} ` : "";
         // A merge taught the replica something (its knowledge or value moved); a receive did not.
-        const kind = vv !== curVV[l] || val !== curVal[l] ? K.merge : K.receive;
+        // A service message never touches the replica (its line only reports the replica's state),
+        // so it is a receive even when it is the lane's first event and there is nothing to compare.
+        const kind = what === "" && (vv !== curVV[l] || val !== curVal[l]) ? K.merge : K.receive;
         (curVV[l] = vv), (curVal[l] = val);
         const src = sendOf.get(d.msg) ?? -1;
-        // A service message names its kind (seq.next, ramp.prepare, …): say which it was.
-        const what = typeof (d as { kind?: unknown }).kind === "string" ? `${(d as { kind?: string }).kind} ` : "";
         const i = push(d.t, l, kind, `${what}from ${d.from}`, src, d.msg);
         deliverOf.set(d.msg, i);
         let a = arrowOf.get(d.msg);

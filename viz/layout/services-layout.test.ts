@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../sim/index.ts";
 import { renderRunViews } from "../index.ts";
+import { legendFor } from "../render/style.ts";
 import { serviceLabel } from "./service-labels.ts";
 import { K, type Model } from "./model.ts";
 
@@ -64,10 +65,18 @@ describe("service events on the timeline", () => {
   it("a services-only run claims no convergence and no replication traffic; a mixed run keeps both", async () => {
     const only = renderRunViews(await simulate(scenario("ramp-atomic-reads")));
     expect(only.model!.flags.map((f) => f.kind)).not.toContain("converged");
+    // Nothing replicated, so nothing merged: a service message reaching a lane first is no merge.
+    expect(only.model!.ev.kind).not.toContain(K.merge);
     const stats = /<p class="stats">([^<]*)<\/p>/.exec(only.html!)![1]!;
     expect(stats).toMatch(/simulated .* · services: \d+ messages/);
     expect(stats).not.toMatch(/converged|replication|sent/);
     expect(only.svg).not.toContain("converged at");
+
+    // The legend lists what is drawn and says where the service messages went.
+    const legend = legendFor(only.model!).map((i) => i.label);
+    expect(legend).toEqual(expect.arrayContaining(["receive", "service request", "service answer", "message"]));
+    expect(legend).not.toContain("merge");
+    expect(legendFor(only.model!).find((i) => i.label === "receive")!.why).toMatch(/sequencer or RAMP message/);
 
     // The invoice scenario also adds to an OR-Set: its replication and convergence still show.
     const mixed = renderRunViews(await simulate(scenario("invoice-sequencer-partition")));

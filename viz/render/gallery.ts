@@ -44,7 +44,7 @@ a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1p
 .top { display: flex; align-items: center; gap: 10px; } .top h2 { font-size: 16px; margin: 0; flex: 1; }
 .v { padding: 1px 10px; border-radius: 999px; color: #fff; font-size: 11.5px; font-weight: 700; letter-spacing: .05em; }
 .v.pass { background: #15803d; } .v.fail { background: #b91c1c; } .v.shown { background: #b45309; }
-.shows { margin: 0 0 8px; padding: 6px 10px; border-radius: 8px; font-size: 13px; background: #f1f5f9; }
+.shows { margin: 0 0 8px; padding: 6px 10px; border-radius: 8px; font-size: 13px; background: #f1f5f9; overflow-wrap: anywhere; }
 .shows.shown { background: #fef3c7; color: #78350f; } .shows.fail { background: #fee2e2; color: #7f1d1d; }
 .teach { display: -webkit-box; -webkit-line-clamp: 6; -webkit-box-orient: vertical; overflow: hidden; }
 .meta { color: #6b7280; font-size: 12.5px; margin: 2px 0 6px; }
