@@ -23,6 +23,9 @@ describe("faults: clocks, crashes, duplicates", () => {
     for (const v of finals(r)) expect(v).toBe("ana@old.example");
     expect(check(r, "convergence").ok).toBe(true);
     expect(check(r, "no-lost-writes").detail).toMatch(/clock read 1000\), but bob's write bob:1 of "ana@new.example" at t=4000 \(bob's clock read -56000\) happened after it/);
+    // summary.json says where: Bob's lost write (the timeline rings it).
+    expect(check(r, "no-lost-writes").at).toEqual({ t: 4000, node: "bob" });
+    expect(check(r, "convergence")).not.toHaveProperty("at");
   });
 
   it("lww-clock-skew-hlc: same skew, the HLC keeps Bob's later edit", async () => {

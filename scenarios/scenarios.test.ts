@@ -40,6 +40,10 @@ describe("teaching points", () => {
     expect(new Set(values).size).toBe(1);
     expect(values[0]).toBeLessThan(15);
     expect(check(r, "counter-total")?.ok).toBe(false);
+    // The first merge that lost views, named in the detail and placed in `at`.
+    const at = check(r, "counter-total")!.at!;
+    expect(check(r, "counter-total")!.detail).toContain(`t=${at.t} `);
+    expect(check(r, "counter-total")!.detail).toContain(` at ${at.node}:`);
     expect(check(r, "convergence")?.ok).toBe(true);
   });
 

@@ -11,7 +11,16 @@ export type CheckResult = {
   expected: boolean;
   /** Human-readable: on failure it names the first offending event (time, node, message id). */
   detail: string;
+  /**
+   * On failure, where the anomaly first shows, when one event is to blame: the virtual time and
+   * the node (a timeline marks it there). Absent for properties of the end state alone
+   * (convergence, order-independence) and on success.
+   */
+  at?: CheckAt;
 };
+
+/** The node and virtual time of a check's first offending event. */
+export type CheckAt = { t: number; node: string };
 
 export type RunStats = {
   events: number;

@@ -71,7 +71,7 @@ export class AddWins {
           const detail =
             `${r.name}: ${e.json} is missing, but its add at t=${survivor.t} by ${survivor.node} ` +
             `(update ${survivor.node}:${survivor.seq}) was observed by none of its ${e.removes.length} removes`;
-          return { name: "add-wins", ok: false, expected, detail };
+          return { name: "add-wins", ok: false, expected, detail, at: { t: survivor.t, node: survivor.node } };
         }
         if (!survivor && e.adds.length > 0 && present.has(e.json)) {
           const detail = `${r.name}: ${e.json} is present, but every one of its ${e.adds.length} adds was observed by a remove`;

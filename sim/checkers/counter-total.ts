@@ -6,7 +6,7 @@
  * its value must equal that total. A register-style counter that overwrites a concurrent
  * increment fails there, at the merge that lost it.
  */
-import type { CheckResult } from "../run-types.ts";
+import type { CheckAt, CheckResult } from "../run-types.ts";
 import type { DotWeights } from "../engine/knowledge.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
@@ -21,6 +21,7 @@ export class CounterTotal {
   private issued = 0;
   private updates = 0;
   private first = "";
+  private at: CheckAt | undefined = undefined;
 
   constructor(nodes: number) {
     this.weights = Array.from({ length: nodes }, () => []);
@@ -50,6 +51,7 @@ export class CounterTotal {
 
   // Out of line, like strong-convergence's message: afterChange runs after every delivery.
   private mismatch(r: Replica, t: number, what: number): void {
+    this.at = { t, node: r.name };
     this.first =
       `t=${t} after ${describe(r, what)} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` +
       `applied total ${r.knowledge.total}`;
@@ -62,6 +64,6 @@ export class CounterTotal {
       return { name: "counter-total", ok: true, expected, detail: `every replica ends at ${this.issued} (${summary})` };
     const finals = wrong.map((r) => `${r.name}=${r.valueJson()}`).join(", ");
     const detail = [this.first, wrong.length ? `final ${finals}` : "", summary].filter(Boolean).join("; ");
-    return { name: "counter-total", ok: false, expected, detail };
+    return this.at ? { name: "counter-total", ok: false, expected, detail, at: this.at } : { name: "counter-total", ok: false, expected, detail };
   }
 }

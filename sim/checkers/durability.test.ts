@@ -21,6 +21,9 @@ describe("durability", () => {
     const r = d.result(finals, true);
     expect(r.ok).toBe(false);
     expect(r.detail).toMatch(/element "x" \(a:1 add \["x"\] acknowledged at t=10\) is missing at b and no remove could have removed it/);
+    // Where the timeline marks it: the lost write's acknowledgement.
+    expect(r.at).toEqual({ t: 10, node: "a" });
+    expect(d.result([replica(0, "a", ["x"], [[0, 1]]), replica(1, "b", ["x"], [[0, 1]])], true)).not.toHaveProperty("at");
   });
 
   it("sets: a concurrent remove explains the absence; a remove the add had observed does not", () => {
@@ -49,6 +52,7 @@ describe("durability", () => {
     const r = d.result([replica(0, "a", null, [[0, 1]]), replica(1, "b", null, [])], true);
     expect(r.ok).toBe(false);
     expect(r.detail).toMatch(/a:1 push \[1\] acknowledged at t=12 is not applied at b/);
+    expect(r.at).toEqual({ t: 12, node: "a" });
     expect(r.detail).toMatch(/1 unacknowledged update lost in crashes/);
   });
 

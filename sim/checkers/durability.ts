@@ -18,7 +18,7 @@
  *   concurrent set, or a delete). Shown data from an older write, or nothing, is a loss.
  */
 import { canonicalKey } from "../../core/util/json.ts";
-import type { CheckResult } from "../run-types.ts";
+import type { CheckAt, CheckResult } from "../run-types.ts";
 import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { RegisterKind } from "./no-lost-writes.ts";
@@ -78,7 +78,16 @@ export class Durability {
     return this.writes.flatMap((l) => l.filter((w): w is W => w !== undefined));
   }
 
+  /** Where the first lost write was acknowledged (the timeline marks it), set by `lose`. */
+  private firstAt: CheckAt | undefined = undefined;
+
+  private lose(lost: string[], text: string, w: W): void {
+    if (lost.length === 0) this.firstAt = { t: w.ackedAt, node: w.node };
+    lost.push(text);
+  }
+
   result(replicas: readonly Replica[], expected: boolean): CheckResult {
+    this.firstAt = undefined;
     const all = this.all();
     const acked = all.filter((w) => w.ackedAt >= 0);
     const lost: string[] = [];
@@ -86,7 +95,7 @@ export class Durability {
     // Every type: the acknowledged update is among what every replica has applied.
     for (const w of acked) {
       const missing = replicas.filter((r) => !r.knowledge.has(w.o, w.seq)).map((r) => r.name);
-      if (missing.length) lost.push(`${at(w)} is not applied at ${missing.join(", ")}`);
+      if (missing.length) this.lose(lost, `${at(w)} is not applied at ${missing.join(", ")}`, w);
     }
 
     if (this.kind === "set") this.sets(replicas, all, acked, lost, false);
@@ -97,7 +106,9 @@ export class Durability {
     const scope = `${acked.length} of ${all.length} surviving updates acknowledged; ${this.unackedLost} unacknowledged update${this.unackedLost === 1 ? "" : "s"} lost in crashes (allowed)`;
     if (lost.length === 0) return { name: "durability", ok: true, expected, detail: `every acknowledged write is reflected in the final value (${scope})` };
     const more = lost.length > 3 ? ` (+${lost.length - 3} more)` : "";
-    return { name: "durability", ok: false, expected, detail: `lost: ${lost.slice(0, 3).join("; ")}${more} (${scope})` };
+    const detail = `lost: ${lost.slice(0, 3).join("; ")}${more} (${scope})`;
+    // The first entry may be a counter's total (no single write to blame): then there is no `at`.
+    return this.firstAt ? { name: "durability", ok: false, expected, detail, at: this.firstAt } : { name: "durability", ok: false, expected, detail };
   }
 
   private sets(replicas: readonly Replica[], all: W[], acked: W[], lost: string[], anyRemove: boolean): void {
@@ -120,7 +131,7 @@ export class Durability {
         const explained = (removes.get(key) ?? []).some((rm) => anyRemove || !w.k!.has(rm.o, rm.seq));
         if (!explained) {
           lostElems.add(key);
-          lost.push(`element ${key} (${at(w)}) is missing at ${r.name} and no remove could have removed it`);
+          this.lose(lost, `element ${key} (${at(w)}) is missing at ${r.name} and no remove could have removed it`, w);
         }
       }
     }
@@ -176,7 +187,7 @@ export class Durability {
         if (rivals.some((x) => r.knowledge.has(x.o, x.seq) && now.includes(writes.get(x)!.effect))) continue;
         const what = mine.effect === ABSENT ? "deleted" : `= ${mine.effect}`;
         const instead = now.map((e) => (e === ABSENT ? "nothing" : e)).join(", ");
-        lost.push(`${mine.key === "" ? "the register" : mine.key} ${what} (${at(w)}) is not reflected at ${r.name}, which shows ${instead} from no later or concurrent write`);
+        this.lose(lost, `${mine.key === "" ? "the register" : mine.key} ${what} (${at(w)}) is not reflected at ${r.name}, which shows ${instead} from no later or concurrent write`, w);
         break;
       }
     }

@@ -5,7 +5,7 @@
  * so the hot path stays cheap (about FULL · (1 + ln(deliveries / FULL) / 5) checks in all).
  */
 import type { StateCrdt } from "../../core/contract.ts";
-import type { CheckResult } from "../run-types.ts";
+import type { CheckAt, CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Rng } from "../rng.ts";
@@ -23,6 +23,7 @@ export class Idempotence {
   private checked = 0;
   private gap = 0;
   private first = "";
+  private at: CheckAt | undefined = undefined;
   private violations = 0;
 
   /**
@@ -58,8 +59,10 @@ export class Idempotence {
     if (key !== r.valueKey()) problem = `value ${r.valueJson()} became ${typeof key === "number" ? key : key}`;
     else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
       problem = `value unchanged but the encoded state differs`;
-    if (problem && this.violations++ === 0)
+    if (problem && this.violations++ === 0) {
+      this.at = { t, node: r.name };
       this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time changed the state: ${problem}`;
+    }
   }
 
   result(expected: boolean): CheckResult {
@@ -68,11 +71,8 @@ export class Idempotence {
         ? `checked all ${this.seen} deliveries`
         : `checked ${this.checked} of ${this.seen} deliveries (all of the first ${FULL}, then a seeded sample)`;
     const ok = this.violations === 0;
-    return {
-      name: "idempotence",
-      ok,
-      expected,
-      detail: ok ? scope : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`,
-    };
+    if (ok) return { name: "idempotence", ok, expected, detail: scope };
+    const detail = `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`;
+    return { name: "idempotence", ok, expected, detail, at: this.at! };
   }
 }

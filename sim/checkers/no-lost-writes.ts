@@ -88,7 +88,8 @@ export class NoLostWrites {
             `${r.name} shows${field} = ${json} from ${c.node}'s write ${c.node}:${c.seq} at t=${c.t} (${c.node}'s clock read ${c.clock}), ` +
             `but ${w.node}'s write ${w.node}:${w.seq} of ${w.json} at t=${w.t} (${w.node}'s clock read ${w.clock}) happened after it ` +
             `(${w.node} had applied ${c.node}:${c.seq}) and was overwritten by it`;
-          return { name: "no-lost-writes", ok: false, expected, detail };
+          // Marked at the causally later write: the one that was lost.
+          return { name: "no-lost-writes", ok: false, expected, detail, at: { t: w.t, node: w.node } };
         }
       }
     }

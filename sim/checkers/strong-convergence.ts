@@ -4,13 +4,14 @@
  * replicas' current state: knowledge fingerprints are compared first (integers), values only
  * when the update sets agree, so the cost per delivery is a few integer comparisons.
  */
-import type { CheckResult } from "../run-types.ts";
+import type { CheckAt, CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 export class StrongConvergence {
   private compared = 0;
   private violations = 0;
   private first = "";
+  private at: CheckAt | undefined = undefined;
 
   constructor(private readonly replicas: readonly Replica[]) {}
 
@@ -31,6 +32,7 @@ export class StrongConvergence {
   // against the inlining budget of the engine's delivery path.
   private violation(r: Replica, other: Replica, t: number, what: number): void {
     if (this.violations++ > 0) return;
+    this.at = { t, node: r.name };
     this.first =
       `t=${t} after ${describe(r, what)} at ${r.name}: ${r.name} and ${other.name} have applied the same ${r.knowledge.count} ` +
       `updates but show ${r.valueJson()} and ${other.valueJson()}`;
@@ -41,6 +43,6 @@ export class StrongConvergence {
     const detail = ok
       ? `${this.compared} comparisons of replicas with equal update sets, all equal`
       : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
-    return { name: "strong-convergence", ok, expected, detail };
+    return ok ? { name: "strong-convergence", ok, expected, detail } : { name: "strong-convergence", ok, expected, detail, at: this.at! };
   }
 }

@@ -7,6 +7,7 @@ import type { Summary } from "../../sim/run-types.ts";
 import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, LostEv, NodeEv, ParsedTrace, SendEv, UpdateEv } from "../trace.ts";
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
+import { anomalyFlags } from "./anomaly-flags.ts";
 import { convergenceFlags } from "./convergence.ts";
 import { serviceMarks } from "./service-marks.ts";
 import { formatVV, groupsLabel, linksLabel, opLabel } from "./text.ts";
@@ -227,7 +228,8 @@ export function layoutRun(input: LayoutInput): Model {
     }
   }
 
-  const flags = convergenceFlags(trace, summary, ev, nl);
+  const converged = convergenceFlags(trace, summary, ev, nl);
+  const flags = [...converged, ...anomalyFlags(summary?.checks ?? [], laneOf, converged)].sort((a, b) => a.t - b.t);
   const t1 = Math.max(tLast, ...flags.map((f) => f.t), 1);
   for (const b of bands) if (b.to < 0) b.to = t1;
   for (let a = 0; a < ar.t.length; a++) if (ar.t[a]! < 0) ar.t[a] = t1;

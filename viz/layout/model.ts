@@ -46,7 +46,15 @@ export type Lane = { name: string; skewMs: number; driftPpm: number; label: stri
 export type Band = { kind: "partition" | "cut" | "crash" | "pause"; lane: number; from: number; to: number; label: string };
 
 /** A moment on the time axis: when replicas converged, or first diverged, or that they never did. */
-export type Flag = { kind: "converged" | "diverged" | "not-converged"; t: number; label: string };
+export type Flag = {
+  kind: "converged" | "diverged" | "not-converged" | "anomaly";
+  t: number;
+  label: string;
+  /** anomaly: the lane of the node where the check's first offending event happened. */
+  lane?: number;
+  /** anomaly: the scenario expects it (shown on purpose), not a failure. */
+  caught?: boolean;
+};
 
 export type Events = {
   t: number[];

@@ -97,9 +97,11 @@
     const placed = []; // flag labels already drawn: [left, right, row], so none overlaps another
     for (const f of M.flags) {
       const fx = x(f.t); if (fx < -2 || fx > W + 2) continue;
-      const c = f.kind === "converged" ? S.ok : S.bad;
+      const c = f.kind === "converged" ? S.ok : f.kind === "anomaly" && f.caught ? S.caught : S.bad;
       ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.setLineDash([6, 3]);
       ctx.beginPath(); ctx.moveTo(fx, AXIS); ctx.lineTo(fx, bottom); ctx.stroke(); ctx.setLineDash([]);
+      // An anomaly rings the event where the check first failed, on its node's lane.
+      if (f.lane !== undefined) { ctx.lineWidth = 2.5; ctx.beginPath(); ctx.arc(fx, yOf(f.lane), 9, 0, 2 * Math.PI); ctx.stroke(); }
       ctx.fillStyle = c; ctx.font = "600 11px " + S.font;
       const w = ctx.measureText(f.label).width, right = fx + 6 + w > W - 4;
       const l0 = right ? fx - 6 - w : fx + 6;

@@ -24,6 +24,8 @@ export const STYLE = {
   band: { partition: "#fee2e2", cut: "#ffedd5", crash: "#d1d5db", pause: "#e0e7ff" },
   ok: "#15803d",
   bad: "#b91c1c",
+  /** An anomaly the scenario expects, caught on purpose (the ANOMALY SHOWN verdict's colour). */
+  caught: "#b45309",
   /** Op mode: a delivery whose ops wait in the causal buffer. */
   buffered: "#b45309",
   past: "#ea580c",
@@ -110,6 +112,7 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "flag", code: "converged", label: "converged", why: "from here on every replica shows the same value" },
   { kind: "flag", code: "diverged", label: "diverged", why: "two replicas applied the same updates yet differ" },
   { kind: "flag", code: "not-converged", label: "never converged", why: "the replicas still differed when the run ended" },
+  { kind: "flag", code: "anomaly", label: "check broken", why: "where a failed check first saw its property break (ringed on the node's lane; amber when the scenario expects it)" },
 ];
 
 export type LegendItem = (typeof LEGEND)[number];

@@ -189,14 +189,15 @@ function flags(m: Model, g: Geometry, bottom: number): string {
   return m.flags
     .map((f) => {
       const x = p(xOf(g, f.t));
-      const c = f.kind === "converged" ? STYLE.ok : STYLE.bad;
+      const c = flagColour(f);
       const w = f.label.length * 6.3; // 11px semibold, estimated (no DOM to measure)
       const end = x + 5 + w > g.width - 4;
       const l0 = end ? x - 5 - w : x + 5;
       let row = 0;
       while (placed.some(([a, b, r]) => r === row && l0 < b + 8 && a < l0 + w + 8)) row++;
       placed.push([l0, l0 + w, row]);
-      return `<line x1="${x}" x2="${x}" y1="${g.top}" y2="${bottom}" stroke="${c}" stroke-width="2" stroke-dasharray="6 3"/><text x="${p(end ? x - 5 : x + 5)}" y="${bottom - 6 - row * 15}" text-anchor="${end ? "end" : "start"}" font-size="11" font-weight="600" fill="${c}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(f.label)}</text>`;
+      const ring = f.lane === undefined ? "" : `<circle cx="${x}" cy="${p(yOf(g, f.lane))}" r="9" fill="none" stroke="${c}" stroke-width="2.5"/>`;
+      return `<line x1="${x}" x2="${x}" y1="${g.top}" y2="${bottom}" stroke="${c}" stroke-width="2" stroke-dasharray="6 3"/>${ring}<text x="${p(end ? x - 5 : x + 5)}" y="${bottom - 6 - row * 15}" text-anchor="${end ? "end" : "start"}" font-size="11" font-weight="600" fill="${c}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(f.label)}</text>`;
     })
     .join("");
 }
@@ -213,9 +214,17 @@ export function legendIcon(item: LegendItem, x: number, y: number): string {
     }
     case "band":
       return `<rect x="${x - 14}" y="${y - 7}" width="28" height="14" fill="${item.code === "crash" ? "url(#hatch)" : STYLE.band[item.code as "pause"]}" stroke="${STYLE.faint}"/>`;
-    default:
-      return `<line x1="${x}" x2="${x}" y1="${y - 8}" y2="${y + 8}" stroke="${item.code === "converged" ? STYLE.ok : STYLE.bad}" stroke-width="2" stroke-dasharray="4 2"/>`;
+    default: {
+      const c = item.code === "converged" ? STYLE.ok : STYLE.bad;
+      const ring = item.code === "anomaly" ? `<circle cx="${x}" cy="${y}" r="6" fill="none" stroke="${c}" stroke-width="2"/>` : "";
+      return `<line x1="${x}" x2="${x}" y1="${y - 8}" y2="${y + 8}" stroke="${c}" stroke-width="2" stroke-dasharray="4 2"/>${ring}`;
+    }
   }
+}
+
+/** Green for convergence, amber for an anomaly the scenario expects, red for a failure. */
+function flagColour(f: Model["flags"][number]): string {
+  return f.kind === "converged" ? STYLE.ok : f.kind === "anomaly" && f.caught ? STYLE.caught : STYLE.bad;
 }
 
 function legend(items: LegendItem[], W: number, top: number): string {
