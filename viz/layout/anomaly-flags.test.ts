@@ -43,4 +43,12 @@ describe("anomaly flags", () => {
     expect(v.svg).toContain("✗ no-lost-writes at bob");
     expect(v.html).toContain("check broken"); // the legend entry
   });
+
+  it("a divergence and a failure to converge that the scenario demonstrates are amber too", async () => {
+    const run = await simulate(fileURLToPath(new URL("../../scenarios/op-counter-duplication-no-dedup.json", import.meta.url)));
+    const flags = renderRunViews(run).model!.flags;
+    expect(flags.find((f) => f.kind === "diverged")).toMatchObject({ caught: true });
+    expect(flags.find((f) => f.kind === "not-converged")).toMatchObject({ caught: true });
+    expect(flags.filter((f) => f.kind === "anomaly").map((f) => f.caught)).not.toContain(false);
+  });
 });

@@ -228,7 +228,11 @@ export function layoutRun(input: LayoutInput): Model {
     }
   }
 
-  const converged = convergenceFlags(trace, summary, ev, nl);
+  // A divergence or a failure to converge that the scenario demonstrates on purpose is amber, like its check.
+  const expectsAnomaly = (name: string) => summary?.checks.some((c) => c.name === name && !c.expected) ?? false;
+  const converged = convergenceFlags(trace, summary, ev, nl).map((f) =>
+    (f.kind === "diverged" && expectsAnomaly("strong-convergence")) || (f.kind === "not-converged" && expectsAnomaly("convergence")) ? { ...f, caught: true } : f,
+  );
   const flags = [...converged, ...anomalyFlags(summary?.checks ?? [], laneOf, converged)].sort((a, b) => a.t - b.t);
   const t1 = Math.max(tLast, ...flags.map((f) => f.t), 1);
   for (const b of bands) if (b.to < 0) b.to = t1;

@@ -52,7 +52,7 @@ export type Flag = {
   label: string;
   /** anomaly: the lane of the node where the check's first offending event happened. */
   lane?: number;
-  /** anomaly: the scenario expects it (shown on purpose), not a failure. */
+  /** anomaly, diverged, not-converged: the scenario expects it (shown on purpose), not a failure. */
   caught?: boolean;
 };
 

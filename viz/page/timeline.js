@@ -97,7 +97,7 @@
     const placed = []; // flag labels already drawn: [left, right, row], so none overlaps another
     for (const f of M.flags) {
       const fx = x(f.t); if (fx < -2 || fx > W + 2) continue;
-      const c = f.kind === "converged" ? S.ok : f.kind === "anomaly" && f.caught ? S.caught : S.bad;
+      const c = f.kind === "converged" ? S.ok : f.caught ? S.caught : S.bad;
       ctx.strokeStyle = c; ctx.lineWidth = 2; ctx.setLineDash([6, 3]);
       ctx.beginPath(); ctx.moveTo(fx, AXIS); ctx.lineTo(fx, bottom); ctx.stroke(); ctx.setLineDash([]);
       // An anomaly rings the event where the check first failed, on its node's lane.

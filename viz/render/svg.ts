@@ -224,7 +224,7 @@ export function legendIcon(item: LegendItem, x: number, y: number): string {
 
 /** Green for convergence, amber for an anomaly the scenario expects, red for a failure. */
 function flagColour(f: Model["flags"][number]): string {
-  return f.kind === "converged" ? STYLE.ok : f.kind === "anomaly" && f.caught ? STYLE.caught : STYLE.bad;
+  return f.kind === "converged" ? STYLE.ok : f.caught ? STYLE.caught : STYLE.bad;
 }
 
 function legend(items: LegendItem[], W: number, top: number): string {
