@@ -10,6 +10,12 @@
  * - Nothing is lost for good: every replica keeps the ops it delivered (OpNode.store) and
  *   anti-entropy exchanges digests (delivered vectors); the receiver of a digest sends back the
  *   ops the sender lacks, in one batch.
+ * - The store does not grow for ever: an op every replica is known to have delivered is
+ *   causally stable (no peer can ask for it again) and is dropped. A replica learns what its
+ *   peers have delivered from their digests and from the dependency vector each op carries
+ *   (its origin's delivered vector). This needs what peers report to be durable: with a sync
+ *   lag a crash can take back deliveries a digest already announced, so the engine collects
+ *   only when every write is durable at once (no storage.syncLagMs).
  *
  * `dedup: false` and `causal: false` (scenario switches) turn the two guarantees off to show
  * what they are for: a duplicated counter op counts twice; a remove that overtakes its add
@@ -41,20 +47,78 @@ export function causallyReady(k: Knowledge, rec: OpRec): boolean {
 
 /** A replica's side of the layer: the op store (for retransmission) and the causal buffer. */
 export class OpNode {
-  /** Per origin: delivered ops by seq − 1. */
+  /** Per origin: delivered ops by seq − 1 − base (the first `base` seqs were collected). */
   readonly store: (OpRec | undefined)[][];
+  /** Per origin: how many of its ops (a prefix, seqs 1…base) were dropped as stable. */
+  readonly base: number[];
+  /** Per peer: the highest delivered vector heard from it (digest or op dependencies). */
+  private readonly heard: Int32Array[];
+  /** Ops dropped as causally stable so far. */
+  collected = 0;
+  private sinceCollect = 0;
   /** Per origin: buffered ops by seq (several when duplicates are not dropped). */
   private readonly buf: Map<number, OpRec[]>[];
   buffered = 0;
 
   constructor(readonly n: number) {
     this.store = Array.from({ length: n }, () => []);
+    this.base = new Array<number>(n).fill(0);
+    this.heard = Array.from({ length: n }, () => new Int32Array(n));
     this.buf = Array.from({ length: n }, () => new Map());
   }
 
   put(rec: OpRec): void {
+    const i = rec.s - 1 - this.base[rec.o]!;
+    if (i < 0) return; // stable already: delivered everywhere, and dropped
     const a = this.store[rec.o]!;
-    if (a[rec.s - 1] === undefined) a[rec.s - 1] = rec;
+    if (a[i] === undefined) a[i] = rec;
+  }
+
+  /** Ops held for retransmission. */
+  get held(): number {
+    let n = 0;
+    for (const a of this.store) for (const rec of a) if (rec !== undefined) n++;
+    return n;
+  }
+
+  /** Peer `j` has delivered at least `vec` (its digest, or an op's dependencies; `vec` is not kept). */
+  hear(j: number, vec: Int32Array): void {
+    const h = this.heard[j]!;
+    for (let o = 0; o < this.n; o++) if (vec[o]! > h[o]!) h[o] = vec[o]!;
+  }
+
+  /** Origin `o`'s op `s` reached us: `o` has delivered its own ops 1…s. */
+  heardOwn(o: number, s: number): void {
+    const h = this.heard[o]!;
+    if (s > h[o]!) h[o] = s;
+  }
+
+  /** `collect`, once every 128 calls (per op received: the minimum over peers costs n²). */
+  maybeCollect(k: Knowledge, self: number): void {
+    if (++this.sinceCollect < 128) return;
+    this.sinceCollect = 0;
+    this.collect(k, self);
+  }
+
+  /**
+   * Drops the ops every replica has delivered: per origin, the prefix up to the minimum of this
+   * replica's delivered prefix `k` and every peer's heard vector. Returns how many were dropped.
+   */
+  collect(k: Knowledge, self: number): number {
+    let dropped = 0;
+    for (let o = 0; o < this.n; o++) {
+      let stable = k.contig[o]!;
+      for (let j = 0; j < this.n; j++) if (j !== self && this.heard[j]![o]! < stable) stable = this.heard[j]![o]!;
+      const drop = stable - this.base[o]!;
+      // In batches: shifting the array for every op would make collection quadratic.
+      if (drop < 64 || drop * 4 < this.store[o]!.length) continue;
+      const a = this.store[o]!;
+      for (let i = 0; i < drop; i++) if (a[i] !== undefined) dropped++;
+      this.store[o] = a.slice(drop);
+      this.base[o] = stable;
+    }
+    this.collected += dropped;
+    return dropped;
   }
 
   /** Whether an op with this id is waiting in the buffer. */
@@ -110,8 +174,8 @@ export class OpNode {
   /** After recovery: forget stored ops the recovered replica has not delivered (they were volatile). */
   prune(k: Knowledge): void {
     for (let o = 0; o < this.n; o++) {
-      const a = this.store[o]!;
-      for (let s = a.length; s >= 1; s--) if (a[s - 1] !== undefined && !k.has(o, s)) a[s - 1] = undefined;
+      const a = this.store[o]!, base = this.base[o]!;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== undefined && !k.has(o, base + i + 1)) a[i] = undefined;
       while (a.length > 0 && a[a.length - 1] === undefined) a.pop();
     }
   }
@@ -123,10 +187,11 @@ export class OpNode {
   missing(vv: Int32Array, self: number, ownDurable: number): OpRec[] {
     const out: OpRec[] = [];
     for (let o = 0; o < this.n; o++) {
-      const a = this.store[o]!;
-      const top = o === self ? Math.min(a.length, ownDurable) : a.length;
-      for (let s = vv[o]! + 1; s <= top; s++) {
-        const rec = a[s - 1];
+      const a = this.store[o]!, base = this.base[o]!;
+      const top = o === self ? Math.min(base + a.length, ownDurable) : base + a.length;
+      // A peer below `base` would need collected ops; it cannot be: base ≤ what it reported.
+      for (let s = Math.max(vv[o]!, base) + 1; s <= top; s++) {
+        const rec = a[s - 1 - base];
         if (rec !== undefined) out.push(rec);
       }
     }

@@ -38,7 +38,13 @@ const M_OP = MsgKind.Op;
 const M_OPS = MsgKind.Ops;
 const M_DIGEST = MsgKind.Digest;
 
-export type EngineOptions = { seed: number; trace: boolean; crdtName: string };
+export type EngineOptions = {
+  seed: number;
+  trace: boolean;
+  crdtName: string;
+  /** Op mode: drop causally stable ops from the stores (default on; off only to test that it changes nothing). */
+  opStoreGc?: boolean;
+};
 
 /** Default anti-entropy period (DESIGN example value): each node gossips its state twice a second. */
 export const DEFAULT_ANTI_ENTROPY_MS = 500;
@@ -61,6 +67,11 @@ export class Simulator {
   readonly disk: SimDisk | null;
   /** storage.syncLagMs: a write is durable (acknowledged, sendable) only at the next group commit. */
   readonly syncLag: number;
+  /**
+   * Op mode: drop causally stable ops from the stores (causal.ts). Only when every write is
+   * durable at once: with a sync lag, a crash could take back a delivery a peer was told of.
+   */
+  readonly opStoreGc: boolean;
   /** Op mode: updates travel as ops through the causal-broadcast layer (causal.ts). */
   readonly opMode: boolean;
   /** Op mode switches (scenario sync.dedup / sync.causal). */
@@ -143,6 +154,7 @@ export class Simulator {
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
+    this.opStoreGc = this.opMode && this.syncLag === 0 && options.opStoreGc !== false;
     const steps = scenario.steps ?? [];
     const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
     this.disk = crashes || this.syncLag > 0 ? new SimDisk(this.syncLag, this.clone) : null;
@@ -395,6 +407,10 @@ export class Simulator {
     stats.delivered++;
     if (ev.mkind === M_DIGEST) {
       const theirs = ev.payload as Int32Array;
+      if (this.opStoreGc) {
+        r.op!.hear(ev.from, theirs);
+        r.op!.collect(r.knowledge, r.index);
+      }
       const missing = r.op!.missing(theirs, r.index, this.disk === null ? r.seq : r.durableSeq);
       this.trace.deliver(now, ev.id, r, ev.from);
       if (missing.length > 0) {
@@ -447,6 +463,13 @@ export class Simulator {
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
   private receiveOp(r: Replica, rec: OpRec, msg: number): number {
     const k = r.knowledge;
+    if (this.opStoreGc) {
+      // The op tells what its origin had delivered: its dependencies and its own earlier ops.
+      const node = r.op!;
+      node.hear(rec.o, rec.deps);
+      node.heardOwn(rec.o, rec.s);
+      node.maybeCollect(k, r.index);
+    }
     if (this.dedup && (k.has(rec.o, rec.s) || (this.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
     if (this.causal && !causallyReady(k, rec)) {
       r.op!.hold(rec);
