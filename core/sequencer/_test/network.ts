@@ -1,6 +1,6 @@
 /**
  * A tiny deterministic network for the protocol tests: a bag of in-flight envelopes that the
- * test (driven by fast-check's generated commands, never Math.random) delivers, drops,
+ * test (driven by fast-check's generated commands, never an unseeded random source) delivers, drops,
  * duplicates or reorders by index. Shared by the sequencer and RAMP tests.
  */
 export type Envelope<M> = { from: string; to: string; msg: M };
