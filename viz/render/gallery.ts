@@ -7,7 +7,7 @@
 import type { Summary } from "../../sim/run-types.ts";
 import { clip, esc } from "./escape.ts";
 import { diagramCrop } from "./svg.ts";
-import { checkPhrase, verdictOf } from "./verdict.ts";
+import { checkPhrase, foldIdleChecks, idleChipText, verdictOf } from "./verdict.ts";
 
 export type GalleryEntry = {
   summary: Summary;
@@ -52,6 +52,7 @@ a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1p
 .checks { display: flex; flex-wrap: wrap; gap: 4px; } .checks span { font-size: 11.5px; padding: 1px 8px; border-radius: 999px; }
 .good { background: #dcfce7; color: #15803d; } .bad { background: #fee2e2; color: #b91c1c; font-weight: 600; }
 .caught { background: #fef3c7; color: #92400e; font-weight: 600; }
+.idle { background: #f1f5f9; color: #64748b; }
 </style>
 </head>
 <body>
@@ -72,12 +73,15 @@ function card(e: GalleryEntry): string {
   const base = e.href.replace(/\/+$/, "");
   const has = e.hasTimeline !== false;
   const v = verdictOf(s.ok, s.checks);
-  const chips = s.checks
-    .map((c) => {
-      const cls = c.ok === c.expected ? (c.ok ? "good" : "caught") : "bad";
-      return `<span class="${cls}" title="${esc(c.detail)}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${cls === "caught" ? " · caught" : ""}</span>`;
-    })
-    .join("");
+  const { shown, idle } = foldIdleChecks(s);
+  const idleChip = idle.length ? idleChipText(idle) : null;
+  const chips =
+    shown
+      .map((c) => {
+        const cls = c.ok === c.expected ? (c.ok ? "good" : "caught") : "bad";
+        return `<span class="${cls}" title="${esc(c.detail)}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${cls === "caught" ? " · caught" : ""}</span>`;
+      })
+      .join("") + (idleChip ? `<span class="idle" title="${esc(idleChip.title)}">${esc(idleChip.text)}</span>` : "");
   // Crop the thumbnail to the diagram itself (lanes = replicas in the final values).
   const lanes = Object.keys(s.final ?? {}).length;
   const crop = lanes ? diagramCrop(lanes) : null;

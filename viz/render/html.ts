@@ -13,7 +13,7 @@ import { fmtMs } from "../layout/text.ts";
 import { esc } from "./escape.ts";
 import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
 import { legendIcon } from "./svg.ts";
-import { verdictOf } from "./verdict.ts";
+import { foldIdleChecks, idleChipText, verdictOf } from "./verdict.ts";
 
 const page = (f: string) => readFileSync(new URL(`../page/${f}`, import.meta.url), "utf8");
 
@@ -104,13 +104,15 @@ function header(m: Model): string {
        ...(replicated ? [s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`] : []),
        ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : [])].join(" · ")
     : "";
-  const checks = m.checks
+  const { shown, idle } = foldIdleChecks({ checks: m.checks, stats: m.stats });
+  const idleChip = idle.length ? idleChipText(idle) : null;
+  const checks = shown
     .map((c) => {
       const good = c.ok === c.expected;
       const note = !c.expected ? ` <small>(anomaly expected${c.ok ? ", not seen" : ", caught"})</small>` : "";
       return `<li class="${good ? (c.ok ? "good" : "caught") : "bad"}" title="${esc(c.detail || (c.ok ? "held" : "failed"))}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${note}</li>`;
     })
-    .join("");
+    .join("") + (idleChip ? `<li class="idle" title="${esc(idleChip.title)}">${esc(idleChip.text)}</li>` : "");
   const v = verdictOf(m.ok, m.checks);
   return `<header>
 <h1>${esc(m.scenario)}</h1><span class="verdict ${v.cls}" title="${esc(v.title)}">${v.badge}</span>

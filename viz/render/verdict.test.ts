@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, Summary } from "../../sim/run-types.ts";
 import { renderGallery } from "./gallery.ts";
-import { verdictOf } from "./verdict.ts";
+import { foldIdleChecks, verdictOf } from "./verdict.ts";
 
 const check = (name: string, ok: boolean, expected: boolean, detail = ""): CheckResult => ({ name, ok, expected, detail }) as CheckResult;
 
@@ -44,5 +44,16 @@ describe("verdict", () => {
     expect(html).toContain('<p class="shows shown">Demonstrates <b>counter total</b> — views: 1, but 2 were counted</p>');
     expect(html).toContain('class="caught"');
     expect(html).toContain("1 met every expectation (1 of them by catching the anomaly they demonstrate");
+  });
+
+  it("a services-only run folds the CRDT checks that held trivially; failures and service checks stay", () => {
+    const stats = (writes: number) => ({ events: 9, sent: 0, delivered: 0, dropped: 0, duplicated: 0, simTimeMs: 1, convergedAtMs: 0, metadataBytes: 0, availability: { a: { crdtWrites: writes }, b: { crdtWrites: 0 } } });
+    const checks = [check("convergence", true, true), check("counter-total", true, true), check("idempotence", false, true), check("read-atomic", true, true)];
+    const folded = foldIdleChecks({ checks, stats: stats(0) });
+    expect(folded.idle.map((c) => c.name)).toEqual(["convergence", "counter-total"]);
+    expect(folded.shown.map((c) => c.name)).toEqual(["idempotence", "read-atomic"]);
+    // One CRDT write anywhere, or no services at all: nothing is folded.
+    expect(foldIdleChecks({ checks, stats: stats(1) }).idle).toEqual([]);
+    expect(foldIdleChecks({ checks, stats: { ...stats(0), availability: undefined } }).idle).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * would file a scenario whose whole point is a lost update next to the ones where nothing went
  * wrong: when the scenario expected an anomaly and the checker caught it, the badge says so.
  */
-import type { CheckResult } from "../../sim/run-types.ts";
+import type { CheckResult, RunStats } from "../../sim/run-types.ts";
+import { SERVICE_CHECKS } from "../../sim/scenario/load-services.ts";
 
 export type Verdict = {
   /** CSS class: pass (green), shown (amber: the anomaly the scenario demonstrates), fail (red). */
@@ -27,3 +28,22 @@ export function verdictOf(ok: boolean, checks: readonly CheckResult[]): Verdict 
 
 /** The checker's name for a check, as a phrase a student reads ("counter-total" → "counter total"). */
 export const checkPhrase = (name: string): string => name.replace(/-/g, " ");
+
+/**
+ * A run of services only (sequencer, RAMP) still names a CRDT, whose checks then hold
+ * trivially: no replica was written. Those are folded into one muted line, so a reader sees the
+ * checks that speak about the run (sequencer-unique, read-atomic, …) instead of counter-total
+ * beside a RAMP transaction. A check that failed or is expected to fail is never folded.
+ */
+export function foldIdleChecks(s: { checks: readonly CheckResult[]; stats: RunStats | null }): { shown: CheckResult[]; idle: CheckResult[] } {
+  const avail = s.stats?.availability;
+  const idleRun = avail !== undefined && Object.values(avail).every((a) => a.crdtWrites === 0);
+  if (!idleRun) return { shown: [...s.checks], idle: [] };
+  const fold = (c: CheckResult) => !(c.name in SERVICE_CHECKS) && c.ok && c.expected;
+  return { shown: s.checks.filter((c) => !fold(c)), idle: s.checks.filter(fold) };
+}
+
+/** The folded line's text and tooltip. */
+export function idleChipText(idle: readonly CheckResult[]): { text: string; title: string } {
+  return { text: `✓ ${idle.length} replication check${idle.length === 1 ? "" : "s"} · no CRDT writes`, title: `held trivially, nothing was replicated: ${idle.map((c) => c.name).join(", ")}` };
+}
