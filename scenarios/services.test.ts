@@ -72,6 +72,8 @@ describe("RAMP: fractured reads without it, none with it", () => {
     expect(readAt(r, 700).values).toEqual({ x: 1, y: 0 });
     expect(check(r, "read-atomic")).toMatchObject({ ok: false, expected: false });
     expect(check(r, "read-atomic")?.detail).toMatch(/^t=720 .*fractured read bob#1: saw transaction 600\/alice's write to x but y at older 100\/alice/);
+    // Where the timeline rings it: Bob's fractured read.
+    expect(check(r, "read-atomic")?.at).toEqual({ t: 720, node: "bob" });
   });
 
   it("ramp-atomic-reads: nothing of a half-prepared write is visible; a half-committed one is repaired in a second round", async () => {

@@ -135,7 +135,11 @@ export class RampService implements Service {
     const tail =
       `; mode ${this.mode}: ${count("write-ok")} write(s) committed, ${count("write-unavailable")} abandoned before commit, ` +
       `${count("read-unavailable")} read(s) timed out`;
-    return [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail)];
+    const nodeOf = (i: number) => {
+      const node = this.clientNode.get(this.history[i]!.client);
+      return node === undefined ? undefined : this.host.name(node);
+    };
+    return [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail, nodeOf)];
   }
 
   tally(node: number): Tally | undefined {

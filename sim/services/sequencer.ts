@@ -139,9 +139,11 @@ export class SequencerService implements Service {
     const timeouts = this.history.filter((e) => e.type === "unavailable").length;
     const answers = this.history.filter((e) => e.type === "ok").length;
     const tail = `; ${answers} answer(s), ${timeouts} request(s) timed out and were reported unavailable (never answered wrongly)`;
+    // Clients are named after their nodes: the client that saw the duplicate or the step back.
+    const nodeOf = (i: number) => this.history[i]!.client;
     return [
-      firstFailure("sequencer-unique", sequencerUnique(this.history), this.times, expected, tail),
-      firstFailure("sequencer-monotonic", sequencerMonotonic(this.history), this.times, expected, tail),
+      firstFailure("sequencer-unique", sequencerUnique(this.history), this.times, expected, tail, nodeOf),
+      firstFailure("sequencer-monotonic", sequencerMonotonic(this.history), this.times, expected, tail, nodeOf),
     ];
   }
 

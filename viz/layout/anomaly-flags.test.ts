@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../sim/index.ts";
 import { renderRunViews } from "../index.ts";
-import { STYLE } from "../render/style.ts";
+import { STYLE, legendFor } from "../render/style.ts";
 import type { CheckResult } from "../../sim/run-types.ts";
 import { anomalyFlags } from "./anomaly-flags.ts";
 import type { Flag } from "./model.ts";
@@ -41,7 +41,8 @@ describe("anomaly flags", () => {
     expect(v.model!.flags).toContainEqual({ kind: "anomaly", t: 4000, label: "✗ no-lost-writes at bob", lane: 1, caught: true });
     expect(v.svg).toMatch(new RegExp(`<circle [^>]*r="9" fill="none" stroke="${STYLE.caught}"`));
     expect(v.svg).toContain("✗ no-lost-writes at bob");
-    expect(v.html).toContain("check broken"); // the legend entry
+    expect(v.html).toContain("check broken"); // the legend entry, its icon amber like the ring
+    expect(legendFor(v.model!).find((i) => i.label === "check broken")!.code).toBe("anomaly-caught");
   });
 
   it("a divergence and a failure to converge that the scenario demonstrates are amber too", async () => {

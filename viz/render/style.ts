@@ -126,11 +126,14 @@ export function legendFor(m: Model): LegendItem[] {
   const bands = new Set<string>(m.bands.map((b) => b.kind)), flags = new Set<string>(m.flags.map((f) => f.kind));
   if (m.arrows.s.length) st.add(A.delivered);
   const services = kinds.has(K.service) || kinds.has(K.serviceOk) || kinds.has(K.serviceFail);
+  const anomaliesCaught = m.flags.every((f) => f.kind !== "anomaly" || f.caught === true);
   return LEGEND.filter((item) =>
     item.kind === "mark" ? kinds.has(item.code as number)
     : item.kind === "arrow" ? st.has(item.code as number)
     : item.kind === "band" ? bands.has(item.code as string)
     : flags.has(item.code as string))
     // Service messages never change a replica, so on a run with services most receives are theirs.
-    .map((item) => (services && item.kind === "mark" && item.code === K.receive ? { ...item, why: `${item.why}; every sequencer or RAMP message arrives as one` } : item));
+    .map((item) => (services && item.kind === "mark" && item.code === K.receive ? { ...item, why: `${item.why}; every sequencer or RAMP message arrives as one` } : item))
+    // The icon takes the colour the run draws: amber when every broken check was expected to break.
+    .map((item) => (item.kind === "flag" && item.code === "anomaly" && anomaliesCaught ? { ...item, code: "anomaly-caught" } : item));
 }

@@ -215,8 +215,8 @@ export function legendIcon(item: LegendItem, x: number, y: number): string {
     case "band":
       return `<rect x="${x - 14}" y="${y - 7}" width="28" height="14" fill="${item.code === "crash" ? "url(#hatch)" : STYLE.band[item.code as "pause"]}" stroke="${STYLE.faint}"/>`;
     default: {
-      const c = item.code === "converged" ? STYLE.ok : STYLE.bad;
-      const ring = item.code === "anomaly" ? `<circle cx="${x}" cy="${y}" r="6" fill="none" stroke="${c}" stroke-width="2"/>` : "";
+      const c = item.code === "converged" ? STYLE.ok : item.code === "anomaly-caught" ? STYLE.caught : STYLE.bad;
+      const ring = item.code === "anomaly" || item.code === "anomaly-caught" ? `<circle cx="${x}" cy="${y}" r="6" fill="none" stroke="${c}" stroke-width="2"/>` : "";
       return `<line x1="${x}" x2="${x}" y1="${y - 8}" y2="${y + 8}" stroke="${c}" stroke-width="2" stroke-dasharray="4 2"/>${ring}`;
     }
   }
