@@ -53,8 +53,6 @@ export class OpNode {
   readonly base: number[];
   /** Per peer: the highest delivered vector heard from it (digest or op dependencies). */
   private readonly heard: Int32Array[];
-  /** Ops dropped as causally stable so far. */
-  collected = 0;
   private sinceCollect = 0;
   /** Per origin: buffered ops by seq (several when duplicates are not dropped). */
   private readonly buf: Map<number, OpRec[]>[];
@@ -117,7 +115,6 @@ export class OpNode {
       this.store[o] = a.slice(drop);
       this.base[o] = stable;
     }
-    this.collected += dropped;
     return dropped;
   }
 
