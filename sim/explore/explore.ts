@@ -88,7 +88,7 @@ export async function explore(crdt: string | Crdt, o: ExploreOptions = {}): Prom
   let done = 0;
   const tick = () => o.onProgress?.(++done, seeds.length);
   const ignore = o.ignore ?? [];
-  const verdicts = jobs > 1 ? await sweepInWorkers(jobs, target.ref, swarm, ignore, seeds, true, tick) : sweepHere(seeds, target, swarm, ignore, tick);
+  const verdicts = jobs > 1 ? await sweepInWorkers(jobs, target, swarm, ignore, seeds, true, tick) : sweepHere(seeds, target, swarm, ignore, tick);
   const failed = verdicts.find((v) => !v.ok);
   const judged = failed ? verdicts.filter((v) => v.seed <= failed.seed).length : verdicts.length;
   const result: ExploreResult = { crdt: target.crdt.name, target: target.ref, ok: !failed, runs: judged, planned: seeds.length, firstSeed: first, shard };
