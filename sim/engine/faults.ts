@@ -180,7 +180,7 @@ export function restart(sim: Simulator, i: number, by = "step"): void {
   sim.trace.restart(sim.now, r, by);
   sim.services?.restart(i);
   // Op mode: catch up at once — ask a peer for the ops this replica lacks.
-  if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.sendDigest(r);
+  if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.ops!.sendDigest(r);
 }
 
 export function pause(sim: Simulator, i: number): void {

@@ -1,7 +1,8 @@
 /**
  * The engine: virtual time, the agenda, the network, and replicas driven only through the CRDT
  * contract. This file holds the hot path (updates, sends, deliveries); scripted faults and the
- * nemesis live in faults.ts, the end-of-run heal and quiescence in final-phase.ts.
+ * nemesis live in faults.ts, op mode (causal broadcast) in op-mode.ts, the end-of-run heal and
+ * quiescence in final-phase.ts.
  *
  * Hot-path rules: no JSON unless tracing, no closures per message, one allocation per message
  * (the Ev), every random draw from the stream of its concern.
@@ -11,7 +12,7 @@ import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { RunStats } from "../run-types.ts";
-import { causallyReady, OpNode, vectorOf, type OpRec } from "./causal.ts";
+import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
 import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
@@ -19,6 +20,7 @@ import { EventQueue } from "./event-queue.ts";
 import { Knowledge } from "./knowledge.ts";
 import { latencySampler, type LatencySampler } from "./latency.ts";
 import { Links } from "./links.ts";
+import { OpMode } from "./op-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
 import type { ServiceHooks } from "./service-hooks.ts";
@@ -35,7 +37,6 @@ const M_DELTA = MsgKind.Delta;
 const M_STATE = MsgKind.State;
 const M_AE = MsgKind.AntiEntropy;
 const M_OP = MsgKind.Op;
-const M_OPS = MsgKind.Ops;
 const M_DIGEST = MsgKind.Digest;
 
 export type EngineOptions = {
@@ -74,6 +75,8 @@ export class Simulator {
   readonly opStoreGc: boolean;
   /** Op mode: updates travel as ops through the causal-broadcast layer (causal.ts). */
   readonly opMode: boolean;
+  /** Op mode's half of the engine (op-mode.ts); null in delta and state modes. */
+  readonly ops: OpMode | null;
   /** Op mode switches (scenario sync.dedup / sync.causal). */
   readonly dedup: boolean;
   readonly causal: boolean;
@@ -101,7 +104,7 @@ export class Simulator {
 
   /** sync.antiEntropy "digest": digest rounds that ship only what the peer lacks (digest-sync.ts); null otherwise. */
   readonly digestSync: DigestSync | null = null;
-  private readonly sizeOf: (s: unknown) => number;
+  readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
   private readonly latency: LatencySampler;
   private readonly rLatency: Rng;
@@ -128,6 +131,7 @@ export class Simulator {
     const mode = scenario.sync?.mode ?? (isOp ? "op" : "delta");
     if (isOp && mode !== "op") throw new Error(`${crdt.name} is op-based (kind "op"): it replicates through sync mode "op" only, got "${mode}"`);
     this.opMode = mode === "op";
+    this.ops = this.opMode ? new OpMode(this) : null;
     this.opCrdt = isOp ? crdt : null;
     this.stateCrdt = isOp ? null : crdt;
     this.dedup = scenario.sync?.dedup ?? true;
@@ -161,8 +165,8 @@ export class Simulator {
     this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n, {
       opMode: this.opMode,
       causal: this.causal,
-      reapply: this.opMode ? (state, rec) => (this.dedup ? state : this.applyEffect(state, rec as OpRec)) : null,
-      applyOp: this.opMode ? (state, rec) => this.applyEffect(state, rec as OpRec) : null,
+      reapply: this.opMode ? (state, rec) => (this.dedup ? state : this.ops!.applyEffect(state, rec as OpRec)) : null,
+      applyOp: this.opMode ? (state, rec) => this.ops!.applyEffect(state, rec as OpRec) : null,
       durable: this.disk !== null,
     });
     const weights = this.checkers.counter?.weights ?? null;
@@ -301,7 +305,7 @@ export class Simulator {
 
   /** Issues `op` at replica `r` and ships it. `origin` names the step for error messages. */
   update(r: Replica, op: Op, origin: string): void {
-    if (this.opMode) return this.updateOp(r, op, origin);
+    if (this.opMode) return this.ops!.update(r, op, origin);
     const now = this.time.now;
     const seq = r.seq + 1;
     const ck = this.checkers;
@@ -330,8 +334,8 @@ export class Simulator {
     else this.broadcast(r, seq, result.delta);
   }
 
-  /** The intent checkers and the trace learn of update `seq` just issued at `r`. */
-  private issued(r: Replica, seq: number, op: Op, now: number): void {
+  /** The intent checkers and the trace learn of update `seq` just issued at `r` (also from op-mode.ts). */
+  issued(r: Replica, seq: number, op: Op, now: number): void {
     const ck = this.checkers;
     ck.addWins?.issued(r, seq, op.op, op.args, now);
     ck.noLostWrites?.issued(r, seq, op.op, op.args, now);
@@ -339,170 +343,13 @@ export class Simulator {
     this.trace.update(now, r, op.op, op.args, seq);
   }
 
-  // ---- op mode (reliable causal broadcast) -----------------------------------------------
-
-  /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
-  applyEffect(state: unknown, rec: OpRec): unknown {
-    return this.opCrdt !== null
-      ? this.opCrdt.effect(state, rec.e, { origin: this.names[rec.o]!, seq: rec.s })
-      : this.stateCrdt!.merge(state, rec.e);
-  }
-
-  private updateOp(r: Replica, op: Op, origin: string): void {
-    const now = this.time.now;
-    const seq = r.seq + 1;
-    const ck = this.checkers;
-    ck.order.before(r, now);
-    ck.counter?.issue(r.index, seq, op.op, op.args);
-    // Dependencies: what this replica had delivered when the op was prepared.
-    const deps = vectorOf(r.knowledge);
-    let rec: OpRec;
-    try {
-      let effect: unknown;
-      if (this.opCrdt !== null) effect = this.opCrdt.prepare(r.state, op, r.ctx);
-      else {
-        const result = this.stateCrdt!.update(r.state, op, r.ctx);
-        r.state = result.state;
-        effect = result.delta;
-      }
-      rec = { o: r.index, s: seq, deps, e: effect, bytes: this.sizeOf(effect) + 4 * (this.n + 2) };
-      // An op-based type applies its own op through effect, like every other replica.
-      if (this.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
-    } catch (e) {
-      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
-    }
-    r.seq = seq;
-    r.knowledge.add(r.index, seq);
-    r.op!.put(rec);
-    r.touch();
-    this.lastChange = now;
-    ck.order.record(r, rec);
-    this.issued(r, seq, op, now);
-    const staged = this.disk !== null && this.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
-    ck.strong.afterChange(r, now, -seq);
-    ck.counter?.afterChange(r, now, -seq);
-    if (staged) r.deferred.push({ seq, payload: rec });
-    else this.broadcastOp(r, rec);
-  }
-
-  private broadcastOp(r: Replica, rec: OpRec): void {
-    const from = r.index;
-    for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_OP, rec, rec.o, rec.s, null, rec.bytes);
-  }
-
-  /** Anti-entropy in op mode: this replica's delivered vector to one seeded-random peer. */
-  sendDigest(r: Replica, to = -1, reply = false): void {
-    let peer = to;
-    if (peer < 0) {
-      peer = this.rAntiEntropy.int(0, this.n - 2);
-      if (peer >= r.index) peer++;
-    }
-    this.send(r.index, peer, M_DIGEST, vectorOf(r.knowledge), reply ? 1 : 0, 0, null, 4 * this.n);
-  }
-
-  /** An op-mode message reaches `r`: an op, a batch of ops, or a digest. */
-  private applyOpMsg(r: Replica, ev: Ev): void {
-    const now = this.time.now;
-    const stats = this.stats;
-    stats.delivered++;
-    if (ev.mkind === M_DIGEST) {
-      const theirs = ev.payload as Int32Array;
-      if (this.opStoreGc) {
-        r.op!.hear(ev.from, theirs);
-        r.op!.collect(r.knowledge, r.index);
-      }
-      const missing = r.op!.missing(theirs, r.index, this.disk === null ? r.seq : r.durableSeq);
-      this.trace.deliver(now, ev.id, r, ev.from);
-      if (missing.length > 0) {
-        let bytes = 0;
-        for (const m of missing) bytes += m.bytes;
-        this.send(r.index, ev.from, M_OPS, missing, 0, 0, null, bytes);
-      }
-      // The sender has ops this replica lacks: ask for them (once; a reply never asks back).
-      if (ev.origin === 0) {
-        const mine = r.knowledge.contig;
-        for (let o = 0; o < this.n; o++)
-          if (theirs[o]! > mine[o]!) {
-            this.sendDigest(r, ev.from, true);
-            break;
-          }
-      }
-      return;
-    }
-    let applied = 0;
-    let held = 0;
-    if (ev.mkind === M_OP) {
-      stats.deliveredUpdates++;
-      const k = this.receiveOp(r, ev.payload as OpRec, ev.id);
-      if (k === 1) applied++;
-      else if (k === 2) held++;
-    } else
-      for (const rec of ev.payload as OpRec[]) {
-        const k = this.receiveOp(r, rec, ev.id);
-        if (k === 1) applied++;
-        else if (k === 2) held++;
-      }
-    if (applied > 0 && this.causal) {
-      // Delivering an op may make buffered ones ready.
-      for (let rec = r.op!.takeReady(r.knowledge, this.dedup); rec !== undefined; rec = r.op!.takeReady(r.knowledge, this.dedup)) {
-        this.deliverOp(r, rec, ev.id);
-        applied++;
-      }
-    }
-    if (applied === 0 && held === 0 && ev.mkind === M_OP) {
-      // Every op in it was delivered before: the layer drops the duplicate.
-      stats.dropped++;
-      this.trace.drop(now, ev.id, "dedup");
-      return;
-    }
-    this.trace.deliver(now, ev.id, r, ev.from);
-    if (held > 0)
-      this.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
-  }
-
-  /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
-  private receiveOp(r: Replica, rec: OpRec, msg: number): number {
-    const k = r.knowledge;
-    if (this.opStoreGc) {
-      // The op tells what its origin had delivered: its dependencies and its own earlier ops.
-      const node = r.op!;
-      node.hear(rec.o, rec.deps);
-      node.heardOwn(rec.o, rec.s);
-      node.maybeCollect(k, r.index);
-    }
-    if (this.dedup && (k.has(rec.o, rec.s) || (this.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
-    if (this.causal && !causallyReady(k, rec)) {
-      r.op!.hold(rec);
-      return 2;
-    }
-    this.deliverOp(r, rec, msg);
-    return 1;
-  }
-
-  private deliverOp(r: Replica, rec: OpRec, msg: number): void {
-    const now = this.time.now;
-    const ck = this.checkers;
-    ck.order.before(r, now);
-    try {
-      r.state = this.applyEffect(r.state, rec);
-    } catch (e) {
-      throw new SimulationError(`t=${now} msg ${msg} to ${r.name}: op ${this.names[rec.o]}:${rec.s}: ${(e as Error).message}`);
-    }
-    const learned = r.knowledge.add(rec.o, rec.s);
-    r.op!.put(rec);
-    r.touch();
-    if (this.disk !== null) this.logOther(r, { kind: RecKind.Op, op: rec });
-    if (learned) this.lastChange = now;
-    ck.order.record(r, rec);
-    if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);
-    ck.strong.afterChange(r, now, msg);
-    ck.counter?.afterChange(r, now, msg);
-  }
-
   // ---- storage: write-ahead log, group commit, acknowledgement ---------------------------
 
-  /** Logs an own update. Returns true when it is staged (sync lag): it is then acknowledged and sent at the sync. */
-  private logOwn(r: Replica, rec: Rec, seq: number): boolean {
+  /**
+   * Logs an own update (also op-mode.ts). Returns true when it is staged (sync lag): it is then
+   * acknowledged and sent at the sync.
+   */
+  logOwn(r: Replica, rec: Rec, seq: number): boolean {
     const disk = this.disk!;
     if (disk.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) {
       disk.nodes[r.index]!.pendingOwn.push(seq);
@@ -519,7 +366,7 @@ export class Simulator {
     this.logOther(r, ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });
   }
 
-  private logOther(r: Replica, rec: Rec): void {
+  logOther(r: Replica, rec: Rec): void {
     if (this.disk!.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) this.scheduleSync(r);
   }
 
@@ -554,7 +401,7 @@ export class Simulator {
     const deferred = r.deferred;
     r.deferred = [];
     if (deferred.length > 0 && this.n > 1) {
-      if (this.opMode) for (const x of deferred) this.broadcastOp(r, x.payload as OpRec);
+      if (this.opMode) for (const x of deferred) this.ops!.broadcast(r, x.payload as OpRec);
       else if (this.stateMode) this.broadcast(r, deferred[deferred.length - 1]!.seq, null);
       else for (const x of deferred) this.broadcast(r, x.seq, x.payload);
     }
@@ -573,7 +420,7 @@ export class Simulator {
     const k = snapshot!.knowledge.clone();
     for (const rec of log) {
       if (rec.kind === RecKind.Op) {
-        state = this.applyEffect(state, rec.op);
+        state = this.ops!.applyEffect(state, rec.op);
         k.add(rec.op.o, rec.op.s);
       } else {
         state = this.stateCrdt!.merge(state, rec.payload);
@@ -592,7 +439,7 @@ export class Simulator {
 
   /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
   antiEntropyFrom(r: Replica): void {
-    if (this.opMode) this.sendDigest(r);
+    if (this.opMode) this.ops!.sendDigest(r);
     else if (this.digestSync !== null) this.digestSync.round(r);
     else this.sendState(r, M_AE);
   }
@@ -727,7 +574,7 @@ export class Simulator {
 
   /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
   apply(r: Replica, ev: Ev): void {
-    if (ev.mkind >= M_OP) return this.digestSync !== null && ev.mkind === M_DIGEST ? this.digestSync.onDigest(r, ev) : this.applyOpMsg(r, ev);
+    if (ev.mkind >= M_OP) return this.digestSync !== null && ev.mkind === M_DIGEST ? this.digestSync.onDigest(r, ev) : this.ops!.onMessage(r, ev);
     const now = this.time.now;
     const ck = this.checkers;
     ck.order.before(r, now);

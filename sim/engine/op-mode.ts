@@ -1,0 +1,181 @@
+/**
+ * Op mode (sync.mode "op", or an op-based CRDT): the engine's side of reliable causal broadcast
+ * (causal.ts) — issuing an update as an op, shipping it, anti-entropy digests, and receiving
+ * ops and retransmitted batches with dedup, causal buffering and op-store collection. The
+ * simulator keeps the agenda, the network, storage and the checkers; this class drives them.
+ */
+import type { Op } from "../../core/contract.ts";
+import { causallyReady, vectorOf, type OpRec } from "./causal.ts";
+import { MsgKind, type Ev } from "./event.ts";
+import type { Replica } from "./replica.ts";
+import { SimulationError, type Simulator } from "./simulator.ts";
+import { RecKind } from "./storage.ts";
+
+const M_OP = MsgKind.Op;
+const M_OPS = MsgKind.Ops;
+const M_DIGEST = MsgKind.Digest;
+
+export class OpMode {
+  constructor(private readonly sim: Simulator) {}
+
+  /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
+  applyEffect(state: unknown, rec: OpRec): unknown {
+    return this.sim.opCrdt !== null
+      ? this.sim.opCrdt.effect(state, rec.e, { origin: this.sim.names[rec.o]!, seq: rec.s })
+      : this.sim.stateCrdt!.merge(state, rec.e);
+  }
+
+  /** Issues `op` at `r` as an op (its dependencies: what `r` has delivered) and ships it once durable. */
+  update(r: Replica, op: Op, origin: string): void {
+    const now = this.sim.time.now;
+    const seq = r.seq + 1;
+    const ck = this.sim.checkers;
+    ck.order.before(r, now);
+    ck.counter?.issue(r.index, seq, op.op, op.args);
+    // Dependencies: what this replica had delivered when the op was prepared.
+    const deps = vectorOf(r.knowledge);
+    let rec: OpRec;
+    try {
+      let effect: unknown;
+      if (this.sim.opCrdt !== null) effect = this.sim.opCrdt.prepare(r.state, op, r.ctx);
+      else {
+        const result = this.sim.stateCrdt!.update(r.state, op, r.ctx);
+        r.state = result.state;
+        effect = result.delta;
+      }
+      rec = { o: r.index, s: seq, deps, e: effect, bytes: this.sim.sizeOf(effect) + 4 * (this.sim.n + 2) };
+      // An op-based type applies its own op through effect, like every other replica.
+      if (this.sim.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
+    } catch (e) {
+      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
+    }
+    r.seq = seq;
+    r.knowledge.add(r.index, seq);
+    r.op!.put(rec);
+    r.touch();
+    this.sim.lastChange = now;
+    ck.order.record(r, rec);
+    this.sim.issued(r, seq, op, now);
+    const staged = this.sim.disk !== null && this.sim.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
+    ck.strong.afterChange(r, now, -seq);
+    ck.counter?.afterChange(r, now, -seq);
+    if (staged) r.deferred.push({ seq, payload: rec });
+    else this.broadcast(r, rec);
+  }
+
+  /** Sends op `rec` to every other replica. */
+  broadcast(r: Replica, rec: OpRec): void {
+    const from = r.index;
+    for (let to = 0; to < this.sim.n; to++) if (to !== from) this.sim.send(from, to, M_OP, rec, rec.o, rec.s, null, rec.bytes);
+  }
+
+  /** Anti-entropy in op mode: this replica's delivered vector to one seeded-random peer. */
+  sendDigest(r: Replica, to = -1, reply = false): void {
+    let peer = to;
+    if (peer < 0) {
+      peer = this.sim.rAntiEntropy.int(0, this.sim.n - 2);
+      if (peer >= r.index) peer++;
+    }
+    this.sim.send(r.index, peer, M_DIGEST, vectorOf(r.knowledge), reply ? 1 : 0, 0, null, 4 * this.sim.n);
+  }
+
+  /** An op-mode message reaches `r`: an op, a batch of ops, or a digest. */
+  onMessage(r: Replica, ev: Ev): void {
+    const now = this.sim.time.now;
+    const stats = this.sim.stats;
+    stats.delivered++;
+    if (ev.mkind === M_DIGEST) {
+      const theirs = ev.payload as Int32Array;
+      if (this.sim.opStoreGc) {
+        r.op!.hear(ev.from, theirs);
+        r.op!.collect(r.knowledge, r.index);
+      }
+      const missing = r.op!.missing(theirs, r.index, this.sim.disk === null ? r.seq : r.durableSeq);
+      this.sim.trace.deliver(now, ev.id, r, ev.from);
+      if (missing.length > 0) {
+        let bytes = 0;
+        for (const m of missing) bytes += m.bytes;
+        this.sim.send(r.index, ev.from, M_OPS, missing, 0, 0, null, bytes);
+      }
+      // The sender has ops this replica lacks: ask for them (once; a reply never asks back).
+      if (ev.origin === 0) {
+        const mine = r.knowledge.contig;
+        for (let o = 0; o < this.sim.n; o++)
+          if (theirs[o]! > mine[o]!) {
+            this.sendDigest(r, ev.from, true);
+            break;
+          }
+      }
+      return;
+    }
+    let applied = 0;
+    let held = 0;
+    if (ev.mkind === M_OP) {
+      stats.deliveredUpdates++;
+      const k = this.receive(r, ev.payload as OpRec, ev.id);
+      if (k === 1) applied++;
+      else if (k === 2) held++;
+    } else
+      for (const rec of ev.payload as OpRec[]) {
+        const k = this.receive(r, rec, ev.id);
+        if (k === 1) applied++;
+        else if (k === 2) held++;
+      }
+    if (applied > 0 && this.sim.causal) {
+      // Delivering an op may make buffered ones ready.
+      for (let rec = r.op!.takeReady(r.knowledge, this.sim.dedup); rec !== undefined; rec = r.op!.takeReady(r.knowledge, this.sim.dedup)) {
+        this.deliver(r, rec, ev.id);
+        applied++;
+      }
+    }
+    if (applied === 0 && held === 0 && ev.mkind === M_OP) {
+      // Every op in it was delivered before: the layer drops the duplicate.
+      stats.dropped++;
+      this.sim.trace.drop(now, ev.id, "dedup");
+      return;
+    }
+    this.sim.trace.deliver(now, ev.id, r, ev.from);
+    if (held > 0)
+      this.sim.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.sim.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
+  }
+
+  /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
+  private receive(r: Replica, rec: OpRec, msg: number): number {
+    const k = r.knowledge;
+    if (this.sim.opStoreGc) {
+      // The op tells what its origin had delivered: its dependencies and its own earlier ops.
+      const node = r.op!;
+      node.hear(rec.o, rec.deps);
+      node.heardOwn(rec.o, rec.s);
+      node.maybeCollect(k, r.index);
+    }
+    if (this.sim.dedup && (k.has(rec.o, rec.s) || (this.sim.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
+    if (this.sim.causal && !causallyReady(k, rec)) {
+      r.op!.hold(rec);
+      return 2;
+    }
+    this.deliver(r, rec, msg);
+    return 1;
+  }
+
+  /** Applies a causally ready op at `r`, stores it for retransmission, logs it, and tells the checkers. */
+  private deliver(r: Replica, rec: OpRec, msg: number): void {
+    const now = this.sim.time.now;
+    const ck = this.sim.checkers;
+    ck.order.before(r, now);
+    try {
+      r.state = this.applyEffect(r.state, rec);
+    } catch (e) {
+      throw new SimulationError(`t=${now} msg ${msg} to ${r.name}: op ${this.sim.names[rec.o]}:${rec.s}: ${(e as Error).message}`);
+    }
+    const learned = r.knowledge.add(rec.o, rec.s);
+    r.op!.put(rec);
+    r.touch();
+    if (this.sim.disk !== null) this.sim.logOther(r, { kind: RecKind.Op, op: rec });
+    if (learned) this.sim.lastChange = now;
+    ck.order.record(r, rec);
+    if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);
+    ck.strong.afterChange(r, now, msg);
+    ck.counter?.afterChange(r, now, msg);
+  }
+}
