@@ -78,6 +78,17 @@ describe("report.md", () => {
     expect(md).toContain("```sh\nnpx memoconductor replay reports/fixture-small/7\n```");
     expect(md).toContain('Final value, on all 3 replicas: `` ["y","z"] ``');
   });
+
+  it("says where a check broke, and names the anomaly a passing scenario demonstrates", () => {
+    const f = small();
+    const checks = [
+      { name: "convergence", ok: true, expected: true, detail: "equal" },
+      { name: "no-lost-writes", ok: false, expected: false, detail: "bob's write lost", at: { t: 4000, node: "bob" } },
+    ];
+    const md = renderReportMd({ ...f.summary, ok: true, checks }, { replay: "x" });
+    expect(md).toContain("## ✅ fixture-small — anomaly shown (no-lost-writes caught, as expected)");
+    expect(md).toContain("| ✅ | no-lost-writes | anomaly found at bob, 4 s | anomaly |");
+  });
 });
 
 describe("gallery", () => {

@@ -5,6 +5,7 @@
 import type { Summary } from "../../sim/run-types.ts";
 import { fmtMs } from "../layout/text.ts";
 import { clip } from "./escape.ts";
+import { verdictOf } from "./verdict.ts";
 
 /** A table cell: no pipes or newlines can break the row. */
 const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
@@ -14,13 +15,16 @@ export type ReportOptions = { description?: string; replay: string };
 
 export function renderReportMd(s: Summary, o: ReportOptions): string {
   const out: string[] = [];
-  out.push(`## ${s.ok ? "✅" : "❌"} ${s.scenario} — ${s.ok ? "pass" : "FAIL"}`, "");
+  const v = verdictOf(s.ok, s.checks);
+  const heading = v.cls === "fail" ? "FAIL" : v.cls === "shown" ? `anomaly shown (${v.caught.map((c) => c.name).join(", ")} caught, as expected)` : "pass";
+  out.push(`## ${s.ok ? "✅" : "❌"} ${s.scenario} — ${heading}`, "");
   if (o.description) out.push(`> ${o.description.replace(/\n/g, " ")}`, "");
   out.push(`CRDT \`${s.crdt}\` · seed ${s.seed} · trace hash \`${s.traceHash.slice(0, 16)}\``, "");
   out.push("| | check | outcome | expected | detail |", "|---|---|---|---|---|");
   for (const c of s.checks) {
     const met = c.ok === c.expected;
-    const outcome = c.ok ? "held" : "anomaly found";
+    // Where the checker pinned it (`at`), so a CI reader can go straight to that event in the timeline.
+    const outcome = c.ok ? "held" : c.at ? `anomaly found at ${cell(c.at.node)}, ${fmtMs(c.at.t)}` : "anomaly found";
     const expected = c.expected ? "holds" : "anomaly";
     out.push(`| ${met ? "✅" : "❌"} | ${cell(c.name)} | ${outcome} | ${expected} | ${cell(clip(c.detail, 300))} |`);
   }
