@@ -12,10 +12,13 @@
  *   ops the sender lacks, in one batch.
  * - The store does not grow for ever: an op every replica is known to have delivered is
  *   causally stable (no peer can ask for it again) and is dropped. A replica learns what its
- *   peers have delivered from their digests and from the dependency vector each op carries
- *   (its origin's delivered vector). This needs what peers report to be durable: with a sync
- *   lag a crash can take back deliveries a digest already announced, so the engine collects
- *   only when every write is durable at once (no storage.syncLagMs).
+ *   peers have delivered from the dependency vector each op carries (its origin's delivered
+ *   vector) and from their digests. What it learns must be durable at the peer, or a crash
+ *   there could take back a delivery nobody can resend: an op leaves its origin only once
+ *   synced, and a group commit syncs everything logged before it, so its dependencies are
+ *   durable; a digest is only when every write is (no storage.syncLagMs), and is not heard
+ *   otherwise. A replica may drop an op it has not synced itself: if a crash takes it back,
+ *   the peers still hold it, since none heard of it as durable here.
  *
  * `dedup: false` and `causal: false` (scenario switches) turn the two guarantees off to show
  * what they are for: a duplicated counter op counts twice; a remove that overtakes its add

@@ -87,7 +87,9 @@ export class OpMode {
     if (ev.mkind === M_DIGEST) {
       const theirs = ev.payload as Int32Array;
       if (this.sim.opStoreGc) {
-        r.op!.hear(ev.from, theirs);
+        // A digest is the sender's volatile delivered vector: with a sync lag a crash can take
+        // part of it back, so only an op's dependencies (durable once the op is sent) count then.
+        if (this.sim.syncLag === 0) r.op!.hear(ev.from, theirs);
         r.op!.collect(r.knowledge, r.index);
       }
       const missing = r.op!.missing(theirs, r.index, this.sim.disk === null ? r.seq : r.durableSeq);

@@ -52,7 +52,7 @@ describe("OpNode: causal-stability collection", () => {
   });
 });
 
-type Faults = { seed: number; loss: number; duplicate: number; partitionEvery: number | null; crashEvery: number | null; ae: number };
+type Faults = { seed: number; loss: number; duplicate: number; partitionEvery: number | null; crashEvery: number | null; ae: number; syncLag: number };
 
 const faultsArb: fc.Arbitrary<Faults> = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
@@ -61,6 +61,8 @@ const faultsArb: fc.Arbitrary<Faults> = fc.record({
   partitionEvery: fc.option(fc.integer({ min: 300, max: 1500 }), { nil: null }),
   crashEvery: fc.option(fc.integer({ min: 300, max: 1500 }), { nil: null }),
   ae: fc.constantFrom(100, 400), // never 0: without anti-entropy nothing repairs a loss
+  // With a lag, a crash takes back unsynced deliveries: only durable news may drop an op.
+  syncLag: fc.constantFrom(0, 0, 20, 120),
 });
 
 function scenario(f: Faults, crdt: string, duration = 3000): Scenario {
@@ -72,6 +74,7 @@ function scenario(f: Faults, crdt: string, duration = 3000): Scenario {
     sync: { mode: "op", antiEntropyMs: f.ae },
     network: { latency: { dist: "uniform", min: 2, max: 60 }, loss: f.loss, duplicate: f.duplicate },
     nemesis,
+    storage: { syncLagMs: f.syncLag },
     workload: { ratePerNode: 150 },
   };
 }
@@ -97,8 +100,9 @@ describe("op-store collection changes nothing a run does", () => {
     });
   }
 
-  it("keeps the store bounded on a long run: a fraction of the ops without it", () => {
-    const sc = scenario({ seed: 3, loss: 0.05, duplicate: 0.1, partitionEvery: null, crashEvery: null, ae: 200 }, "op-counter", 20_000);
+  for (const syncLag of [0, 50])
+  it(`keeps the store bounded on a long run: a fraction of the ops without it (sync lag ${syncLag} ms)`, () => {
+    const sc = scenario({ seed: 3, loss: 0.05, duplicate: 0.1, partitionEvery: null, crashEvery: null, ae: 200, syncLag }, "op-counter", 20_000);
     const held = (gc: boolean) => {
       const sim = new Simulator(sc, resolveAnyBuiltin("op-counter") as never, { seed: 3, trace: false, crdtName: "op-counter", opStoreGc: gc });
       installFaults(sim);
@@ -112,6 +116,6 @@ describe("op-store collection changes nothing a run does", () => {
     for (const h of without) expect(h).toBe(total);
     // With it, what is held is the recent tail (what some peer may not have delivered yet).
     for (const h of withGc) expect(h).toBeLessThan(total / 10);
-    console.log(`op store after ${total} ops on 4 nodes: ${withGc.join(", ")} held with collection, ${total} each without`);
+    console.log(`op store after ${total} ops on 4 nodes, sync lag ${syncLag} ms: ${withGc.join(", ")} held with collection, ${total} each without`);
   });
 });

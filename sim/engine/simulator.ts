@@ -68,10 +68,7 @@ export class Simulator {
   readonly disk: SimDisk | null;
   /** storage.syncLagMs: a write is durable (acknowledged, sendable) only at the next group commit. */
   readonly syncLag: number;
-  /**
-   * Op mode: drop causally stable ops from the stores (causal.ts). Only when every write is
-   * durable at once: with a sync lag, a crash could take back a delivery a peer was told of.
-   */
+  /** Op mode: drop causally stable ops from the stores (causal.ts, op-mode.ts). */
   readonly opStoreGc: boolean;
   /** Op mode: updates travel as ops through the causal-broadcast layer (causal.ts). */
   readonly opMode: boolean;
@@ -158,7 +155,7 @@ export class Simulator {
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
-    this.opStoreGc = this.opMode && this.syncLag === 0 && options.opStoreGc !== false;
+    this.opStoreGc = this.opMode && options.opStoreGc !== false;
     const steps = scenario.steps ?? [];
     const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
     this.disk = crashes || this.syncLag > 0 ? new SimDisk(this.syncLag, this.clone) : null;
