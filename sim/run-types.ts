@@ -22,6 +22,11 @@ export type CheckResult = {
 /** The node and virtual time of a check's first offending event. */
 export type CheckAt = { t: number; node: string };
 
+/** A failed check; `at` only when one event is to blame (an absent key, not an undefined one). */
+export function failedCheck(name: string, expected: boolean, detail: string, at: CheckAt | undefined): CheckResult {
+  return at === undefined ? { name, ok: false, expected, detail } : { name, ok: false, expected, detail, at };
+}
+
 export type RunStats = {
   events: number;
   sent: number;

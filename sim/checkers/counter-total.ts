@@ -6,7 +6,7 @@
  * its value must equal that total. A register-style counter that overwrites a concurrent
  * increment fails there, at the merge that lost it.
  */
-import type { CheckAt, CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { DotWeights } from "../engine/knowledge.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
@@ -64,6 +64,6 @@ export class CounterTotal {
       return { name: "counter-total", ok: true, expected, detail: `every replica ends at ${this.issued} (${summary})` };
     const finals = wrong.map((r) => `${r.name}=${r.valueJson()}`).join(", ");
     const detail = [this.first, wrong.length ? `final ${finals}` : "", summary].filter(Boolean).join("; ");
-    return this.at ? { name: "counter-total", ok: false, expected, detail, at: this.at } : { name: "counter-total", ok: false, expected, detail };
+    return failedCheck("counter-total", expected, detail, this.at);
   }
 }

@@ -18,7 +18,7 @@
  *   concurrent set, or a delete). Shown data from an older write, or nothing, is a loss.
  */
 import { canonicalKey } from "../../core/util/json.ts";
-import type { CheckAt, CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { RegisterKind } from "./no-lost-writes.ts";
@@ -108,7 +108,7 @@ export class Durability {
     const more = lost.length > 3 ? ` (+${lost.length - 3} more)` : "";
     const detail = `lost: ${lost.slice(0, 3).join("; ")}${more} (${scope})`;
     // The first entry may be a counter's total (no single write to blame): then there is no `at`.
-    return this.firstAt ? { name: "durability", ok: false, expected, detail, at: this.firstAt } : { name: "durability", ok: false, expected, detail };
+    return failedCheck("durability", expected, detail, this.firstAt);
   }
 
   private sets(replicas: readonly Replica[], all: W[], acked: W[], lost: string[], anyRemove: boolean): void {

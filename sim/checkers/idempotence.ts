@@ -5,7 +5,7 @@
  * so the hot path stays cheap (about FULL · (1 + ln(deliveries / FULL) / 5) checks in all).
  */
 import type { StateCrdt } from "../../core/contract.ts";
-import type { CheckAt, CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Rng } from "../rng.ts";
@@ -73,6 +73,6 @@ export class Idempotence {
     const ok = this.violations === 0;
     if (ok) return { name: "idempotence", ok, expected, detail: scope };
     const detail = `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`;
-    return { name: "idempotence", ok, expected, detail, at: this.at! };
+    return failedCheck("idempotence", expected, detail, this.at);
   }
 }

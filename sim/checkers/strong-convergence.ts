@@ -4,7 +4,7 @@
  * replicas' current state: knowledge fingerprints are compared first (integers), values only
  * when the update sets agree, so the cost per delivery is a few integer comparisons.
  */
-import type { CheckAt, CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 export class StrongConvergence {
@@ -43,6 +43,6 @@ export class StrongConvergence {
     const detail = ok
       ? `${this.compared} comparisons of replicas with equal update sets, all equal`
       : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
-    return ok ? { name: "strong-convergence", ok, expected, detail } : { name: "strong-convergence", ok, expected, detail, at: this.at! };
+    return ok ? { name: "strong-convergence", ok, expected, detail } : failedCheck("strong-convergence", expected, detail, this.at);
   }
 }

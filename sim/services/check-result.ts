@@ -3,7 +3,7 @@
  * index into the history) as a run's CheckResult whose detail points at that event in time,
  * and whose `at` places it on the node of the client that saw it (`nodeOf`).
  */
-import type { CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckResult } from "../run-types.ts";
 
 type CoreVerdict = { ok: true; detail: string } | { ok: false; detail: string; index: number };
 
@@ -19,5 +19,5 @@ export function firstFailure(
   const t = times[verdict.index]!;
   const detail = `t=${t} (history event ${verdict.index}): ${verdict.detail}`;
   const node = nodeOf(verdict.index);
-  return node === undefined ? { name, ok: false, expected: expected(name), detail } : { name, ok: false, expected: expected(name), detail, at: { t, node } };
+  return failedCheck(name, expected(name), detail, node === undefined ? undefined : { t, node });
 }

@@ -19,3 +19,11 @@ export function anomalyFlags(checks: readonly CheckResult[], laneOf: ReadonlyMap
   }
   return out;
 }
+
+/** A divergence or a failure to converge that the scenario demonstrates on purpose is amber, like its check. */
+export function markExpected(flags: readonly Flag[], checks: readonly CheckResult[]): Flag[] {
+  const expectsAnomaly = (name: string) => checks.some((c) => c.name === name && !c.expected);
+  return flags.map((f) =>
+    (f.kind === "diverged" && expectsAnomaly("strong-convergence")) || (f.kind === "not-converged" && expectsAnomaly("convergence")) ? { ...f, caught: true } : f,
+  );
+}

@@ -7,7 +7,7 @@ import type { Summary } from "../../sim/run-types.ts";
 import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, LostEv, NodeEv, ParsedTrace, SendEv, UpdateEv } from "../trace.ts";
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
-import { anomalyFlags } from "./anomaly-flags.ts";
+import { anomalyFlags, markExpected } from "./anomaly-flags.ts";
 import { convergenceFlags } from "./convergence.ts";
 import { serviceMarks } from "./service-marks.ts";
 import { formatVV, groupsLabel, linksLabel, opLabel } from "./text.ts";
@@ -228,12 +228,9 @@ export function layoutRun(input: LayoutInput): Model {
     }
   }
 
-  // A divergence or a failure to converge that the scenario demonstrates on purpose is amber, like its check.
-  const expectsAnomaly = (name: string) => summary?.checks.some((c) => c.name === name && !c.expected) ?? false;
-  const converged = convergenceFlags(trace, summary, ev, nl).map((f) =>
-    (f.kind === "diverged" && expectsAnomaly("strong-convergence")) || (f.kind === "not-converged" && expectsAnomaly("convergence")) ? { ...f, caught: true } : f,
-  );
-  const flags = [...converged, ...anomalyFlags(summary?.checks ?? [], laneOf, converged)].sort((a, b) => a.t - b.t);
+  const checks = summary?.checks ?? [];
+  const converged = markExpected(convergenceFlags(trace, summary, ev, nl), checks);
+  const flags = [...converged, ...anomalyFlags(checks, laneOf, converged)].sort((a, b) => a.t - b.t);
   const t1 = Math.max(tLast, ...flags.map((f) => f.t), 1);
   for (const b of bands) if (b.to < 0) b.to = t1;
   for (let a = 0; a < ar.t.length; a++) if (ar.t[a]! < 0) ar.t[a] = t1;
