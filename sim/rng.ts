@@ -66,6 +66,7 @@ export const STREAM = {
   crashNemesis: "nemesis/crashes",
   antiEntropy: "anti-entropy",
   checks: "checks",
+  orderChecks: "checks/order",
   arrivals: (node: string) => `workload/arrivals/${node}`,
   ops: (node: string) => `workload/ops/${node}`,
 } as const;

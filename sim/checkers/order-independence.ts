@@ -1,187 +1,246 @@
 /**
- * order-independence: a replica's final value equals the value obtained by merging everything
- * it applied — the messages it received and the deltas of its own updates — in another, seeded
- * order, starting from its initial state. (A delta stands for its update: state ⊔ delta is
- * what `update` produced, so replaying it needs no clock.)
+ * order-independence: merging what a replica applied — the messages it received and the deltas
+ * of its own updates — in another, seeded order gives the value the replica showed. (A delta
+ * stands for its update: state ⊔ delta is what `update` produced, so replaying it needs no clock.)
+ * In op mode the inputs are ops, and "another order" is another causal order (see `causalOrder`).
  *
- * To bound memory on long runs, each replica keeps at most WINDOW inputs: when the window is
- * full, the replica's current state becomes the new starting snapshot and the replay covers
- * the inputs since then. Small runs are replayed in full from init.
+ * A small run is one window from the initial state, replayed at the end. A long run is checked
+ * in windows of WINDOW consecutive inputs: a window starts from a snapshot of the replica's
+ * state, and when it is full the shuffled replay must give the value the replica shows at that
+ * moment (a failure then names the time and node). Each replica's first FIRST windows are all
+ * checked; after them a seeded one in SPREAD is, and the inputs in between are not kept at all:
+ * holding every delivered payload for a window kept them alive through the young generation and
+ * cost the engine's delivery path more than the replays do. The final phase (heal, anti-entropy
+ * to quiescence) is always recorded, so the end state is checked too.
  */
 import type { StateCrdt } from "../../core/contract.ts";
-import type { CheckResult } from "../run-types.ts";
-import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
+import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
+import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 
-const WINDOW = 1024;
+export const WINDOW = 1024;
+/** Windows per replica checked one after another before sampling starts. */
+export const FIRST = 4;
+/** Past the first windows, on average one window in SPREAD is recorded and checked. */
+export const SPREAD = 8;
 
-/**
- * since: -1 = from init, -2 = from the state recovered at a restart, else the snapshot time.
- * `inputs` is allocated once at full size and refilled from 0 (`n` used): every delivery
- * records one input, and pushing into fresh arrays showed up in the simulator's profile.
- */
-type Window = { base: unknown; since: number; inputs: unknown[]; n: number };
+/** Where a window started: the initial state, the state recovered at a restart, or a snapshot at a time (≥ 0). */
+const FROM_INIT = -1;
+const FROM_RESTART = -2;
+
+type Window = {
+  base: unknown;
+  /** Op mode: the delivered vector when the window opened (the replay's causal starting point). */
+  vv: number[] | null;
+  since: number;
+  /** Allocated once at full size and refilled from 0 (`n` used); cleared when the window closes. */
+  inputs: unknown[];
+  n: number;
+  recording: boolean;
+  /** While not recording: inputs still to let pass before the next window opens. */
+  skip: number;
+  /** Windows of this replica checked so far. */
+  closed: number;
+};
+
+/** How the inputs of one mode are replayed. */
+export interface Replayer {
+  init(replica: string): unknown;
+  clone(state: unknown): unknown;
+  value(state: unknown): unknown;
+  /** `state` with `inputs[0..n)` applied in another seeded order; `vv` is the window's starting vector (op mode). */
+  replay(state: unknown, inputs: readonly unknown[], n: number, vv: number[] | null, rng: Rng): unknown;
+  /** Op mode: the window also records where the causal order starts. */
+  readonly needsVv: boolean;
+  /** "inputs" or "ops", and the phrase for the replay order, for the detail. */
+  readonly noun: string;
+  readonly order: string;
+  readonly orders: string;
+}
+
+function keyOf(v: unknown): number | string | undefined {
+  return typeof v === "number" ? v : canonicalKey(v);
+}
+
+function fromText(since: number): string {
+  return since === FROM_INIT ? "its initial state" : since === FROM_RESTART ? "its state recovered at restart" : `its snapshot at t=${since}`;
+}
 
 export class OrderIndependence {
   private readonly windows: Window[];
+  private final = false;
+  private checkedWindows = 0;
+  private replayed = 0;
+  private first = "";
+  private at: CheckAt | undefined = undefined;
 
   constructor(
-    private readonly crdt: StateCrdt<any, unknown>,
-    private readonly clone: (s: any) => any,
+    private readonly replayer: Replayer,
     replicas: readonly Replica[],
+    private readonly rng: Rng,
   ) {
-    this.windows = replicas.map(() => ({ base: null, since: -1, inputs: new Array<unknown>(WINDOW).fill(null), n: 0 }));
+    this.windows = replicas.map(() => ({
+      base: null, vv: replayer.needsVv ? new Array<number>(replicas.length).fill(0) : null, since: FROM_INIT, inputs: new Array<unknown>(WINDOW).fill(null), n: 0, recording: true, skip: 0, closed: 0,
+    }));
   }
 
   /** Before `r` applies an input at time t (its state is still the pre-input state). */
   before(r: Replica, t: number): void {
     const w = this.windows[r.index]!;
-    if (w.n < WINDOW) return;
-    w.base = this.clone(r.state);
-    w.since = t;
-    w.n = 0;
+    if (w.recording ? w.n < WINDOW : --w.skip > 0) return;
+    this.turn(r, w, t);
+  }
+
+  /** The input `r` just applied (a received payload, its own update's delta, or an op). */
+  record(r: Replica, input: unknown): void {
+    const w = this.windows[r.index]!;
+    if (w.recording) w.inputs[w.n++] = input;
   }
 
   /** A restarted replica: its recovered state is the new starting point (what came before is gone). */
   reset(r: Replica): void {
     const w = this.windows[r.index]!;
-    w.base = this.clone(r.state);
-    w.since = -2;
-    w.n = 0;
+    this.clear(w);
+    this.open(r, w, FROM_RESTART);
   }
 
-  /** The input `r` just applied (a received payload or its own update's delta). */
-  record(r: Replica, input: unknown): void {
-    const w = this.windows[r.index]!;
-    w.inputs[w.n++] = input;
-  }
-
-  result(replicas: readonly Replica[], rng: Rng, expected: boolean): CheckResult {
-    let first = "";
-    let replayed = 0;
-    let windowed = false;
+  /** The final phase starts: from now on every replica records, so the end state is checked. */
+  finalPhase(replicas: readonly Replica[], t: number): void {
+    this.final = true;
     for (const r of replicas) {
       const w = this.windows[r.index]!;
-      let state = w.since === -1 ? this.crdt.init(r.name) : this.clone(w.base);
-      if (w.since >= 0) windowed = true;
-      const order = rng.shuffle(Array.from({ length: w.n }, (_, i) => i));
-      for (const i of order) state = this.crdt.merge(state, w.inputs[i]);
-      replayed += w.n;
-      const v = this.crdt.value(state);
-      const key = typeof v === "number" ? v : canonicalKey(v);
-      if (!first && key !== r.valueKey()) {
-        const from = w.since === -1 ? "its initial state" : w.since === -2 ? "its state recovered at restart" : `its snapshot at t=${w.since}`;
-        first =
-          `${r.name}: replaying its ${w.n} inputs in a shuffled order from ${from} gives ` +
-          `${typeof key === "number" ? key : key}, but the run ended with ${r.valueJson()}`;
-      }
+      if (!w.recording) this.open(r, w, t);
     }
+  }
+
+  // Out of line: `before` runs on every input and is inlined into the engine's delivery path.
+  private turn(r: Replica, w: Window, t: number): void {
+    if (!w.recording) return this.open(r, w, t);
+    this.check(r, w, t);
+    w.closed++;
+    this.clear(w);
+    if (this.final || w.closed < FIRST) return this.open(r, w, t);
+    w.recording = false;
+    w.skip = this.rng.int(1, 2 * (SPREAD - 1) * WINDOW);
+  }
+
+  private open(r: Replica, w: Window, since: number): void {
+    w.base = this.replayer.clone(r.state);
+    w.vv = this.replayer.needsVv ? [...r.knowledge.contig] : null;
+    w.since = since;
+    w.n = 0;
+    w.recording = true;
+  }
+
+  /** Drops the window's inputs (so that nothing keeps them alive) and its snapshot. */
+  private clear(w: Window): void {
+    w.inputs.fill(null, 0, w.n);
+    w.n = 0;
+    w.base = null;
+  }
+
+  /** Replays `w` and compares with what `r` shows now; `t` is null at the end of the run. */
+  private check(r: Replica, w: Window, t: number | null): void {
+    const rp = this.replayer;
+    const start = w.since === FROM_INIT ? rp.init(r.name) : rp.clone(w.base);
+    const key = keyOf(rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng)));
+    this.checkedWindows++;
+    this.replayed += w.n;
+    if (this.first || key === r.valueKey()) return;
+    const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
+    this.first = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)} gives ${key}, but ${shown}`;
+    if (t !== null) this.at = { t, node: r.name };
+  }
+
+  result(replicas: readonly Replica[], expected: boolean): CheckResult {
+    const windowed = this.checkedWindows > 0 || this.windows.some((w) => w.since !== FROM_INIT);
+    for (const r of replicas) {
+      const w = this.windows[r.index]!;
+      if (w.recording) this.check(r, w, null);
+    }
+    const rp = this.replayer;
     const scope = windowed
-      ? `replayed ${replayed} inputs (the last window of at most ${WINDOW} per replica) in seeded shuffled orders`
-      : `replayed every replica's ${replayed} inputs in total from init in seeded shuffled orders`;
-    return { name: "order-independence", ok: !first, expected, detail: first ? `${first} (${scope})` : scope };
+      ? `replayed ${this.replayed} ${rp.noun} in ${this.checkedWindows} windows of at most ${WINDOW} (each replica's first ${FIRST}, ` +
+        `then a seeded one in ${SPREAD}, and the final phase) in ${rp.orders}`
+      : `replayed every replica's ${this.replayed} ${rp.noun} in total from init in ${rp.orders}`;
+    const detail = this.first ? `${this.first} (${scope})` : scope;
+    return this.first ? failedCheck("order-independence", expected, detail, this.at) : { name: "order-independence", ok: true, expected, detail };
   }
 }
 
+/** State-based types: the inputs (deltas and states) merged in a seeded shuffled order. */
+export function stateReplayer(crdt: StateCrdt<any, unknown>, clone: (s: any) => any): Replayer {
+  return {
+    init: (name) => crdt.init(name),
+    clone,
+    value: (s) => crdt.value(s),
+    replay(state, inputs, n, _vv, rng) {
+      for (const i of rng.shuffle(Array.from({ length: n }, (_, i) => i))) state = crdt.merge(state, inputs[i]);
+      return state;
+    },
+    needsVv: false,
+    noun: "inputs",
+    order: "a shuffled order",
+    orders: "seeded shuffled orders",
+  };
+}
+
 type OpInput = { o: number; s: number; deps: Int32Array };
-type OpWindow = { base: unknown; vv: number[] | null; since: number; inputs: OpInput[] };
 
 /**
- * order-independence in op mode. Ops that are causally related need not commute (a remove
- * after its add), so "another order" is another causal order: a seeded random linear extension
- * of the ops the replica delivered (each op after its dependencies, an origin's ops in seq
- * order). With `causal: false` the replica itself delivered in arbitrary order, so the replay
- * is an unconstrained shuffle. Same windowing as the state-based check.
+ * Op mode. Ops that are causally related need not commute (a remove after its add), so the
+ * replay follows a seeded random linear extension of the ops the replica delivered; with
+ * `causal: false` the replica itself delivered in arbitrary order, so the replay is a shuffle.
  */
-export class OpOrderIndependence {
-  private readonly windows: OpWindow[];
+export function opReplayer(
+  init: (replica: string) => unknown,
+  apply: (state: unknown, rec: unknown) => unknown,
+  value: (state: unknown) => unknown,
+  clone: (s: any) => any,
+  causal: boolean,
+): Replayer {
+  return {
+    init,
+    clone,
+    value,
+    replay(state, inputs, n, vv, rng) {
+      const ops = inputs.slice(0, n) as OpInput[];
+      const order = causal ? causalOrder(ops, vv!, rng) : rng.shuffle(ops.map((_, i) => i));
+      for (const i of order) state = apply(state, ops[i]);
+      return state;
+    },
+    needsVv: true,
+    noun: "ops",
+    order: causal ? "another causal order" : "another order",
+    orders: causal ? "seeded random causal orders" : "seeded shuffled orders",
+  };
+}
 
-  constructor(
-    private readonly init: (replica: string) => unknown,
-    private readonly apply: (state: unknown, rec: unknown) => unknown,
-    private readonly value: (state: unknown) => unknown,
-    private readonly clone: (s: any) => any,
-    private readonly causal: boolean,
-    replicas: readonly Replica[],
-  ) {
-    this.windows = replicas.map(() => ({ base: null, vv: null, since: -1, inputs: [] }));
-  }
-
-  before(r: Replica, t: number): void {
-    const w = this.windows[r.index]!;
-    if (w.inputs.length < WINDOW) return;
-    this.restartWindow(r, t);
-  }
-
-  reset(r: Replica): void {
-    this.restartWindow(r, -2);
-  }
-
-  private restartWindow(r: Replica, since: number): void {
-    const w = this.windows[r.index]!;
-    w.base = this.clone(r.state);
-    w.vv = [...r.knowledge.contig];
-    w.since = since;
-    w.inputs = [];
-  }
-
-  record(r: Replica, input: unknown): void {
-    this.windows[r.index]!.inputs.push(input as OpInput);
-  }
-
-  /** A random causal order of `inputs` from delivered vector `vv` (see the class comment). */
-  private order(inputs: OpInput[], vv: number[], rng: Rng): number[] {
-    if (!this.causal) return rng.shuffle(inputs.map((_, i) => i));
-    const n = vv.length;
-    const queues: number[][] = Array.from({ length: n }, () => []);
-    inputs.forEach((x, i) => queues[x.o]!.push(i));
-    const heads = new Array<number>(n).fill(0);
-    const done = [...vv];
-    const out: number[] = [];
-    while (out.length < inputs.length) {
-      const ready: number[] = [];
-      for (let o = 0; o < n; o++) {
-        const q = queues[o]!;
-        if (heads[o]! >= q.length) continue;
-        const x = inputs[q[heads[o]!]!]!;
-        let ok = done[o]! >= x.s - 1;
-        for (let j = 0; ok && j < n; j++) if (j !== o && x.deps[j]! > done[j]!) ok = false;
-        if (ok) ready.push(o);
-      }
-      // The replica's own delivery order is a valid extension, so some head is always ready.
-      if (ready.length === 0) throw new Error("order-independence: no causally ready op (inconsistent delivery record)");
-      const o = rng.pick(ready);
-      const i = queues[o]![heads[o]!++]!;
-      out.push(i);
-      if (inputs[i]!.s > done[o]!) done[o] = inputs[i]!.s;
+/** A seeded random causal order of `inputs` (each op after its dependencies, an origin's ops in seq order) from delivered vector `vv`. */
+function causalOrder(inputs: readonly OpInput[], vv: readonly number[], rng: Rng): number[] {
+  const n = vv.length;
+  const queues: number[][] = Array.from({ length: n }, () => []);
+  inputs.forEach((x, i) => queues[x.o]!.push(i));
+  const heads = new Array<number>(n).fill(0);
+  const done = [...vv];
+  const out: number[] = [];
+  while (out.length < inputs.length) {
+    const ready: number[] = [];
+    for (let o = 0; o < n; o++) {
+      const q = queues[o]!;
+      if (heads[o]! >= q.length) continue;
+      const x = inputs[q[heads[o]!]!]!;
+      let ok = done[o]! >= x.s - 1;
+      for (let j = 0; ok && j < n; j++) if (j !== o && x.deps[j]! > done[j]!) ok = false;
+      if (ok) ready.push(o);
     }
-    return out;
+    // The replica's own delivery order is a valid extension, so some head is always ready.
+    if (ready.length === 0) throw new Error("order-independence: no causally ready op (inconsistent delivery record)");
+    const o = rng.pick(ready);
+    const i = queues[o]![heads[o]!++]!;
+    out.push(i);
+    if (inputs[i]!.s > done[o]!) done[o] = inputs[i]!.s;
   }
-
-  result(replicas: readonly Replica[], rng: Rng, expected: boolean): CheckResult {
-    let first = "";
-    let replayed = 0;
-    let windowed = false;
-    for (const r of replicas) {
-      const w = this.windows[r.index]!;
-      let state = w.since === -1 ? this.init(r.name) : this.clone(w.base);
-      if (w.since >= 0) windowed = true;
-      for (const i of this.order(w.inputs, w.vv ?? new Array<number>(replicas.length).fill(0), rng)) state = this.apply(state, w.inputs[i]);
-      replayed += w.inputs.length;
-      const v = this.value(state);
-      const key = typeof v === "number" ? v : canonicalKey(v);
-      if (!first && key !== r.valueKey()) {
-        const from = w.since === -1 ? "its initial state" : w.since === -2 ? "its state recovered at restart" : `its snapshot at t=${w.since}`;
-        first =
-          `${r.name}: replaying its ${w.inputs.length} delivered ops in another ${this.causal ? "causal " : ""}order from ${from} gives ` +
-          `${key}, but the run ended with ${r.valueJson()}`;
-      }
-    }
-    const how = this.causal ? "seeded random causal orders" : "seeded shuffled orders";
-    const scope = windowed
-      ? `replayed ${replayed} ops (the last window of at most ${WINDOW} per replica) in ${how}`
-      : `replayed every replica's ${replayed} ops in total from init in ${how}`;
-    return { name: "order-independence", ok: !first, expected, detail: first ? `${first} (${scope})` : scope };
-  }
+  return out;
 }

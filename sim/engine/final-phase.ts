@@ -34,6 +34,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
   const duration = sim.scenario.duration;
   sim.final = true;
   sim.time.now = Math.max(sim.now, duration);
+  sim.checkers.order.finalPhase(sim.replicas, sim.now);
   if (sim.links.any || sim.held.length > 0) heal(sim, "final");
   for (let i = 0; i < sim.n; i++) {
     if (sim.replicas[i]!.paused) resume(sim, i);

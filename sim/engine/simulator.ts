@@ -173,7 +173,7 @@ export class Simulator {
       this.disk?.init(i, r.state, r.knowledge);
       return r;
     });
-    this.checkers.attach(this.replicas);
+    this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks));
     if (scenario.sync?.antiEntropy === "digest" && !this.opMode) this.digestSync = new DigestSync(this);
   }
 
