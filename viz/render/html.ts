@@ -13,7 +13,7 @@ import { fmtMs } from "../layout/text.ts";
 import { esc } from "./escape.ts";
 import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
 import { legendIcon } from "./svg.ts";
-import { foldIdleChecks, idleChipText, verdictOf } from "./verdict.ts";
+import { foldIdleChecks, idleChipText, typeLabel, verdictOf } from "./verdict.ts";
 
 const page = (f: string) => readFileSync(new URL(`../page/${f}`, import.meta.url), "utf8");
 
@@ -116,7 +116,7 @@ function header(m: Model): string {
   const v = verdictOf(m.ok, m.checks);
   return `<header>
 <h1>${esc(m.scenario)}</h1><span class="verdict ${v.cls}" title="${esc(v.title)}">${v.badge}</span>
-<p class="sub">${esc([m.crdt, `seed ${m.seed}`, `${m.ev.t.length} events`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 16)}…`].filter(Boolean).join(" · "))}</p>
+<p class="sub">${esc([typeLabel(m.crdt, m.stats), `seed ${m.seed}`, `${m.ev.t.length} events`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 16)}…`].filter(Boolean).join(" · "))}</p>
 ${m.description ? `<p class="desc">${esc(m.description)}</p>` : ""}
 <ul class="checks">${checks}</ul>
 <p class="stats">${esc(stats)}</p>

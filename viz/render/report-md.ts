@@ -5,7 +5,7 @@
 import type { Summary } from "../../sim/run-types.ts";
 import { fmtMs } from "../layout/text.ts";
 import { clip } from "./escape.ts";
-import { verdictOf } from "./verdict.ts";
+import { servicesOnly, verdictOf } from "./verdict.ts";
 
 /** A table cell: no pipes or newlines can break the row. */
 const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
@@ -19,7 +19,7 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
   const heading = v.cls === "fail" ? "FAIL" : v.cls === "shown" ? `anomaly shown (${v.caught.map((c) => c.name).join(", ")} caught, as expected)` : "pass";
   out.push(`## ${s.ok ? "✅" : "❌"} ${s.scenario} — ${heading}`, "");
   if (o.description) out.push(`> ${o.description.replace(/\n/g, " ")}`, "");
-  out.push(`CRDT \`${s.crdt}\` · seed ${s.seed} · trace hash \`${s.traceHash.slice(0, 16)}\``, "");
+  out.push(`${servicesOnly(s.stats) ? `Services only (CRDT \`${s.crdt}\` idle: no replica was written)` : `CRDT \`${s.crdt}\``} · seed ${s.seed} · trace hash \`${s.traceHash.slice(0, 16)}\``, "");
   out.push("| | check | outcome | expected | detail |", "|---|---|---|---|---|");
   for (const c of s.checks) {
     const met = c.ok === c.expected;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, Summary } from "../../sim/run-types.ts";
 import { renderGallery } from "./gallery.ts";
-import { foldIdleChecks, verdictOf } from "./verdict.ts";
+import { renderReportMd } from "./report-md.ts";
+import { foldIdleChecks, typeLabel, verdictOf } from "./verdict.ts";
 
 const check = (name: string, ok: boolean, expected: boolean, detail = ""): CheckResult => ({ name, ok, expected, detail }) as CheckResult;
 
@@ -55,5 +56,21 @@ describe("verdict", () => {
     // One CRDT write anywhere, or no services at all: nothing is folded.
     expect(foldIdleChecks({ checks, stats: stats(1) }).idle).toEqual([]);
     expect(foldIdleChecks({ checks, stats: { ...stats(0), availability: undefined } }).idle).toEqual([]);
+  });
+
+  it("a services-only run is not labelled with its idle CRDT alone: card, header and report.md say so", () => {
+    const stats = (writes: number) => ({ events: 9, sent: 0, delivered: 0, dropped: 0, duplicated: 0, simTimeMs: 1, convergedAtMs: 0, metadataBytes: 0, deliveredUpdates: 0, availability: { a: { crdtWrites: writes } } });
+    expect(typeLabel("g-counter", stats(0) as never)).toBe("services only (g-counter idle)");
+    expect(typeLabel("g-counter", stats(3) as never)).toBe("g-counter");
+    expect(typeLabel("g-counter", null)).toBe("g-counter");
+    const summary = {
+      scenario: "ramp", crdt: "g-counter", seed: 2, ok: true, traceHash: "ab".repeat(32), checks: [check("read-atomic", true, true)],
+      final: { a: 0 }, stats: stats(0),
+    } as unknown as Summary;
+    expect(renderGallery([{ summary, href: "r/2" }])).toContain('<p class="meta">services only (g-counter idle) · seed 2');
+    expect(renderReportMd(summary, { replay: "x" })).toContain("Services only (CRDT `g-counter` idle: no replica was written) · seed 2");
+    const written = { ...summary, stats: stats(1) } as unknown as Summary;
+    expect(renderGallery([{ summary: written, href: "r/2" }])).toContain('<p class="meta">g-counter · seed 2');
+    expect(renderReportMd(written, { replay: "x" })).toContain("CRDT `g-counter` · seed 2");
   });
 });

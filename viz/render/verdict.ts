@@ -36,11 +36,20 @@ export const checkPhrase = (name: string): string => name.replace(/-/g, " ");
  * beside a RAMP transaction. A check that failed or is expected to fail is never folded.
  */
 export function foldIdleChecks(s: { checks: readonly CheckResult[]; stats: RunStats | null }): { shown: CheckResult[]; idle: CheckResult[] } {
-  const avail = s.stats?.availability;
-  const idleRun = avail !== undefined && Object.values(avail).every((a) => a.crdtWrites === 0);
-  if (!idleRun) return { shown: [...s.checks], idle: [] };
+  if (!servicesOnly(s.stats)) return { shown: [...s.checks], idle: [] };
   const fold = (c: CheckResult) => !(c.name in SERVICE_CHECKS) && c.ok && c.expected;
   return { shown: s.checks.filter((c) => !fold(c)), idle: s.checks.filter(fold) };
+}
+
+/** A run of services only: services were declared (availability is reported) and no replica accepted a CRDT write. */
+export function servicesOnly(stats: RunStats | null): boolean {
+  const avail = stats?.availability;
+  return avail !== undefined && Object.values(avail).every((a) => a.crdtWrites === 0);
+}
+
+/** How a run names its type: the CRDT, or (services only) the fact that none was written, with the idle type named. */
+export function typeLabel(crdt: string, stats: RunStats | null): string {
+  return servicesOnly(stats) ? `services only (${crdt} idle)` : crdt;
 }
 
 /** The folded line's text and tooltip. */
