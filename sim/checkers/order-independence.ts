@@ -23,7 +23,7 @@ export const WINDOW = 1024;
 /** Windows per replica checked one after another before sampling starts. */
 export const FIRST = 4;
 /** Past the first windows, on average one window in SPREAD is recorded and checked. */
-export const SPREAD = 8;
+export const SPREAD = 16;
 
 /** Where a window started: the initial state, the state recovered at a restart, or a snapshot at a time (≥ 0). */
 const FROM_INIT = -1;
