@@ -88,6 +88,27 @@ describe("RAMP: fractured reads without it, none with it", () => {
   });
 });
 
+describe("ramp-shard-crash: shards answer only what is durable", () => {
+  it("a crash loses only unanswered records; a lost commit is repaired from the durable prepare; committed writes survive", async () => {
+    const r = await run("ramp-shard-crash");
+    const t = txn(r);
+    const at = (node: string, event: string) => t.filter((e) => e.node === node && e.event === event).map((e) => e.t);
+    // s2 lost Alice's first prepare (staged at 110, the sync was due at 130); s1 lost the commit of her second write.
+    expect(t.filter((e) => e.event === "unsynced-lost").map((e) => [e.t, e.node, e.records])).toEqual([[120, "s2", 1], [560, "s1", 1]]);
+    expect(t.filter((e) => e.event === "recover").map((e) => [e.t, e.node, e.versions])).toEqual([[250, "s2", 0], [680, "s1", 2]]);
+    // Alice's writes commit only after the restarts, through her retries.
+    expect(at("alice", "committed")).toEqual([380, 780]);
+    // Bob's read in the gap: round one got the old x from s1 and the new y from s2; round two fetched x at 500/alice.
+    const gap = t.find((e) => e.event === "read-ok" && e.read === 1)!;
+    expect(gap).toMatchObject({ t: 740, values: { x: 2, y: 2 }, versions: { x: "500/alice", y: "500/alice" } });
+    const toS1 = lines(r).filter((e) => e.type === "send" && e.kind === "ramp.get" && e.from === "bob" && e.to === "s1" && e.t >= 600 && e.t < 740);
+    expect(toS1.map((e) => e.t)).toEqual([600, 700, 720]);
+    expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
+    expect(check(r, "durability")).toMatchObject({ ok: true, expected: true });
+    expect(check(r, "durability")?.detail).toMatch(/RAMP: 2 committed transaction\(s\), each still the latest version/);
+  });
+});
+
 describe("README", () => {
   it("the Services section's scenario runs and meets its expectations", async () => {
     const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");

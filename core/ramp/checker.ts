@@ -9,7 +9,7 @@
  */
 import { canonicalKey } from "../util/json.ts";
 import type { CheckResult, RampEvent } from "./history.ts";
-import { compareTs, tsKey } from "./timestamp.ts";
+import { type Ts, compareTs, tsKey } from "./timestamp.ts";
 
 export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent> {
   const writes = new Map<string, Record<string, unknown>>();
@@ -39,4 +39,32 @@ export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent
     }
   }
   return { ok: true, detail: `${reads} read(s), none fractured` };
+}
+
+/**
+ * Durability of committed transactions: every transaction a client saw commit (`write-ok`) is
+ * still visible after every crash, i.e. for each key it wrote, the latest committed version on
+ * the key's shard is that transaction's or a newer one. `latest(key)` is what the shard would
+ * serve (for a crash-tested run: what it recovers from its durable storage).
+ */
+export function committedDurable(history: readonly RampEvent[], latest: (key: string) => { ts: Ts; server: string }): CheckResult<RampEvent> {
+  const writes = new Map<string, Record<string, unknown>>();
+  let committed = 0;
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!;
+    if (e.type === "write-invoke") writes.set(tsKey(e.ts), e.writes);
+    if (e.type !== "write-ok") continue;
+    committed++;
+    for (const key of Object.keys(writes.get(tsKey(e.ts)) ?? {}).sort()) {
+      const now = latest(key);
+      if (compareTs(now.ts, e.ts) < 0)
+        return {
+          ok: false,
+          index: i,
+          event: e,
+          detail: `transaction ${tsKey(e.ts)} was acknowledged committed to ${e.client}, but shard ${now.server} holds ${key} at older ${tsKey(now.ts)}: a committed write was lost`,
+        };
+    }
+  }
+  return { ok: true, detail: `RAMP: ${committed} committed transaction(s), each still the latest version (or superseded) on its shards` };
 }

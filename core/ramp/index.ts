@@ -1,5 +1,6 @@
 /** RAMP-Fast read-atomic transactions: public exports. */
-export { RampServer, type RampServerOptions } from "./server.ts";
+export { RampServer, type RampServerOptions, type RampServerStep } from "./server.ts";
+export { type RampRecord, type RampSnapshot, type RampStorage, type StoredVersion } from "./durable.ts";
 export { RampClient, type RampClientOptions, type RampStep } from "./client.ts";
 export { RampError } from "./errors.ts";
 export { type Ts, BOTTOM, compareTs, tsKey } from "./timestamp.ts";
@@ -23,4 +24,4 @@ export {
 } from "./messages.ts";
 export { repairs } from "./repair.ts";
 export { type RampEvent, type ReadVersion, type CheckResult } from "./history.ts";
-export { readAtomic } from "./checker.ts";
+export { readAtomic, committedDurable } from "./checker.ts";

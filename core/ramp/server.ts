@@ -16,12 +16,21 @@
  * never collected (their commit may still be on its way) — a writer that abandons after
  * preparing leaves them until a later commit supersedes them.
  *
- * Volatile: servers keep no durable state (crash recovery of RAMP servers is not modelled).
- * Pure: time is only what the caller passes as `now`.
+ * Durability: without `storage` a server is volatile. With it, every prepare, put and commit is
+ * appended to the storage log before it is answered, and answered only once a `sync()` has made
+ * it durable: at once, or with `groupCommit` when the caller calls `flush()` (its disk's group
+ * commit). A restart is `new RampServer({ ..., storage })`: it replays what is durable. Because a
+ * prepared version is durable before the client hears of it, and a client commits only after
+ * every shard has prepared, a crash can lose only versions no client was told about; and a
+ * transaction reported committed is the latest committed (or older than it) on every shard for
+ * good. Gets are answered at once from memory.
+ *
+ * Pure: time is only what the caller passes as `now`; no I/O except through the storage.
  */
 import { type Json, canonicalKey } from "../util/json.ts";
+import type { RampRecord, RampSnapshot, RampStorage, StoredVersion } from "./durable.ts";
 import { RampError } from "./errors.ts";
-import { type Outgoing, type ServerRequest, type Version, type Write, parseServerRequest } from "./messages.ts";
+import { type Get, type Outgoing, type ServerRequest, type Version, type Write, parseServerRequest } from "./messages.ts";
 import { BOTTOM, type Ts, compareTs, tsKey } from "./timestamp.ts";
 
 export type RampServerOptions = {
@@ -30,9 +39,18 @@ export type RampServerOptions = {
   shard: (key: string) => string;
   /** How long a superseded version stays readable by timestamp. Default 10 000 ms. */
   gcGraceMs?: number;
+  /** Where prepares, puts and commits are logged before they are answered; none: volatile. */
+  storage?: RampStorage;
+  /** With storage: hold answers until `flush()` (the caller's group commit). Default false: sync each request. */
+  groupCommit?: boolean;
+  /** With storage: stage a snapshot (log compaction) after this many records. Default 256. */
+  snapshotEvery?: number;
 };
 
-type Stored = { version: Version; supersededAt: number | undefined };
+/** What one request produced: the answers to send now, and whether a `flush()` is now owed. */
+export type RampServerStep = { out: Outgoing[]; syncNeeded: boolean };
+
+type Stored = StoredVersion;
 
 export class RampServer {
   readonly id: string;
@@ -50,44 +68,130 @@ export class RampServer {
   private gcQueue: { at: number; key: string; ts: string }[] = [];
   private gcHead = 0;
   private clock = -Infinity;
+  private readonly storage: RampStorage | null;
+  private readonly groupCommit: boolean;
+  private readonly snapshotEvery: number;
+  private sinceSnapshot = 0;
+  /** Answers waiting for the next sync (group commit). */
+  private waiting: Outgoing[] = [];
 
+  /** A new server, or with `storage` a restarted one: the durable snapshot and log are replayed. */
   constructor(options: RampServerOptions) {
     this.id = options.id;
     this.shard = options.shard;
     this.grace = options.gcGraceMs ?? 10_000;
     if (!(this.grace >= 0)) throw new RampError(`gcGraceMs must be >= 0, got ${options.gcGraceMs}`);
+    this.storage = options.storage ?? null;
+    this.groupCommit = this.storage !== null && options.groupCommit === true;
+    this.snapshotEvery = options.snapshotEvery ?? 256;
+    if (!Number.isSafeInteger(this.snapshotEvery) || this.snapshotEvery < 1) throw new RampError(`snapshotEvery must be a positive integer, got ${options.snapshotEvery}`);
+    if (this.storage !== null) this.recover(this.storage);
   }
 
   /** Handles one request. Throws RampError (state untouched) on a malformed or misrouted one. */
-  handle(raw: unknown, now: number): { out: Outgoing[] } {
+  handle(raw: unknown, now: number): RampServerStep {
     const msg = parseServerRequest(raw);
     this.checkOwned(msg);
     if (msg.type === "ramp.prepare" || msg.type === "ramp.put") this.checkNoReuse(msg.ts, msg.writes);
     if (msg.type === "ramp.commit") this.checkPrepared(msg.ts, msg.keys);
     // Validated: from here on nothing throws.
+    this.advance(now);
+    if (msg.type === "ramp.get") return { out: [this.get(msg)], syncNeeded: false };
+    const answer = this.mutate(msg);
+    if (this.storage === null) return { out: [answer], syncNeeded: false };
+    // Write-ahead: logged before it is answered; answered once durable.
+    this.storage.append({ req: msg, now });
+    if (++this.sinceSnapshot >= this.snapshotEvery) {
+      this.storage.snapshot(this.toSnapshot());
+      this.sinceSnapshot = 0;
+    }
+    this.waiting.push(answer);
+    if (this.groupCommit) return { out: [], syncNeeded: true };
+    return { out: this.flush(), syncNeeded: false };
+  }
+
+  /** Makes the staged records durable and returns every answer that waited on them. */
+  flush(): Outgoing[] {
+    if (this.waiting.length === 0) return [];
+    this.storage!.sync();
+    const out = this.waiting;
+    this.waiting = [];
+    return out;
+  }
+
+  /** Answers held back until the next sync. */
+  get pendingSync(): number {
+    return this.waiting.length;
+  }
+
+  /** The server clock (the largest `now` seen), GC's time base. */
+  private advance(now: number): void {
     this.clock = Math.max(this.clock, now); // a node clock may step back; GC time never does
     this.collect();
+  }
+
+  private mutate(msg: RampRecord["req"]): Outgoing {
     switch (msg.type) {
       case "ramp.prepare":
         for (const w of msg.writes) this.install(w, msg.ts, msg.keys);
-        return { out: [{ to: msg.client, msg: { type: "ramp.prepared", server: this.id, ts: msg.ts } }] };
+        return { to: msg.client, msg: { type: "ramp.prepared", server: this.id, ts: msg.ts } };
       case "ramp.put":
         for (const w of msg.writes) this.install(w, msg.ts, msg.keys);
         for (const w of msg.writes) this.commit(w.key, msg.ts);
-        return { out: [{ to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } }] };
+        return { to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } };
       case "ramp.commit":
         for (const k of msg.keys) this.commit(k, msg.ts);
-        return { out: [{ to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } }] };
-      case "ramp.get": {
-        const versions = msg.reads.map(({ key, ts }) => {
-          const want = ts ?? this.lastCommit.get(key) ?? BOTTOM;
-          if (want.t === 0) return { key, value: null, ts: BOTTOM, keys: [] };
-          const found = this.versions.get(key)?.get(tsKey(want));
-          return found ? found.version : { key, missing: want };
-        });
-        return { out: [{ to: msg.client, msg: { type: "ramp.values", server: this.id, read: msg.read, attempt: msg.attempt, versions } }] };
+        return { to: msg.client, msg: { type: "ramp.committed", server: this.id, ts: msg.ts } };
+    }
+  }
+
+  private get(msg: Get): Outgoing {
+    const versions = msg.reads.map(({ key, ts }) => {
+      const want = ts ?? this.lastCommit.get(key) ?? BOTTOM;
+      if (want.t === 0) return { key, value: null, ts: BOTTOM, keys: [] };
+      const found = this.versions.get(key)?.get(tsKey(want));
+      return found ? found.version : { key, missing: want };
+    });
+    return { to: msg.client, msg: { type: "ramp.values", server: this.id, read: msg.read, attempt: msg.attempt, versions } };
+  }
+
+  /** Rebuilds the state from the durable snapshot, then replays the durable log. */
+  private recover(storage: RampStorage): void {
+    const { snapshot, log } = storage.load();
+    if (snapshot !== undefined) this.fromSnapshot(snapshot);
+    for (const rec of log) {
+      this.advance(rec.now);
+      this.mutate(rec.req);
+    }
+    this.sinceSnapshot = log.length;
+  }
+
+  /** A fresh copy of the state (storage keeps a snapshot by reference). Versions are immutable and shared. */
+  private toSnapshot(): RampSnapshot {
+    const versions: StoredVersion[] = [];
+    for (const m of this.versions.values()) for (const s of m.values()) versions.push({ version: s.version, supersededAt: s.supersededAt });
+    return { clock: this.clock, lastCommit: [...this.lastCommit], versions };
+  }
+
+  private fromSnapshot(snap: RampSnapshot): void {
+    this.clock = snap.clock;
+    for (const [key, ts] of snap.lastCommit) this.lastCommit.set(key, ts);
+    const superseded: { at: number; key: string; ts: string }[] = [];
+    for (const { version, supersededAt } of snap.versions) {
+      const k = tsKey(version.ts);
+      const stored: Stored = { version, supersededAt };
+      let m = this.versions.get(version.key);
+      if (m === undefined) this.versions.set(version.key, (m = new Map()));
+      m.set(k, stored);
+      if (supersededAt !== undefined) superseded.push({ at: supersededAt, key: version.key, ts: k });
+      else {
+        let l = this.live.get(version.key);
+        if (l === undefined) this.live.set(version.key, (l = new Map()));
+        l.set(k, stored);
       }
     }
+    // GC pops in supersede order; a stable sort by time restores it (ties are collected together).
+    this.gcQueue = superseded.sort((a, b) => a.at - b.at);
   }
 
   /** The latest committed version of `key` (initial version if none), for tests and stats. */

@@ -6,7 +6,7 @@
  */
 import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
-import type { CheckResult } from "../run-types.ts";
+import { failedCheck, type CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
 import { AddWins } from "./add-wins.ts";
@@ -114,7 +114,12 @@ export class Checkers {
     if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
     if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
     if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws")));
-    out.push(...services);
+    for (const c of services) {
+      // A service's part of a check the replicas also run (RAMP's committed transactions in `durability`) joins that one verdict.
+      const i = out.findIndex((o) => o.name === c.name);
+      if (i >= 0) out[i] = joinChecks(out[i]!, c);
+      else out.push(c);
+    }
     for (const name of Object.keys(this.expectChecks).sort()) {
       if (IMPLEMENTED_CHECKS.includes(name) || services.some((c) => c.name === name)) continue;
       const expected = this.expected(name);
@@ -125,4 +130,11 @@ export class Checkers {
       out.push(expectedValue(replicas, this.scenario.expect.value, this.expected("expected-value")));
     return out;
   }
+}
+
+/** One verdict from two parts of the same check: it holds when both do; the first failure gives `at`. */
+function joinChecks(a: CheckResult, b: CheckResult): CheckResult {
+  const detail = `${a.detail}; ${b.detail}`;
+  if (a.ok && b.ok) return { ...a, detail };
+  return failedCheck(a.name, a.expected, detail, !a.ok ? a.at : b.at);
 }

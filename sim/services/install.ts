@@ -13,7 +13,7 @@ export function installServices(sim: Simulator): ServiceHost | null {
   const host = new ServiceHost(sim);
   const services = [
     ...(spec.sequencer ? [new SequencerService(host, spec.sequencer, sim.syncLag)] : []),
-    ...(spec.ramp ? [new RampService(host, spec.ramp)] : []),
+    ...(spec.ramp ? [new RampService(host, spec.ramp, sim.syncLag)] : []),
   ];
   for (const s of services) host.add(s);
   for (const s of services) s.start();

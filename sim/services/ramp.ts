@@ -6,12 +6,18 @@
  * fractured reads the read-atomic checker reports.
  *
  * Crashes: a client process is volatile (its in-flight transactions are lost; a restarted
- * client takes a fresh id, `alice~2`, so its timestamps never collide with the old ones). Shard
- * servers are modelled as syncing every version before answering: a crashed shard is
- * unreachable while down and comes back with what it had (core RAMP servers have no recovery
- * protocol of their own to exercise).
+ * client takes a fresh id, `alice~2`, so its timestamps never collide with the old ones). A
+ * shard server logs every prepare, put and commit to its storage (core MemoryStorage, as the
+ * sequencer) and answers only once it is durable: at once, or with `storage.syncLagMs` at the
+ * shard's next group commit. A crash loses the staged, never-answered records (traced `txn`
+ * `unsynced-lost`); the restart replays the durable snapshot and log (traced `txn` `recover`).
+ *
+ * Besides read-atomic, the service adds its part to `durability` whenever that check runs: every
+ * transaction a client saw commit is still the latest (or superseded) on each of its shards in
+ * what the shards recover from their storage at the end.
  */
-import { RampClient, RampServer, readAtomic, tsKey, type RampEvent } from "../../core/ramp/index.ts";
+import { MemoryStorage } from "../../core/storage.ts";
+import { RampClient, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type Ts } from "../../core/ramp/index.ts";
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -28,6 +34,7 @@ type Spec = NonNullable<ServicesSpec["ramp"]>;
 export const RAMP_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
 const TICK = 0;
 const ARRIVAL = 1;
+const FLUSH = 2;
 const REQUESTS = new Set(["ramp.prepare", "ramp.commit", "ramp.put", "ramp.get"]);
 const field = ServiceHost.field;
 
@@ -37,7 +44,12 @@ export class RampService implements Service {
   private readonly mode: "ramp" | "naive";
   private readonly shard: (key: string) => string;
   private readonly shards: readonly string[];
-  private readonly servers = new Map<number, RampServer>();
+  /** Shard node → its server, null while the node is down. */
+  private readonly servers = new Map<number, RampServer | null>();
+  private readonly storages = new Map<number, MemoryStorage<RampSnapshot, RampRecord>>();
+  /** Shard node → when its pending group commit runs. */
+  private readonly flushAt = new Map<number, number>();
+  private readonly syncLag: number;
   private readonly clients: ClientTable<RampClient>;
   /** Client id → node (answers are addressed to client ids). */
   private readonly clientNode = new Map<string, number>();
@@ -50,15 +62,19 @@ export class RampService implements Service {
   constructor(
     private readonly host: ServiceHost,
     spec: Spec,
+    syncLagMs: number,
   ) {
     this.mode = spec.mode ?? "ramp";
     this.shard = shardFunction(spec);
     this.shards = spec.shards;
     this.timeoutMs = spec.timeoutMs ?? RAMP_DEFAULTS.timeoutMs;
     this.retryMs = spec.retryMs ?? RAMP_DEFAULTS.retryMs;
-    // Superseded versions stay readable by timestamp past any reader's timeout (a read is done or
-    // abandoned within timeoutMs), so GC never forces a read to restart; twice that for retries in flight.
-    for (const s of spec.shards) this.servers.set(host.nodeIndex(s), new RampServer({ id: s, shard: this.shard, gcGraceMs: 2 * this.timeoutMs }));
+    this.syncLag = syncLagMs;
+    for (const s of spec.shards) {
+      const node = host.nodeIndex(s);
+      this.storages.set(node, new MemoryStorage());
+      this.servers.set(node, this.makeServer(node));
+    }
     this.clients = new ClientTable(host.sim.n, (node) => this.makeClient(node), (node, at) => host.timer(this, node, TICK, at));
     const w = spec.workload;
     const keys = w?.keys ?? Object.keys(spec.keys ?? {});
@@ -102,8 +118,9 @@ export class RampService implements Service {
     const now = this.host.now;
     if (REQUESTS.has(msg.type)) {
       const server = this.servers.get(node);
-      if (server === undefined) throw new Error(`${msg.type} delivered to ${this.host.name(node)}, which is no shard`);
-      this.sendAll(node, server.handle(msg, now).out);
+      // The host never delivers to a node that is down; a request to a non-shard is a harness bug.
+      if (server === undefined || server === null) throw new Error(`${msg.type} delivered to ${this.host.name(node)}, which runs no shard server`);
+      this.serverStep(node, server.handle(msg, now));
       return;
     }
     const c = this.clients.at(node);
@@ -116,6 +133,13 @@ export class RampService implements Service {
 
   timer(node: number, kind: number, due: number): void {
     if (kind === ARRIVAL) return this.workload!.fire(node);
+    if (kind === FLUSH) {
+      const server = this.servers.get(node);
+      if (server === undefined || server === null || this.flushAt.get(node) !== due) return;
+      this.flushAt.delete(node);
+      this.sendAll(node, server.flush());
+      return;
+    }
     const c = this.clients.fired(node, due);
     if (c === null) return;
     const r = c.tick(this.host.now);
@@ -125,10 +149,22 @@ export class RampService implements Service {
   }
 
   crash(node: number): void {
+    const storage = this.storages.get(node);
+    if (storage !== undefined && this.servers.get(node) !== null) {
+      const lost = storage.crash();
+      this.servers.set(node, null);
+      this.flushAt.delete(node);
+      if (lost > 0) this.host.note("txn", node, `"event":"unsynced-lost","records":${lost}`);
+    }
     this.clients.drop(node);
   }
 
-  restart(_node: number): void {}
+  restart(node: number): void {
+    if (this.servers.get(node) !== null) return;
+    const server = this.makeServer(node);
+    this.servers.set(node, server);
+    this.host.note("txn", node, `"event":"recover","versions":${server.versionCount}`);
+  }
 
   checks(expected: (name: string) => boolean): CheckResult[] {
     const count = (type: RampEvent["type"]) => this.history.filter((e) => e.type === type).length;
@@ -139,7 +175,19 @@ export class RampService implements Service {
       const node = this.clientNode.get(this.history[i]!.client);
       return node === undefined ? undefined : this.host.name(node);
     };
-    return [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail, nodeOf)];
+    const out = [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail, nodeOf)];
+    if (this.host.sim.checkers.durability !== null) out.push(firstFailure("durability", committedDurable(this.history, this.recovered()), this.times, expected, "", nodeOf));
+    return out;
+  }
+
+  /** What each shard would come back with from its durable storage alone, as `latest(key)`. */
+  private recovered(): (key: string) => { ts: Ts; server: string } {
+    const images = new Map<string, RampServer>();
+    for (const node of this.storages.keys()) images.set(this.host.name(node), this.makeServer(node));
+    return (key) => {
+      const server = this.shard(key);
+      return { ts: images.get(server)!.latest(key).ts, server };
+    };
   }
 
   tally(node: number): Tally | undefined {
@@ -147,6 +195,23 @@ export class RampService implements Service {
   }
 
   // ---- internals -----------------------------------------------------------------------
+
+  /** The shard server of `node`, recovered from whatever its storage holds durably. */
+  private makeServer(node: number): RampServer {
+    // Superseded versions stay readable by timestamp past any reader's timeout (a read is done or
+    // abandoned within timeoutMs), so GC never forces a read to restart; twice that for retries in flight.
+    const storage = this.storages.get(node)!;
+    return new RampServer({ id: this.host.name(node), shard: this.shard, gcGraceMs: 2 * this.timeoutMs, storage, groupCommit: this.syncLag > 0 });
+  }
+
+  private serverStep(node: number, step: RampServerStep): void {
+    this.sendAll(node, step.out);
+    if (step.syncNeeded && !this.flushAt.has(node)) {
+      const at = this.host.now + this.syncLag;
+      this.flushAt.set(node, at);
+      this.host.timer(this, node, FLUSH, at);
+    }
+  }
 
   private makeClient(node: number): RampClient {
     const name = this.host.name(node);

@@ -31,6 +31,8 @@ export function serviceLabel(e: Line): string | undefined {
       case "read": return `read #${e.read} of ${Array.isArray(e.keys) ? e.keys.join(", ") : "?"}`;
       case "read-ok": return `read #${e.read}: ${pairs(e.values)}`;
       case "read-timeout": return `read #${e.read} timed out`;
+      case "recover": return `shard recovered from disk: ${e.versions} version(s)`;
+      case "unsynced-lost": return `shard crash lost ${e.records} unsynced record(s), never answered`;
     }
     return `txn ${j(e.event)}`;
   }

@@ -48,6 +48,8 @@ export function serviceMarks(): (e: Line) => ServiceMark {
       case "write-timeout": return m("fail", "abandoned");
       case "read": return m("request", "read");
       case "read-timeout": return m("fail", "read timed out");
+      case "recover": return m("request", "recovered");
+      case "unsynced-lost": return m("fail", "lost unanswered");
       case "read-ok": {
         const why = fractured(e.versions, wrote);
         return why ? m("fail", `${pairs(e.values)} fractured`, ` — fractured: ${why}`) : m("ok", pairs(e.values));

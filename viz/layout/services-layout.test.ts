@@ -51,6 +51,15 @@ describe("service events on the timeline", () => {
     expect(labels).toContain("sequencer assigns invoice 1 to alice (durable)");
   });
 
+  it("RAMP shard crashes: the lost unanswered record is a failure mark, the recovery a request mark", async () => {
+    const m = renderRunViews(await simulate(scenario("ramp-shard-crash"))).model!;
+    expect(labelsOf(m, K.serviceFail)).toContain("shard crash lost 1 unsynced record(s), never answered");
+    expect(labelsOf(m, K.service)).toContain("shard recovered from disk: 2 version(s)");
+    expect(tagsOf(m)).toContainEqual(["lost unanswered", K.serviceFail]);
+    expect(tagsOf(m)).toContainEqual(["recovered", K.service]);
+    expect(labelsOf(m, K.serviceOk)).toContain("read #1: x=2 y=2");
+  });
+
   it("a fractured read is a failure mark whose tag says so, and the SVG writes it", async () => {
     const run = await simulate(scenario("ramp-fractured-reads-naive"));
     const views = renderRunViews(run);
@@ -86,6 +95,8 @@ describe("service events on the timeline", () => {
 
   it("labels tolerate lines with missing fields", () => {
     expect(serviceLabel({ type: "seq", event: "recover" })).toBe("sequencer recovered from disk: ?");
+    expect(serviceLabel({ type: "txn", event: "recover", versions: 2 })).toBe("shard recovered from disk: 2 version(s)");
+    expect(serviceLabel({ type: "txn", event: "unsynced-lost", records: 1 })).toBe("shard crash lost 1 unsynced record(s), never answered");
     expect(serviceLabel({ type: "txn", event: "from-the-future" })).toBe('txn "from-the-future"');
     expect(serviceLabel({ type: "update" })).toBeUndefined();
   });
