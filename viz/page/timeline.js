@@ -270,15 +270,16 @@
     const vis = [];
     for (let t = 0; t < M.tags.ev.length; t++) { const i = M.tags.ev[t]; if (i >= lo && i < hi) vis.push(t); }
     if (!vis.length) return;
-    ctx.font = "10.5px " + S.font;
     const text = (j) => strs[M.tags.s[vis[j]]], evOf = (j) => M.tags.ev[vis[j]];
+    // Measured in the font each tag is drawn in: failure tags are bold, hence wider.
+    const fontOf = (k) => (k === K.serviceFail ? "bold " : "") + "10.5px " + S.font;
     const kept = placeLabels(vis.length, (j) => ev.lane[evOf(j)], (j) => tagRank(ev.kind[evOf(j)]),
-      (j) => x(ev.t[evOf(j)]) - 3, (j) => ctx.measureText(text(j)).width);
+      (j) => x(ev.t[evOf(j)]) - 3, (j) => { ctx.font = fontOf(ev.kind[evOf(j)]); return ctx.measureText(text(j)).width; });
     ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.lineJoin = "round";
     for (const j of kept) {
       const i = evOf(j), k = ev.kind[i], px = x(ev.t[i]) - 3, py = yOf(ev.lane[i]) - 10;
       ctx.globalAlpha = cone && !cone[i] ? 0.25 : 1;
-      ctx.font = (k === K.serviceFail ? "bold " : "") + "10.5px " + S.font;
+      ctx.font = fontOf(k);
       ctx.fillStyle = k === K.serviceFail ? S.bad : k === K.serviceOk ? S.ink : S.muted;
       ctx.strokeText(text(j), px, py); ctx.fillText(text(j), px, py);
     }

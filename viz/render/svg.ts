@@ -157,7 +157,7 @@ function marks(m: Model, g: Geometry): string {
  */
 function tags(m: Model, g: Geometry): string {
   const out: string[] = [];
-  for (const t of placeTags(m, (i) => xOf(g, m.ev.t[i]!), (s) => s.length * 5.9 + 6)) {
+  for (const t of placeTags(m, (i) => xOf(g, m.ev.t[i]!), (s, bold) => s.length * (bold ? 6.4 : 5.9) + 6)) {
     const i = m.tags.ev[t]!, k = m.ev.kind[i]!;
     const fill = k === K.serviceFail ? STYLE.bad : k === K.serviceOk ? STYLE.ink : STYLE.muted;
     out.push(`<text x="${p(xOf(g, m.ev.t[i]!) - 3)}" y="${p(yOf(g, m.ev.lane[i]!) - 10)}" font-size="10.5"${k === K.serviceFail ? ' font-weight="700"' : ""} fill="${fill}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(m.strs[m.tags.s[t]!]!)}</text>`);

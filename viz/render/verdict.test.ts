@@ -56,6 +56,11 @@ describe("verdict", () => {
     // One CRDT write anywhere, or no services at all: nothing is folded.
     expect(foldIdleChecks({ checks, stats: stats(1) }).idle).toEqual([]);
     expect(foldIdleChecks({ checks, stats: { ...stats(0), availability: undefined } }).idle).toEqual([]);
+    // durability vouches for RAMP's committed transactions once any ran: shown, not folded.
+    const withDurability = [...checks, check("durability", true, true)];
+    expect(foldIdleChecks({ checks: withDurability, stats: stats(0) }).idle.map((c) => c.name)).toEqual(["convergence", "counter-total", "durability"]);
+    const txnStats = { ...stats(0), availability: { a: { crdtWrites: 0, transactions: { attempted: 1, succeeded: 1, timedOut: 0, unfinished: 0 } } } };
+    expect(foldIdleChecks({ checks: withDurability, stats: txnStats }).shown.map((c) => c.name)).toEqual(["idempotence", "read-atomic", "durability"]);
   });
 
   it("a services-only run is not labelled with its idle CRDT alone: card, header and report.md say so", () => {

@@ -33,11 +33,13 @@ export const checkPhrase = (name: string): string => name.replace(/-/g, " ");
  * A run of services only (sequencer, RAMP) still names a CRDT, whose checks then hold
  * trivially: no replica was written. Those are folded into one muted line, so a reader sees the
  * checks that speak about the run (sequencer-unique, read-atomic, …) instead of counter-total
- * beside a RAMP transaction. A check that failed or is expected to fail is never folded.
+ * beside a RAMP transaction. A check that failed or is expected to fail is never folded, nor
+ * `durability` once RAMP transactions ran: it then also vouches for every committed transaction.
  */
 export function foldIdleChecks(s: { checks: readonly CheckResult[]; stats: RunStats | null }): { shown: CheckResult[]; idle: CheckResult[] } {
   if (!servicesOnly(s.stats)) return { shown: [...s.checks], idle: [] };
-  const fold = (c: CheckResult) => !(c.name in SERVICE_CHECKS) && c.ok && c.expected;
+  const txns = Object.values(s.stats!.availability!).some((a) => a.transactions !== undefined);
+  const fold = (c: CheckResult) => !(c.name in SERVICE_CHECKS) && !(txns && c.name === "durability") && c.ok && c.expected;
   return { shown: s.checks.filter((c) => !fold(c)), idle: s.checks.filter(fold) };
 }
 
