@@ -4,7 +4,9 @@
  * and duplication (so retries and dedup are exercised), the CRDT replicas idle.
  */
 import { gCounter } from "../../core/crdt/g-counter.ts";
+import type { RampRecord, RampSnapshot } from "../../core/ramp/durable.ts";
 import { RampServer } from "../../core/ramp/server.ts";
+import { MemoryStorage } from "../../core/storage.ts";
 import { runSimulation } from "../../sim/engine/run-simulation.ts";
 import type { Scenario, ServiceTally } from "../../sim/index.ts";
 import type { BenchRow } from "../types.ts";
@@ -46,13 +48,15 @@ function measure(sc: Scenario, key: string, check: string): { done: number; perS
 /**
  * One RAMP server and one hot key written 1,000 times per virtual second: with the default 10 s
  * grace the server holds ~10,000 superseded versions of it, and each commit must not scan them.
+ * `durable`: the server logs to a MemoryStorage, so each snapshot copies those versions too.
  */
-function hotKey(): { commits: number; perSec: number; held: number } {
+function hotKey(durable: boolean): { commits: number; perSec: number; held: number } {
   const COMMITS = 40_000;
   let best = Infinity;
   let held = 0;
   for (let i = 0; i < 3; i++) {
-    const server = new RampServer({ id: "s", shard: () => "s" });
+    const storage = durable ? { storage: new MemoryStorage<RampSnapshot, RampRecord>() } : {};
+    const server = new RampServer({ id: "s", shard: () => "s", ...storage });
     const start = process.cpuUsage();
     for (let t = 1; t <= COMMITS; t++) {
       const ts = { t, c: "w" };
@@ -69,10 +73,12 @@ function hotKey(): { commits: number; perSec: number; held: number } {
 export function run(): BenchRow[] {
   const s = measure(sequencer, "sequencer", "sequencer-unique");
   const r = measure(ramp, "transactions", "read-atomic");
-  const h = hotKey();
+  const h = hotKey(false);
+  const hd = hotKey(true);
   return [
     { suite: name, name: "sequencer requests answered per CPU second", value: s.perSec, unit: "req/s", note: `${s.done} answered; 5 nodes × ${RATE}/s, 2 % loss, 5 % dup, best of 3` },
     { suite: name, name: "RAMP transactions completed per CPU second", value: r.perSec, unit: "txn/s", note: `${r.done} completed; 3 shards, half reads, best of 3` },
     { suite: name, name: "RAMP server: write transactions per CPU second, one hot key", value: h.perSec, unit: "txn/s", note: `${h.commits} prepare+commit pairs at 1,000/s virtual; ${h.held} versions held in the 10 s GC grace; best of 3` },
+    { suite: name, name: "RAMP server with storage: write transactions per CPU second, one hot key", value: hd.perSec, unit: "txn/s", note: `the same, each prepare and commit logged and synced (MemoryStorage) before its answer; snapshots as the log outgrows the ${hd.held} versions; best of 3` },
   ];
 }

@@ -65,7 +65,8 @@ describe("RAMP server storage", () => {
       server.handle(prepare(t, { x: t, w: -t }), t * 10);
       server.handle(commit(t, ["x", "w"]), t * 10 + 1);
     }
-    expect(storage.load().log.length).toBeLessThan(4);
+    // Compaction runs once the log holds snapshotEvery records and as many as the versions held.
+    expect(storage.load().log.length).toBeLessThan(Math.max(4, server.versionCount));
     expect(storage.load().snapshot).toBeDefined();
     const back = new RampServer({ id: "s0", shard, storage });
     expect(back.versionCount).toBe(server.versionCount);

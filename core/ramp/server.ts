@@ -43,7 +43,7 @@ export type RampServerOptions = {
   storage?: RampStorage;
   /** With storage: hold answers until `flush()` (the caller's group commit). Default false: sync each request. */
   groupCommit?: boolean;
-  /** With storage: stage a snapshot (log compaction) after this many records. Default 256. */
+  /** With storage: stage a snapshot (log compaction) after this many records, and no sooner than the log outgrows the versions held. Default 256. */
   snapshotEvery?: number;
 };
 
@@ -72,6 +72,8 @@ export class RampServer {
   private readonly groupCommit: boolean;
   private readonly snapshotEvery: number;
   private sinceSnapshot = 0;
+  /** Versions held (all keys): the size of a snapshot. */
+  private stored = 0;
   /** Answers waiting for the next sync (group commit). */
   private waiting: Outgoing[] = [];
 
@@ -101,7 +103,9 @@ export class RampServer {
     if (this.storage === null) return { out: [answer], syncNeeded: false };
     // Write-ahead: logged before it is answered; answered once durable.
     this.storage.append({ req: msg, now });
-    if (++this.sinceSnapshot >= this.snapshotEvery) {
+    // Compact once the log outgrows the state as well: a snapshot copies every version, so
+    // with many versions held for GC grace a fixed interval would cost more per record than the record.
+    if (++this.sinceSnapshot >= Math.max(this.snapshotEvery, this.stored)) {
       this.storage.snapshot(this.toSnapshot());
       this.sinceSnapshot = 0;
     }
@@ -183,6 +187,7 @@ export class RampServer {
       let m = this.versions.get(version.key);
       if (m === undefined) this.versions.set(version.key, (m = new Map()));
       m.set(k, stored);
+      this.stored++;
       if (supersededAt !== undefined) superseded.push({ at: supersededAt, key: version.key, ts: k });
       else {
         let l = this.live.get(version.key);
@@ -202,9 +207,7 @@ export class RampServer {
 
   /** Number of stored versions (all keys), to watch GC. */
   get versionCount(): number {
-    let n = 0;
-    for (const m of this.versions.values()) n += m.size;
-    return n;
+    return this.stored;
   }
 
   private checkOwned(msg: ServerRequest): void {
@@ -239,6 +242,7 @@ export class RampServer {
     if (m.has(k)) return; // a duplicate prepare
     const stored: Stored = { version: { key: w.key, value: w.value as Json, ts, keys: [...keys] }, supersededAt: undefined };
     m.set(k, stored);
+    this.stored++;
     const last = this.lastCommit.get(w.key);
     if (last !== undefined && compareTs(ts, last) < 0) this.supersede(w.key, k, stored); // arrived after a later commit
     else {
@@ -270,7 +274,7 @@ export class RampServer {
     while (this.gcHead < this.gcQueue.length && this.gcQueue[this.gcHead]!.at + this.grace <= this.clock) {
       const { key, ts } = this.gcQueue[this.gcHead++]!;
       const m = this.versions.get(key);
-      m?.delete(ts);
+      if (m?.delete(ts)) this.stored--;
       if (m?.size === 0) this.versions.delete(key);
     }
     if (this.gcHead > 1024 && this.gcHead * 2 > this.gcQueue.length) {
