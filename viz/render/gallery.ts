@@ -89,7 +89,7 @@ function card(e: GalleryEntry): string {
   const pos = crop ? ` style="margin-top: ${crop.marginTop}"` : "";
   const inner = `<div class="thumb"${box}>${has ? `<img src="${esc(base)}/timeline.svg"${pos} alt="space-time diagram of ${esc(s.scenario)}">` : ""}</div>
 <div class="body"><div class="top"><h2>${esc(s.scenario)}</h2><span class="v ${v.cls}" title="${esc(v.title)}">${v.badge}</span></div>
-<p class="meta">${esc(typeLabel(s.crdt, s.stats))} · seed ${s.seed} · ${s.stats.events} events${s.stats.convergedAtMs === null ? " · never converged" : ""}</p>
+<p class="meta">${esc(typeLabel(s.crdt, s.stats))} · seed ${s.seed} · ${s.stats.events} simulator events${s.stats.convergedAtMs === null ? " · never converged" : ""}</p>
 <p class="shows ${v.cls}">${shows(s, v)}</p>
 ${e.description ? `<p class="teach" title="${esc(e.description)}">${esc(e.description)}</p>` : ""}<div class="checks">${chips}</div></div>`;
   return has ? `<a class="card" href="${esc(base)}/timeline.html">${inner}</a>` : `<div class="card">${inner}</div>`;

@@ -116,7 +116,7 @@ function header(m: Model): string {
   const v = verdictOf(m.ok, m.checks);
   return `<header>
 <h1>${esc(m.scenario)}</h1><span class="verdict ${v.cls}" title="${esc(v.title)}">${v.badge}</span>
-<p class="sub">${esc([typeLabel(m.crdt, m.stats), `seed ${m.seed}`, `${m.ev.t.length} events`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 16)}…`].filter(Boolean).join(" · "))}</p>
+<p class="sub">${esc([typeLabel(m.crdt, m.stats), `seed ${m.seed}`, `${m.ev.t.length} events drawn`, `${m.arrows.s.length} messages`, m.traceHash && `trace ${m.traceHash.slice(0, 16)}…`].filter(Boolean).join(" · "))}</p>
 ${m.description ? `<p class="desc">${esc(m.description)}</p>` : ""}
 <ul class="checks">${checks}</ul>
 <p class="stats">${esc(stats)}</p>

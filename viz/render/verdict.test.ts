@@ -72,7 +72,8 @@ describe("verdict", () => {
       scenario: "ramp", crdt: "g-counter", seed: 2, ok: true, traceHash: "ab".repeat(32), checks: [check("read-atomic", true, true)],
       final: { a: 0 }, stats: stats(0),
     } as unknown as Summary;
-    expect(renderGallery([{ summary, href: "r/2" }])).toContain('<p class="meta">services only (g-counter idle) · seed 2');
+    // The card counts what the simulator processed (timers included), worded apart from the timeline's "events drawn".
+    expect(renderGallery([{ summary, href: "r/2" }])).toContain('<p class="meta">services only (g-counter idle) · seed 2 · 9 simulator events');
     expect(renderReportMd(summary, { replay: "x" })).toContain("Services only (CRDT `g-counter` idle: no replica was written) · seed 2");
     const written = { ...summary, stats: stats(1) } as unknown as Summary;
     expect(renderGallery([{ summary: written, href: "r/2" }])).toContain('<p class="meta">g-counter · seed 2');
