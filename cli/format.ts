@@ -44,12 +44,13 @@ export function verdictBlock(summary: Summary, runDir: string): string {
 function availabilityLines(av: NonNullable<Summary["stats"]["availability"]>): string[] {
   const nodes = Object.keys(av);
   const w = Math.max(...nodes.map((n) => [...n].length)) + 2;
-  const out = ["  available per node: CRDT writes accepted; service requests ok / timed out / unfinished of asked"];
+  const out = ["  available per node: CRDT writes accepted; service requests ok / timed out / unfinished of asked, and how long the answered ones took"];
   for (const node of nodes) {
     const parts = [`writes ${av[node]!.crdtWrites}`];
     for (const [svc, t] of Object.entries(av[node]!)) {
       if (typeof t === "number") continue;
-      parts.push(`${svc} ${t.succeeded} ok / ${t.timedOut} timed out / ${t.unfinished} unfinished of ${t.attempted}`);
+      const lat = t.latencyMs ? ` (p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms)` : "";
+      parts.push(`${svc} ${t.succeeded} ok / ${t.timedOut} timed out / ${t.unfinished} unfinished of ${t.attempted}${lat}`);
     }
     out.push(`    ${pad(node, w)}${parts.join("   ")}`);
   }

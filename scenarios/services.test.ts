@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { simulate, type Run } from "../sim/index.ts";
+import { simulate, type Run, type ServiceTally } from "../sim/index.ts";
 
 type Line = { t: number; type: string; node?: string; event?: string; [k: string]: unknown };
 const run = (name: string) => simulate(fileURLToPath(new URL(`./${name}.json`, import.meta.url)));
@@ -34,7 +34,11 @@ describe("invoice-sequencer-partition: CRDT writes stay available, the sequencer
     expect(new Set(updates.map((e) => e.node))).toEqual(new Set(["carol", "dave", "alice", "bob"]));
     const av = r.summary.stats.availability!;
     expect(av.dave).toEqual({ crdtWrites: 1, sequencer: { attempted: 1, succeeded: 0, timedOut: 1, unfinished: 0 } });
-    expect(av.alice).toEqual({ crdtWrites: 2, sequencer: { attempted: 2, succeeded: 2, timedOut: 0, unfinished: 0 } });
+    expect(av.alice).toMatchObject({ crdtWrites: 2, sequencer: { attempted: 2, succeeded: 2, timedOut: 0, unfinished: 0 } });
+    // An answer takes a round trip or more (latency 5–40 ms each way); a request never answered has no latency.
+    const aliceWaited = (av.alice!.sequencer as ServiceTally).latencyMs!;
+    expect(aliceWaited.p50).toBeGreaterThanOrEqual(10);
+    expect(aliceWaited.max).toBeLessThan(1000);
     expect(check(r, "sequencer-unique")?.ok).toBe(true);
     expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
     for (const v of Object.values(r.summary.final)) expect(v).toEqual(["order-a1", "order-a2", "order-b1", "order-c1", "order-d1"]);
@@ -84,7 +88,8 @@ describe("RAMP: fractured reads without it, none with it", () => {
     const gets = lines(r).filter((e) => e.type === "send" && e.kind === "ramp.get" && e.from === "bob" && e.t >= 1600 && e.t < 1700);
     expect(gets.length).toBe(3);
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
-    expect(r.summary.stats.availability!.bob).toEqual({ crdtWrites: 0, transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0 } });
+    // Constant 10 ms links: a read is one round trip (20 ms), the repaired one two (40 ms).
+    expect(r.summary.stats.availability!.bob).toEqual({ crdtWrites: 0, transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0, latencyMs: { p50: 20, p99: 40, max: 40 } } });
   });
 });
 
@@ -106,6 +111,11 @@ describe("ramp-shard-crash: shards answer only what is durable", () => {
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
     expect(check(r, "durability")).toMatchObject({ ok: true, expected: true });
     expect(check(r, "durability")?.detail).toMatch(/RAMP: 2 committed transaction\(s\), each still the latest version/);
+    // What durability costs: each write waited for two group commits (prepare, commit) — 280 ms with the retries after
+    // the crash; Bob's read in the gap waited for s1's restart and a second round.
+    const av = r.summary.stats.availability!;
+    expect((av.alice!.transactions as ServiceTally).latencyMs).toEqual({ p50: 280, p99: 280, max: 280 });
+    expect((av.bob!.transactions as ServiceTally).latencyMs).toEqual({ p50: 20, p99: 140, max: 140 });
   });
 });
 

@@ -48,8 +48,12 @@ export type RunStats = {
   availability?: Record<string, Record<string, number | ServiceTally>>;
 };
 
-/** One node's requests to one service. `unfinished`: lost in a crash of the asker, or still waiting at the end. */
-export type ServiceTally = { attempted: number; succeeded: number; timedOut: number; unfinished: number };
+/**
+ * One node's requests to one service. `unfinished`: lost in a crash of the asker, or still
+ * waiting at the end. `latencyMs` (when any was answered): virtual ms from invocation to answer,
+ * retries included — nearest-rank p50, p99 and the maximum.
+ */
+export type ServiceTally = { attempted: number; succeeded: number; timedOut: number; unfinished: number; latencyMs?: { p50: number; p99: number; max: number } };
 
 export type Summary = {
   scenario: string;

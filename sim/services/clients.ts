@@ -1,14 +1,21 @@
 /**
  * The client side of a service, per node: one volatile client process (created on first use,
- * dropped by a crash), one timer at its earliest due time, and the node's availability tally.
+ * dropped by a crash), one timer at its earliest due time, and the node's availability tally
+ * with the latency of its answered requests (virtual ms from invocation to answer, retries
+ * included: what the user behind that node waited).
  * Shared by the sequencer and RAMP services, whose core clients both expose `wakeAt()`.
  */
 import type { Tally } from "./host.ts";
+import { latencySummary } from "./latency-summary.ts";
 
 export class ClientTable<C extends { wakeAt(): number | undefined }> {
   private readonly clients: (C | null)[];
   private readonly wakeAt: (number | undefined)[];
   private readonly tallies: (Tally | undefined)[];
+  /** Per node: request key → invocation time, until the request's outcome. */
+  private readonly pending: Map<string, number>[];
+  /** Per node: latencies of the answered requests. */
+  private readonly latencies: number[][];
 
   constructor(
     n: number,
@@ -20,6 +27,8 @@ export class ClientTable<C extends { wakeAt(): number | undefined }> {
     this.clients = new Array(n).fill(null);
     this.wakeAt = new Array(n).fill(undefined);
     this.tallies = new Array(n).fill(undefined);
+    this.pending = Array.from({ length: n }, () => new Map());
+    this.latencies = Array.from({ length: n }, () => []);
   }
 
   /** The client of `node`, or null when it has none (never asked, or lost in a crash). */
@@ -56,16 +65,28 @@ export class ClientTable<C extends { wakeAt(): number | undefined }> {
   drop(node: number): void {
     this.clients[node] = null;
     this.wakeAt[node] = undefined;
+    this.pending[node]!.clear();
   }
 
-  /** Counts an outcome at `node` (only a node that asked has a tally). */
-  outcome(node: number, ok: boolean): void {
-    const t = this.tallies[node];
-    if (t) ok ? t.succeeded++ : t.timedOut++;
+  /** Request `key` (unique per node) was invoked at `node` at time t. */
+  invoked(node: number, key: string, t: number): void {
+    this.pending[node]!.set(key, t);
+  }
+
+  /** Counts an outcome at `node` (only a node that asked has a tally); an answer at time t adds its latency. */
+  outcome(node: number, ok: boolean, key: string, t: number): void {
+    const tally = this.tallies[node];
+    if (tally) ok ? tally.succeeded++ : tally.timedOut++;
+    const t0 = this.pending[node]!.get(key);
+    if (t0 === undefined) return;
+    this.pending[node]!.delete(key);
+    if (ok) this.latencies[node]!.push(t - t0);
   }
 
   tally(node: number): Tally | undefined {
     const t = this.tallies[node];
-    return t && { ...t, unfinished: t.attempted - t.succeeded - t.timedOut };
+    if (!t) return undefined;
+    const latency = latencySummary(this.latencies[node]!);
+    return { ...t, unfinished: t.attempted - t.succeeded - t.timedOut, ...(latency ? { latencyMs: latency } : {}) };
   }
 }

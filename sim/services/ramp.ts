@@ -236,21 +236,23 @@ export class RampService implements Service {
       this.times.push(now);
       switch (e.type) {
         case "write-invoke":
+          this.clients.invoked(node, `w ${e.client} ${tsKey(e.ts)}`, now);
           this.host.note("txn", node, `"event":"write","ts":"${tsKey(e.ts)}",${field("writes", e.writes)}`);
           break;
         case "write-ok":
-          this.clients.outcome(node, true);
+          this.clients.outcome(node, true, `w ${e.client} ${tsKey(e.ts)}`, now);
           this.host.note("txn", node, `"event":"committed","ts":"${tsKey(e.ts)}"`);
           break;
         case "write-unavailable":
-          this.clients.outcome(node, false);
+          this.clients.outcome(node, false, `w ${e.client} ${tsKey(e.ts)}`, now);
           this.host.note("txn", node, `"event":"write-timeout","ts":"${tsKey(e.ts)}"`);
           break;
         case "read-invoke":
+          this.clients.invoked(node, `r ${e.client} ${e.read}`, now);
           this.host.note("txn", node, `"event":"read","read":${e.read},${field("keys", e.keys)}`);
           break;
         case "read-ok": {
-          this.clients.outcome(node, true);
+          this.clients.outcome(node, true, `r ${e.client} ${e.read}`, now);
           const values: Record<string, unknown> = {};
           const versions: Record<string, string> = {};
           for (const [k, v] of Object.entries(e.versions)) {
@@ -261,7 +263,7 @@ export class RampService implements Service {
           break;
         }
         case "read-unavailable":
-          this.clients.outcome(node, false);
+          this.clients.outcome(node, false, `r ${e.client} ${e.read}`, now);
           this.host.note("txn", node, `"event":"read-timeout","read":${e.read}`);
           break;
       }

@@ -9,6 +9,7 @@ import { gCounter } from "../../core/crdt/g-counter.ts";
 import { runSimulation } from "../engine/run-simulation.ts";
 import { simulate } from "../index.ts";
 import { validateScenario } from "../scenario/load.ts";
+import { latencySummary } from "./latency-summary.ts";
 import type { Scenario } from "../scenario/types.ts";
 
 const run = (sc: Scenario, seed = 1, trace = true) => runSimulation(validateScenario(sc), gCounter, { seed, trace, crdtName: "g-counter" });
@@ -37,10 +38,14 @@ describe("sequencer service", () => {
     expect(oks.map((e) => e.n).sort()).toEqual([1, 2, 3]);
     expect(check(r, "sequencer-unique")).toMatchObject({ ok: true, expected: true });
     expect(check(r, "sequencer-monotonic")).toMatchObject({ ok: true, expected: true });
+    // Latency: from each request's `next` line to its `ok` line in the trace, per asking node.
+    const waited = (node: string) =>
+      latencySummary(oks.filter((e) => e.node === node).map((ok) => ok.t - lines(r.trace).find((e) => e.type === "seq" && e.event === "next" && e.node === node && e.req === ok.req)!.t));
+    expect(waited("a")!.max).toBeGreaterThan(0);
     expect(r.summary.stats.availability).toEqual({
       s: { crdtWrites: 0 },
-      a: { crdtWrites: 1, sequencer: { attempted: 2, succeeded: 2, timedOut: 0, unfinished: 0 } },
-      b: { crdtWrites: 0, sequencer: { attempted: 1, succeeded: 1, timedOut: 0, unfinished: 0 } },
+      a: { crdtWrites: 1, sequencer: { attempted: 2, succeeded: 2, timedOut: 0, unfinished: 0, latencyMs: waited("a") } },
+      b: { crdtWrites: 0, sequencer: { attempted: 1, succeeded: 1, timedOut: 0, unfinished: 0, latencyMs: waited("b") } },
     });
     // Service messages travel as sends and deliveries with their own kinds.
     const kinds = new Set(lines(r.trace).filter((e) => e.type === "send").map((e) => e.kind));

@@ -177,7 +177,9 @@ export class SequencerService implements Service {
     for (const e of events) {
       this.history.push(e);
       this.times.push(now);
-      if (e.type === "ok" || e.type === "unavailable") this.clients.outcome(this.host.nodeIndex(e.client), e.type === "ok");
+      const key = `${e.client}#${e.requestId}`;
+      if (e.type === "invoke") this.clients.invoked(this.host.nodeIndex(e.client), key, now);
+      if (e.type === "ok" || e.type === "unavailable") this.clients.outcome(this.host.nodeIndex(e.client), e.type === "ok", key, now);
       const req = `"name":${JSON.stringify(e.name)},"req":${e.requestId}`;
       if (e.type === "invoke") this.host.note("seq", node, `"event":"next",${req}`);
       else if (e.type === "ok") this.host.note("seq", node, `"event":"ok",${req},"n":${e.n}`);

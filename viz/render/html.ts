@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { PAD } from "../layout/geometry.ts";
 import { A, ARROW_NAMES, K, KIND_NAMES, type Model } from "../layout/model.ts";
 import { fmtMs } from "../layout/text.ts";
+import { availabilityTable, serviceTitle } from "./availability.ts";
 import { esc } from "./escape.ts";
 import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
 import { legendIcon } from "./svg.ts";
@@ -67,7 +68,7 @@ ${header(m)}
 <div class="agree" id="agree"></div>
 <table class="values" id="values"><thead><tr><th>replica</th><th>value at this instant</th><th>version vector</th></tr></thead><tbody></tbody></table>
 </section>
-<section class="card legend">
+${availabilitySection(m.stats)}<section class="card legend">
 <svg width="0" height="0" style="position:absolute" aria-hidden="true">${defs()}</svg>
 ${legendFor(m).map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`).join("\n")}
 </section>
@@ -82,6 +83,16 @@ ${query}</script>
 ${page("timeline.js")}</script>
 </body>
 </html>
+`;
+}
+
+/** CAP made visible: per node, CRDT writes accepted and each service's outcomes and latency (runs with services only). */
+function availabilitySection(stats: Model["stats"]): string {
+  const t = availabilityTable(stats);
+  if (t === null) return "";
+  const head = `<tr><th>node</th><th class="num">CRDT writes accepted</th>${t.services.map((x) => `<th>${esc(serviceTitle(x))}</th>`).join("")}</tr>`;
+  const rows = t.rows.map((r) => `<tr><td>${esc(r.node)}</td><td class="num">${r.writes}</td>${r.cells.map((c) => `<td${c === "—" ? ' class="none"' : ""}>${esc(c)}</td>`).join("")}</tr>`).join("");
+  return `<section class="card avail"><h2>Availability per node</h2><p>Which side of the run could still do what: CRDT writes are always accepted locally; a service request is answered, times out (reported unavailable, never answered wrongly), or is unfinished at a crash or at the end. Latency is virtual time from the request to its answer, retries included.</p><table><thead>${head}</thead><tbody>${rows}</tbody></table></section>
 `;
 }
 

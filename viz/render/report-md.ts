@@ -5,6 +5,7 @@
 import type { Summary } from "../../sim/run-types.ts";
 import { fmtMs } from "../layout/text.ts";
 import { clip } from "./escape.ts";
+import { availabilityTable, serviceTitle } from "./availability.ts";
 import { servicesOnly, verdictOf } from "./verdict.ts";
 
 /** A table cell: no pipes or newlines can break the row. */
@@ -34,6 +35,12 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
     out.push(
       `| ${st.events} | ${st.sent} | ${st.delivered} | ${st.dropped} | ${st.duplicated} | ${fmtMs(st.simTimeMs)} | ${st.convergedAtMs === null ? "never" : fmtMs(st.convergedAtMs)} | ${st.metadataBytes} B |`,
     );
+  }
+  const avail = availabilityTable(st ?? null);
+  if (avail) {
+    out.push("", "Availability per node (CRDT writes accepted; service requests: how they ended, and how long the answered ones took):", "");
+    out.push(`| node | CRDT writes | ${avail.services.map((x) => cell(serviceTitle(x))).join(" | ")} |`, `|---|---:|${avail.services.map(() => "---|").join("")}`);
+    for (const r of avail.rows) out.push(`| ${cell(r.node)} | ${r.writes} | ${r.cells.map(cell).join(" | ")} |`);
   }
   out.push("", ...finals(s.final));
   out.push("", "Replay it bit for bit:", "", "```sh", o.replay, "```", "");
