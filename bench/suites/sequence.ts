@@ -5,7 +5,7 @@
  * Automerge 3, in one process. Per trace and implementation:
  *   apply      local apply of every edit, ms (best of RUNS after a warm-up; Automerge: one run)
  *   bytes      encoded size of the final document (ours: codec.encode; peers: their snapshot)
- *   load       decoding those bytes into a fresh document, ms (best of RUNS; Automerge: one run)
+ *   load       decoding those bytes into a fresh document, ms (as apply: best of RUNS after a warm-up)
  *   merge      (ours) merging the final state into an empty replica, ms
  *   heap       retained memory of the final document, MB: (JS heap + external) after GC with it
  *              alive minus without, per document (mean of HEAP_COPIES built together). WASM memory only grows, so for Loro/Automerge it is a lower bound.
@@ -164,30 +164,32 @@ const time = (f: () => unknown): [number, unknown] => {
   return [performance.now() - t0, r];
 };
 
+/** The fastest of `runs` timed calls and the last result (the previous one is dropped before each call, so two never coexist). */
+function bestOf(runs: number, f: () => unknown): [number, unknown] {
+  let best = Infinity;
+  let out: unknown;
+  for (let i = 0; i < runs; i++) {
+    out = undefined;
+    const [ms, r] = time(f);
+    if (ms < best) best = ms;
+    out = r;
+  }
+  return [best, out];
+}
+
 function measure(impl: Impl, t: Trace, rows: BenchRow[], table: string[][]): void {
   const suite = name;
   const tag = `${t.file} ${impl.name}`;
   if (impl.runs > 1) impl.apply(t); // warm-up
-  let best = Infinity;
-  let doc: unknown;
-  for (let i = 0; i < impl.runs; i++) {
-    doc = undefined;
-    const [ms, d] = time(() => impl.apply(t));
-    if (ms < best) best = ms;
-    doc = d;
-  }
+  // eslint-disable-next-line prefer-const
+  let [best, doc] = bestOf(impl.runs, () => impl.apply(t));
   if (impl.value(doc) !== t.end) throw new Error(`${tag}: final text differs from endContent`);
   const bytes = impl.encode(doc);
-  // Best of the same number of runs as apply: a single cold decode mostly timed the JIT
+  // Like apply, a warm-up then the best of the runs: a single cold decode mostly timed the JIT
   // compiling the decoder (ours: 47 ms cold, 11 ms warm on rustcode), for every implementation.
-  let loadMs = Infinity;
-  let back: unknown;
-  for (let i = 0; i < impl.runs; i++) {
-    back = undefined;
-    const [ms, b] = time(() => impl.decode(bytes));
-    if (ms < loadMs) loadMs = ms;
-    back = b;
-  }
+  if (impl.runs > 1) impl.decode(bytes);
+  // eslint-disable-next-line prefer-const
+  let [loadMs, back] = bestOf(impl.runs, () => impl.decode(bytes));
   if (impl.value(back) !== t.end) throw new Error(`${tag}: decoded text differs`);
   let mergeMs = NaN;
   if (impl.mergeIntoEmpty) {
