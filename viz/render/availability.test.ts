@@ -20,9 +20,9 @@ describe("availability table", () => {
     )!;
     expect(t.services).toEqual(["sequencer", "transactions"]);
     expect(t.rows).toEqual([
-      { node: "s", writes: 0, cells: ["—", "—"] },
-      { node: "a", writes: 2, cells: ["1 ok · 1 timed out · 1 unfinished of 3 · p50 20 ms, p99 140 ms", "—"] },
-      { node: "b", writes: 1, cells: ["—", "0 ok · 1 timed out of 1"] },
+      { node: "s", writes: 0, cells: ["—", "—"], tones: ["none", "none"] },
+      { node: "a", writes: 2, cells: ["1 ok · 1 timed out · 1 unfinished of 3 · p50 20 ms, p99 140 ms", "—"], tones: ["partial", "none"] },
+      { node: "b", writes: 1, cells: ["—", "0 ok · 1 timed out of 1"], tones: ["none", "down"] },
     ]);
     expect(availabilityTable(stats(undefined))).toBeNull();
     expect(availabilityTable(null)).toBeNull();
@@ -35,7 +35,7 @@ describe("availability table", () => {
     const views = renderRunViews(run);
     expect(views.html).toContain("<h2>Availability per node</h2>");
     expect(views.html).toContain("<th>RAMP transactions</th>");
-    expect(views.html).toContain("<td>alice</td><td class=\"num\">0</td><td>2 ok of 2 · p50 280 ms, p99 280 ms</td>");
+    expect(views.html).toContain('<td>alice</td><td class="num">0</td><td class="ok">2 ok of 2 · p50 280 ms, p99 280 ms</td>');
     const md = renderReportMd(run.summary, { replay: "x" });
     expect(md).toContain("| node | CRDT writes | RAMP transactions |");
     expect(md).toContain("| bob | 0 | 3 ok of 3 · p50 20 ms, p99 140 ms |");

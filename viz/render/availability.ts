@@ -5,7 +5,15 @@
  */
 import type { RunStats, ServiceTally } from "../../sim/run-types.ts";
 
-export type AvailabilityTable = { services: string[]; rows: { node: string; writes: number; cells: string[] }[] };
+/** How a node fared with a service: every request answered, some not, none answered (unavailable to it), or never asked. */
+export type Tone = "ok" | "partial" | "down" | "none";
+export type AvailabilityTable = { services: string[]; rows: { node: string; writes: number; cells: string[]; tones: Tone[] }[] };
+
+export function tallyTone(t: ServiceTally | undefined): Tone {
+  if (t === undefined || t.attempted === 0) return "none";
+  if (t.succeeded === 0) return "down";
+  return t.succeeded === t.attempted ? "ok" : "partial";
+}
 
 const isTally = (x: unknown): x is ServiceTally => typeof x === "object" && x !== null && "attempted" in x;
 
@@ -23,11 +31,10 @@ export function availabilityTable(stats: RunStats | null): AvailabilityTable | n
   if (av === undefined) return null;
   const services: string[] = [];
   for (const entry of Object.values(av)) for (const [k, v] of Object.entries(entry)) if (isTally(v) && !services.includes(k)) services.push(k);
-  const rows = Object.entries(av).map(([node, entry]) => ({
-    node,
-    writes: typeof entry.crdtWrites === "number" ? entry.crdtWrites : 0,
-    cells: services.map((svc) => tallyText(isTally(entry[svc]) ? (entry[svc] as ServiceTally) : undefined)),
-  }));
+  const rows = Object.entries(av).map(([node, entry]) => {
+    const tallies = services.map((svc) => (isTally(entry[svc]) ? (entry[svc] as ServiceTally) : undefined));
+    return { node, writes: typeof entry.crdtWrites === "number" ? entry.crdtWrites : 0, cells: tallies.map(tallyText), tones: tallies.map(tallyTone) };
+  });
   return { services, rows };
 }
 

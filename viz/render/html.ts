@@ -91,7 +91,7 @@ function availabilitySection(stats: Model["stats"]): string {
   const t = availabilityTable(stats);
   if (t === null) return "";
   const head = `<tr><th>node</th><th class="num">CRDT writes accepted</th>${t.services.map((x) => `<th>${esc(serviceTitle(x))}</th>`).join("")}</tr>`;
-  const rows = t.rows.map((r) => `<tr><td>${esc(r.node)}</td><td class="num">${r.writes}</td>${r.cells.map((c) => `<td${c === "—" ? ' class="none"' : ""}>${esc(c)}</td>`).join("")}</tr>`).join("");
+  const rows = t.rows.map((r) => `<tr><td>${esc(r.node)}</td><td class="num">${r.writes}</td>${r.cells.map((c, i) => `<td class="${r.tones[i]}">${esc(c)}</td>`).join("")}</tr>`).join("");
   return `<section class="card avail"><h2>Availability per node</h2><p>Which side of the run could still do what: CRDT writes are always accepted locally; a service request is answered, times out (reported unavailable, never answered wrongly), or is unfinished at a crash or at the end. Latency is virtual time from the request to its answer, retries included.</p><table><thead>${head}</thead><tbody>${rows}</tbody></table></section>
 `;
 }
