@@ -110,7 +110,7 @@ describe("ramp-shard-crash: shards answer only what is durable", () => {
     expect(toS1.map((e) => e.t)).toEqual([600, 700, 720]);
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
     expect(check(r, "durability")).toMatchObject({ ok: true, expected: true });
-    expect(check(r, "durability")?.detail).toBe("no CRDT writes to lose; RAMP: 2 committed transaction(s), each still the latest version (or superseded) on its shards");
+    expect(check(r, "durability")?.detail).toBe("no CRDT writes to lose; RAMP: 2 committed transaction(s), each still the latest version (or superseded) on its shards; 3 read(s), every version they returned still there");
     // What durability costs: each write waited for two group commits (prepare, commit) — 280 ms with the retries after
     // the crash; Bob's read in the gap waited for s1's restart and a second round.
     const av = r.summary.stats.availability!;

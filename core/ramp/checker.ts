@@ -41,30 +41,52 @@ export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent
   return { ok: true, detail: `${reads} read(s), none fractured` };
 }
 
+/** What a shard holds for one key, as a durability check sees it (for a crash-tested run: what it recovers from storage). */
+export type ShardView = { server: string; latest: Ts; has(ts: Ts): boolean };
+
 /**
- * Durability of committed transactions: every transaction a client saw commit (`write-ok`) is
- * still visible after every crash, i.e. for each key it wrote, the latest committed version on
- * the key's shard is that transaction's or a newer one. `latest(key)` is what the shard would
- * serve (for a crash-tested run: what it recovers from its durable storage).
+ * Durability of transactions: nothing a client was told survives only until the next crash.
+ * - Every transaction reported committed (`write-ok`) is, for each key it wrote, the latest
+ *   committed version on the key's shard or older than it.
+ * - Every version a read returned is still there: the shard's latest committed version is that
+ *   one or newer, or the version is still readable by its timestamp (a prepared version a
+ *   RAMP-Fast second round fetched).
  */
-export function committedDurable(history: readonly RampEvent[], latest: (key: string) => { ts: Ts; server: string }): CheckResult<RampEvent> {
+export function committedDurable(history: readonly RampEvent[], shard: (key: string) => ShardView): CheckResult<RampEvent> {
   const writes = new Map<string, Record<string, unknown>>();
   let committed = 0;
+  let reads = 0;
   for (let i = 0; i < history.length; i++) {
     const e = history[i]!;
     if (e.type === "write-invoke") writes.set(tsKey(e.ts), e.writes);
-    if (e.type !== "write-ok") continue;
-    committed++;
-    for (const key of Object.keys(writes.get(tsKey(e.ts)) ?? {}).sort()) {
-      const now = latest(key);
-      if (compareTs(now.ts, e.ts) < 0)
-        return {
-          ok: false,
-          index: i,
-          event: e,
-          detail: `transaction ${tsKey(e.ts)} was acknowledged committed to ${e.client}, but shard ${now.server} holds ${key} at older ${tsKey(now.ts)}: a committed write was lost`,
-        };
+    if (e.type === "write-ok") {
+      committed++;
+      for (const key of Object.keys(writes.get(tsKey(e.ts)) ?? {}).sort()) {
+        const now = shard(key);
+        if (compareTs(now.latest, e.ts) < 0)
+          return {
+            ok: false,
+            index: i,
+            event: e,
+            detail: `transaction ${tsKey(e.ts)} was acknowledged committed to ${e.client}, but shard ${now.server} holds ${key} at older ${tsKey(now.latest)}: a committed write was lost`,
+          };
+      }
+    }
+    if (e.type === "read-ok") {
+      reads++;
+      for (const key of Object.keys(e.versions).sort()) {
+        const seen = e.versions[key]!.ts;
+        if (seen.t === 0) continue;
+        const now = shard(key);
+        if (compareTs(now.latest, seen) < 0 && !now.has(seen))
+          return {
+            ok: false,
+            index: i,
+            event: e,
+            detail: `read ${e.client}#${e.read} returned ${key} at ${tsKey(seen)}, but shard ${now.server} no longer has it (latest ${tsKey(now.latest)}): a crash took back what a client had read`,
+          };
+      }
     }
   }
-  return { ok: true, detail: `RAMP: ${committed} committed transaction(s), each still the latest version (or superseded) on its shards` };
+  return { ok: true, detail: `RAMP: ${committed} committed transaction(s), each still the latest version (or superseded) on its shards; ${reads} read(s), every version they returned still there` };
 }

@@ -10,6 +10,7 @@ import { LyingStorage, RampWorld, SERVERS, cmdArb, shard } from "./_test/world.t
 import { committedDurable, readAtomic } from "./checker.ts";
 import type { RampRecord, RampSnapshot } from "./durable.ts";
 import type { Prepare } from "./messages.ts";
+import type { Ts } from "./timestamp.ts";
 import { RampServer } from "./server.ts";
 
 const ts = (t: number) => ({ t, c: "c0" });
@@ -59,6 +60,24 @@ describe("RAMP server storage", () => {
     expect(back.latest("x").value).toBe(1);
   });
 
+  it("durable before visible: while records are staged a get's answer waits for their sync", () => {
+    const { storage, server } = durableServer(undefined, true);
+    server.handle(prepare(1, { x: 1 }), 0);
+    server.flush();
+    server.handle(commit(1, ["x"]), 1); // staged: x=1 is the latest in memory, not yet on disk
+    expect(server.handle(getAt("x", null), 2)).toEqual({ out: [], syncNeeded: true });
+    // A crash now drops the answer with the commit: nobody ever saw x=1 committed.
+    const copy = new MemoryStorage<RampSnapshot, RampRecord>();
+    for (const rec of storage.load().log) copy.append(rec);
+    copy.sync();
+    expect(new RampServer({ id: "s0", shard, storage: copy }).latest("x").ts.t).toBe(0);
+    const out = server.flush();
+    expect(out.map((o) => o.msg.type)).toEqual(["ramp.committed", "ramp.values"]);
+    expect(out[1]!.msg).toMatchObject({ versions: [{ key: "x", value: 1 }] });
+    // Nothing staged: answered at once.
+    expect(server.handle(getAt("x", null), 3).out).toHaveLength(1);
+  });
+
   it("compacts its log into snapshots, and recovers the same versions and GC state from them", () => {
     const { storage, server } = durableServer(undefined, false, 4);
     for (let t = 1; t <= 30; t++) {
@@ -90,10 +109,13 @@ describe("RAMP server storage", () => {
   });
 });
 
-/** What every server would recover from its storage now, as committedDurable's `latest`. */
+/** What every server would recover from its storage now, as committedDurable sees a shard. */
 function recovered(w: RampWorld) {
   const images = new Map(SERVERS.map((id) => [id, w.server(id)]));
-  return (key: string) => ({ ts: images.get(shard(key))!.latest(key).ts, server: shard(key) });
+  return (key: string) => {
+    const image = images.get(shard(key))!;
+    return { server: shard(key), latest: image.latest(key).ts, has: (ts: Ts) => image.has(key, ts) };
+  };
 }
 
 describe("RAMP-Fast with durable servers under crashes", () => {

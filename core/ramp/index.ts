@@ -24,4 +24,4 @@ export {
 } from "./messages.ts";
 export { repairs } from "./repair.ts";
 export { type RampEvent, type ReadVersion, type CheckResult } from "./history.ts";
-export { readAtomic, committedDurable } from "./checker.ts";
+export { readAtomic, committedDurable, type ShardView } from "./checker.ts";

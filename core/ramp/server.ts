@@ -23,7 +23,8 @@
  * prepared version is durable before the client hears of it, and a client commits only after
  * every shard has prepared, a crash can lose only versions no client was told about; and a
  * transaction reported committed is the latest committed (or older than it) on every shard for
- * good. Gets are answered at once from memory.
+ * good. A get is answered at once, unless records are staged: then its answer waits for the
+ * same sync (it may show a staged commit, and what a client has read must survive a crash).
  *
  * Pure: time is only what the caller passes as `now`; no I/O except through the storage.
  */
@@ -98,7 +99,14 @@ export class RampServer {
     if (msg.type === "ramp.commit") this.checkPrepared(msg.ts, msg.keys);
     // Validated: from here on nothing throws.
     this.advance(now);
-    if (msg.type === "ramp.get") return { out: [this.get(msg)], syncNeeded: false };
+    if (msg.type === "ramp.get") {
+      const answer = this.get(msg);
+      // Durable before visible: while records are staged, a read could show one of them (a commit),
+      // and a crash would take back what a client has seen. Such an answer goes out with them.
+      if (this.waiting.length === 0) return { out: [answer], syncNeeded: false };
+      this.waiting.push(answer);
+      return { out: [], syncNeeded: true };
+    }
     const answer = this.mutate(msg);
     if (this.storage === null) return { out: [answer], syncNeeded: false };
     // Write-ahead: logged before it is answered; answered once durable.
@@ -197,6 +205,11 @@ export class RampServer {
     }
     // GC pops in supersede order; a stable sort by time restores it (ties are collected together).
     this.gcQueue = superseded.sort((a, b) => a.at - b.at);
+  }
+
+  /** Whether the version of `key` written at `ts` is held (readable by timestamp). */
+  has(key: string, ts: Ts): boolean {
+    return this.versions.get(key)?.has(tsKey(ts)) ?? false;
   }
 
   /** The latest committed version of `key` (initial version if none), for tests and stats. */

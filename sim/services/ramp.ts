@@ -17,7 +17,7 @@
  * what the shards recover from their storage at the end.
  */
 import { MemoryStorage } from "../../core/storage.ts";
-import { RampClient, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type Ts } from "../../core/ramp/index.ts";
+import { RampClient, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView } from "../../core/ramp/index.ts";
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -180,13 +180,14 @@ export class RampService implements Service {
     return out;
   }
 
-  /** What each shard would come back with from its durable storage alone, as `latest(key)`. */
-  private recovered(): (key: string) => { ts: Ts; server: string } {
+  /** What each shard would come back with from its durable storage alone. */
+  private recovered(): (key: string) => ShardView {
     const images = new Map<string, RampServer>();
     for (const node of this.storages.keys()) images.set(this.host.name(node), this.makeServer(node));
     return (key) => {
       const server = this.shard(key);
-      return { ts: images.get(server)!.latest(key).ts, server };
+      const image = images.get(server)!;
+      return { server, latest: image.latest(key).ts, has: (ts) => image.has(key, ts) };
     };
   }
 
