@@ -90,6 +90,8 @@ export class Simulator {
   readonly holdMode: boolean;
   /** Messages held by a partition (hold mode), released at heal in hold order. */
   held: Ev[] = [];
+  /** Delivered delta events, reused by `send` (one allocation fewer per message on the hot path). */
+  private readonly spare: Ev[] = [];
   /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
   inFlight = 0;
   /** Last time any replica's state or knowledge changed (for convergedAtMs). */
@@ -493,7 +495,9 @@ export class Simulator {
       this.trace.drop(now, id, "loss");
       return;
     }
-    const ev = new NewEv(DELIVER, to);
+    const ev = this.spare.pop() ?? new NewEv(DELIVER, to);
+    ev.kind = DELIVER;
+    ev.node = to;
     ev.from = from;
     ev.id = id;
     ev.mkind = kind;
@@ -567,6 +571,11 @@ export class Simulator {
       return;
     }
     this.apply(r, ev);
+    // A delivered delta is referenced by nothing once applied: its event carries the next message.
+    if (ev.mkind === M_DELTA) {
+      ev.payload = null;
+      this.spare.push(ev);
+    }
   }
 
   /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
