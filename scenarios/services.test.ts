@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { MemoryStorage } from "../core/storage.ts";
 import { simulate, type Run, type ServiceTally } from "../sim/index.ts";
 
 type Line = { t: number; type: string; node?: string; event?: string; [k: string]: unknown };
@@ -116,6 +117,24 @@ describe("ramp-shard-crash: shards answer only what is durable", () => {
     const av = r.summary.stats.availability!;
     expect((av.alice!.transactions as ServiceTally).latencyMs).toEqual({ p50: 280, p99: 280, max: 280 });
     expect((av.bob!.transactions as ServiceTally).latencyMs).toEqual({ p50: 20, p99: 140, max: 140 });
+  });
+});
+
+describe("ramp-shard-crash on a disk that lies about fsync: durability is not blind", () => {
+  it("sync() persists nothing: the crash takes back committed writes, and durability names the first one", async () => {
+    // Services only: every storage in this run is a shard's, so only RAMP's part of durability can fail.
+    const lie = vi.spyOn(MemoryStorage.prototype, "sync").mockImplementation(() => {});
+    try {
+      const r = await run("ramp-shard-crash");
+      const d = check(r, "durability")!;
+      expect(d).toMatchObject({ ok: false, expected: true, at: { t: 380, node: "alice" } });
+      expect(d.detail).toMatch(/^no CRDT writes to lose; t=380 \(history event \d+\): transaction 100\/alice was acknowledged committed to alice, but shard s\d holds \w at older 0\/: a committed write was lost$/);
+      expect(r.summary.ok).toBe(false);
+      // The shard that lost Alice's prepare rejects her retried commit, its state untouched.
+      expect(txn(r).some((e) => e.event === "rejected" && /never prepared/.test(String(e.reason)))).toBe(true);
+    } finally {
+      lie.mockRestore();
+    }
   });
 });
 

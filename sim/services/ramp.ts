@@ -17,7 +17,7 @@
  * what the shards recover from their storage at the end.
  */
 import { MemoryStorage } from "../../core/storage.ts";
-import { RampClient, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView } from "../../core/ramp/index.ts";
+import { RampClient, RampError, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView } from "../../core/ramp/index.ts";
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -120,7 +120,17 @@ export class RampService implements Service {
       const server = this.servers.get(node);
       // The host never delivers to a node that is down; a request to a non-shard is a harness bug.
       if (server === undefined || server === null) throw new Error(`${msg.type} delivered to ${this.host.name(node)}, which runs no shard server`);
-      this.serverStep(node, server.handle(msg, now));
+      let step: RampServerStep;
+      try {
+        step = server.handle(msg, now);
+      } catch (e) {
+        // A request the shard cannot serve is rejected, its state untouched (a commit of a version it
+        // never prepared can only come from a shard that lost an answered prepare: a disk that lies).
+        if (!(e instanceof RampError)) throw e;
+        this.host.note("txn", node, `"event":"rejected",${field("reason", e.message)}`);
+        return;
+      }
+      this.serverStep(node, step);
       return;
     }
     const c = this.clients.at(node);

@@ -33,6 +33,7 @@ export function serviceLabel(e: Line): string | undefined {
       case "read-timeout": return `read #${e.read} timed out`;
       case "recover": return `shard recovered from disk: ${e.versions} version(s)`;
       case "unsynced-lost": return `shard crash lost ${e.records} unsynced record(s), never answered`;
+      case "rejected": return `shard rejected a request: ${typeof e.reason === "string" ? e.reason : "?"}`;
     }
     return `txn ${j(e.event)}`;
   }

@@ -50,6 +50,7 @@ export function serviceMarks(): (e: Line) => ServiceMark {
       case "read-timeout": return m("fail", "read timed out");
       case "recover": return m("request", "recovered");
       case "unsynced-lost": return m("fail", "lost unanswered");
+      case "rejected": return m("fail", "rejected");
       case "read-ok": {
         const why = fractured(e.versions, wrote);
         return why ? m("fail", `${pairs(e.values)} fractured`, ` — fractured: ${why}`) : m("ok", pairs(e.values));

@@ -97,6 +97,8 @@ describe("service events on the timeline", () => {
     expect(serviceLabel({ type: "seq", event: "recover" })).toBe("sequencer recovered from disk: ?");
     expect(serviceLabel({ type: "txn", event: "recover", versions: 2 })).toBe("shard recovered from disk: 2 version(s)");
     expect(serviceLabel({ type: "txn", event: "unsynced-lost", records: 1 })).toBe("shard crash lost 1 unsynced record(s), never answered");
+    expect(serviceLabel({ type: "txn", event: "rejected", reason: "never prepared" })).toBe("shard rejected a request: never prepared");
+    expect(serviceLabel({ type: "txn", event: "rejected" })).toBe("shard rejected a request: ?");
     expect(serviceLabel({ type: "txn", event: "from-the-future" })).toBe('txn "from-the-future"');
     expect(serviceLabel({ type: "update" })).toBeUndefined();
   });
