@@ -90,7 +90,7 @@ export class Simulator {
   readonly holdMode: boolean;
   /** Messages held by a partition (hold mode), released at heal in hold order. */
   held: Ev[] = [];
-  /** Delivered delta events, reused by `send` (one allocation fewer per message on the hot path). */
+  /** Delivered delta and state events, reused by `send` (one allocation fewer per message on the hot path). */
   private readonly spare: Ev[] = [];
   /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
   inFlight = 0;
@@ -571,9 +571,12 @@ export class Simulator {
       return;
     }
     this.apply(r, ev);
-    // A delivered delta is referenced by nothing once applied: its event carries the next message.
-    if (ev.mkind === M_DELTA) {
+    // A delivered delta or state is referenced by nothing once applied (checkers and the digest log
+    // keep its payload, never the event): the event carries the next message. Op-mode messages may
+    // wait in a causal buffer, so they are left alone.
+    if (ev.mkind < M_OP) {
       ev.payload = null;
+      ev.knowledge = null;
       this.spare.push(ev);
     }
   }
