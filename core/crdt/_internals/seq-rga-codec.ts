@@ -267,21 +267,21 @@ export function readRga(r: Reader): RgaState {
   // Hand out content to the visible characters of each run; deleted ones get a placeholder.
   let at = 0;
   const full: Run[] = [];
+  // No closure per run here: one function object per run was a visible share of a load.
   for (const x of runs) {
     let text = "";
     let c = x.ctr;
-    const vis = (to: number) => {
+    // Visible characters up to each deleted range, the range as placeholders, then the rest.
+    for (let i = 0; i <= x.dels.length; i += 2) {
+      const to = i < x.dels.length ? x.dels[i]! : x.ctr + x.len;
       const take = to - c;
       if (at + take > content.length) r.fail("content shorter than the runs' visible characters");
       text += content.slice(at, at + take);
       at += take;
-    };
-    for (let i = 0; i < x.dels.length; i += 2) {
-      vis(x.dels[i]);
-      text += "\0".repeat(x.dels[i + 1] - x.dels[i]);
-      c = x.dels[i + 1];
+      if (i === x.dels.length) break;
+      text += "\0".repeat(x.dels[i + 1]! - to);
+      c = x.dels[i + 1]!;
     }
-    vis(x.ctr + x.len);
     full.push({ rep: x.rep, ctr: x.ctr, text, l: x.l, lc: x.lc, r: x.r, rc: x.rc });
   }
   if (at !== content.length) r.fail(`content has ${content.length - at} characters more than the runs hold`);
