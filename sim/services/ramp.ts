@@ -12,9 +12,10 @@
  * shard's next group commit. A crash loses the staged, never-answered records (traced `txn`
  * `unsynced-lost`); the restart replays the durable snapshot and log (traced `txn` `recover`).
  *
- * Besides read-atomic, the service adds its part to `durability` whenever that check runs: every
- * transaction a client saw commit is still the latest (or superseded) on each of its shards in
- * what the shards recover from their storage at the end.
+ * Besides read-atomic, the service adds its part to `durability` whenever that check runs: in
+ * what the shards recover from their storage at the end, every transaction a client saw commit
+ * is still the latest (or superseded) on each of its shards, and every version a read returned
+ * is still there. A request a shard cannot serve is rejected (traced `txn` `rejected`).
  */
 import { MemoryStorage } from "../../core/storage.ts";
 import { RampClient, RampError, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView } from "../../core/ramp/index.ts";
