@@ -43,7 +43,7 @@ export type EngineOptions = {
   seed: number;
   trace: boolean;
   crdtName: string;
-  /** Op mode: drop causally stable ops from the stores (default on; off only to test that it changes nothing). */
+  /** Op mode: drop causally stable ops from the stores (default on; off only in tests). */
   opStoreGc?: boolean;
 };
 
@@ -90,7 +90,7 @@ export class Simulator {
   readonly holdMode: boolean;
   /** Messages held by a partition (hold mode), released at heal in hold order. */
   held: Ev[] = [];
-  /** Delivered delta and state events, reused by `send` (one allocation fewer per message on the hot path). */
+  /** Delivered message events that `send` reuses (one allocation fewer per message). */
   private readonly spare: Ev[] = [];
   /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
   inFlight = 0;
@@ -101,7 +101,7 @@ export class Simulator {
   /** Services on named nodes (sim/services); null when the scenario declares none. */
   services: ServiceHooks | null = null;
 
-  /** sync.antiEntropy "digest": digest rounds that ship only what the peer lacks (digest-sync.ts); null otherwise. */
+  /** sync.antiEntropy "digest": rounds that ship only what the peer lacks (digest-sync.ts). */
   readonly digestSync: DigestSync | null = null;
   readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
@@ -571,9 +571,8 @@ export class Simulator {
       return;
     }
     this.apply(r, ev);
-    // A delivered delta or state is referenced by nothing once applied (checkers and the digest log
-    // keep its payload, never the event): the event carries the next message. Op-mode messages may
-    // wait in a causal buffer, so they are left alone.
+    // Applied, nothing refers to the event (only to its payload): it carries the next message. Op
+    // messages may wait in a causal buffer, so they are left alone.
     if (ev.mkind < M_OP) {
       ev.payload = null;
       ev.knowledge = null;
