@@ -11,8 +11,9 @@
  *   pairs kept whole). Insert delta: the new characters and their dots; delete delta: no
  *   characters, the deleted dots.
  * Encoding (canonical): sorted names; per name the context as (gap, len − 1) ranges; the
- * characters in order, each path as (levels shared with the previous path, new levels,
- * each digit, name index, counter); then one content string.
+ * characters in order, each path as 0 when it continues the previous one (the next character of
+ * a typed run: same levels, last level's digit and counter one up), else (1 + levels shared with
+ * the previous path, new levels, each digit, name index, counter); then one content string.
  */
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
@@ -124,14 +125,32 @@ function writeLSeq(w: Writer, s: LSeqState): void {
   let content = "";
   for (const e of elems) {
     const p = e.path;
+    content += e.ch;
+    // The next character of a typed run: one byte instead of a whole level (digit, site, counter).
+    if (continues(prev, p)) {
+      w.uint(0);
+      prev = p;
+      continue;
+    }
     let shared = 0;
     while (3 * shared < Math.min(p.length, prev.length) && p[3 * shared] === prev[3 * shared] && p[3 * shared + 1] === prev[3 * shared + 1] && p[3 * shared + 2] === prev[3 * shared + 2]) shared++;
-    w.uint(shared).uint(p.length / 3 - shared - 1);
+    w.uint(shared + 1).uint(p.length / 3 - shared - 1);
     for (let i = 3 * shared; i < p.length; i += 3) w.uint(p[i] as number).uint(index.get(p[i + 1] as string)!).uint(p[i + 2] as number);
-    content += e.ch;
     prev = p;
   }
   w.string(content);
+}
+
+/**
+ * Whether path p continues prev as a run typed forwards does: the same levels but the last, and
+ * in the last the same site with the next digit and the next counter.
+ */
+function continues(prev: Path, p: Path): boolean {
+  const n = p.length;
+  if (n === 0 || prev.length !== n) return false;
+  if (p[n - 2] !== prev[n - 2] || p[n - 3] !== (prev[n - 3] as number) + 1 || p[n - 1] !== (prev[n - 1] as number) + 1) return false;
+  for (let i = 0; i < n - 3; i++) if (p[i] !== prev[i]) return false;
+  return true;
 }
 
 function readLSeq(r: Reader): LSeqState {
@@ -152,21 +171,38 @@ function readLSeq(r: Reader): LSeqState {
     }
   }
   const count = r.count(2);
-  const paths: Path[] = [];
+  // Per character its path's prefix (shared along a typed run, as insertLocal shares it) and last level.
+  const pres: Path[] = [];
+  const digits: number[] = [];
+  const sites: string[] = [];
+  const ctrs: number[] = [];
   let prev: Path = [];
   const dots = new Set<string>();
   for (let k = 0; k < count; k++) {
-    const shared = r.uint();
-    if (3 * shared > prev.length) r.fail(`path shares ${shared} levels with a shorter previous path`);
-    const extra = r.uint() + 1;
-    if (extra > 64) r.fail(`path deeper than 64 levels`);
-    const p: (number | string)[] = prev.slice(0, 3 * shared);
-    for (let i = 0; i < extra; i++) {
-      const digit = r.uint();
-      const si = r.uint();
-      if (si >= table.length) r.fail(`path names replica #${si} of ${table.length}`);
-      p.push(digit, table[si], r.uint());
-      used.add(table[si]);
+    const head = r.uint();
+    let p: (number | string)[];
+    if (head === 0) {
+      if (k === 0) r.fail("the first character cannot continue a previous one");
+      // Continuation: the previous path with digit and counter of its last level one up.
+      const n = prev.length;
+      p = prev.slice();
+      p[n - 3] = (prev[n - 3] as number) + 1;
+      p[n - 1] = (prev[n - 1] as number) + 1;
+      if (!Number.isSafeInteger(p[n - 1])) r.fail("counter exceeds 2^53");
+    } else {
+      const shared = head - 1;
+      if (3 * shared > prev.length) r.fail(`path shares ${shared} levels with a shorter previous path`);
+      const extra = r.uint() + 1;
+      if (extra > 64) r.fail(`path deeper than 64 levels`);
+      p = prev.slice(0, 3 * shared);
+      for (let i = 0; i < extra; i++) {
+        const digit = r.uint();
+        const si = r.uint();
+        if (si >= table.length) r.fail(`path names replica #${si} of ${table.length}`);
+        p.push(digit, table[si], r.uint());
+        used.add(table[si]);
+      }
+      if (k > 0 && continues(prev, p)) r.fail("a continuation written out in full (not canonical)");
     }
     if (k > 0 && comparePaths(prev, p) >= 0) r.fail("characters not in strictly increasing path order");
     const site = dotSite(p), c = dotCtr(p);
@@ -174,13 +210,16 @@ function readLSeq(r: Reader): LSeqState {
     const key = `${site}\u0000${c}`;
     if (dots.has(key)) r.fail(`two characters share the dot ${site}:${c}`);
     dots.add(key);
-    paths.push(p);
+    pres.push(head === 0 ? pres[k - 1]! : p.slice(0, p.length - 3));
+    digits.push(p[p.length - 3] as number);
+    sites.push(site);
+    ctrs.push(c);
     prev = p;
   }
   const content = r.string();
   if (content.length !== count) r.fail(`content has ${content.length} characters for ${count} positions`);
   for (const name of table) if (!used.has(name)) r.fail(`replica "${name}" is listed but never used`);
-  for (let k = 0; k < count; k++) d.insertByPath(Elem.of(paths[k], content[k]));
+  for (let k = 0; k < count; k++) d.insertByPath(new Elem(pres[k]!, digits[k]!, sites[k]!, ctrs[k]!, content[k]!));
   return new LSeqState(d);
 }
 

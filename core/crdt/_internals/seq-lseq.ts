@@ -298,21 +298,29 @@ export class LDoc {
   insertByPath(e: Elem): void {
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
     const chunks = this.chunks;
-    let lo = 0, hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      const first = chunks[mid].items[0];
-      if (first !== undefined && compareElems(first, e) < 0) lo = mid;
-      else hi = mid - 1;
+    let lo = chunks.length - 1;
+    let items = chunks[lo].items;
+    const last = items[items.length - 1];
+    // After everything (a decode or a merge replays characters in order): append, no search.
+    if (last !== undefined && compareElems(last, e) < 0) items.push(e);
+    else {
+      lo = 0;
+      let hi = chunks.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        const first = chunks[mid].items[0];
+        if (first !== undefined && compareElems(first, e) < 0) lo = mid;
+        else hi = mid - 1;
+      }
+      items = chunks[lo].items;
+      let a = 0, b = items.length;
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if (compareElems(items[mid], e) < 0) a = mid + 1;
+        else b = mid;
+      }
+      items.splice(a, 0, e);
     }
-    const items = chunks[lo].items;
-    let a = 0, b = items.length;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if (compareElems(items[mid], e) < 0) a = mid + 1;
-      else b = mid;
-    }
-    items.splice(a, 0, e);
     this.index(e);
     this.length++;
     this.cc = this.cpos = 0;
