@@ -213,7 +213,7 @@ export class LDoc {
     const right: Elem | null = k < items.length ? items[k] : ci + 1 < this.chunks.length ? this.chunks[ci + 1].items[0] : null;
     let ctr = this.nextCtr(site);
     // Continuing this site's last edit forwards or backwards (the common case when typing)?
-    let dir = continues(left, site, ctr) ? Dir.Forward : continues(right, site, ctr) ? Dir.Backward : Dir.Fresh;
+    let dir = isSitePrev(left, site, ctr) ? Dir.Forward : isSitePrev(right, site, ctr) ? Dir.Backward : Dir.Fresh;
     const n = text.length;
     const out: Elem[] = new Array(n);
     // Typing on from this site's previous insert, between the same neighbours: its level's bound still holds.
@@ -368,7 +368,7 @@ export class LDoc {
 }
 
 /** Whether `x` is this site's previous character (the one before counter `ctr`). A function, not a closure per insert. */
-function continues(x: Elem | null, site: string, ctr: number): boolean {
+function isSitePrev(x: Elem | null, site: string, ctr: number): boolean {
   return x !== null && x.ctr === ctr - 1 && x.site === site;
 }
 
