@@ -176,25 +176,30 @@ function readLSeq(r: Reader): LSeqState {
   const digits: number[] = [];
   const sites: string[] = [];
   const ctrs: number[] = [];
-  let prev: Path = [];
-  const dots = new Set<string>();
+  // The previous path is built flat only when a path that is not its continuation needs it: a
+  // typed run decodes without allocating a path per character.
+  let prevFlat: Path | null = [];
+  const flat = (k: number): Path => (prevFlat ??= [...pres[k - 1]!, digits[k - 1]!, sites[k - 1]!, ctrs[k - 1]!]);
+  const dots = new Map<string, Set<number>>();
   for (let k = 0; k < count; k++) {
     const head = r.uint();
-    let p: (number | string)[];
+    let site: string, c: number;
     if (head === 0) {
       if (k === 0) r.fail("the first character cannot continue a previous one");
-      // Continuation: the previous path with digit and counter of its last level one up.
-      const n = prev.length;
-      p = prev.slice();
-      p[n - 3] = (prev[n - 3] as number) + 1;
-      p[n - 1] = (prev[n - 1] as number) + 1;
-      if (!Number.isSafeInteger(p[n - 1])) r.fail("counter exceeds 2^53");
+      // Continuation: the previous path with the digit and counter of its last level one up (so also in order).
+      site = sites[k - 1]!;
+      c = ctrs[k - 1]! + 1;
+      if (!Number.isSafeInteger(c)) r.fail("counter exceeds 2^53");
+      pres.push(pres[k - 1]!);
+      digits.push(digits[k - 1]! + 1);
+      prevFlat = null;
     } else {
+      const prev = k === 0 ? [] : flat(k);
       const shared = head - 1;
       if (3 * shared > prev.length) r.fail(`path shares ${shared} levels with a shorter previous path`);
       const extra = r.uint() + 1;
       if (extra > 64) r.fail(`path deeper than 64 levels`);
-      p = prev.slice(0, 3 * shared);
+      const p = prev.slice(0, 3 * shared);
       for (let i = 0; i < extra; i++) {
         const digit = r.uint();
         const si = r.uint();
@@ -203,18 +208,20 @@ function readLSeq(r: Reader): LSeqState {
         used.add(table[si]);
       }
       if (k > 0 && continues(prev, p)) r.fail("a continuation written out in full (not canonical)");
+      if (k > 0 && comparePaths(prev, p) >= 0) r.fail("characters not in strictly increasing path order");
+      site = dotSite(p);
+      c = dotCtr(p);
+      pres.push(p.slice(0, p.length - 3));
+      digits.push(p[p.length - 3] as number);
+      prevFlat = p;
     }
-    if (k > 0 && comparePaths(prev, p) >= 0) r.fail("characters not in strictly increasing path order");
-    const site = dotSite(p), c = dotCtr(p);
     if (!d.seen(site, c)) r.fail(`character ${site}:${c} is not in the causal context`);
-    const key = `${site}\u0000${c}`;
-    if (dots.has(key)) r.fail(`two characters share the dot ${site}:${c}`);
-    dots.add(key);
-    pres.push(head === 0 ? pres[k - 1]! : p.slice(0, p.length - 3));
-    digits.push(p[p.length - 3] as number);
+    let seen = dots.get(site);
+    if (seen === undefined) dots.set(site, (seen = new Set()));
+    if (seen.has(c)) r.fail(`two characters share the dot ${site}:${c}`);
+    seen.add(c);
     sites.push(site);
     ctrs.push(c);
-    prev = p;
   }
   const content = r.string();
   if (content.length !== count) r.fail(`content has ${content.length} characters for ${count} positions`);
