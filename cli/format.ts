@@ -5,6 +5,7 @@
  */
 import { relative } from "node:path";
 import type { Summary } from "../sim/run-types.ts";
+import { tallyText } from "../viz/index.ts";
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - [...s].length));
@@ -44,13 +45,12 @@ export function verdictBlock(summary: Summary, runDir: string): string {
 function availabilityLines(av: NonNullable<Summary["stats"]["availability"]>): string[] {
   const nodes = Object.keys(av);
   const w = Math.max(...nodes.map((n) => [...n].length)) + 2;
-  const out = ["  available per node: CRDT writes accepted; service requests ok / timed out / unfinished of asked, and how long the answered ones took"];
+  const out = ["  available per node: CRDT writes accepted; per service how its requests ended, and how long the answered ones took"];
   for (const node of nodes) {
     const parts = [`writes ${av[node]!.crdtWrites}`];
     for (const [svc, t] of Object.entries(av[node]!)) {
       if (typeof t === "number") continue;
-      const lat = t.latencyMs ? ` (p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms)` : "";
-      parts.push(`${svc} ${t.succeeded} ok / ${t.timedOut} timed out / ${t.unfinished} unfinished of ${t.attempted}${lat}`);
+      parts.push(`${svc} ${tallyText(t)}`);
     }
     out.push(`    ${pad(node, w)}${parts.join("   ")}`);
   }

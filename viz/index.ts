@@ -20,6 +20,7 @@ export type { GalleryEntry } from "./render/gallery.ts";
 export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";
 export { servicesOnly } from "./render/verdict.ts";
+export { availabilityTable, tallyText } from "./render/availability.ts";
 export { parseTrace } from "./trace.ts";
 export { renderGallery, renderJunit, renderReportMd, renderSvg, renderTimelineHtml };
 

@@ -51,20 +51,19 @@ export type RampServerOptions = {
 /** What one request produced: the answers to send now, and whether a `flush()` is now owed. */
 export type RampServerStep = { out: Outgoing[]; syncNeeded: boolean };
 
-type Stored = StoredVersion;
 
 export class RampServer {
   readonly id: string;
   private readonly shard: (key: string) => string;
   private readonly grace: number;
-  private readonly versions = new Map<string, Map<string, Stored>>();
+  private readonly versions = new Map<string, Map<string, StoredVersion>>();
   private readonly lastCommit = new Map<string, Ts>();
   /**
    * Per key, the versions not yet superseded: the one at lastCommit and those prepared above it.
    * A commit scans only these, not every version the grace period still holds (under a high
    * write rate per key that is every write of the last gcGraceMs).
    */
-  private readonly live = new Map<string, Map<string, Stored>>();
+  private readonly live = new Map<string, Map<string, StoredVersion>>();
   /** Superseded versions in the order they were superseded: GC pops from the front. */
   private gcQueue: { at: number; key: string; ts: string }[] = [];
   private gcHead = 0;
@@ -191,17 +190,10 @@ export class RampServer {
     const superseded: { at: number; key: string; ts: string }[] = [];
     for (const { version, supersededAt } of snap.versions) {
       const k = tsKey(version.ts);
-      const stored: Stored = { version, supersededAt };
-      let m = this.versions.get(version.key);
-      if (m === undefined) this.versions.set(version.key, (m = new Map()));
-      m.set(k, stored);
-      this.stored++;
+      const stored: StoredVersion = { version, supersededAt };
+      this.hold(version.key, k, stored);
       if (supersededAt !== undefined) superseded.push({ at: supersededAt, key: version.key, ts: k });
-      else {
-        let l = this.live.get(version.key);
-        if (l === undefined) this.live.set(version.key, (l = new Map()));
-        l.set(k, stored);
-      }
+      else this.keepLive(version.key, k, stored);
     }
     // GC pops in supersede order; a stable sort by time restores it (ties are collected together).
     this.gcQueue = superseded.sort((a, b) => a.at - b.at);
@@ -249,20 +241,28 @@ export class RampServer {
   }
 
   private install(w: Write, ts: Ts, keys: string[]): void {
-    let m = this.versions.get(w.key);
-    if (m === undefined) this.versions.set(w.key, (m = new Map()));
     const k = tsKey(ts);
-    if (m.has(k)) return; // a duplicate prepare
-    const stored: Stored = { version: { key: w.key, value: w.value as Json, ts, keys: [...keys] }, supersededAt: undefined };
-    m.set(k, stored);
-    this.stored++;
+    if (this.versions.get(w.key)?.has(k)) return; // a duplicate prepare
+    const stored: StoredVersion = { version: { key: w.key, value: w.value as Json, ts, keys: [...keys] }, supersededAt: undefined };
+    this.hold(w.key, k, stored);
     const last = this.lastCommit.get(w.key);
     if (last !== undefined && compareTs(ts, last) < 0) this.supersede(w.key, k, stored); // arrived after a later commit
-    else {
-      let l = this.live.get(w.key);
-      if (l === undefined) this.live.set(w.key, (l = new Map()));
-      l.set(k, stored);
-    }
+    else this.keepLive(w.key, k, stored);
+  }
+
+  /** Holds a version (readable by timestamp until GC collects it). */
+  private hold(key: string, k: string, stored: StoredVersion): void {
+    let m = this.versions.get(key);
+    if (m === undefined) this.versions.set(key, (m = new Map()));
+    m.set(k, stored);
+    this.stored++;
+  }
+
+  /** Marks a held version as not superseded: the latest committed or prepared above it. */
+  private keepLive(key: string, k: string, stored: StoredVersion): void {
+    let l = this.live.get(key);
+    if (l === undefined) this.live.set(key, (l = new Map()));
+    l.set(k, stored);
   }
 
   private commit(key: string, ts: Ts): void {
@@ -278,7 +278,7 @@ export class RampServer {
       }
   }
 
-  private supersede(key: string, k: string, s: Stored): void {
+  private supersede(key: string, k: string, s: StoredVersion): void {
     s.supersededAt = this.clock;
     this.gcQueue.push({ at: this.clock, key, ts: k });
   }

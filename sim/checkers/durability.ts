@@ -103,8 +103,8 @@ export class Durability {
     else if (this.kind === "counter") this.counters(replicas, all, acked, lost);
     else if (this.kind === "register") this.registers(replicas, all, acked, lost);
 
-    const scope = `${acked.length} of ${all.length} surviving updates acknowledged; ${this.unackedLost} unacknowledged update${this.unackedLost === 1 ? "" : "s"} lost in crashes (allowed)`;
     if (all.length === 0 && this.unackedLost === 0) return { name: "durability", ok: true, expected, detail: "no CRDT writes to lose" };
+    const scope = `${acked.length} of ${all.length} surviving updates acknowledged; ${this.unackedLost} unacknowledged update${this.unackedLost === 1 ? "" : "s"} lost in crashes (allowed)`;
     if (lost.length === 0) return { name: "durability", ok: true, expected, detail: `every acknowledged write is reflected in the final value (${scope})` };
     const more = lost.length > 3 ? ` (+${lost.length - 3} more)` : "";
     const detail = `lost: ${lost.slice(0, 3).join("; ")}${more} (${scope})`;

@@ -18,7 +18,7 @@
  * is still there. A request a shard cannot serve is rejected (traced `txn` `rejected`).
  */
 import { MemoryStorage } from "../../core/storage.ts";
-import { RampClient, RampError, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView } from "../../core/ramp/index.ts";
+import { RampClient, RampError, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView, type Ts } from "../../core/ramp/index.ts";
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -38,6 +38,10 @@ const ARRIVAL = 1;
 const FLUSH = 2;
 const REQUESTS = new Set(["ramp.prepare", "ramp.commit", "ramp.put", "ramp.get"]);
 const field = ServiceHost.field;
+
+/** A transaction's key for its latency, from its invoke to its outcome event (same client, same ts or read number). */
+const writeKey = (e: { client: string; ts: Ts }) => `w ${e.client} ${tsKey(e.ts)}`;
+const readKey = (e: { client: string; read: number }) => `r ${e.client} ${e.read}`;
 
 export class RampService implements Service {
   readonly prefix = "ramp.";
@@ -248,23 +252,23 @@ export class RampService implements Service {
       this.times.push(now);
       switch (e.type) {
         case "write-invoke":
-          this.clients.invoked(node, `w ${e.client} ${tsKey(e.ts)}`, now);
+          this.clients.invoked(node, writeKey(e), now);
           this.host.note("txn", node, `"event":"write","ts":"${tsKey(e.ts)}",${field("writes", e.writes)}`);
           break;
         case "write-ok":
-          this.clients.outcome(node, true, `w ${e.client} ${tsKey(e.ts)}`, now);
+          this.clients.outcome(node, true, writeKey(e), now);
           this.host.note("txn", node, `"event":"committed","ts":"${tsKey(e.ts)}"`);
           break;
         case "write-unavailable":
-          this.clients.outcome(node, false, `w ${e.client} ${tsKey(e.ts)}`, now);
+          this.clients.outcome(node, false, writeKey(e), now);
           this.host.note("txn", node, `"event":"write-timeout","ts":"${tsKey(e.ts)}"`);
           break;
         case "read-invoke":
-          this.clients.invoked(node, `r ${e.client} ${e.read}`, now);
+          this.clients.invoked(node, readKey(e), now);
           this.host.note("txn", node, `"event":"read","read":${e.read},${field("keys", e.keys)}`);
           break;
         case "read-ok": {
-          this.clients.outcome(node, true, `r ${e.client} ${e.read}`, now);
+          this.clients.outcome(node, true, readKey(e), now);
           const values: Record<string, unknown> = {};
           const versions: Record<string, string> = {};
           for (const [k, v] of Object.entries(e.versions)) {
@@ -275,7 +279,7 @@ export class RampService implements Service {
           break;
         }
         case "read-unavailable":
-          this.clients.outcome(node, false, `r ${e.client} ${e.read}`, now);
+          this.clients.outcome(node, false, readKey(e), now);
           this.host.note("txn", node, `"event":"read-timeout","read":${e.read}`);
           break;
       }
