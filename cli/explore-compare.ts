@@ -9,7 +9,6 @@ import { join } from "node:path";
 import type { Crdt } from "../core/contract.ts";
 import { judge } from "../sim/explore/verdict.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
-import { writeRunViews } from "../viz/index.ts";
 import { writeRunDir } from "./run-dir.ts";
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -19,7 +18,6 @@ function writeRun(dir: string, scenario: Scenario, crdt: Crdt): string {
   const { verdict, run } = judge(scenario, crdt, crdt.name, true);
   if (run) {
     writeRunDir(dir, scenario, run);
-    writeRunViews(dir, run, scenario);
   }
   return verdict.ok ? "all checks passed" : `failed: ${verdict.failed.join(", ")} — ${verdict.detail}`;
 }

@@ -2,12 +2,18 @@
  * A run directory (DESIGN.md: `reports/<scenario>/<seed>/`): summary.json, trace.jsonl and
  * scenario.json — the scenario as run, with the seed written in and a plugin path made
  * absolute, so `replay` (or `run <dir>/scenario.json`) reproduces the run from the directory
- * alone. The views (timeline.html, report.md, …) are written beside them by viz/.
+ * alone — and the views beside them (timeline.html, report.md, … rendered by viz/).
+ *
+ * Written whole (atomic-dir.ts): every file is rendered first, then the directory is built
+ * beside the target and swapped in, so a reader or a second writer never sees half of one run
+ * and half of another (a --no-trace run's summary beside another run's trace or timeline).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Run, Summary } from "../sim/run-types.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
+import { putFiles, runViewFiles } from "../viz/index.ts";
+import { writeDirAtomically, type AtomicDirOptions } from "./atomic-dir.ts";
 
 export const FILES = { summary: "summary.json", trace: "trace.jsonl", scenario: "scenario.json" } as const;
 
@@ -15,15 +21,20 @@ export function runDirOf(outRoot: string, scenarioName: string, seed: number): s
   return resolve(outRoot, scenarioName, String(seed));
 }
 
-export function writeRunDir(dir: string, scenario: Scenario, run: Run): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, FILES.scenario), JSON.stringify(scenario, null, 2) + "\n");
-  writeFileSync(join(dir, FILES.summary), JSON.stringify(run.summary, null, 2) + "\n");
-  const trace = join(dir, FILES.trace);
-  if (run.trace) writeFileSync(trace, run.trace.map((l) => l + "\n").join(""));
-  // A trace left from an earlier run of another version of the scenario would sit beside this
-  // summary and mislead viz/replay; --no-trace means "this run has no trace".
-  else if (existsSync(trace)) rmSync(trace);
+/** Every file of the run directory of `run`, by name (no trace.jsonl without a trace). */
+export function runDirFiles(dir: string, scenario: Scenario, run: Run): Record<string, string | null> {
+  return {
+    [FILES.scenario]: JSON.stringify(scenario, null, 2) + "\n",
+    [FILES.summary]: JSON.stringify(run.summary, null, 2) + "\n",
+    [FILES.trace]: run.trace ? run.trace.map((l) => l + "\n").join("") : null,
+    ...runViewFiles(dir, run, scenario),
+  };
+}
+
+/** Writes the run directory `dir` whole, replacing what was there. */
+export function writeRunDir(dir: string, scenario: Scenario, run: Run, o: AtomicDirOptions = {}): void {
+  const files = runDirFiles(dir, scenario, run);
+  writeDirAtomically(dir, (tmp) => void putFiles(tmp, files), o);
 }
 
 /** Resolves `<run-dir>` or `<run-dir>/trace.jsonl` (or any file in it) to the run directory. */

@@ -2,11 +2,11 @@
  * `run`, `replay`, `list` and `start` end to end: in-process through runCli (fast), and through
  * the package bin where the process matters (stdout discipline of --json, a foreign cwd).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
+import { cli, cliAsync, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const out = mkdtempSync(join(tmpdir(), "mc-run-"));
 const youtube = join(ROOT, "scenarios/youtube-view-counter.json");
@@ -54,6 +54,24 @@ describe("run", () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).scenario).toBe("youtube-view-counter");
     expect(r.stderr.trim()).toMatch(/missing\.json: cannot read scenario: no such file$/);
+  });
+});
+
+describe("two runs into one directory", () => {
+  it("two processes writing the same run dir at once, one with --no-trace: the dir is one whole run, never a mix", async () => {
+    const root = mkdtempSync(join(tmpdir(), "mc-race-"));
+    const args = ["run", youtube, "--seed", "9", "--out", root];
+    const [traced, bare] = await Promise.all([cliAsync(args), cliAsync([...args, "--no-trace"])]);
+    // The second writer waits for the first (writing takes milliseconds): both succeed.
+    expect([traced.code, bare.code, traced.stderr + bare.stderr]).toEqual([0, 0, ""]);
+    const dir = join(root, "youtube-view-counter/9");
+    const files = readdirSync(dir).sort();
+    const withTrace = ["junit.xml", "report.md", "scenario.json", "summary.json", "timeline.html", "timeline.svg", "trace.jsonl"];
+    const withoutTrace = ["junit.xml", "report.md", "scenario.json", "summary.json"];
+    expect([withTrace, withoutTrace]).toContainEqual(files);
+    // Nothing left beside it: no temp dir, no old dir, no lock.
+    expect(readdirSync(join(root, "youtube-view-counter"))).toEqual(["9"]);
+    expect((await cliInProcess(["replay", dir])).code).toBe(0);
   });
 });
 

@@ -14,7 +14,6 @@ import { scenarioFiles } from "./list.ts";
 import { progress } from "./progress.ts";
 import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
 import { runDirOf, writeRunDir } from "./run-dir.ts";
-import { writeRunViews } from "../viz/index.ts";
 
 export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean };
 export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string };
@@ -50,7 +49,6 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   const runDir = runDirOf(opts.out, loaded.scenario.name, seed);
   try {
     writeRunDir(runDir, portableScenario(loaded, seed), run);
-    writeRunViews(runDir, run, loaded.scenario);
   } catch (e) {
     io.err(`${file}: cannot write run directory ${runDir}: ${errorLine(e)}\n`);
     return { code: EXIT.badInput };

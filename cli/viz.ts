@@ -2,17 +2,49 @@
  * `memoconductor viz <run-dir|trace.jsonl> [-o file.html]`: (re)writes the views of a run.
  * Given a run directory (or a file in one): timeline.html, timeline.svg, report.md and junit.xml
  * beside its summary.json. With -o: only the interactive timeline, to that file. A bare
- * trace.jsonl with no summary beside it still gets its timeline (verdicts unknown).
+ * trace.jsonl with no summary beside it still gets its timeline (verdicts unknown). A run
+ * directory is rewritten whole, like `run` writes it (atomic-dir.ts).
  *
  * Self-contained on purpose (its own Io shape, exit codes by the contract: 0 written, 2 bad
  * input), so it registers in the command table with one line.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { Run, Summary } from "../sim/run-types.ts";
-import { layoutRun, parseTrace, renderSvg, renderTimelineHtml, replayCommand, writeRunViews, type ScenarioInfo } from "../viz/index.ts";
+import type { Summary } from "../sim/run-types.ts";
+import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
+import { writeDirAtomically } from "./atomic-dir.ts";
 
 type Io = { out(text: string): void; err(text: string): void };
+
+type Loaded = { trace: string[]; summary: Summary | null; scenario: ScenarioInfo | null };
+
+/** Reads a trace and, beside it, summary.json and scenario.json if there; throws one-line errors. */
+function load(dir: string, traceFile: string): Loaded {
+  const readJson = <T>(f: string): T | null => {
+    if (!existsSync(f)) return null;
+    try {
+      return JSON.parse(readFileSync(f, "utf8")) as T;
+    } catch (e) {
+      throw new Error(`${relative(process.cwd(), f) || f}: unreadable JSON (${(e as Error).message})`);
+    }
+  };
+  const trace = readFileSync(traceFile, "utf8").split("\n").filter((l) => l !== "");
+  let summary = readJson<Summary>(join(dir, "summary.json"));
+  const scenario = readJson<ScenarioInfo>(join(dir, "scenario.json"));
+  if (summary && typeof summary.traceHash !== "string") summary = null;
+  parseTrace(trace); // malformed lines fail here, as bad input
+  return { trace, summary, scenario };
+}
+
+/**
+ * The views to write into `dir` (whose replay command names `shownDir`): all four for a run
+ * with its summary; the timeline alone (html and svg) for a bare trace.
+ */
+function viewFiles(shownDir: string, { trace, summary, scenario }: Loaded): Record<string, string | null> {
+  if (summary) return runViewFiles(shownDir, { summary, trace }, scenario);
+  const model = layoutRun({ trace: parseTrace(trace), summary, scenario });
+  return { [VIEW_FILES.html]: renderTimelineHtml(model, {}), [VIEW_FILES.svg]: renderSvg(model) };
+}
 
 export async function vizCommand(arg: string, opts: { out?: string }, io: Io): Promise<0 | 2> {
   const fail = (why: string): 2 => (io.err(`memoconductor viz: ${why}\n`), 2);
@@ -23,37 +55,30 @@ export async function vizCommand(arg: string, opts: { out?: string }, io: Io): P
   const traceFile = isDir || basename(p) !== basename(p, ".jsonl") + ".jsonl" ? join(dir, "trace.jsonl") : p;
   if (!existsSync(traceFile))
     return fail(`${arg}: no trace.jsonl (runs keep one unless --no-trace; re-run without it to see a timeline)`);
-  const readJson = <T>(f: string): T | null => {
-    if (!existsSync(f)) return null;
-    try {
-      return JSON.parse(readFileSync(f, "utf8")) as T;
-    } catch (e) {
-      throw new Error(`${relative(process.cwd(), f) || f}: unreadable JSON (${(e as Error).message})`);
-    }
-  };
-  let trace: string[], summary: Summary | null, scenario: ScenarioInfo | null;
+  const shown = (f: string) => relative(process.cwd(), f) || f;
   try {
-    trace = readFileSync(traceFile, "utf8").split("\n").filter((l) => l !== "");
-    summary = readJson<Summary>(join(dir, "summary.json"));
-    scenario = readJson<ScenarioInfo>(join(dir, "scenario.json"));
-    if (summary && typeof summary.traceHash !== "string") summary = null;
-    parseTrace(trace); // malformed lines fail here, as bad input
+    if (opts.out) {
+      const loaded = load(dir, traceFile);
+      const model = layoutRun({ trace: parseTrace(loaded.trace), summary: loaded.summary, scenario: loaded.scenario });
+      const html = resolve(opts.out);
+      mkdirSync(dirname(html), { recursive: true });
+      writeFileSync(html, renderTimelineHtml(model, loaded.summary ? { replay: replayCommand(dir) } : {}));
+      io.out(`wrote ${shown(html)}\n`);
+      return 0;
+    }
+    // A run directory is rewritten whole, under its lock, from a copy read inside the lock: a
+    // run writing the same directory meanwhile cannot leave views of one run beside another's
+    // trace. A bare trace (no summary beside it) just gets its timeline written beside it.
+    let names: string[] = [];
+    if (existsSync(join(dir, "summary.json")) && dirname(traceFile) === dir) {
+      const fill = (tmp: string) => void (names = putFiles(tmp, viewFiles(dir, load(tmp, join(tmp, basename(traceFile))))).map((f) => basename(f)));
+      writeDirAtomically(dir, fill, { keepExisting: true });
+    } else {
+      names = putFiles(dir, viewFiles(dir, load(dir, traceFile))).map((f) => basename(f));
+    }
+    for (const f of names) io.out(`wrote ${shown(join(dir, f))}\n`);
+    return 0;
   } catch (e) {
     return fail((e as Error).message);
   }
-
-  const shown = (f: string) => relative(process.cwd(), f) || f;
-  if (opts.out || !summary) {
-    const model = layoutRun({ trace: parseTrace(trace), summary, scenario });
-    const html = resolve(opts.out ?? join(dir, "timeline.html"));
-    mkdirSync(dirname(html), { recursive: true });
-    writeFileSync(html, renderTimelineHtml(model, summary ? { replay: replayCommand(dir) } : {}));
-    const written = [html];
-    if (!opts.out) writeFileSync(join(dir, "timeline.svg"), renderSvg(model)), written.push(join(dir, "timeline.svg"));
-    for (const f of written) io.out(`wrote ${shown(f)}\n`);
-    return 0;
-  }
-  const run: Run = { summary, trace };
-  for (const f of writeRunViews(dir, run, scenario)) io.out(`wrote ${shown(f)}\n`);
-  return 0;
 }

@@ -2,7 +2,7 @@
  * viz/: views of a run (DESIGN.md). Everything here is a function of the run (summary + trace)
  * and the scenario: the same run writes byte-identical timeline.svg, report.md and junit.xml.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Run } from "../sim/run-types.ts";
 import type { ScenarioInfo } from "./layout/lanes.ts";
@@ -54,28 +54,34 @@ export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { re
 }
 
 /**
- * Writes timeline.html, timeline.svg, report.md and junit.xml into a run directory. A run kept
- * without its trace (--no-trace) gets report.md and junit.xml only, and loses stale timelines
- * (they would show another run).
+ * The view files of a run directory, by file name: their text, or null for a view the run cannot
+ * have — a run kept without its trace (--no-trace) has report.md and junit.xml only, and a
+ * timeline left from an earlier run would show another run. `runDir` is where the views will
+ * live (their replay command names it), wherever they are written first.
+ */
+export function runViewFiles(runDir: string, run: Run, scenario?: ScenarioInfo | null): Record<string, string | null> {
+  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir) });
+  return { [VIEW_FILES.html]: v.html, [VIEW_FILES.svg]: v.svg, [VIEW_FILES.md]: v.md, [VIEW_FILES.junit]: v.junit };
+}
+
+/** Writes (or, for null, removes) files in `dir`; returns the paths written. */
+export function putFiles(dir: string, files: Record<string, string | null>): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [f, text] of Object.entries(files)) {
+    const p = join(dir, f);
+    if (text === null) rmSync(p, { force: true });
+    else writeFileSync(p, text), written.push(p);
+  }
+  return written;
+}
+
+/**
+ * Writes timeline.html, timeline.svg, report.md and junit.xml into a run directory, in place
+ * (the CLI writes run directories whole, through cli/atomic-dir.ts, with runViewFiles).
  */
 export function writeRunViews(runDir: string, run: Run, scenario?: ScenarioInfo | null): string[] {
-  mkdirSync(runDir, { recursive: true });
-  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir) });
-  const written: string[] = [];
-  const put = (f: string, text: string | null) => {
-    const p = join(runDir, f);
-    if (text === null) {
-      if (existsSync(p)) rmSync(p);
-      return;
-    }
-    writeFileSync(p, text);
-    written.push(p);
-  };
-  put(VIEW_FILES.html, v.html);
-  put(VIEW_FILES.svg, v.svg);
-  put(VIEW_FILES.md, v.md);
-  put(VIEW_FILES.junit, v.junit);
-  return written;
+  return putFiles(runDir, runViewFiles(runDir, run, scenario));
 }
 
 export type GalleryRun = { summary: Run["summary"]; runDir: string; description?: string; hasTimeline?: boolean };

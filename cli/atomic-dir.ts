@@ -1,0 +1,77 @@
+/**
+ * Writes a directory as one step: readers see the old directory or the new one, whole, never a
+ * mix. The new content is built in a temp dir beside the target (same parent, so the renames
+ * stay on one file system and are atomic), then swapped in: old aside, new in, old removed.
+ * Writers of the same directory take its lock (dir-lock.ts) for the whole build-and-swap.
+ *
+ * A writer that dies leaves at most its temp dir, the old dir moved aside, or a lock: the next
+ * writer of that directory, holding the lock, cleans them up — and if the death fell between the
+ * two renames, first puts the old directory back where it was.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { lockDir, lockFileOf, pidAlive } from "./dir-lock.ts";
+
+const tmpName = (base: string) => `.${base}.tmp-${process.pid}`;
+const oldName = (base: string) => `.${base}.old-${process.pid}`;
+
+/** Leftovers of writers of `base` that died: temp dirs, moved-aside old dirs, private lock files. */
+function leftovers(parent: string, base: string): { tmp: string[]; old: string[]; lockFiles: string[] } {
+  const names = readdirSync(parent).sort();
+  const lockFile = basename(lockFileOf(join(parent, base)));
+  const privateLock = (n: string) => /^\.(?:stale-)?(\d+)$/.exec(n.slice(lockFile.length));
+  return {
+    tmp: names.filter((n) => n.startsWith(`.${base}.tmp-`)),
+    old: names.filter((n) => n.startsWith(`.${base}.old-`)),
+    lockFiles: names.filter((n) => n.startsWith(lockFile) && privateLock(n) && !pidAlive(Number(privateLock(n)![1]))),
+  };
+}
+
+/** Called with the lock held: no live writer of this directory owns any of these. */
+function cleanUp(parent: string, dir: string): void {
+  const left = leftovers(parent, basename(dir));
+  const restore = !existsSync(dir) ? left.old[0] : undefined;
+  if (restore !== undefined) renameSync(join(parent, restore), dir);
+  for (const n of [...left.tmp, ...left.old.filter((n) => n !== restore), ...left.lockFiles]) rmSync(join(parent, n), { recursive: true, force: true });
+}
+
+export type AtomicDirOptions = {
+  /** Start from a copy of the existing directory (to rewrite some files and keep the rest). */
+  keepExisting?: boolean;
+  /** How long to wait for another writer of the same directory. */
+  waitMs?: number;
+};
+
+/**
+ * Replaces `dir` with what `fill` writes into the temp dir it is given. If `fill` throws, `dir`
+ * is untouched and the temp dir is removed.
+ */
+export function writeDirAtomically(dir: string, fill: (tmp: string) => void, o: AtomicDirOptions = {}): void {
+  const parent = dirname(dir);
+  const base = basename(dir);
+  mkdirSync(parent, { recursive: true });
+  const release = lockDir(dir, o.waitMs === undefined ? {} : { waitMs: o.waitMs });
+  const tmp = join(parent, tmpName(base));
+  try {
+    cleanUp(parent, dir);
+    if (o.keepExisting && existsSync(dir)) cpSync(dir, tmp, { recursive: true });
+    else mkdirSync(tmp);
+    fill(tmp);
+    swapIn(dir, tmp, join(parent, oldName(base)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    release();
+  }
+}
+
+function swapIn(dir: string, tmp: string, old: string): void {
+  if (!existsSync(dir)) return renameSync(tmp, dir);
+  renameSync(dir, old);
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    renameSync(old, dir);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
