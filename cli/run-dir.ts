@@ -44,7 +44,11 @@ export function runDirFromArg(arg: string): string {
   return statSync(p).isDirectory() ? p : dirname(p);
 }
 
-export function readRunDir(dir: string, shown: string): { scenarioFile: string; summary: Summary; trace?: string[] } {
+/** A run directory as read back: its scenario file, its summary, and its trace file's text as stored. */
+export type RecordedRun = { scenarioFile: string; summary: Summary; traceText?: string };
+
+/** Reads a run directory; throws a one-line error naming the file when it is not a readable one. */
+export function readRunDir(dir: string, shown: string): RecordedRun {
   const scenarioFile = join(dir, FILES.scenario);
   const summaryFile = join(dir, FILES.summary);
   for (const f of [scenarioFile, summaryFile]) {
@@ -58,7 +62,10 @@ export function readRunDir(dir: string, shown: string): { scenarioFile: string; 
   }
   if (typeof summary?.traceHash !== "string") throw new Error(`${join(shown, FILES.summary)}: no traceHash`);
   const traceFile = join(dir, FILES.trace);
-  const out: { scenarioFile: string; summary: Summary; trace?: string[] } = { scenarioFile, summary };
-  if (existsSync(traceFile)) out.trace = readFileSync(traceFile, "utf8").split("\n").filter((l) => l !== "");
-  return out;
+  if (!existsSync(traceFile)) return { scenarioFile, summary };
+  try {
+    return { scenarioFile, summary, traceText: readFileSync(traceFile, "utf8") };
+  } catch (e) {
+    throw new Error(`${join(shown, FILES.trace)}: unreadable (${(e as Error).message})`);
+  }
 }
