@@ -66,6 +66,12 @@ describe("bad input → exit 2, one line, no stack", () => {
     for (const c of ["run", "replay", "viz", "explore", "laws", "list", "start"]) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${c}\\b`));
   });
 
+  it("replay --help says what it compares and what its exit codes mean", async () => {
+    const r = await cliInProcess(["replay", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes: 0 everything agrees; 1 the run does not reproduce as recorded[\s\S]*2 not a readable run directory/);
+  });
+
   it("replay of something that is not a run directory", async () => {
     const r = await cliInProcess(["replay", dir]);
     expect(r.code).toBe(2);

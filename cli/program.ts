@@ -50,8 +50,21 @@ function build(io: Io, setCode: (code: number) => void): Command {
 
   program
     .command("replay")
-    .description("re-run a recorded run and prove it gives the same traceHash")
+    .description("re-run a recorded run and prove it reproduces: the same traceHash, trace.jsonl line for line, and summary.json")
     .argument("<run-dir|trace.jsonl>")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Compares the re-run with the recorded files: summary.json's traceHash, trace.jsonl as stored (its",
+        "sha256, then line by line: the first differing line, a file cut off mid-line, extra or missing",
+        "lines) and the rest of summary.json. A run written with --no-trace is compared by hash and summary.",
+        "",
+        "Exit codes: 0 everything agrees; 1 the run does not reproduce as recorded (the engine now runs",
+        "it differently, or a recorded file was edited or cut off); 2 not a readable run directory (no",
+        "scenario.json or summary.json, unreadable JSON, an invalid scenario).",
+      ].join("\n"),
+    )
     .action(async (arg: string) => setCode(await replayCommand(arg, io)));
 
   program
