@@ -2,7 +2,7 @@
  * viz/: views of a run (DESIGN.md). Everything here is a function of the run (summary + trace)
  * and the scenario: the same run writes byte-identical timeline.svg, report.md and junit.xml.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Run } from "../sim/run-types.ts";
 import type { ScenarioInfo } from "./layout/lanes.ts";
@@ -96,6 +96,9 @@ export function writeGallery(reportsDir: string, runs: GalleryRun[], title?: str
     ...(r.hasTimeline === undefined ? {} : { hasTimeline: r.hasTimeline }),
   }));
   const file = join(reportsDir, "index.html");
-  writeFileSync(file, renderGallery(entries, title));
+  // Written aside and renamed over, so a browser never loads half a page while `start` writes it.
+  const tmp = join(reportsDir, `.index.html.tmp-${process.pid}`);
+  writeFileSync(tmp, renderGallery(entries, title));
+  renameSync(tmp, file);
   return file;
 }
