@@ -51,9 +51,22 @@ function tryCreate(lock: string): boolean {
     return true;
   } catch (e) {
     if (errnoOf(e) === "EEXIST") return false;
-    throw e;
+    if (!["EPERM", "ENOTSUP", "ENOSYS"].includes(errnoOf(e) ?? "")) throw e;
+    // A file system without hard links: create it exclusively in place (a reader may then see
+    // it empty for an instant, and waits as for a live holder).
+    return createExclusive(lock);
   } finally {
     unlinkSync(mine);
+  }
+}
+
+function createExclusive(lock: string): boolean {
+  try {
+    writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+    return true;
+  } catch (e) {
+    if (errnoOf(e) === "EEXIST") return false;
+    throw e;
   }
 }
 
