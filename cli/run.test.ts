@@ -1,8 +1,8 @@
 /**
- * `run`, `replay`, `list` and `start` end to end: in-process through runCli (fast), and through
+ * `run`, `list` and `start` end to end (replay: replay.test.ts): in-process through runCli (fast), and through
  * the package bin where the process matters (stdout discipline of --json, a foreign cwd).
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,125 +72,6 @@ describe("two runs into one directory", () => {
     // Nothing left beside it: no temp dir, no old dir, no lock.
     expect(readdirSync(join(root, "youtube-view-counter"))).toEqual(["9"]);
     expect((await cliInProcess(["replay", dir])).code).toBe(0);
-  });
-});
-
-describe("replay", () => {
-  it("proves the same traceHash (run dir or trace.jsonl), and exits 1 on a different one", async () => {
-    await cliInProcess(["run", youtube, "--seed", "5", "--out", out]);
-    const dir = join(out, "youtube-view-counter/5");
-    const ok = await cliInProcess(["replay", dir]);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("✓ same traceHash, trace.jsonl line for line and summary: the run reproduces bit for bit");
-    expect((await cliInProcess(["replay", join(dir, "trace.jsonl")])).code).toBe(0);
-
-    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-    writeFileSync(join(dir, "summary.json"), JSON.stringify({ ...summary, traceHash: "0".repeat(64) }));
-    const trace = readFileSync(join(dir, "trace.jsonl"), "utf8").split("\n");
-    trace[3] = '{"t":0,"type":"tampered"}';
-    writeFileSync(join(dir, "trace.jsonl"), trace.join("\n"));
-    const bad = await cliInProcess(["replay", dir]);
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain("✗ DIFFERENT traceHash: the run does not reproduce");
-    expect(bad.stdout).toContain(`recorded traceHash    ${"0".repeat(64)}`);
-    expect(bad.stdout).toContain(`replayed traceHash    ${summary.traceHash}`);
-    expect(bad.stdout).toContain("first difference at trace.jsonl line 4, column 6:");
-  });
-
-  describe("checks the recorded trace.jsonl, not only the summary's traceHash", async () => {
-    await cliInProcess(["run", youtube, "--seed", "6", "--out", out]);
-    const recorded = join(out, "youtube-view-counter/6");
-    const text = readFileSync(join(recorded, "trace.jsonl"), "utf8");
-    const lines = text.trimEnd().split("\n");
-    let copies = 0;
-    /** A copy of the recorded run dir with its trace.jsonl replaced; the replay's result. */
-    const replayWith = async (trace: string) => {
-      const dir = join(out, `tampered-${++copies}`);
-      cpSync(recorded, dir, { recursive: true });
-      writeFileSync(join(dir, "trace.jsonl"), trace);
-      return { dir, ...(await cliInProcess(["replay", dir])) };
-    };
-    const fails = (r: { code: number; stdout: string }) => {
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain("✗ the recorded files differ from the replay: the run does not reproduce as recorded");
-      expect(r.stdout).not.toContain("✓");
-    };
-
-    it("one edited time (\"t\":N → N+1) on line 5: names line 5 with both texts and where the whole lines are", async () => {
-      const edited = [...lines];
-      edited[4] = edited[4]!.replace(/"t":(\d+)/, (_, t) => `"t":${Number(t) + 1}`);
-      const r = await replayWith(edited.map((l) => l + "\n").join(""));
-      fails(r);
-      expect(r.stdout).toMatch(/first difference at trace\.jsonl line 5, column \d+:/);
-      expect(r.stdout).toContain(`    recorded  ${edited[4]}`);
-      expect(r.stdout).toContain(`    replayed  ${lines[4]}`);
-      expect(r.stdout).toMatch(new RegExp(`whole lines: .*tampered-\\d+/trace\\.jsonl:5 and .*memoconductor-replay-.*/trace\\.jsonl:5`));
-    });
-
-    it("cut off mid-line: truncated at that line", async () => {
-      const r = await replayWith(text.slice(0, text.indexOf(lines[9]!) + 20));
-      fails(r);
-      expect(r.stdout).toContain("trace.jsonl is truncated at line 10 (cut off mid-line: no newline at its end)");
-      expect(r.stdout).toContain(`    recorded  ${lines[9]!.slice(0, 20)}\n`);
-    });
-
-    it("cut off at a line's end but its final newline: truncated at the last line", async () => {
-      const r = await replayWith(text.slice(0, -1));
-      fails(r);
-      expect(r.stdout).toContain(`trace.jsonl is truncated at line ${lines.length} (cut off mid-line: no newline at its end)`);
-    });
-
-    it("a line deleted: the first line that differs from there", async () => {
-      const r = await replayWith(lines.filter((_, i) => i !== 6).map((l) => l + "\n").join(""));
-      fails(r);
-      expect(r.stdout).toMatch(/first difference at trace\.jsonl line 7, column \d+:/);
-    });
-
-    it("the last lines missing, or a line appended: named", async () => {
-      const short = await replayWith(lines.slice(0, -2).map((l) => l + "\n").join(""));
-      fails(short);
-      expect(short.stdout).toContain(`trace.jsonl ends after line ${lines.length - 2}: 2 lines missing from line ${lines.length - 1}:`);
-      const long = await replayWith(text + '{"t":99999,"type":"extra"}\n');
-      fails(long);
-      expect(long.stdout).toContain(`trace.jsonl has 1 extra line from line ${lines.length + 1}, where the replay's trace ends:`);
-      expect(long.stdout).toContain('    recorded  {"t":99999,"type":"extra"}');
-    });
-
-    it("an edited verdict in summary.json is named too", async () => {
-      const dir = join(out, `tampered-${++copies}`);
-      cpSync(recorded, dir, { recursive: true });
-      const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-      summary.checks[0].ok = !summary.checks[0].ok;
-      writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
-      const r = await cliInProcess(["replay", dir]);
-      fails(r);
-      expect(r.stdout).toContain(`summary.json differs from the replay at checks[0].ok: recorded ${summary.checks[0].ok}, replayed ${!summary.checks[0].ok}`);
-    });
-  });
-
-  it("a run written with --no-trace replays by its hash, and says there was no trace to compare", async () => {
-    await cliInProcess(["run", youtube, "--seed", "7", "--no-trace", "--out", out]);
-    const r = await cliInProcess(["replay", join(out, "youtube-view-counter/7")]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("recorded trace.jsonl  none (the run was written with --no-trace)");
-    expect(r.stdout).toContain("✓ same traceHash and summary: the run reproduces bit for bit (no trace.jsonl was recorded to compare line by line)");
-  });
-
-  it("an unreadable run dir is bad input (exit 2, one line)", async () => {
-    const dir = join(out, "unreadable");
-    cpSync(join(out, "youtube-view-counter/7"), dir, { recursive: true });
-    writeFileSync(join(dir, "summary.json"), "{ not json");
-    const r = await cliInProcess(["replay", dir]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/unreadable\/summary\.json: unreadable/);
-  });
-
-  it("replays a plugin scenario from anywhere (the plugin path is stored absolute)", async () => {
-    await cliInProcess(["run", join(ROOT, "scenarios/youtube-view-counter-naive.json"), "--out", out]);
-    const stored = JSON.parse(readFileSync(join(out, "youtube-view-counter-naive/2/scenario.json"), "utf8"));
-    expect(stored.crdt.module).toBe(join(ROOT, "scenarios/plugins/naive-counter.ts"));
-    expect(cli(["replay", join(out, "youtube-view-counter-naive/2")], tmpdir()).code).toBe(0);
   });
 });
 
