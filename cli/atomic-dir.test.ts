@@ -56,13 +56,6 @@ describe("writeDirAtomically", () => {
     expect(readdirSync(parent)).toEqual(["7"]);
   });
 
-  it("keepExisting starts from a copy of the directory", () => {
-    const dir = join(parentDir(), "7");
-    writeDirAtomically(dir, put({ "a.txt": "a", "b.txt": "b" }));
-    writeDirAtomically(dir, put({ "b.txt": "b2" }), { keepExisting: true });
-    expect(files(dir)).toEqual({ "a.txt": "a", "b.txt": "b2" });
-  });
-
   it("cleans up after a writer killed mid-write: its lock, temp dir and private lock file", () => {
     const parent = parentDir();
     const dir = join(parent, "7");

@@ -8,7 +8,7 @@
  * writer of that directory, holding the lock, cleans them up — and if the death fell between the
  * two renames, first puts the old directory back where it was.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { lockDir, lockFileOf, pidAlive } from "./dir-lock.ts";
 
@@ -36,11 +36,25 @@ function cleanUp(parent: string, dir: string): void {
 }
 
 export type AtomicDirOptions = {
-  /** Start from a copy of the existing directory (to rewrite some files and keep the rest). */
-  keepExisting?: boolean;
   /** How long to wait for another writer of the same directory. */
   waitMs?: number;
 };
+
+/**
+ * Runs `fn` holding the lock of `dir`, after cleaning up what dead writers of `dir` left (so
+ * `dir` is whole when `fn` starts). For work done in place, like rewriting a run's views.
+ */
+export function withDirLock<T>(dir: string, fn: () => T, o: AtomicDirOptions = {}): T {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const release = lockDir(dir, o.waitMs === undefined ? {} : { waitMs: o.waitMs });
+  try {
+    cleanUp(parent, dir);
+    return fn();
+  } finally {
+    release();
+  }
+}
 
 /**
  * Replaces `dir` with what `fill` writes into the temp dir it is given. If `fill` throws, `dir`
@@ -49,19 +63,20 @@ export type AtomicDirOptions = {
 export function writeDirAtomically(dir: string, fill: (tmp: string) => void, o: AtomicDirOptions = {}): void {
   const parent = dirname(dir);
   const base = basename(dir);
-  mkdirSync(parent, { recursive: true });
-  const release = lockDir(dir, o.waitMs === undefined ? {} : { waitMs: o.waitMs });
-  const tmp = join(parent, tmpName(base));
-  try {
-    cleanUp(parent, dir);
-    if (o.keepExisting && existsSync(dir)) cpSync(dir, tmp, { recursive: true });
-    else mkdirSync(tmp);
-    fill(tmp);
-    swapIn(dir, tmp, join(parent, oldName(base)));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-    release();
-  }
+  withDirLock(
+    dir,
+    () => {
+      const tmp = join(parent, tmpName(base));
+      try {
+        mkdirSync(tmp);
+        fill(tmp);
+        swapIn(dir, tmp, join(parent, oldName(base)));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+    o,
+  );
 }
 
 function swapIn(dir: string, tmp: string, old: string): void {

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +23,14 @@ describe("memoconductor viz", () => {
     expect(await vizCommand(dir, {}, c.io)).toBe(0);
     for (const f of ["timeline.html", "timeline.svg", "report.md", "junit.xml"]) expect(existsSync(join(dir, f))).toBe(true);
     expect(c.out.join("")).toContain("timeline.html");
+  });
+
+  it("rewrites a run directory's views under its lock: a dead writer's lock is taken over, nothing is left beside", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""], { timeout: 20_000 }).pid!;
+    writeFileSync(join(tmp, "run.lock"), `${dead}\n`);
+    expect(await vizCommand(dir, {}, io().io)).toBe(0);
+    expect(readdirSync(tmp).filter((f) => f.startsWith("run") || f.startsWith(".run"))).toEqual(["run"]);
+    expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
   it("writes just the timeline with -o, from the trace file", async () => {

@@ -2,8 +2,9 @@
  * `memoconductor viz <run-dir|trace.jsonl> [-o file.html]`: (re)writes the views of a run.
  * Given a run directory (or a file in one): timeline.html, timeline.svg, report.md and junit.xml
  * beside its summary.json. With -o: only the interactive timeline, to that file. A bare
- * trace.jsonl with no summary beside it still gets its timeline (verdicts unknown). A run
- * directory is rewritten whole, like `run` writes it (atomic-dir.ts).
+ * trace.jsonl with no summary beside it still gets its timeline (verdicts unknown). In a run
+ * directory the views are written under the directory's lock (atomic-dir.ts), each file
+ * written aside and renamed over.
  *
  * Self-contained on purpose (its own Io shape, exit codes by the contract: 0 written, 2 bad
  * input), so it registers in the command table with one line.
@@ -12,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Summary } from "../sim/run-types.ts";
 import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
-import { writeDirAtomically } from "./atomic-dir.ts";
+import { withDirLock } from "./atomic-dir.ts";
 
 type Io = { out(text: string): void; err(text: string): void };
 
@@ -66,16 +67,11 @@ export async function vizCommand(arg: string, opts: { out?: string }, io: Io): P
       io.out(`wrote ${shown(html)}\n`);
       return 0;
     }
-    // A run directory is rewritten whole, under its lock, from a copy read inside the lock: a
+    // In a run directory the views are rewritten under its lock, reading the run inside it: a
     // run writing the same directory meanwhile cannot leave views of one run beside another's
-    // trace. A bare trace (no summary beside it) just gets its timeline written beside it.
-    let names: string[] = [];
-    if (existsSync(join(dir, "summary.json")) && dirname(traceFile) === dir) {
-      const fill = (tmp: string) => void (names = putFiles(tmp, viewFiles(dir, load(tmp, join(tmp, basename(traceFile))))).map((f) => basename(f)));
-      writeDirAtomically(dir, fill, { keepExisting: true });
-    } else {
-      names = putFiles(dir, viewFiles(dir, load(dir, traceFile))).map((f) => basename(f));
-    }
+    // trace. (In place, not swapped whole: the directory may be the shell's working directory.)
+    const write = () => putFiles(dir, viewFiles(dir, load(dir, traceFile))).map((f) => basename(f));
+    const names = existsSync(join(dir, "summary.json")) ? withDirLock(dir, write) : write();
     for (const f of names) io.out(`wrote ${shown(join(dir, f))}\n`);
     return 0;
   } catch (e) {

@@ -3,7 +3,7 @@
  * and the scenario: the same run writes byte-identical timeline.svg, report.md and junit.xml.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Run } from "../sim/run-types.ts";
 import type { ScenarioInfo } from "./layout/lanes.ts";
 import { layoutRun } from "./layout/layout.ts";
@@ -64,16 +64,25 @@ export function runViewFiles(runDir: string, run: Run, scenario?: ScenarioInfo |
   return { [VIEW_FILES.html]: v.html, [VIEW_FILES.svg]: v.svg, [VIEW_FILES.md]: v.md, [VIEW_FILES.junit]: v.junit };
 }
 
-/** Writes (or, for null, removes) files in `dir`; returns the paths written. */
+/**
+ * Writes (or, for null, removes) files in `dir`; returns the paths written. Each file is
+ * written aside and renamed over, so a reader never opens half of one.
+ */
 export function putFiles(dir: string, files: Record<string, string | null>): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const [f, text] of Object.entries(files)) {
     const p = join(dir, f);
     if (text === null) rmSync(p, { force: true });
-    else writeFileSync(p, text), written.push(p);
+    else writeAside(p, text), written.push(p);
   }
   return written;
+}
+
+function writeAside(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /**
@@ -97,8 +106,6 @@ export function writeGallery(reportsDir: string, runs: GalleryRun[], title?: str
   }));
   const file = join(reportsDir, "index.html");
   // Written aside and renamed over, so a browser never loads half a page while `start` writes it.
-  const tmp = join(reportsDir, `.index.html.tmp-${process.pid}`);
-  writeFileSync(tmp, renderGallery(entries, title));
-  renameSync(tmp, file);
+  writeAside(file, renderGallery(entries, title));
   return file;
 }
