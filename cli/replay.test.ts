@@ -3,13 +3,20 @@
  * trace.jsonl, or an edited summary.json, does not, and the first difference is named; a
  * --no-trace run replays by hash; an unreadable run directory is bad input.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const out = mkdtempSync(join(tmpdir(), "mc-replay-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** A failed replay writes its trace to a temp dir to diff against: not left behind by tests. */
+function removeReplayedTrace(stdout: string): void {
+  const written = / and (\S*memoconductor-replay-[^/\s]+)\//.exec(stdout)?.[1];
+  if (written) rmSync(written, { recursive: true, force: true });
+}
 const youtube = join(ROOT, "scenarios/youtube-view-counter.json");
 
 describe("replay", () => {
@@ -32,6 +39,7 @@ describe("replay", () => {
     expect(bad.stdout).toContain(`recorded traceHash    ${"0".repeat(64)}`);
     expect(bad.stdout).toContain(`replayed traceHash    ${summary.traceHash}`);
     expect(bad.stdout).toContain("first difference at trace.jsonl line 4, column 6:");
+    removeReplayedTrace(bad.stdout);
   });
 
   describe("checks the recorded trace.jsonl, not only the summary's traceHash", async () => {
@@ -51,6 +59,7 @@ describe("replay", () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toContain("✗ the recorded files differ from the replay: the run does not reproduce as recorded");
       expect(r.stdout).not.toContain("✓");
+      removeReplayedTrace(r.stdout);
     };
 
     it("one edited time (\"t\":N → N+1) on line 5: names line 5 with both texts and where the whole lines are", async () => {
