@@ -25,7 +25,7 @@ function alternate(index: number, turns: number): { state: LSeqState; maxDepth: 
       const u = lseq.update(who === "alice" ? a : b, insert(index, who[0]!), ctx(who));
       if (who === "alice") (a = u.state), (b = lseq.merge(b, u.delta));
       else (b = u.state), (a = lseq.merge(a, u.delta));
-      maxDepth = Math.max(maxDepth, ...u.delta.elems.map((e) => e.pre.length / 3 + 1));
+      maxDepth = Math.max(maxDepth, ...u.delta.elems.map((e: { pre: readonly unknown[] }) => e.pre.length / 3 + 1));
       maxDelta = Math.max(maxDelta, lseq.codec!.size!(u.delta));
     }
   }
