@@ -45,13 +45,13 @@ export type Replayed<S> = { states: S[]; deltas: S[] };
  * the post-state, and at the end that no delta was changed by anything done after it was made
  * (a replica that merged a delta and then updated must not have written through into it).
  */
-export function replay<S>(crdt: StateCrdt<S>, steps: Step[], replicas = 3): Replayed<S> {
-  const states = REPLICA_IDS.slice(0, replicas).map((id) => crdt.init(id));
+export function replay<S>(crdt: StateCrdt<S>, steps: Step[], replicas = 3, ids: readonly string[] = REPLICA_IDS): Replayed<S> {
+  const states = ids.slice(0, replicas).map((id) => crdt.init(id));
   const deltas: S[] = [];
   const deltaSnapshots: S[] = [];
   for (const s of steps) {
     if (s.kind === "op") {
-      const id = REPLICA_IDS[s.replica];
+      const id = ids[s.replica]!;
       const pre = copy(crdt, states[s.replica]);
       const { state, delta } = crdt.update(states[s.replica], s.op, { replica: id, now: () => s.now });
       states[s.replica] = state;
@@ -72,16 +72,17 @@ export function replay<S>(crdt: StateCrdt<S>, steps: Step[], replicas = 3): Repl
 
 const merged = <S>(crdt: StateCrdt<S>, a: S, b: S): S => crdt.merge(copy(crdt, a), b);
 
-/** Registers the law tests for one state-based type. */
-export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; replicas?: number } = {}): void {
+/** Registers the law tests for one state-based type; `replicaIds` names the replicas (default a, b, c, d). */
+export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; replicas?: number; replicaIds?: readonly string[] } = {}): void {
   const replicas = options.replicas ?? 3;
+  const ids = options.replicaIds ?? REPLICA_IDS;
   const numRuns = options.numRuns ?? 150;
   const hist = historyArbitrary(crdt as StateCrdt, replicas);
 
   it(`${crdt.name}: merge is commutative, associative and idempotent on reachable states`, () => {
     checkProperty(
       fc.property(hist, (steps) => {
-        const [a, b, c] = replay(crdt, steps, replicas).states;
+        const [a, b, c] = replay(crdt, steps, replicas, ids).states;
         expectSameState(crdt, merged(crdt, a, b), merged(crdt, b, a), "a⊔b vs b⊔a");
         expectSameState(crdt, merged(crdt, merged(crdt, a, b), c), merged(crdt, a, merged(crdt, b, c)), "(a⊔b)⊔c vs a⊔(b⊔c)");
         expectSameState(crdt, merged(crdt, a, a), a, "a⊔a vs a");
@@ -91,13 +92,13 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
   });
 
   it(`${crdt.name}: merging an update's delta into the pre-state gives the post-state; deltas are not mutated by merge`, () => {
-    checkProperty(fc.property(hist, (steps) => void replay(crdt, steps, replicas)), { numRuns });
+    checkProperty(fc.property(hist, (steps) => void replay(crdt, steps, replicas, ids)), { numRuns });
   });
 
   it(`${crdt.name}: all replicas converge once every delta reaches every replica, in any order`, () => {
     checkProperty(
       fc.property(hist, fc.infiniteStream(fc.nat()), (steps, order) => {
-        const { states, deltas } = replay(crdt, steps, replicas);
+        const { states, deltas } = replay(crdt, steps, replicas, ids);
         // Deliver every delta to every replica in a random order, including duplicates.
         const finals = states.map((s) => {
           let out = s;
@@ -106,7 +107,7 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
           if (deltas.length > 0) out = crdt.merge(out, deltas[0]);
           return out;
         });
-        for (let i = 1; i < finals.length; i++) expectSameState(crdt, finals[i], finals[0], `replica ${REPLICA_IDS[i]} vs a`);
+        for (let i = 1; i < finals.length; i++) expectSameState(crdt, finals[i], finals[0], `replica ${ids[i]} vs ${ids[0]}`);
       }),
       { numRuns },
     );
@@ -117,7 +118,7 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
     it(`${crdt.name}: encode/decode round-trips states and deltas, and size counts the encoded bytes`, () => {
       checkProperty(
         fc.property(hist, (steps) => {
-          const { states, deltas } = replay(crdt, steps, replicas);
+          const { states, deltas } = replay(crdt, steps, replicas, ids);
           for (const s of [...states, ...deltas]) {
             expectSameState(crdt, codec.decode(codec.encode(s)), s, "decode(encode(s)) vs s");
             // The simulator's wire-size stat trusts `size` to count exactly what `encode` builds.
@@ -131,7 +132,7 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
     it(`${crdt.name}: malformed bytes are refused with a DecodeError (truncations, random bytes, trailing garbage)`, () => {
       checkProperty(
         fc.property(hist, fc.uint8Array({ maxLength: 40 }), (steps, noise) => {
-          const { states } = replay(crdt, steps, replicas);
+          const { states } = replay(crdt, steps, replicas, ids);
           const bytes = codec.encode(states[0]);
           for (let cut = 0; cut < bytes.length; cut++) expect(() => codec.decode(bytes.slice(0, cut))).toThrow(DecodeError);
           expect(() => codec.decode(new Uint8Array([...bytes, 0]))).toThrow(DecodeError);

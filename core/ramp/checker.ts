@@ -22,11 +22,12 @@ export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent
     for (const [key, v] of Object.entries(e.versions)) {
       if (v.ts.t === 0) continue;
       const written = writes.get(tsKey(v.ts));
-      if (written !== undefined && (!(key in written) || canonicalKey(written[key]) !== canonicalKey(v.value)))
+      // Own keys only: keys are user data, and "constructor" is `in` every object.
+      if (written !== undefined && (!Object.hasOwn(written, key) || canonicalKey(written[key]) !== canonicalKey(v.value)))
         return { ok: false, index: i, event: e, detail: `read ${e.client}#${e.read} returned ${key}=${JSON.stringify(v.value)} at ${tsKey(v.ts)}, which that transaction did not write` };
       const siblings = written !== undefined ? Object.keys(written) : v.keys;
       for (const other of siblings) {
-        const seen = e.versions[other];
+        const seen = Object.hasOwn(e.versions, other) ? e.versions[other] : undefined;
         if (other === key || seen === undefined) continue;
         if (compareTs(seen.ts, v.ts) < 0)
           return {

@@ -189,11 +189,13 @@ export class RampClient {
       if (needed.size > 0) return { out: this.startRound(tx, 2, needed, now), events: [] };
     }
     this.readsInFlight.delete(id);
-    const result: Record<string, ReadVersion> = {};
-    for (const k of tx.keys) {
-      const v = tx.got.get(k)!;
-      result[k] = { ts: v.ts, value: v.value, keys: v.keys };
-    }
+    // fromEntries defines own keys: a key called "__proto__" is read like any other.
+    const result: Record<string, ReadVersion> = Object.fromEntries(
+      tx.keys.map((k) => {
+        const v = tx.got.get(k)!;
+        return [k, { ts: v.ts, value: v.value, keys: v.keys }];
+      }),
+    );
     return { out: [], events: [{ type: "read-ok", client: this.options.id, read: id, versions: result }] };
   }
 

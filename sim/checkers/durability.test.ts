@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
 import { Durability } from "./durability.ts";
+import { RegisterFields } from "./register-fields.ts";
 
 /** A stand-in replica: a name, an index, a final value and the updates it has applied. */
 function replica(index: number, name: string, value: unknown, applied: [number, number][]): Replica {
@@ -69,14 +70,14 @@ describe("durability", () => {
   });
 
   it("registers: an acknowledged write is shown or replaced by a write it had not seen", () => {
-    const d = new Durability(2, "register", { "": "lww" });
+    const d = new Durability(2, "register", RegisterFields.bareRegister("lww"));
     const a = replica(0, "a", null, []);
     d.issued(a, 1, "set", ["v1"], 1);
     d.acked(0, 1, 1);
     d.issued(replica(1, "b", null, [[0, 1]]), 1, "set", ["v0"], 2); // b had seen a:1: causally after it
     const all: [number, number][] = [[0, 1], [1, 1]];
     expect(d.result([replica(0, "a", "v0", all)], true).ok).toBe(true);
-    const d2 = new Durability(2, "register", { "": "lww" });
+    const d2 = new Durability(2, "register", RegisterFields.bareRegister("lww"));
     d2.issued(replica(1, "b", null, []), 1, "set", ["v0"], 0);
     d2.issued(replica(0, "a", null, [[1, 1]]), 1, "set", ["v1"], 1); // a overwrote b's write knowingly
     d2.acked(0, 1, 1);
@@ -84,7 +85,7 @@ describe("durability", () => {
   });
 
   it("LWW-Map keys: a concurrent or later delete explains an absent key; a delete the write had seen, or none, does not", () => {
-    const fields = { "*": "lww" } as const;
+    const fields = RegisterFields.everyKey("lww");
     const all: [number, number][] = [[0, 1], [1, 1]];
     // b deletes "k" concurrently with a's acknowledged set: the key may rightly be gone.
     const d = new Durability(2, "register", fields);
@@ -107,7 +108,7 @@ describe("durability", () => {
 
   it("registers: a rival applied elsewhere does not excuse an older value shown", () => {
     // b's concurrent write exists, but a shows the write that a:2 had overwritten: a:2 is lost at a.
-    const d = new Durability(2, "register", { "": "lww" });
+    const d = new Durability(2, "register", RegisterFields.bareRegister("lww"));
     d.issued(replica(0, "a", null, []), 1, "set", ["old"], 0);
     d.issued(replica(0, "a", null, [[0, 1]]), 2, "set", ["new"], 1);
     d.acked(0, 2, 1);
@@ -118,7 +119,7 @@ describe("durability", () => {
   });
 
   it("an acknowledged delete survives when the key stays absent or a rival set shows", () => {
-    const d = new Durability(2, "register", { "*": "lww" });
+    const d = new Durability(2, "register", RegisterFields.everyKey("lww"));
     d.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 0);
     d.issued(replica(0, "a", null, [[0, 1]]), 2, "delete", ["k"], 1);
     d.acked(0, 2, 1);

@@ -21,7 +21,7 @@ import { canonicalKey } from "../../core/util/json.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
-import type { RegisterKind } from "./no-lost-writes.ts";
+import type { RegisterFields } from "./register-fields.ts";
 
 export type DurabilityKind = "set" | "2p-set" | "counter" | "register" | "any";
 
@@ -49,7 +49,7 @@ export class Durability {
   constructor(
     nodes: number,
     private readonly kind: DurabilityKind,
-    private readonly fields: Record<string, RegisterKind> | null,
+    private readonly fields: RegisterFields | null,
   ) {
     this.writes = Array.from({ length: nodes }, () => []);
   }
@@ -159,18 +159,18 @@ export class Durability {
    */
   private registers(replicas: readonly Replica[], all: W[], acked: W[], lost: string[]): void {
     const fields = this.fields!;
-    const keyed = (k: unknown): k is string => typeof k === "string" && (fields[k] !== undefined || fields["*"] !== undefined);
+    const keyed = (k: unknown): k is string => typeof k === "string" && fields.kindOf(k) !== undefined;
     const writeOf = (w: W): { key: string; effect: string } | undefined => {
-      if (w.op === "set" && w.args.length === 1 && fields[""]) return { key: "", effect: canonicalKey(w.args[0]) };
+      if (w.op === "set" && w.args.length === 1 && fields.bare) return { key: "", effect: canonicalKey(w.args[0]) };
       if (w.op === "set" && w.args.length === 2 && keyed(w.args[0])) return { key: w.args[0], effect: canonicalKey(w.args[1]) };
       if (w.op === "delete" && w.args.length === 1 && keyed(w.args[0])) return { key: w.args[0], effect: ABSENT };
       return undefined;
     };
     const shown = (r: Replica, key: string): string[] => {
       const value = r.value();
-      const raw = key === "" ? value : (value as Record<string, unknown> | null)?.[key];
+      const raw = fields.shown(value, key);
       if (raw === undefined) return [ABSENT];
-      if (Array.isArray(raw) && (fields[key] ?? fields["*"]) === "mv") return raw.length ? raw.map((x) => canonicalKey(x)) : [ABSENT];
+      if (Array.isArray(raw) && fields.kindAt(key) === "mv") return raw.length ? raw.map((x) => canonicalKey(x)) : [ABSENT];
       return [canonicalKey(raw)];
     };
     const writes = new Map<W, { key: string; effect: string }>();
@@ -188,7 +188,7 @@ export class Durability {
         if (rivals.some((x) => r.knowledge.has(x.o, x.seq) && now.includes(writes.get(x)!.effect))) continue;
         const what = mine.effect === ABSENT ? "deleted" : `= ${mine.effect}`;
         const instead = now.map((e) => (e === ABSENT ? "nothing" : e)).join(", ");
-        this.lose(lost, `${mine.key === "" ? "the register" : mine.key} ${what} (${at(w)}) is not reflected at ${r.name}, which shows ${instead} from no later or concurrent write`, w);
+        this.lose(lost, `${fields.bare ? "the register" : mine.key} ${what} (${at(w)}) is not reflected at ${r.name}, which shows ${instead} from no later or concurrent write`, w);
         break;
       }
     }

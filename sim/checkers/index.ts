@@ -16,7 +16,8 @@ import { Durability, durabilityKind } from "./durability.ts";
 import { expectedValue } from "./expected-value.ts";
 import { Idempotence } from "./idempotence.ts";
 import { lawsCheck } from "./laws.ts";
-import { NoLostWrites, registerFields } from "./no-lost-writes.ts";
+import { NoLostWrites } from "./no-lost-writes.ts";
+import { RegisterFields } from "./register-fields.ts";
 import { opReplayer, OrderIndependence, stateReplayer } from "./order-independence.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
 
@@ -74,8 +75,8 @@ export class Checkers {
     this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply);
     this.counter = COUNTER_TYPES.includes(crdtName) || counterLike || named("counter-total") ? new CounterTotal(nodes) : null;
     this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins() : null;
-    const fields = registerFields(crdtName, scenario.crdt);
-    this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? { "": "lww" }) : null;
+    const fields = RegisterFields.of(crdtName, scenario.crdt);
+    this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? RegisterFields.bareRegister("lww")) : null;
     this.durability = mode.durable || named("durability") ? new Durability(nodes, durabilityKind(crdtName, counterLike, fields !== null), fields) : null;
   }
 

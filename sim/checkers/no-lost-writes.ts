@@ -15,45 +15,20 @@ import { canonicalKey } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
 import type { Knowledge } from "../engine/knowledge.ts";
 import type { Replica } from "../engine/replica.ts";
+import type { RegisterFields } from "./register-fields.ts";
 
-export type RegisterKind = "lww" | "mv";
 type Write = { o: number; seq: number; t: number; clock: number; node: string; json: string; k: Knowledge };
-
-const KIND: Record<string, RegisterKind> = { "lww-register": "lww", "mv-register": "mv" };
-
-/**
- * Register fields of a type: "" for a bare register, field names for a record, "*" for every
- * key of an LWW-Map; else null.
- */
-export function registerFields(crdtName: string, spec: unknown): Record<string, RegisterKind> | null {
-  if (KIND[crdtName]) return { "": KIND[crdtName]! };
-  if (crdtName === "lww-map") return { "*": "lww" };
-  if (crdtName !== "record" || spec === null || typeof spec !== "object") return null;
-  const fields = (spec as { fields?: unknown }).fields;
-  if (!fields || typeof fields !== "object") return null;
-  const out: Record<string, RegisterKind> = {};
-  for (const name of Object.keys(fields).sort()) {
-    const f = (fields as Record<string, unknown>)[name];
-    const type = typeof f === "string" ? f : (f as { type?: string } | null)?.type;
-    if (type && KIND[type]) out[name] = KIND[type]!;
-  }
-  return Object.keys(out).length ? out : null;
-}
 
 export class NoLostWrites {
   private readonly writes = new Map<string, Write[]>();
-  constructor(private readonly fields: Record<string, RegisterKind>) {}
-
-  private kindOf(key: string): RegisterKind | undefined {
-    return Object.prototype.hasOwnProperty.call(this.fields, key) ? this.fields[key] : this.fields["*"];
-  }
+  constructor(private readonly fields: RegisterFields) {}
 
   issued(r: Replica, seq: number, op: string, args: readonly unknown[], t: number): void {
     if (op !== "set") return;
     let key: string;
     let v: unknown;
-    if (args.length === 1 && this.fields[""]) [key, v] = ["", args[0]];
-    else if (args.length === 2 && typeof args[0] === "string" && args[0] !== "" && this.kindOf(args[0])) [key, v] = [args[0], args[1]];
+    if (args.length === 1 && this.fields.bare) [key, v] = ["", args[0]];
+    else if (args.length === 2 && typeof args[0] === "string" && this.fields.kindOf(args[0])) [key, v] = [args[0], args[1]];
     else return;
     let list = this.writes.get(key);
     if (!list) this.writes.set(key, (list = []));
@@ -70,8 +45,8 @@ export class NoLostWrites {
     for (const r of replicas) {
       const value = r.value();
       for (const [key, writes] of [...this.writes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const kind = this.kindOf(key)!;
-        const raw = key === "" ? value : (value as Record<string, unknown> | null)?.[key];
+        const kind = this.fields.kindAt(key)!;
+        const raw = this.fields.shown(value, key);
         if (raw === undefined) continue;
         const shown = kind === "mv" && Array.isArray(raw) ? raw : [raw];
         for (const v of shown) {
@@ -83,7 +58,7 @@ export class NoLostWrites {
           if (candidates.some((c) => !later(c))) continue;
           const c = candidates[0]!;
           const w = later(c)!;
-          const field = key === "" ? "" : ` ${key}`;
+          const field = this.fields.bare ? "" : ` ${key}`;
           const detail =
             `${r.name} shows${field} = ${json} from ${c.node}'s write ${c.node}:${c.seq} at t=${c.t} (${c.node}'s clock read ${c.clock}), ` +
             `but ${w.node}'s write ${w.node}:${w.seq} of ${w.json} at t=${w.t} (${w.node}'s clock read ${w.clock}) happened after it ` +

@@ -22,8 +22,8 @@ export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOption
   const expectChecks = scenario.expect?.checks ?? {};
   const serviceChecks = services?.checks((name) => expectChecks[name] ?? true) ?? [];
   const checks = sim.checkers.results(sim.replicas, fin, serviceChecks);
-  const final: Record<string, unknown> = {};
-  for (const r of sim.replicas) final[r.name] = r.value();
+  // fromEntries defines own keys: a node called "__proto__" is a key of `final`, not its prototype.
+  const final: Record<string, unknown> = Object.fromEntries(sim.replicas.map((r) => [r.name, r.value()]));
   const { deliveredUpdates, ...stats } = sim.stats;
   const summary: Summary = {
     scenario: scenario.name,

@@ -10,7 +10,7 @@
 import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
-import type { Scenario } from "../scenario/types.ts";
+import type { ClockSpec, Scenario } from "../scenario/types.ts";
 import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
@@ -170,7 +170,7 @@ export class Simulator {
     });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
-      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(scenario.clocks?.[name]), crdt as StateCrdt<any, unknown>, this.time);
+      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(this.clockSpec(name)), crdt as StateCrdt<any, unknown>, this.time);
       if (this.opMode) r.op = new OpNode(this.n);
       this.disk?.init(i, r.state, r.knowledge);
       return r;
@@ -219,6 +219,12 @@ export class Simulator {
     this.loop(sc.duration);
   }
 
+  /** A node's scenario clock, by own key only (`clocks.constructor` of a plain object is Object). */
+  private clockSpec(name: string): ClockSpec | undefined {
+    const clocks = this.scenario.clocks;
+    return clocks && Object.hasOwn(clocks, name) ? clocks[name] : undefined;
+  }
+
   /**
    * Optional meta fields, only when configured (so that other runs keep their traces): the
    * initial clocks (`clocks`: node → {skew, drift}, read by the timeline's lane labels), the
@@ -229,7 +235,7 @@ export class Simulator {
     let out = "";
     if (sc.clocks || sc.nemesis?.clocks) {
       const entries = this.names.map((name) => {
-        const c = sc.clocks?.[name] ?? {};
+        const c = this.clockSpec(name) ?? {};
         return `${JSON.stringify(name)}:{"skew":${c.skew ?? 0},"drift":${c.drift ?? 0}}`;
       });
       out += `,"clocks":{${entries.join(",")}}`;

@@ -29,7 +29,7 @@ export function withoutNode(sc: Scenario, x: string): Scenario | null {
     } else steps.push(s);
   }
   const out: Scenario = { ...sc, nodes: sc.nodes.filter((y) => y !== x), steps };
-  if (sc.clocks && x in sc.clocks) {
+  if (sc.clocks && Object.hasOwn(sc.clocks, x)) {
     const { [x]: _gone, ...rest } = sc.clocks;
     if (Object.keys(rest).length) out.clocks = rest;
     else delete out.clocks;

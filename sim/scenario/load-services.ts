@@ -81,7 +81,7 @@ export function serviceIssues(s: Scenario, node: (path: string, n: string) => vo
     }
   });
   for (const name of Object.keys(s.expect?.checks ?? {})) {
-    const needs = SERVICE_CHECKS[name];
+    const needs = Object.hasOwn(SERVICE_CHECKS, name) ? SERVICE_CHECKS[name] : undefined; // "constructor" is no service check
     if (needs && !s.services?.[needs])
       add(joinPath("expect.checks", name), `check "${name}" observes the ${needs === "ramp" ? "RAMP transactions" : "sequencer"}: declare services.${needs}`);
   }

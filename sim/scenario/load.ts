@@ -12,6 +12,7 @@ import { IssueError, modulePathOf, opIssues, resolveCrdt } from "./load-crdt.ts"
 import { convertAll } from "./load-issues.ts";
 import { JsonSyntaxError, parseJson } from "./load-json.ts";
 import { semanticIssues } from "./load-semantics.ts";
+import { restoreProtoKeys } from "./proto-keys.ts";
 import { scenarioSchema } from "./schema.ts";
 
 export { ScenarioError } from "./load-errors.ts";
@@ -39,7 +40,7 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
     const parsed = scenarioSchema.safeParse(input);
     if (parsed.success) {
       const { $schema: _ignored, ...scenario } = parsed.data;
-      issues = semanticIssues(scenario);
+      issues = [...restoreProtoKeys(input, scenario), ...semanticIssues(scenario)];
       if (issues.length === 0) return scenario;
     } else {
       issues = convertAll(parsed.error.issues, input);

@@ -257,15 +257,16 @@ export class ServiceHost implements ServiceHooks {
    * of the asking node, or still waiting when the run ended).
    */
   availability(): Record<string, Record<string, number | Tally>> {
-    const out: Record<string, Record<string, number | Tally>> = {};
-    this.sim.replicas.forEach((r, i) => {
-      const entry: Record<string, number | Tally> = { crdtWrites: r.seq };
-      for (const s of this.services) {
-        const t = s.tally(i);
-        if (t !== undefined) entry[s.statKey] = t;
-      }
-      out[r.name] = entry;
-    });
-    return out;
+    // fromEntries defines own keys: a node called "__proto__" gets its row like any other.
+    return Object.fromEntries(
+      this.sim.replicas.map((r, i) => {
+        const entry: Record<string, number | Tally> = { crdtWrites: r.seq };
+        for (const s of this.services) {
+          const t = s.tally(i);
+          if (t !== undefined) entry[s.statKey] = t;
+        }
+        return [r.name, entry];
+      }),
+    );
   }
 }

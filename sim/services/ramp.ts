@@ -269,12 +269,10 @@ export class RampService implements Service {
           break;
         case "read-ok": {
           this.clients.outcome(node, true, readKey(e), now);
-          const values: Record<string, unknown> = {};
-          const versions: Record<string, string> = {};
-          for (const [k, v] of Object.entries(e.versions)) {
-            values[k] = v.value;
-            versions[k] = tsKey(v.ts);
-          }
+          // fromEntries defines own keys: a RAMP key called "__proto__" is printed like any other.
+          const read = Object.entries(e.versions);
+          const values = Object.fromEntries(read.map(([k, v]) => [k, v.value]));
+          const versions = Object.fromEntries(read.map(([k, v]) => [k, tsKey(v.ts)]));
           this.host.note("txn", node, `"event":"read-ok","read":${e.read},${field("values", values)},${field("versions", versions)}`);
           break;
         }

@@ -33,7 +33,8 @@ export function lanesOf(names: string[], scenario: ScenarioInfo | null, trace: P
   const metaClocks = (trace.meta as { clocks?: ScenarioInfo["clocks"] } | null)?.clocks;
   const clocks = metaClocks ?? scenario?.clocks ?? {};
   return names.map((name) => {
-    const c = clocks[name] ?? {};
+    // Own keys only: clocks.constructor of a plain object is Object, not a node's clock.
+    const c = (Object.hasOwn(clocks, name) ? clocks[name] : undefined) ?? {};
     const skewMs = c.skew ?? 0;
     const driftPpm = Math.round((c.drift ?? 0) * 1e6);
     const parts: string[] = [];

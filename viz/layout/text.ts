@@ -13,12 +13,13 @@ export function fmtMs(ms: number): string {
  * "+": "bob:1+{4,5}" (knows bob's 1, 4 and 5 but not 2 and 3).
  */
 export function formatVV(vv: VV, names: readonly string[]): string {
-  const gaps = (vv["+"] ?? {}) as Record<string, number[]>;
+  // Own keys only: a node may be called "constructor" or "__proto__" (vv.constructor is Object).
+  const gaps = (Object.hasOwn(vv, "+") ? vv["+"] : {}) as Record<string, number[]>;
   const parts: string[] = [];
   for (const n of names) {
-    const c = typeof vv[n] === "number" ? (vv[n] as number) : 0;
-    const g = gaps[n];
-    if (g && g.length) parts.push(`${n}:${c}+{${g.join(",")}}`);
+    const c = Object.hasOwn(vv, n) && typeof vv[n] === "number" ? (vv[n] as number) : 0;
+    const g = Object.hasOwn(gaps, n) ? gaps[n] : undefined;
+    if (Array.isArray(g) && g.length) parts.push(`${n}:${c}+{${g.join(",")}}`);
     else if (c > 0) parts.push(`${n}:${c}`);
   }
   return parts.length ? parts.join(" ") : "∅";

@@ -39,7 +39,7 @@ export const checkPhrase = (name: string): string => name.replace(/-/g, " ");
 export function foldIdleChecks(s: { checks: readonly CheckResult[]; stats: RunStats | null }): { shown: CheckResult[]; idle: CheckResult[] } {
   if (!servicesOnly(s.stats)) return { shown: [...s.checks], idle: [] };
   const txns = Object.values(s.stats!.availability!).some((a) => a.transactions !== undefined);
-  const fold = (c: CheckResult) => !(c.name in SERVICE_CHECKS) && !(txns && c.name === "durability") && c.ok && c.expected;
+  const fold = (c: CheckResult) => !Object.hasOwn(SERVICE_CHECKS, c.name) && !(txns && c.name === "durability") && c.ok && c.expected;
   return { shown: s.checks.filter((c) => !fold(c)), idle: s.checks.filter(fold) };
 }
 

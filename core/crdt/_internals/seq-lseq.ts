@@ -10,6 +10,9 @@
  *   character goes at the first level with room between its neighbours: typing forward (the
  *   left neighbour is this site's previous character) takes the next digit up, typing backward
  *   takes the next digit down, a fresh position leaves up to BOUNDARY digits free on its left.
+ *   A character right before q with nothing of its left neighbour at that level (at the start
+ *   of the text, or squeezed below q) also goes down from q, densely: two sites inserting at one
+ *   place in turn would otherwise halve the room below q each time and deepen paths without end.
  *   So a typed or pasted run fills its level densely and stays at one depth, and the common
  *   "next character of the same run" case is a digit increment (insertLocal's fast path).
  *   (LSEQ's boundary+/boundary− alternation by depth, with small bases, left the traces' paths
@@ -109,23 +112,34 @@ export const enum Dir { Fresh = 0, Forward = 1, Backward = -1 }
 export function allocPath(p: Path | null, q: Path | null, site: string, ctr: number, dir: Dir = Dir.Fresh): Path {
   const out: (number | string)[] = [];
   let eqQ = q !== null;
+  // Went deeper below q through a filler level (p had ended): the new character sits right before q.
+  let squeezed = false;
   for (let l = 0; ; l++) {
     const i = 3 * l;
     const base = l < BASES.length ? BASES[l] : BASES[BASES.length - 1];
     const pHas = p !== null && i < p.length;
+    const qHere = eqQ && i < q!.length;
     const lo = pHas ? (p[i] as number) : 0; // digit 0 is never allocated: it sorts below them all
-    const hi = eqQ && i < q!.length ? (q![i] as number) : base;
+    const hi = qHere ? (q![i] as number) : base;
     if (hi - lo > 1) {
       allocHi = hi;
       const room = hi - lo - 1;
-      out.push(dir === Dir.Forward ? lo + 1 : dir === Dir.Backward ? hi - 1 : lo + Math.min(BOUNDARY, (room + 1) >> 1), site, ctr);
+      // Right before q with nothing of p at this level (at the start of the text, or squeezed
+      // below q): go backward from q, densely, whoever typed q. Near lo, as a fresh position
+      // goes, each insert at one place by alternating sites (two people typing at index 0)
+      // would halve the room below q: a level more every few characters, paths O(n) deep.
+      const backward = dir === Dir.Backward || (dir === Dir.Fresh && (squeezed || (!pHas && qHere)));
+      out.push(dir === Dir.Forward ? lo + 1 : backward ? hi - 1 : lo + Math.min(BOUNDARY, (room + 1) >> 1), site, ctr);
       return out;
     }
     // No room at this level: copy p's level and go deeper. Past p's end, a filler level sorts
     // below q's: (0, me, ctr) if q's digit is ≥ 1, else q's own filler level (q continues deeper).
     if (pHas) out.push(p[i], p[i + 1], p[i + 2]);
-    else if (eqQ && i < q!.length && q![i] === 0) out.push(0, q![i + 1], q![i + 2]);
-    else out.push(0, site, ctr);
+    else {
+      squeezed = true;
+      if (qHere && q![i] === 0) out.push(0, q![i + 1], q![i + 2]);
+      else out.push(0, site, ctr);
+    }
     if (eqQ) eqQ = i < q!.length && out[i] === q![i] && out[i + 1] === q![i + 1] && out[i + 2] === q![i + 2];
   }
 }
