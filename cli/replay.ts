@@ -4,29 +4,23 @@
  * Exit 0 when equal, 1 when different (and, when trace.jsonl is there, the first differing line).
  */
 import { ScenarioError } from "../sim/scenario/load-errors.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
-import { runLoaded } from "../sim/index.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
 import { readRunDir, runDirFromArg } from "./run-dir.ts";
+import { RunFailure, runScenarioFile } from "./run-scenario.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
-export async function replayCommand(arg: string, io: Io): Promise<ExitCode> {
+export async function replayCommand(arg: string, io: Io, o: { pluginTimeout?: number } = {}): Promise<ExitCode> {
   let dir: string;
   let recorded: ReturnType<typeof readRunDir>;
-  let loaded;
+  let run;
   try {
     dir = runDirFromArg(arg);
     recorded = readRunDir(dir, shownPath(dir));
-    loaded = await loadScenario(recorded.scenarioFile);
+    // The scenario's own seed (written in by `run`); a plugin runs supervised, as in `run`.
+    ({ run } = await runScenarioFile(recorded.scenarioFile, { trace: recorded.trace !== undefined, pluginTimeoutS: o.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S }));
   } catch (e) {
-    io.err(`${e instanceof ScenarioError ? e.message : errorLine(e)}\n`);
-    return EXIT.badInput;
-  }
-  let run;
-  try {
-    run = runLoaded(loaded, { trace: recorded.trace !== undefined });
-  } catch (e) {
-    io.err(`${shownPath(dir)}: replay failed: ${errorLine(e)}\n`);
+    io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : errorLine(e)}\n`);
     return EXIT.badInput;
   }
   const was = recorded.summary.traceHash;
