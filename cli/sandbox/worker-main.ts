@@ -51,7 +51,7 @@ if (!failed && result !== undefined) post({ result: result.value });
 async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknown } | undefined> {
   const { loadScenario } = await import("../../sim/scenario/load.ts");
   const { DEFAULT_SEED, runLoaded } = await import("../../sim/index.ts");
-  const { PluginError } = await import("../../sim/plugin/guard.ts");
+  const { PluginError, methodThatThrew } = await import("../../sim/plugin/guard.ts");
   let loaded;
   try {
     loaded = await loadScenario(j.file);
@@ -62,7 +62,10 @@ async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknow
   try {
     return { value: runLoaded(loaded, { seed: j.seed ?? loaded.scenario.seed ?? DEFAULT_SEED, trace: j.trace }) };
   } catch (e) {
-    post({ error: e instanceof Error ? e.message : String(e), stage: "run", byPlugin: e instanceof PluginError });
+    const message = e instanceof Error ? e.message : String(e);
+    const method = methodThatThrew(e);
+    const shown = (loaded.scenario.crdt as { module: string }).module;
+    post({ error: method ? `plugin ${shown}: ${method} threw: ${message}` : message, stage: "run", byPlugin: e instanceof PluginError });
     return undefined;
   }
 }

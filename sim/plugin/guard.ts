@@ -37,6 +37,16 @@ export function guardPlugin(crdt: Crdt, shown: string): Crdt {
   return out as unknown as Crdt;
 }
 
+// Which plugin method an exception came out of (the innermost one), so that the CLI can say
+// "merge threw: …" rather than leave the user to guess whose error it is. Keyed by the error
+// object: nothing is recorded for errors that did not pass through a plugin call.
+const thrownBy = new WeakMap<object, Method>();
+
+/** The plugin method `e` was thrown from, if it came out of one. */
+export function methodThatThrew(e: unknown): Method | undefined {
+  return typeof e === "object" && e !== null ? thrownBy.get(e) : undefined;
+}
+
 function tracked(method: Method, f: (...args: unknown[]) => unknown, check?: (v: unknown) => void): (...args: unknown[]) => unknown {
   return (...args) => {
     const outer = enter(method);
@@ -44,6 +54,9 @@ function tracked(method: Method, f: (...args: unknown[]) => unknown, check?: (v:
       const v = f(...args);
       check?.(v);
       return v;
+    } catch (e) {
+      if (typeof e === "object" && e !== null && !thrownBy.has(e) && !(e instanceof PluginError)) thrownBy.set(e, method);
+      throw e;
     } finally {
       leave(outer);
     }
