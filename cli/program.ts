@@ -6,13 +6,13 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, errorLine, processIo, type Io } from "./io.ts";
-import { exploreCommand } from "./explore.ts";
-import { lawsCommand } from "./laws.ts";
+import { exploreCli, lawsCli } from "./sandbox/commands.ts";
 import { listCommand } from "./list.ts";
 import { replayCommand } from "./replay.ts";
 import { runCommand } from "./run.ts";
 import { startCommand } from "./start.ts";
 import { vizCommand } from "./viz.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -27,6 +27,15 @@ function parseCount(text: string): number {
   if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
   return n;
 }
+
+function parseSeconds(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]*\.?[0-9]+$/.test(text.trim()) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number of seconds, got "${text}"`);
+  return n;
+}
+
+/** Every command that may run a user's plugin takes the same per-call budget. */
+const PLUGIN_TIMEOUT = ["--plugin-timeout <seconds>", `seconds one plugin call (or its import) may take before it is stopped (default ${DEFAULT_PLUGIN_TIMEOUT_S})`] as const;
 
 function build(io: Io, setCode: (code: number) => void): Command {
   const program = new Command("memoconductor")
@@ -44,7 +53,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--out <dir>", "root of the run directories", "reports")
     .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
     .option("--no-trace", "keep only the summary (checks and traceHash are unchanged)")
-    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean }) => {
+    .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number }) => {
       setCode(await runCommand(files, o, io));
     });
 
@@ -65,7 +75,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
         "scenario.json or summary.json, unreadable JSON, an invalid scenario).",
       ].join("\n"),
     )
-    .action(async (arg: string) => setCode(await replayCommand(arg, io)));
+    .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await replayCommand(arg, io, o)));
 
   program
     .command("viz")
@@ -84,8 +95,9 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--seed <n>", "first seed (default 1)", parseSeed)
     .option("--out <dir>", "root of the reports", "reports")
     .option("--json", "print one result object on stdout, nothing else", false)
-    .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean }) => {
-      setCode(await exploreCommand(o, io));
+    .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean; pluginTimeout?: number }) => {
+      setCode(await exploreCli(o, io));
     });
 
   program
@@ -95,7 +107,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--runs <n>", "random histories (default 200)", parseCount)
     .option("--seed <n>", "fast-check seed (default 1)", parseSeed)
     .option("--json", "print one result object on stdout, nothing else", false)
-    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean }) => setCode(await lawsCommand(arg, o, io)));
+    .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await lawsCli(arg, o, io)));
 
   program
     .command("list")
@@ -106,7 +119,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command("start")
     .description("run every bundled scenario and write reports/ (what `npm start` does)")
     .option("--out <dir>", "root of the run directories", "reports")
-    .action(async (o: { out: string }) => setCode(await startCommand(o, io)));
+    .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await startCommand(o, io)));
 
   return program;
 }

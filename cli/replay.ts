@@ -11,32 +11,26 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScenarioError } from "../sim/scenario/load-errors.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
-import { runLoaded } from "../sim/index.ts";
 import type { Run } from "../sim/run-types.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
 import { firstJsonDifference } from "./json-diff.ts";
 import { FILES, readRunDir, runDirFromArg, type RecordedRun } from "./run-dir.ts";
+import { RunFailure, runScenarioFile } from "./run-scenario.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 import { compareTrace, excerpt, recordedLines, sha256, traceText, type TraceDiff } from "./trace-compare.ts";
 
-export async function replayCommand(arg: string, io: Io): Promise<ExitCode> {
+export async function replayCommand(arg: string, io: Io, o: { pluginTimeout?: number } = {}): Promise<ExitCode> {
   let dir: string;
   let recorded: RecordedRun;
-  let loaded;
+  let run: Run;
   try {
     dir = runDirFromArg(arg);
     recorded = readRunDir(dir, shownPath(dir));
-    loaded = await loadScenario(recorded.scenarioFile);
+    // The scenario's own seed (written in by `run`); a plugin runs supervised, as in `run`.
+    ({ run } = await runScenarioFile(recorded.scenarioFile, { trace: recorded.traceText !== undefined, pluginTimeoutS: o.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S }));
   } catch (e) {
-    io.err(`${e instanceof ScenarioError ? e.message : errorLine(e)}\n`);
-    return EXIT.badInput;
-  }
-  let run: Run;
-  try {
-    run = runLoaded(loaded, { trace: recorded.traceText !== undefined });
-  } catch (e) {
-    io.err(`${shownPath(dir)}: replay failed: ${errorLine(e)}\n`);
+    io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : errorLine(e)}\n`);
     return EXIT.badInput;
   }
   const recordedTrace = join(shownPath(dir), FILES.trace);

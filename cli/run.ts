@@ -5,8 +5,6 @@
  * does not stop the others: every good scenario still runs and is reported.
  */
 import { ScenarioError } from "../sim/scenario/load-errors.ts";
-import { loadScenario, portableScenario } from "../sim/scenario/load.ts";
-import { DEFAULT_SEED, runLoaded } from "../sim/index.ts";
 import type { Summary } from "../sim/run-types.ts";
 import { existsSync, statSync } from "node:fs";
 import { shownPath, verdictBlock } from "./format.ts";
@@ -14,8 +12,11 @@ import { scenarioFiles } from "./list.ts";
 import { progress } from "./progress.ts";
 import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
 import { runDirOf, writeRunDir } from "./run-dir.ts";
+import { RunFailure, runScenarioFile } from "./run-scenario.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
-export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean };
+/** `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S). */
+export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number };
 export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string };
 
 /** Runs one scenario file; reports problems on `io.err` as one line. */
@@ -30,31 +31,24 @@ export async function runOne(file: string, opts: RunOptions, io: Io, quiet = fal
 
 async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: () => void): Promise<Outcome> {
   const io: Io = { out: io0.out, err: (t) => (beforeOutput(), io0.err(t)) };
-  let loaded;
+  let ran;
   try {
-    loaded = await loadScenario(file);
+    ran = await runScenarioFile(file, { ...(opts.seed === undefined ? {} : { seed: opts.seed }), trace: opts.trace, pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S });
   } catch (e) {
-    io.err(`${e instanceof ScenarioError ? e.message : `${file}: ${errorLine(e)}`}\n`);
+    // A bad scenario, a plugin whose method threw or that misbehaved: bad input, one line.
+    io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : `${file}: ${errorLine(e)}`}\n`);
     return { code: EXIT.badInput };
   }
-  const seed = opts.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
-  let run;
+  const { scenario, seed, run, portable } = ran;
+  const runDir = runDirOf(opts.out, scenario.name, seed);
   try {
-    run = runLoaded(loaded, { seed, trace: opts.trace });
-  } catch (e) {
-    // The engine threw: in practice a plugin whose update/merge/value throws. Bad input, one line.
-    io.err(`${file}: run failed (seed ${seed}): ${errorLine(e)}\n`);
-    return { code: EXIT.badInput };
-  }
-  const runDir = runDirOf(opts.out, loaded.scenario.name, seed);
-  try {
-    writeRunDir(runDir, portableScenario(loaded, seed), run);
+    writeRunDir(runDir, portable, run);
   } catch (e) {
     io.err(`${file}: cannot write run directory ${runDir}: ${errorLine(e)}\n`);
     return { code: EXIT.badInput };
   }
   beforeOutput();
-  return { code: run.summary.ok ? EXIT.ok : EXIT.failed, summary: run.summary, runDir, ...(loaded.scenario.description ? { description: loaded.scenario.description } : {}) };
+  return { code: run.summary.ok ? EXIT.ok : EXIT.failed, summary: run.summary, runDir, ...(scenario.description ? { description: scenario.description } : {}) };
 }
 
 /**

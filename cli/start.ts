@@ -11,7 +11,7 @@ import { servicesOnly, writeGallery, type GalleryRun } from "../viz/index.ts";
 import { progress } from "./progress.ts";
 import { runOne } from "./run.ts";
 
-export async function startCommand(opts: { out: string }, io: Io, dir = SCENARIOS_DIR): Promise<ExitCode> {
+export async function startCommand(opts: { out: string; pluginTimeout?: number }, io: Io, dir = SCENARIOS_DIR): Promise<ExitCode> {
   const rows: Row[] = [];
   const gallery: GalleryRun[] = [];
   const codes: ExitCode[] = [];
@@ -19,7 +19,7 @@ export async function startCommand(opts: { out: string }, io: Io, dir = SCENARIO
   const bar = progress(true);
   for (const [i, file] of files.entries()) {
     bar.step(i, files.length, basename(file, ".json"));
-    const r = await runOne(shownPath(file), { out: opts.out, json: false, trace: true }, io, true, bar.done);
+    const r = await runOne(shownPath(file), { out: opts.out, json: false, trace: true, ...(opts.pluginTimeout === undefined ? {} : { pluginTimeout: opts.pluginTimeout }) }, io, true, bar.done);
     codes.push(r.code);
     const s = r.summary;
     if (s && r.runDir) gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}) });

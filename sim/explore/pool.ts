@@ -14,6 +14,7 @@ import { sweepSeed, type SeedVerdict } from "./sweep.ts";
 import type { SwarmOptions } from "./swarm.ts";
 import type { Target } from "./target.ts";
 import type { Reply, Task } from "./worker-main.ts";
+import { attachedCallSlots, readSlot } from "../plugin/call-slots.ts";
 
 const ENTRY = new URL("./worker.js", import.meta.url);
 const AHEAD = 2;
@@ -50,8 +51,17 @@ export async function sweepInWorkers(
     }
   };
 
-  const workers = Array.from({ length: Math.min(jobs - 1, tasks.length - 1) }, () => new Worker(ENTRY, { workerData: { ref: target.ref, swarm, ignore: [...ignore] } }));
-  const inWorker = (w: Worker) =>
+  // Under a supervisor (cli/sandbox), worker k writes its plugin calls to slot base + k + 1.
+  const slots = attachedCallSlots();
+  const slotOf = (k: number) => (slots ? { slot: { buffer: slots.buffer, index: slots.index + k + 1 } } : {});
+  const workers = Array.from({ length: Math.min(jobs - 1, tasks.length - 1) }, (_, k) => new Worker(ENTRY, { workerData: { ref: target.ref, swarm, ignore: [...ignore], ...slotOf(k) } }));
+  // A worker that ends with work outstanding (a plugin's process.exit(0)) must not pass for done.
+  const ended = (k: number, code: number): Error => {
+    const s = slots ? readSlot(slots.buffer, slots.index + k + 1) : undefined;
+    const who = "module" in target.ref ? `plugin ${target.ref.module}` : target.ref.builtin;
+    return new Error(s?.exitCode !== undefined ? `${who} ended the process (process.exit(${s.exitCode})) in ${s.method ?? "no call"}` : `explore worker exited with code ${code} before finishing its seeds`);
+  };
+  const inWorker = (w: Worker, k: number) =>
     new Promise<void>((done, fail) => {
       let out = 0;
       starting.add(done);
@@ -73,7 +83,7 @@ export async function sweepInWorkers(
         feed();
       });
       w.on("error", fail);
-      w.on("exit", (code) => (code === 0 ? done() : fail(new Error(`explore worker exited with code ${code}`))));
+      w.on("exit", (code) => (code === 0 && out === 0 ? done() : fail(ended(k, code))));
     });
   const here = async () => {
     for (;;) {
@@ -85,7 +95,7 @@ export async function sweepInWorkers(
     }
   };
   try {
-    await Promise.all([here(), ...workers.map(inWorker)]);
+    await Promise.all([here(), ...workers.map((w, k) => inWorker(w, k))]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -6,6 +6,7 @@ import type { Crdt } from "../../core/contract.ts";
 import { runSimulation } from "../engine/run-simulation.ts";
 import type { Run } from "../run-types.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { PluginError } from "../plugin/guard.ts";
 
 /** The pseudo-check name of a run that threw (a CRDT exception, or an engine refusal). */
 export const THREW = "exception";
@@ -26,6 +27,8 @@ export function judge(scenario: Scenario, crdt: Crdt, crdtName: string, trace = 
   try {
     run = runSimulation(scenario, crdt, { seed: scenario.seed ?? 1, trace, crdtName });
   } catch (e) {
+    // A plugin breaking the contract (value() not JSON) is bad input, not a bug to shrink.
+    if (e instanceof PluginError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     return { verdict: { ok: false, failed: [THREW], detail, details: [detail] } };
   }

@@ -6,12 +6,19 @@ import { parentPort, workerData } from "node:worker_threads";
 import { sweepSeed, type SeedVerdict } from "./sweep.ts";
 import { resolveTarget, type TargetRef } from "./target.ts";
 import type { SwarmOptions } from "./swarm.ts";
+import { attachCallSlot } from "../plugin/call-slots.ts";
+import { installThreadSandbox } from "../plugin/thread-sandbox.ts";
 
-type Init = { ref: TargetRef; swarm: SwarmOptions; ignore: string[] };
+/** `slot`: when the sweep runs under a supervisor (cli/sandbox), this thread's watched call slot. */
+type Init = { ref: TargetRef; swarm: SwarmOptions; ignore: string[]; slot?: { buffer: SharedArrayBuffer; index: number } };
 export type Task = { id: number; seeds: number[] };
 export type Reply = { id: number; results: SeedVerdict[] } | { id: number; error: string };
 
 const init = workerData as Init;
+// A plugin's stray rejection or timer exception fails the sweep with one line (pool.ts), rather
+// than killing this thread with a stack trace; its process.exit is recorded in the slot.
+installThreadSandbox((what) => parentPort!.postMessage({ id: -1, error: `${"module" in init.ref ? `plugin ${init.ref.module}` : init.ref.builtin}: ${what}` } satisfies Reply));
+if (init.slot) attachCallSlot(init.slot.buffer, init.slot.index);
 const target = await resolveTarget(init.ref);
 parentPort!.on("message", (task: Task) => {
   try {

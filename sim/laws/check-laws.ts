@@ -9,6 +9,7 @@ import fc from "fast-check";
 import type { Crdt } from "../../core/contract.ts";
 import { historyArbitrary, type History } from "./history.ts";
 import { evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
+import { PluginError } from "../plugin/guard.ts";
 
 export type LawsOptions = {
   /** Random histories to try (default 200). */
@@ -45,6 +46,8 @@ export function checkLaws(crdt: Crdt, options: LawsOptions = {}): LawsResult {
   const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS)];
   const arb = historyArbitrary(crdt, replicas, options.maxSteps ?? 30);
   const details = fc.check(fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null), { numRuns: runs, seed });
+  // evaluate rethrows a plugin's contract violation; fast-check caught it as a failure.
+  if (details.failed && details.errorInstance instanceof PluginError) throw details.errorInstance;
   const result: LawsResult = { crdt: crdt.name, kind: crdt.kind, ok: !details.failed, runs, seed, laws };
   if (details.failed && details.counterexample) {
     // Re-run the shrunk history to get the violation it shows (evaluation is deterministic).

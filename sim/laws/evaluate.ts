@@ -8,6 +8,7 @@
 import type { Crdt, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import { REPLICA_IDS, opText, stepText, type History, type OpStep, type StateStep } from "./history.ts";
+import { PluginError } from "../plugin/guard.ts";
 
 export type Side = { label: string; value: unknown };
 export type Violation = {
@@ -77,6 +78,8 @@ export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | 
     return null;
   } catch (e) {
     if (e instanceof Found) return finish(e.v);
+    // A plugin breaking the contract (value() not JSON) is not a law of the CRDT failing.
+    if (e instanceof PluginError) throw e;
     return finish({ law: "the CRDT must not throw", error: e instanceof Error ? e.message : String(e) });
   }
 }

@@ -16,6 +16,9 @@ import { oneLine, type ScenarioIssue } from "./load-errors.ts";
 import { convert } from "./load-issues.ts";
 import { sampleArg } from "./load-semantics.ts";
 import { opSpecSchema } from "./schema.ts";
+import { enter, leave } from "../plugin/call-slots.ts";
+import { guardPlugin } from "../plugin/guard.ts";
+import { pluginFileProblem } from "../plugin/plugin-file.ts";
 
 /** Thrown inside the loader; load.ts wraps it into a ScenarioError with the file name. */
 export class IssueError extends Error {
@@ -57,13 +60,19 @@ export async function resolveCrdt(spec: CrdtSpec, baseDir: string): Promise<Reso
   if (modulePath === undefined) return resolveBuiltinSpec(spec as string | { type: string });
   const shown = (spec as { module: string }).module;
   if (!existsSync(modulePath)) return fail("crdt.module", `cannot find plugin "${shown}" (looked at ${modulePath})`);
+  const problem = pluginFileProblem(modulePath);
+  if (problem) return fail("crdt.module", `plugin "${shown}": ${problem}`);
   let mod: Record<string, unknown>;
+  // Marked as a call in progress: a supervisor (cli/sandbox) names a plugin whose import hangs.
+  const outer = enter("loading");
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (e) {
     return fail("crdt.module", `plugin "${shown}" failed to load: ${messageOf(e)}`);
+  } finally {
+    leave(outer);
   }
-  return { crdt: checkContract(mod.default, shown), builtin: false, modulePath };
+  return { crdt: guardPlugin(checkContract(mod.default, shown), shown), builtin: false, modulePath };
 }
 
 const FUNCTIONS = { state: ["init", "update", "merge", "value"], op: ["init", "prepare", "effect", "value"] } as const;

@@ -89,6 +89,14 @@ export async function prepareScenario(input: unknown, options: PrepareOptions = 
 
 /** Reads, validates and resolves a scenario file; plugins resolve relative to the file. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
+  return prepareScenario(readScenarioFile(file), { file, baseDir: dirname(resolve(file)) });
+}
+
+/**
+ * Reads and validates a scenario file without resolving its CRDT: nothing of a plugin runs (the
+ * CLI decides from `crdt` whether the run needs a supervised thread).
+ */
+export function readScenarioFile(file: string): Scenario {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -97,8 +105,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : oneLine((e as Error).message);
     throw new ScenarioError(file, { path: "", reason: `cannot read scenario: ${why}` });
   }
-  const scenario = parseScenario(text, { file });
-  return prepareScenario(scenario, { file, baseDir: dirname(resolve(file)) });
+  return parseScenario(text, { file });
 }
 
 /**
@@ -106,7 +113,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
  * seed actually used is written in, and a plugin path is made absolute so the copy replays from
  * anywhere.
  */
-export function portableScenario(loaded: LoadedScenario, seed: number): Scenario {
+export function portableScenario(loaded: Pick<LoadedScenario, "scenario" | "modulePath">, seed: number): Scenario {
   const out: Scenario = { ...loaded.scenario, seed };
   if (loaded.modulePath) out.crdt = { module: loaded.modulePath };
   return out;

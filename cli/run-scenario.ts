@@ -1,0 +1,49 @@
+/**
+ * Loads and runs one scenario file for `run`, `start` and `replay`. A builtin CRDT runs here, in
+ * this thread (no worker start-up to pay); a plugin (`crdt: { module }`) runs in a supervised
+ * worker thread (sandbox/supervise.ts), which gives back the same Run — the same code on the
+ * same inputs, so the same trace and traceHash — or one line saying how the plugin misbehaved.
+ */
+import { dirname, resolve } from "node:path";
+import { DEFAULT_SEED, runLoaded } from "../sim/index.ts";
+import type { Run } from "../sim/run-types.ts";
+import { modulePathOf, portableScenario, prepareScenario, readScenarioFile } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/scenario/types.ts";
+import { errorLine } from "./io.ts";
+import { JobError, PluginFailure, supervise } from "./sandbox/supervise.ts";
+
+export type Ran = { scenario: Scenario; seed: number; run: Run; portable: Scenario };
+export type RunFileOptions = { seed?: number; trace: boolean; pluginTimeoutS: number };
+
+/** A run that could not be done, as the one line to print (`<file>: …`). ScenarioErrors pass through. */
+export class RunFailure extends Error {
+  override name = "RunFailure";
+}
+
+export async function runScenarioFile(file: string, o: RunFileOptions): Promise<Ran> {
+  const scenario = readScenarioFile(file);
+  const seed = o.seed ?? scenario.seed ?? DEFAULT_SEED;
+  const ranIn = (run: Run, modulePath?: string): Ran => ({ scenario, seed, run, portable: portableScenario(modulePath ? { scenario, modulePath } : { scenario }, seed) });
+  const baseDir = dirname(resolve(file));
+  const modulePath = modulePathOf(scenario.crdt, baseDir);
+  if (modulePath === undefined) {
+    const loaded = await prepareScenario(scenario, { file, baseDir });
+    try {
+      return ranIn(runLoaded(loaded, { seed, trace: o.trace }));
+    } catch (e) {
+      throw new RunFailure(`${file}: run failed (seed ${seed}): ${errorLine(e)}`);
+    }
+  }
+  const shown = (scenario.crdt as { module: string }).module;
+  try {
+    const run = (await supervise({ kind: "run", file, seed, trace: o.trace }, { plugin: shown, timeoutS: o.pluginTimeoutS })) as Run;
+    return ranIn(run, modulePath);
+  } catch (e) {
+    if (e instanceof PluginFailure) throw new RunFailure(`${file}: ${e.message}`);
+    if (e instanceof JobError) throw new RunFailure(e.stage === "load" || e.byPlugin ? prefixed(file, e.message) : `${file}: run failed (seed ${seed}): ${e.message}`);
+    throw e;
+  }
+}
+
+/** Load errors already name the file; a plugin's contract error does not. */
+const prefixed = (file: string, message: string) => (message.startsWith(`${file}: `) ? message : `${file}: ${message}`);

@@ -1,0 +1,111 @@
+/**
+ * Runs work that executes a user's plugin in a worker thread this thread supervises. A plugin
+ * is arbitrary code: it can loop forever in `merge`, leave a rejected promise, throw from a
+ * timer, call process.exit, or never finish its top-level await. In the CLI's own thread each
+ * of these is a hang, a stack trace with exit 1, or a silent exit; in a worker each becomes one
+ * line naming the plugin and what it did, and exit 2 (bad input) — the thread can be stopped,
+ * its exit observed, and its calls watched (sim/plugin/call-slots.ts).
+ *
+ * The watchdog is per call, not per run: a plugin may make millions of quick calls in a long
+ * run; what it may not do is stay inside one call longer than the budget (--plugin-timeout).
+ */
+import { Worker } from "node:worker_threads";
+import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/plugin/call-slots.ts";
+import type { Job, WorkerMessage } from "./worker-main.ts";
+
+const ENTRY = new URL("./worker.js", import.meta.url);
+
+/** Seconds a single plugin call (or the plugin's import) may take; `--plugin-timeout` raises it. */
+export const DEFAULT_PLUGIN_TIMEOUT_S = 10;
+
+/** A plugin misbehaved; the message is one line, starting with `plugin <path as written>`. */
+export class PluginFailure extends Error {
+  override name = "PluginFailure";
+}
+
+/** The job itself failed (bad scenario, an exception in a plugin method): its one-line message. */
+export class JobError extends Error {
+  override name = "JobError";
+  constructor(message: string, readonly stage: "load" | "run", readonly byPlugin: boolean) {
+    super(message);
+  }
+}
+
+export type SuperviseOptions = {
+  /** The plugin as the user wrote it (a scenario's `crdt.module`, a command's argument). */
+  plugin: string;
+  timeoutS: number;
+  /** Threads that will run plugin code (explore's sweep workers each watch their own slot). */
+  threads?: number;
+  /** Output the job writes (commands run in the worker print through this). */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+};
+
+const phase = (s: SlotState): string => (s.method === undefined ? "between calls" : s.method === "loading" ? "while loading" : `in ${s.method}`);
+
+export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
+  const slots = callSlotsBuffer(o.threads ?? 1);
+  const plugin = `plugin ${o.plugin}`;
+  const worker = new Worker(ENTRY, { workerData: { job, slots } });
+  return new Promise<unknown>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      f();
+      void worker.terminate();
+    };
+    const failure = (text: string) => settle(() => reject(new PluginFailure(text)));
+    // A process.exit in any of the plugin's threads explains whatever else went wrong.
+    const exited = (): string | undefined => {
+      for (let i = 0; i < slotCount(slots); i++) {
+        const s = readSlot(slots, i);
+        if (s.exitCode !== undefined) return `${plugin} ended the process (process.exit(${s.exitCode})) ${phase(s)}`;
+      }
+      return undefined;
+    };
+
+    // Counting ticks, not reading a clock: a late tick only lengthens the budget (the safe side).
+    const tickMs = Math.max(10, Math.min(250, (o.timeoutS * 1000) / 8));
+    const stuck = Array.from({ length: slotCount(slots) }, () => ({ calls: -1, ticks: 0 }));
+    const watchdog = setInterval(() => {
+      stuck.forEach((w, i) => {
+        const s = readSlot(slots, i);
+        if (s.method === undefined || s.calls !== w.calls) {
+          w.calls = s.calls;
+          w.ticks = 0;
+          return;
+        }
+        if (++w.ticks * tickMs < o.timeoutS * 1000) return;
+        const raise = `raise --plugin-timeout (now ${o.timeoutS} s) if it needs longer`;
+        failure(s.method === "loading" ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})` : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`);
+      });
+    }, tickMs);
+    watchdog.unref();
+
+    worker.on("message", (m: WorkerMessage) => {
+      if ("out" in m) return o.out?.(m.out);
+      if ("err" in m) return o.err?.(m.err);
+      if ("result" in m) return settle(() => resolve(m.result));
+      if ("failure" in m) return failure(`${plugin}: ${m.failure}`);
+      const why = exited();
+      if (why) return failure(why);
+      settle(() => reject(new JobError(m.error, m.stage, m.byPlugin)));
+    });
+    worker.on("error", (e: Error & { code?: string }) => {
+      const s = readSlot(slots, 0);
+      failure(exited() ?? (e.code === "ERR_WORKER_OUT_OF_MEMORY" ? `${plugin}: ran out of memory ${phase(s)}` : `${plugin}: crashed its thread ${phase(s)}: ${e.message.split("\n")[0]}`));
+    });
+    worker.on("exit", (code) => {
+      const s = readSlot(slots, 0);
+      failure(
+        exited() ??
+          (s.method === "loading"
+            ? `${plugin} never finished loading (its top-level await never settled)`
+            : `${plugin}: its thread ended (exit code ${code}) ${phase(s)} without a result`),
+      );
+    });
+  });
+}
