@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { causalContextCodec, versionVectorCodec } from "../clock/codec.ts";
 import type { Codec } from "../contract.ts";
 import { crdts, resolveBuiltin } from "../registry.ts";
+import { nestedCodec } from "./framed-codec.ts";
 import { DecodeError } from "../errors.ts";
 import { StoreReplica } from "../store/replica.ts";
 import { withChecksum } from "../_test/frame.ts";
@@ -93,6 +94,20 @@ describe("framed codec: the checksum (version 2) and the old format (version 1)"
     expect(() => codec.decode(good.subarray(0, good.length - 1))).toThrow("checksum mismatch");
     const set = crdts["g-set"].codec!.encode(crdts["g-set"].init("a"));
     expect(() => codec.decode(set)).toThrow("these bytes encode a g-set, not a g-counter");
+  });
+
+  it("every builtin's codec, configured or not, has the unchecked form its nesting types write", () => {
+    const configured = [
+      ...Object.values(crdts),
+      resolveBuiltin({ type: "lww-register", clock: "physical" }),
+      resolveBuiltin({ type: "or-map", value: { type: "record", fields: { n: "g-counter", m: { type: "lww-map", clock: "hlc" } } } }),
+      resolveBuiltin({ type: "store", collections: { a: "rga", b: { type: "or-map", value: "mv-register" } } }),
+    ];
+    for (const c of configured) {
+      const unchecked = nestedCodec(c.codec!);
+      expect(unchecked, c.name).not.toBe(c.codec);
+      expect(unchecked.encode(c.init("a"))[0], c.name).toBe(1);
+    }
   });
 
   it("a nested state is written unchecked (the outer checksum covers it); a checked frame nested instead is refused as not canonical", () => {
