@@ -30,6 +30,7 @@
  * Encoding: header, then the fields whose state differs from the initial state, by ascending
  * schema index (fields sorted by name), each as (index, length-prefixed nested encoding).
  * Equal states give equal bytes whichever absent/initial fields they happen to materialise.
+ * Nested encodings are unchecked (version-1) frames: the record's own frame ends with the checksum.
  *
  * Default options (the registry object): the demo schema above, the CRM customer of seed 000.
  */

@@ -19,7 +19,8 @@
  * State: collection → id → object state, holding only collections and objects written or merged.
  * Encoding: header, then the non-empty collections by ascending schema index (names sorted), each
  * as (index, object count, then per object by ascending id: id, length-prefixed nested encoding);
- * objects in their initial state are left out, so equal states give equal bytes.
+ * objects in their initial state are left out, so equal states give equal bytes. Nested
+ * encodings are unchecked (version-1) frames: the store's own frame ends with the checksum.
  *
  * The messaging around it — per-collection version-vector digests, the delta log, anti-entropy
  * that ships only what a peer lacks — is StoreReplica (replica.ts).
