@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Op } from "../contract.ts";
 import { writeHeader } from "../encoding/header.ts";
+import { checkedFrame, resealed } from "../_test/frame.ts";
 import { Writer } from "../encoding/writer.ts";
 import { DecodeError } from "../errors.ts";
 import type { Elem } from "./_internals/seq-lseq.ts";
@@ -23,25 +24,24 @@ const elems = (s: LSeqState): Elem[] => {
 /** The bytes of a one-replica document, each path in full or (`runs`) as a continuation where it is one. */
 function handWritten(s: LSeqState, runs: boolean): Uint8Array {
   const es = elems(s);
-  const w = new Writer();
-  writeHeader(w, "lseq");
-  w.uint(1).string("a"); // names
-  const lo = Math.min(...es.map((e) => e.ctr));
-  w.uint(1).uint(lo).uint(es.length - 1); // context: one range of counters
-  w.uint(es.length);
-  for (let k = 0; k < es.length; k++) {
-    const p = es[k]!.path;
-    if (k > 0 && runs) {
-      w.uint(0);
-      continue;
+  return checkedFrame("lseq", (w) => {
+    w.uint(1).string("a"); // names
+    const lo = Math.min(...es.map((e) => e.ctr));
+    w.uint(1).uint(lo).uint(es.length - 1); // context: one range of counters
+    w.uint(es.length);
+    for (let k = 0; k < es.length; k++) {
+      const p = es[k]!.path;
+      if (k > 0 && runs) {
+        w.uint(0);
+        continue;
+      }
+      // Levels shared with the previous path: all but the last one (a typed run keeps its prefix).
+      const shared = k === 0 ? 0 : p.length / 3 - 1;
+      w.uint(shared + 1).uint(p.length / 3 - shared - 1);
+      for (let i = 3 * shared; i < p.length; i += 3) w.uint(p[i] as number).uint(0).uint(p[i + 2] as number);
     }
-    // Levels shared with the previous path: all but the last one (a typed run keeps its prefix).
-    const shared = k === 0 ? 0 : p.length / 3 - 1;
-    w.uint(shared + 1).uint(p.length / 3 - shared - 1);
-    for (let i = 3 * shared; i < p.length; i += 3) w.uint(p[i] as number).uint(0).uint(p[i + 2] as number);
-  }
-  w.string(es.map((e) => e.ch).join(""));
-  return w.finish();
+    w.string(es.map((e) => e.ch).join(""));
+  });
 }
 
 describe("lseq codec", () => {
@@ -76,6 +76,7 @@ describe("lseq codec", () => {
     expect(bytes[at]).toBe(1);
     const bad = bytes.slice();
     bad[at] = 0;
-    expect(() => codec.decode(bad)).toThrow(/first character cannot continue/);
+    expect(() => codec.decode(bad)).toThrow(/checksum mismatch/);
+    expect(() => codec.decode(resealed(bad))).toThrow(/first character cannot continue/);
   });
 });

@@ -55,7 +55,8 @@
  * a value a later delta already superseded; it converges once the missing deltas arrive.
  *
  * Encoding: header, causal context, then keys ascending, each with its segments by ascending
- * dot: (replica index into the context's ids, counter, length-prefixed nested delta).
+ * dot: (replica index into the context's ids, counter, length-prefixed nested delta, an
+ * unchecked frame: the map's own frame ends with the checksum).
  */
 import { CausalContext } from "../clock/causal-context.ts";
 import { readCausalContext, writeCausalContext } from "../clock/codec.ts";

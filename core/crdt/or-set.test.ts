@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { lawTests } from "../_test/crdt-laws.ts";
 import { DecodeError, OpError } from "../errors.ts";
 import { JSON_ELEMENTS } from "./_internals/json-elements.fixture.ts";
+import { withChecksum } from "../_test/frame.ts";
 import { orSet, type ORSetState } from "./or-set.ts";
 
 const ctx = (replica: string) => ({ replica, now: () => 0 });
@@ -72,8 +73,8 @@ describe("or-set", () => {
     for (let i = 0; i < 50; i++) s = run(run(s, "add", `item-${i}`).state, "remove", `item-${i}`).state;
     expect(s.size).toBe(0);
     expect(s.ctx.toJSON()).toEqual({ vv: { a: 50 }, cloud: [] });
-    // header, vv {a: 50}, empty cloud, no entries
-    expect([...orSet.codec!.encode(s)]).toEqual([1, 5, 1, 1, 97, 50, 0, 0]);
+    // header, vv {a: 50}, empty cloud, no entries, checksum
+    expect([...orSet.codec!.encode(s)]).toEqual(withChecksum([2, 5, 1, 1, 97, 50, 0, 0]));
   });
 
   it("deltas: add carries the element with its new dot and a context of the dots it replaces; remove carries the dots", () => {

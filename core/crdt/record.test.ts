@@ -144,7 +144,7 @@ describe("record", () => {
     const s = run(run(crm.init("a"), "set", ["phone", "1"]).state, "inc", ["views", 2]).state;
     expect(crm.value(crm.codec!.decode(crm.codec!.encode(s)))).toEqual(crm.value(s));
     expect(() => crm.codec!.decode(new Uint8Array([1, 10, 1, 9, 0]))).toThrow(/field index 9 out of range/);
-    const views = [...crm.codec!.encode(run(crm.init("a"), "inc", ["views", 2]).state)].slice(2); // [count 1, index 3, len, ...]
+    const views = [...crm.codec!.encode(run(crm.init("a"), "inc", ["views", 2]).state)].slice(2, -4); // [count 1, index 3, len, ...] without the checksum
     expect(() => crm.codec!.decode(new Uint8Array([1, 10, 2, ...views.slice(1), ...views.slice(1)]))).toThrow(/field indexes not strictly ascending/);
     const pnBottom = [1, 2, 0, 0];
     expect(() => crm.codec!.decode(new Uint8Array([1, 10, 1, 3, 4, ...pnBottom]))).toThrow(/field "views" holds its initial state/);

@@ -30,11 +30,12 @@
  * Encoding: header, then the fields whose state differs from the initial state, by ascending
  * schema index (fields sorted by name), each as (index, length-prefixed nested encoding).
  * Equal states give equal bytes whichever absent/initial fields they happen to materialise.
+ * Nested encodings are unchecked (version-1) frames: the record's own frame ends with the checksum.
  *
  * Default options (the registry object): the demo schema above, the CRM customer of seed 000.
  */
 import type { BuiltinCrdt, CrdtOptions, Ctx, Op, StateCrdt } from "../contract.ts";
-import { framedCodec } from "../encoding/framed-codec.ts";
+import { framedCodec, nestedCodec } from "../encoding/framed-codec.ts";
 import { CrdtOptionError, OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
@@ -89,9 +90,12 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
   const names = [...schema.keys()];
   const index = new Map(names.map((f, i) => [f, i]));
   // A field's initial-state bytes: such a field is left out of the encoding (canonical form).
-  const bottom = new Map(names.map((f) => [f, schema.get(f)!.codec!.encode(schema.get(f)!.init("_"))]));
+  // Fields are nested in the record's frame: their unchecked encodings (the record's checksum covers them).
+  const nested = new Map(names.map((f) => [f, nestedCodec(schema.get(f)!.codec!)]));
+  const codecOf = (f: string) => nested.get(f)!;
+  const bottom = new Map(names.map((f) => [f, codecOf(f).encode(schema.get(f)!.init("_"))]));
   const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
-  const isBottom = (f: string, s: unknown) => bytesEqual(schema.get(f)!.codec!.encode(s), bottom.get(f)!);
+  const isBottom = (f: string, s: unknown) => bytesEqual(codecOf(f).encode(s), bottom.get(f)!);
   const fieldState = (state: RecordState, f: string) => (state.has(f) ? state.get(f) : schema.get(f)!.init("_"));
   const schemaList = names.join(", ");
 

@@ -7,9 +7,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Op } from "../contract.ts";
-import { writeHeader } from "../encoding/header.ts";
 import { Writer } from "../encoding/writer.ts";
 import { DecodeError } from "../errors.ts";
+import { checkedFrame } from "../_test/frame.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { rga, type RgaState } from "./rga.ts";
 
@@ -17,13 +17,8 @@ const codec = rga.codec!;
 const up = (s: RgaState, replica: string, op: string, ...args: unknown[]) => rga.update(s, { op, args } as Op, { replica, now: () => 0 });
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-/** A body written by hand, framed like the codec frames it. */
-function framed(body: (w: Writer) => void): Uint8Array {
-  const w = new Writer();
-  writeHeader(w, "rga");
-  body(w);
-  return w.finish();
-}
+/** A body written by hand, framed (and checksummed) like the codec frames it. */
+const framed = (body: (w: Writer) => void): Uint8Array => checkedFrame("rga", body);
 
 describe("rga codec", () => {
   it("round-trips partial knowledge canonically: a missing middle run (counter gap) and a delete that came before its characters", () => {

@@ -4,8 +4,17 @@ import type { Writer } from "./writer.ts";
 /**
  * Every encoded state starts with a format version and the type's tag, so that bytes of one
  * type are refused by another type's decoder instead of being misread.
+ *
+ * Version 2 (written since issue 16) ends the frame with a CRC-32C of everything before it
+ * (core/encoding/framed-codec.ts): a flipped byte, a cut or a splice is a DecodeError, not a
+ * different valid state. Version 1 frames have no checksum; they are still read (encodings
+ * written before version 2), and a state nested inside another's frame (a record's fields, an
+ * OR-Map's values, a store's objects) is written in that form, covered by the outer checksum.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+export const UNCHECKED_FORMAT_VERSION = 1;
+/** Bytes of the CRC-32C that ends a version-2 frame. */
+export const CHECKSUM_BYTES = 4;
 
 export const TYPE_TAGS = {
   "g-counter": 1,
@@ -32,16 +41,24 @@ export const TYPE_TAGS = {
 
 export type TypeTagName = keyof typeof TYPE_TAGS;
 
-export function writeHeader(w: Writer, type: TypeTagName): void {
-  w.byte(FORMAT_VERSION).byte(TYPE_TAGS[type]);
+export function writeHeader(w: Writer, type: TypeTagName, version: number = FORMAT_VERSION): void {
+  w.byte(version).byte(TYPE_TAGS[type]);
 }
 
-export function readHeader(r: Reader, type: TypeTagName): void {
-  const version = r.byte();
-  if (version !== FORMAT_VERSION) r.fail(`unsupported format version ${version} (expected ${FORMAT_VERSION})`);
+/** Reads the version byte, which must be `version`, then the type tag, which must be `type`'s. */
+export function readHeader(r: Reader, type: TypeTagName, version: number = FORMAT_VERSION): void {
+  const found = r.byte();
+  if (found !== version) {
+    const known = found === FORMAT_VERSION || found === UNCHECKED_FORMAT_VERSION;
+    r.fail(known ? `format version ${found} where version ${version} is expected` : unsupportedVersion(found));
+  }
   const tag = r.byte();
   if (tag !== TYPE_TAGS[type]) {
-    const found = Object.entries(TYPE_TAGS).find(([, t]) => t === tag)?.[0];
-    r.fail(found ? `these bytes encode a ${found}, not a ${type}` : `unknown type tag ${tag}`);
+    const name = Object.entries(TYPE_TAGS).find(([, t]) => t === tag)?.[0];
+    r.fail(name ? `these bytes encode a ${name}, not a ${type}` : `unknown type tag ${tag}`);
   }
+}
+
+export function unsupportedVersion(found: number): string {
+  return `unsupported format version ${found} (expected ${FORMAT_VERSION}, or ${UNCHECKED_FORMAT_VERSION} without checksum)`;
 }

@@ -98,6 +98,21 @@ export class Writer {
     return this;
   }
 
+  /** The bytes written so far, not copied: valid only until the next write (e.g. to checksum them). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** Unsigned 32-bit integer in four bytes, little-endian (a checksum: fixed width, not a varint). */
+  u32(n: number): this {
+    this.ensure(4);
+    this.buf[this.pos++] = n & 0xff;
+    this.buf[this.pos++] = (n >>> 8) & 0xff;
+    this.buf[this.pos++] = (n >>> 16) & 0xff;
+    this.buf[this.pos++] = (n >>> 24) & 0xff;
+    return this;
+  }
+
   /** The encoded bytes (a copy); the Writer must not be used afterwards. */
   finish(): Uint8Array {
     const out = this.buf.slice(0, this.pos);

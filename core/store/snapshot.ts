@@ -4,7 +4,7 @@
  * restored replica answers digests with whole objects until its log refills). Written through
  * a storage interface (core/storage.ts) it lets a node restart with everything it had applied.
  *
- * Encoding: header, replica id, the store state (length-prefixed store codec), then per
+ * Encoding: header, replica id, the store state (length-prefixed, unchecked store frame), then per
  * collection with knowledge, by ascending index: index, causal context, object count, and per
  * object by ascending id: id, version vector. The decoder checks that the version vectors name
  * exactly the objects of the state, so a snapshot never restores half a replica.

@@ -19,13 +19,14 @@
  * State: collection → id → object state, holding only collections and objects written or merged.
  * Encoding: header, then the non-empty collections by ascending schema index (names sorted), each
  * as (index, object count, then per object by ascending id: id, length-prefixed nested encoding);
- * objects in their initial state are left out, so equal states give equal bytes.
+ * objects in their initial state are left out, so equal states give equal bytes. Nested
+ * encodings are unchecked (version-1) frames: the store's own frame ends with the checksum.
  *
  * The messaging around it — per-collection version-vector digests, the delta log, anti-entropy
  * that ships only what a peer lacks — is StoreReplica (replica.ts).
  */
 import type { BuiltinCrdt, CrdtOptions, Ctx, Op, StateCrdt } from "../contract.ts";
-import { framedCodec } from "../encoding/framed-codec.ts";
+import { framedCodec, nestedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
 import type { Writer } from "../encoding/writer.ts";
 import { CrdtOptionError, OpError } from "../errors.ts";
@@ -73,10 +74,13 @@ function checkCollections(collections: unknown, resolve: Resolve): Map<string, S
 function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
   const names = [...schema.keys()];
   const index = new Map(names.map((c, i) => [c, i]));
-  const bottom = new Map(names.map((c) => [c, schema.get(c)!.codec!.encode(schema.get(c)!.init("_"))]));
+  // Objects are nested in the store's frame: their unchecked encodings (the store's checksum covers them).
+  const nested = new Map(names.map((c) => [c, nestedCodec(schema.get(c)!.codec!)]));
+  const codecOf = (c: string) => nested.get(c)!;
+  const bottom = new Map(names.map((c) => [c, codecOf(c).encode(schema.get(c)!.init("_"))]));
   const list = names.join(", ");
   const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
-  const isBottom = (c: string, s: unknown) => bytesEqual(schema.get(c)!.codec!.encode(s), bottom.get(c)!);
+  const isBottom = (c: string, s: unknown) => bytesEqual(codecOf(c).encode(s), bottom.get(c)!);
 
   const typeOf = (c: string): StateCrdt<any, unknown> => {
     const t = typeof c === "string" ? schema.get(c) : undefined;
@@ -96,7 +100,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
   };
 
   const writeObject = (w: Writer, c: string, s: unknown) => {
-    const bytes = schema.get(c)!.codec!.encode(s);
+    const bytes = codecOf(c).encode(s);
     w.uint(bytes.length).raw(bytes);
   };
   const readObject = (r: Reader, c: string, where: string) => readNested(r, schema.get(c)!, where).state;
@@ -163,7 +167,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
         for (const c of names) {
           const objects = s.get(c);
           if (!objects) continue;
-          const codec = schema.get(c)!.codec!;
+          const codec = codecOf(c);
           const encoded: [string, Uint8Array][] = [];
           for (const id of [...objects.keys()].sort(compareStrings)) {
             const bytes = codec.encode(objects.get(id));

@@ -6,6 +6,7 @@
  */
 import type { CausalContext } from "../../clock/causal-context.ts";
 import type { CrdtOptions, StateCrdt } from "../../contract.ts";
+import { nestedCodec } from "../../encoding/framed-codec.ts";
 import type { Reader } from "../../encoding/reader.ts";
 import type { Writer } from "../../encoding/writer.ts";
 import { CrdtError, CrdtOptionError, DecodeError, OpError } from "../../errors.ts";
@@ -51,9 +52,12 @@ export function relabelOpError(owner: string, op: string, where: string, e: unkn
   throw e;
 }
 
-/** A nested state as a length-prefixed run of its own codec's bytes. */
+/**
+ * A nested state as a length-prefixed run of its own codec's bytes, in their unchecked form
+ * (see nestedCodec): the frame they are nested in carries the checksum.
+ */
 export function writeNested(w: Writer, crdt: StateCrdt, state: unknown): void {
-  const bytes = crdt.codec!.encode(state);
+  const bytes = nestedCodec(crdt.codec!).encode(state);
   w.uint(bytes.length).raw(bytes);
 }
 
@@ -72,14 +76,15 @@ export function readNested(r: Reader, crdt: StateCrdt, where: string): { state: 
   const n = r.count(1);
   const bytes = new Uint8Array(n);
   for (let i = 0; i < n; i++) bytes[i] = r.byte();
+  const codec = nestedCodec(crdt.codec!);
   let state: unknown;
   try {
-    state = crdt.codec!.decode(bytes);
+    state = codec.decode(bytes);
   } catch (e) {
     if (e instanceof DecodeError) r.fail(`${where}: ${e.message}`);
     throw e;
   }
-  if (!bytesEqual(crdt.codec!.encode(state), bytes)) r.fail(`${where}: not the canonical encoding of a ${crdt.name}`);
+  if (!bytesEqual(codec.encode(state), bytes)) r.fail(`${where}: not the canonical encoding of a ${crdt.name}`);
   return { state, bytes };
 }
 
@@ -120,7 +125,7 @@ export function subsumedBy(crdt: StateCrdt, s: unknown, d: unknown): boolean {
     return true;
   }
   if (isComposite(crdt)) return crdt.subsumed(s, d);
-  const codec = crdt.codec!;
+  const codec = nestedCodec(crdt.codec!);
   const copy = crdt.clone ? crdt.clone(s) : structuredClone(s);
   return bytesEqual(codec.encode(crdt.merge(copy, d)), codec.encode(d));
 }
