@@ -6,6 +6,7 @@
  */
 import { ScenarioError } from "../sim/scenario/load-errors.ts";
 import { loadScenario, portableScenario } from "../sim/scenario/load.ts";
+import type { LimitOverrides } from "../sim/scenario/limits.ts";
 import { DEFAULT_SEED, runLoaded } from "../sim/index.ts";
 import type { Summary } from "../sim/run-types.ts";
 import { existsSync, statSync } from "node:fs";
@@ -16,7 +17,7 @@ import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
 import { runDirOf, writeRunDir } from "./run-dir.ts";
 import { writeRunViews } from "../viz/index.ts";
 
-export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean };
+export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; limits?: LimitOverrides };
 export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string };
 
 /** Runs one scenario file; reports problems on `io.err` as one line. */
@@ -33,7 +34,7 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   const io: Io = { out: io0.out, err: (t) => (beforeOutput(), io0.err(t)) };
   let loaded;
   try {
-    loaded = await loadScenario(file);
+    loaded = await loadScenario(file, { limits: opts.limits ?? {} });
   } catch (e) {
     io.err(`${e instanceof ScenarioError ? e.message : `${file}: ${errorLine(e)}`}\n`);
     return { code: EXIT.badInput };
@@ -43,6 +44,11 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   try {
     run = runLoaded(loaded, { seed, trace: opts.trace });
   } catch (e) {
+    // Over its event limit (refused up front, or stopped): the one-line `<file>: <path>: <reason>`.
+    if (e instanceof ScenarioError) {
+      io.err(`${e.message}\n`);
+      return { code: EXIT.badInput };
+    }
     // The engine threw: in practice a plugin whose update/merge/value throws. Bad input, one line.
     io.err(`${file}: run failed (seed ${seed}): ${errorLine(e)}\n`);
     return { code: EXIT.badInput };

@@ -24,7 +24,7 @@ describe("scenario validation names the field and the reason", () => {
     ["negative time", { ...base, steps: [{ at: -5, crash: "bob" }] }, "s.json: steps[0].at: times must be non-negative integers (virtual ms)"],
     ["time beyond duration", { ...base, steps: [{ at: 5000, crash: "bob" }] }, "s.json: steps[0].at: time 5000 is beyond duration 1000"],
     ["misspelt action", { ...base, steps: [{ at: 5, crsh: "bob" }] }, 's.json: steps[0].crsh: unknown key "crsh" (did you mean "crash"?)'],
-    ["two actions in a step", { ...base, steps: [{ at: 5, crash: "bob", heal: true }] }, 's.json: steps[0]: a step does one thing; this one has "heal" and "crash"'],
+    ["two actions in a step", { ...base, steps: [{ at: 5, crash: "bob", heal: true }] }, 's.json: steps[0]: a step takes exactly one action; this one has "crash" and "heal"'],
     ["unknown op", { ...base, steps: [{ at: 5, node: "bob", op: "push", args: [1] }] }, 's.json: steps[0].op: unknown op "push" for 2p-set (ops: add, remove)'],
     ["bad args (dry run)", { ...base, steps: [{ at: 5, node: "bob", op: "add", args: [] }] }, 's.json: steps[0].args: op "add": expects 1 argument, got 0'],
     ["misspelt op key", { ...base, steps: [{ at: 5, node: "bob", opp: "add" }] }, 's.json: steps[0].opp: unknown key "opp" (did you mean "op"?)'],
