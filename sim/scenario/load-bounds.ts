@@ -25,6 +25,24 @@ const MIN_TAIL = 2 ** -32;
  * allows, so no later walk can loop or overflow the stack on an in-memory scenario.
  */
 export function nonFiniteIssues(input: unknown): ScenarioIssue[] {
+  // The common case, a clean scenario of possibly a million steps, takes the quick walk; paths are
+  // tracked only when it finds something (or meets deep nesting, which may be a cycle).
+  return allFinite(input, 0) ? [] : locateNonFinite(input);
+}
+
+function allFinite(v: unknown, depth: number): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (v === null || typeof v !== "object") return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!allFinite(v[i], depth + 1)) return false;
+    return true;
+  }
+  for (const key in v) if (Object.prototype.hasOwnProperty.call(v, key) && !allFinite((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
+function locateNonFinite(input: unknown): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const path: (string | number)[] = [];
   const open = new Set<object>();
