@@ -49,6 +49,22 @@ describe("scenario validation names the field and the reason", () => {
     ["negative sync lag", { ...base, storage: { syncLagMs: -1 } }, "s.json: storage.syncLagMs: times must be non-negative integers"],
     ["clock nemesis that does nothing", { ...base, nemesis: { clocks: { every: 100 } } }, "s.json: nemesis.clocks: give `skew` and/or `jump`"],
     ["upside-down jump range", { ...base, nemesis: { clocks: { every: 100, jump: [5, -5] } } }, "s.json: nemesis.clocks.jump: [lo, hi] is upside down: 5 > -5"],
+    // Issue 16: refused up front, naming the field, instead of failing (or misbehaving) at run time.
+    ["pareto shape that draws infinite latencies", { ...base, network: { latency: { dist: "pareto", scale: 10, shape: 1e-9 } } }, 's.json: network.latency.shape: pareto latencies could reach Infinity, over the limit of 1000000000 ms: give "max" to cap them, or keep shape at least 1.205 for scale 10'],
+    ["exponential mean that draws huge latencies", { ...base, network: { latency: { dist: "exponential", mean: 1e8 } } }, "s.json: network.latency.mean: exponential latencies could reach 2.22e+9 ms, over the limit of 1000000000 ms: give \"max\" to cap them, or keep mean at most 45084220"],
+    ["normal sd that draws huge latencies", { ...base, network: { latency: { dist: "normal", mean: 10, sd: 5e8 } } }, "s.json: network.latency.sd: normal latencies could reach"],
+    ["latency parameter over the bound", { ...base, network: { latency: { dist: "constant", ms: 1e12 } } }, "s.json: network.latency.ms: must be at most 1000000000 ms"],
+    ["clock skew outside ±2^50", { ...base, clocks: { alice: { skew: -9e15 } } }, "s.json: clocks.alice.skew: -9000000000000000 ms is outside ±1125899906842624 ms (±2^50"],
+    ["clock jumps adding up past 2^50", { ...base, steps: [0, 1, 2].map((at) => ({ at, clockJump: { node: "bob", by: 2 ** 49 } })) }, 's.json: steps[2].clockJump.by: node "bob"\'s clock skew and jumps add up to 1688849860263936 ms by here'],
+    ["clock nemesis jumps adding up past 2^50", { ...base, nemesis: { clocks: { every: 1, jump: [0, 2 ** 45] } } }, "s.json: nemesis.clocks.jump: 1000 jumps of up to 35184372088832 ms can move a clock outside"],
+    ["duration past the time bound", { ...base, duration: 9e15 }, "s.json: duration: times must be at most 1000000000000 ms"],
+    ["Infinity in op args", { ...base, steps: [{ at: 1, node: "bob", op: "add", args: [Infinity] }] }, "s.json: steps[0].args[0]: Infinity is not a finite number"],
+    ["NaN in a number field", { ...base, network: { loss: NaN } }, "s.json: network.loss: NaN is not a finite number"],
+    ["-Infinity in expect.value", { ...base, expect: { value: [1, -Infinity] } }, "s.json: expect.value[1]: -Infinity is not a finite number"],
+    ["an op step with a second action", { ...base, steps: [{ at: 1, node: "bob", op: "add", args: [1], heal: true }] }, 's.json: steps[0]: a step takes exactly one action; this one has "op" and "heal"'],
+    ["node beside an action that takes none", { ...base, steps: [{ at: 1, node: "bob", crash: "bob" }] }, 's.json: steps[0].node: a "crash" step takes no "node"'],
+    ["a format key in the wrong place", { ...base, network: { heal: true } }, 's.json: network.heal: key "heal" does not belong here'],
+    ["more nodes than the limit", { ...base, nodes: Array.from({ length: 1001 }, (_, i) => `n${i}`) }, "s.json: nodes: 1001 nodes is over the limit of 1000 (raise it with limits.nodes or --max-nodes)"],
     ["upside-down downtime", { ...base, nemesis: { crashes: { every: 100, downtime: [500, 5] } } }, "s.json: nemesis.crashes.downtime: [min, max] is upside down"],
   ];
   for (const [what, input, message] of cases) {

@@ -127,7 +127,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   return prepareScenario(parseText(text, file), { file, baseDir: dirname(resolve(file)), limits });
 }
 
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MB`;
+const megabytes = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${Math.round(bytes / 1024 / 1024)} MB`);
 
 /**
  * The scenario as a self-contained value to store beside a run (run-dir `scenario.json`): the
