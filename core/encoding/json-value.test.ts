@@ -11,7 +11,7 @@ const encode = (v: number): Uint8Array => {
   writeJson(w, v);
   return w.finish();
 };
-const decode = (bytes: Uint8Array): unknown => readJson(new Reader(bytes));
+const decode = (bytes: Uint8Array): unknown => readJson(new Reader(bytes, "json value"));
 
 describe("json values: every number round-trips", () => {
   it("the whole safe-integer range, ±2^52 and beyond included (was: uint out of range)", () => {
