@@ -31,6 +31,11 @@ describe("limits: the flag wins over the file, the file over the default", () =>
     expect(e.message).toBe("<scenario>: nodes: 1200 nodes is over the limit of 1100 (raise it with limits.nodes or --max-nodes)");
   });
 
+  it("past what the engine's tables can hold, no raised limit helps (no raw RangeError)", async () => {
+    const e = await problem(() => prepareScenario({ ...base, nodes: nodes(100_000) }, { limits: { nodes: 1e6 } }));
+    expect(e.message).toBe("<scenario>: nodes: 100000 nodes is more than the simulator can hold (its n×n link tables allow at most 46340)");
+  });
+
   it("events: the default depends on the trace", () => {
     expect(eventLimit(base, {}, true)).toBe(DEFAULT_LIMITS.tracedEvents);
     expect(eventLimit(base, {}, false)).toBe(DEFAULT_LIMITS.events);

@@ -33,6 +33,9 @@ export const DEFAULT_LIMITS = {
   fileBytes: 64 * 1024 * 1024,
 } as const;
 
+/** Past this no limit helps: n×n typed arrays of the engine (links, FIFO) would exceed 2^31 entries. */
+export const MAX_NODES_EVER = 46_340;
+
 /** The node limit in force: the flag, else the scenario's block, else the default. */
 export function nodeLimit(s: { limits?: LimitsSpec }, overrides: LimitOverrides = {}): number {
   return overrides.nodes ?? s.limits?.nodes ?? DEFAULT_LIMITS.nodes;

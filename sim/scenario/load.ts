@@ -13,7 +13,7 @@ import { convertAll } from "./load-issues.ts";
 import { JsonSyntaxError, parseJson } from "./load-json.ts";
 import { nonFiniteIssues } from "./load-bounds.ts";
 import { semanticIssues } from "./load-semantics.ts";
-import { DEFAULT_LIMITS, nodeLimit, RAISE, type LimitOverrides } from "./limits.ts";
+import { DEFAULT_LIMITS, MAX_NODES_EVER, nodeLimit, RAISE, type LimitOverrides } from "./limits.ts";
 import { scenarioSchema } from "./schema.ts";
 
 export { ScenarioError } from "./load-errors.ts";
@@ -49,6 +49,9 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
         const max = nodeLimit(scenario, options.limits);
         // Before anything scales with the node count (every further check, and the engine's n×n tables).
         if (scenario.nodes.length > max) throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is over the limit of ${max} (${RAISE.nodes})` });
+        // Whatever the limit is raised to: the engine's n×n tables are typed arrays (a raw RangeError past this).
+        if (scenario.nodes.length > MAX_NODES_EVER)
+          throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is more than the simulator can hold (its n×n link tables allow at most ${MAX_NODES_EVER})` });
         issues = semanticIssues(scenario);
         if (issues.length === 0) return scenario;
       } else {
