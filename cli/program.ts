@@ -54,8 +54,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
     .option("--no-trace", "keep only the summary (checks and traceHash are unchanged)")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number }) => {
-      setCode(await runCommand(files, o, io));
+    .option("--max-events <n>", "refuse or stop a run past n simulator events (default 1000000 traced, 50000000 with --no-trace; wins over the scenario's limits.events)", parseCount)
+    .option("--max-nodes <n>", "refuse a scenario of more than n nodes (default 1000; wins over limits.nodes)", parseCount)
+    .option("--max-file-mb <n>", "refuse a scenario file bigger than n MB (default 64)", parseCount)
+    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number }) => {
+      const limits = {
+        ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
+        ...(o.maxNodes !== undefined ? { nodes: o.maxNodes } : {}),
+        ...(o.maxFileMb !== undefined ? { fileBytes: o.maxFileMb * 1024 * 1024 } : {}),
+      };
+      const { maxEvents: _e, maxNodes: _n, maxFileMb: _f, ...rest } = o;
+      setCode(await runCommand(files, { ...rest, limits }, io));
     });
 
   program

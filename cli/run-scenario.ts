@@ -7,13 +7,15 @@
 import { dirname, resolve } from "node:path";
 import { DEFAULT_SEED, runLoaded } from "../sim/index.ts";
 import type { Run } from "../sim/run-types.ts";
-import { modulePathOf, portableScenario, prepareScenario, readScenarioFile } from "../sim/scenario/load.ts";
+import { modulePathOf, portableScenario, prepareScenario, readScenarioFile, ScenarioError } from "../sim/scenario/load.ts";
+import type { LimitOverrides } from "../sim/scenario/limits.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 import { errorLine } from "./io.ts";
 import { JobError, PluginFailure, supervise } from "./sandbox/supervise.ts";
 
 export type Ran = { scenario: Scenario; seed: number; run: Run; portable: Scenario };
-export type RunFileOptions = { seed?: number; trace: boolean; pluginTimeoutS: number };
+/** `limits`: the CLI flags' bounds, which win over the scenario's `limits` block. */
+export type RunFileOptions = { seed?: number; trace: boolean; pluginTimeoutS: number; limits?: LimitOverrides };
 
 /** A run that could not be done, as the one line to print (`<file>: …`). ScenarioErrors pass through. */
 export class RunFailure extends Error {
@@ -21,22 +23,25 @@ export class RunFailure extends Error {
 }
 
 export async function runScenarioFile(file: string, o: RunFileOptions): Promise<Ran> {
-  const scenario = readScenarioFile(file);
+  const limits = o.limits ?? {};
+  const scenario = readScenarioFile(file, { limits });
   const seed = o.seed ?? scenario.seed ?? DEFAULT_SEED;
-  const ranIn = (run: Run, modulePath?: string): Ran => ({ scenario, seed, run, portable: portableScenario(modulePath ? { scenario, modulePath } : { scenario }, seed) });
+  const ranIn = (run: Run, modulePath?: string): Ran => ({ scenario, seed, run, portable: portableScenario(modulePath ? { scenario, modulePath, limits } : { scenario, limits }, seed) });
   const baseDir = dirname(resolve(file));
   const modulePath = modulePathOf(scenario.crdt, baseDir);
   if (modulePath === undefined) {
-    const loaded = await prepareScenario(scenario, { file, baseDir });
+    const loaded = await prepareScenario(scenario, { file, baseDir, limits });
     try {
       return ranIn(runLoaded(loaded, { seed, trace: o.trace }));
     } catch (e) {
+      // Over its event limit (refused up front, or stopped by the engine): `<file>: limits.events: …`.
+      if (e instanceof ScenarioError) throw e;
       throw new RunFailure(`${file}: run failed (seed ${seed}): ${errorLine(e)}`);
     }
   }
   const shown = (scenario.crdt as { module: string }).module;
   try {
-    const run = (await supervise({ kind: "run", file, seed, trace: o.trace }, { plugin: shown, timeoutS: o.pluginTimeoutS })) as Run;
+    const run = (await supervise({ kind: "run", file, seed, trace: o.trace, limits }, { plugin: shown, timeoutS: o.pluginTimeoutS })) as Run;
     return ranIn(run, modulePath);
   } catch (e) {
     if (e instanceof PluginFailure) throw new RunFailure(`${file}: ${e.message}`);

@@ -5,6 +5,7 @@
  * does not stop the others: every good scenario still runs and is reported.
  */
 import { ScenarioError } from "../sim/scenario/load-errors.ts";
+import type { LimitOverrides } from "../sim/scenario/limits.ts";
 import type { Summary } from "../sim/run-types.ts";
 import { existsSync, statSync } from "node:fs";
 import { shownPath, verdictBlock } from "./format.ts";
@@ -15,8 +16,8 @@ import { runDirOf, writeRunDir } from "./run-dir.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
 import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
-/** `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S). */
-export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number };
+/** `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S); `limits`: the flags' limits, over the file's. */
+export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; limits?: LimitOverrides };
 export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string };
 
 /** Runs one scenario file; reports problems on `io.err` as one line. */
@@ -33,7 +34,7 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   const io: Io = { out: io0.out, err: (t) => (beforeOutput(), io0.err(t)) };
   let ran;
   try {
-    ran = await runScenarioFile(file, { ...(opts.seed === undefined ? {} : { seed: opts.seed }), trace: opts.trace, pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S });
+    ran = await runScenarioFile(file, { ...(opts.seed === undefined ? {} : { seed: opts.seed }), trace: opts.trace, pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S, limits: opts.limits ?? {} });
   } catch (e) {
     // A bad scenario, a plugin whose method threw or that misbehaved: bad input, one line.
     io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : `${file}: ${errorLine(e)}`}\n`);

@@ -6,12 +6,14 @@
 import type { Run } from "./run-types.ts";
 import type { Scenario } from "./scenario/types.ts";
 import { runSimulation } from "./engine/run-simulation.ts";
+import { EventLimitError } from "./engine/simulator.ts";
+import { eventLimit, eventLimitIssue, type LimitOverrides } from "./scenario/limits.ts";
 import { ScenarioError } from "./scenario/load-errors.ts";
 import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/load.ts";
 
 export type { CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
 export type {
-  ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, SequencerWorkload,
+  ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, LimitsSpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, SequencerWorkload,
   ServicesSpec, Step, StorageSpec, SyncSpec, TxnSpec, TxnWorkload, WorkloadSpec,
 } from "./scenario/types.ts";
 export { CHECK_NAMES } from "./checkers/index.ts";
@@ -20,6 +22,7 @@ export {
   loadScenario, parseScenario, portableScenario, prepareScenario, validateScenario, type LoadedScenario,
 } from "./scenario/load.ts";
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
+export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
 
 /** The seed used when neither the caller nor the scenario gives one: runs are reproducible by default. */
 export const DEFAULT_SEED = 1;
@@ -31,6 +34,8 @@ export type SimulateOptions = {
   trace?: boolean;
   /** Where a `{ "module": … }` CRDT path is resolved from when `scenario` is an object (default: cwd). */
   baseDir?: string;
+  /** Bounds on the run's size; they win over the scenario's `limits` block (README, "Limits"). */
+  limits?: LimitOverrides;
 };
 
 /**
@@ -41,16 +46,30 @@ export type SimulateOptions = {
 export async function simulate(scenario: Scenario | string, options: SimulateOptions = {}): Promise<Run> {
   const loaded =
     typeof scenario === "string"
-      ? await loadScenario(scenario)
-      : await prepareScenario(scenario, options.baseDir === undefined ? {} : { baseDir: options.baseDir });
+      ? await loadScenario(scenario, { limits: options.limits ?? {} })
+      : await prepareScenario(scenario, { limits: options.limits ?? {}, ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }) });
   return runLoaded(loaded, options);
 }
 
-/** Runs an already loaded scenario (what the CLI does after loadScenario). */
+/**
+ * Runs an already loaded scenario (what the CLI does after loadScenario). A run whose estimated
+ * size is over its event limit is refused before it starts, and one that passes the limit anyway
+ * is stopped: both as a ScenarioError naming the field (README, "Limits").
+ */
 export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean } = {}): Run {
   const seed = options.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
-  return runSimulation(loaded.scenario, loaded.crdt, { seed, trace: options.trace ?? true, crdtName: loaded.crdtName });
+  const trace = options.trace ?? true;
+  const maxEvents = eventLimit(loaded.scenario, loaded.limits, trace);
+  const fromDefault = loaded.limits.events === undefined && loaded.scenario.limits?.events === undefined;
+  const tooBig = eventLimitIssue(loaded.scenario, maxEvents, fromDefault, trace);
+  if (tooBig) throw new ScenarioError(loaded.file, tooBig);
+  try {
+    return runSimulation(loaded.scenario, loaded.crdt, { seed, trace, crdtName: loaded.crdtName, maxEvents });
+  } catch (e) {
+    if (e instanceof EventLimitError) throw new ScenarioError(loaded.file, { path: "limits.events", reason: e.message });
+    throw e;
+  }
 }
 
 // Finding bugs in any CRDT (README, "Finding bugs in your CRDT"): swarm exploration with

@@ -11,7 +11,7 @@ import { installThreadSandbox } from "../../sim/plugin/thread-sandbox.ts";
 import type { Io } from "../io.ts";
 
 export type Job =
-  | { kind: "run"; file: string; seed?: number; trace: boolean }
+  | { kind: "run"; file: string; seed?: number; trace: boolean; limits: import("../../sim/scenario/limits.ts").LimitOverrides }
   | { kind: "laws"; arg: string; options: import("../laws.ts").LawsCliOptions }
   | { kind: "explore"; options: import("../explore.ts").ExploreCliOptions };
 
@@ -54,7 +54,7 @@ async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknow
   const { PluginError, methodThatThrew } = await import("../../sim/plugin/guard.ts");
   let loaded;
   try {
-    loaded = await loadScenario(j.file);
+    loaded = await loadScenario(j.file, { limits: j.limits });
   } catch (e) {
     post({ error: (e as Error).message, stage: "load", byPlugin: false });
     return undefined;
@@ -63,6 +63,11 @@ async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknow
     return { value: runLoaded(loaded, { seed: j.seed ?? loaded.scenario.seed ?? DEFAULT_SEED, trace: j.trace }) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    // Stopped at its event limit: a scenario problem with its own `<file>: limits.events: …` line.
+    if (e instanceof Error && e.name === "ScenarioError") {
+      post({ error: message, stage: "load", byPlugin: false });
+      return undefined;
+    }
     const method = methodThatThrew(e);
     const shown = (loaded.scenario.crdt as { module: string }).module;
     post({ error: method ? `plugin ${shown}: ${method} threw: ${message}` : message, stage: "run", byPlugin: e instanceof PluginError });

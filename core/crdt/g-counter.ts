@@ -8,7 +8,7 @@ import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { Reader } from "../encoding/reader.ts";
 import { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
-import { builtin, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
+import { builtin, checkedTotal, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 
 export type GCounterState = Map<string, number>;
 
@@ -64,7 +64,7 @@ export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, numbe
   update(state: GCounterState, op: Op, ctx: Ctx) {
     if (op.op !== "inc") unknownOp(NAME, op.op, ["inc"]);
     expectArity(NAME, op.op, op.args, 1);
-    const next = (state.get(ctx.replica) ?? 0) + expectAmount(NAME, op.op, op.args[0]);
+    const next = checkedTotal(NAME, op.op, ctx.replica, state.get(ctx.replica) ?? 0, expectAmount(NAME, op.op, op.args[0]));
     state.set(ctx.replica, next);
     // The delta is this replica's new entry alone: merging it anywhere is a max, so it is idempotent.
     return { state, delta: new Map<string, number>().set(ctx.replica, next) };

@@ -11,6 +11,7 @@
  * an entry per replica, and a message is one signed integer.
  */
 import type { Ctx, Op, OpCrdt } from "../contract.ts";
+import { OpError } from "../errors.ts";
 import { expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 import { opBuiltin } from "./op-builtin.ts";
 
@@ -25,11 +26,15 @@ export const opCounter = opBuiltin<number, number, number>({
     { op: "dec", args: [{ int: [1, 5] }], weight: 1 },
   ],
   init: () => 0,
-  prepare(_state: number, op: Op, _ctx: Ctx): number {
+  prepare(state: number, op: Op, ctx: Ctx): number {
     if (!OPS.includes(op.op)) unknownOp(NAME, op.op, OPS);
     expectArity(NAME, op.op, op.args, 1);
     const amount = expectAmount(NAME, op.op, op.args[0]);
-    return op.op === "inc" ? amount : -amount;
+    const delta = op.op === "inc" ? amount : -amount;
+    // The replica's own total must stay an exact integer (concurrent effects elsewhere are not visible here).
+    if (!Number.isSafeInteger(state + delta))
+      throw new OpError(NAME, op.op, `replica "${ctx.replica}"'s total would reach ${state} ${delta < 0 ? "-" : "+"} ${amount}, past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`);
+    return delta;
   },
   effect: (state: number, delta: number) => state + delta,
   value: (state: number) => state,

@@ -6,7 +6,7 @@
  */
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
-import { builtin, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
+import { builtin, checkedTotal, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 import { type GCounterState, mergeCounts, readCounts, sumCounts, writeCounts } from "./g-counter.ts";
 
 export type PNCounterState = { p: GCounterState; n: GCounterState };
@@ -27,7 +27,7 @@ export const pnCounter = builtin(NAME, {}, {}, (): StateCrdt<PNCounterState, num
     expectArity(NAME, op.op, op.args, 1);
     const amount = expectAmount(NAME, op.op, op.args[0]);
     const side = op.op === "inc" ? state.p : state.n;
-    const next = (side.get(ctx.replica) ?? 0) + amount;
+    const next = checkedTotal(NAME, op.op, ctx.replica, side.get(ctx.replica) ?? 0, amount);
     side.set(ctx.replica, next);
     // The delta is the one changed entry; the other half stays empty.
     const entry: GCounterState = new Map([[ctx.replica, next]]);

@@ -5,12 +5,19 @@ import type { Writer } from "./writer.ts";
 // One tag byte per JSON value, then its body; integers get a varint instead of 8 bytes.
 const NULL = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STRING = 5, ARRAY = 6, OBJECT = 7;
 
+/**
+ * Whole numbers in [-2^52, 2^52) are varints (zigzag doubles them, and 2^53 is the varint's
+ * ceiling); larger safe integers are floats like any other number. Canonical either way: each
+ * whole number has exactly one of the two forms.
+ */
+const varintable = (v: number): boolean => Number.isSafeInteger(v) && v >= -(2 ** 52) && v < 2 ** 52;
+
 export function writeJson(w: Writer, v: Json): void {
   if (v === null) w.byte(NULL);
   else if (v === false) w.byte(FALSE);
   else if (v === true) w.byte(TRUE);
   else if (typeof v === "number") {
-    if (Number.isSafeInteger(v)) w.byte(INT).int(v === 0 ? 0 : v); // -0 is written as 0: one value, one encoding
+    if (varintable(v)) w.byte(INT).int(v === 0 ? 0 : v); // -0 is written as 0: one value, one encoding
     else w.byte(FLOAT).f64(v);
   } else if (typeof v === "string") w.byte(STRING).string(v);
   else if (Array.isArray(v)) {
@@ -39,7 +46,7 @@ export function readJson(r: Reader, depth = 0): Json {
       if (!Number.isFinite(x)) r.fail("non-finite number");
       // Canonical form: whole numbers are always varints, so one value has one encoding.
       // (-0 included: stored values normalise it to 0.)
-      if (Number.isSafeInteger(x)) r.fail(`whole number ${x} encoded as a float`);
+      if (varintable(x)) r.fail(`whole number ${x} encoded as a float`);
       return x;
     }
     case STRING: return r.string();

@@ -19,7 +19,7 @@ function drain(sim: Simulator): void {
     if (!ev) break;
     sim.time.now = ev.t;
     if (ev.kind !== EvKind.Deliver) continue; // timers are over
-    sim.stats.events++;
+    if (++sim.stats.events > sim.maxEvents) throw sim.overEventLimit();
     sim.deliver(ev);
   }
 }

@@ -11,6 +11,7 @@ import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { ClockSpec, Scenario } from "../scenario/types.ts";
+import { eventLimit, RAISE } from "../scenario/limits.ts";
 import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
@@ -45,6 +46,8 @@ export type EngineOptions = {
   crdtName: string;
   /** Op mode: drop causally stable ops from the stores (default on; off only in tests). */
   opStoreGc?: boolean;
+  /** Stop with an EventLimitError past this many events (default: sim/scenario/limits.ts eventLimit). */
+  maxEvents?: number;
 };
 
 /** Default anti-entropy period (DESIGN example value): each node gossips its state twice a second. */
@@ -53,6 +56,14 @@ export const DEFAULT_ANTI_ENTROPY_MS = 500;
 /** Raised when a CRDT throws while the engine drives it; names the step or workload op. */
 export class SimulationError extends Error {
   override name = "SimulationError";
+}
+
+/** The run passed its event limit: stopped rather than run on (the estimate before the run can be wrong). */
+export class EventLimitError extends SimulationError {
+  override name = "EventLimitError";
+  constructor(readonly limit: number, at: number, duration: number) {
+    super(`the run reached the limit of ${limit} events at virtual time ${at} ms (duration ${duration} ms) and was stopped; ${RAISE.events}`);
+  }
 }
 
 export class Simulator {
@@ -87,6 +98,8 @@ export class Simulator {
     simTimeMs: 0, convergedAtMs: null, metadataBytes: 0, deliveredUpdates: 0,
   };
   readonly antiEntropyMs: number;
+  /** stats.events may not pass this (checked with one compare per event). */
+  readonly maxEvents: number;
   readonly holdMode: boolean;
   /** Messages held by a partition (hold mode), released at heal in hold order. */
   held: Ev[] = [];
@@ -157,6 +170,7 @@ export class Simulator {
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
+    this.maxEvents = options.maxEvents ?? eventLimit(scenario, {}, options.trace);
     this.opStoreGc = this.opMode && options.opStoreGc !== false;
     const steps = scenario.steps ?? [];
     const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
@@ -270,12 +284,13 @@ export class Simulator {
   loop(until: number): void {
     const q = this.queue;
     const stats = this.stats;
+    const maxEvents = this.maxEvents;
     for (;;) {
       const top = q.peek();
       if (top === undefined || top.t > until) return;
       q.pop();
       this.time.now = top.t;
-      stats.events++;
+      if (++stats.events > maxEvents) throw this.overEventLimit();
       switch (top.kind) {
         case DELIVER:
           this.deliver(top);
@@ -290,6 +305,11 @@ export class Simulator {
           this.onFault(top);
       }
     }
+  }
+
+  /** The error for a run past maxEvents (out of line: the loop only compares). */
+  overEventLimit(): EventLimitError {
+    return new EventLimitError(this.maxEvents, this.time.now, this.scenario.duration);
   }
 
   /** Scripted steps and nemesis events (faults.ts installs the handler). */

@@ -119,6 +119,8 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   } catch (e) {
     return [{ path: builtin ? "crdt" : "crdt.module", reason: `${crdt.name}: init("${s.nodes[0]}") threw: ${messageOf(e)}` }];
   }
+  // A dry run's verdict depends only on (node, op, args): a file of a million steps repeats a few.
+  const verdicts = new Map<string, string | undefined>();
   const check = (path: string, node: string, op: string, args: unknown[]) => {
     if (!alphabet.includes(op)) {
       issues.push({ path: `${path}.op`, reason: `unknown op "${op}" for ${crdt.name} (ops: ${alphabet.join(", ") || "none"})` });
@@ -127,17 +129,25 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
     // Dry run on a fresh replica: catches wrong arity or argument types before the run starts.
     // Only for builtins, whose update is known to be pure and to signal bad input with OpError.
     if (!builtin) return;
-    try {
-      const ctx = { replica: node, now: () => 0 };
-      if (crdt.kind === "state") crdt.update(crdt.init(node), { op, args }, ctx);
-      else crdt.prepare(crdt.init(node), { op, args }, ctx);
-    } catch (e) {
-      issues.push({ path: `${path}.args`, reason: e instanceof OpError ? `op "${op}": ${e.reason}` : messageOf(e) });
+    const key = `${node}\u0000${op}\u0000${JSON.stringify(args)}`;
+    let problem = verdicts.get(key);
+    if (!verdicts.has(key)) {
+      try {
+        const ctx = { replica: node, now: () => 0 };
+        if (crdt.kind === "state") crdt.update(crdt.init(node), { op, args }, ctx);
+        else crdt.prepare(crdt.init(node), { op, args }, ctx);
+      } catch (e) {
+        problem = e instanceof OpError ? `op "${op}": ${e.reason}` : messageOf(e);
+      }
+      verdicts.set(key, problem);
     }
+    if (problem !== undefined) issues.push({ path: `${path}.args`, reason: problem });
   };
-  (s.steps ?? []).forEach((step, i) => {
+  const steps = s.steps ?? [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
     if ("op" in step) check(`steps[${i}]`, step.node, step.op, step.args ?? []);
-  });
+  }
   s.workload?.ops?.forEach((o, i) => check(`workload.ops[${i}]`, s.nodes[0]!, o.op, (o.args ?? []).map(sampleArg)));
   return issues;
 }

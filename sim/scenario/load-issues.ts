@@ -44,6 +44,8 @@ function distance(a: string, b: string): number {
 
 /** `unknown key "durration" (did you mean "duration"?)` */
 export function unknownKeyReason(key: string, candidates: readonly string[] = knownKeys()): string {
+  // A key of the format in the wrong object: suggesting the key itself would help nobody.
+  if (candidates.includes(key)) return `key "${key}" does not belong here`;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
@@ -68,21 +70,34 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const CRDT_SHAPES = 'expected a builtin name ("or-set"), {"type": "lww-register", ...options} or {"module": "./my-crdt.ts"}';
 const STEP_SHAPES = `a step needs one action: "node" with "op", "next" or "txn", ${STEP_ACTIONS.slice(1, -2).map((a) => `"${a}"`).join(", ")}`;
 
+/**
+ * A step with more than one action, or with "node" beside an action that takes none. zod reports
+ * these as unknown keys of whichever variant it tried ("heal": unknown key, did you mean "heal"?);
+ * the author needs to hear that a step takes exactly one action.
+ */
+function stepMisfit(value: Record<string, unknown>, base: Path): ScenarioIssue[] | undefined {
+  const actions = Object.keys(value).filter((k) => (STEP_ACTIONS as readonly string[]).includes(k));
+  if (actions.length > 1) return [{ path: formatPath(base), reason: `a step takes exactly one action; this one has ${actions.map((a) => `"${a}"`).join(" and ")}` }];
+  const action = actions[0];
+  if (action !== undefined && action !== "op" && action !== "next" && action !== "txn" && "node" in value)
+    return [{ path: formatPath([...base, "node"]), reason: `a "${action}" step takes no "node" ("node" goes with "op", "next" or "txn"; a step takes exactly one action)` }];
+  return undefined;
+}
+
+const isStepPath = (p: Path): boolean => p.length === 2 && p[0] === "steps" && typeof p[1] === "number";
+
 /** Picks the union variant the author meant, or explains the whole union in one reason. */
 function resolveUnion(issue: Extract<ZodIssue, { code: "invalid_union" }>, input: unknown, base: Path): ScenarioIssue[] {
   const value = at(input, base);
   const here = formatPath(base);
   const branch = (k: number): ScenarioIssue[] => issue.errors[k]!.flatMap((i) => convert(i, input, base));
-  const isStep = base.length === 2 && base[0] === "steps" && typeof base[1] === "number";
+  const isStep = isStepPath(base);
   if (isStep && isObject(value)) {
-    // Service steps carry "node" too: their action key (next, txn) decides, not "node".
-    const service = (["op", "next", "txn"] as const).filter((a) => a in value);
-    if (service.length > 1) return [{ path: here, reason: `a step does one thing; this one has ${service.map((a) => `"${a}"`).join(" and ")}` }];
-    if (service.length === 1 && service[0] !== "op") return branch(STEP_ACTIONS.indexOf(service[0]!));
-    if ("op" in value || "node" in value) return branch(0);
-    const actions = STEP_ACTIONS.filter((a) => a !== "op" && a in value);
-    if (actions.length === 1) return branch(STEP_ACTIONS.indexOf(actions[0]!));
-    if (actions.length > 1) return [{ path: here, reason: `a step does one thing; this one has ${actions.map((a) => `"${a}"`).join(" and ")}` }];
+    const misfit = stepMisfit(value, base);
+    if (misfit) return misfit;
+    const action = STEP_ACTIONS.find((a) => a in value);
+    if (action !== undefined) return branch(STEP_ACTIONS.indexOf(action));
+    if ("node" in value) return branch(0);
     const strays = Object.keys(value).filter((k) => k !== "at");
     if (strays.length) return strays.map((k) => ({ path: formatPath([...base, k]), reason: `${unknownKeyReason(k, [...STEP_ACTIONS, "node", "args", "at"])}; ${STEP_SHAPES}` }));
     return [{ path: here, reason: STEP_SHAPES }];
@@ -111,6 +126,11 @@ export function convert(issue: ZodIssue, input: unknown, base: Path = []): Scena
     const got = at(input, path);
     const allowed = issue.options.map((o) => JSON.stringify(o)).join(", ");
     return [{ path: formatPath(path), reason: got === undefined ? `required field is missing (one of ${allowed})` : `expected one of ${allowed}, got ${JSON.stringify(got)}` }];
+  }
+  if (issue.code === "unrecognized_keys" && isStepPath(path)) {
+    const value = at(input, path);
+    const misfit = isObject(value) ? stepMisfit(value, path) : undefined;
+    if (misfit) return misfit;
   }
   if (issue.code === "unrecognized_keys") return issue.keys.map((k) => ({ path: formatPath([...path, k]), reason: unknownKeyReason(k) }));
   const message = issue.message.replace(/^Invalid input: /, "");

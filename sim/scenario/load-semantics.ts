@@ -6,6 +6,7 @@
  */
 import type { Scenario, Step } from "./types.ts";
 import { joinPath, type ScenarioIssue } from "./load-errors.ts";
+import { clockIssues, latencyIssues } from "./load-bounds.ts";
 import { serviceIssues } from "./load-services.ts";
 
 /**
@@ -69,14 +70,19 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
     add("network.latency", `min ${s.network.latency.min} exceeds max ${s.network.latency.max}`);
   for (const name of Object.keys(s.clocks ?? {})) node(joinPath("clocks", name), name);
 
+  issues.push(...latencyIssues(s), ...clockIssues(s));
+
   let last = 0;
-  (s.steps ?? []).forEach((step, i) => {
-    const at = `steps[${i}]`;
-    if (step.at < last) add(`${at}.at`, `times must be non-decreasing (${step.at} comes after ${last})`);
-    last = Math.max(last, step.at);
-    within(`${at}.at`, step.at);
-    stepNodeIssues(step, at, node, add);
-  });
+  const steps = s.steps ?? [];
+  for (let i = 0; i < steps.length; i++) {
+    // Paths are built only for a step with a problem: files can hold a million steps.
+    const step = steps[i]!;
+    if (step.at < last) add(`steps[${i}].at`, `times must be non-decreasing (${step.at} comes after ${last})`);
+    else last = step.at;
+    if (step.at > s.duration) within(`steps[${i}].at`, step.at);
+    if ("node" in step && declared.has(step.node)) continue;
+    stepNodeIssues(step, `steps[${i}]`, node, add);
+  }
 
   const w = s.workload;
   if (w) {

@@ -36,7 +36,7 @@ describe("services: bad input names the field", () => {
     ["next without a sequencer", { ...step({ node: "alice", next: "invoice" }), services: {} }, 's.json: steps[0].next: the scenario declares no sequencer'],
     ["empty counter name", step({ node: "alice", next: "" }), "s.json: steps[0].next: must not be empty"],
     ["next from an unknown node", step({ node: "carol", next: "invoice" }), 's.json: steps[0].node: node "carol" is not declared'],
-    ["next and op in one step", step({ node: "alice", next: "invoice", op: "inc" }), 's.json: steps[0]: a step does one thing; this one has "op" and "next"'],
+    ["next and op in one step", step({ node: "alice", next: "invoice", op: "inc" }), 's.json: steps[0]: a step takes exactly one action; this one has "next" and "op"'],
     ["txn without RAMP", { ...step({ node: "alice", txn: { read: ["x"] } }), services: { sequencer: { node: "server" } } }, "s.json: steps[0].txn: the scenario declares no RAMP shards"],
     ["txn on an unmapped key", step({ node: "alice", txn: { write: { x: 1, z: 2 } } }), 's.json: steps[0].txn.write.z: key "z" is not mapped to a shard (add it to services.ramp.keys: x, y)'],
     ["read of an unmapped key", step({ node: "alice", txn: { read: ["x", "q"] } }), 's.json: steps[0].txn.read[1]: key "q" is not mapped to a shard'],
@@ -45,7 +45,7 @@ describe("services: bad input names the field", () => {
     ["empty write", step({ node: "alice", txn: { write: {} } }), "s.json: steps[0].txn.write: a write transaction needs at least one key"],
     ["key read twice", step({ node: "alice", txn: { read: ["x", "x"] } }), 's.json: steps[0].txn.read[1]: key "x" is read twice'],
     ["misspelt txn field", step({ node: "alice", txn: { wrte: { x: 1 } } }), 's.json: steps[0].txn.wrte: unknown key "wrte" (did you mean "write"?)'],
-    ["value that is not JSON", step({ node: "alice", txn: { write: { x: Number.NaN } } }), "s.json: steps[0].txn.write.x: not a JSON value"],
+    ["value that is not JSON", step({ node: "alice", txn: { write: { x: Number.NaN } } }), "s.json: steps[0].txn.write.x: NaN is not a finite number"],
     ["read-atomic without RAMP", { ...base, services: { sequencer: { node: "server" } }, expect: { checks: { "read-atomic": true } } }, 's.json: expect.checks.read-atomic: check "read-atomic" observes the RAMP transactions: declare services.ramp'],
     ["sequencer check without a sequencer", { ...base, services: undefined, expect: { checks: { "sequencer-unique": true } } }, 's.json: expect.checks.sequencer-unique: check "sequencer-unique" observes the sequencer: declare services.sequencer'],
   ];

@@ -26,7 +26,7 @@ function load(text: string): LoadedScenario {
     const resolved = resolveBuiltinSpec(scenario.crdt as string);
     const issues = opIssues(scenario, resolved);
     if (issues.length) throw new ScenarioError("hostile.json", issues);
-    return { file: "hostile.json", scenario, crdt: resolved.crdt, crdtName: resolved.crdt.name };
+    return { file: "hostile.json", scenario, crdt: resolved.crdt, crdtName: resolved.crdt.name, limits: {} };
   } catch (e) {
     if (e instanceof IssueError) throw new ScenarioError("hostile.json", e.issues);
     throw e;

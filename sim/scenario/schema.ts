@@ -9,12 +9,19 @@
  */
 import { z } from "zod";
 import type { Scenario } from "./types.ts";
+import { MAX_LATENCY_MS, MAX_TIME_MS } from "./load-bounds.ts";
 
 /** Integer virtual milliseconds from 0. */
-const time = z.int().min(0, "times must be non-negative integers (virtual ms)").describe("integer virtual ms from 0");
+const time = z
+  .int()
+  .min(0, "times must be non-negative integers (virtual ms)")
+  .max(MAX_TIME_MS, `times must be at most ${MAX_TIME_MS} ms (about 31.7 years of virtual time)`)
+  .describe("integer virtual ms from 0");
 const probability = z.number().min(0, "a probability must be in [0, 1]").max(1, "a probability must be in [0, 1]");
 const nodeName = z.string().min(1, "a node name must not be empty");
-const ms = z.number().min(0);
+/** A latency parameter in ms; load-bounds.ts also bounds what a distribution can draw from it. */
+const ms = z.number().min(0, "must be a non-negative number of ms").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} ms (about 11.6 days)`);
+const positiveMs = z.number().positive("must be positive").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} ms (about 11.6 days)`);
 /** A counter name or a transaction key (the core services cap them at 256 characters). */
 const serviceName = z.string().min(1, "must not be empty").max(256, "at most 256 characters");
 
@@ -22,8 +29,8 @@ const latency = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("constant"), ms, max: ms.optional() }),
   z.strictObject({ dist: z.literal("uniform"), min: ms, max: ms }),
   z.strictObject({ dist: z.literal("normal"), mean: ms, sd: ms, max: ms.optional() }),
-  z.strictObject({ dist: z.literal("exponential"), mean: z.number().positive(), max: ms.optional() }),
-  z.strictObject({ dist: z.literal("pareto"), scale: z.number().positive(), shape: z.number().positive(), max: ms.optional() }),
+  z.strictObject({ dist: z.literal("exponential"), mean: positiveMs, max: ms.optional() }),
+  z.strictObject({ dist: z.literal("pareto"), scale: positiveMs, shape: z.number().positive("must be positive"), max: ms.optional() }),
 ]);
 
 /** One entry of an op mix: `{ op, args?: ArgGen[], weight? }` (ArgGen checked in load-semantics.ts). */
@@ -194,6 +201,13 @@ export const scenarioSchema = z.strictObject({
       value: z.unknown().optional().describe("the final value every replica must show"),
     })
     .optional(),
+  limits: z
+    .strictObject({
+      events: z.int().min(1).optional().describe("simulator events (stats.events) a run may take; default 1000000 traced, 50000000 with --no-trace"),
+      nodes: z.int().min(1).optional().describe("nodes a scenario may declare; default 1000"),
+    })
+    .optional()
+    .describe("raise the bounds on a run's size for a scenario meant to be big (README, \"Limits\"); --max-events / --max-nodes win over this"),
 });
 
 // Compile-time proof that the schema produces exactly the Scenario type the engine consumes:

@@ -134,6 +134,17 @@ export type ExpectSpec = {
   value?: unknown;
 };
 
+/**
+ * Raises (or lowers) the bounds on a run's size (sim/scenario/limits.ts) for a scenario that is
+ * meant to be big. A CLI flag (`--max-events`, `--max-nodes`) wins over this block.
+ */
+export type LimitsSpec = {
+  /** Simulator events (`stats.events`); default 1,000,000 for a traced run, 50,000,000 with --no-trace. */
+  events?: number;
+  /** Nodes; default 1000. */
+  nodes?: number;
+};
+
 export type Scenario = {
   name: string;
   description?: string;
@@ -150,4 +161,5 @@ export type Scenario = {
   services?: ServicesSpec;
   duration: number;
   expect?: ExpectSpec;
+  limits?: LimitsSpec;
 };

@@ -43,6 +43,17 @@ export function expectAmount(crdt: string, op: string, x: unknown): number {
   return x;
 }
 
+/**
+ * A replica's new counter total, refused (OpError naming the replica and the limit) when it
+ * would pass 2^53 - 1: beyond that a count is no longer an exact integer, and no varint holds it.
+ */
+export function checkedTotal(crdt: string, op: string, replica: string, before: number, amount: number): number {
+  const total = before + amount;
+  if (!Number.isSafeInteger(total))
+    throw new OpError(crdt, op, `replica "${replica}"'s total would reach ${before} + ${amount}, past ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`);
+  return total;
+}
+
 /** A JSON value (set elements, register values). */
 export function expectJson(crdt: string, op: string, x: unknown): void {
   const problem = jsonProblem(x);
