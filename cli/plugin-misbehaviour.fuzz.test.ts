@@ -28,7 +28,7 @@ const ANYWHERE: Case[] = [
   { where: "import", code: "process.exit(7);", expect: (w) => new RegExp(` ended the process \\(process\\.exit\\(7\\)\\) ${at(w)}$`) },
   { where: "import", code: 'Promise.reject(new Error("stray"));', expect: (w) => new RegExp(`: unhandled promise rejection ${at(w)}: stray$`) },
   { where: "import", code: 'setTimeout(() => { throw new Error("late"); }, 0);', expect: () => /: threw from a timer or callback it scheduled: late$/ },
-  { where: "import", code: 'throw new Error("plain");', expect: (w) => (w === "import" ? /failed to load: plain$/ : w === "init" ? /init\("a"\) threw: plain$/ : new RegExp(`run failed \\(seed 1\\): plugin \\./fz-\\d+\\.ts: ${w} threw: plain$`)) },
+  { where: "import", code: 'throw new Error("plain");', expect: (w) => (w === "import" ? /failed to load: plain$/ : w === "init" ? /init\("a"\) threw: plain$/ : new RegExp(`run failed \\(seed 1\\): plugin \\./fz-\\d+\\.ts: ${w} threw( at t=\\d+ [^:]+: [^:]+)?: plain$`)) },
 ];
 const IMPORT_ONLY = ["await new Promise(() => {});"];
 const NOT_JSON: [string, string][] = [["undefined", "undefined"], ["NaN", "NaN"], ["-Infinity", "-Infinity"], ["() => 1", "a function"], ["1n", "a bigint"], ["new Map([[1, 2]])", "a Map object"], ["[1, { x: undefined }]", "undefined at \\[1\\]\\.x"]];

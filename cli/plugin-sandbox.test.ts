@@ -67,6 +67,11 @@ describe("a plugin that misbehaves outside the call stack: exit 2, one line nami
     expectOneLine(await run(f), /exit-merge\.json: plugin \.\/exit-merge\.ts ended the process \(process\.exit\(0\)\) in merge$/);
   });
 
+  it("an update that throws is named, with where the engine was (the engine's wrapper keeps the plugin's error as its cause)", async () => {
+    const f = pluginScenario(dir, "throw-update", "", `update(s, op, ctx) { throw new Error("plain"); }`);
+    expectOneLine(await run(f), /throw-update\.json: run failed \(seed 1\): plugin \.\/throw-update\.ts: update threw at t=\d+ workload: [ab] inc \[1\]: plain$/);
+  });
+
   it("e: a module that is /dev/zero, a FIFO, or larger than the limit is refused before import", async () => {
     const zero = join(dir, "zero.json");
     writeFileSync(zero, JSON.stringify({ name: "zero", nodes: ["a", "b"], crdt: { module: "/dev/zero" }, duration: 10 }));

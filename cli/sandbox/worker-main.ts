@@ -68,9 +68,11 @@ async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknow
       post({ error: message, stage: "load", byPlugin: false });
       return undefined;
     }
-    const method = methodThatThrew(e);
+    const by = methodThatThrew(e);
     const shown = (loaded.scenario.crdt as { module: string }).module;
-    post({ error: method ? `plugin ${shown}: ${method} threw: ${message}` : message, stage: "run", byPlugin: e instanceof PluginError });
+    // Where the engine was, when it says (`t=126 workload: b inc [1]`), then the plugin's own words.
+    const where = e instanceof Error && "context" in e && typeof e.context === "string" ? ` at ${e.context}` : "";
+    post({ error: by ? `plugin ${shown}: ${by.method} threw${where}: ${by.thrown.message}` : message, stage: "run", byPlugin: e instanceof PluginError });
     return undefined;
   }
 }

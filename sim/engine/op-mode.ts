@@ -8,7 +8,7 @@ import type { Op } from "../../core/contract.ts";
 import { causallyReady, vectorOf, type OpRec } from "./causal.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
-import { SimulationError, type Simulator } from "./simulator.ts";
+import { crdtThrew, type Simulator } from "./simulator.ts";
 import { RecKind } from "./storage.ts";
 
 const M_OP = MsgKind.Op;
@@ -47,7 +47,7 @@ export class OpMode {
       // An op-based type applies its own op through effect, like every other replica.
       if (this.sim.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
     } catch (e) {
-      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
+      throw crdtThrew(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}`, e);
     }
     r.seq = seq;
     r.knowledge.add(r.index, seq);
@@ -168,7 +168,7 @@ export class OpMode {
     try {
       r.state = this.applyEffect(r.state, rec);
     } catch (e) {
-      throw new SimulationError(`t=${now} msg ${msg} to ${r.name}: op ${this.sim.names[rec.o]}:${rec.s}: ${(e as Error).message}`);
+      throw crdtThrew(`t=${now} msg ${msg} to ${r.name}: op ${this.sim.names[rec.o]}:${rec.s}`, e);
     }
     const learned = r.knowledge.add(rec.o, rec.s);
     r.op!.put(rec);

@@ -56,6 +56,17 @@ export const DEFAULT_ANTI_ENTROPY_MS = 500;
 /** Raised when a CRDT throws while the engine drives it; names the step or workload op. */
 export class SimulationError extends Error {
   override name = "SimulationError";
+  /** Where the engine was when the CRDT threw (`t=126 workload: b inc [1]`); the CRDT's error is `cause`. */
+  readonly context: string | undefined;
+  constructor(message: string, wrapped?: { context: string; cause: unknown }) {
+    super(message, wrapped && { cause: wrapped.cause });
+    this.context = wrapped?.context;
+  }
+}
+
+/** A CRDT's exception with where the engine was: the message names both, the original stays the `cause`. */
+export function crdtThrew(context: string, e: unknown): SimulationError {
+  return new SimulationError(`${context}: ${e instanceof Error ? e.message : String(e)}`, { context, cause: e });
 }
 
 /** The run passed its event limit: stopped rather than run on (the estimate before the run can be wrong). */
@@ -340,7 +351,7 @@ export class Simulator {
     try {
       result = this.stateCrdt!.update(r.state, op, r.ctx);
     } catch (e) {
-      throw new SimulationError(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}: ${(e as Error).message}`);
+      throw crdtThrew(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}`, e);
     }
     r.seq = seq;
     r.state = result.state;

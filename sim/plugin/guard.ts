@@ -42,9 +42,17 @@ export function guardPlugin(crdt: Crdt, shown: string): Crdt {
 // object: nothing is recorded for errors that did not pass through a plugin call.
 const thrownBy = new WeakMap<object, Method>();
 
-/** The plugin method `e` was thrown from, if it came out of one. */
-export function methodThatThrew(e: unknown): Method | undefined {
-  return typeof e === "object" && e !== null ? thrownBy.get(e) : undefined;
+/**
+ * The plugin method `e` was thrown from, if it came out of one, with the error it threw. The
+ * engine wraps a CRDT's exception with where it was (`t=126 workload: b inc [1]: …`, the
+ * original as `cause`), so the chain of causes is followed to the error the plugin threw.
+ */
+export function methodThatThrew(e: unknown): { method: Method; thrown: Error } | undefined {
+  for (let at = e, depth = 0; typeof at === "object" && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    const method = thrownBy.get(at);
+    if (method !== undefined) return { method, thrown: at as Error };
+  }
+  return undefined;
 }
 
 function tracked(method: Method, f: (...args: unknown[]) => unknown, check?: (v: unknown) => void): (...args: unknown[]) => unknown {
