@@ -30,13 +30,14 @@ export function mdLine(s: string): string {
 /**
  * Text shown as code. A code span keeps its content literal — but it cannot carry entities or
  * table-pipe escapes, so text containing `<`, `>`, `&` or `|` goes into a `<code>` element with
- * its content escaped as inline text instead. Otherwise: a span whose fence is longer than any
- * backtick run inside (at least two, with a space each side, so a leading or trailing backtick
- * stays content).
+ * its content escaped as inline text instead. Otherwise plain `x` when the text has no backtick
+ * and does not start or end with a space; else a span whose fence is longer than any backtick
+ * run inside, with a space each side (so a leading or trailing backtick stays content).
  */
 export function mdCode(s: string): string {
   const flat = String(s).replace(/[\r\n]+/g, " ");
   if (/[<>&|]/.test(flat)) return `<code>${mdText(flat)}</code>`;
+  if (flat !== "" && !flat.includes("`") && !/^ | $/.test(flat)) return `\`${flat}\``;
   const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(Math.max(2, longest + 1));
   return `${fence} ${flat} ${fence}`;

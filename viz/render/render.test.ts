@@ -76,7 +76,7 @@ describe("report.md", () => {
     expect(md).toContain("| ❌ | add-wins | anomaly found | holds |");
     expect(md).toContain("| 38 | 12 | 7 | 4 | 1 | 835 ms | 835 ms | 424 B |");
     expect(md).toContain("```sh\nnpx memoconductor replay reports/fixture-small/7\n```");
-    expect(md).toContain('Final value, on all 3 replicas: `` ["y","z"] ``');
+    expect(md).toContain('Final value, on all 3 replicas: `["y","z"]`');
   });
 
   it("says where a check broke, and names the anomaly a passing scenario demonstrates", () => {
