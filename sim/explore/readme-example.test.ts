@@ -9,7 +9,7 @@ import "../../examples/my-counter.test.ts";
 
 describe("README example", () => {
   it("quotes examples/my-counter.test.ts verbatim", () => {
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const readme = readFileSync(new URL("../../docs/finding-bugs.md", import.meta.url), "utf8");
     const example = readFileSync(new URL("../../examples/my-counter.test.ts", import.meta.url), "utf8");
     expect(readme).toContain("```ts\n// my-counter.test.ts\n" + example + "```");
   });
