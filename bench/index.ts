@@ -1,6 +1,7 @@
 /**
  * Benchmark driver (`npm run bench [-- suite…]`): runs every suite in bench/suites/ (or the
- * named ones: a suite is named after its file), prints a table and writes reports/bench/bench.json. A suite is a module
+ * named ones: a suite is named after its file), prints a table, writes reports/bench/bench.json and renders
+ * docs/benchmarks.md from it (bench/benchmarks-md.ts). A suite is a module
  * exporting `name` and `run(): Promise<BenchRow[]>`; adding one is adding a file.
  * Wall-clock time is allowed here (and only here): benchmarks measure the machine.
  */
@@ -8,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeBenchmarksPage } from "./benchmarks-md.ts";
 import type { BenchRow, BenchSuite } from "./types.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
   const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at, rows: [...kept, ...fresh] };
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   process.stderr.write(`bench: wrote ${join("reports", "bench", "bench.json")}\n`);
+  writeBenchmarksPage(root);
+  process.stderr.write(`bench: wrote ${join("docs", "benchmarks.md")}\n`);
 }
 
 /** Rows of an earlier bench.json, or none when it is missing or unreadable. */
