@@ -7,12 +7,12 @@
  * the example test files they quote run here, imported below.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FENCE_ATTRIBUTES, fences, manualFiles, ROOT, type Fence } from "./_test/manual.ts";
 // The example test files the manual quotes: importing them registers their tests here
 // (examples/ is outside the suite's include globs on purpose: it is user code).
@@ -28,9 +28,14 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).h
 const all = manualFiles().flatMap(fences);
 const label = (f: Fence) => `${f.file}:${f.line} \`\`\`${f.lang} ${[...f.attrs].map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(" ")}`;
 
+const scratch: string[] = [];
+// rm removes the links, never what they point at.
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A scratch directory standing in for the repository: every top-level entry linked, but `reports/`. */
 function scratchRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), "mc-manual-"));
+  scratch.push(dir);
   for (const entry of readdirSync(ROOT)) {
     if (entry === "reports" || entry === ".git") continue;
     symlinkSync(join(ROOT, entry), join(dir, entry));
