@@ -1,13 +1,15 @@
 /**
  * Benchmark driver (`npm run bench [-- suite…]`): runs every suite in bench/suites/ (or the
- * named ones: a suite is named after its file), prints a table and writes reports/bench/bench.json. A suite is a module
+ * named ones: a suite is named after its file), prints a table, writes reports/bench/bench.json and renders
+ * docs/benchmarks.md from it (bench/benchmarks-md.ts). A suite is a module
  * exporting `name` and `run(): Promise<BenchRow[]>`; adding one is adding a file.
  * Wall-clock time is allowed here (and only here): benchmarks measure the machine.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeBenchmarksPage } from "./benchmarks-md.ts";
 import type { BenchRow, BenchSuite } from "./types.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: unknown suite ${unknown.map((u) => `"${u}"`).join(", ")} (suites: ${known.join(", ")})\n`);
     process.exit(2);
   }
+  // The machine's load when the run started: on a shared box it explains slow figures.
+  const load = Math.round(loadavg()[0]! * 100) / 100;
   const rows: BenchRow[] = [];
   const ran = new Set<string>();
   for (const file of files) {
@@ -41,17 +45,19 @@ async function main(): Promise<void> {
   // file keeps the latest figure of every suite; each row says when it was measured.
   const at = new Date().toISOString();
   const kept = wanted.length ? previousRows(file).filter((r) => !ran.has(r.suite)) : [];
-  const fresh = rows.map((r) => ({ ...r, at }));
+  const fresh = rows.map((r) => ({ ...r, at, load }));
   const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at, rows: [...kept, ...fresh] };
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   process.stderr.write(`bench: wrote ${join("reports", "bench", "bench.json")}\n`);
+  writeBenchmarksPage(root);
+  process.stderr.write(`bench: wrote ${join("docs", "benchmarks.md")}\n`);
 }
 
 /** Rows of an earlier bench.json, or none when it is missing or unreadable. */
-function previousRows(file: string): (BenchRow & { at?: string })[] {
+function previousRows(file: string): (BenchRow & { at?: string; load?: number })[] {
   if (!existsSync(file)) return [];
   try {
-    const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string })[] };
+    const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string; load?: number })[] };
     return Array.isArray(old.rows) ? old.rows.map((r) => ({ ...r, at: r.at ?? old.at })) : [];
   } catch {
     return [];

@@ -6,7 +6,7 @@ export const processIo: Io = {
   err: (text) => void process.stderr.write(text),
 };
 
-/** Exit codes of the contract (DESIGN.md, "cli/"). */
+/** Exit codes of the contract (docs/design.md, "The command line"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -1,5 +1,5 @@
 /**
- * A run directory (DESIGN.md: `reports/<scenario>/<seed>/`): summary.json, trace.jsonl and
+ * A run directory (docs/design.md, "The run directory and summary.json": `reports/<scenario>/<seed>/`): summary.json, trace.jsonl and
  * scenario.json — the scenario as run, with the seed written in and a plugin path made
  * absolute, so `replay` (or `run <dir>/scenario.json`) reproduces the run from the directory
  * alone — and the views beside them (timeline.html, report.md, … rendered by viz/).

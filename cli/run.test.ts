@@ -81,7 +81,7 @@ describe("list", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pn-counter\s+ops: inc, dec/);
     expect(r.stdout).toMatch(/lww-register\s+ops: set\s+options: clock/);
-    expect(r.stdout).toMatch(/youtube-view-counter\n\s+Seed 002's YouTube view counter/);
+    expect(r.stdout).toMatch(/youtube-view-counter\n\s+The YouTube view counter of the talk/);
   });
 });
 

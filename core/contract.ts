@@ -1,5 +1,5 @@
 /**
- * The CRDT contract shared by builtins and user plugins (see DESIGN.md, "The CRDT contract").
+ * The CRDT contract shared by builtins and user plugins (docs/design.md, "The CRDT contract").
  * The simulator drives every replica only through these interfaces, so a user's plugin is
  * exercised exactly like a builtin.
  */

@@ -1,5 +1,5 @@
 /**
- * The builtin registry: DESIGN name → contract object. These are the very objects the
+ * The builtin registry: builtin name (docs/design.md, "The CRDT contract") → contract object. These are the very objects the
  * simulator drives, so a scenario's `"crdt": "or-set"` runs exactly the library users import.
  */
 import type { BuiltinCrdt, Crdt, CrdtOptions, StateCrdt } from "./contract.ts";

@@ -1,19 +1,20 @@
 /**
- * A user's CRDT plugin, as the README's "Finding bugs in your CRDT" example tests it: a
- * grow-only counter (per-replica maxima), written against the public contract only.
+ * A user's CRDT plugin: a state-based grow-only counter (per-replica maxima), written against
+ * the public contract only. docs/plugins.md quotes this file, and docs/finding-bugs.md tests it.
  */
-import type { StateCrdt } from "memoconductor";
+import type { StateCrdt } from "memoconductor/core";
 
 type Counts = Record<string, number>;
 
 const myCounter: StateCrdt<Counts, number> = {
   kind: "state",
   name: "my-counter",
-  ops: [{ op: "inc", args: [{ int: [1, 3] }] }],
+  ops: [{ op: "inc", args: [{ int: [1, 3] }] }], // the op alphabet random workloads draw from
   init: () => ({}),
   update(state, op, ctx) {
-    state[ctx.replica] = (state[ctx.replica] ?? 0) + (op.args[0] as number);
-    return { state, delta: { [ctx.replica]: state[ctx.replica]! } };
+    const next = (state[ctx.replica] ?? 0) + (op.args[0] as number);
+    state[ctx.replica] = next;
+    return { state, delta: { [ctx.replica]: next } };
   },
   merge(a, b) {
     for (const [replica, n] of Object.entries(b)) a[replica] = Math.max(a[replica] ?? 0, n);

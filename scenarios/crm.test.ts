@@ -1,4 +1,4 @@
-/** Seed 000's CRM story, asserted on the run: field-level CRDTs keep both edits, MV fields show both numbers. */
+/** The CRM story of "Distributed Data Without Tears", asserted on the run: field-level CRDTs keep both edits, MV fields show both numbers. */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../sim/index.ts";

@@ -138,11 +138,11 @@ describe("ramp-shard-crash on a disk that lies about fsync: durability is not bl
   });
 });
 
-describe("README", () => {
-  it("the Services section's scenario runs and meets its expectations", async () => {
-    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
-    const section = readme.slice(readme.indexOf("## Services: a sequencer and RAMP transactions"));
-    const json = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+describe("docs/services.md", () => {
+  it("the page's scenario runs and meets its expectations", async () => {
+    const page = readFileSync(fileURLToPath(new URL("../docs/services.md", import.meta.url)), "utf8");
+    const section = page.slice(page.indexOf("# Services: a sequencer and RAMP transactions"));
+    const json = /```json[^\n]*\n([\s\S]*?)\n```/.exec(section)![1]!;
     const r = await simulate(JSON.parse(json));
     expect(r.summary.scenario).toBe("services-tour");
     expect(r.summary.ok).toBe(true);

@@ -17,7 +17,7 @@ type Entry = { account: string; amount: number; memo: string };
 const balance = (v: unknown) => Object.values((v as { journal: Record<string, Entry> }).journal).reduce((sum, e) => sum + e.amount, 0);
 const updates = (trace: string[] | undefined) => (trace ?? []).map((l) => JSON.parse(l) as { type: string; node?: string; args?: unknown[] }).filter((e) => e.type === "update");
 
-describe("account balance: journal entries versus a stored balance (seed 000)", () => {
+describe("account balance: journal entries versus a stored balance ('Distributed Data Without Tears')", () => {
   it("account-balance-journal: both branches' postings survive the partition and the derived balance is 100 − 30 + 50 = 120 everywhere", async () => {
     const r = await simulate(path("account-balance-journal"));
     expect(r.summary.ok).toBe(true);

@@ -34,7 +34,7 @@ export type SimulateOptions = {
   trace?: boolean;
   /** Where a `{ "module": … }` CRDT path is resolved from when `scenario` is an object (default: cwd). */
   baseDir?: string;
-  /** Bounds on the run's size; they win over the scenario's `limits` block (README, "Limits"). */
+  /** Bounds on the run's size; they win over the scenario's `limits` block (docs/limits.md). */
   limits?: LimitOverrides;
 };
 
@@ -54,7 +54,7 @@ export async function simulate(scenario: Scenario | string, options: SimulateOpt
 /**
  * Runs an already loaded scenario (what the CLI does after loadScenario). A run whose estimated
  * size is over its event limit is refused before it starts, and one that passes the limit anyway
- * is stopped: both as a ScenarioError naming the field (README, "Limits").
+ * is stopped: both as a ScenarioError naming the field (docs/limits.md).
  */
 export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean } = {}): Run {
   const seed = options.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
@@ -72,7 +72,7 @@ export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trac
   }
 }
 
-// Finding bugs in any CRDT (README, "Finding bugs in your CRDT"): swarm exploration with
+// Finding bugs in any CRDT (docs/finding-bugs.md): swarm exploration with
 // shrinking, the law checker, and the must-fail canaries.
 export {
   explore, DEFAULT_EXPLORE_RUNS, type ExploreFailure, type ExploreOptions, type ExploreResult,

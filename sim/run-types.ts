@@ -1,5 +1,5 @@
 /**
- * What a simulation produces: the summary object (DESIGN.md, `run --json`) and the canonical
+ * What a simulation produces: the summary object (docs/design.md, "The run directory and summary.json") and the canonical
  * trace. These shapes are a public contract read by the CLI, the views and other tools.
  */
 

@@ -1,5 +1,5 @@
 /**
- * viz/: views of a run (DESIGN.md). Everything here is a function of the run (summary + trace)
+ * viz/: views of a run (docs/design.md, "Views"). Everything here is a function of the run (summary + trace)
  * and the scenario: the same run writes byte-identical timeline.svg, report.md and junit.xml.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";

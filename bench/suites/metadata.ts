@@ -1,5 +1,5 @@
 /**
- * Metadata on the wire and at rest (DESIGN, Performance: "bytes per element after churn, OR-Set
+ * Metadata on the wire and at rest (docs/design.md, "Performance": "bytes per element after churn, OR-Set
  * vs 2P-Set; delta vs full-state bytes"). Sizes, not times: every figure is a byte count from
  * the types' own codecs, deterministic for a given seed.
  *

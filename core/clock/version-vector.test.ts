@@ -7,7 +7,7 @@ const vv = (o: Record<string, number>) => VersionVector.from(o);
 const vvArb = fc.dictionary(fc.constantFrom("a", "b", "c", "d"), fc.nat(4)).map(vv);
 
 describe("version vector", () => {
-  it("compares the four cases of seed 002's slide", () => {
+  it("compares the four cases of the slide in 'Conflict-free Replicated Data Types'", () => {
     expect(vv({ a: 1, b: 0, c: 0 }).compare(vv({ a: 2, b: 1, c: 2 }))).toBe("before");
     expect(vv({ a: 2, b: 1, c: 2 }).compare(vv({ a: 2, b: 1, c: 2 }))).toBe("equal");
     expect(vv({ a: 4, b: 1, c: 2 }).compare(vv({ a: 3, b: 0, c: 0 }))).toBe("after");

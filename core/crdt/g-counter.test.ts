@@ -9,7 +9,7 @@ const ctx = (replica: string) => ({ replica, now: () => 0 });
 describe("g-counter", () => {
   lawTests(gCounter);
 
-  it("counts every replica's increments once, however often states are merged (seed 002's view counter)", () => {
+  it("counts every replica's increments once, however often states are merged (the view counter of 'Conflict-free Replicated Data Types')", () => {
     let a = gCounter.init("a");
     let b = gCounter.init("b");
     a = gCounter.update(a, { op: "inc", args: [1] }, ctx("a")).state;

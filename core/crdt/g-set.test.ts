@@ -13,7 +13,7 @@ describe("g-set", () => {
   lawTests(gSet);
   lawTests({ ...gSet, name: "g-set (structured JSON elements)", ops: [{ op: "add", args: [{ pick: JSON_ELEMENTS }] }] });
 
-  it("merge is union; the value is sorted by compareJson (seed 002)", () => {
+  it("merge is union; the value is sorted by compareJson ('Conflict-free Replicated Data Types')", () => {
     let a = gSet.init("a");
     let b = gSet.init("b");
     for (const x of [234, 123]) a = add(a, x).state;

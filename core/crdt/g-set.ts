@@ -1,5 +1,5 @@
 /**
- * G-Set: a grow-only set of JSON values (seed 002). Merge is set union, so it is trivially
+ * G-Set: a grow-only set of JSON values ("Conflict-free Replicated Data Types"). Merge is set union, so it is trivially
  * commutative, associative and idempotent; the price is that nothing can ever be removed.
  * Elements are keyed by canonicalKey: `{a:1,b:2}` and `{b:2,a:1}` are the same element.
  */

@@ -59,7 +59,7 @@ describe("lww-map", () => {
     for (const m of [merged(hlc, a, b), merged(hlc, b, a)]) expect(hlc.value(m)).toEqual({});
   });
 
-  it('"physical": the same delete from a clock 60 s behind is void: the key stays, everywhere (seed 000)', () => {
+  it('"physical": the same delete from a clock 60 s behind is void: the key stays, everywhere ("Distributed Data Without Tears")', () => {
     const a = run(physical, physical.init("a"), "set", ["k", "v"], "a", 36_000_000).state;
     const d = run(physical, merged(physical, physical.init("b"), a), "delete", ["k"], "b", 35_940_000);
     expect(d.delta.size).toBe(0);

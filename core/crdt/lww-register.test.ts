@@ -15,7 +15,7 @@ const hex = (s: LwwRegisterState) => Buffer.from(hlc.codec!.encode(s)).toString(
 const mergeBothWays = (crdt: Reg, a: LwwRegisterState, b: LwwRegisterState) => [crdt.merge(crdt.clone!(a), b), crdt.merge(crdt.clone!(b), a)];
 
 /**
- * Seed 000's lost update: alice writes at 10:00:00 by her (correct) clock; bob, whose clock is
+ * The lost update of "Distributed Data Without Tears": alice writes at 10:00:00 by her (correct) clock; bob, whose clock is
  * 60 s behind, receives her write and then corrects the value one second later.
  */
 function skewedHistory(crdt: Reg) {
@@ -46,7 +46,7 @@ describe("lww-register", () => {
     }
   });
 
-  it('"physical": a causally later write from a node whose clock is 60 s behind is LOST (seed 000)', () => {
+  it('"physical": a causally later write from a node whose clock is 60 s behind is LOST ("Distributed Data Without Tears")', () => {
     const { alice, bob } = skewedHistory(physical);
     expect(physical.value(bob)).toBe("555-0101"); // lost even at bob, who wrote it last
     for (const m of mergeBothWays(physical, alice, bob)) expect(physical.value(m)).toBe("555-0101");

@@ -1,7 +1,7 @@
 /**
  * LWW-Register: one JSON value; of concurrent writes the one with the largest timestamp wins.
  *
- * Where the timestamp comes from is the whole story (seed 000: "Last-Write-Wins based on simple
+ * Where the timestamp comes from is the whole story ("Distributed Data Without Tears": "Last-Write-Wins based on simple
  * timestamps can lead to lost data if a clock is out of sync"), so it is an option:
  * - `clock: "physical"`: (ctx.now(), 0), the node's own clock. A node whose clock is behind
  *   writes *after* seeing a write yet stamps it *earlier*, and its write is silently lost —

@@ -1,6 +1,6 @@
 /**
- * Metadata after churn (DESIGN, Performance: "bytes per element after churn, OR-Set vs 2P-Set
- * tombstones"). The same deterministic workload drives both sets: add element e(j), then remove
+ * Metadata after churn (docs/design.md, "Performance": bytes per element after churn, OR-Set vs
+ * 2P-Set tombstones). The same deterministic workload drives both sets: add element e(j), then remove
  * the element added W steps earlier, so W elements stay live. The OR-Set's encoding must stay
  * proportional to its live elements (no tombstones: removed elements leave only a context, a
  * version vector entry here); the 2P-Set keeps one tombstone per distinct removed element.

@@ -1,8 +1,8 @@
 /**
  * MV-Register (multi-value register, as in Dynamo and riak_dt): a write supersedes exactly the
  * writes it has seen; writes concurrent with it survive alongside it, so the value is the set
- * of concurrent values, never one silently picked (DESIGN: concurrent writes to an MV field are
- * surfaced as explicit multiple values). A later write, one that has seen them all, collapses
+ * of concurrent values, never one silently picked (docs/design.md: concurrent writes to a multi-valued
+ * field are kept and shown as explicit multiple values). A later write, one that has seen them all, collapses
  * them back to one value.
  *
  * - set [v]: a fresh dot; the state keeps only (newDot, v). Delta: (newDot, v) with a context

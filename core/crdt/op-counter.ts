@@ -3,8 +3,8 @@
  * `dec [n]` becomes the effect "+n" or "−n", and every replica adds every effect once.
  * Addition commutes, so any delivery order converges — but only if each op is applied
  * exactly once: the state has no memory of which ops it has seen, so a duplicate counts twice
- * and a lost op is never counted. That is the messaging layer's job (DESIGN: "for op-based
- * types the harness' messaging layer provides exactly-once causal delivery"); the scenario
+ * and a lost op is never counted. That is the messaging layer's job (docs/design.md: "for op-based
+ * types the simulator's messaging layer gives exactly-once causal delivery"); the scenario
  * switch `sync.dedup: false` shows what happens without it.
  *
  * Compared with the state-based PN-Counter the state is one number instead of two maps with

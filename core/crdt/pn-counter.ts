@@ -1,5 +1,5 @@
 /**
- * PN-Counter: a counter that goes up and down, as two G-Counters (seed 002): `p` counts each
+ * PN-Counter: a counter that goes up and down, as two G-Counters ("Conflict-free Replicated Data Types"): `p` counts each
  * replica's increments, `n` its decrements, and the value is sum(p) − sum(n). A single map of
  * signed per-replica totals would not do: merge takes maxima, and a total that went down would
  * lose to its own older, larger value.

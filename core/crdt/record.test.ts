@@ -33,7 +33,7 @@ describe("record", () => {
     expect(mixed.value(mixed.init("a"))).toMatchObject({ prefs: {}, votes: {} });
   });
 
-  it("Alice sets the phone while Bob sets the email, partitioned: both are kept (seed 000)", () => {
+  it("Alice sets the phone while Bob sets the email, partitioned: both are kept ('Distributed Data Without Tears')", () => {
     const alice = run(crm.init("alice"), "set", ["phone", "555-0101"], "alice", 10);
     const bob = run(crm.init("bob"), "set", ["email", "b@x.org"], "bob", 20);
     const expected = { email: "b@x.org", phone: ["555-0101"], tags: [], views: 0 };

@@ -1,5 +1,5 @@
 /**
- * Record: the MemoConductor document (seed 000). A schema maps each field to its own CRDT
+ * Record: the MemoConductor document ("Distributed Data Without Tears"). A schema maps each field to its own CRDT
  * (option `fields`, e.g. `{ "phone": "mv-register", "email": "lww-register", "tags": "or-set",
  * "views": "pn-counter" }`; nested specs with options are allowed:
  * `{ "email": { "type": "lww-register", "clock": "physical" } }`). Fields never interfere:
@@ -32,7 +32,7 @@
  * Equal states give equal bytes whichever absent/initial fields they happen to materialise.
  * Nested encodings are unchecked (version-1) frames: the record's own frame ends with the checksum.
  *
- * Default options (the registry object): the demo schema above, the CRM customer of seed 000.
+ * Default options (the registry object): the demo schema above, the CRM customer of "Distributed Data Without Tears".
  */
 import type { BuiltinCrdt, CrdtOptions, Ctx, Op, StateCrdt } from "../contract.ts";
 import { framedCodec, nestedCodec } from "../encoding/framed-codec.ts";

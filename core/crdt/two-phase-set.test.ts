@@ -19,7 +19,7 @@ describe("2p-set", () => {
     ],
   });
 
-  it("value is added minus removed; merge unions both halves (seed 002's example)", () => {
+  it("value is added minus removed; merge unions both halves (the example of 'Conflict-free Replicated Data Types')", () => {
     let x = twoPhaseSet.init("a");
     for (const e of [123, 234]) x = run(x, "add", e).state;
     x = run(x, "remove", 123).state;

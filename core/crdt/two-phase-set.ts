@@ -1,5 +1,5 @@
 /**
- * 2P-Set (two-phase set, seed 002): a G-Set of additions plus a G-Set of removals (tombstones).
+ * 2P-Set (two-phase set, from "Conflict-free Replicated Data Types"): a G-Set of additions plus a G-Set of removals (tombstones).
  * An element is visible when added and not removed. Both halves only grow, so merge is a pair
  * of unions; the price is the teaching point: **a removed element can never come back**. A
  * later `add` of it is accepted (no error: the op is valid, the replica just already knows the

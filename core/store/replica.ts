@@ -1,5 +1,5 @@
 /**
- * StoreReplica: one node's store plus the messaging around it (DESIGN "Replica"). Pure and
+ * StoreReplica: one node's store plus the messaging around it (docs/store.md). Pure and
  * deterministic: no I/O, no clock but the one passed in, no randomness.
  *
  * - `update(op)` applies a local op and returns the DeltaMessage to send to every peer.

@@ -1,5 +1,5 @@
 /**
- * The naive view counter of seed 002 ("X = 1, X = 2, X = ?"): each replica reads its current
+ * The naive view counter of the talk "Conflict-free Replicated Data Types" ("X = 1, X = 2, X = ?"): each replica reads its current
  * value, adds one and writes the result back, stamped with its own clock; replicas keep the
  * write with the largest (timestamp, value). This *does* converge — merge is a max, so it is
  * commutative, associative and idempotent — but it converges to the wrong number: two replicas

@@ -1,5 +1,5 @@
 /**
- * The checkers of a run. CHECK_NAMES is the contract's list (DESIGN.md, "Checkers"): the
+ * The checkers of a run. CHECK_NAMES is the contract's list (docs/design.md, "Checkers"): the
  * scenario loader rejects any other name in `expect.checks`. Universal checks always run;
  * intent checks run when they apply to the type (counter-total for counters, add-wins for the
  * OR-Set) or when the scenario names them. `expected-value` is added when `expect.value` is set.

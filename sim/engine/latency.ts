@@ -1,5 +1,5 @@
 /**
- * Message latency distributions (DESIGN.md, "Latency"). Samples are whole milliseconds, at least
+ * Message latency distributions (docs/design.md, "The simulator"). Samples are whole milliseconds, at least
  * 1 (a message never arrives in the instant it was sent, so causality stays visible in the
  * trace), and capped by the optional `max`. Each distribution draws a fixed number of uniforms
  * per sample, so the stream position after n messages does not depend on the values drawn.
@@ -9,7 +9,7 @@ import type { Rng } from "../rng.ts";
 
 export type LatencySampler = (rng: Rng) => number;
 
-/** DESIGN default when `network.latency` is omitted. */
+/** The default when `network.latency` is omitted (docs/design.md, "The simulator"). */
 export const DEFAULT_LATENCY: LatencySpec = { dist: "uniform", min: 1, max: 50 };
 
 function finish(x: number, max: number): number {

@@ -50,7 +50,7 @@ export type EngineOptions = {
   maxEvents?: number;
 };
 
-/** Default anti-entropy period (DESIGN example value): each node gossips its state twice a second. */
+/** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. */
 export const DEFAULT_ANTI_ENTROPY_MS = 500;
 
 /** Raised when a CRDT throws while the engine drives it; names the step or workload op. */

@@ -12,7 +12,7 @@
  * With a lag, writes are staged and a group commit (EvKind.Sync) `syncLagMs` after the first
  * staged write makes them durable; a crash before it loses them. The engine only sends a
  * node's own updates once they are durable (write-ahead), so a crash can lose only writes no
- * one else has seen — see DESIGN notes in the README ("Faults: clocks, crashes, duplicates").
+ * one else has seen — see docs/faults.md ("Crash and restart").
  *
  * The disk exists only when a crash can happen (crash steps or the crash nemesis): otherwise
  * the engine skips all of this.

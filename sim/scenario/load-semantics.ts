@@ -10,7 +10,7 @@ import { clockIssues, latencyIssues } from "./load-bounds.ts";
 import { serviceIssues } from "./load-services.ts";
 
 /**
- * The checker names of the contract (DESIGN.md, "Checkers"). Kept here, not imported from
+ * The checker names of the contract (docs/design.md, "Checkers"). Kept here, not imported from
  * sim/checkers, so validation stays synchronous and independent of the engine; a test keeps it
  * equal to sim/checkers' CHECK_NAMES.
  */

@@ -193,7 +193,7 @@ export const scenarioSchema = z.strictObject({
         .optional(),
     })
     .optional(),
-  services: servicesSchema.optional().describe("services on named nodes: a sequencer and/or RAMP transaction shards (README, \"Services\")"),
+  services: servicesSchema.optional().describe("services on named nodes: a sequencer and/or RAMP transaction shards (docs/services.md)"),
   duration: time.describe("virtual ms of activity; then every fault heals and anti-entropy runs to quiescence before the final checks"),
   expect: z
     .strictObject({
@@ -207,7 +207,7 @@ export const scenarioSchema = z.strictObject({
       nodes: z.int().min(1).optional().describe("nodes a scenario may declare; default 1000"),
     })
     .optional()
-    .describe("raise the bounds on a run's size for a scenario meant to be big (README, \"Limits\"); --max-events / --max-nodes win over this"),
+    .describe("raise the bounds on a run's size for a scenario meant to be big (docs/limits.md); --max-events / --max-nodes win over this"),
 });
 
 // Compile-time proof that the schema produces exactly the Scenario type the engine consumes:
@@ -225,7 +225,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     $schema: schema.$schema,
     title: "MemoConductor scenario",
     description:
-      "A deterministic simulation scenario (see README, \"Scenarios\"). Cross-field rules (declared nodes, ordered times, the CRDT's op names) are checked by the loader.",
+      "A deterministic simulation scenario (see docs/scenarios.md). Cross-field rules (declared nodes, ordered times, the CRDT's op names) are checked by the loader.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
 }

@@ -1,37 +1,10 @@
 /**
- * The library API as the README shows it (section "Library API"): the first test is the README
- * example verbatim, so the documentation cannot rot.
+ * The library API (docs/library-api.md). The page's own example is examples/shopping-cart.test.ts,
+ * run by cli/manual-examples.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { ScenarioError, simulate } from "memoconductor/sim";
-
-// --- README example: begin ---
-describe("shopping cart", () => {
-  it("converges under a partition, loss and duplication", async () => {
-    const { summary } = await simulate(
-      {
-        name: "cart",
-        nodes: ["alice", "bob", "carol"],
-        crdt: "or-set",
-        network: { loss: 0.2, duplicate: 0.1 },
-        steps: [
-          { at: 0, node: "alice", op: "add", args: ["milk"] },
-          { at: 100, partition: [["alice"], ["bob", "carol"]] },
-          { at: 200, node: "bob", op: "add", args: ["eggs"] },
-          { at: 300, node: "alice", op: "remove", args: ["milk"] },
-          { at: 800, heal: true },
-        ],
-        duration: 1000,
-      },
-      { seed: 42 },
-    );
-    expect(summary.ok).toBe(true);
-    expect(summary.checks.find((c) => c.name === "convergence")?.ok).toBe(true);
-    expect(Object.values(summary.final)).toEqual([["eggs"], ["eggs"], ["eggs"]]);
-  });
-});
-// --- README example: end ---
 
 describe("simulate", () => {
   it("rejects an invalid scenario with a ScenarioError naming the field", async () => {

@@ -1,5 +1,5 @@
 /**
- * The scenario file format as TypeScript types (DESIGN.md, "scenarios/ — the scenario format").
+ * The scenario file format as TypeScript types (docs/scenarios.md; docs/design.md, "The scenario format").
  * The zod schema in ./schema.ts validates JSON into exactly these shapes; the engine consumes them.
  * All times are integer virtual milliseconds from 0.
  */
