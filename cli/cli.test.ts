@@ -104,7 +104,7 @@ describe("bad input → exit 2, one line, no stack", () => {
   it("replay --help says what it compares and what its exit codes mean", async () => {
     const r = await cliInProcess(["replay", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Exit codes: 0 everything agrees; 1 the run does not reproduce as recorded[\s\S]*2 not a readable run directory/);
+    expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}everything agrees\n {2}1 {2}the run does not reproduce as recorded[\s\S]*\n {2}2 {2}not a readable run directory/);
   });
 
   it("replay of something that is not a run directory", async () => {
