@@ -412,9 +412,24 @@
   document.getElementById("reset").onclick = () => d3.select(canvas).transition().duration(300).call(zoom.transform, d3.zoomIdentity);
   window.addEventListener("resize", () => { resize(); draw(); });
 
+  // A link may open the page on a time window, timeline.html#t=<from>-<to> (virtual ms): the
+  // compare page of an explore failure opens each run on the steps and the failure that matter.
+  // Returns the window's end (the slider goes there), or null without one.
+  function focusFromHash() {
+    const m = /^#t=(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(location.hash);
+    if (!m) return null;
+    const a = Math.max(M.t0, +m[1]), b = Math.min(tEnd, +m[2]);
+    if (!(b > a)) return null;
+    const [r0, r1] = x0.range();
+    const k = Math.min(zoom.scaleExtent()[1], Math.max(1, (r1 - r0) / (x0(b) - x0(a))));
+    d3.select(canvas).call(zoom.transform, d3.zoomIdentity.translate(r0 - k * x0(a), 0).scale(k));
+    return Math.min(b, M.t1);
+  }
+
   resize();
   select(-1);
-  setTime(M.t1);
+  const focusEnd = focusFromHash();
+  setTime(focusEnd ?? M.t1);
   draw();
   // Hooks for the browser tests and the render benchmark (read-only views of the state).
   window.timeline = {
