@@ -58,7 +58,7 @@ a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1p
 <body>
 <main>
 <h1>${esc(title)}</h1>
-<p class="lead">${entries.length} scenario${entries.length === 1 ? "" : "s"} · ${passed} met every expectation${shown ? ` (${shown} of them by catching the anomaly they demonstrate: <b style="color:#b45309">${VERDICT_WORD.shown}</b>)` : ""}${entries.length - passed ? ` · <b style="color:#b91c1c">${entries.length - passed} did not</b>` : ""} · click a card for its space-time diagram</p>
+<p class="lead">${entries.length} scenario${entries.length === 1 ? "" : "s"} · ${passed} met every expectation${shown ? ` — ${shown} of them <b style="color:#b45309">${VERDICT_WORD.shown}</b>: the checker caught the anomaly they demonstrate` : ""}${entries.length - passed ? ` · <b style="color:#b91c1c">${entries.length - passed} did not</b>` : ""} · click a card for its space-time diagram</p>
 <div class="grid">
 ${cards}
 </div>

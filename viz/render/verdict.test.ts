@@ -44,7 +44,7 @@ describe("verdict", () => {
     expect(html).toMatch(/<span class="v shown" title="[^"]*">anomaly shown \(expected\)<\/span>/);
     expect(html).toContain('<p class="shows shown">Demonstrates <b>counter total</b> — views: 1, but 2 were counted</p>');
     expect(html).toContain('class="caught"');
-    expect(html).toContain("1 met every expectation (1 of them by catching the anomaly they demonstrate");
+    expect(html).toContain('1 met every expectation — 1 of them <b style="color:#b45309">anomaly shown (expected)</b>: the checker caught the anomaly they demonstrate');
   });
 
   it("a services-only run folds the CRDT checks that held trivially; failures and service checks stay", () => {
