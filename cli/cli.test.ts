@@ -61,6 +61,28 @@ describe("bad input → exit 2, one line, no stack", () => {
     });
   }
 
+  it("a file with several problems: one line each, `<file>: <path>: <reason>`, the first the contract's line", async () => {
+    const f = scenarioFile("several", { ...base, durration: 5, network: { loss: 2, duplicate: -1 }, steps: [{ at: 0, crsh: "bob" }] });
+    for (const json of [false, true]) {
+      const r = await cliInProcess(["run", f, ...(json ? ["--json"] : [])]);
+      const lines = r.stderr.trimEnd().split("\n");
+      expect(lines.length).toBe(4);
+      for (const line of lines) expect(line).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: [\\w.\\[\\]]+: `));
+      expect(lines[0]).toMatch(/: steps\[0\]\.crsh: unknown key "crsh" \(did you mean "crash"\?\)/);
+      expect(r.stderr).not.toContain("more problem");
+      expect(r.stdout).toBe("");
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it("did you mean, for a CRDT name on the command line", async () => {
+    for (const argv of [["laws", "orset"], ["explore", "--crdt", "g-countr"]]) {
+      const r = await cliInProcess(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/unknown CRDT "(orset|g-countr)" \(did you mean "(or-set|g-counter)"\? builtins: /);
+    }
+  });
+
   it("an unknown command", async () => {
     const r = await cliInProcess(["explode"]);
     expect(r.code).toBe(2);
@@ -82,7 +104,7 @@ describe("bad input → exit 2, one line, no stack", () => {
   it("replay --help says what it compares and what its exit codes mean", async () => {
     const r = await cliInProcess(["replay", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Exit codes: 0 everything agrees; 1 the run does not reproduce as recorded[\s\S]*2 not a readable run directory/);
+    expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}everything agrees\n {2}1 {2}the run does not reproduce as recorded[\s\S]*\n {2}2 {2}not a readable run directory/);
   });
 
   it("replay of something that is not a run directory", async () => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import lwwNoTiebreak from "../sim/explore/canaries/lww-no-tiebreak.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 import { browserAvailable, launchChromium } from "../viz/browser/chromium.ts";
-import { compactJson, writeComparePage } from "./explore-compare.ts";
+import { compactJson, focusWindow, writeComparePage } from "./explore-compare.ts";
 
 describe("compactJson (the compare page's scenario listing)", () => {
   it("is the same JSON value, and no line is longer than the width unless one value is", () => {
@@ -29,6 +29,15 @@ describe("compactJson (the compare page's scenario listing)", () => {
     expect(compactJson({ name: "x", steps }, "", 70)).toBe(
       '{\n  "name": "x",\n  "steps": [\n    { "at": 0, "node": "n1", "op": "set", "args": ["a", 0] },\n    { "at": 1, "crash": "n3" }\n  ]\n}',
     );
+  });
+});
+
+describe("focusWindow (where the compare page opens each timeline)", () => {
+  it("frames the given instants with a margin, unless that is most of the run", () => {
+    expect(focusWindow([0, 0, 10], 10_010, 20)).toEqual([0, 30]);
+    expect(focusWindow([400, 412], 5031, 20)).toEqual([380, 432]);
+    expect(focusWindow([0, 10], 40, 20)).toBeUndefined();
+    expect(focusWindow([], 1000, 20)).toBeUndefined();
   });
 });
 
@@ -54,6 +63,14 @@ describe.skipIf(!browserAvailable())("the compare page in headless Chromium", ()
       expect(boxes[0].top).toBe(boxes[1].top); // side by side at 1400 px
       expect(await page.locator(".replay code").textContent()).toBe("npx memoconductor run x.scenario.json");
       expect(await page.locator(".verdict").first().textContent()).toMatch(/^failed: /);
+      // Two concurrent sets that never converge: 100 anti-entropy rounds follow (50 s). Both
+      // timelines open on the first milliseconds, where the sets and the divergence are.
+      for (const f of page.frames().slice(1)) {
+        const [from, to] = (await f.evaluate("window.timeline.domain()")) as [number, number];
+        expect(from).toBeGreaterThanOrEqual(-1);
+        expect(to).toBeLessThan(100);
+      }
+      expect(await page.locator(".focus").count()).toBe(2);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

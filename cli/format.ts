@@ -1,15 +1,21 @@
 /**
  * Human output of `run`, `start` and `replay`: a compact verdict table per scenario. ✓ means the
  * property held, ✗ that the check caught an anomaly; the last column says whether that is what
- * the scenario expects (teaching scenarios expect some anomalies).
+ * the scenario expects (teaching scenarios expect some anomalies). The verdict words are the
+ * views' own (viz/render/verdict.ts), so the terminal and the pages never disagree.
  */
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Summary } from "../sim/run-types.ts";
-import { tallyText } from "../viz/index.ts";
+import { checkExpectedWord, checkOutcomeWord, convergenceWords, tallyText, verdictOf, verdictSentence } from "../viz/index.ts";
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - [...s].length));
-const short = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Cut at `n` characters; `cut.any` records that something was, so the block can say where the whole text is. */
+const shortener = () => {
+  const cut = { any: false };
+  const short = (s: string, n = 100) => (s.length > n ? ((cut.any = true), `${s.slice(0, n - 1)}…`) : s);
+  return { cut, short };
+};
 
 /** A path as the user would type it: relative to the working directory when inside it. */
 export function shownPath(p: string): string {
@@ -19,13 +25,13 @@ export function shownPath(p: string): string {
 
 export function verdictBlock(summary: Summary, runDir: string): string {
   const lines: string[] = [];
-  const head = summary.ok ? "✓ all expectations met" : "✗ EXPECTATIONS NOT MET";
-  lines.push(`${summary.scenario}  (${summary.crdt}, seed ${summary.seed})  ${head}`);
+  const { cut, short } = shortener();
+  lines.push(`${summary.scenario}  (${summary.crdt}, seed ${summary.seed})  ${verdictSentence(verdictOf(summary.ok, summary.checks))}`);
   const width = Math.max(5, ...summary.checks.map((c) => c.name.length)) + 2;
   lines.push(`  ${pad("check", width)}${pad("result", 11)}expected`);
   for (const c of summary.checks) {
-    const result = c.ok ? "✓ held" : "✗ anomaly";
-    const expected = c.expected ? "✓ held" : "✗ anomaly";
+    const result = `${mark(c.ok)} ${checkOutcomeWord(c.ok)}`;
+    const expected = `${mark(c.expected)} ${checkExpectedWord(c.expected)}`;
     const flag = c.ok === c.expected ? "" : `   ← unexpected: ${short(c.detail)}`;
     lines.push(`  ${pad(c.name, width)}${pad(result, 11)}${expected}${flag}`);
   }
@@ -34,9 +40,10 @@ export function verdictBlock(summary: Summary, runDir: string): string {
   const shown = distinct.size === 1 ? `${[...distinct][0]} on every replica` : finals.map(([n, v]) => `${n}=${v}`).join(", ");
   lines.push(`  final     ${short(shown, 120)}`);
   const s = summary.stats;
-  lines.push(`  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; converged at ${s.convergedAtMs === null ? "never" : `${s.convergedAtMs} ms`}`);
+  lines.push(`  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; ${convergenceWords(s.convergedAtMs, (ms) => `${ms} ms`)}`);
   if (s.availability) lines.push(...availabilityLines(s.availability));
   lines.push(`  run dir   ${shownPath(runDir)}`);
+  if (cut.any) lines.push(`  full text ${shownPath(join(runDir, "summary.json"))} (the lines above ending in … are cut short)`);
   lines.push(`  replay    npx memoconductor replay ${shownPath(runDir)}`);
   return lines.join("\n") + "\n";
 }

@@ -35,12 +35,45 @@ function parseSeconds(text: string): number {
 }
 
 /** Every command that may run a user's plugin takes the same per-call budget. */
-const PLUGIN_TIMEOUT = ["--plugin-timeout <seconds>", `seconds one plugin call (or its import) may take before it is stopped (default ${DEFAULT_PLUGIN_TIMEOUT_S})`] as const;
+const PLUGIN_TIMEOUT = ["--plugin-timeout <seconds>", `seconds one plugin call (or its import) may take before it is stopped (default: ${DEFAULT_PLUGIN_TIMEOUT_S})`] as const;
+
+const BAD_INPUT = "bad input: an unreadable or invalid file, an unknown CRDT, a plugin that breaks, a bad flag (one `<file>: <field path>: <reason>` line per problem on stderr)";
+
+/** `text` wrapped at `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, indent: string, width = 92): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && indent.length + line.length + 1 + word.length > width) lines.push(line), (line = word);
+    else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join(`\n${indent}`);
+}
+
+/**
+ * The end of every command's --help: what its exit codes mean (`[code, meaning]`) and one
+ * example that runs as pasted from the repository's root (cli/help.test.ts runs each one).
+ */
+export function helpFooter(exit: readonly (readonly [number, string])[], example: string, note = ""): string {
+  return ["", "Exit codes:", ...exit.map(([code, text]) => `  ${code}  ${wrap(text, "     ")}`), "", `Example (from the repository's root${note}):`, `  $ ${example}`].join("\n");
+}
+
+/** The examples of the --help pages, in an order that works when pasted one after the other. */
+export const HELP_EXAMPLES = {
+  run: "npx memoconductor run scenarios/or-set-add-wins.json",
+  replay: "npx memoconductor replay reports/or-set-add-wins/11",
+  viz: "npx memoconductor viz reports/or-set-add-wins/11 -o or-set-add-wins.html",
+  explore: "npx memoconductor explore --crdt or-set --runs 50",
+  laws: "npx memoconductor laws or-set --runs 50",
+  list: "npx memoconductor list",
+  start: "npx memoconductor start",
+} as const;
 
 function build(io: Io, setCode: (code: number) => void): Command {
   const program = new Command("memoconductor")
     .description("Deterministic simulation and verification of CRDTs (see README.md)")
     .version(VERSION)
+    .addHelpText("after", helpFooter([[0, "every expectation met"], [1, "a check came out other than expected"], [2, BAD_INPUT]], HELP_EXAMPLES.start) + "\n\nEach command's own --help shows its options, their defaults and an example.")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} });
@@ -49,14 +82,15 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command("run")
     .description("run scenarios; write reports/<scenario>/<seed>/ (summary.json, trace.jsonl, scenario.json)")
     .argument("<scenario.json...>", "scenario files")
-    .option("--seed <n>", "seed (overrides the scenario's)", parseSeed)
+    .option("--seed <n>", "seed, over the scenario's (default: the scenario's seed, else 1)", parseSeed)
     .option("--out <dir>", "root of the run directories", "reports")
     .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
-    .option("--no-trace", "keep only the summary (checks and traceHash are unchanged)")
+    .option("--no-trace", "keep only the summary; checks and traceHash are unchanged (default: trace.jsonl and the timeline are written)")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .option("--max-events <n>", "refuse or stop a run past n simulator events (default 1000000 traced, 50000000 with --no-trace; wins over the scenario's limits.events)", parseCount)
-    .option("--max-nodes <n>", "refuse a scenario of more than n nodes (default 1000; wins over limits.nodes)", parseCount)
-    .option("--max-file-mb <n>", "refuse a scenario file bigger than n MB (default 64)", parseCount)
+    .option("--max-events <n>", "refuse or stop a run past n simulator events; wins over the scenario's limits.events (default: 1000000 traced, 50000000 with --no-trace)", parseCount)
+    .option("--max-nodes <n>", "refuse a scenario of more than n nodes; wins over limits.nodes (default: 1000)", parseCount)
+    .option("--max-file-mb <n>", "refuse a scenario file bigger than n MB (default: 64)", parseCount)
+    .addHelpText("after", helpFooter([[0, "every expectation met"], [1, "a check or expect.value came out other than expected (the run directory is still written)"], [2, BAD_INPUT + "; a bad file does not stop the others, the exit code is the worst outcome"]], HELP_EXAMPLES.run))
     .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number }) => {
       const limits = {
         ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
@@ -78,11 +112,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
         "Compares the re-run with the recorded files: summary.json's traceHash, trace.jsonl as stored (its",
         "sha256, then line by line: the first differing line, a file cut off mid-line, extra or missing",
         "lines) and the rest of summary.json. A run written with --no-trace is compared by hash and summary.",
-        "",
-        "Exit codes: 0 everything agrees; 1 the run does not reproduce as recorded (the engine now runs",
-        "it differently, or a recorded file was edited or cut off); 2 not a readable run directory (no",
-        "scenario.json or summary.json, unreadable JSON, an invalid scenario).",
-      ].join("\n"),
+      ].join("\n") +
+        "\n" +
+        helpFooter(
+          [
+            [0, "everything agrees"],
+            [1, "the run does not reproduce as recorded (the engine now runs it differently, or a recorded file was edited or cut off)"],
+            [2, "not a readable run directory (no scenario.json or summary.json, unreadable JSON, an invalid scenario)"],
+          ],
+          HELP_EXAMPLES.replay,
+          ", after the `run` example",
+        ),
     )
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await replayCommand(arg, io, o)));
@@ -91,20 +131,22 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command("viz")
     .description("(re)write the views of a run: timeline.html, timeline.svg, report.md, junit.xml")
     .argument("<run-dir|trace.jsonl>")
-    .option("-o, --out <file.html>", "write only the interactive timeline, to this file")
+    .option("-o, --out <file.html>", "write only the interactive timeline, to this file (default: all four views, into the run directory)")
+    .addHelpText("after", helpFooter([[0, "the views were written"], [2, "not a readable run directory or trace.jsonl, or a file that cannot be written"]], HELP_EXAMPLES.viz, ", after the `run` example"))
     .action(async (arg: string, o: { out?: string }) => setCode(await vizCommand(arg, o, io)));
 
   program
     .command("explore")
     .description("swarm-test a CRDT on random scenarios; shrink the first failure to reports/explore/<crdt>/<seed>.scenario.json")
     .requiredOption("--crdt <name|module>", "a builtin name or a plugin module path")
-    .option("--runs <n>", "seeds in the sweep (default 500)", parseCount)
-    .option("--jobs <n>", "worker threads (same verdicts for any value)", parseCount)
-    .option("--shard <i/n>", "run only this machine's part of the seeds (disjoint across shards)")
-    .option("--seed <n>", "first seed (default 1)", parseSeed)
+    .option("--runs <n>", "seeds in the sweep (default: 500)", parseCount)
+    .option("--jobs <n>", "worker threads; the same verdicts for any value (default: 1)", parseCount)
+    .option("--shard <i/n>", "run only this machine's part of the seeds, disjoint across shards (default: every seed)")
+    .option("--seed <n>", "first seed (default: 1)", parseSeed)
     .option("--out <dir>", "root of the reports", "reports")
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .addHelpText("after", helpFooter([[0, "every seed passed every check"], [1, "a seed failed a check (its shrunk scenario is written and the command replaying it printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.explore))
     .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean; pluginTimeout?: number }) => {
       setCode(await exploreCli(o, io));
     });
@@ -113,15 +155,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command("laws")
     .description("check the CRDT laws (merge commutative, associative, idempotent; deltas inflate; effects commute) on random histories")
     .argument("<name|module>", "a builtin name or a plugin module path")
-    .option("--runs <n>", "random histories (default 200)", parseCount)
-    .option("--seed <n>", "fast-check seed (default 1)", parseSeed)
+    .option("--runs <n>", "random histories (default: 200)", parseCount)
+    .option("--seed <n>", "fast-check seed (default: 1)", parseSeed)
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .addHelpText("after", helpFooter([[0, "every law held"], [1, "a law failed (the smallest counterexample is printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.laws))
     .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await lawsCli(arg, o, io)));
 
   program
     .command("list")
     .description("builtin CRDTs (ops, options) and the bundled scenarios")
+    .addHelpText("after", helpFooter([[0, "always"]], HELP_EXAMPLES.list))
     .action(() => setCode(listCommand(io)));
 
   program
@@ -129,6 +173,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .description("run every bundled scenario and write reports/ (what `npm start` does)")
     .option("--out <dir>", "root of the run directories", "reports")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
+    .addHelpText("after", helpFooter([[0, "every bundled scenario met its expectations"], [1, "one did not"], [2, "one could not be run"]], HELP_EXAMPLES.start))
     .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await startCommand(o, io)));
 
   return program;

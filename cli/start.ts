@@ -7,7 +7,7 @@ import { basename, resolve } from "node:path";
 import { checksCell, shownPath, table, type Row } from "./format.ts";
 import { worst, type ExitCode, type Io } from "./io.ts";
 import { scenarioFiles, SCENARIOS_DIR } from "./list.ts";
-import { servicesOnly, writeGallery, type GalleryRun } from "../viz/index.ts";
+import { NOT_RUN, servicesOnly, verdictLabel, verdictOf, writeGallery, type GalleryRun } from "../viz/index.ts";
 import { progress } from "./progress.ts";
 import { runOne } from "./run.ts";
 
@@ -25,8 +25,8 @@ export async function startCommand(opts: { out: string; pluginTimeout?: number }
     if (s && r.runDir) gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}) });
     rows.push(
       s
-        ? { scenario: s.scenario, crdt: servicesOnly(s.stats) ? "services only" : s.crdt, seed: String(s.seed), verdict: s.ok ? "✓ pass" : "✗ FAIL", checks: checksCell(s) }
-        : { scenario: basename(file, ".json"), crdt: "-", seed: "-", verdict: "✗ invalid", checks: "(see error above)" },
+        ? { scenario: s.scenario, crdt: servicesOnly(s.stats) ? "services only" : s.crdt, seed: String(s.seed), verdict: verdictLabel(verdictOf(s.ok, s.checks)), checks: checksCell(s) }
+        : { scenario: basename(file, ".json"), crdt: "-", seed: "-", verdict: NOT_RUN, checks: "(see error above)" },
     );
   }
   bar.done();

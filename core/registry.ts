@@ -4,6 +4,7 @@
  */
 import type { BuiltinCrdt, Crdt, CrdtOptions, StateCrdt } from "./contract.ts";
 import { CrdtError } from "./errors.ts";
+import { didYouMean } from "./util/did-you-mean.ts";
 import { gCounter } from "./crdt/g-counter.ts";
 import { gSet } from "./crdt/g-set.ts";
 import { lwwMap } from "./crdt/lww-map.ts";
@@ -52,7 +53,8 @@ export const opCrdts: Readonly<Record<string, BuiltinOpCrdt>> = Object.freeze({
 export class UnknownCrdtError extends CrdtError {
   override name = "UnknownCrdtError";
   constructor(readonly crdt: string) {
-    super(`unknown CRDT "${crdt}" (builtins: ${[...Object.keys(crdts), ...Object.keys(opCrdts)].join(", ")})`);
+    const names = [...Object.keys(crdts), ...Object.keys(opCrdts)];
+    super(`unknown CRDT "${crdt}" (${didYouMean(crdt, names)}builtins: ${names.join(", ")})`);
   }
 }
 

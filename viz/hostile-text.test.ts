@@ -45,7 +45,7 @@ describe("hostile text in the views of a real run", async () => {
   it("report.md carries no markup from user text, and its tables keep their columns", () => {
     const md = views.md;
     expect(md).toContain("replicas disagree");
-    expect(md).toContain("anomaly found at a\\|b, 12 ms");
+    expect(md).toContain("anomaly at a\\|b, 12 ms");
     expect(md).not.toMatch(/<img/i);
     expect(md).not.toMatch(/(^|[^\\])\[x\]/); // no link: every `[` of user text is escaped
     expect(md).not.toMatch(/(^|[^\\])\*\*bold/); // no emphasis

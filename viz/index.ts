@@ -19,7 +19,7 @@ export type { Model } from "./layout/model.ts";
 export type { GalleryEntry } from "./render/gallery.ts";
 export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";
-export { servicesOnly } from "./render/verdict.ts";
+export { checkExpectedWord, checkOutcomeWord, convergenceWords, NOT_RUN, servicesOnly, VERDICT_WORD, verdictLabel, verdictOf, verdictSentence } from "./render/verdict.ts";
 export { availabilityTable, tallyText } from "./render/availability.ts";
 export { parseTrace } from "./trace.ts";
 export { renderGallery, renderJunit, renderReportMd, renderSvg, renderTimelineHtml };

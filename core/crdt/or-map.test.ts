@@ -249,7 +249,7 @@ describe("or-map", () => {
     expect(() => orMap.configure({ value: "pn-countr" })).toThrow(/or-map: option "value": unknown CRDT "pn-countr"/);
     expect(() => orMap.configure({ value: { type: "lww-register", clock: "wall" } })).toThrow(/or-map: option "value.clock": must be "hlc" or "physical"/);
     expect(() => orMap.configure({ value: { type: "or-map", value: 1 } })).toThrow(/or-map: option "value.value": must be a CRDT name/);
-    expect(() => orMap.configure({ values: "or-set" })).toThrow(/option "values": unknown option \(known: value\)/);
+    expect(() => orMap.configure({ values: "or-set" })).toThrow(/option "values": unknown option \(did you mean "value"\? known: value\)/);
   });
 
   it("decoding refuses segments outside the context, empty keys, bad nested bytes and another type's bytes", () => {

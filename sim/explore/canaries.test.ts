@@ -30,6 +30,11 @@ describe("explore catches every canary (op-based ones in op mode) and shrinks it
       const replay = await simulate(shrunk);
       const check = replay.summary.checks.find((x) => x.name === f.check)!;
       expect(check.ok).toBe(false);
+      // No idle anti-entropy the failure does not need: kept only when, switched off, the check passes.
+      if (shrunk.sync?.antiEntropyMs !== 0) {
+        const off = await simulate({ ...shrunk, sync: { ...shrunk.sync, antiEntropyMs: 0 } });
+        expect(off.summary.checks.find((x) => x.name === f.check)!.ok).toBe(true);
+      }
     });
 });
 

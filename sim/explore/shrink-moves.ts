@@ -67,6 +67,9 @@ export function configMoves(sc: Scenario): Scenario[] {
     }
   }
   if (sc.sync?.mode === "state") out.push({ ...sc, sync: { ...sc.sync, mode: "delta" } });
+  // Anti-entropy off: a failure that does not need it then ends when the network drains, instead
+  // of after up to 100 idle rounds of it (seconds of a diagram with nothing but digests in it).
+  if (sc.sync?.antiEntropyMs !== 0) out.push({ ...sc, sync: { ...sc.sync, antiEntropyMs: 0 } });
   if (sc.storage) {
     const { storage: _gone, ...rest } = sc;
     out.push(rest);

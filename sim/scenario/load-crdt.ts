@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import type { Crdt } from "../../core/contract.ts";
 import { CrdtOptionError, OpError } from "../../core/errors.ts";
 import { resolveAnyBuiltin, UnknownCrdtError } from "../../core/registry.ts";
+import { didYouMean } from "../../core/util/did-you-mean.ts";
 import type { CrdtSpec, Scenario } from "./types.ts";
 import { oneLine, type ScenarioIssue } from "./load-errors.ts";
 import { convert } from "./load-issues.ts";
@@ -123,7 +124,7 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   const verdicts = new Map<string, string | undefined>();
   const check = (path: string, node: string, op: string, args: unknown[]) => {
     if (!alphabet.includes(op)) {
-      issues.push({ path: `${path}.op`, reason: `unknown op "${op}" for ${crdt.name} (ops: ${alphabet.join(", ") || "none"})` });
+      issues.push({ path: `${path}.op`, reason: `unknown op "${op}" for ${crdt.name} (${didYouMean(op, alphabet)}ops: ${alphabet.join(", ") || "none"})` });
       return;
     }
     // Dry run on a fresh replica: catches wrong arity or argument types before the run starts.

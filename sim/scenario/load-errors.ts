@@ -2,7 +2,9 @@
  * The one error type the scenario loader throws. Every problem with a scenario — unreadable
  * file, malformed JSON, a bad field, an unknown CRDT, a plugin that breaks — becomes a
  * ScenarioError naming the file, the path of the bad field and the reason, so the CLI can print
- * one line and exit 2, and a library user can catch one class.
+ * it and exit 2, and a library user can catch one class. Its message is one line per problem,
+ * each `<file>: <path>: <reason>`: the first line alone is the contract's one line, and an
+ * author fixing a file sees every problem at once rather than one per attempt.
  */
 
 /** One problem: `path` is a field path like `steps[3].partition` ("" for the whole file). */
@@ -19,15 +21,14 @@ export class ScenarioError extends Error {
   constructor(file: string, issues: ScenarioIssue[] | ScenarioIssue) {
     const list = Array.isArray(issues) ? issues : [issues];
     if (list.length === 0) throw new TypeError("ScenarioError needs at least one issue");
-    const more = list.length > 1 ? ` (and ${list.length - 1} more problem${list.length > 2 ? "s" : ""})` : "";
-    super(renderIssue(file, list[0]!) + more);
+    super(list.map((i) => renderIssue(file, i)).join("\n"));
     this.file = file;
     this.path = list[0]!.path;
     this.reason = list[0]!.reason;
     this.issues = list;
   }
 
-  /** Every issue on its own line (the CLI shows only `message`, the first one). */
+  /** Every issue on its own line: `message` split into its lines. */
   allLines(): string[] {
     return this.issues.map((i) => renderIssue(this.file, i));
   }

@@ -5,6 +5,7 @@
  * get a "did you mean" from the format's own vocabulary.
  */
 import type { z } from "zod";
+import { closestName } from "../../core/util/did-you-mean.ts";
 import { formatPath, type ScenarioIssue } from "./load-errors.ts";
 import { scenarioJsonSchema, STEP_ACTIONS } from "./schema.ts";
 
@@ -28,32 +29,12 @@ function knownKeys(): string[] {
   return (vocabulary = [...keys].sort());
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** `unknown key "durration" (did you mean "duration"?)` */
 export function unknownKeyReason(key: string, candidates: readonly string[] = knownKeys()): string {
   // A key of the format in the wrong object: suggesting the key itself would help nobody.
   if (candidates.includes(key)) return `key "${key}" does not belong here`;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === key.toLowerCase() ? 0 : distance(key, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  const hint = best !== undefined && bestD <= Math.max(1, Math.min(2, key.length >> 2)) ? ` (did you mean "${best}"?)` : "";
-  return `unknown key "${key}"${hint}`;
+  const best = closestName(key, candidates);
+  return `unknown key "${key}"${best === undefined ? "" : ` (did you mean "${best}"?)`}`;
 }
 
 function at(input: unknown, path: Path): unknown {

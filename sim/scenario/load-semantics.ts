@@ -5,6 +5,7 @@
  * the path of the field to fix.
  */
 import type { Scenario, Step } from "./types.ts";
+import { didYouMean } from "../../core/util/did-you-mean.ts";
 import { joinPath, type ScenarioIssue } from "./load-errors.ts";
 import { clockIssues, latencyIssues } from "./load-bounds.ts";
 import { serviceIssues } from "./load-services.ts";
@@ -118,7 +119,7 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
 
   for (const name of Object.keys(s.expect?.checks ?? {})) {
     if (!KNOWN_CHECKS.includes(name))
-      add(joinPath("expect.checks", name), `unknown check "${name}" (checks: ${KNOWN_CHECKS.join(", ")})`);
+      add(joinPath("expect.checks", name), `unknown check "${name}" (${didYouMean(name, KNOWN_CHECKS)}checks: ${KNOWN_CHECKS.join(", ")})`);
   }
   return issues;
 }

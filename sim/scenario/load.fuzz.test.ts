@@ -30,12 +30,19 @@ function load(input: unknown): void {
   }
 }
 
+/** The message is one `<file>: <path>: <reason>` line per issue (each reason itself one line). */
+const expectOneLinePerIssue = (e: ScenarioError) => {
+  const lines = e.message.split("\n");
+  expect(lines).toHaveLength(e.issues.length);
+  for (const line of lines) expect(line.startsWith(`${e.file}: `) || line === e.file).toBe(true);
+};
+
 const onlyScenarioErrors = (f: () => void) => {
   try {
     f();
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    expect(e.message).not.toContain("\n");
+    expectOneLinePerIssue(e);
     // validateScenario turns its own crashes into "cannot validate: …"; none may happen.
     expect(e.issues.map((i) => i.reason).join("|")).not.toMatch(/cannot validate/);
   }
@@ -159,7 +166,7 @@ function hostile<T>(name: string, mutation: fc.Arbitrary<T>, apply: (base: Recor
           s = admit(apply(valid[which]!, m));
         } catch (e) {
           if (!(e instanceof ScenarioError)) throw e;
-          expect(e.message).not.toContain("\n");
+          expectOneLinePerIssue(e);
           expect(e.issues.map((i) => i.reason).join("|")).not.toMatch(/cannot validate/);
           refusal(e, m);
           return;

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "./load-errors.ts";
 import { loadScenario, parseScenario, portableScenario, prepareScenario } from "./load.ts";
+import { crdts, opCrdts } from "../../core/registry.ts";
+
+const BUILTINS = [...Object.keys(crdts), ...Object.keys(opCrdts)].join(", ");
 
 const base = { name: "t", nodes: ["alice", "bob"], crdt: "2p-set", duration: 1000 };
 
@@ -73,11 +76,29 @@ describe("scenario validation names the field and the reason", () => {
     });
   }
 
-  it("reports every problem, the first on the message line", async () => {
-    const e = await prepareScenario({ ...base, network: { loss: 2, duplicate: -1 } }).catch((x: unknown) => x);
+  it("reports every problem, one line each, the first being the contract's one line", async () => {
+    const e = await prepareScenario({ ...base, network: { loss: 2, duplicate: -1 } }, { file: "s.json" }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ScenarioError);
     expect((e as ScenarioError).issues.map((i) => i.path)).toEqual(["network.loss", "network.duplicate"]);
-    expect((e as ScenarioError).message).toMatch(/\(and 1 more problem\)$/);
+    const lines = (e as ScenarioError).message.split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^s\.json: network\.loss: /);
+    expect(lines[1]).toMatch(/^s\.json: network\.duplicate: /);
+    expect((e as ScenarioError).message).not.toContain("more problem");
+  });
+
+  it("did you mean: a misspelt CRDT, op or check name", async () => {
+    expect(await problem({ ...base, crdt: "or-sett" })).toBe(`s.json: crdt: unknown CRDT "or-sett" (did you mean "or-set"? builtins: ${BUILTINS})`);
+    expect(await problem({ ...base, crdt: { type: "lww-regster" } })).toMatch(/^s\.json: crdt\.type: unknown CRDT "lww-regster" \(did you mean "lww-register"\? builtins: /);
+    expect(await problem({ ...base, steps: [{ at: 5, node: "bob", op: "ad", args: [1] }] })).toBe('s.json: steps[0].op: unknown op "ad" for 2p-set (did you mean "add"? ops: add, remove)');
+    expect(await problem({ ...base, expect: { checks: { convergense: true } } })).toMatch(/^s\.json: expect\.checks\.convergense: unknown check "convergense" \(did you mean "convergence"\? checks: convergence, /);
+    // Far from every name: no guess, just the list.
+    expect(await problem({ ...base, crdt: "b-tree" })).toBe(`s.json: crdt: unknown CRDT "b-tree" (builtins: ${BUILTINS})`);
+  });
+
+  it("lists a builtin's op problems beside the file's other problems, in one error", async () => {
+    const e = await prepareScenario({ ...base, steps: [{ at: 5, node: "bob", op: "ad", args: [1] }], expect: { checks: { convergense: true } } }, { file: "s.json" }).catch((x: unknown) => x);
+    expect((e as ScenarioError).issues.map((i) => i.path)).toEqual(["expect.checks.convergense", "steps[0].op"]);
   });
 
   it("accepts and drops $schema", async () => {

@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "./types.ts";
 import { ScenarioError, oneLine, type ScenarioIssue } from "./load-errors.ts";
-import { IssueError, modulePathOf, opIssues, resolveCrdt } from "./load-crdt.ts";
+import { IssueError, modulePathOf, opIssues, resolveBuiltinSpec, resolveCrdt } from "./load-crdt.ts";
 import { convertAll } from "./load-issues.ts";
 import { JsonSyntaxError, parseJson } from "./load-json.ts";
 import { nonFiniteIssues } from "./load-bounds.ts";
@@ -55,6 +55,9 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
           throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is more than the simulator can hold (its n×n link tables allow at most ${MAX_NODES_EVER})` });
         issues = [...restoreProtoKeys(input, scenario), ...semanticIssues(scenario)];
         if (issues.length === 0) return scenario;
+        // Not a valid scenario either way: a builtin's CRDT and op problems (found later when it
+        // is) are listed too, so one attempt shows the author everything to fix.
+        issues.push(...builtinIssues(scenario));
       } else {
         issues = convertAll(parsed.error.issues, input);
       }
@@ -65,6 +68,17 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
     issues = [{ path: "", reason: `cannot validate: ${oneLine(e instanceof Error ? e.message : String(e))}` }];
   }
   throw new ScenarioError(file, issues.length ? issues : [{ path: "", reason: "invalid scenario" }]);
+}
+
+/** The problems prepareScenario would find with a builtin CRDT and its ops (none for a plugin: it is not imported here). */
+function builtinIssues(scenario: Scenario): ScenarioIssue[] {
+  if (modulePathOf(scenario.crdt, ".") !== undefined) return [];
+  try {
+    return opIssues(scenario, resolveBuiltinSpec(scenario.crdt as string | { type: string }));
+  } catch (e) {
+    if (e instanceof IssueError) return e.issues;
+    return [];
+  }
 }
 
 function parseText(text: string, file: string): unknown {

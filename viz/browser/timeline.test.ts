@@ -54,7 +54,8 @@ describe.skipIf(!run)("timeline.html in headless Chromium", () => {
   });
 
   it("draws a lane per node and every arrow", async () => {
-    expect(await page.locator(".lane-label").allTextContents()).toEqual(["aliceclock exact", "bobskew −30 s · drift +100 ppm", "carolskew +250 ms"]);
+    // The slider starts at the end: carol's label reads her clock after its jump at 260 ms.
+    expect(await page.locator(".lane-label").allTextContents()).toEqual(["aliceclock exact", "bobskew −30 s · drift +100 ppm", "carolskew +5.25 s (since 260 ms)"]);
     const drawn = (await page.evaluate("window.timeline.drawn")) as { lanes: number; arrows: number; marks: number };
     expect(drawn).toMatchObject({ lanes: 3, arrows: model.arrows.s.length, marks: model.ev.t.length });
     // Pixels really were painted along alice's lane.
@@ -198,6 +199,52 @@ describe.skipIf(!run)("timeline.html: durability and op-mode marks in headless C
     const rgb = (await page.evaluate(`(() => { const c = document.getElementById("canvas"), r = c.getBoundingClientRect(), d = window.devicePixelRatio || 1;
       return Array.from(c.getContext("2d").getImageData(Math.round((${p.x} - r.left) * d), Math.round((${p.y} - r.top - 3.5) * d), 1, 1).data).slice(0, 3); })()`)) as number[];
     expect(rgb[1]!).toBeGreaterThan(rgb[0]! + 40); // green dominates
+    expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!run)("timeline.html: a lane's clock label follows its clock", () => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  // Bob starts a minute slow; a scripted jump at 1 s puts his clock right.
+  const sc: Scenario = {
+    name: "jump", nodes: ["alice", "bob"], crdt: "lww-register", duration: 3000, clocks: { bob: { skew: -60_000 } },
+    steps: [
+      { at: 500, node: "alice", op: "set", args: ["a"] },
+      { at: 1000, clockJump: { node: "bob", by: 60_000 } },
+      { at: 2000, node: "bob", op: "set", args: ["b"] },
+    ],
+  };
+  const r = runSimulation(sc, resolveAnyBuiltin("lww-register"), { seed: 1, trace: true, crdtName: "lww-register" });
+  const model = layoutRun({ trace: parseTrace(r.trace!), summary: r.summary, scenario: sc });
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, "timeline-clock-jump.html"), renderTimelineHtml(model));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto("file://" + join(OUT, "timeline-clock-jump.html"));
+    await page.waitForSelector("body[data-ready]");
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const labels = () => page.locator(".lane-label .clock").allTextContents();
+
+  it("before the jump the lane reads its start skew; from the jump on, the clock as the jump left it", async () => {
+    await page.evaluate("window.timeline.setTime(999)");
+    expect(await labels()).toEqual(["clock exact", "skew −60 s"]);
+    await page.evaluate("window.timeline.setTime(1000)");
+    expect(await labels()).toEqual(["clock exact", "clock exact (since 1 s)"]);
+    // The whole history on hover, and the new reading written on the lane where the jump is.
+    expect(await page.locator(".lane-label .clock").nth(1).getAttribute("title")).toBe("skew −60 s at the start; clock exact from 1 s");
+    await page.evaluate("window.timeline.setTime(3000)");
+    expect(await labels()).toEqual(["clock exact", "clock exact (since 1 s)"]);
+    await page.screenshot({ path: join(OUT, "timeline-clock-jump.png") });
     expect(problems).toEqual([]);
   });
 });

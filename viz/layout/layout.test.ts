@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { diverge, small } from "../fixtures/index.ts";
-import { causalCone, laneLists, stateAt } from "../page/query.js";
+import { causalCone, clockAt, laneLists, stateAt } from "../page/query.js";
 import { parseTrace } from "../trace.ts";
 import { layoutRun } from "./layout.ts";
+import { lanesOf } from "./lanes.ts";
 import { A, K, type Model } from "./model.ts";
 import { formatVV } from "./text.ts";
 import { runSimulation } from "../../sim/engine/run-simulation.ts";
@@ -185,5 +186,25 @@ describe("state at an instant", () => {
     const at = (t: number) => stateAt(lists, m.ev.t, t).map((i) => (i < 0 ? null : m.strs[m.ev.val[i]!]));
     expect(at(160)).toEqual(['["x"]', '["x","y"]', '["x"]']);
     expect(at(900)).toEqual(['["y","z"]', '["y","z"]', '["y","z"]']);
+  });
+});
+
+describe("a lane's clock over time", () => {
+  const trace = (events: object[]) => parseTrace([JSON.stringify({ t: 0, type: "meta", nodes: ["a", "b"] }), ...events.map((e) => JSON.stringify(e))]);
+  it("a jump moves the reading by its amount; a new skew replaces the skew and keeps the jumps", () => {
+    const [a, b] = lanesOf(["a", "b"], { clocks: { b: { skew: -60_000, drift: 0.0001 } } }, trace([
+      { t: 1000, type: "clock-jump", node: "b", by: 60_000 },
+      { t: 2000, type: "clock-skew", node: "b", skew: 500, source: "nemesis" },
+      { t: 3000, type: "clock-jump", node: "b", by: -250 },
+    ]));
+    expect(a!.clockChanges).toBeUndefined();
+    expect(b!.label).toBe("skew −60 s · drift +100 ppm");
+    expect(b!.clockChanges).toEqual([
+      { t: 1000, label: "drift +100 ppm" },
+      { t: 2000, label: "skew +60.5 s · drift +100 ppm" },
+      { t: 3000, label: "skew +60.25 s · drift +100 ppm" },
+    ]);
+    expect(clockAt(b!, 999)).toEqual({ label: "skew −60 s · drift +100 ppm", since: null });
+    expect(clockAt(b!, 2500)).toEqual({ label: "skew +60.5 s · drift +100 ppm", since: 2000 });
   });
 });

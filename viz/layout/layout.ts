@@ -214,6 +214,13 @@ export function layoutRun(input: LayoutInput): Model {
         if (l !== undefined) push(j.t, l, K.jump, `clock jumps ${j.by >= 0 ? "+" : "−"}${Math.abs(j.by)} ms`);
         break;
       }
+      case "clock-skew": {
+        // The clock nemesis gave a node a new skew: a step of its clock like a jump.
+        const j = e as Event & { node?: unknown; skew?: unknown };
+        const l = typeof j.node === "string" ? laneOf.get(j.node) : undefined;
+        if (l !== undefined && typeof j.skew === "number") push(j.t, l, K.jump, `clock set to skew ${j.skew >= 0 ? "+" : "−"}${Math.abs(j.skew)} ms`);
+        break;
+      }
       case "partition":
         closeBand("cut", e.t);
         openBand("net", { kind: "partition", lane: -1, from: e.t, to: -1, label: groupsLabel(e as { groups?: unknown }, names) });

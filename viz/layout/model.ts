@@ -40,7 +40,11 @@ export const A = { delivered: 0, dropped: 1, duplicate: 2, held: 3, inflight: 4 
 export type ArrowStatus = (typeof A)[keyof typeof A];
 export const ARROW_NAMES = ["delivered", "dropped", "duplicate", "held", "never delivered"] as const;
 
-export type Lane = { name: string; skewMs: number; driftPpm: number; label: string };
+/**
+ * A node's lane. `label` says how its clock lies at the start; `clockChanges`, when its clock is
+ * stepped during the run (a clock jump, a new skew), the label from each such instant on.
+ */
+export type Lane = { name: string; skewMs: number; driftPpm: number; label: string; clockChanges?: { t: number; label: string }[] };
 
 /** A shaded interval: a partition or cut (lane -1: across all lanes), a crash or pause (one lane). */
 export type Band = { kind: "partition" | "cut" | "crash" | "pause"; lane: number; from: number; to: number; label: string };

@@ -12,3 +12,4 @@ export declare function placeLabels(
   left: (j: number) => number,
   width: (j: number) => number,
 ): number[];
+export declare function clockAt(lane: { label: string; clockChanges?: { t: number; label: string }[] }, t: number): { label: string; since: number | null };

@@ -104,3 +104,17 @@ export function placeLabels(count, lane, rank, left, width) {
   }
   return kept.sort((p, q) => p - q);
 }
+
+/**
+ * A lane's clock as its gutter label shows it at time `t`: the label of the last clock change
+ * (a jump, a new skew) at or before `t`, with that change's time (`since`), else the lane's
+ * initial label (`since` null). `lane.clockChanges` is in time order (viz/layout/lanes.ts).
+ */
+export function clockAt(lane, t) {
+  let label = lane.label, since = null;
+  for (const c of lane.clockChanges || []) {
+    if (c.t > t) break;
+    label = c.label; since = c.t;
+  }
+  return { label, since };
+}

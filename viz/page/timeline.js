@@ -2,7 +2,7 @@
 // Marks and arrows go on one <canvas> (100,000 events stay fluid: only the visible time window
 // is drawn, in batches, with coarser marks when crowded); the axis is d3-axis SVG on top; zoom
 // and pan are d3-zoom on the time axis only. Inlined into timeline.html after d3, the data and
-// query.js (causalCone, laneLists, lastAt, firstFrom, stateAt).
+// query.js (causalCone, laneLists, lastAt, firstFrom, stateAt, clockAt).
 (function () {
   "use strict";
   const D = JSON.parse(document.getElementById("data").textContent);
@@ -36,10 +36,18 @@
   const dyOf = (k) => (k === K.lost ? D.lostDy : 0);
   const laneColor = (l) => S.lanes[l % S.lanes.length];
 
-  // Lane labels in the gutter (HTML, so they stay crisp and selectable).
-  d3.select("#gutter").style("padding-top", AXIS + "px").selectAll("div").data(M.lanes).join("div")
+  // Lane labels in the gutter (HTML, so they stay crisp and selectable). The clock part follows
+  // the slider: a clock stepped during the run (a jump, a new skew) reads as it was at that instant.
+  const gutter = d3.select("#gutter").style("padding-top", AXIS + "px").selectAll("div").data(M.lanes).join("div")
     .attr("class", "lane-label").style("height", laneH + "px")
-    .html((l, i) => `<b style="color:${laneColor(i)}">${esc(l.name)}</b><span>${esc(l.label)}</span>`);
+    .html((l, i) => `<b style="color:${laneColor(i)}">${esc(l.name)}</b><span class="clock">${esc(l.label)}</span>`);
+  function clockLabels(t) {
+    gutter.select(".clock").each(function (l) {
+      const c = clockAt(l, t);
+      this.textContent = c.since === null ? c.label : `${c.label} (since ${fmtMs(c.since)})`;
+      this.title = l.clockChanges ? [`${l.label} at the start`, ...l.clockChanges.map((x) => `${x.label} from ${fmtMs(x.t)}`)].join("; ") : "";
+    });
+  }
 
   function esc(s) { return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
   const fmtMs = (ms) => (Math.abs(ms) < 1000 ? `${+ms.toFixed(2)} ms` : `${+(ms / 1000).toFixed(3)} s`);
@@ -94,6 +102,17 @@
     ctx.globalAlpha = 1; drawn.lanes = nl;
     drawArrows(v0, v1);
     drawMarks(v0, v1);
+    // Where a clock is stepped, the new reading is written on its lane, beside the jump's mark.
+    ctx.font = "10.5px " + S.font; ctx.textAlign = "left";
+    M.lanes.forEach((lane, l) => {
+      for (const c of lane.clockChanges || []) {
+        const cx = x(c.t);
+        if (cx < -200 || cx > W) continue;
+        const text = "clock: " + c.label.replace(/^clock /, ""), tw = ctx.measureText(text).width;
+        ctx.fillStyle = "rgba(255,255,255,.85)"; ctx.fillRect(cx + 6, yOf(l) + 9, tw + 4, 13);
+        ctx.fillStyle = S.muted; ctx.fillText(text, cx + 8, yOf(l) + 19);
+      }
+    });
     const placed = []; // flag labels already drawn: [left, right, row], so none overlaps another
     for (const f of M.flags) {
       const fx = x(f.t); if (fx < -2 || fx > W + 2) continue;
@@ -338,6 +357,7 @@
     cursorT = t;
     slider.value = String(t);
     document.getElementById("tnow").textContent = fmtMs(t);
+    clockLabels(t);
     const at = stateAt(lists, ev.t, t);
     const vals = at.map((i) => (i < 0 ? null : ev.val[i]));
     const distinct = new Set(vals.filter((v) => v !== null && v >= 0));
@@ -412,9 +432,24 @@
   document.getElementById("reset").onclick = () => d3.select(canvas).transition().duration(300).call(zoom.transform, d3.zoomIdentity);
   window.addEventListener("resize", () => { resize(); draw(); });
 
+  // A link may open the page on a time window, timeline.html#t=<from>-<to> (virtual ms): the
+  // compare page of an explore failure opens each run on the steps and the failure that matter.
+  // Returns the window's end (the slider goes there), or null without one.
+  function focusFromHash() {
+    const m = /^#t=(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(location.hash);
+    if (!m) return null;
+    const a = Math.max(M.t0, +m[1]), b = Math.min(tEnd, +m[2]);
+    if (!(b > a)) return null;
+    const [r0, r1] = x0.range();
+    const k = Math.min(zoom.scaleExtent()[1], Math.max(1, (r1 - r0) / (x0(b) - x0(a))));
+    d3.select(canvas).call(zoom.transform, d3.zoomIdentity.translate(r0 - k * x0(a), 0).scale(k));
+    return Math.min(b, M.t1);
+  }
+
   resize();
   select(-1);
-  setTime(M.t1);
+  const focusEnd = focusFromHash();
+  setTime(focusEnd ?? M.t1);
   draw();
   // Hooks for the browser tests and the render benchmark (read-only views of the state).
   window.timeline = {

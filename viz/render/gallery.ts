@@ -7,7 +7,7 @@
 import type { Summary } from "../../sim/run-types.ts";
 import { clip, esc } from "./escape.ts";
 import { diagramCrop } from "./svg.ts";
-import { checkPhrase, foldIdleChecks, idleChipText, typeLabel, verdictOf } from "./verdict.ts";
+import { checkPhrase, convergenceWords, foldIdleChecks, idleChipText, typeLabel, VERDICT_WORD, verdictOf } from "./verdict.ts";
 
 export type GalleryEntry = {
   summary: Summary;
@@ -58,7 +58,7 @@ a.card:hover { box-shadow: 0 6px 20px rgba(0,0,0,.09); transform: translateY(-1p
 <body>
 <main>
 <h1>${esc(title)}</h1>
-<p class="lead">${entries.length} scenario${entries.length === 1 ? "" : "s"} · ${passed} met every expectation${shown ? ` (${shown} of them by catching the anomaly they demonstrate: <b style="color:#b45309">ANOMALY SHOWN</b>)` : ""}${entries.length - passed ? ` · <b style="color:#b91c1c">${entries.length - passed} did not</b>` : ""} · click a card for its space-time diagram</p>
+<p class="lead">${entries.length} scenario${entries.length === 1 ? "" : "s"} · ${passed} met every expectation${shown ? ` — ${shown} of them <b style="color:#b45309">${VERDICT_WORD.shown}</b>: the checker caught the anomaly they demonstrate` : ""}${entries.length - passed ? ` · <b style="color:#b91c1c">${entries.length - passed} did not</b>` : ""} · click a card for its space-time diagram</p>
 <div class="grid">
 ${cards}
 </div>
@@ -89,7 +89,7 @@ function card(e: GalleryEntry): string {
   const pos = crop ? ` style="margin-top: ${crop.marginTop}"` : "";
   const inner = `<div class="thumb"${box}>${has ? `<img src="${esc(base)}/timeline.svg"${pos} alt="space-time diagram of ${esc(s.scenario)}">` : ""}</div>
 <div class="body"><div class="top"><h2>${esc(s.scenario)}</h2><span class="v ${v.cls}" title="${esc(v.title)}">${v.badge}</span></div>
-<p class="meta">${esc(typeLabel(s.crdt, s.stats))} · seed ${s.seed} · ${s.stats.events} simulator events${s.stats.convergedAtMs === null ? " · never converged" : ""}</p>
+<p class="meta">${esc(typeLabel(s.crdt, s.stats))} · seed ${s.seed} · ${s.stats.events} simulator events${s.stats.convergedAtMs === null ? ` · ${convergenceWords(null, String)}` : ""}</p>
 <p class="shows ${v.cls}">${shows(s, v)}</p>
 ${e.description ? `<p class="teach" title="${esc(e.description)}">${esc(e.description)}</p>` : ""}<div class="checks">${chips}</div></div>`;
   return has ? `<a class="card" href="${esc(base)}/timeline.html">${inner}</a>` : `<div class="card">${inner}</div>`;

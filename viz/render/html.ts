@@ -14,7 +14,7 @@ import { availabilityTable, serviceTitle } from "./availability.ts";
 import { esc } from "./escape.ts";
 import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
 import { legendIcon } from "./svg.ts";
-import { foldIdleChecks, idleChipText, typeLabel, verdictOf } from "./verdict.ts";
+import { convergenceWords, foldIdleChecks, idleChipText, typeLabel, verdictOf } from "./verdict.ts";
 
 const page = (f: string) => readFileSync(new URL(`../page/${f}`, import.meta.url), "utf8");
 
@@ -112,7 +112,7 @@ function header(m: Model): string {
     : [];
   const stats = s
     ? [...replication, `simulated ${fmtMs(s.simTimeMs)}`,
-       ...(replicated ? [s.convergedAtMs === null ? "never converged" : `converged at ${fmtMs(s.convergedAtMs)}`] : []),
+       ...(replicated ? [convergenceWords(s.convergedAtMs, fmtMs)] : []),
        ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : [])].join(" · ")
     : "";
   const { shown, idle } = foldIdleChecks({ checks: m.checks, stats: m.stats });

@@ -73,7 +73,7 @@ describe("report.md", () => {
     const f = small();
     const md = renderReportMd(f.summary, { description: "teach | this", replay: "npx memoconductor replay reports/fixture-small/7" });
     expect(md).toContain("## ❌ fixture-small — FAIL");
-    expect(md).toContain("| ❌ | add-wins | anomaly found | holds |");
+    expect(md).toContain("| ❌ | add-wins | anomaly | holds |");
     expect(md).toContain("| 38 | 12 | 7 | 4 | 1 | 835 ms | 835 ms | 424 B |");
     expect(md).toContain("```sh\nnpx memoconductor replay reports/fixture-small/7\n```");
     expect(md).toContain('Final value, on all 3 replicas: `["y","z"]`');
@@ -86,8 +86,8 @@ describe("report.md", () => {
       { name: "no-lost-writes", ok: false, expected: false, detail: "bob's write lost", at: { t: 4000, node: "bob" } },
     ];
     const md = renderReportMd({ ...f.summary, ok: true, checks }, { replay: "x" });
-    expect(md).toContain("## ✅ fixture-small — anomaly shown (no-lost-writes caught, as expected)");
-    expect(md).toContain("| ✅ | no-lost-writes | anomaly found at bob, 4 s | anomaly |");
+    expect(md).toContain("## ✅ fixture-small — anomaly shown (expected): no-lost-writes caught");
+    expect(md).toContain("| ✅ | no-lost-writes | anomaly at bob, 4 s | anomaly |");
   });
 });
 

@@ -9,15 +9,19 @@ import { fmtMs } from "../layout/text.ts";
 import { clip } from "./escape.ts";
 import { mdCode, mdFence, mdLine, mdRow, mdText } from "./markdown-escape.ts";
 import { availabilityTable, serviceTitle } from "./availability.ts";
-import { servicesOnly, verdictOf } from "./verdict.ts";
+import { checkExpectedWord, checkOutcomeWord, servicesOnly, verdictOf, verdictSentence } from "./verdict.ts";
 
 export type ReportOptions = { description?: string; replay: string };
 
+/** A check's detail and a final value are cut at these lengths; the whole text is in summary.json. */
+const DETAIL_CHARS = 300;
+const VALUE_CHARS = 200;
+
 export function renderReportMd(s: Summary, o: ReportOptions): string {
   const out: string[] = [];
+  const cut = s.checks.some((c) => String(c.detail).length > DETAIL_CHARS) || Object.values(s.final ?? {}).some((v) => (JSON.stringify(v) ?? "").length > VALUE_CHARS);
   const v = verdictOf(s.ok, s.checks);
-  const heading = v.cls === "fail" ? "FAIL" : v.cls === "shown" ? `anomaly shown (${v.caught.map((c) => c.name).join(", ")} caught, as expected)` : "pass";
-  out.push(`## ${s.ok ? "✅" : "❌"} ${mdText(`${s.scenario} — ${heading}`)}`, "");
+  out.push(`## ${s.ok ? "✅" : "❌"} ${mdText(`${s.scenario} — ${verdictSentence(v).slice(2)}`)}`, "");
   if (o.description) out.push(`> ${mdLine(o.description)}`, "");
   const crdt = servicesOnly(s.stats) ? `Services only (CRDT ${mdCode(s.crdt)} idle: no replica was written)` : `CRDT ${mdCode(s.crdt)}`;
   out.push(`${crdt} · seed ${mdText(String(s.seed))} · trace hash ${mdCode(String(s.traceHash).slice(0, 16))}`, "");
@@ -25,13 +29,13 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
   for (const c of s.checks) {
     const met = c.ok === c.expected;
     // Where the checker pinned it (`at`), so a CI reader can go straight to that event in the timeline.
-    const outcome = c.ok ? "held" : c.at ? `anomaly found at ${c.at.node}, ${fmtMs(c.at.t)}` : "anomaly found";
-    out.push(mdRow([met ? "✅" : "❌", c.name, outcome, c.expected ? "holds" : "anomaly", clip(String(c.detail), 300)]));
+    const outcome = c.ok ? checkOutcomeWord(true) : c.at ? `${checkOutcomeWord(false)} at ${c.at.node}, ${fmtMs(c.at.t)}` : checkOutcomeWord(false);
+    out.push(mdRow([met ? "✅" : "❌", c.name, outcome, checkExpectedWord(c.expected), clip(String(c.detail), DETAIL_CHARS)]));
   }
   const st = s.stats;
   if (st) {
     out.push("", "| events | sent | delivered | dropped | duplicated | simulated | converged at | metadata |", "|---:|---:|---:|---:|---:|---:|---:|---:|");
-    const converged = st.convergedAtMs === null ? "never" : fmtMs(st.convergedAtMs);
+    const converged = st.convergedAtMs === null ? "never converged" : fmtMs(st.convergedAtMs);
     out.push(mdRow([st.events, st.sent, st.delivered, st.dropped, st.duplicated, fmtMs(st.simTimeMs), converged, `${st.metadataBytes} B`]));
   }
   const avail = availabilityTable(st ?? null);
@@ -41,6 +45,8 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
     for (const r of avail.rows) out.push(mdRow([r.node, r.writes, ...r.cells]));
   }
   out.push("", ...finals(s.final));
+  // Said where it happens, so nobody takes a cut text (ending in …) for the whole of it.
+  if (cut) out.push("", `Texts ending in … are cut short here: ${"`summary.json`"} beside this file has them whole.`);
   out.push("", "Replay it bit for bit:", "", ...mdFence(o.replay, "sh"), "");
   out.push("Views beside this file: `timeline.html` (interactive, opens offline), `timeline.svg`, `junit.xml`, `trace.jsonl`.", "");
   return out.join("\n");
@@ -49,7 +55,7 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
 function finals(final: Record<string, unknown>): string[] {
   const entries = Object.entries(final ?? {});
   if (entries.length === 0) return [];
-  const json = entries.map(([n, v]) => [n, clip(JSON.stringify(v) ?? "undefined", 200)] as const);
+  const json = entries.map(([n, v]) => [n, clip(JSON.stringify(v) ?? "undefined", VALUE_CHARS)] as const);
   if (json.every(([, v]) => v === json[0]![1])) return [`Final value, on all ${json.length} replicas: ${mdCode(json[0]![1])}`];
   return ["Final values (replicas disagree):", "", ...json.map(([n, v]) => `- **${mdText(n)}**: ${mdCode(v)}`)];
 }

@@ -104,7 +104,9 @@ function lanes(m: Model, g: Geometry): string {
       return (
         `<line x1="${g.left}" x2="${g.width - g.right}" y1="${y}" y2="${y}" stroke="${laneColor(i)}" stroke-opacity="0.45" stroke-width="2"/>` +
         `<text x="${g.left - 14}" y="${y - 3}" text-anchor="end" font-size="14" font-weight="600" fill="${laneColor(i)}">${esc(clip(l.name, 20))}</text>` +
-        `<text x="${g.left - 14}" y="${y + 13}" text-anchor="end" font-size="10.5" fill="${STYLE.muted}">${esc(l.label)}</text>`
+        `<text x="${g.left - 14}" y="${y + 13}" text-anchor="end" font-size="10.5" fill="${STYLE.muted}">${esc(l.label)}</text>` +
+        // A clock stepped during the run: its new reading on the lane, where the step happens.
+        (l.clockChanges ?? []).map((c) => `<text x="${p(xOf(g, c.t) + 8)}" y="${y + 18}" font-size="10.5" fill="${STYLE.muted}" paint-order="stroke" stroke="#fff" stroke-width="3">clock: ${esc(c.label.replace(/^clock /, ""))}</text>`).join("")
       );
     })
     .join("");

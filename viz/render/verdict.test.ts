@@ -1,5 +1,5 @@
 /**
- * The badge a run wears: PASS only when nothing went wrong; ANOMALY SHOWN when the scenario
+ * The badge a run wears: "pass" only when nothing went wrong; "anomaly shown (expected)" when the scenario
  * expected an anomaly and the checker caught it; FAIL when any check disagrees with its
  * expectation — and the gallery card says which anomaly or which check.
  */
@@ -12,15 +12,15 @@ import { foldIdleChecks, typeLabel, verdictOf } from "./verdict.ts";
 const check = (name: string, ok: boolean, expected: boolean, detail = ""): CheckResult => ({ name, ok, expected, detail }) as CheckResult;
 
 describe("verdict", () => {
-  it("PASS when every check held as expected", () => {
+  it("pass when every check held as expected", () => {
     const v = verdictOf(true, [check("convergence", true, true)]);
-    expect([v.cls, v.badge, v.caught]).toEqual(["pass", "PASS", []]);
+    expect([v.cls, v.badge, v.caught]).toEqual(["pass", "pass", []]);
   });
 
-  it("ANOMALY SHOWN when an expected anomaly was caught, naming it", () => {
+  it("anomaly shown (expected) when an expected anomaly was caught, naming it", () => {
     const lost = check("counter-total", false, false, "value 1 but the 2 updates total 2");
     const v = verdictOf(true, [check("convergence", true, true), lost]);
-    expect([v.cls, v.badge]).toEqual(["shown", "ANOMALY SHOWN"]);
+    expect([v.cls, v.badge]).toEqual(["shown", "anomaly shown (expected)"]);
     expect(v.caught).toEqual([lost]);
     expect(v.title).toContain("counter-total");
   });
@@ -41,10 +41,10 @@ describe("verdict", () => {
       final: { a: 1, b: 1 }, stats: { events: 10, convergedAtMs: 5, deliveredUpdates: 2 },
     } as unknown as Summary;
     const html = renderGallery([{ summary, href: "y/3" }]);
-    expect(html).toMatch(/<span class="v shown" title="[^"]*">ANOMALY SHOWN<\/span>/);
+    expect(html).toMatch(/<span class="v shown" title="[^"]*">anomaly shown \(expected\)<\/span>/);
     expect(html).toContain('<p class="shows shown">Demonstrates <b>counter total</b> — views: 1, but 2 were counted</p>');
     expect(html).toContain('class="caught"');
-    expect(html).toContain("1 met every expectation (1 of them by catching the anomaly they demonstrate");
+    expect(html).toContain('1 met every expectation — 1 of them <b style="color:#b45309">anomaly shown (expected)</b>: the checker caught the anomaly they demonstrate');
   });
 
   it("a services-only run folds the CRDT checks that held trivially; failures and service checks stay", () => {

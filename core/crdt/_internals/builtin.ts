@@ -1,6 +1,7 @@
 /** Helpers shared by the builtin types: option checking and argument validation. */
 import type { BuiltinCrdt, CrdtOptions, StateCrdt } from "../../contract.ts";
 import { CrdtOptionError, OpError } from "../../errors.ts";
+import { didYouMean } from "../../util/did-you-mean.ts";
 import { jsonProblem } from "../../util/json.ts";
 
 /**
@@ -19,7 +20,7 @@ export function builtin<O extends CrdtOptions>(
       if (key === "type") continue;
       if (!Object.prototype.hasOwnProperty.call(check, key)) {
         const known = Object.keys(check);
-        throw new CrdtOptionError(name, key, known.length ? `unknown option (known: ${known.join(", ")})` : "this type takes no options");
+        throw new CrdtOptionError(name, key, known.length ? `unknown option (${didYouMean(key, known)}known: ${known.join(", ")})` : "this type takes no options");
       }
       const reason = check[key as keyof O](options[key]);
       if (reason) throw new CrdtOptionError(name, key, reason);
@@ -61,5 +62,5 @@ export function expectJson(crdt: string, op: string, x: unknown): void {
 }
 
 export function unknownOp(crdt: string, op: string, known: string[]): never {
-  throw new OpError(crdt, String(op), `unknown op (this type takes: ${known.join(", ")})`);
+  throw new OpError(crdt, String(op), `unknown op (${didYouMean(String(op), known)}this type takes: ${known.join(", ")})`);
 }
