@@ -44,6 +44,26 @@ export type SuperviseOptions = {
 
 const phase = (s: SlotState): string => (s.method === undefined ? "between calls" : s.method === "loading" ? "while loading" : `in ${s.method}`);
 
+/** What the watchdog remembers of one slot between ticks. */
+export type SlotWatch = { calls: number; ticks: number };
+export const slotWatches = (n: number): SlotWatch[] => Array.from({ length: n }, () => ({ calls: -1, ticks: 0 }));
+
+/**
+ * One watchdog tick for one slot: true once the same call has been in progress for the budget.
+ * A thread that called process.exit is gone, not stuck — its owner reports it (the worker's
+ * 'exit' event, or explore's pool for a sweep thread), however late that comes on a loaded box;
+ * taking its frozen slot for a stuck call gave a second, wrong line.
+ */
+export function isStuck(w: SlotWatch, s: SlotState, tickMs: number, timeoutS: number): boolean {
+  if (s.exitCode !== undefined) return false;
+  if (s.method === undefined || s.calls !== w.calls) {
+    w.calls = s.calls;
+    w.ticks = 0;
+    return false;
+  }
+  return ++w.ticks * tickMs >= timeoutS * 1000;
+}
+
 export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
   const slots = callSlotsBuffer(o.threads ?? 1);
   const plugin = `plugin ${o.plugin}`;
@@ -69,20 +89,13 @@ export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
 
     // Counting ticks, not reading a clock: a late tick only lengthens the budget (the safe side).
     const tickMs = Math.max(10, Math.min(250, (o.timeoutS * 1000) / 8));
-    const stuck = Array.from({ length: slotCount(slots) }, () => ({ calls: -1, ticks: 0 }));
+    const stuck = slotWatches(slotCount(slots));
     const watchdog = setInterval(() => {
       stuck.forEach((w, i) => {
         const s = readSlot(slots, i);
-        if (s.method === undefined || s.calls !== w.calls) {
-          w.calls = s.calls;
-          w.ticks = 0;
-          return;
-        }
-        if (++w.ticks * tickMs < o.timeoutS * 1000) return;
+        if (!isStuck(w, s, tickMs, o.timeoutS)) return;
         const raise = `raise --plugin-timeout (now ${o.timeoutS} s) if it needs longer`;
-        // A thread that called process.exit mid-call looks stuck in that call until its exit is
-        // reported, which on a loaded box can come after the budget: the exit is the cause.
-        failure(exited() ?? (s.method === "loading" ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})` : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`));
+        failure(s.method === "loading" ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})` : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`);
       });
     }, tickMs);
     watchdog.unref();

@@ -74,7 +74,7 @@ describe("store (collections → id → object)", () => {
     expect(() => resolveBuiltin({ type: "store", collections: {} })).toThrow(CrdtOptionError);
     expect(() => resolveBuiltin({ type: "store", collections: { c: "nope" } })).toThrow(/store: option "collections.c": unknown CRDT "nope"/);
     expect(() => resolveBuiltin({ type: "store", collections: { c: { type: "record", fields: { x: "nope" } } } })).toThrow(/collections\.c\.fields\.x/);
-    expect(() => resolveBuiltin({ type: "store", collection: {} })).toThrow(/unknown option \(known: collections\)/);
+    expect(() => resolveBuiltin({ type: "store", collection: {} })).toThrow(/unknown option \(did you mean "collections"\? known: collections\)/);
   });
 
   it("the decoder refuses a collection index out of range, unsorted ids and initial-state objects", () => {
