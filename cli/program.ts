@@ -6,15 +6,21 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, errorLine, processIo, type Io } from "./io.ts";
-import { exploreCli, lawsCli } from "./sandbox/commands.ts";
-import { listCommand } from "./list.ts";
-import { replayCommand } from "./replay.ts";
-import { runCommand } from "./run.ts";
-import { startCommand } from "./start.ts";
-import { vizCommand } from "./viz.ts";
+import { packageFile } from "./package-root.ts";
 import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+// Each command's module is imported when that command runs, not before: `--help` or `list`
+// must not pay for loading the simulator, the views (d3), fast-check or the explorer.
+const commands = {
+  run: () => import("./run.ts"),
+  replay: () => import("./replay.ts"),
+  viz: () => import("./viz.ts"),
+  sandbox: () => import("./sandbox/commands.ts"),
+  list: () => import("./list.ts"),
+  start: () => import("./start.ts"),
+};
+
+const VERSION = (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
 
 function parseSeed(text: string): number {
   const n = Number(text);
@@ -55,7 +61,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--no-trace", "keep only the summary (checks and traceHash are unchanged)")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number }) => {
-      setCode(await runCommand(files, o, io));
+      setCode(await (await commands.run()).runCommand(files, o, io));
     });
 
   program
@@ -76,14 +82,14 @@ function build(io: Io, setCode: (code: number) => void): Command {
       ].join("\n"),
     )
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await replayCommand(arg, io, o)));
+    .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await (await commands.replay()).replayCommand(arg, io, o)));
 
   program
     .command("viz")
     .description("(re)write the views of a run: timeline.html, timeline.svg, report.md, junit.xml")
     .argument("<run-dir|trace.jsonl>")
     .option("-o, --out <file.html>", "write only the interactive timeline, to this file")
-    .action(async (arg: string, o: { out?: string }) => setCode(await vizCommand(arg, o, io)));
+    .action(async (arg: string, o: { out?: string }) => setCode(await (await commands.viz()).vizCommand(arg, o, io)));
 
   program
     .command("explore")
@@ -97,7 +103,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean; pluginTimeout?: number }) => {
-      setCode(await exploreCli(o, io));
+      setCode(await (await commands.sandbox()).exploreCli(o, io));
     });
 
   program
@@ -108,19 +114,19 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--seed <n>", "fast-check seed (default 1)", parseSeed)
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await lawsCli(arg, o, io)));
+    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await (await commands.sandbox()).lawsCli(arg, o, io)));
 
   program
     .command("list")
     .description("builtin CRDTs (ops, options) and the bundled scenarios")
-    .action(() => setCode(listCommand(io)));
+    .action(async () => setCode((await commands.list()).listCommand(io)));
 
   program
     .command("start")
     .description("run every bundled scenario and write reports/ (what `npm start` does)")
     .option("--out <dir>", "root of the run directories", "reports")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await startCommand(o, io)));
+    .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await (await commands.start()).startCommand(o, io)));
 
   return program;
 }
