@@ -84,6 +84,14 @@ describe("the packed tarball, installed offline into a fresh project", () => {
     expect(JSON.parse(r.stdout)).toEqual({ cart: true, final: expect.any(Object), gallery: true, core: ["function", "function", "function"] });
   });
 
+  it("the README's check.mjs, pasted as it is, passes", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const block = /```js\n(\/\/ check\.mjs[^\n]*\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "README.md has a ```js block starting with // check.mjs").toBeDefined();
+    writeFileSync(join(app, "check.mjs"), block!);
+    expect(ok("node check.mjs", await run(process.execPath, ["check.mjs"], app)).stdout).toBe("pass\n");
+  });
+
   it("CommonJS require() of memoconductor/sim and memoconductor/core works", async () => {
     const r = ok("node commonjs.cjs", await run(process.execPath, ["commonjs.cjs"], app));
     expect(JSON.parse(r.stdout)).toEqual({ ok: true, gCounter: "g-counter" });
