@@ -52,7 +52,7 @@ describe("bad input → exit 2, one line, no stack", () => {
   const spawned = new Set(["a plugin that throws", "a bad flag", "unknown node", "100,000 nodes", "pareto shape 1e-9", "a run stopped at --max-events"]);
   for (const [what, args, message] of cases) {
     it(what, async () => {
-      const r = spawned.has(what) ? cli(["run", ...args]) : await cliInProcess(["run", ...args]);
+      const r = spawned.has(what) ? await cli(["run", ...args]) : await cliInProcess(["run", ...args]);
       expect(r.stderr.trimEnd()).toMatch(message);
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -89,8 +89,8 @@ describe("bad input → exit 2, one line, no stack", () => {
     expect(r.stderr.trim()).toMatch(/^memoconductor: unknown command 'explode'/);
   });
 
-  it("no command prints the help and exits 2", () => {
-    const r = cli([]);
+  it("no command prints the help and exits 2", async () => {
+    const r = await cli([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Usage: memoconductor");
   });

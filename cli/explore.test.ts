@@ -54,8 +54,8 @@ describe("memoconductor explore", () => {
     }
   });
 
-  it("runs worker threads from the installed bin (node cli/bin.js, --jobs 2, a shard)", () => {
-    const r = cli(["explore", "--crdt", "g-counter", "--runs", "30", "--jobs", "2", "--shard", "2/3", "--json"]);
+  it("runs worker threads from the installed bin (node cli/bin.js, --jobs 2, a shard)", async () => {
+    const r = await cli(["explore", "--crdt", "g-counter", "--runs", "30", "--jobs", "2", "--shard", "2/3", "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, runs: 10, planned: 10, shard: "2/3" });

@@ -49,9 +49,9 @@ describe("--help of every command", () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     // start runs the whole gallery (cli/run.test.ts covers it); its example is the bare command.
     for (const c of COMMANDS.filter((c) => c !== "start")) {
-      it(c, () => {
+      it(c, async () => {
         const argv = HELP_EXAMPLES[c].replace(/^npx memoconductor /, "").split(" ");
-        const r = cli(argv, dir);
+        const r = await cli(argv, dir);
         expect(r.stderr).toBe("");
         expect(r.code).toBe(0);
       });

@@ -1,7 +1,6 @@
 /** `memoconductor list`: the builtin CRDTs (ops, options) and the bundled scenarios. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { crdts, opCrdts } from "../core/registry.ts";
 import type { BuiltinOpCrdt } from "../core/crdt/op-builtin.ts";
 import type { BuiltinCrdt } from "../core/contract.ts";
@@ -9,8 +8,9 @@ import { CrdtOptionError } from "../core/errors.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, type ExitCode, type Io } from "./io.ts";
+import { packageFile } from "./package-root.ts";
 
-export const SCENARIOS_DIR = fileURLToPath(new URL("../scenarios/", import.meta.url));
+export const SCENARIOS_DIR = packageFile("scenarios/");
 
 /** Scenario files of a directory, sorted (the schema file is not a scenario). */
 export function scenarioFiles(dir = SCENARIOS_DIR): string[] {

@@ -1,4 +1,5 @@
-/** Entry point: `tsx cli/main.ts <command>` (npm start) and, through cli/bin.js, `memoconductor`. */
+#!/usr/bin/env node
+/** Entry point: the `memoconductor` executable once built (dist/cli/main.js); from the sources `tsx cli/main.ts` or cli/bin.js. */
 import { runCli } from "./program.ts";
 
 // `memoconductor list | head`: a reader that stops early closes the pipe; that is not an error.

@@ -6,15 +6,21 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, errorLine, processIo, type Io } from "./io.ts";
-import { exploreCli, lawsCli } from "./sandbox/commands.ts";
-import { listCommand } from "./list.ts";
-import { replayCommand } from "./replay.ts";
-import { runCommand } from "./run.ts";
-import { startCommand } from "./start.ts";
-import { vizCommand } from "./viz.ts";
+import { packageFile } from "./package-root.ts";
 import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+// Each command's module is imported when that command runs, not before: `--help` or `list`
+// must not pay for loading the simulator, the views (d3), fast-check or the explorer.
+const commands = {
+  run: () => import("./run.ts"),
+  replay: () => import("./replay.ts"),
+  viz: () => import("./viz.ts"),
+  sandbox: () => import("./sandbox/commands.ts"),
+  list: () => import("./list.ts"),
+  start: () => import("./start.ts"),
+};
+
+const VERSION = (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
 
 function parseSeed(text: string): number {
   const n = Number(text);
@@ -98,7 +104,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
         ...(o.maxFileMb !== undefined ? { fileBytes: o.maxFileMb * 1024 * 1024 } : {}),
       };
       const { maxEvents: _e, maxNodes: _n, maxFileMb: _f, ...rest } = o;
-      setCode(await runCommand(files, { ...rest, limits }, io));
+      setCode(await (await commands.run()).runCommand(files, { ...rest, limits }, io));
     });
 
   program
@@ -125,7 +131,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
         ),
     )
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await replayCommand(arg, io, o)));
+    .action(async (arg: string, o: { pluginTimeout?: number }) => setCode(await (await commands.replay()).replayCommand(arg, io, o)));
 
   program
     .command("viz")
@@ -133,7 +139,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .argument("<run-dir|trace.jsonl>")
     .option("-o, --out <file.html>", "write only the interactive timeline, to this file (default: all four views, into the run directory)")
     .addHelpText("after", helpFooter([[0, "the views were written"], [2, "not a readable run directory or trace.jsonl, or a file that cannot be written"]], HELP_EXAMPLES.viz, ", after the `run` example"))
-    .action(async (arg: string, o: { out?: string }) => setCode(await vizCommand(arg, o, io)));
+    .action(async (arg: string, o: { out?: string }) => setCode(await (await commands.viz()).vizCommand(arg, o, io)));
 
   program
     .command("explore")
@@ -148,7 +154,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .addHelpText("after", helpFooter([[0, "every seed passed every check"], [1, "a seed failed a check (its shrunk scenario is written and the command replaying it printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.explore))
     .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean; pluginTimeout?: number }) => {
-      setCode(await exploreCli(o, io));
+      setCode(await (await commands.sandbox()).exploreCli(o, io));
     });
 
   program
@@ -160,13 +166,13 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .addHelpText("after", helpFooter([[0, "every law held"], [1, "a law failed (the smallest counterexample is printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.laws))
-    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await lawsCli(arg, o, io)));
+    .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await (await commands.sandbox()).lawsCli(arg, o, io)));
 
   program
     .command("list")
     .description("builtin CRDTs (ops, options) and the bundled scenarios")
     .addHelpText("after", helpFooter([[0, "always"]], HELP_EXAMPLES.list))
-    .action(() => setCode(listCommand(io)));
+    .action(async () => setCode((await commands.list()).listCommand(io)));
 
   program
     .command("start")
@@ -174,7 +180,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--out <dir>", "root of the run directories", "reports")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .addHelpText("after", helpFooter([[0, "every bundled scenario met its expectations"], [1, "one did not"], [2, "one could not be run"]], HELP_EXAMPLES.start))
-    .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await startCommand(o, io)));
+    .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await (await commands.start()).startCommand(o, io)));
 
   return program;
 }

@@ -8,8 +8,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { cli } from "./spawn-cli.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli, type CliResult } from "./spawn-cli.ts";
 
 const H = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 const out = mkdtempSync(join(tmpdir(), "mc-proto-"));
@@ -110,8 +110,13 @@ describe("names that are Object.prototype keys, end to end", () => {
     writeFileSync(f, JSON.stringify(s.file, null, 1));
     return f;
   });
-  const r = cli(["run", ...files, "--json", "--out", out]);
-  const summaries = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { scenario: string; seed: number; ok: boolean; checks: { name: string; ok: boolean }[]; final: Record<string, unknown> });
+  type Line = { scenario: string; seed: number; ok: boolean; checks: { name: string; ok: boolean }[]; final: Record<string, unknown> };
+  let r: CliResult;
+  let summaries: Line[] = [];
+  beforeAll(async () => {
+    r = await cli(["run", ...files, "--json", "--out", out]);
+    summaries = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Line);
+  });
 
   it("every scenario runs, passes and writes its run directory (exit 0, nothing on stderr)", () => {
     expect(r.stderr).toBe("");
@@ -163,8 +168,8 @@ describe("names that are Object.prototype keys, end to end", () => {
     for (const l of trace) expect(Object.keys(JSON.parse(l).values)).toEqual(["__proto__", "valueOf"]);
   });
 
-  it("replay reproduces a run with such names", () => {
-    const r2 = cli(["replay", join(out, "proto-store/3")]);
+  it("replay reproduces a run with such names", async () => {
+    const r2 = await cli(["replay", join(out, "proto-store/3")]);
     expect(r2.code).toBe(0);
     expect(r2.stdout).toContain("same traceHash");
   });

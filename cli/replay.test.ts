@@ -136,6 +136,6 @@ describe("replay", () => {
     await cliInProcess(["run", join(ROOT, "scenarios/youtube-view-counter-naive.json"), "--out", out]);
     const stored = JSON.parse(readFileSync(join(out, "youtube-view-counter-naive/2/scenario.json"), "utf8"));
     expect(stored.crdt.module).toBe(join(ROOT, "scenarios/plugins/naive-counter.ts"));
-    expect(cli(["replay", join(out, "youtube-view-counter-naive/2")], tmpdir()).code).toBe(0);
+    expect((await cli(["replay", join(out, "youtube-view-counter-naive/2")], tmpdir())).code).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  * same inputs, so the same trace and traceHash — or one line saying how the plugin misbehaved.
  */
 import { dirname, resolve } from "node:path";
-import { DEFAULT_SEED, runLoaded } from "../sim/index.ts";
+import { DEFAULT_SEED, runLoaded } from "../sim/simulate.ts";
 import type { Run } from "../sim/run-types.ts";
 import { modulePathOf, portableScenario, prepareScenario, readScenarioFile, ScenarioError } from "../sim/scenario/load.ts";
 import type { LimitOverrides } from "../sim/scenario/limits.ts";

@@ -14,7 +14,7 @@ const pn = join(ROOT, "scenarios/pn-counter-duplication.json");
 
 describe("run", () => {
   it("--json prints exactly one summary per scenario per line, and writes run directories", async () => {
-    const r = cli(["run", youtube, pn, "--json", "--out", out]);
+    const r = await cli(["run", youtube, pn, "--json", "--out", out]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(2);

@@ -1,5 +1,5 @@
 /** Test helper: runs the CLI as a user would, through the package bin, in a child process. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -8,18 +8,15 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** A child that runs longer than this is killed (its code is then null). */
 const TIMEOUT_MS = 120_000;
 
-export function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, "cli/bin.js"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" },
-    timeout: TIMEOUT_MS,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-/** Like `cli`, without waiting: several can run at once. */
-export function cliAsync(args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI in a child process and waits for it without blocking this thread. Not spawnSync:
+ * a test file's worker blocked in it cannot read vitest's answers, and on a loaded box a few
+ * spawned CLIs in a row outlast the worker's fixed 60 s RPC timeout ("[vitest-worker]: Timeout
+ * calling onTaskUpdate", reported although every test passed). Several can run at once.
+ */
+export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
   const child = spawn(process.execPath, [join(ROOT, "cli/bin.js"), ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: TIMEOUT_MS });
   let stdout = "";
   let stderr = "";
@@ -27,6 +24,9 @@ export function cliAsync(args: string[], cwd = ROOT): Promise<{ code: number | n
   child.stderr.setEncoding("utf8").on("data", (t: string) => void (stderr += t));
   return new Promise((done) => child.on("close", (code) => done({ code, stdout, stderr })));
 }
+
+/** `cli`, under the name the tests that run several at once use. */
+export const cliAsync = cli;
 
 /** The same CLI in-process (much faster): exit code and captured output. */
 export async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,14 +3,6 @@
  * the CRDT, run); the loader pieces are exported for tools that need them separately (the CLI,
  * the explorer). Everything bad about a scenario surfaces as a ScenarioError.
  */
-import type { Run } from "./run-types.ts";
-import type { Scenario } from "./scenario/types.ts";
-import { runSimulation } from "./engine/run-simulation.ts";
-import { EventLimitError } from "./engine/simulator.ts";
-import { eventLimit, eventLimitIssue, type LimitOverrides } from "./scenario/limits.ts";
-import { ScenarioError } from "./scenario/load-errors.ts";
-import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/load.ts";
-
 export type { CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
 export type {
   ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, LimitsSpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, SequencerWorkload,
@@ -24,53 +16,7 @@ export {
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
 export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
 
-/** The seed used when neither the caller nor the scenario gives one: runs are reproducible by default. */
-export const DEFAULT_SEED = 1;
-
-export type SimulateOptions = {
-  /** Overrides the scenario's `seed`. */
-  seed?: number;
-  /** Keep the canonical trace in the result (default true); checks and traceHash are the same without it. */
-  trace?: boolean;
-  /** Where a `{ "module": … }` CRDT path is resolved from when `scenario` is an object (default: cwd). */
-  baseDir?: string;
-  /** Bounds on the run's size; they win over the scenario's `limits` block (docs/limits.md). */
-  limits?: LimitOverrides;
-};
-
-/**
- * Runs a scenario — an object, or the path of a scenario file (a plugin path then resolves
- * relative to that file) — and returns the summary and trace. Rejects with a ScenarioError
- * when the scenario is invalid; a run whose checks fail resolves normally with `summary.ok` false.
- */
-export async function simulate(scenario: Scenario | string, options: SimulateOptions = {}): Promise<Run> {
-  const loaded =
-    typeof scenario === "string"
-      ? await loadScenario(scenario, { limits: options.limits ?? {} })
-      : await prepareScenario(scenario, { limits: options.limits ?? {}, ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }) });
-  return runLoaded(loaded, options);
-}
-
-/**
- * Runs an already loaded scenario (what the CLI does after loadScenario). A run whose estimated
- * size is over its event limit is refused before it starts, and one that passes the limit anyway
- * is stopped: both as a ScenarioError naming the field (docs/limits.md).
- */
-export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean } = {}): Run {
-  const seed = options.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
-  const trace = options.trace ?? true;
-  const maxEvents = eventLimit(loaded.scenario, loaded.limits, trace);
-  const fromDefault = loaded.limits.events === undefined && loaded.scenario.limits?.events === undefined;
-  const tooBig = eventLimitIssue(loaded.scenario, maxEvents, fromDefault, trace);
-  if (tooBig) throw new ScenarioError(loaded.file, tooBig);
-  try {
-    return runSimulation(loaded.scenario, loaded.crdt, { seed, trace, crdtName: loaded.crdtName, maxEvents });
-  } catch (e) {
-    if (e instanceof EventLimitError) throw new ScenarioError(loaded.file, { path: "limits.events", reason: e.message });
-    throw e;
-  }
-}
+export { DEFAULT_SEED, runLoaded, simulate, type SimulateOptions } from "./simulate.ts";
 
 // Finding bugs in any CRDT (docs/finding-bugs.md): swarm exploration with
 // shrinking, the law checker, and the must-fail canaries.

@@ -13,7 +13,10 @@ import { Worker } from "node:worker_threads";
 import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/plugin/call-slots.ts";
 import type { Job, WorkerMessage } from "./worker-main.ts";
 
-const ENTRY = new URL("./worker.js", import.meta.url);
+// From the sources the entry is worker.js, a launcher that registers tsx (a worker does not
+// inherit the loader under every launcher) and imports worker-main.ts; in the built package
+// (dist/) it is the compiled worker-main.js itself — plain JavaScript, no tsx.
+const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.js" : "./worker-main.js", import.meta.url);
 
 /** Seconds a single plugin call (or the plugin's import) may take; `--plugin-timeout` raises it. */
 export const DEFAULT_PLUGIN_TIMEOUT_S = 10;

@@ -50,7 +50,7 @@ if (!failed && result !== undefined) post({ result: result.value });
 
 async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknown } | undefined> {
   const { loadScenario } = await import("../../sim/scenario/load.ts");
-  const { DEFAULT_SEED, runLoaded } = await import("../../sim/index.ts");
+  const { DEFAULT_SEED, runLoaded } = await import("../../sim/simulate.ts");
   const { PluginError, methodThatThrew } = await import("../../sim/plugin/guard.ts");
   let loaded;
   try {

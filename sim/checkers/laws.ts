@@ -6,13 +6,24 @@
  * own knobs, and prints the whole counterexample.
  */
 import type { Crdt } from "../../core/contract.ts";
-import { checkLaws } from "../laws/check-laws.ts";
+import type { checkLaws as CheckLaws } from "../laws/check-laws.ts";
 import type { CheckResult } from "../run-types.ts";
+
+// The law checker brings fast-check, about a third of the code a `run` would otherwise load
+// before it starts; only scenarios that name "laws" need it. The scenario loader
+// (prepareScenario) loads it for them, before the (synchronous) run.
+let checkLaws: typeof CheckLaws | undefined;
+
+/** Loads the law checker; `simulate`, `loadScenario` and `prepareScenario` call it when a scenario names "laws". */
+export async function loadLawsCheck(): Promise<void> {
+  checkLaws ??= (await import("../laws/check-laws.ts")).checkLaws;
+}
 
 /** Fewer histories than the CLI's 200: a scenario run should stay quick. */
 const SCENARIO_LAW_RUNS = 100;
 
 export function lawsCheck(crdt: Crdt, seed: number, expected: boolean): CheckResult {
+  if (!checkLaws) throw new Error('the "laws" check is not loaded: run the scenario through prepareScenario or loadScenario (or await loadLawsCheck() first)');
   const r = checkLaws(crdt, { runs: SCENARIO_LAW_RUNS, seed });
   const f = r.failure;
   const j = (x: unknown) => JSON.stringify(x) ?? "undefined";

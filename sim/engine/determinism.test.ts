@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { gCounter } from "../../core/crdt/g-counter.ts";
@@ -28,10 +29,11 @@ describe("determinism", () => {
     expect(bare.summary).toEqual(traced.summary);
   });
 
-  it("the hash is the same in a child process", () => {
+  it("the hash is the same in a child process", async () => {
     const here = run(stormy, 11);
     const script = fileURLToPath(new URL("./fixtures/print-hash.ts", import.meta.url));
-    const out = execFileSync("npx", ["tsx", script, "11"], { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+    // Not execFileSync: a worker blocked in it cannot answer vitest's runner (cli/spawn-cli.ts).
+    const { stdout: out } = await promisify(execFile)("npx", ["tsx", script, "11"], { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
     const child = JSON.parse(out.trim());
     expect(child).toEqual({ hash: here.summary.traceHash, lines: here.trace!.length, last: here.trace!.at(-1) });
   }, 60_000);

@@ -16,7 +16,10 @@ import type { Target } from "./target.ts";
 import type { Reply, Task } from "./worker-main.ts";
 import { attachedCallSlots, readSlot } from "../plugin/call-slots.ts";
 
-const ENTRY = new URL("./worker.js", import.meta.url);
+// From the sources the entry is worker.js, a launcher that registers tsx (a worker does not
+// inherit the loader under every launcher) and imports worker-main.ts; in the built package
+// (dist/) it is the compiled worker-main.js itself — plain JavaScript, no tsx.
+const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.js" : "./worker-main.js", import.meta.url);
 const AHEAD = 2;
 
 export async function sweepInWorkers(

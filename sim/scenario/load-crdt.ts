@@ -20,6 +20,7 @@ import { opSpecSchema } from "./schema.ts";
 import { enter, leave } from "../plugin/call-slots.ts";
 import { guardPlugin } from "../plugin/guard.ts";
 import { pluginFileProblem } from "../plugin/plugin-file.ts";
+import { prepareToImport } from "../plugin/typescript-loader.ts";
 
 /** Thrown inside the loader; load.ts wraps it into a ScenarioError with the file name. */
 export class IssueError extends Error {
@@ -67,6 +68,7 @@ export async function resolveCrdt(spec: CrdtSpec, baseDir: string): Promise<Reso
   // Marked as a call in progress: a supervisor (cli/sandbox) names a plugin whose import hangs.
   const outer = enter("loading");
   try {
+    await prepareToImport(modulePath);
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (e) {
     return fail("crdt.module", `plugin "${shown}" failed to load: ${messageOf(e)}`);

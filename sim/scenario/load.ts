@@ -8,6 +8,7 @@ import { dirname, resolve } from "node:path";
 import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "./types.ts";
 import { ScenarioError, oneLine, type ScenarioIssue } from "./load-errors.ts";
+import { loadLawsCheck } from "../checkers/laws.ts";
 import { IssueError, modulePathOf, opIssues, resolveBuiltinSpec, resolveCrdt } from "./load-crdt.ts";
 import { convertAll } from "./load-issues.ts";
 import { JsonSyntaxError, parseJson } from "./load-json.ts";
@@ -105,6 +106,7 @@ export async function prepareScenario(input: unknown, options: PrepareOptions = 
   const limits = options.limits ?? {};
   const scenario = validateScenario(input, { file, limits });
   const baseDir = resolve(options.baseDir ?? process.cwd());
+  if (scenario.expect?.checks && Object.hasOwn(scenario.expect.checks, "laws")) await loadLawsCheck();
   try {
     const resolved = await resolveCrdt(scenario.crdt, baseDir);
     const issues = opIssues(scenario, resolved);

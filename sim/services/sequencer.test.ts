@@ -2,7 +2,8 @@
  * The sequencer as a simulated service: the scenario syntax runs it, the checkers judge it, the
  * trace shows it, and the traceHash stays the same with and without the trace.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { gCounter } from "../../core/crdt/g-counter.ts";
@@ -158,7 +159,8 @@ describe("service runs across processes", () => {
     const file = fileURLToPath(new URL("../../scenarios/invoice-sequencer-crash.json", import.meta.url));
     const here = await simulate(file, { seed: 13 });
     const script = fileURLToPath(new URL("./fixtures/print-hash.ts", import.meta.url));
-    const out = execFileSync("npx", ["tsx", script, file, "13"], { encoding: "utf8", cwd: root });
+    // Not execFileSync: a worker blocked in it cannot answer vitest's runner (cli/spawn-cli.ts).
+    const { stdout: out } = await promisify(execFile)("npx", ["tsx", script, file, "13"], { encoding: "utf8", cwd: root });
     expect(JSON.parse(out.trim())).toEqual({ hash: here.summary.traceHash, lines: here.trace!.length });
   }, 60_000);
 });
