@@ -6,7 +6,7 @@
 import type { Run } from "./run-types.ts";
 import type { Scenario } from "./scenario/types.ts";
 import { runSimulation } from "./engine/run-simulation.ts";
-import { EventLimitError } from "./engine/simulator.ts";
+import { EventLimitError } from "./engine/errors.ts";
 import { eventLimit, eventLimitIssue, type LimitOverrides } from "./scenario/limits.ts";
 import { ScenarioError } from "./scenario/load-errors.ts";
 import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/load.ts";
