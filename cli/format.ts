@@ -4,7 +4,7 @@
  * the scenario expects (teaching scenarios expect some anomalies).
  */
 import { relative } from "node:path";
-import type { Summary } from "../sim/run-types.ts";
+import type { Summary } from "../sim/index.ts";
 import { tallyText } from "../viz/index.ts";
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗");

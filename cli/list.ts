@@ -2,11 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crdts, opCrdts } from "../core/registry.ts";
-import type { BuiltinOpCrdt } from "../core/crdt/op-builtin.ts";
-import type { BuiltinCrdt } from "../core/contract.ts";
-import { CrdtOptionError } from "../core/errors.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { type BuiltinCrdt, type BuiltinOpCrdt, CrdtOptionError, crdts, opCrdts } from "../core/index.ts";
+import { parseScenario } from "../sim/index.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, type ExitCode, type Io } from "./io.ts";
 

@@ -1,7 +1,8 @@
 /**
  * The dependency flow is one way (scenario → sim → run → viz → reports) and core/ is pure:
  * these tests read the import lines of every source file and fail on an import that crosses
- * a boundary the wrong way, and on any import cycle.
+ * a boundary the wrong way, on cli/ reaching past the public index modules, and on any import
+ * cycle.
  *
  * Imports are read with the TypeScript compiler's own import scanner (ts.preProcessFile): it
  * sees static, dynamic, type-only and side-effect imports and re-exports, and ignores text in
@@ -39,6 +40,12 @@ const isTest = (f: string) => /\.test\.ts$/.test(f) || f.includes("/_test/");
 
 /** Test-only packages core/'s tests may use; `typescript` is this file's import scanner. */
 const CORE_TEST_PACKAGES = new Set(["vitest", "fast-check", "typescript"]);
+
+/** The modules of core, sim and viz that cli/ may import: their public index modules. */
+const PUBLIC_INDEX = new Set(["core/index.ts", "sim/index.ts", "viz/index.ts"]);
+
+/** What cli/'s tests may use besides: the test helpers (`_test/`) and the headless-Chromium harness. */
+const isTestHarness = (t: string) => t.includes("/_test/") || t.startsWith("viz/browser/");
 
 /** The repository's import graph: file → the files it imports (relative imports that resolve to a file). */
 function importGraph(): Map<string, string[]> {
@@ -134,6 +141,19 @@ describe("module boundaries", () => {
         .filter((spec) => spec.startsWith("."))
         .map((spec) => target(file, spec))
         .filter((t) => t.startsWith("cli/") || t.startsWith("viz/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("cli/ uses core, sim and viz only through their public index modules (tests may also use the test harness)", () => {
+    // The CLI is a client of the library like any other: what it needs is public API, listed
+    // in core/index.ts, sim/index.ts and viz/index.ts, so internals can move without breaking it.
+    const offenders = sourceFiles("cli").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => /^(core|sim|viz)\//.test(t) && !PUBLIC_INDEX.has(t) && !(isTest(file) && isTestHarness(t)))
         .map((t) => `${file} imports ${t}`),
     );
     expect(offenders).toEqual([]);
