@@ -36,7 +36,7 @@ function importsOf(file: string): string[] {
 /** A relative specifier as a path from the repository root. */
 const target = (file: string, spec: string) => relative(root, resolve(root, dirname(file), spec));
 
-const isTest = (f: string) => /\.test\.ts$/.test(f) || f.includes("/_test/");
+const isTest = (f: string) => f.endsWith(".test.ts") || f.includes("/_test/");
 
 /** Test-only packages core/'s tests may use; `typescript` is this file's import scanner. */
 const CORE_TEST_PACKAGES = new Set(["vitest", "fast-check", "typescript"]);

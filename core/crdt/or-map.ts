@@ -68,7 +68,7 @@ import { OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin, expectArity } from "./_internals/builtin.ts";
 import {
-  type Composite, type Conflict, conflictsOf, peekNext, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, subsumedBy,
+  type Composite, conflictsOf, peekNext, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, subsumedBy,
   type TypeSpec, writeNested,
 } from "./_internals/nested.ts";
 import { objectOf } from "./_internals/object-of.ts";
@@ -195,7 +195,8 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
     merge(a, b) {
       if (a === b) return a;
       // 1. Drop our segments that b has seen and no longer holds (deleted or replaced there).
-      for (const [k, key] of [...a.byDot]) {
+      // drop(k) deletes only the entry being visited, which is safe while iterating a Map.
+      for (const [k, key] of a.byDot) {
         const seg = a.keys.get(key)!.get(k)!;
         if (b.ctx.has(seg.dot) && !b.holds(seg.dot)) a.drop(k);
       }

@@ -68,8 +68,6 @@
     return ctx.createPattern(c, "repeat");
   }
 
-  function inCone(i) { return !cone || cone[i] !== 0; }
-
   function draw() {
     const started = performance.now();
     const [v0, v1] = x.domain();
@@ -309,7 +307,7 @@
       if (d > 9) continue;
       // Prefer the update over its own sends, and the mark nearest the pointer vertically.
       const score = d + (ev.kind[i] === K.send ? 4 : 0) + Math.abs(my - yOf(l) - dyOf(ev.kind[i]));
-      if (score < bestScore) (best = i), (bestScore = score);
+      if (score < bestScore) { best = i; bestScore = score; }
     }
     return best;
   }

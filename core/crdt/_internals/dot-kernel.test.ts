@@ -53,13 +53,13 @@ describe("dot kernel", () => {
             const key = String(s.key);
             const doomed = s.kind === "remove" || s.supersede === "own" ? [key] : s.supersede === "all" ? k.keys() : [];
             const dm = emptyModel();
-            for (const [dk, e] of [...m.dots]) if (doomed.includes(e.key)) (m.dots.delete(dk), dm.ctx.set(dk, e.dot));
+            for (const [dk, e] of m.dots) if (doomed.includes(e.key)) { m.dots.delete(dk); dm.ctx.set(dk, e.dot); }
             if (s.kind === "write") {
               const r = REPLICAS[s.at];
               let max = 0;
               for (const d of m.ctx.values()) if (d[0] === r) max = Math.max(max, d[1]);
               const dot: Dot = [r, max + 1];
-              for (const mm of [m, dm]) (mm.dots.set(dotKey(dot), { dot, key }), mm.ctx.set(dotKey(dot), dot));
+              for (const mm of [m, dm]) { mm.dots.set(dotKey(dot), { dot, key }); mm.ctx.set(dotKey(dot), dot); }
               deltas.push([k.write(r, key, s.key, doomed), dm]);
             } else deltas.push([k.remove(doomed), dm]);
             expectMatches(k, m, "after the op");

@@ -20,7 +20,7 @@ export function rangesAdd(r: number[], s: number, e: number): void {
   }
   const out: number[] = [];
   let i = 0;
-  while (i < n && r[i + 1] < s) out.push(r[i], r[i + 1]), (i += 2);
+  while (i < n && r[i + 1] < s) { out.push(r[i], r[i + 1]); i += 2; }
   let ns = s, ne = e;
   while (i < n && r[i] <= ne) {
     if (r[i] < ns) ns = r[i];
@@ -28,7 +28,7 @@ export function rangesAdd(r: number[], s: number, e: number): void {
     i += 2;
   }
   out.push(ns, ne);
-  while (i < n) out.push(r[i], r[i + 1]), (i += 2);
+  while (i < n) { out.push(r[i], r[i + 1]); i += 2; }
   r.length = 0;
   for (const x of out) r.push(x);
 }
