@@ -52,7 +52,11 @@ function previousRows(file: string): (BenchRow & { at?: string })[] {
   if (!existsSync(file)) return [];
   try {
     const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string })[] };
-    return Array.isArray(old.rows) ? old.rows.map((r) => ({ ...r, at: r.at ?? old.at })) : [];
+    return Array.isArray(old.rows) ? old.rows.map((r) => {
+      // A row keeps its own date, else the file's; a row with neither has none.
+      const at = r.at ?? old.at;
+      return at === undefined ? r : { ...r, at };
+    }) : [];
   } catch {
     return [];
   }

@@ -24,8 +24,7 @@ export class Reader {
   }
 
   byte(): number {
-    if (this.pos >= this.bytes.length) this.fail("unexpected end of input");
-    return this.bytes[this.pos++];
+    return this.bytes[this.pos++] ?? this.fail("unexpected end of input");
   }
 
   uint(): number {

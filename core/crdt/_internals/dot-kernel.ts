@@ -198,8 +198,8 @@ export class DotKernel {
       let prevDot: Dot | undefined;
       for (let j = 0; j < m; j++) {
         const at = r.uint();
-        if (at >= ids.length) r.fail(`dot replica index ${at} out of range (context names ${ids.length} replicas)`);
-        const dot: Dot = Object.freeze([ids[at], r.uint()] as const);
+        const id = ids[at] ?? r.fail(`dot replica index ${at} out of range (context names ${ids.length} replicas)`);
+        const dot: Dot = Object.freeze([id, r.uint()] as const);
         if (dot[1] === 0) r.fail("dot counter 0 (counters start at 1)");
         if (prevDot && compareDots(prevDot, dot) >= 0) r.fail(`dots of value ${key} not strictly sorted`);
         prevDot = dot;
