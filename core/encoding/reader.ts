@@ -24,7 +24,10 @@ export class Reader {
   }
 
   byte(): number {
-    return this.bytes[this.pos++] ?? this.fail("unexpected end of input");
+    const b = this.bytes[this.pos];
+    if (b === undefined) this.fail("unexpected end of input"); // names the offset of the missing byte
+    this.pos++;
+    return b;
   }
 
   uint(): number {
