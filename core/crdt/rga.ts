@@ -51,13 +51,6 @@ export const SEQ_OPS = [
   { op: "delete", args: [{ int: [0, 6] }, { int: [0, 3] }], weight: 1 },
 ];
 
-/** The replica name behind a document's replica index (every index it hands out names one). */
-function nameOf(doc: { names: readonly string[] }, rep: number): string {
-  const name = doc.names[rep];
-  if (name === undefined) throw new Error(`rga: replica index ${rep} has no name in the document (${doc.names.length} names): an internal invariant is broken`);
-  return name;
-}
-
 export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> => ({
   kind: "state",
   name: NAME,
@@ -74,7 +67,7 @@ export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> =>
       const ri = doc.rep(ctx.replica);
       const ctr = doc.insertLocal(ri, p, text);
       const L = doc.oL, R = doc.oR;
-      const run = { rep: ctx.replica, ctr, text, l: L === null ? null : nameOf(doc, L.rep), lc: doc.oLc, r: R === null ? null : nameOf(doc, R.rep), rc: R === null ? -1 : R.ctr };
+      const run = { rep: ctx.replica, ctr, text, l: L === null ? null : doc.nameOf(L.rep), lc: doc.oLc, r: R === null ? null : doc.nameOf(R.rep), rc: R === null ? -1 : R.ctr };
       return { state, delta: new RgaState(null, [run], null) };
     }
     const n = Math.min(x as number, doc.length - p);

@@ -79,6 +79,13 @@ const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 export class RgaDoc {
   names: string[] = [];
   ids = new Map<string, number>();
+
+  /** The replica name behind index `rep` (every index the document hands out names one). */
+  nameOf(rep: number): string {
+    const name = this.names[rep];
+    if (name === undefined) throw new Error(`rga: replica index ${rep} has no name in the document (${this.names.length} names): an internal invariant is broken`);
+    return name;
+  }
   /** Per replica: counters held, integrated or pending (so the next local counter is past them). */
   have: number[][] = [];
   /** Per replica: heads of original runs, sorted by counter. */
