@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sim", "viz", "cli", "bench", "scenarios", "examples"];
+const SOURCE_DIRS = ["core", "sim", "viz", "cli", "bench", "scenarios", "examples", "tools"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
