@@ -17,7 +17,7 @@ const root = join(here, "..");
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-  const files = readdirSync(join(here, "suites")).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts")).sort();
+  const files = readdirSync(join(here, "suites")).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
   // A misspelt suite would otherwise run nothing, exit 0 and rewrite bench.json unchanged.
   const known = files.map((f) => f.replace(/\.ts$/, ""));
   const unknown = wanted.filter((w) => !known.includes(w));
@@ -58,7 +58,11 @@ function previousRows(file: string): (BenchRow & { at?: string; load?: number })
   if (!existsSync(file)) return [];
   try {
     const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string; load?: number })[] };
-    return Array.isArray(old.rows) ? old.rows.map((r) => ({ ...r, at: r.at ?? old.at })) : [];
+    return Array.isArray(old.rows) ? old.rows.map((r) => {
+      // A row keeps its own date, else the file's; a row with neither has none.
+      const at = r.at ?? old.at;
+      return at === undefined ? r : { ...r, at };
+    }) : [];
   } catch {
     return [];
   }

@@ -4,8 +4,7 @@ import { checkProperty } from "../core/_test/prop.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import lwwNoTiebreak from "../sim/explore/canaries/lww-no-tiebreak.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import { CANARIES, type Scenario } from "../sim/index.ts";
 import { browserAvailable, launchChromium } from "../viz/browser/chromium.ts";
 import { compactJson, focusWindow, writeComparePage } from "./explore-compare.ts";
 
@@ -41,6 +40,13 @@ describe("focusWindow (where the compare page opens each timeline)", () => {
   });
 });
 
+/** The canary whose compare page the browser test opens (sim/explore/canaries/lww-no-tiebreak.ts). */
+function lwwNoTiebreak() {
+  const canary = CANARIES.find((c) => c.file === "lww-no-tiebreak.ts");
+  if (canary === undefined) throw new Error("the lww-no-tiebreak canary is missing from CANARIES");
+  return canary.crdt;
+}
+
 describe.skipIf(!browserAvailable())("the compare page in headless Chromium", () => {
   it("shows both runs' timelines side by side, each loaded, with the replay command and no errors", async () => {
     const base = join(mkdtempSync(join(tmpdir(), "mc-compare-")), "7");
@@ -48,7 +54,7 @@ describe.skipIf(!browserAvailable())("the compare page in headless Chromium", ()
       name, nodes, crdt: { module: "lww-no-tiebreak.ts" }, duration: 50,
       steps: nodes.map((node) => ({ at: 0, node, op: "set", args: [nodes.indexOf(node)] })),
     });
-    const file = writeComparePage(base, lwwNoTiebreak, { title: "original: 3 nodes", scenario: sc("o", ["a", "b", "c"]) }, { title: "shrunk: 2 nodes", scenario: sc("s", ["a", "b"]) }, "npx memoconductor run x.scenario.json");
+    const file = writeComparePage(base, lwwNoTiebreak(), { title: "original: 3 nodes", scenario: sc("o", ["a", "b", "c"]) }, { title: "shrunk: 2 nodes", scenario: sc("s", ["a", "b"]) }, "npx memoconductor run x.scenario.json");
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -6,9 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Crdt } from "../core/contract.ts";
-import { judge } from "../sim/explore/verdict.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import type { Crdt } from "../core/index.ts";
+import { judge, type Scenario } from "../sim/index.ts";
 import { writeRunDir } from "./run-dir.ts";
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);

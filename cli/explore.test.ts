@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateScenario } from "../sim/scenario/load.ts";
+import { validateScenario } from "../sim/index.ts";
 import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const canary = (f: string) => join(ROOT, "sim/explore/canaries", f);

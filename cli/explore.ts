@@ -7,12 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { explore, type ExploreResult } from "../sim/explore/explore.ts";
-import { sizeOf } from "../sim/explore/shrink.ts";
-import { detailOf } from "../sim/explore/verdict.ts";
-import { parseShard } from "../sim/explore/sweep.ts";
-import { resolveTarget, specFor, targetRef, TargetError } from "../sim/explore/target.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import { detailOf, explore, type ExploreResult, parseShard, resolveTarget, type Scenario, scenarioSize, specFor, TargetError, targetRef } from "../sim/index.ts";
 import { writeComparePage } from "./explore-compare.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
@@ -68,8 +63,8 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
   const compare = writeComparePage(
     join(dir, String(f.seed)),
     target.crdt,
-    { title: `original: seed ${f.seed}, ${sizeOf(f.original).steps} steps on ${f.original.nodes.length} nodes`, scenario: portable(f.original) },
-    { title: `shrunk: ${sizeOf(shrunk).steps} steps on ${shrunk.nodes.length} nodes`, scenario: portable(shrunk) },
+    { title: `original: seed ${f.seed}, ${scenarioSize(f.original).steps} steps on ${f.original.nodes.length} nodes`, scenario: portable(f.original) },
+    { title: `shrunk: ${scenarioSize(shrunk).steps} steps on ${shrunk.nodes.length} nodes`, scenario: portable(shrunk) },
     replay,
   );
   if (o.json) {
@@ -78,14 +73,14 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
         crdt: result.crdt, ok: false, runs: result.runs, planned: result.planned, firstSeed: result.firstSeed, shard: `${result.shard.index}/${result.shard.count}`,
         failure: {
           seed: f.seed, check: f.check, failed: f.failed, detail: f.detail,
-          original: sizeOf(f.original), shrunk: { ...sizeOf(shrunk), runs: f.shrunk?.runs ?? 0, detail: (f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail) },
+          original: scenarioSize(f.original), shrunk: { ...scenarioSize(shrunk), runs: f.shrunk?.runs ?? 0, detail: (f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail) },
           scenarioFile: shownPath(scenarioFile), compare: shownPath(compare), replay,
         },
       }) + "\n",
     );
   } else {
-    const a = sizeOf(f.original);
-    const b = sizeOf(shrunk);
+    const a = scenarioSize(f.original);
+    const b = scenarioSize(shrunk);
     io.out(
       [
         `✗ ${result.crdt}: seed ${f.seed} fails ${f.failed.join(", ")} (after ${result.runs} of ${result.planned} scenarios; ${range})`,

@@ -5,7 +5,7 @@
  * views' own (viz/render/verdict.ts), so the terminal and the pages never disagree.
  */
 import { join, relative } from "node:path";
-import type { Summary } from "../sim/run-types.ts";
+import type { Summary } from "../sim/index.ts";
 import { checkExpectedWord, checkOutcomeWord, convergenceWords, tallyText, verdictOf, verdictSentence } from "../viz/index.ts";
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗");

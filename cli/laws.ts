@@ -3,8 +3,7 @@
  * when they hold, 1 with a minimal counterexample (ops per replica, the differing values, the
  * seed and the replay command), 2 with one line for bad input.
  */
-import { checkLaws, formatLawsFailure } from "../sim/laws/check-laws.ts";
-import { resolveTarget, targetRef, TargetError } from "../sim/explore/target.ts";
+import { checkLaws, formatLawsFailure, resolveTarget, TargetError, targetRef } from "../sim/index.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
 
 export type LawsCliOptions = { runs?: number; seed?: number; json: boolean };

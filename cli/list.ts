@@ -1,11 +1,9 @@
 /** `memoconductor list`: the builtin CRDTs (ops, options) and the bundled scenarios. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdts, opCrdts } from "../core/registry.ts";
-import type { BuiltinOpCrdt } from "../core/crdt/op-builtin.ts";
-import type { BuiltinCrdt } from "../core/contract.ts";
-import { CrdtOptionError } from "../core/errors.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { type BuiltinCrdt, type BuiltinOpCrdt, CrdtOptionError, crdts, opCrdts } from "../core/index.ts";
+// The light entry (no explorer, no fast-check): `list` must start at once.
+import { parseScenario } from "../sim/simulate.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, type ExitCode, type Io } from "./io.ts";
 import { packageFile } from "./package-root.ts";

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ScenarioError } from "../sim/scenario/load-errors.ts";
+import { ScenarioError } from "../sim/index.ts";
 import { COUNTER } from "./_test/misbehaving-plugin.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
 

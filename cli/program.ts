@@ -50,8 +50,10 @@ function wrap(text: string, indent: string, width = 92): string {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {
-    if (line !== "" && indent.length + line.length + 1 + word.length > width) lines.push(line), (line = word);
-    else line = line === "" ? word : `${line} ${word}`;
+    if (line !== "" && indent.length + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
   }
   return [...lines, line].join(`\n${indent}`);
 }

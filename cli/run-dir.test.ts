@@ -6,9 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { simulate } from "../sim/index.ts";
-import type { Run } from "../sim/run-types.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import { type Run, type Scenario, simulate } from "../sim/index.ts";
 import { lockDir } from "./dir-lock.ts";
 import { writeRunDir } from "./run-dir.ts";
 

@@ -10,8 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Run, Summary } from "../sim/run-types.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import type { Run, Scenario, Summary } from "../sim/index.ts";
 import { putFiles, runViewFiles } from "../viz/index.ts";
 import { writeDirAtomically, type AtomicDirOptions } from "./atomic-dir.ts";
 

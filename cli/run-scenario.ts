@@ -5,11 +5,8 @@
  * same inputs, so the same trace and traceHash — or one line saying how the plugin misbehaved.
  */
 import { dirname, resolve } from "node:path";
-import { DEFAULT_SEED, runLoaded } from "../sim/simulate.ts";
-import type { Run } from "../sim/run-types.ts";
-import { modulePathOf, portableScenario, prepareScenario, readScenarioFile, ScenarioError } from "../sim/scenario/load.ts";
-import type { LimitOverrides } from "../sim/scenario/limits.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+// The light public entry (sim/simulate.ts: load and run, no explorer or fast-check): `run` starts at once.
+import { DEFAULT_SEED, type LimitOverrides, modulePathOf, portableScenario, prepareScenario, readScenarioFile, type Run, runLoaded, type Scenario, ScenarioError } from "../sim/simulate.ts";
 import { errorLine } from "./io.ts";
 import { JobError, PluginFailure, supervise } from "./sandbox/supervise.ts";
 

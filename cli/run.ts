@@ -4,9 +4,7 @@
  * exit code: 2 if any file was bad input, else 1 if any expectation failed, else 0. A bad file
  * does not stop the others: every good scenario still runs and is reported.
  */
-import { ScenarioError } from "../sim/scenario/load-errors.ts";
-import type { LimitOverrides } from "../sim/scenario/limits.ts";
-import type { Summary } from "../sim/run-types.ts";
+import { type LimitOverrides, ScenarioError, type Summary } from "../sim/index.ts";
 import { existsSync, statSync } from "node:fs";
 import { shownPath, verdictBlock } from "./format.ts";
 import { scenarioFiles } from "./list.ts";

@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { Summary } from "../sim/run-types.ts";
+import type { Summary } from "../sim/index.ts";
 import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
 import { withDirLock } from "./atomic-dir.ts";
 

@@ -2,6 +2,7 @@
 export type { ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, StateCrdt } from "./contract.ts";
 export { CrdtError, CrdtOptionError, DecodeError, OpError } from "./errors.ts";
 export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
+export type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";
 export { gCounter } from "./crdt/g-counter.ts";
 export { pnCounter } from "./crdt/pn-counter.ts";
 export { gSet } from "./crdt/g-set.ts";

@@ -11,7 +11,7 @@ export type {
 export { CHECK_NAMES } from "./checkers/index.ts";
 export { ScenarioError, type ScenarioIssue } from "./scenario/load-errors.ts";
 export {
-  loadScenario, parseScenario, portableScenario, prepareScenario, validateScenario, type LoadedScenario,
+  loadScenario, modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile, validateScenario, type LoadedScenario,
 } from "./scenario/load.ts";
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
 export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
@@ -26,6 +26,17 @@ export {
 export { swarmScenario, type SwarmOptions } from "./explore/swarm.ts";
 export { shrink, type ShrinkResult } from "./explore/shrink.ts";
 export { CANARIES, type Canary } from "./explore/canaries/index.ts";
+export { sizeOf as scenarioSize } from "./explore/shrink.ts";
+export { detailOf, judge, type Verdict } from "./explore/verdict.ts";
+export { parseShard, type Shard } from "./explore/sweep.ts";
+export { resolveTarget, specFor, targetRef, TargetError, type Target, type TargetRef } from "./explore/target.ts";
 export {
   checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type LawsOptions, type LawsResult,
 } from "./laws/check-laws.ts";
+
+// The CLI's plugin sandbox (cli/sandbox): a plugin runs in a worker thread that installs the
+// thread sandbox and reports the method in progress through shared call slots. Plumbing for a
+// host that runs untrusted plugins, as the CLI does; a library user calling simulate() needs none of it.
+export { attachCallSlot, callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
+export { installThreadSandbox } from "./plugin/thread-sandbox.ts";
+export { methodThatThrew, PluginError } from "./plugin/guard.ts";

@@ -6,10 +6,18 @@
 import type { Run } from "./run-types.ts";
 import type { Scenario } from "./scenario/types.ts";
 import { runSimulation } from "./engine/run-simulation.ts";
-import { EventLimitError } from "./engine/simulator.ts";
+import { EventLimitError } from "./engine/errors.ts";
 import { eventLimit, eventLimitIssue, type LimitOverrides } from "./scenario/limits.ts";
 import { ScenarioError } from "./scenario/load-errors.ts";
 import { loadScenario, prepareScenario, type LoadedScenario } from "./scenario/load.ts";
+
+// What loading and running need, and nothing of the explorer or the law checker: the public entry
+// for a tool that must start at once (the CLI's run, replay and list). sim/index.ts re-exports all of it.
+export type { Run } from "./run-types.ts";
+export type { Scenario } from "./scenario/types.ts";
+export type { LimitOverrides } from "./scenario/limits.ts";
+export { ScenarioError } from "./scenario/load-errors.ts";
+export { modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile } from "./scenario/load.ts";
 
 /** The seed used when neither the caller nor the scenario gives one: runs are reproducible by default. */
 export const DEFAULT_SEED = 1;

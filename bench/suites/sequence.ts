@@ -236,8 +236,8 @@ export async function run(filter = process.env.SEQ_TRACES ?? ""): Promise<BenchR
 function printTable(table: string[][]): void {
   const head = ["trace", "impl", "apply ms", "bytes", "load ms", "merge ms", "heap MB"];
   const all = [head, ...table];
-  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ");
+  const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i] ?? 0) : c.padStart(w[i] ?? 0))).join("  ");
   console.log(line(head));
   console.log(w.map((n) => "-".repeat(n)).join("  "));
   for (const r of table) console.log(line(r));

@@ -3,7 +3,7 @@
  * call the plugin from start to end (and explore writes its pages from runs of it), so the
  * whole command is what must be stoppable. On a builtin they run here, as before.
  */
-import { targetRef } from "../../sim/explore/target.ts";
+import { targetRef } from "../../sim/index.ts";
 import { exploreCommand, type ExploreCliOptions } from "../explore.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "../io.ts";
 import { lawsCommand, type LawsCliOptions } from "../laws.ts";

@@ -6,12 +6,11 @@
  * their output forwarded line for line.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { attachCallSlot } from "../../sim/plugin/call-slots.ts";
-import { installThreadSandbox } from "../../sim/plugin/thread-sandbox.ts";
+import { attachCallSlot, installThreadSandbox } from "../../sim/index.ts";
 import type { Io } from "../io.ts";
 
 export type Job =
-  | { kind: "run"; file: string; seed?: number; trace: boolean; limits: import("../../sim/scenario/limits.ts").LimitOverrides }
+  | { kind: "run"; file: string; seed?: number; trace: boolean; limits: import("../../sim/index.ts").LimitOverrides }
   | { kind: "laws"; arg: string; options: import("../laws.ts").LawsCliOptions }
   | { kind: "explore"; options: import("../explore.ts").ExploreCliOptions };
 
@@ -49,9 +48,7 @@ await settle();
 if (!failed && result !== undefined) post({ result: result.value });
 
 async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknown } | undefined> {
-  const { loadScenario } = await import("../../sim/scenario/load.ts");
-  const { DEFAULT_SEED, runLoaded } = await import("../../sim/simulate.ts");
-  const { PluginError, methodThatThrew } = await import("../../sim/plugin/guard.ts");
+  const { DEFAULT_SEED, loadScenario, methodThatThrew, PluginError, runLoaded } = await import("../../sim/index.ts");
   let loaded;
   try {
     loaded = await loadScenario(j.file, { limits: j.limits });

@@ -41,15 +41,17 @@ export function readVersionVector(r: Reader): VersionVector {
 
 export function writeCausalContext(w: Writer, cc: CausalContext): void {
   writeVersionVector(w, cc.vv);
-  const cloud = cc.cloud();
-  const ids = [...new Set(cloud.map((d) => d[0]))];
-  w.uint(ids.length);
-  let i = 0;
-  for (const id of ids) {
-    let j = i;
-    while (j < cloud.length && cloud[j][0] === id) j++;
-    w.string(id).uint(j - i);
-    for (; i < j; i++) w.uint(cloud[i][1]);
+  // The cloud is sorted by replica id, so each id's counters form one run.
+  const runs: { id: string; counters: number[] }[] = [];
+  for (const [id, counter] of cc.cloud()) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.id === id) last.counters.push(counter);
+    else runs.push({ id, counters: [counter] });
+  }
+  w.uint(runs.length);
+  for (const { id, counters } of runs) {
+    w.string(id).uint(counters.length);
+    for (const c of counters) w.uint(c);
   }
 }
 

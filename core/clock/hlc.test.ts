@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { at } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { Reader } from "../encoding/reader.ts";
 import { Writer } from "../encoding/writer.ts";
@@ -39,11 +40,14 @@ describe("hybrid logical clock", () => {
     checkProperty(
       fc.property(fc.array(fc.record({ node: fc.nat(2), pt: physical }), { minLength: 1, maxLength: 40 }), (hops) => {
         const clocks = [0, 1, 2].map(() => new HybridLogicalClock());
-        let msg = clocks[hops[0].node].send(hops[0].pt);
-        for (const { node, pt } of hops.slice(1)) {
-          const received = clocks[node].receive(msg, pt);
+        const [first, ...rest] = hops;
+        if (first === undefined) throw new Error("the arbitrary makes at least one hop");
+        let msg = at(clocks, first.node).send(first.pt);
+        for (const { node, pt } of rest) {
+          const clock = at(clocks, node);
+          const received = clock.receive(msg, pt);
           expect(compareHlc(received, msg)).toBe(1);
-          const next = clocks[node].send(pt);
+          const next = clock.send(pt);
           expect(compareHlc(next, received)).toBe(1);
           msg = next;
         }

@@ -105,7 +105,7 @@ export class VersionVector {
 
   static from(obj: Record<string, number>): VersionVector {
     const out = new VersionVector();
-    for (const r of Object.keys(obj)) out.set(r, obj[r]);
+    for (const [r, n] of Object.entries(obj)) out.set(r, n);
     return out;
   }
 }

@@ -20,7 +20,7 @@ import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
 import type { Writer } from "../encoding/writer.ts";
 import { builtin } from "./_internals/builtin.ts";
-import { rangesNormalize } from "./_internals/seq-ranges.ts";
+import { rangesEach, rangesNormalize } from "./_internals/seq-ranges.ts";
 import { compareElems, comparePaths, dotCtr, dotSite, Elem, LDoc, type Path } from "./_internals/seq-lseq.ts";
 import { type Del } from "./_internals/seq-rga.ts";
 import { SEQ_OPS, seqArgs } from "./rga.ts";
@@ -53,7 +53,7 @@ const LState = LSeqState; // local alias: no module-getter call on the per-keyst
 
 function ctxOf(s: LSeqState, f: (site: string, from: number, to: number) => void): void {
   if (s.doc === null) for (const x of s.dots ?? []) f(x.rep, x.ctr, x.ctr + x.len);
-  else for (const [site, r] of s.doc.ctx) for (let i = 0; i < r.length; i += 2) f(site, r[i], r[i + 1]);
+  else for (const [site, r] of s.doc.ctx) rangesEach(r, (from, to) => f(site, from, to));
 }
 
 function elemsOf(s: LSeqState, f: (e: Elem) => void): void {
@@ -115,10 +115,10 @@ function writeLSeq(w: Writer, s: LSeqState): void {
     const r = rangesNormalize(ctx.get(n) ?? []);
     w.uint(r.length / 2);
     let end = 0;
-    for (let i = 0; i < r.length; i += 2) {
-      w.uint(r[i] - end).uint(r[i + 1] - r[i] - 1);
-      end = r[i + 1];
-    }
+    rangesEach(r, (from, to) => {
+      w.uint(from - end).uint(to - from - 1);
+      end = to;
+    });
   }
   w.uint(elems.length);
   let prev: Path = [];
@@ -203,9 +203,9 @@ function readLSeq(r: Reader): LSeqState {
       for (let i = 0; i < extra; i++) {
         const digit = r.uint();
         const si = r.uint();
-        if (si >= table.length) r.fail(`path names replica #${si} of ${table.length}`);
-        p.push(digit, table[si], r.uint());
-        used.add(table[si]);
+        const site = table[si] ?? r.fail(`path names replica #${si} of ${table.length}`);
+        p.push(digit, site, r.uint());
+        used.add(site);
       }
       if (k > 0 && continues(prev, p)) r.fail("a continuation written out in full (not canonical)");
       if (k > 0 && comparePaths(prev, p) >= 0) r.fail("characters not in strictly increasing path order");
@@ -254,8 +254,8 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
     const dots: { rep: string; ctr: number; len: number }[] = [];
     for (const e of gone) {
       const rep = e.site, c = e.ctr;
-      const last = dots.length > 0 ? dots[dots.length - 1] : null;
-      if (last !== null && last.rep === rep && last.ctr + last.len === c) last.len++;
+      const last = dots[dots.length - 1];
+      if (last !== undefined && last.rep === rep && last.ctr + last.len === c) last.len++;
       else dots.push({ rep, ctr: c, len: 1 });
     }
     return { state, delta: new LState(null, null, dots) };

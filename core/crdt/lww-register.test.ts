@@ -12,7 +12,7 @@ const physical = lwwRegister.configure({ clock: "physical" }) as Reg;
 const at = (replica: string, now: number) => ({ replica, now: () => now });
 const set = (crdt: Reg, s: LwwRegisterState, v: unknown, replica: string, now: number) => crdt.update(s, { op: "set", args: [v] }, at(replica, now)).state;
 const hex = (s: LwwRegisterState) => Buffer.from(hlc.codec!.encode(s)).toString("hex");
-const mergeBothWays = (crdt: Reg, a: LwwRegisterState, b: LwwRegisterState) => [crdt.merge(crdt.clone!(a), b), crdt.merge(crdt.clone!(b), a)];
+const mergeBothWays = (crdt: Reg, a: LwwRegisterState, b: LwwRegisterState) => [crdt.merge(crdt.clone!(a), b), crdt.merge(crdt.clone!(b), a)] as const;
 
 /**
  * The lost update of "Distributed Data Without Tears": alice writes at 10:00:00 by her (correct) clock; bob, whose clock is

@@ -11,7 +11,9 @@ import { orSet, type ORSetState } from "./or-set.ts";
 import { twoPhaseSet } from "./two-phase-set.ts";
 
 const W = 100;
-const CHECKPOINTS = [10_000, 100_000];
+/** Where the figures are taken: after a small and a big number of ops. */
+const SMALL = 10_000, BIG = 100_000;
+const CHECKPOINTS = [SMALL, BIG];
 const ctx = { replica: "a", now: () => 0 };
 
 /** The churn as a list of ops: add e(0), add e(1), …, and from step W on, remove e(j − W) after adding e(j). */
@@ -28,14 +30,14 @@ function* churn(element: (j: number) => number, total: number): Generator<Op> {
 
 type Figures = { ops: number; orSetBytes: number; orSetLive: number; replicaBytes: number; twoPSetBytes: number; twoPSetLive: number; tombstones: number };
 
-function measure(element: (j: number) => number): Figures[] {
+function measure(element: (j: number) => number): [small: Figures, big: Figures] {
   let or: ORSetState = orSet.init("a");
   // A second replica fed only the deltas: it must end byte-identical, at the same small size.
   let replica: ORSetState = orSet.init("b");
   let tp = twoPhaseSet.init("a");
   const out: Figures[] = [];
   let ops = 0;
-  for (const op of churn(element, CHECKPOINTS[CHECKPOINTS.length - 1])) {
+  for (const op of churn(element, BIG)) {
     const u = orSet.update(or, op, ctx);
     or = u.state;
     replica = orSet.merge(replica, u.delta);
@@ -51,7 +53,9 @@ function measure(element: (j: number) => number): Figures[] {
         tombstones: tp.tombstones.size,
       });
   }
-  return out;
+  const [small, big] = out;
+  if (small === undefined || big === undefined) throw new Error(`measure took ${out.length} of its ${CHECKPOINTS.length} checkpoints`);
+  return [small, big];
 }
 
 function report(title: string, figures: Figures[]): void {

@@ -10,7 +10,7 @@
  * Compared with the state-based PN-Counter the state is one number instead of two maps with
  * an entry per replica, and a message is one signed integer.
  */
-import type { Ctx, Op, OpCrdt } from "../contract.ts";
+import type { Ctx, Op } from "../contract.ts";
 import { OpError } from "../errors.ts";
 import { expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 import { opBuiltin } from "./op-builtin.ts";

@@ -12,7 +12,7 @@
  * removes nothing there and the replicas diverge (the scenario switch `sync.causal: false`
  * shows it). A duplicated add is harmless (same tag); a duplicated remove too.
  */
-import type { Ctx, Op, OpCrdt } from "../contract.ts";
+import type { Ctx, Op } from "../contract.ts";
 import { compareJson, type Json } from "../util/json.ts";
 import { expectArity, expectJson, unknownOp } from "./_internals/builtin.ts";
 import { element } from "./_internals/json-set.ts";

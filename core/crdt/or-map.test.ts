@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lawTests } from "../_test/crdt-laws.ts";
+import { at as nth } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { CrdtOptionError, DecodeError, OpError } from "../errors.ts";
 import { orMap } from "./_internals/composite-resolve.fixture.ts";
@@ -79,22 +80,22 @@ describe("or-map", () => {
         const model = ids.map(() => ({ seen: new Set<number>(), removed: new Set<number>() }));
         const expected = (m: (typeof model)[number]) => {
           const out: Record<string, number> = {};
-          for (const e of m.seen) if (!m.removed.has(e)) out[events[e].key] = (out[events[e].key] ?? 0) + events[e].amount;
+          for (const e of m.seen) if (!m.removed.has(e)) out[nth(events, e).key] = (out[nth(events, e).key] ?? 0) + nth(events, e).amount;
           return out;
         };
         for (const st of steps) {
           if (st.kind === "inc") {
-            states[st.r] = run(counters, states[st.r], st.amount > 0 ? "inc" : "dec", [st.key, Math.abs(st.amount)], ids[st.r]).state;
-            model[st.r].seen.add(events.push({ key: st.key, amount: st.amount }) - 1);
+            states[st.r] = run(counters, nth(states, st.r), st.amount > 0 ? "inc" : "dec", [st.key, Math.abs(st.amount)], nth(ids, st.r)).state;
+            nth(model, st.r).seen.add(events.push({ key: st.key, amount: st.amount }) - 1);
           } else if (st.kind === "delete") {
-            states[st.r] = run(counters, states[st.r], "delete", [st.key], ids[st.r]).state;
-            for (const e of model[st.r].seen) if (events[e].key === st.key) model[st.r].removed.add(e);
+            states[st.r] = run(counters, nth(states, st.r), "delete", [st.key], nth(ids, st.r)).state;
+            for (const e of nth(model, st.r).seen) if (nth(events, e).key === st.key) nth(model, st.r).removed.add(e);
           } else {
-            states[st.to] = merged(counters, states[st.to], states[st.from]);
-            for (const e of model[st.from].seen) model[st.to].seen.add(e);
-            for (const e of model[st.from].removed) model[st.to].removed.add(e);
+            states[st.to] = merged(counters, nth(states, st.to), nth(states, st.from));
+            for (const e of nth(model, st.from).seen) nth(model, st.to).seen.add(e);
+            for (const e of nth(model, st.from).removed) nth(model, st.to).removed.add(e);
           }
-          for (let i = 0; i < ids.length; i++) expect(counters.value(states[i])).toEqual(expected(model[i]));
+          for (let i = 0; i < ids.length; i++) expect(counters.value(nth(states, i))).toEqual(expected(nth(model, i)));
         }
       }),
       { numRuns: 200 },
@@ -119,27 +120,27 @@ describe("or-map", () => {
           const out: Record<string, number[]> = {};
           for (const e of m.seen) {
             if (m.gone.has(e)) continue;
-            const ev = events[e];
-            out[ev.key] ??= [];
-            if (ev.kind === "add" && !m.dead.has(e) && !out[ev.key].includes(ev.el)) out[ev.key].push(ev.el);
+            const ev = nth(events, e);
+            const els = (out[ev.key] ??= []);
+            if (ev.kind === "add" && !m.dead.has(e) && !els.includes(ev.el)) els.push(ev.el);
           }
-          for (const k of Object.keys(out)) out[k].sort();
+          for (const els of Object.values(out)) els.sort();
           return out;
         };
         for (const st of steps) {
           if (st.kind === "sync") {
-            states[st.to] = merged(sets, states[st.to], states[st.from]);
-            for (const part of ["seen", "dead", "gone"] as const) for (const e of model[st.from][part]) model[st.to][part].add(e);
+            states[st.to] = merged(sets, nth(states, st.to), nth(states, st.from));
+            for (const part of ["seen", "dead", "gone"] as const) for (const e of nth(model, st.from)[part]) nth(model, st.to)[part].add(e);
           } else if (st.kind === "delete") {
-            states[st.r] = run(sets, states[st.r], "delete", [st.key], ids[st.r]).state;
-            for (const e of model[st.r].seen) if (events[e].key === st.key) model[st.r].gone.add(e);
+            states[st.r] = run(sets, nth(states, st.r), "delete", [st.key], nth(ids, st.r)).state;
+            for (const e of nth(model, st.r).seen) if (nth(events, e).key === st.key) nth(model, st.r).gone.add(e);
           } else {
-            states[st.r] = run(sets, states[st.r], st.kind, [st.key, st.el], ids[st.r]).state;
+            states[st.r] = run(sets, nth(states, st.r), st.kind, [st.key, st.el], nth(ids, st.r)).state;
             // An add or a remove of el both end the adds of el seen so far (an add replaces them).
-            for (const e of model[st.r].seen) if (events[e].key === st.key && events[e].kind === "add" && events[e].el === st.el) model[st.r].dead.add(e);
-            model[st.r].seen.add(events.push({ key: st.key, kind: st.kind, el: st.el }) - 1);
+            for (const e of nth(model, st.r).seen) if (nth(events, e).key === st.key && nth(events, e).kind === "add" && nth(events, e).el === st.el) nth(model, st.r).dead.add(e);
+            nth(model, st.r).seen.add(events.push({ key: st.key, kind: st.kind, el: st.el }) - 1);
           }
-          for (let i = 0; i < ids.length; i++) expect(sets.value(states[i])).toEqual(expected(model[i]));
+          for (let i = 0; i < ids.length; i++) expect(sets.value(nth(states, i))).toEqual(expected(nth(model, i)));
         }
       }),
       { numRuns: 200 },

@@ -68,7 +68,7 @@ import { OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin, expectArity } from "./_internals/builtin.ts";
 import {
-  type Composite, type Conflict, conflictsOf, peekNext, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, subsumedBy,
+  type Composite, conflictsOf, peekNext, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, subsumedBy,
   type TypeSpec, writeNested,
 } from "./_internals/nested.ts";
 import { objectOf } from "./_internals/object-of.ts";
@@ -128,10 +128,10 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
   /** The join of the key's segments (cached: read it, never mutate it), or undefined if absent. */
   function joined(state: ORMapState, key: string): unknown {
     if (!state.cache.has(key)) {
-      const segs = state.segments(key);
-      if (segs.length === 0) return undefined;
-      let acc = copy(segs[0].payload);
-      for (let i = 1; i < segs.length; i++) acc = inner.merge(acc, segs[i].payload);
+      const [first, ...rest] = state.segments(key);
+      if (first === undefined) return undefined;
+      let acc = copy(first.payload);
+      for (const seg of rest) acc = inner.merge(acc, seg.payload);
       state.cache.set(key, acc);
     }
     return state.cache.get(key);
@@ -195,7 +195,8 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
     merge(a, b) {
       if (a === b) return a;
       // 1. Drop our segments that b has seen and no longer holds (deleted or replaced there).
-      for (const [k, key] of [...a.byDot]) {
+      // drop(k) deletes only the entry being visited, which is safe while iterating a Map.
+      for (const [k, key] of a.byDot) {
         const seg = a.keys.get(key)!.get(k)!;
         if (b.ctx.has(seg.dot) && !b.holds(seg.dot)) a.drop(k);
       }
@@ -254,8 +255,8 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
           let prevDot: Dot | undefined;
           for (let j = 0; j < m; j++) {
             const at = r.uint();
-            if (at >= ids.length) r.fail(`segment replica index ${at} out of range (context names ${ids.length} replicas)`);
-            const dot: Dot = Object.freeze([ids[at], r.uint()] as const);
+            const id = ids[at] ?? r.fail(`segment replica index ${at} out of range (context names ${ids.length} replicas)`);
+            const dot: Dot = Object.freeze([id, r.uint()] as const);
             if (dot[1] === 0) r.fail("segment counter 0 (counters start at 1)");
             if (prevDot && compareDots(prevDot, dot) >= 0) r.fail(`segments of key ${JSON.stringify(key)} not strictly sorted`);
             prevDot = dot;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lawTests } from "../_test/crdt-laws.ts";
+import { at } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { resealed } from "../_test/frame.ts";
 import { DecodeError, OpError } from "../errors.ts";
@@ -21,7 +22,7 @@ describe("pn-counter", () => {
         const deltas: PNCounterState[] = [];
         let expected = 0;
         for (const { replica, op, n } of ops) {
-          const r = pnCounter.update(states[replica], { op, args: [n] }, ctx(IDS[replica]));
+          const r = pnCounter.update(at(states, replica), { op, args: [n] }, ctx(at(IDS, replica)));
           states[replica] = r.state;
           deltas.push(r.delta);
           expected += op === "inc" ? n : -n;

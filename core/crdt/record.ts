@@ -168,10 +168,9 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
         let prev = -1;
         for (let i = 0; i < n; i++) {
           const at = r.uint();
-          if (at >= names.length) r.fail(`field index ${at} out of range (the schema has ${names.length} fields)`);
+          const f = names[at] ?? r.fail(`field index ${at} out of range (the schema has ${names.length} fields)`);
           if (at <= prev) r.fail(`field indexes not strictly ascending (${prev} then ${at})`);
           prev = at;
-          const f = names[at];
           const { bytes: fb, state } = readNested(r, schema.get(f)!, `field "${f}"`);
           if (bytesEqual(fb, bottom.get(f)!)) r.fail(`field "${f}" holds its initial state (such fields are left out)`);
           out.set(f, state);
@@ -188,7 +187,8 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
  * called when a scenario configures a schema, never while the registry is being built.
  */
 export function recordType(resolve: Resolve): BuiltinCrdt & RecordCrdt {
-  const local: Resolve = (spec) => (typeof spec === "string" && Object.hasOwn(LOCAL, spec) ? LOCAL[spec] : resolve(spec));
+  // Own keys only: a spec named like an Object.prototype member ("toString") is resolved, not found here.
+  const local: Resolve = (spec) => (typeof spec === "string" && Object.hasOwn(LOCAL, spec) ? LOCAL[spec] : undefined) ?? resolve(spec);
   return builtin<RecordOptions>(
     NAME,
     { fields: { ...DEFAULT_RECORD_FIELDS } },

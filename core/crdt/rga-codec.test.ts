@@ -10,6 +10,7 @@ import type { Op } from "../contract.ts";
 import { Writer } from "../encoding/writer.ts";
 import { DecodeError } from "../errors.ts";
 import { checkedFrame } from "../_test/frame.ts";
+import { at } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { rga, type RgaState } from "./rga.ts";
 
@@ -52,7 +53,7 @@ describe("rga codec", () => {
         const states = names.map((n) => rga.init(n));
         const deltas: RgaState[] = [];
         for (const e of edits) {
-          const res = e.ins ? up(states[e.r], names[e.r], "insert", e.i, e.text) : up(states[e.r], names[e.r], "delete", e.i, e.n);
+          const res = e.ins ? up(at(states, e.r), at(names, e.r), "insert", e.i, e.text) : up(at(states, e.r), at(names, e.r), "delete", e.i, e.n);
           states[e.r] = res.state;
           deltas.push(res.delta);
           // Replicas share some of what they do, so origins cross replicas.

@@ -13,6 +13,7 @@ import { rga } from "./rga.ts";
 import type { Op, StateCrdt } from "../contract.ts";
 import { DecodeError, OpError } from "../errors.ts";
 import { lawTests } from "../_test/crdt-laws.ts";
+import { at as nth } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 
 const ctx = (replica: string) => ({ replica, now: () => 0 });
@@ -88,24 +89,25 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
     checkProperty(
       fc.property(fc.array(fc.array(edit, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.infiniteStream(fc.nat()), (rounds, order) => {
         let states = names.map((n) => up(crdt.init(n), n, "insert", 0, "").state);
-        const base = up(states[0], "a", "insert", 0, "0123").state;
+        const base = up(nth(states, 0), "a", "insert", 0, "0123").state;
         states = states.map(() => crdt.codec!.decode(crdt.codec!.encode(base)));
         const deltas: S[] = [];
         for (const round of rounds) {
           for (const e of round) {
-            const r = names[e.r];
-            const res = e.ins ? up(states[e.r], r, "insert", e.i, e.text) : up(states[e.r], r, "delete", e.i, e.n);
+            const r = nth(names, e.r);
+            const at = nth(states, e.r);
+            const res = e.ins ? up(at, r, "insert", e.i, e.text) : up(at, r, "delete", e.i, e.n);
             states[e.r] = res.state;
             deltas.push(res.delta);
           }
         }
         const finals = states.map((s) => {
-          const ks = deltas.map((_, i) => [order.next().value as number, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-          for (const [, i] of ks) s = crdt.merge(s, deltas[i]);
-          for (const [, i] of ks.slice(0, 3)) s = crdt.merge(s, deltas[i]);
+          const ks = deltas.map((_, i) => [order.next().value as number, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+          for (const [, i] of ks) s = crdt.merge(s, nth(deltas, i));
+          for (const [, i] of ks.slice(0, 3)) s = crdt.merge(s, nth(deltas, i));
           return s;
         });
-        const want = crdt.codec!.encode(finals[0]);
+        const want = crdt.codec!.encode(nth(finals, 0));
         for (const f of finals) expect(crdt.codec!.encode(f)).toEqual(want);
       }),
       { numRuns: 150 },
@@ -121,13 +123,13 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
         const words: string[] = [];
         const finals = names.map((n, k) => {
           let s = crdt.codec!.decode(crdt.codec!.encode(base));
-          const letter = "abc"[k];
-          const { len, back } = typists[k];
+          const letter = nth(["a", "b", "c"], k);
+          const { len, back } = nth(typists, k);
           for (let i = 0; i < len; i++) s = up(s, n, "insert", back ? pos : pos + i, `${letter}`).state;
           words.push(letter.repeat(len));
           return s;
         });
-        let merged = finals[reverse ? finals.length - 1 : 0];
+        let merged = nth(finals, reverse ? finals.length - 1 : 0);
         for (const f of reverse ? [...finals].reverse() : finals) merged = crdt.merge(merged, f);
         const v = val(merged);
         const middle = v.slice(pos, v.length - (3 - pos));
@@ -144,7 +146,7 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
     expect(() => crdt.codec!.decode(new Uint8Array([1, 200, 0]))).toThrow(DecodeError);
     for (let i = 2; i < bytes.length; i++) {
       const b = bytes.slice();
-      b[i] ^= 0xff;
+      b[i] = nth(Array.from(bytes), i) ^ 0xff;
       try {
         const d = crdt.codec!.decode(b);
         expect(crdt.codec!.encode(crdt.codec!.decode(crdt.codec!.encode(d)))).toEqual(crdt.codec!.encode(d));

@@ -66,8 +66,8 @@ export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> =>
       if (text.length === 0) return { state, delta: new RgaState() };
       const ri = doc.rep(ctx.replica);
       const ctr = doc.insertLocal(ri, p, text);
-      const L = doc.oL, R = doc.oR, names = doc.names;
-      const run = { rep: ctx.replica, ctr, text, l: L === null ? null : names[L.rep], lc: doc.oLc, r: R === null ? null : names[R.rep], rc: R === null ? -1 : R.ctr };
+      const L = doc.oL, R = doc.oR;
+      const run = { rep: ctx.replica, ctr, text, l: L === null ? null : doc.nameOf(L.rep), lc: doc.oLc, r: R === null ? null : doc.nameOf(R.rep), rc: R === null ? -1 : R.ctr };
       return { state, delta: new RgaState(null, [run], null) };
     }
     const n = Math.min(x as number, doc.length - p);

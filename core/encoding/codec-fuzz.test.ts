@@ -20,6 +20,7 @@ import { snapshotCodec } from "../store/snapshot.ts";
 import type { StoreCrdt } from "../store/store-crdt.ts";
 import { historyArbitrary, replay } from "../_test/crdt-laws.ts";
 import { opArbitrary } from "../_test/op-arbitrary.ts";
+import { at } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 
 type Fault =
@@ -41,7 +42,7 @@ function injure(bytes: Uint8Array, donor: Uint8Array, f: Fault): Uint8Array {
   if (f.kind === "cut") return bytes.slice(0, f.at % n);
   if (f.kind === "flip" || f.kind === "byte") {
     const out = bytes.slice();
-    out[f.at % n] = f.kind === "flip" ? out[f.at % n] ^ (1 << f.bit) : f.value;
+    out[f.at % n] = f.kind === "flip" ? at(Array.from(bytes), f.at % n) ^ (1 << f.bit) : f.value;
     return out;
   }
   const i = f.at % (n + 1);
@@ -57,8 +58,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 function survivesFaults<S>(codec: Codec<S>, encodings: fc.Arbitrary<Uint8Array[]>, numRuns: number): void {
   checkProperty(
     fc.property(encodings, fc.nat(), fc.nat(), fc.array(faultArb, { minLength: 1, maxLength: 6 }), (all, t, d, faults) => {
-      const target = all[t % all.length];
-      const donor = all[d % all.length];
+      const target = at(all, t % all.length);
+      const donor = at(all, d % all.length);
       for (const f of faults) {
         const bytes = injure(target, donor, f);
         let state: S;
@@ -106,14 +107,17 @@ const storeMessages: fc.Arbitrary<Messages> = fc.array(storeStep, { maxLength: 2
   for (const s of steps) {
     if (s.kind === "op") {
       clock = s.now;
-      sent.push(replicas[s.at].update(s.op));
-      out.delta.push(replicas[s.at].codecs.delta.encode(sent[sent.length - 1]));
+      const r = at(replicas, s.at);
+      const message = r.update(s.op);
+      sent.push(message);
+      out.delta.push(r.codecs.delta.encode(message));
     } else if (s.kind === "deliver") {
-      if (sent.length > 0) replicas[s.to].receive(sent[s.msg % sent.length]);
+      if (sent.length > 0) at(replicas, s.to).receive(at(sent, s.msg % sent.length));
     } else if (s.from !== s.to) {
-      const answer = replicas[s.from].missing(replicas[s.to].digest());
-      out.sync.push(replicas[s.from].codecs.sync.encode(answer));
-      replicas[s.to].applySync(answer);
+      const from = at(replicas, s.from), to = at(replicas, s.to);
+      const answer = from.missing(to.digest());
+      out.sync.push(from.codecs.sync.encode(answer));
+      to.applySync(answer);
     }
   }
   for (const r of replicas) {
@@ -121,7 +125,10 @@ const storeMessages: fc.Arbitrary<Messages> = fc.array(storeStep, { maxLength: 2
     out.sync.push(r.codecs.sync.encode(r.missing(new Map())));
     out.snapshot.push(r.snapshot());
   }
-  if (out.delta.length === 0) out.delta.push(replicas[0].codecs.delta.encode(replicas[0].update({ op: "add", args: ["tags", "A", "x"] })));
+  if (out.delta.length === 0) {
+    const first = at(replicas, 0);
+    out.delta.push(first.codecs.delta.encode(first.update({ op: "add", args: ["tags", "A", "x"] })));
+  }
   return out;
 });
 

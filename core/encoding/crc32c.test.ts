@@ -16,6 +16,13 @@ function bitwise(bytes: Uint8Array): number {
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
 
 describe("crc32c", () => {
+  it("refuses a range outside the bytes instead of reading past them as zeros", () => {
+    const bytes = new Uint8Array(16);
+    expect(crc32c(bytes, 4, 16)).toBe(crc32c(bytes.subarray(4)));
+    for (const [start, end] of [[0, 17], [-1, 4], [5, 4], [0.5, 4], [0, 40]] as const)
+      expect(() => crc32c(bytes, start, end)).toThrow(`crc32c: range [${start}, ${end}) is not within the 16 bytes`);
+  });
+
   it("gives the standard check value and the RFC 3720 (B.4) known answers", () => {
     expect(crc32c(new TextEncoder().encode("123456789"))).toBe(0xe3069283);
     expect(crc32c(new Uint8Array(0))).toBe(0);

@@ -10,6 +10,7 @@ import { crdts, resolveBuiltin } from "../registry.ts";
 import { nestedCodec } from "./framed-codec.ts";
 import { DecodeError } from "../errors.ts";
 import { StoreReplica } from "../store/replica.ts";
+import { at } from "../_test/at.ts";
 import { withChecksum } from "../_test/frame.ts";
 import { storeCodecs } from "../store/messages.ts";
 import type { StoreCrdt } from "../store/store-crdt.ts";
@@ -47,15 +48,22 @@ const V1_MESSAGES: [string, Codec<any>, string][] = [
 ];
 const V1_SNAPSHOT = "0121016119010d010001014111010a01000c0106010000016105037840790100010161010001014101016101";
 
+/** The version-1 bytes (hex) of a builtin's fixture state. */
+function v1Hex(name: string): string {
+  const fixture = V1_STATES[name];
+  if (fixture === undefined) throw new Error(`no version-1 fixture for ${name}`);
+  return fixture[1];
+}
+
 /** The version-2 frame of a version-1 frame's content: same tag and body, then the checksum. */
 const checkedFormOf = (v1: Uint8Array): string => hex(Uint8Array.from(withChecksum([2, ...v1.subarray(1)])));
 
 describe("framed codec: the checksum (version 2) and the old format (version 1)", () => {
   it("version-1 bytes of every builtin still decode to the state they held; re-encoding writes the same body in a version-2 frame", () => {
     for (const [name, [value, h]] of Object.entries(V1_STATES)) {
-      const codec = crdts[name].codec!;
+      const codec = resolveBuiltin(name).codec!;
       const state = codec.decode(bytesOf(h));
-      expect(crdts[name].value(state), name).toEqual(value);
+      expect(resolveBuiltin(name).value(state), name).toEqual(value);
       expect(hex(codec.encode(state)), name).toBe(checkedFormOf(bytesOf(h)));
       expect(codec.size!(state), name).toBe(bytesOf(h).length + 4);
     }
@@ -74,25 +82,25 @@ describe("framed codec: the checksum (version 2) and the old format (version 1)"
 
   it("a flipped byte in a version-1 encoding can still decode to another state (no checksum there); in version 2 it is a DecodeError", () => {
     // The issue's example: rga "xy" whose content byte 'x' becomes 'y' decodes, same ids, as "yy".
-    const v1 = bytesOf(V1_STATES.rga[1]);
+    const v1 = bytesOf(v1Hex("rga"));
     const flipped = v1.slice();
     flipped[flipped.length - 2] = 0x79;
-    expect(crdts.rga.value(crdts.rga.codec!.decode(flipped))).toBe("yy");
-    const v2 = crdts.rga.codec!.encode(crdts.rga.codec!.decode(v1));
+    expect(resolveBuiltin("rga").value(resolveBuiltin("rga").codec!.decode(flipped))).toBe("yy");
+    const v2 = resolveBuiltin("rga").codec!.encode(resolveBuiltin("rga").codec!.decode(v1));
     const bad = v2.slice();
     bad[bad.length - 6] = 0x79;
-    expect(() => crdts.rga.codec!.decode(bad)).toThrow(DecodeError);
-    expect(() => crdts.rga.codec!.decode(bad)).toThrow(`cannot decode rga at byte ${bad.length - 4}: checksum mismatch`);
+    expect(() => resolveBuiltin("rga").codec!.decode(bad)).toThrow(DecodeError);
+    expect(() => resolveBuiltin("rga").codec!.decode(bad)).toThrow(`cannot decode rga at byte ${bad.length - 4}: checksum mismatch`);
   });
 
   it("names a bad version, a cut frame, and (intact) bytes of another type", () => {
-    const codec = crdts["g-counter"].codec!;
-    const good = codec.encode(codec.decode(bytesOf(V1_STATES["g-counter"][1])));
+    const codec = resolveBuiltin("g-counter").codec!;
+    const good = codec.encode(codec.decode(bytesOf(v1Hex("g-counter"))));
     expect(() => codec.decode(new Uint8Array(0))).toThrow("unexpected end of input");
     expect(() => codec.decode(Uint8Array.from([3, ...good.subarray(1)]))).toThrow("unsupported format version 3 (expected 2, or 1 without checksum)");
     expect(() => codec.decode(good.subarray(0, 5))).toThrow("unexpected end of input (a version-2 frame is at least 6 bytes)");
     expect(() => codec.decode(good.subarray(0, good.length - 1))).toThrow("checksum mismatch");
-    const set = crdts["g-set"].codec!.encode(crdts["g-set"].init("a"));
+    const set = resolveBuiltin("g-set").codec!.encode(resolveBuiltin("g-set").init("a"));
     expect(() => codec.decode(set)).toThrow("these bytes encode a g-set, not a g-counter");
   });
 
@@ -111,13 +119,13 @@ describe("framed codec: the checksum (version 2) and the old format (version 1)"
   });
 
   it("a nested state is written unchecked (the outer checksum covers it); a checked frame nested instead is refused as not canonical", () => {
-    const record = crdts.record;
+    const record = resolveBuiltin("record");
     const s = record.update(record.init("a"), { op: "set", args: ["email", "x@y"] }, { replica: "a", now: () => 1 }).state;
     const bytes = record.codec!.encode(s);
     // header, field count, field index, nested length, then the nested lww-register frame: version 1.
     expect(bytes[5]).toBe(1);
-    const nested = crdts["lww-register"].codec!.encode(s.get("email"));
-    const forged = Uint8Array.from(withChecksum([2, 10, 1, bytes[3], nested.length, ...nested]));
+    const nested = resolveBuiltin("lww-register").codec!.encode(s.get("email"));
+    const forged = Uint8Array.from(withChecksum([2, 10, 1, at(Array.from(bytes), 3), nested.length, ...nested]));
     expect(() => record.codec!.decode(forged)).toThrow(/field "email": .*format version 2 where version 1 is expected/);
   });
 });

@@ -43,11 +43,12 @@ function readFrame<S>(bytes: Uint8Array, version: number, body: Body<S>): S {
  * (by readFrame): bytes of another type are named as such only when they arrived intact.
  */
 function verified(bytes: Uint8Array, type: TypeTagName): Uint8Array {
-  if (bytes.length === 0) throw new DecodeError(type, 0, "unexpected end of input");
-  if (bytes[0] !== FORMAT_VERSION) throw new DecodeError(type, 0, unsupportedVersion(bytes[0]));
+  const version = bytes[0];
+  if (version === undefined) throw new DecodeError(type, 0, "unexpected end of input");
+  if (version !== FORMAT_VERSION) throw new DecodeError(type, 0, unsupportedVersion(version));
   const end = bytes.length - CHECKSUM_BYTES;
   if (end < 2) throw new DecodeError(type, bytes.length, `unexpected end of input (a version-${FORMAT_VERSION} frame is at least ${2 + CHECKSUM_BYTES} bytes)`);
-  const stored = (bytes[end] | (bytes[end + 1] << 8) | (bytes[end + 2] << 16) | (bytes[end + 3] << 24)) >>> 0;
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + end, CHECKSUM_BYTES).getUint32(0, true);
   const computed = crc32c(bytes, 0, end);
   if (stored !== computed) {
     const hex = (n: number) => n.toString(16).padStart(8, "0");

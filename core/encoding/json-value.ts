@@ -24,11 +24,12 @@ export function writeJson(w: Writer, v: Json): void {
     w.byte(ARRAY).uint(v.length);
     for (const x of v) writeJson(w, x);
   } else {
-    const keys = Object.keys(v).sort();
-    w.byte(OBJECT).uint(keys.length);
-    for (const k of keys) {
+    // Sorted by key as Array#sort sorts strings (UTF-16 code units): one value, one encoding.
+    const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    w.byte(OBJECT).uint(entries.length);
+    for (const [k, x] of entries) {
       w.string(k);
-      writeJson(w, v[k]);
+      writeJson(w, x);
     }
   }
 }

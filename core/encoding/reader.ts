@@ -24,8 +24,10 @@ export class Reader {
   }
 
   byte(): number {
-    if (this.pos >= this.bytes.length) this.fail("unexpected end of input");
-    return this.bytes[this.pos++];
+    const b = this.bytes[this.pos];
+    if (b === undefined) this.fail("unexpected end of input"); // names the offset of the missing byte
+    this.pos++;
+    return b;
   }
 
   uint(): number {

@@ -17,6 +17,17 @@ describe("Writer/Reader", () => {
     );
   });
 
+  it("reading past the end names the offset of the missing byte, whatever the truncation", () => {
+    checkProperty(
+      fc.property(fc.uint8Array({ maxLength: 20 }), (bytes) => {
+        const r = new Reader(bytes, "test");
+        for (let i = 0; i < bytes.length; i++) expect(r.byte()).toBe(bytes[i]);
+        expect(() => r.byte()).toThrow(`cannot decode test at byte ${bytes.length}: unexpected end of input`);
+        expect(r.offset).toBe(bytes.length);
+      }),
+    );
+  });
+
   it("a Writer opened while another is open does not clobber it (shared scratch buffer)", () => {
     const outer = new Writer().string("outer");
     const inner = new Writer().string("inner-" + "x".repeat(5000));

@@ -178,8 +178,8 @@ describe("RAMP garbage collection", () => {
     w.run({ k: "read", c: 1, mask: 0b11 }); // round 1 will see x at ts 1, y initial
     deliver(w, (to, t) => to === "s0" && t === "ramp.get");
     deliver(w, (to, t) => to === "s1" && t === "ramp.get");
-    deliver(w, (to, t) => to === "c1");
-    deliver(w, (to, t) => to === "c1");
+    deliver(w, (to) => to === "c1");
+    deliver(w, (to) => to === "c1");
     // Meanwhile the y commit lands, a newer write to y supersedes it, and the grace passes.
     deliver(w, (to, t) => to === "s1" && t === "ramp.commit");
     w.run({ k: "write", c: 2, mask: 0b10, v: 2 });

@@ -43,8 +43,7 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
   const index = new Map(names.map((c, i) => [c, i]));
   const readCollection = (r: Reader): string => {
     const at = r.uint();
-    if (at >= names.length) r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${names.join(", ")})`);
-    return names[at];
+    return names[at] ?? r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${names.join(", ")})`);
   };
   const readId = (r: Reader, c: string): string => {
     const id = r.string();

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { at } from "../_test/at.ts";
 import { checkProperty } from "../_test/prop.ts";
 import { DecodeError, OpError } from "../errors.ts";
 import { resolveBuiltin } from "../registry.ts";
@@ -44,12 +45,12 @@ function play(steps: Step[]): { replicas: StoreReplica[]; sent: DeltaMessage[] }
   const replicas = NODES.map((n, i) => new StoreReplica(n, crm, () => i));
   const sent: DeltaMessage[] = [];
   for (const s of steps) {
-    if (s.kind === "op") sent.push(replicas[s.at].update(s.op));
+    if (s.kind === "op") sent.push(at(replicas, s.at).update(s.op));
     else if (s.kind === "deliver") {
-      if (sent.length > 0) replicas[s.to].receive(sent[s.msg % sent.length]);
+      if (sent.length > 0) at(replicas, s.to).receive(at(sent, s.msg % sent.length));
     } else if (s.kind === "sync") {
-      if (s.from !== s.to) replicas[s.to].applySync(replicas[s.from].missing(replicas[s.to].digest()));
-    } else replicas[s.at].compactLog();
+      if (s.from !== s.to) at(replicas, s.to).applySync(at(replicas, s.from).missing(at(replicas, s.to).digest()));
+    } else at(replicas, s.at).compactLog();
   }
   return { replicas, sent };
 }
@@ -66,7 +67,7 @@ describe("StoreReplica: digests and anti-entropy", () => {
       fc.property(fc.array(stepArb, { maxLength: 40 }), node, node, (steps, a, b) => {
         fc.pre(a !== b);
         const { replicas } = play(steps);
-        const [self, peer] = [replicas[a], replicas[b]];
+        const [self, peer] = [at(replicas, a), at(replicas, b)];
         const answer = self.missing(peer.digest());
         peer.applySync(answer);
         expect(covers(peer, self)).toBe(true);
@@ -116,7 +117,7 @@ describe("StoreReplica: digests and anti-entropy", () => {
     checkProperty(
       fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => {
         const { replicas, sent } = play(steps);
-        const [a, b] = replicas;
+        const a = at(replicas, 0), b = at(replicas, 1);
         for (const m of sent) {
           a.receive(m);
           const before = hex(a);
@@ -137,7 +138,7 @@ describe("StoreReplica: digests and anti-entropy", () => {
     checkProperty(
       fc.property(fc.array(stepArb, { maxLength: 30 }), fc.uint8Array({ maxLength: 30 }), (steps, noise) => {
         const { replicas, sent } = play(steps);
-        const [a, b] = replicas;
+        const a = at(replicas, 0), b = at(replicas, 1);
         const { delta, digest, sync } = a.codecs;
         const answer = a.missing(b.digest());
         const bytes = sync.encode(answer);
@@ -170,10 +171,10 @@ describe("StoreReplica: digests and anti-entropy", () => {
     self.update({ op: "inc", args: ["customers", "c3", "views", 1] });
     self.update({ op: "set", args: ["customers", "c9", "phone", "555-0109"] });
     const viaLog = self.missing(peer.digest());
-    expect(viaLog.parts[0].objects.map((o) => [o.id, o.full])).toEqual([["c3", false], ["c9", false]]);
+    expect(at(viaLog.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([["c3", false], ["c9", false]]);
     expect(self.compactLog()).toBe(53);
     const viaStates = self.missing(peer.digest());
-    expect(viaStates.parts[0].objects.map((o) => [o.id, o.full])).toEqual([["c3", true], ["c9", true]]);
+    expect(at(viaStates.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([["c3", true], ["c9", true]]);
     peer.applySync(viaStates);
     expect(peer.value()).toEqual(self.value());
     expect(self.missing(peer.digest()).parts).toEqual([]);
@@ -200,7 +201,7 @@ describe("StoreReplica: snapshot and restore (durable image, volatile log)", () 
       fc.property(fc.array(stepArb, { maxLength: 40 }), node, node, (steps, a, b) => {
         fc.pre(a !== b);
         const { replicas } = play(steps);
-        const [self, peer] = [replicas[a], replicas[b]];
+        const [self, peer] = [at(replicas, a), at(replicas, b)];
         const back = StoreReplica.restore(crm, self.snapshot());
         expect(back.id).toBe(self.id);
         expect(hex(back)).toBe(hex(self));

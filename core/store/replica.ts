@@ -210,7 +210,8 @@ export class StoreReplica {
     for (const [c, origins] of this.log)
       for (const [origin, entries] of origins) {
         const floor = upTo === undefined ? Infinity : (upTo.get(c)?.vv.get(origin) ?? 0);
-        for (const s of [...entries.keys()])
+        // Deleting the entry being visited is safe while iterating a Map: no snapshot needed.
+        for (const s of entries.keys())
           if (s <= floor) {
             entries.delete(s);
             dropped++;

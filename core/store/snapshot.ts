@@ -58,10 +58,9 @@ export function snapshotCodec(store: StoreCrdt): Codec<StoreSnapshot> {
       let prev = -1;
       for (let i = 0; i < n; i++) {
         const at = r.uint();
-        if (at >= names.length) r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${names.join(", ")})`);
+        const c = names[at] ?? r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${names.join(", ")})`);
         if (at <= prev) r.fail("collections not strictly ascending");
         prev = at;
-        const c = names[at];
         known.set(c, readCausalContext(r));
         const count = r.count(2);
         const vvs = new Map<string, VersionVector>();

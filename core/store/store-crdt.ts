@@ -187,10 +187,9 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
         let prev = -1;
         for (let i = 0; i < n; i++) {
           const at = r.uint();
-          if (at >= names.length) r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${list})`);
+          const c = names[at] ?? r.fail(`collection index ${at} out of range (the store has ${names.length} collections: ${list})`);
           if (at <= prev) r.fail(`collection indexes not strictly ascending (${prev} then ${at})`);
           prev = at;
-          const c = names[at];
           const count = r.count(3);
           if (count === 0) r.fail(`collection "${c}" is present but empty (empty collections are left out)`);
           const objects = new Map<string, unknown>();

@@ -145,7 +145,8 @@ export class OpNode {
       if (m.size === 0) continue;
       // With dedup, anything at or below the delivered prefix is a late duplicate: discard it.
       if (dedup)
-        for (const s of [...m.keys()])
+        // Deleting the entry being visited is safe while iterating a Map: no snapshot needed.
+        for (const s of m.keys())
           if (s <= k.contig[o]!) {
             this.buffered -= m.get(s)!.length;
             m.delete(s);

@@ -26,10 +26,10 @@
  * encoded join plus 8 per node (the seq range it covers per origin), a fallback the encoded state.
  */
 import type { StateCrdt } from "../../core/contract.ts";
+import type { EngineHost } from "./engine-host.ts";
 import { type Ev, MsgKind } from "./event.ts";
 import { Knowledge } from "./knowledge.ts";
 import type { Replica } from "./replica.ts";
-import type { Simulator } from "./simulator.ts";
 import { wireSizer } from "./wire-size.ts";
 
 /** A logged payload and the dots it covers: one update's delta (o, s), or an answer's join (k). */
@@ -48,7 +48,7 @@ export class DigestSync {
   answers = 0;
   fallbacks = 0;
 
-  constructor(private readonly sim: Simulator) {
+  constructor(private readonly sim: EngineHost) {
     this.crdt = sim.stateCrdt!;
     this.sizeOf = wireSizer(this.crdt);
     this.logs = sim.replicas.map((r) => this.fresh(r.epoch));

@@ -9,18 +9,26 @@ import { gCounter } from "../../core/crdt/g-counter.ts";
 import { opCounter } from "../../core/crdt/op-counter.ts";
 import { opOrSet } from "../../core/crdt/op-or-set.ts";
 import { resolveAnyBuiltin } from "../../core/registry.ts";
-import type { Scenario } from "../scenario/types.ts";
+import { at } from "../../core/_test/at.ts";
+import { without } from "../../core/_test/without.ts";
+import type { Scenario, SyncSpec } from "../scenario/types.ts";
 import { runSimulation } from "./run-simulation.ts";
 
 const run = (sc: Scenario, crdt: Crdt, name: string, seed = 1) => runSimulation(sc, crdt, { seed, trace: true, crdtName: name });
 const events = (r: { trace?: string[] }) => r.trace!.map((l) => JSON.parse(l));
-const by = (r: { summary: { checks: { name: string; ok: boolean; detail: string }[] } }) => Object.fromEntries(r.summary.checks.map((c) => [c.name, c]));
+type Checked = { summary: { checks: { name: string; ok: boolean; detail: string }[] } };
+/** The run's check of that name; a run without it fails the test, naming what it had. */
+const check = (r: Checked, name: string) => {
+  const c = r.summary.checks.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`no check "${name}" in this run (it has ${r.summary.checks.map((x) => x.name).join(", ")})`);
+  return c;
+};
 
 describe("clocks", () => {
   it("the meta line carries each node's initial skew and drift (the timeline's lane labels)", () => {
     const sc: Scenario = { name: "m", nodes: ["a", "b"], crdt: "g-counter", duration: 100, clocks: { b: { skew: -60000, drift: 0.0001 } } };
     expect(events(run(sc, gCounter, "g-counter"))[0]).toMatchObject({ type: "meta", clocks: { a: { skew: 0, drift: 0 }, b: { skew: -60000, drift: 0.0001 } } });
-    const plain = events(run({ ...sc, clocks: undefined }, gCounter, "g-counter"))[0];
+    const plain = at(events(run(without(sc, "clocks"), gCounter, "g-counter")), 0);
     expect(plain.clocks).toBeUndefined();
   });
 
@@ -57,8 +65,8 @@ describe("crashes and the disk", () => {
     const evs = events(r);
     expect(evs.some((e) => e.type === "unsynced-lost")).toBe(false);
     expect(evs.some((e) => e.type === "ack")).toBe(false); // the update line is its own ack
-    expect(by(r).durability).toMatchObject({ ok: true });
-    expect(by(r).durability.detail).toMatch(/0 unacknowledged updates lost/);
+    expect(check(r, "durability")).toMatchObject({ ok: true });
+    expect(check(r, "durability").detail).toMatch(/0 unacknowledged updates lost/);
     expect(r.summary.ok).toBe(true);
   });
 
@@ -79,9 +87,9 @@ describe("crashes and the disk", () => {
       }
     }
     expect(lostIds.length).toBeGreaterThan(0);
-    expect(by(r).durability).toMatchObject({ ok: true });
-    expect(by(r)["add-wins"]).toMatchObject({ ok: true });
-    expect(by(r).convergence).toMatchObject({ ok: true });
+    expect(check(r, "durability")).toMatchObject({ ok: true });
+    expect(check(r, "add-wins")).toMatchObject({ ok: true });
+    expect(check(r, "convergence")).toMatchObject({ ok: true });
     expect(r.summary.ok).toBe(true);
   });
 
@@ -119,7 +127,7 @@ describe("crashes and the disk", () => {
 });
 
 describe("op mode: reliable causal broadcast", () => {
-  const counter = (sync: Scenario["sync"]): Scenario => ({
+  const counter = (sync: SyncSpec): Scenario => ({
     name: "oc", nodes: ["a", "b", "c"], crdt: "op-counter", duration: 3000, sync,
     network: { latency: { dist: "uniform", min: 10, max: 120 }, duplicate: 0.3, loss: 0.1, reorder: 0.2 },
     workload: { ratePerNode: 10, to: 2500 },
@@ -136,10 +144,9 @@ describe("op mode: reliable causal broadcast", () => {
 
   it("without dedup it over-counts: counter-total and idempotence catch it", () => {
     const r = run(counter({ mode: "op", dedup: false }), opCounter, "op-counter");
-    const c = by(r);
-    expect(c["counter-total"].ok).toBe(false);
-    expect(c.idempotence.ok).toBe(false);
-    const issued = Number(/inc − dec = (-?\d+)/.exec(c["counter-total"].detail)![1]);
+    expect(check(r, "counter-total").ok).toBe(false);
+    expect(check(r, "idempotence").ok).toBe(false);
+    const issued = Number(/inc − dec = (-?\d+)/.exec(check(r, "counter-total").detail)![1]);
     expect((Object.values(r.summary.final) as number[]).some((v) => v > issued)).toBe(true);
   });
 
@@ -161,7 +168,7 @@ describe("op mode: reliable causal broadcast", () => {
     expect(causal.summary.checks.filter((c) => !c.ok)).toEqual([]);
     const loose = run({ ...sc, sync: { mode: "op", antiEntropyMs: 0, causal: false } }, opOrSet, "op-or-set", 4);
     expect(loose.summary.final).toEqual({ alice: [], bob: ["milk"], carol: [] });
-    expect(by(loose)["add-wins"].ok).toBe(false);
+    expect(check(loose, "add-wins").ok).toBe(false);
   });
 
   it("a state-based type in sync mode op ships its deltas through the same layer", () => {

@@ -8,7 +8,8 @@ import type { Op } from "../../core/contract.ts";
 import { causallyReady, vectorOf, type OpRec } from "./causal.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
-import { crdtThrew, type Simulator } from "./simulator.ts";
+import type { EngineHost } from "./engine-host.ts";
+import { crdtThrew } from "./errors.ts";
 import { RecKind } from "./storage.ts";
 
 const M_OP = MsgKind.Op;
@@ -16,7 +17,7 @@ const M_OPS = MsgKind.Ops;
 const M_DIGEST = MsgKind.Digest;
 
 export class OpMode {
-  constructor(private readonly sim: Simulator) {}
+  constructor(private readonly sim: EngineHost) {}
 
   /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
   applyEffect(state: unknown, rec: OpRec): unknown {

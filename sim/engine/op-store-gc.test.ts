@@ -41,7 +41,7 @@ describe("OpNode: causal-stability collection", () => {
   it("keeps everything a peer has not been heard to deliver, and collects in batches", () => {
     const node = new OpNode(2);
     const k = new Knowledge(2);
-    for (let s = 1; s <= 100; s++) node.put(op(0, s, [s - 1, 0])), k.add(0, s);
+    for (let s = 1; s <= 100; s++) { node.put(op(0, s, [s - 1, 0])); k.add(0, s); }
     expect(node.collect(k, 0)).toBe(0); // peer 1 never heard from
     node.hear(1, Int32Array.from([10, 0]));
     expect(node.collect(k, 0)).toBe(0); // 10 is below the batch size: not worth a copy yet

@@ -11,10 +11,12 @@ import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { ClockSpec, Scenario } from "../scenario/types.ts";
-import { eventLimit, RAISE } from "../scenario/limits.ts";
+import { eventLimit } from "../scenario/limits.ts";
 import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
+import type { EngineHost } from "./engine-host.ts";
+import { crdtThrew, EventLimitError } from "./errors.ts";
 import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -53,31 +55,7 @@ export type EngineOptions = {
 /** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. */
 export const DEFAULT_ANTI_ENTROPY_MS = 500;
 
-/** Raised when a CRDT throws while the engine drives it; names the step or workload op. */
-export class SimulationError extends Error {
-  override name = "SimulationError";
-  /** Where the engine was when the CRDT threw (`t=126 workload: b inc [1]`); the CRDT's error is `cause`. */
-  readonly context: string | undefined;
-  constructor(message: string, wrapped?: { context: string; cause: unknown }) {
-    super(message, wrapped && { cause: wrapped.cause });
-    this.context = wrapped?.context;
-  }
-}
-
-/** A CRDT's exception with where the engine was: the message names both, the original stays the `cause`. */
-export function crdtThrew(context: string, e: unknown): SimulationError {
-  return new SimulationError(`${context}: ${e instanceof Error ? e.message : String(e)}`, { context, cause: e });
-}
-
-/** The run passed its event limit: stopped rather than run on (the estimate before the run can be wrong). */
-export class EventLimitError extends SimulationError {
-  override name = "EventLimitError";
-  constructor(readonly limit: number, at: number, duration: number) {
-    super(`the run reached the limit of ${limit} events at virtual time ${at} ms (duration ${duration} ms) and was stopped; ${RAISE.events}`);
-  }
-}
-
-export class Simulator {
+export class Simulator implements EngineHost {
   readonly time: TimeSource = { now: 0 };
   readonly names: readonly string[];
   readonly n: number;

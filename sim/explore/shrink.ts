@@ -39,7 +39,7 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
     changed = false;
     rounds++;
     changed = dropChunks() || changed;
-    for (const x of [...best.nodes]) changed = attempt(withoutNode(best, x)) || changed;
+    for (const x of best.nodes) changed = attempt(withoutNode(best, x)) || changed;
     while (firstOf(configMoves(best))) changed = true;
     for (let i = 0; i < (best.steps ?? []).length; i++) {
       while (firstOf(argMoves(best, i, crdt.ops))) changed = true;

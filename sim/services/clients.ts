@@ -76,7 +76,10 @@ export class ClientTable<C extends { wakeAt(): number | undefined }> {
   /** Counts an outcome at `node` (only a node that asked has a tally); an answer at time t adds its latency. */
   outcome(node: number, ok: boolean, key: string, t: number): void {
     const tally = this.tallies[node];
-    if (tally) ok ? tally.succeeded++ : tally.timedOut++;
+    if (tally) {
+      if (ok) tally.succeeded++;
+      else tally.timedOut++;
+    }
     const t0 = this.pending[node]!.get(key);
     if (t0 === undefined) return;
     this.pending[node]!.delete(key);

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { without } from "../../core/_test/without.ts";
 import { gCounter } from "../../core/crdt/g-counter.ts";
 import { runSimulation } from "../engine/run-simulation.ts";
 import { simulate } from "../index.ts";
@@ -147,7 +148,7 @@ describe("sequencer service", () => {
   });
 
   it("adding service traffic leaves the replicas' network draws alone", () => {
-    const crdtOnly: Scenario = { ...base, services: undefined, steps: base.steps!.filter((s) => "op" in s) };
+    const crdtOnly: Scenario = { ...without(base, "services"), steps: base.steps!.filter((s) => "op" in s) };
     const sends = (t: string[] | undefined) => lines(t).filter((e) => e.type === "deliver" && !("kind" in e)).map((e) => e.t);
     expect(sends(run(base).trace)).toEqual(sends(run(crdtOnly).trace));
   });

@@ -9,6 +9,7 @@ import { formatVV } from "./text.ts";
 import { runSimulation } from "../../sim/engine/run-simulation.ts";
 import { resolveAnyBuiltin } from "../../core/registry.ts";
 import type { Scenario } from "../../sim/scenario/types.ts";
+import { without } from "../../core/_test/without.ts";
 
 /** A real run's model (the engine's own trace), for the events the hand-written fixtures lack. */
 function simulated(sc: Scenario, seed = 1): Model {
@@ -139,7 +140,7 @@ describe("durability and op-mode events", () => {
     const m = layoutRun({ trace: parseTrace(strip(run.trace!)) });
     const [restart] = ofKind(m, K.restart);
     expect(m.ev.val[restart!]).toBe(-1);
-    const safe = runSimulation({ ...lag, storage: undefined }, resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
+    const safe = runSimulation(without(lag, "storage"), resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
     const m2 = layoutRun({ trace: parseTrace(strip(safe.trace!)) });
     const [r2] = ofKind(m2, K.restart);
     expect(m2.strs[m2.ev.val[r2!]!]).toBe('["x","y"]');

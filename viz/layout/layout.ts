@@ -61,12 +61,24 @@ export function layoutRun(input: LayoutInput): Model {
   let tLast = 0;
 
   const push = (t: number, lane: number, kind: Kind, info: string, src = -1, msg = -1): number => {
-    ev.t.push(t), ev.lane.push(lane), ev.kind.push(kind), ev.vv.push(curVV[lane]!), ev.val.push(curVal[lane]!);
-    ev.info.push(str(info)), ev.src.push(src), ev.msg.push(msg);
+    ev.t.push(t);
+    ev.lane.push(lane);
+    ev.kind.push(kind);
+    ev.vv.push(curVV[lane]!);
+    ev.val.push(curVal[lane]!);
+    ev.info.push(str(info));
+    ev.src.push(src);
+    ev.msg.push(msg);
     return ev.t.length - 1;
   };
   const arrow = (s: number, to: number, st: Model["arrows"]["st"][number], mk: number): number => {
-    ar.s.push(s), ar.d.push(-1), ar.t.push(-1), ar.to.push(to), ar.st.push(st), ar.h.push(-1), ar.mk.push(mk);
+    ar.s.push(s);
+    ar.d.push(-1);
+    ar.t.push(-1);
+    ar.to.push(to);
+    ar.st.push(st);
+    ar.h.push(-1);
+    ar.mk.push(mk);
     return ar.s.length - 1;
   };
   const openBand = (key: string, b: Band) => {
@@ -76,7 +88,7 @@ export function layoutRun(input: LayoutInput): Model {
   };
   const closeBand = (key: string, t: number) => {
     const b = open.get(key);
-    if (b) (b.to = t), open.delete(key);
+    if (b) { b.to = t; open.delete(key); }
   };
 
   for (const e of trace.events as Event[]) {
@@ -121,7 +133,7 @@ export function layoutRun(input: LayoutInput): Model {
       }
       case "drop": {
         const a = arrowOf.get((e as DropEv).msg);
-        if (a !== undefined) (ar.st[a] = A.dropped), (ar.t[a] = e.t);
+        if (a !== undefined) { ar.st[a] = A.dropped; ar.t[a] = e.t; }
         break;
       }
       case "deliver": {
@@ -137,7 +149,8 @@ export function layoutRun(input: LayoutInput): Model {
         // A service message never touches the replica (its line only reports the replica's state),
         // so it is a receive even when it is the lane's first event and there is nothing to compare.
         const kind = what === "" && (vv !== curVV[l] || val !== curVal[l]) ? K.merge : K.receive;
-        (curVV[l] = vv), (curVal[l] = val);
+        curVV[l] = vv;
+        curVal[l] = val;
         const src = sendOf.get(d.msg) ?? -1;
         const i = push(d.t, l, kind, `${what}from ${d.from}`, src, d.msg);
         deliverOf.set(d.msg, i);
@@ -145,7 +158,8 @@ export function layoutRun(input: LayoutInput): Model {
         // The same message id delivered twice is a duplicate too (whatever the engine calls it).
         if (a !== undefined && ar.d[a] !== -1) arrowOf.set(d.msg, (a = arrow(ar.s[a]!, l, A.duplicate, ar.mk[a]!)));
         if (a !== undefined) {
-          (ar.d[a] = i), (ar.t[a] = d.t);
+          ar.d[a] = i;
+          ar.t[a] = d.t;
           if (ar.st[a] === A.inflight) ar.st[a] = A.delivered;
         }
         break;
@@ -166,7 +180,7 @@ export function layoutRun(input: LayoutInput): Model {
         if (n.type === "restart") {
           // What the replica recovered: from the trace, or — for traces without it — the state
           // before the crash when the crash lost nothing; else unknown until its next event.
-          if (n.vv !== undefined) (curVV[l] = str(formatVV(n.vv, names))), (curVal[l] = valStr(n.value));
+          if (n.vv !== undefined) { curVV[l] = str(formatVV(n.vv, names)); curVal[l] = valStr(n.value); }
           else if (lostSinceCrash[l]) curVal[l] = -1;
           info = n.vv !== undefined || !lostSinceCrash[l] ? "restarted: recovered this state from durable storage" : "restarted from durable storage (recovered state not in this trace)";
         }
@@ -196,7 +210,7 @@ export function layoutRun(input: LayoutInput): Model {
         if (l === undefined) break;
         const sm = serviceMark(e as { type: string });
         const i = push(e.t, l, sm.tone === "ok" ? K.serviceOk : sm.tone === "fail" ? K.serviceFail : K.service, sm.label);
-        if (sm.tag) tags.ev.push(i), tags.s.push(str(sm.tag));
+        if (sm.tag) { tags.ev.push(i); tags.s.push(str(sm.tag)); }
         break;
       }
       case "buffer": {
@@ -230,7 +244,8 @@ export function layoutRun(input: LayoutInput): Model {
         openBand("cut", { kind: "cut", lane: -1, from: e.t, to: -1, label: linksLabel(e as { links?: unknown }) });
         break;
       case "heal":
-        closeBand("net", e.t), closeBand("cut", e.t);
+        closeBand("net", e.t);
+        closeBand("cut", e.t);
         break;
     }
   }

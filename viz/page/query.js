@@ -19,10 +19,10 @@ export function causalCone(ev, i) {
   const lastOnLane = new Map();
   for (let j = 0; j < n; j++) {
     const p = lastOnLane.get(ev.lane[j]);
-    if (p !== undefined) (prev[j] = p), (next[p] = j);
+    if (p !== undefined) { prev[j] = p; next[p] = j; }
     lastOnLane.set(ev.lane[j], j);
     const s = ev.src[j];
-    if (s >= 0) (nextOut[j] = firstOut[s]), (firstOut[s] = j);
+    if (s >= 0) { nextOut[j] = firstOut[s]; firstOut[s] = j; }
   }
   const mark = new Uint8Array(n);
   mark[i] = 3;
@@ -30,15 +30,15 @@ export function causalCone(ev, i) {
   while (stack.length) {
     const j = stack.pop();
     const p = prev[j], s = ev.src[j];
-    if (p >= 0 && !(mark[p] & 1)) (mark[p] |= 1), stack.push(p);
-    if (s >= 0 && !(mark[s] & 1)) (mark[s] |= 1), stack.push(s);
+    if (p >= 0 && !(mark[p] & 1)) { mark[p] |= 1; stack.push(p); }
+    if (s >= 0 && !(mark[s] & 1)) { mark[s] |= 1; stack.push(s); }
   }
   stack.push(i);
   while (stack.length) {
     const j = stack.pop();
     const q = next[j];
-    if (q >= 0 && !(mark[q] & 2)) (mark[q] |= 2), stack.push(q);
-    for (let d = firstOut[j]; d >= 0; d = nextOut[d]) if (!(mark[d] & 2)) (mark[d] |= 2), stack.push(d);
+    if (q >= 0 && !(mark[q] & 2)) { mark[q] |= 2; stack.push(q); }
+    for (let d = firstOut[j]; d >= 0; d = nextOut[d]) if (!(mark[d] & 2)) { mark[d] |= 2; stack.push(d); }
   }
   return mark;
 }

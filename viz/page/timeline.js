@@ -3,9 +3,30 @@
 // is drawn, in batches, with coarser marks when crowded); the axis is d3-axis SVG on top; zoom
 // and pan are d3-zoom on the time axis only. Inlined into timeline.html after d3, the data and
 // query.js (causalCone, laneLists, lastAt, firstFrom, stateAt, clockAt).
+// Type-checked as browser code (tsconfig.page.json; the page's globals: globals.d.ts).
 (function () {
   "use strict";
-  const D = JSON.parse(document.getElementById("data").textContent);
+  /**
+   * The page's element with this id, of this kind. The page is generated with all of them
+   * (viz/render/html.ts): a missing one is a broken page, named here rather than as a null later.
+   * @template {Element} T
+   * @param {string} id
+   * @param {{ new (): T; prototype: T }} kind
+   * @returns {T}
+   */
+  function byId(id, kind) {
+    const el = document.getElementById(id);
+    if (!(el instanceof kind)) throw new Error(`timeline page: no ${kind.name} with id "${id}"`);
+    return el;
+  }
+  /** @param {HTMLCanvasElement} c */
+  function context2d(c) {
+    const g = c.getContext("2d");
+    if (g === null) throw new Error("timeline page: this browser gives no 2D canvas context");
+    return g;
+  }
+
+  const D = JSON.parse(byId("data", HTMLScriptElement).text);
   const M = D.model, S = D.style, K = D.K, A = D.A;
   const ev = M.ev, ar = M.arrows, strs = M.strs, nl = M.lanes.length, n = ev.t.length;
   const lists = laneLists(ev, nl);
@@ -20,12 +41,14 @@
   let maxFlight = 0;
   for (let a = 0; a < ar.s.length; a++) maxFlight = Math.max(maxFlight, ar.t[a] - ev.t[ar.s[a]]);
 
-  const plot = document.getElementById("plot");
-  const canvas = document.getElementById("canvas");
-  const ctx = canvas.getContext("2d");
+  const plot = byId("plot", HTMLElement);
+  const canvas = byId("canvas", HTMLCanvasElement);
+  const ctx = context2d(canvas);
   const overlay = d3.select("#overlay");
-  const tip = document.getElementById("tip");
-  const slider = document.getElementById("time");
+  /** @type {import("d3").Selection<SVGGElement, unknown, HTMLElement, any>} */
+  const axisLayer = overlay.select("g.axis");
+  const tip = byId("tip", HTMLElement);
+  const slider = byId("time", HTMLInputElement);
   let W = 0, H = AXIS + nl * laneH + 8;
   const x0 = d3.scaleLinear().domain([M.t0, tEnd]);
   let x = x0.copy();
@@ -43,9 +66,10 @@
     .html((l, i) => `<b style="color:${laneColor(i)}">${esc(l.name)}</b><span class="clock">${esc(l.label)}</span>`);
   function clockLabels(t) {
     gutter.select(".clock").each(function (l) {
+      const el = /** @type {HTMLElement} */ (this);
       const c = clockAt(l, t);
-      this.textContent = c.since === null ? c.label : `${c.label} (since ${fmtMs(c.since)})`;
-      this.title = l.clockChanges ? [`${l.label} at the start`, ...l.clockChanges.map((x) => `${x.label} from ${fmtMs(x.t)}`)].join("; ") : "";
+      el.textContent = c.since === null ? c.label : `${c.label} (since ${fmtMs(c.since)})`;
+      el.title = l.clockChanges ? [`${l.label} at the start`, ...l.clockChanges.map((x) => `${x.label} from ${fmtMs(x.t)}`)].join("; ") : "";
     });
   }
 
@@ -62,21 +86,19 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     x0.range([12, W - 16]);
     x = currentTransform.rescaleX(x0);
-    if (zoom) zoom.translateExtent([[0, 0], [W, H]]);
+    zoom.translateExtent([[0, 0], [W, H]]);
   }
 
   // ---- drawing ---------------------------------------------------------------------------
   let hatch = null;
   function hatchPattern() {
     const c = document.createElement("canvas"); c.width = c.height = 8;
-    const g = c.getContext("2d");
+    const g = context2d(c);
     g.fillStyle = S.band.crash; g.fillRect(0, 0, 8, 8);
     g.strokeStyle = "#9ca3af"; g.lineWidth = 2;
     g.beginPath(); g.moveTo(0, 8); g.lineTo(8, 0); g.moveTo(-2, 2); g.lineTo(2, -2); g.moveTo(6, 10); g.lineTo(10, 6); g.stroke();
     return ctx.createPattern(c, "repeat");
   }
-
-  function inCone(i) { return !cone || cone[i] !== 0; }
 
   function draw() {
     const started = performance.now();
@@ -135,7 +157,7 @@
       ctx.strokeStyle = S.cursor; ctx.lineWidth = 1.5;
       ctx.beginPath(); ctx.moveTo(cx, AXIS - 4); ctx.lineTo(cx, bottom); ctx.stroke();
     }
-    overlay.select(".axis").call(d3.axisTop(x).ticks(Math.max(2, Math.floor(W / 110))).tickFormat(fmtMs)).attr("transform", `translate(0,${AXIS - 6})`);
+    axisLayer.call(d3.axisTop(x).ticks(Math.max(2, Math.floor(W / 110))).tickFormat(fmtMs)).attr("transform", `translate(0,${AXIS - 6})`);
     drawn.ms = performance.now() - started;
     drawn.frames = (drawn.frames || 0) + 1;
   }
@@ -328,7 +350,7 @@
       if (d > 9) continue;
       // Prefer the update over its own sends, and the mark nearest the pointer vertically.
       const score = d + (ev.kind[i] === K.send ? 4 : 0) + Math.abs(my - yOf(l) - dyOf(ev.kind[i]));
-      if (score < bestScore) (best = i), (bestScore = score);
+      if (score < bestScore) { best = i; bestScore = score; }
     }
     return best;
   }
@@ -356,7 +378,7 @@
   function setTime(t) {
     cursorT = t;
     slider.value = String(t);
-    document.getElementById("tnow").textContent = fmtMs(t);
+    byId("tnow", HTMLElement).textContent = fmtMs(t);
     clockLabels(t);
     const at = stateAt(lists, ev.t, t);
     const vals = at.map((i) => (i < 0 ? null : ev.val[i]));
@@ -370,10 +392,10 @@
         `<td><span class="swatch" style="background:${sw}" title="same colour = same value"></span><code>${esc(v)}</code></td>` +
         `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`;
     });
-    const agree = document.getElementById("agree");
+    const agree = byId("agree", HTMLElement);
     if (D.noValues) {
       // A services-only run: no replica value ever changes, so a table of them says nothing.
-      document.getElementById("values").hidden = true;
+      byId("values", HTMLElement).hidden = true;
       agree.innerHTML = `${fmtMs(t)} · no replicated updates in this run: the square marks are its services' requests and answers (hover one)`;
       requestDraw();
       return;
@@ -393,24 +415,29 @@
 
   // ---- selection: the causal cone -------------------------------------------------------
   function select(i) {
-    sel = i; cone = i >= 0 ? causalCone(ev, i) : null;
-    const box = document.getElementById("selection");
-    if (i < 0) box.innerHTML = "Click an event to light up its causal past and future.";
-    else {
+    sel = i;
+    const box = byId("selection", HTMLElement);
+    if (i < 0) {
+      cone = null;
+      box.innerHTML = "Click an event to light up its causal past and future.";
+    } else {
+      const c = (cone = causalCone(ev, i));
       let past = 0, fut = 0;
-      for (let j = 0; j < n; j++) { if (cone[j] === 1) past++; else if (cone[j] === 2) fut++; }
+      for (let j = 0; j < n; j++) { if (c[j] === 1) past++; else if (c[j] === 2) fut++; }
       box.innerHTML = `Selected <b>${D.kindNames[ev.kind[i]]}</b> ${esc(strs[ev.info[i]])} at <b>${esc(M.lanes[ev.lane[i]].name)}</b>, ${fmtMs(ev.t[i])}: ` +
         `<b class="past">${past} events</b> in its causal past (could have influenced it), <b class="future">${fut} events</b> in its causal future (it could influence them); the rest are concurrent. ` +
         `<button id="clear">clear</button>`;
-      document.getElementById("clear").onclick = () => select(-1);
+      byId("clear", HTMLButtonElement).onclick = () => select(-1);
     }
     requestDraw();
   }
 
   // ---- wiring ----------------------------------------------------------------------------
-  let currentTransform = d3.zoomIdentity, pending = false, zoom = null;
+  let currentTransform = d3.zoomIdentity, pending = false;
+  /** @type {import("d3").ZoomBehavior<HTMLCanvasElement, unknown>} */
+  const zoom = d3.zoom();
   function requestDraw() { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; draw(); }); } }
-  zoom = d3.zoom().scaleExtent([1, Math.max(50, span / 2)])
+  zoom.scaleExtent([1, Math.max(50, span / 2)])
     .extent(() => [[0, 0], [W, H]])
     .on("zoom", (e) => { currentTransform = e.transform; x = e.transform.rescaleX(x0); tip.style.display = "none"; requestDraw(); });
   d3.select(canvas).call(zoom).on("dblclick.zoom", null);
@@ -426,10 +453,11 @@
   window.addEventListener("keydown", (e) => { if (e.key === "Escape") select(-1); });
   slider.min = String(M.t0); slider.max = String(M.t1); slider.step = "1";
   slider.addEventListener("input", () => setTime(+slider.value));
-  document.getElementById("prev").onclick = () => stepEvent(-1);
-  document.getElementById("next").onclick = () => stepEvent(+1);
-  document.getElementById("vvtoggle").addEventListener("change", (e) => { showVV = e.target.checked; requestDraw(); });
-  document.getElementById("reset").onclick = () => d3.select(canvas).transition().duration(300).call(zoom.transform, d3.zoomIdentity);
+  byId("prev", HTMLButtonElement).onclick = () => stepEvent(-1);
+  byId("next", HTMLButtonElement).onclick = () => stepEvent(+1);
+  const vvToggle = byId("vvtoggle", HTMLInputElement);
+  vvToggle.addEventListener("change", () => { showVV = vvToggle.checked; requestDraw(); });
+  byId("reset", HTMLButtonElement).onclick = () => d3.select(canvas).transition().duration(300).call(zoom.transform, d3.zoomIdentity);
   window.addEventListener("resize", () => { resize(); draw(); });
 
   // A link may open the page on a time window, timeline.html#t=<from>-<to> (virtual ms): the

@@ -8,6 +8,7 @@ import type { CheckResult, Summary } from "../../sim/run-types.ts";
 import { renderGallery } from "./gallery.ts";
 import { renderReportMd } from "./report-md.ts";
 import { foldIdleChecks, typeLabel, verdictOf } from "./verdict.ts";
+import { without } from "../../core/_test/without.ts";
 
 const check = (name: string, ok: boolean, expected: boolean, detail = ""): CheckResult => ({ name, ok, expected, detail }) as CheckResult;
 
@@ -55,7 +56,7 @@ describe("verdict", () => {
     expect(folded.shown.map((c) => c.name)).toEqual(["idempotence", "read-atomic"]);
     // One CRDT write anywhere, or no services at all: nothing is folded.
     expect(foldIdleChecks({ checks, stats: stats(1) }).idle).toEqual([]);
-    expect(foldIdleChecks({ checks, stats: { ...stats(0), availability: undefined } }).idle).toEqual([]);
+    expect(foldIdleChecks({ checks, stats: without(stats(0), "availability") }).idle).toEqual([]);
     // durability vouches for RAMP's committed transactions once any ran: shown, not folded.
     const withDurability = [...checks, check("durability", true, true)];
     expect(foldIdleChecks({ checks: withDurability, stats: stats(0) }).idle.map((c) => c.name)).toEqual(["convergence", "counter-total", "durability"]);

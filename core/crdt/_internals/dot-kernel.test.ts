@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { at } from "../../_test/at.ts";
 import { checkProperty } from "../../_test/prop.ts";
 import { type Dot, dotKey } from "../../clock/dot.ts";
 import { DotKernel } from "./dot-kernel.ts";
@@ -48,31 +49,36 @@ describe("dot kernel", () => {
         const deltas: [DotKernel, Model][] = [];
         for (const s of steps) {
           if (s.kind === "write" || s.kind === "remove") {
-            const k = ks[s.at];
-            const m = ms[s.at];
+            const k = at(ks, s.at);
+            const m = at(ms, s.at);
             const key = String(s.key);
             const doomed = s.kind === "remove" || s.supersede === "own" ? [key] : s.supersede === "all" ? k.keys() : [];
             const dm = emptyModel();
-            for (const [dk, e] of [...m.dots]) if (doomed.includes(e.key)) (m.dots.delete(dk), dm.ctx.set(dk, e.dot));
+            for (const [dk, e] of m.dots) if (doomed.includes(e.key)) { m.dots.delete(dk); dm.ctx.set(dk, e.dot); }
             if (s.kind === "write") {
-              const r = REPLICAS[s.at];
+              const r = at(REPLICAS, s.at);
               let max = 0;
               for (const d of m.ctx.values()) if (d[0] === r) max = Math.max(max, d[1]);
               const dot: Dot = [r, max + 1];
-              for (const mm of [m, dm]) (mm.dots.set(dotKey(dot), { dot, key }), mm.ctx.set(dotKey(dot), dot));
-              deltas.push([k.write(r, key, s.key, doomed), dm]);
-            } else deltas.push([k.remove(doomed), dm]);
+              for (const mm of [m, dm]) { mm.dots.set(dotKey(dot), { dot, key }); mm.ctx.set(dotKey(dot), dot); }
+              const delta = k.write(r, key, s.key, doomed);
+              deltas.push([delta, dm]);
+              expectMatches(delta, dm, "its delta");
+            } else {
+              const delta = k.remove(doomed);
+              deltas.push([delta, dm]);
+              expectMatches(delta, dm, "its delta");
+            }
             expectMatches(k, m, "after the op");
-            expectMatches(deltas[deltas.length - 1][0], dm, "its delta");
           } else if (s.kind === "sync") {
-            ks[s.to].join(ks[s.from].clone());
-            ms[s.to] = joinModel(ms[s.to], ms[s.from]);
-            expectMatches(ks[s.to], ms[s.to], "after a state sync");
+            at(ks, s.to).join(at(ks, s.from).clone());
+            ms[s.to] = joinModel(at(ms, s.to), at(ms, s.from));
+            expectMatches(at(ks, s.to), at(ms, s.to), "after a state sync");
           } else if (deltas.length > 0) {
-            const [dk, dm] = deltas[s.delta % deltas.length];
-            ks[s.to].join(dk);
-            ms[s.to] = joinModel(ms[s.to], copyModel(dm));
-            expectMatches(ks[s.to], ms[s.to], "after a delta");
+            const [dk, dm] = at(deltas, s.delta % deltas.length);
+            at(ks, s.to).join(dk);
+            ms[s.to] = joinModel(at(ms, s.to), copyModel(dm));
+            expectMatches(at(ks, s.to), at(ms, s.to), "after a delta");
             expectMatches(dk, dm, "the delta after being merged");
           }
         }

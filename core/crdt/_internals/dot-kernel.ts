@@ -64,6 +64,8 @@ export class DotKernel {
   write(replica: string, key: string, value: Json, supersede: Iterable<string>): DotKernel {
     const dot = Object.freeze(this.ctx.next(replica)); // first: it validates the replica id
     const delta = new DotKernel();
+    // A snapshot: the caller's iterable may be a live view of the entries removeEntry deletes from.
+    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
     for (const k of [...supersede]) for (const d of this.removeEntry(k)) delta.ctx.add(d);
     this.insert(key, value, dot);
     delta.insert(key, value, dot);
@@ -74,6 +76,8 @@ export class DotKernel {
   /** Removes the entries with these keys (absent keys are fine). Returns the delta: their dots as a context. */
   remove(keys: Iterable<string>): DotKernel {
     const delta = new DotKernel();
+    // A snapshot, as in write: `keys` may be a live view of the entries.
+    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
     for (const k of [...keys]) for (const d of this.removeEntry(k)) delta.ctx.add(d);
     return delta;
   }
@@ -194,8 +198,8 @@ export class DotKernel {
       let prevDot: Dot | undefined;
       for (let j = 0; j < m; j++) {
         const at = r.uint();
-        if (at >= ids.length) r.fail(`dot replica index ${at} out of range (context names ${ids.length} replicas)`);
-        const dot: Dot = Object.freeze([ids[at], r.uint()] as const);
+        const id = ids[at] ?? r.fail(`dot replica index ${at} out of range (context names ${ids.length} replicas)`);
+        const dot: Dot = Object.freeze([id, r.uint()] as const);
         if (dot[1] === 0) r.fail("dot counter 0 (counters start at 1)");
         if (prevDot && compareDots(prevDot, dot) >= 0) r.fail(`dots of value ${key} not strictly sorted`);
         prevDot = dot;

@@ -18,7 +18,8 @@ export function frozenJson(x: Json): Json {
   if (Array.isArray(x)) return Object.freeze(x.map(frozenJson)) as Json[];
   const out: { [k: string]: Json } = {};
   // defineProperty, not assignment: a "__proto__" key (legal JSON) must stay a plain own key.
-  for (const k of Object.keys(x).sort())
-    Object.defineProperty(out, k, { value: frozenJson(x[k]), enumerable: true, writable: true, configurable: true });
+  // Sorted by key as Array#sort sorts strings (UTF-16 code units).
+  for (const [k, v] of Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    Object.defineProperty(out, k, { value: frozenJson(v), enumerable: true, writable: true, configurable: true });
   return Object.freeze(out);
 }

@@ -187,7 +187,8 @@ export class LDoc {
       const nc = new Chunk();
       nc.items = ch.items.splice(ch.items.length >> 1);
       this.chunks.splice(ci + 1, 0, nc);
-      if (this.cc > ci) this.cpos += 0, this.cc++;
+      // A chunk went in before the cursor's: its index moves up one, its start position (cpos) stays.
+      if (this.cc > ci) this.cc++;
     } else if (ch.items.length === 0 && this.chunks.length > 1) {
       this.chunks.splice(ci, 1);
       this.cc = this.cpos = 0;
@@ -283,14 +284,14 @@ export class LDoc {
     const ci = this.seek(p);
     let k = p - this.cpos;
     const items = this.chunks[ci].items;
-    if (k > 0 && isHigh(items[k - 1].ch.charCodeAt(0))) k--, n++;
+    if (k > 0 && isHigh(items[k - 1].ch.charCodeAt(0))) { k--; n++; }
     const out: Elem[] = [];
     let c = ci;
     while (n > 0 && c < this.chunks.length) {
       const its = this.chunks[c].items;
       const take = Math.min(n, its.length - k);
       let removed = its.splice(k, take);
-      if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) removed = removed.concat(its.splice(k, 1)), n++;
+      if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) { removed = removed.concat(its.splice(k, 1)); n++; }
       for (const e of removed) {
         out.push(e);
         this.byDot.get(e.site)![e.ctr] = undefined;

@@ -19,7 +19,8 @@ export function readNames(r: Reader): string[] {
   const table: string[] = [];
   for (let i = 0; i < n; i++) {
     const name = r.string();
-    if (i > 0 && compareStrings(table[i - 1], name) >= 0) r.fail(`replica names not strictly sorted ("${table[i - 1]}" then "${name}")`);
+    const prev = table[i - 1];
+    if (prev !== undefined && compareStrings(prev, name) >= 0) r.fail(`replica names not strictly sorted ("${prev}" then "${name}")`);
     table.push(name);
   }
   return table;

@@ -5,6 +5,7 @@
  * inserted runs and a set of deleted ids (the canonical codec, ./seq-rga-codec.ts, encodes
  * exactly that meaning).
  */
+import { rangesEach } from "./seq-ranges.ts";
 import { type Del, type Item, RgaDoc, type Run } from "./seq-rga.ts";
 
 export class RgaState {
@@ -41,9 +42,8 @@ export function runsOf(s: RgaState, f: (r: Run) => void): void {
     for (const r of s.dpend ?? EMPTY_RUNS) f(r);
     return;
   }
-  const names = d.names;
   d.forEachItem((it: Item) => {
-    f({ rep: names[it.rep], ctr: it.ctr, text: it.del ? "\0".repeat(it.len) : it.text, l: it.lRep < 0 ? null : names[it.lRep], lc: it.lCtr, r: it.rRep < 0 ? null : names[it.rRep], rc: it.rCtr });
+    f({ rep: d.nameOf(it.rep), ctr: it.ctr, text: it.del ? "\0".repeat(it.len) : it.text, l: it.lRep < 0 ? null : d.nameOf(it.lRep), lc: it.lCtr, r: it.rRep < 0 ? null : d.nameOf(it.rRep), rc: it.rCtr });
   });
   for (const r of d.pend) f(r);
 }
@@ -56,9 +56,9 @@ export function delsOf(s: RgaState, f: (name: string, from: number, to: number) 
     return;
   }
   d.forEachItem((it) => {
-    if (it.del) f(d.names[it.rep], it.ctr, it.ctr + it.len);
+    if (it.del) f(d.nameOf(it.rep), it.ctr, it.ctr + it.len);
   });
-  for (const [name, r] of d.pdel) for (let i = 0; i < r.length; i += 2) f(name, r[i], r[i + 1]);
+  for (const [name, r] of d.pdel) rangesEach(r, (from, to) => f(name, from, to));
 }
 
 /** a ⊔ b into a (b untouched; nothing of b's mutable structure is shared). */

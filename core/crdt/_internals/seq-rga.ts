@@ -79,6 +79,13 @@ const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 export class RgaDoc {
   names: string[] = [];
   ids = new Map<string, number>();
+
+  /** The replica name behind index `rep` (every index the document hands out names one). */
+  nameOf(rep: number): string {
+    const name = this.names[rep];
+    if (name === undefined) throw new Error(`rga: replica index ${rep} has no name in the document (${this.names.length} names): an internal invariant is broken`);
+    return name;
+  }
   /** Per replica: counters held, integrated or pending (so the next local counter is past them). */
   have: number[][] = [];
   /** Per replica: heads of original runs, sorted by counter. */
@@ -120,7 +127,7 @@ export class RgaDoc {
   private seek(p: number): number {
     const chunks = this.chunks;
     let ci = this.cc, pos = this.cpos;
-    if (ci >= chunks.length) (ci = pos = 0), (this.ci2 = -1);
+    if (ci >= chunks.length) { ci = pos = 0; this.ci2 = -1; }
     const ci0 = ci;
     while (ci > 0 && p < pos) pos -= chunks[--ci].vis;
     while (ci < chunks.length - 1 && p >= pos + chunks[ci].vis) pos += chunks[ci++].vis;
@@ -199,7 +206,7 @@ export class RgaDoc {
     let lo = 0, hi = hs.length - 1, h = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr <= c) (h = mid), (lo = mid + 1);
+      if (hs[mid].ctr <= c) { h = mid; lo = mid + 1; }
       else hi = mid - 1;
     }
     if (h < 0) return null;
@@ -214,7 +221,7 @@ export class RgaDoc {
     let lo = 0, hi = hs.length - 1, best = Infinity;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr > c) (best = hs[mid].ctr), (hi = mid - 1);
+      if (hs[mid].ctr > c) { best = hs[mid].ctr; hi = mid - 1; }
       else lo = mid + 1;
     }
     return best;
@@ -312,7 +319,7 @@ export class RgaDoc {
     this.ci2 = ii;
     this.cacc = acc;
     let k = p - acc;
-    if (k > 0 && isHigh(items[ii].text.charCodeAt(k - 1))) k--, n++;
+    if (k > 0 && isHigh(items[ii].text.charCodeAt(k - 1))) { k--; n++; }
     if (k > 0) {
       const it = items[ii];
       const m = it.len - k;
@@ -451,6 +458,8 @@ export class RgaDoc {
 
   /** Re-applies pending deletes after new characters were integrated; keeps only the absent parts. */
   private settleDeletes(): void {
+    // A snapshot: deleteRange may add pending deletes for other names, which the loop must not visit.
+    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
     for (const [name, r] of [...this.pdel]) {
       const ri = this.rep(name);
       const absent: number[] = [];
