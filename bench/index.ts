@@ -17,7 +17,9 @@ const root = join(here, "..");
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-  const files = readdirSync(join(here, "suites")).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
+  const files = readdirSync(join(here, "suites"))
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .sort();
   // A misspelt suite would otherwise run nothing, exit 0 and rewrite bench.json unchanged.
   const known = files.map((f) => f.replace(/\.ts$/, ""));
   const unknown = wanted.filter((w) => !known.includes(w));
@@ -58,11 +60,13 @@ function previousRows(file: string): (BenchRow & { at?: string; load?: number })
   if (!existsSync(file)) return [];
   try {
     const old = JSON.parse(readFileSync(file, "utf8")) as { at?: string; rows?: (BenchRow & { at?: string; load?: number })[] };
-    return Array.isArray(old.rows) ? old.rows.map((r) => {
-      // A row keeps its own date, else the file's; a row with neither has none.
-      const at = r.at ?? old.at;
-      return at === undefined ? r : { ...r, at };
-    }) : [];
+    return Array.isArray(old.rows)
+      ? old.rows.map((r) => {
+          // A row keeps its own date, else the file's; a row with neither has none.
+          const at = r.at ?? old.at;
+          return at === undefined ? r : { ...r, at };
+        })
+      : [];
   } catch {
     return [];
   }
@@ -76,7 +80,11 @@ function printTable(rows: BenchRow[]): void {
   const cells = rows.map((r) => [r.suite, r.name, fmt(r.value), r.unit, r.note ?? ""]);
   const head = ["suite", "measure", "value", "unit", "note"];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const c of cells) console.log(line(c));

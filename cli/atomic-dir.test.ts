@@ -21,7 +21,12 @@ const parentDir = () => {
   mkdirSync(p);
   return p;
 };
-const files = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+const files = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+  );
 const put = (content: Record<string, string>) => (tmp: string) => {
   for (const [f, t] of Object.entries(content)) writeFileSync(join(tmp, f), t);
 };

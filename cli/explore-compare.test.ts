@@ -24,7 +24,10 @@ describe("compactJson (the compare page's scenario listing)", () => {
   });
 
   it("keeps one scripted step per line", () => {
-    const steps = [{ at: 0, node: "n1", op: "set", args: ["a", 0] }, { at: 1, crash: "n3" }];
+    const steps = [
+      { at: 0, node: "n1", op: "set", args: ["a", 0] },
+      { at: 1, crash: "n3" },
+    ];
     expect(compactJson({ name: "x", steps }, "", 70)).toBe(
       '{\n  "name": "x",\n  "steps": [\n    { "at": 0, "node": "n1", "op": "set", "args": ["a", 0] },\n    { "at": 1, "crash": "n3" }\n  ]\n}',
     );
@@ -51,10 +54,19 @@ describe.skipIf(!browserAvailable())("the compare page in headless Chromium", ()
   it("shows both runs' timelines side by side, each loaded, with the replay command and no errors", async () => {
     const base = join(mkdtempSync(join(tmpdir(), "mc-compare-")), "7");
     const sc = (name: string, nodes: string[]): Scenario => ({
-      name, nodes, crdt: { module: "lww-no-tiebreak.ts" }, duration: 50,
+      name,
+      nodes,
+      crdt: { module: "lww-no-tiebreak.ts" },
+      duration: 50,
       steps: nodes.map((node) => ({ at: 0, node, op: "set", args: [nodes.indexOf(node)] })),
     });
-    const file = writeComparePage(base, lwwNoTiebreak(), { title: "original: 3 nodes", scenario: sc("o", ["a", "b", "c"]) }, { title: "shrunk: 2 nodes", scenario: sc("s", ["a", "b"]) }, "npx memoconductor run x.scenario.json");
+    const file = writeComparePage(
+      base,
+      lwwNoTiebreak(),
+      { title: "original: 3 nodes", scenario: sc("o", ["a", "b", "c"]) },
+      { title: "shrunk: 2 nodes", scenario: sc("s", ["a", "b"]) },
+      "npx memoconductor run x.scenario.json",
+    );
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -87,7 +87,9 @@ export function writeComparePage(base: string, crdt: Crdt, original: Side, shrun
   ];
   const column = (s: (typeof sides)[number]) => {
     const timeline = `${name}/${s.dir}/timeline.html${s.focus ? `#t=${s.focus[0]}-${s.focus[1]}` : ""}`;
-    const zoomed = s.focus ? `<p class="focus">Zoomed on ${s.focus[0]}–${s.focus[1]} ms: ${s.dir === "shrunk" ? "its steps and where the check first failed" : "where the check first failed and the steps just before"} (“reset zoom” shows the whole run).</p>` : "";
+    const zoomed = s.focus
+      ? `<p class="focus">Zoomed on ${s.focus[0]}–${s.focus[1]} ms: ${s.dir === "shrunk" ? "its steps and where the check first failed" : "where the check first failed and the steps just before"} (“reset zoom” shows the whole run).</p>`
+      : "";
     return `
   <section class="card">
     <h2>${esc(s.title)}</h2>

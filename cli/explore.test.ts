@@ -47,7 +47,13 @@ describe("memoconductor explore", () => {
   });
 
   it("exit 2 with one line for bad input", async () => {
-    for (const args of [["--crdt", "nope"], ["--crdt", "./missing.ts"], ["--crdt", "g-set", "--shard", "3/2"], ["--crdt", "g-set", "--runs", "-1"], ["--crdt", "g-set", "--jobs", "x"]]) {
+    for (const args of [
+      ["--crdt", "nope"],
+      ["--crdt", "./missing.ts"],
+      ["--crdt", "g-set", "--shard", "3/2"],
+      ["--crdt", "g-set", "--runs", "-1"],
+      ["--crdt", "g-set", "--jobs", "x"],
+    ]) {
       const r = await cliInProcess(["explore", ...args]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);

@@ -49,7 +49,17 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
   const f = result.failure;
   const range = `seeds ${result.firstSeed}..${result.firstSeed + (o.runs ?? result.planned) - 1}${shard && shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ""}`;
   if (!f) {
-    if (o.json) io.out(JSON.stringify({ crdt: result.crdt, ok: true, runs: result.runs, planned: result.planned, firstSeed: result.firstSeed, shard: `${result.shard.index}/${result.shard.count}` }) + "\n");
+    if (o.json)
+      io.out(
+        JSON.stringify({
+          crdt: result.crdt,
+          ok: true,
+          runs: result.runs,
+          planned: result.planned,
+          firstSeed: result.firstSeed,
+          shard: `${result.shard.index}/${result.shard.count}`,
+        }) + "\n",
+      );
     else io.out(`✓ ${result.crdt}: ${result.runs} random scenarios (${range}), every check passed\n`);
     return EXIT.ok;
   }
@@ -70,11 +80,22 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
   if (o.json) {
     io.out(
       JSON.stringify({
-        crdt: result.crdt, ok: false, runs: result.runs, planned: result.planned, firstSeed: result.firstSeed, shard: `${result.shard.index}/${result.shard.count}`,
+        crdt: result.crdt,
+        ok: false,
+        runs: result.runs,
+        planned: result.planned,
+        firstSeed: result.firstSeed,
+        shard: `${result.shard.index}/${result.shard.count}`,
         failure: {
-          seed: f.seed, check: f.check, failed: f.failed, detail: f.detail,
-          original: scenarioSize(f.original), shrunk: { ...scenarioSize(shrunk), runs: f.shrunk?.runs ?? 0, detail: (f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail) },
-          scenarioFile: shownPath(scenarioFile), compare: shownPath(compare), replay,
+          seed: f.seed,
+          check: f.check,
+          failed: f.failed,
+          detail: f.detail,
+          original: scenarioSize(f.original),
+          shrunk: { ...scenarioSize(shrunk), runs: f.shrunk?.runs ?? 0, detail: f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail },
+          scenarioFile: shownPath(scenarioFile),
+          compare: shownPath(compare),
+          replay,
         },
       }) + "\n",
     );
@@ -86,7 +107,7 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
         `✗ ${result.crdt}: seed ${f.seed} fails ${f.failed.join(", ")} (after ${result.runs} of ${result.planned} scenarios; ${range})`,
         `  ${f.detail}`,
         `  shrunk ${a.steps} steps on ${a.nodes} nodes → ${b.steps} steps (${b.ops} ops, ${b.faults} faults) on ${b.nodes} nodes in ${f.shrunk?.runs ?? 0} runs; "${f.check}" still fails:`,
-        `  ${(f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail)}`,
+        `  ${f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail}`,
         `  scenario  ${shownPath(scenarioFile)}`,
         `  compare   ${shownPath(compare)}`,
         `  replay    ${replay}`,

@@ -7,7 +7,11 @@ import { verdictBlock } from "./format.ts";
 
 const summary = (detail: string, final: unknown = 1): Summary =>
   ({
-    scenario: "s", crdt: "g-counter", seed: 1, ok: false, traceHash: "ab".repeat(32),
+    scenario: "s",
+    crdt: "g-counter",
+    seed: 1,
+    ok: false,
+    traceHash: "ab".repeat(32),
     checks: [{ name: "counter-total", ok: false, expected: true, detail }],
     final: { a: final, b: final },
     stats: { events: 1, sent: 0, delivered: 0, dropped: 0, duplicated: 0, simTimeMs: 1, convergedAtMs: null, metadataBytes: 0, deliveredUpdates: 0 },

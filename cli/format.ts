@@ -40,7 +40,9 @@ export function verdictBlock(summary: Summary, runDir: string): string {
   const shown = distinct.size === 1 ? `${[...distinct][0]} on every replica` : finals.map(([n, v]) => `${n}=${v}`).join(", ");
   lines.push(`  final     ${short(shown, 120)}`);
   const s = summary.stats;
-  lines.push(`  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; ${convergenceWords(s.convergedAtMs, (ms) => `${ms} ms`)}`);
+  lines.push(
+    `  stats     ${s.events} events, ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated; ${convergenceWords(s.convergedAtMs, (ms) => `${ms} ms`)}`,
+  );
   if (s.availability) lines.push(...availabilityLines(s.availability));
   lines.push(`  run dir   ${shownPath(runDir)}`);
   if (cut.any) lines.push(`  full text ${shownPath(join(runDir, "summary.json"))} (the lines above ending in … are cut short)`);
@@ -70,7 +72,11 @@ export type Row = { scenario: string; crdt: string; seed: string; verdict: strin
 export function table(rows: readonly Row[]): string {
   const cols: (keyof Row)[] = ["scenario", "crdt", "seed", "verdict", "checks"];
   const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => [...r[c]].length)));
-  const line = (r: Row) => cols.map((c, i) => pad(r[c], w[i]!)).join("  ").trimEnd();
+  const line = (r: Row) =>
+    cols
+      .map((c, i) => pad(r[c], w[i]!))
+      .join("  ")
+      .trimEnd();
   const head = Object.fromEntries(cols.map((c) => [c, c])) as Row;
   return [line(head), ...rows.map(line)].join("\n") + "\n";
 }

@@ -20,7 +20,8 @@ export async function lawsCommand(arg: string, o: LawsCliOptions, io: Io): Promi
   const shown = /\s/.test(arg) ? `'${arg}'` : arg;
   const replay = `npx memoconductor laws ${shown} --seed ${result.seed} --runs ${result.runs}`;
   if (o.json) io.out(JSON.stringify({ ...result, ...(result.failure ? { replay } : {}) }) + "\n");
-  else if (result.ok) io.out(`✓ ${result.crdt}: ${result.laws.length} laws hold on ${result.runs} random histories (seed ${result.seed}):\n${result.laws.map((l) => `  ✓ ${l}`).join("\n")}\n`);
+  else if (result.ok)
+    io.out(`✓ ${result.crdt}: ${result.laws.length} laws hold on ${result.runs} random histories (seed ${result.seed}):\n${result.laws.map((l) => `  ✓ ${l}`).join("\n")}\n`);
   else io.out(`✗ ${formatLawsFailure(result, replay)}\n`);
   return result.ok ? EXIT.ok : EXIT.failed;
 }

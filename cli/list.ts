@@ -33,11 +33,11 @@ export function builtinOptions(b: BuiltinCrdt | BuiltinOpCrdt): string[] {
 }
 
 export function listCommand(io: Io): ExitCode {
-  io.out("Builtin CRDTs (\"crdt\": \"<name>\" or {\"type\": \"<name>\", ...options}):\n");
+  io.out('Builtin CRDTs ("crdt": "<name>" or {"type": "<name>", ...options}):\n');
   // State-based builtins first, then the op-based ones (replicated by causal broadcast).
   const entries: Array<[string, BuiltinCrdt | BuiltinOpCrdt, string]> = [
     ...Object.entries(crdts).map(([n, b]): [string, BuiltinCrdt, string] => [n, b, ""]),
-    ...Object.entries(opCrdts).map(([n, b]): [string, BuiltinOpCrdt, string] => [n, b, "   (op-based: sync mode \"op\")"]),
+    ...Object.entries(opCrdts).map(([n, b]): [string, BuiltinOpCrdt, string] => [n, b, '   (op-based: sync mode "op")']),
   ];
   const w = Math.max(...entries.map(([n]) => n.length)) + 2;
   for (const [name, b, note] of entries) {

@@ -88,7 +88,8 @@ async function runBlock(block: Fence, cwd: string): Promise<void> {
     const promised = promisedOutput(block.body);
     expect(printed.length, `${label(block)}: ${promised.length} console.log lines, printed:\n${r.out}`).toBe(promised.length);
     promised.forEach((comment, i) => {
-      if (comment !== undefined) expect(comment.startsWith(printed[i]!), `${label(block)}: printed ${JSON.stringify(printed[i])}, its comment says ${JSON.stringify(comment)}`).toBe(true);
+      if (comment !== undefined)
+        expect(comment.startsWith(printed[i]!), `${label(block)}: printed ${JSON.stringify(printed[i])}, its comment says ${JSON.stringify(comment)}`).toBe(true);
     });
   } else {
     throw new Error(`${label(block)}: no way to run this block (run applies to sh and ts, save names a file)`);
@@ -120,10 +121,14 @@ for (const page of manualFiles()) {
   describe(`${page}: its examples work when pasted`, () => {
     let cwd = "";
     for (const block of blocks) {
-      it(label(block), async () => {
-        cwd ||= scratchRepository();
-        await runBlock(block, cwd);
-      }, EXAMPLE_TIMEOUT_MS);
+      it(
+        label(block),
+        async () => {
+          cwd ||= scratchRepository();
+          await runBlock(block, cwd);
+        },
+        EXAMPLE_TIMEOUT_MS,
+      );
     }
   });
 }

@@ -35,9 +35,7 @@ describe("the manual's links", () => {
 
   it("source comments cite pages and sections that exist", () => {
     const sources = (dir: string): string[] =>
-      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : [],
-      );
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : []));
     const headings = (page: string) => new Set([...readManual(page).matchAll(/^#{1,6}\s+(.*)$/gm)].map((m) => m[1]!.replace(/`/g, "")));
     const wrong: string[] = [];
     let cited = 0;

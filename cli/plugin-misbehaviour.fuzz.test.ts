@@ -28,15 +28,34 @@ const ANYWHERE: Case[] = [
   { where: "import", code: "process.exit(7);", expect: (w) => new RegExp(` ended the process \\(process\\.exit\\(7\\)\\) ${at(w)}$`) },
   { where: "import", code: 'Promise.reject(new Error("stray"));', expect: (w) => new RegExp(`: unhandled promise rejection ${at(w)}: stray$`) },
   { where: "import", code: 'setTimeout(() => { throw new Error("late"); }, 0);', expect: () => /: threw from a timer or callback it scheduled: late$/ },
-  { where: "import", code: 'throw new Error("plain");', expect: (w) => (w === "import" ? /failed to load: plain$/ : w === "init" ? /init\("a"\) threw: plain$/ : new RegExp(`run failed \\(seed 1\\): plugin \\./fz-\\d+\\.ts: ${w} threw( at t=\\d+ [^:]+: [^:]+)?: plain$`)) },
+  {
+    where: "import",
+    code: 'throw new Error("plain");',
+    expect: (w) =>
+      w === "import"
+        ? /failed to load: plain$/
+        : w === "init"
+          ? /init\("a"\) threw: plain$/
+          : new RegExp(`run failed \\(seed 1\\): plugin \\./fz-\\d+\\.ts: ${w} threw( at t=\\d+ [^:]+: [^:]+)?: plain$`),
+  },
 ];
 const IMPORT_ONLY = ["await new Promise(() => {});"];
-const NOT_JSON: [string, string][] = [["undefined", "undefined"], ["NaN", "NaN"], ["-Infinity", "-Infinity"], ["() => 1", "a function"], ["1n", "a bigint"], ["new Map([[1, 2]])", "a Map object"], ["[1, { x: undefined }]", "undefined at \\[1\\]\\.x"]];
+const NOT_JSON: [string, string][] = [
+  ["undefined", "undefined"],
+  ["NaN", "NaN"],
+  ["-Infinity", "-Infinity"],
+  ["() => 1", "a function"],
+  ["1n", "a bigint"],
+  ["new Map([[1, 2]])", "a Map object"],
+  ["[1, { x: undefined }]", "undefined at \\[1\\]\\.x"],
+];
 
 const caseArb: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(fc.constantFrom(...ANYWHERE), fc.constantFrom<Where>("import", "init", "update", "merge", "value")).map(([c, where]) => ({ ...c, where })),
   fc.constantFrom(...IMPORT_ONLY).map((code): Case => ({ where: "import", code, expect: () => /never finished loading \(its top-level await never settled\)$/ })),
-  fc.constantFrom(...NOT_JSON).map(([v, shown]): Case => ({ where: "value", code: `return ${v};`, expect: () => new RegExp(`: value\\(\\) returned ${shown} \\(must be JSON-serialisable\\)$`) })),
+  fc
+    .constantFrom(...NOT_JSON)
+    .map(([v, shown]): Case => ({ where: "value", code: `return ${v};`, expect: () => new RegExp(`: value\\(\\) returned ${shown} \\(must be JSON-serialisable\\)$`) })),
 );
 
 let n = 0;
@@ -64,7 +83,9 @@ describe("misbehaving plugins (fuzz)", () => {
       }
       expect(message).not.toContain("\n");
       // Named by its path as written; an init that throws at load is named at crdt.module by its contract name ("p").
-      expect(message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: (crdt\\.module: p: init|(crdt\\.module: |run failed \\(seed 1\\): )?plugin "?\\./${name}\\.ts)`));
+      expect(message).toMatch(
+        new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: (crdt\\.module: p: init|(crdt\\.module: |run failed \\(seed 1\\): )?plugin "?\\./${name}\\.ts)`),
+      );
       expect(message).toMatch(c.expect(c.where));
     });
     const details = await fc.check(property, { numRuns: 14, seed });

@@ -21,8 +21,11 @@ writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
 type Result = { code: number | null; stdout: string; stderr: string };
 function cli(args: string[], cwd = dir): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, "cli/bin.js"), ...args], { cwd, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 90_000, killSignal: "SIGKILL" }, (e, stdout, stderr) =>
-      done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(ROOT, "cli/bin.js"), ...args],
+      { cwd, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 90_000, killSignal: "SIGKILL" },
+      (e, stdout, stderr) => done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
     );
   });
 }
@@ -54,7 +57,10 @@ describe("every command that runs a plugin supervises it", () => {
     expect((await cli(["run", ok, "--out", out])).code).toBe(0);
     // The recorded run names the plugin by absolute path; make that plugin loop, then replay.
     pluginScenario(dir, "fine", "", "merge() { for (;;) {} }");
-    expectOneLine(await cli(["replay", join(out, "fine", "1"), "--plugin-timeout", "1"]), new RegExp(`plugin ${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/fine\\.ts: merge did not return within 1 s`));
+    expectOneLine(
+      await cli(["replay", join(out, "fine", "1"), "--plugin-timeout", "1"]),
+      new RegExp(`plugin ${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/fine\\.ts: merge did not return within 1 s`),
+    );
   });
 
   it("start (its gallery run in-process, with a plugin scenario in it)", async () => {
@@ -84,6 +90,9 @@ describe("every command that runs a plugin supervises it", () => {
   }
 
   it("explore, with sweep threads", async () => {
-    expectOneLine(await cli(["explore", "--crdt", "./loop.ts", "--runs", "8", "--jobs", "2", "--plugin-timeout", "1", "--out", join(dir, "x")]), /^memoconductor explore: plugin \.\/loop\.ts: merge did not return within 1 s/);
+    expectOneLine(
+      await cli(["explore", "--crdt", "./loop.ts", "--runs", "8", "--jobs", "2", "--plugin-timeout", "1", "--out", join(dir, "x")]),
+      /^memoconductor explore: plugin \.\/loop\.ts: merge did not return within 1 s/,
+    );
   });
 });

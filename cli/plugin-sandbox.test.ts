@@ -25,8 +25,11 @@ type Result = { code: number | null; stdout: string; stderr: string };
  */
 function cli(args: string[]): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, "cli/bin.js"), ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 60_000, killSignal: "SIGKILL" }, (e, stdout, stderr) =>
-      done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(ROOT, "cli/bin.js"), ...args],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 60_000, killSignal: "SIGKILL" },
+      (e, stdout, stderr) => done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
     );
   });
 }
@@ -88,7 +91,10 @@ describe("a plugin that misbehaves outside the call stack: exit 2, one line nami
   for (const method of ["merge", "update", "value", "init"]) {
     it(`f: an infinite loop in ${method} is stopped by the per-call budget`, async () => {
       const f = pluginScenario(dir, `loop-${method}`, "", `${method}() { for (;;) {} }`);
-      expectOneLine(await run(f, "--plugin-timeout", "1"), new RegExp(`plugin \\./loop-${method}\\.ts: ${method} did not return within 1 s \\(call \\d+; raise --plugin-timeout \\(now 1 s\\) if it needs longer\\)$`));
+      expectOneLine(
+        await run(f, "--plugin-timeout", "1"),
+        new RegExp(`plugin \\./loop-${method}\\.ts: ${method} did not return within 1 s \\(call \\d+; raise --plugin-timeout \\(now 1 s\\) if it needs longer\\)$`),
+      );
     });
   }
 
@@ -119,6 +125,9 @@ describe("--plugin-timeout", () => {
     const f = pluginScenario(dir, "fine", "");
     const help = await cli(["run", "--help"]);
     expect(help.stdout).toMatch(/--plugin-timeout <seconds>\s+seconds one plugin call/);
-    expectOneLine(await run(f, "--plugin-timeout", "0"), /^memoconductor: option '--plugin-timeout <seconds>' argument '0' is invalid\. expected a positive number of seconds, got "0"/);
+    expectOneLine(
+      await run(f, "--plugin-timeout", "0"),
+      /^memoconductor: option '--plugin-timeout <seconds>' argument '0' is invalid\. expected a positive number of seconds, got "0"/,
+    );
   });
 });

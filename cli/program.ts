@@ -81,7 +81,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
   const program = new Command("memoconductor")
     .description("Deterministic simulation and verification of CRDTs (see README.md)")
     .version(VERSION)
-    .addHelpText("after", helpFooter([[0, "every expectation met"], [1, "a check came out other than expected"], [2, BAD_INPUT]], HELP_EXAMPLES.start) + "\n\nEach command's own --help shows its options, their defaults and an example.")
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every expectation met"],
+          [1, "a check came out other than expected"],
+          [2, BAD_INPUT],
+        ],
+        HELP_EXAMPLES.start,
+      ) + "\n\nEach command's own --help shows its options, their defaults and an example.",
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} });
@@ -95,19 +105,38 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
     .option("--no-trace", "keep only the summary; checks and traceHash are unchanged (default: trace.jsonl and the timeline are written)")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .option("--max-events <n>", "refuse or stop a run past n simulator events; wins over the scenario's limits.events (default: 1000000 traced, 50000000 with --no-trace)", parseCount)
+    .option(
+      "--max-events <n>",
+      "refuse or stop a run past n simulator events; wins over the scenario's limits.events (default: 1000000 traced, 50000000 with --no-trace)",
+      parseCount,
+    )
     .option("--max-nodes <n>", "refuse a scenario of more than n nodes; wins over limits.nodes (default: 1000)", parseCount)
     .option("--max-file-mb <n>", "refuse a scenario file bigger than n MB (default: 64)", parseCount)
-    .addHelpText("after", helpFooter([[0, "every expectation met"], [1, "a check or expect.value came out other than expected (the run directory is still written)"], [2, BAD_INPUT + "; a bad file does not stop the others, the exit code is the worst outcome"]], HELP_EXAMPLES.run))
-    .action(async (files: string[], o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number }) => {
-      const limits = {
-        ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
-        ...(o.maxNodes !== undefined ? { nodes: o.maxNodes } : {}),
-        ...(o.maxFileMb !== undefined ? { fileBytes: o.maxFileMb * 1024 * 1024 } : {}),
-      };
-      const { maxEvents: _e, maxNodes: _n, maxFileMb: _f, ...rest } = o;
-      setCode(await (await commands.run()).runCommand(files, { ...rest, limits }, io));
-    });
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every expectation met"],
+          [1, "a check or expect.value came out other than expected (the run directory is still written)"],
+          [2, BAD_INPUT + "; a bad file does not stop the others, the exit code is the worst outcome"],
+        ],
+        HELP_EXAMPLES.run,
+      ),
+    )
+    .action(
+      async (
+        files: string[],
+        o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number },
+      ) => {
+        const limits = {
+          ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
+          ...(o.maxNodes !== undefined ? { nodes: o.maxNodes } : {}),
+          ...(o.maxFileMb !== undefined ? { fileBytes: o.maxFileMb * 1024 * 1024 } : {}),
+        };
+        const { maxEvents: _e, maxNodes: _n, maxFileMb: _f, ...rest } = o;
+        setCode(await (await commands.run()).runCommand(files, { ...rest, limits }, io));
+      },
+    );
 
   program
     .command("replay")
@@ -140,7 +169,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .description("(re)write the views of a run: timeline.html, timeline.svg, report.md, junit.xml")
     .argument("<run-dir|trace.jsonl>")
     .option("-o, --out <file.html>", "write only the interactive timeline, to this file (default: all four views, into the run directory)")
-    .addHelpText("after", helpFooter([[0, "the views were written"], [2, "not a readable run directory or trace.jsonl, or a file that cannot be written"]], HELP_EXAMPLES.viz, ", after the `run` example"))
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "the views were written"],
+          [2, "not a readable run directory or trace.jsonl, or a file that cannot be written"],
+        ],
+        HELP_EXAMPLES.viz,
+        ", after the `run` example",
+      ),
+    )
     .action(async (arg: string, o: { out?: string }) => setCode(await (await commands.viz()).vizCommand(arg, o, io)));
 
   program
@@ -154,7 +193,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--out <dir>", "root of the reports", "reports")
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .addHelpText("after", helpFooter([[0, "every seed passed every check"], [1, "a seed failed a check (its shrunk scenario is written and the command replaying it printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.explore))
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every seed passed every check"],
+          [1, "a seed failed a check (its shrunk scenario is written and the command replaying it printed)"],
+          [2, BAD_INPUT],
+        ],
+        HELP_EXAMPLES.explore,
+      ),
+    )
     .action(async (o: { crdt: string; runs?: number; jobs?: number; shard?: string; seed?: number; out: string; json: boolean; pluginTimeout?: number }) => {
       setCode(await (await commands.sandbox()).exploreCli(o, io));
     });
@@ -167,7 +216,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--seed <n>", "fast-check seed (default: 1)", parseSeed)
     .option("--json", "print one result object on stdout, nothing else", false)
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .addHelpText("after", helpFooter([[0, "every law held"], [1, "a law failed (the smallest counterexample is printed)"], [2, BAD_INPUT]], HELP_EXAMPLES.laws))
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every law held"],
+          [1, "a law failed (the smallest counterexample is printed)"],
+          [2, BAD_INPUT],
+        ],
+        HELP_EXAMPLES.laws,
+      ),
+    )
     .action(async (arg: string, o: { runs?: number; seed?: number; json: boolean; pluginTimeout?: number }) => setCode(await (await commands.sandbox()).lawsCli(arg, o, io)));
 
   program
@@ -181,7 +240,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .description("run every bundled scenario and write reports/ (what `npm start` does)")
     .option("--out <dir>", "root of the run directories", "reports")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
-    .addHelpText("after", helpFooter([[0, "every bundled scenario met its expectations"], [1, "one did not"], [2, "one could not be run"]], HELP_EXAMPLES.start))
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every bundled scenario met its expectations"],
+          [1, "one did not"],
+          [2, "one could not be run"],
+        ],
+        HELP_EXAMPLES.start,
+      ),
+    )
     .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await (await commands.start()).startCommand(o, io)));
 
   return program;

@@ -21,7 +21,10 @@ const perNode = (f: (node: string, i: number) => object[]) => H.flatMap((n, i) =
 
 function scenario(name: string, crdt: unknown, steps: object[], expectValue?: unknown): object {
   return {
-    name, seed: 3, nodes: H, crdt,
+    name,
+    seed: 3,
+    nodes: H,
+    crdt,
     network: { latency: { dist: "uniform", min: 5, max: 40 }, loss: 0.1, duplicate: 0.1 },
     clocks: json(`{"__proto__": {"skew": 20, "drift": 0.0001}, "constructor": {"skew": -10}}`),
     steps: [...steps, { at: 50, partition: [H.slice(0, 2), H.slice(2)] }, { at: 400, heal: true }].sort((a, b) => (a as { at: number }).at - (b as { at: number }).at),
@@ -33,60 +36,88 @@ function scenario(name: string, crdt: unknown, steps: object[], expectValue?: un
 const FIELDS = json(`{"__proto__": "mv-register", "constructor": "lww-register", "toString": "lww-register", "hasOwnProperty": "pn-counter", "valueOf": "or-set"}`);
 const SCENARIOS: Record<string, { file: object; keys: string[] | null }> = {
   "proto-store": {
-    file: scenario("proto-store", { type: "store", collections: json(`{"__proto__": {"type": "record", "fields": ${JSON.stringify(FIELDS)}}, "constructor": "or-set"}`) }, perNode((n, i) => [
-      { at: 10 + i, node: n, op: "set", args: ["__proto__", nth(i, 1), "__proto__", n] },
-      { at: 60 + i, node: n, op: "set", args: ["__proto__", nth(i, 2), "toString", hostile] },
-      { at: 70 + i, node: n, op: "inc", args: ["__proto__", n, "hasOwnProperty", 2] },
-      { at: 80 + i, node: n, op: "add", args: ["__proto__", n, "valueOf", n] },
-      { at: 90 + i, node: n, op: "add", args: ["constructor", n, nth(i, 3)] },
-    ])),
+    file: scenario(
+      "proto-store",
+      { type: "store", collections: json(`{"__proto__": {"type": "record", "fields": ${JSON.stringify(FIELDS)}}, "constructor": "or-set"}`) },
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "set", args: ["__proto__", nth(i, 1), "__proto__", n] },
+        { at: 60 + i, node: n, op: "set", args: ["__proto__", nth(i, 2), "toString", hostile] },
+        { at: 70 + i, node: n, op: "inc", args: ["__proto__", n, "hasOwnProperty", 2] },
+        { at: 80 + i, node: n, op: "add", args: ["__proto__", n, "valueOf", n] },
+        { at: 90 + i, node: n, op: "add", args: ["constructor", n, nth(i, 3)] },
+      ]),
+    ),
     keys: ["__proto__", "constructor"],
   },
   "proto-lww-map": {
-    file: scenario("proto-lww-map", "lww-map", perNode((n, i) => [
-      { at: 10 + i, node: n, op: "set", args: [n, nth(i, 1)] },
-      { at: 30 + i, node: n, op: "delete", args: [nth(i, 2)] },
-      { at: 60 + i, node: n, op: "set", args: [nth(i, 1), hostile] },
-    ])),
+    file: scenario(
+      "proto-lww-map",
+      "lww-map",
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "set", args: [n, nth(i, 1)] },
+        { at: 30 + i, node: n, op: "delete", args: [nth(i, 2)] },
+        { at: 60 + i, node: n, op: "set", args: [nth(i, 1), hostile] },
+      ]),
+    ),
     keys: H,
   },
   "proto-or-map": {
-    file: scenario("proto-or-map", { type: "or-map", value: "or-set" }, perNode((n, i) => [
-      { at: 10 + i, node: n, op: "add", args: [n, nth(i, 1)] },
-      { at: 60 + i, node: n, op: "add", args: [nth(i, 1), hostile] },
-      { at: 90 + i, node: n, op: "remove", args: [nth(i, 2), nth(i, 3)] },
-    ])),
+    file: scenario(
+      "proto-or-map",
+      { type: "or-map", value: "or-set" },
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "add", args: [n, nth(i, 1)] },
+        { at: 60 + i, node: n, op: "add", args: [nth(i, 1), hostile] },
+        { at: 90 + i, node: n, op: "remove", args: [nth(i, 2), nth(i, 3)] },
+      ]),
+    ),
     keys: H,
   },
   "proto-record": {
-    file: scenario("proto-record", { type: "record", fields: FIELDS }, perNode((n, i) => [
-      { at: 10 + i, node: n, op: "set", args: ["__proto__", n] },
-      { at: 20 + i, node: n, op: "set", args: ["constructor", hostile] },
-      { at: 30 + i, node: n, op: "set", args: ["toString", n] },
-      { at: 60 + i, node: n, op: "inc", args: ["hasOwnProperty", 1] },
-      { at: 70 + i, node: n, op: "add", args: ["valueOf", n] },
-    ])),
+    file: scenario(
+      "proto-record",
+      { type: "record", fields: FIELDS },
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "set", args: ["__proto__", n] },
+        { at: 20 + i, node: n, op: "set", args: ["constructor", hostile] },
+        { at: 30 + i, node: n, op: "set", args: ["toString", n] },
+        { at: 60 + i, node: n, op: "inc", args: ["hasOwnProperty", 1] },
+        { at: 70 + i, node: n, op: "add", args: ["valueOf", n] },
+      ]),
+    ),
     keys: H,
   },
   "proto-or-set": {
-    file: scenario("proto-or-set", "or-set", perNode((n, i) => [
-      { at: 10 + i, node: n, op: "add", args: [n] },
-      { at: 60 + i, node: n, op: "add", args: [hostile] },
-      { at: 90 + i, node: n, op: "remove", args: [nth(i, 1)] },
-    ])),
+    file: scenario(
+      "proto-or-set",
+      "or-set",
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "add", args: [n] },
+        { at: 60 + i, node: n, op: "add", args: [hostile] },
+        { at: 90 + i, node: n, op: "remove", args: [nth(i, 1)] },
+      ]),
+    ),
     keys: null,
   },
   "proto-mv-register": {
-    file: scenario("proto-mv-register", "mv-register", perNode((n, i) => [
-      { at: 10 + i, node: n, op: "set", args: [n] },
-      { at: 60 + i, node: n, op: "set", args: [json(`{${JSON.stringify(n)}: ${JSON.stringify(nth(i, 1))}}`)] },
-    ])),
+    file: scenario(
+      "proto-mv-register",
+      "mv-register",
+      perNode((n, i) => [
+        { at: 10 + i, node: n, op: "set", args: [n] },
+        { at: 60 + i, node: n, op: "set", args: [json(`{${JSON.stringify(n)}: ${JSON.stringify(nth(i, 1))}}`)] },
+      ]),
+    ),
     keys: null,
   },
   "proto-ramp": {
     file: {
-      name: "proto-ramp", seed: 2, nodes: H.slice(0, 4), crdt: "g-counter",
-      sync: { antiEntropyMs: 0 }, network: { latency: { dist: "constant", ms: 10 } },
+      name: "proto-ramp",
+      seed: 2,
+      nodes: H.slice(0, 4),
+      crdt: "g-counter",
+      sync: { antiEntropyMs: 0 },
+      network: { latency: { dist: "constant", ms: 10 } },
       services: { ramp: { shards: ["toString", "hasOwnProperty"], keys: json(`{"__proto__": "toString", "valueOf": "hasOwnProperty"}`), timeoutMs: 2000, retryMs: 100 } },
       steps: [
         { at: 100, node: "__proto__", txn: { write: json(`{"__proto__": 1, "valueOf": 1}`) } },
@@ -115,7 +146,11 @@ describe("names that are Object.prototype keys, end to end", () => {
   let summaries: Line[] = [];
   beforeAll(async () => {
     r = await cli(["run", ...files, "--json", "--out", out]);
-    summaries = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Line);
+    summaries = r.stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line);
   });
 
   it("every scenario runs, passes and writes its run directory (exit 0, nothing on stderr)", () => {
@@ -155,7 +190,7 @@ describe("names that are Object.prototype keys, end to end", () => {
       if (scenario.clocks) expect(Object.keys(scenario.clocks)).toEqual(["__proto__", "constructor"]);
       const report = readFileSync(join(dir, "report.md"), "utf8");
       const html = readFileSync(join(dir, "timeline.html"), "utf8");
-      for (const n of (scenario.nodes as string[])) expect(html, `${s.scenario}: timeline lane ${n}`).toContain(`"name":"${n}"`);
+      for (const n of scenario.nodes as string[]) expect(html, `${s.scenario}: timeline lane ${n}`).toContain(`"name":"${n}"`);
       // report.md escapes Markdown specials, so the name reads `\_\_proto\_\_` in its source.
       expect(report.replaceAll("\\_", "_"), s.scenario).toContain("__proto__");
       if (scenario.clocks) expect(html, `${s.scenario}: the lane of __proto__ shows its clock`).toMatch(/"name":"__proto__","skewMs":20,/);
@@ -163,7 +198,9 @@ describe("names that are Object.prototype keys, end to end", () => {
   });
 
   it("the RAMP reads print their __proto__ key, and read-atomic checked it", () => {
-    const trace = readFileSync(join(out, "proto-ramp/2/trace.jsonl"), "utf8").split("\n").filter((l) => l.includes('"read-ok"'));
+    const trace = readFileSync(join(out, "proto-ramp/2/trace.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"read-ok"'));
     expect(trace.length).toBe(3);
     for (const l of trace) expect(Object.keys(JSON.parse(l).values)).toEqual(["__proto__", "valueOf"]);
   });

@@ -62,7 +62,7 @@ describe("replay", () => {
       removeReplayedTrace(r.stdout);
     };
 
-    it("one edited time (\"t\":N → N+1) on line 5: names line 5 with both texts and where the whole lines are", async () => {
+    it('one edited time ("t":N → N+1) on line 5: names line 5 with both texts and where the whole lines are', async () => {
       const edited = [...lines];
       edited[4] = edited[4]!.replace(/"t":(\d+)/, (_, t) => `"t":${Number(t) + 1}`);
       const r = await replayWith(edited.map((l) => l + "\n").join(""));
@@ -87,13 +87,23 @@ describe("replay", () => {
     });
 
     it("a line deleted: the first line that differs from there", async () => {
-      const r = await replayWith(lines.filter((_, i) => i !== 6).map((l) => l + "\n").join(""));
+      const r = await replayWith(
+        lines
+          .filter((_, i) => i !== 6)
+          .map((l) => l + "\n")
+          .join(""),
+      );
       fails(r);
       expect(r.stdout).toMatch(/first difference at trace\.jsonl line 7, column \d+:/);
     });
 
     it("the last lines missing, or a line appended: named", async () => {
-      const short = await replayWith(lines.slice(0, -2).map((l) => l + "\n").join(""));
+      const short = await replayWith(
+        lines
+          .slice(0, -2)
+          .map((l) => l + "\n")
+          .join(""),
+      );
       fails(short);
       expect(short.stdout).toContain(`trace.jsonl ends after line ${lines.length - 2}: 2 lines missing from line ${lines.length - 1}:`);
       const long = await replayWith(text + '{"t":99999,"type":"extra"}\n');

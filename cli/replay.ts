@@ -83,12 +83,18 @@ function traceProblem(d: Exclude<TraceDiff, { kind: "same" }>, recordedFile: str
   const side = (name: string, text: string | undefined, column = 1) => `    ${name}  ${text === undefined ? "(end of trace)" : excerpt(text, column)}`;
   switch (d.kind) {
     case "differs":
-      return [`first difference at ${FILES.trace} line ${d.line}, column ${d.column}:\n${side("recorded", d.recorded, d.column)}\n${side("replayed", d.replayed, d.column)}\n${whole(d.line)}`];
+      return [
+        `first difference at ${FILES.trace} line ${d.line}, column ${d.column}:\n${side("recorded", d.recorded, d.column)}\n${side("replayed", d.replayed, d.column)}\n${whole(d.line)}`,
+      ];
     case "truncated":
       return [`${FILES.trace} is truncated at line ${d.line} (cut off mid-line: ${d.why}):\n${side("recorded", d.recorded)}\n${side("replayed", d.replayed)}\n${whole(d.line)}`];
     case "extra":
-      return [`${FILES.trace} has ${d.count} extra line${d.count === 1 ? "" : "s"} from line ${d.line}, where the replay's trace ends:\n${side("recorded", d.recorded)}\n${whole(d.line)}`];
+      return [
+        `${FILES.trace} has ${d.count} extra line${d.count === 1 ? "" : "s"} from line ${d.line}, where the replay's trace ends:\n${side("recorded", d.recorded)}\n${whole(d.line)}`,
+      ];
     case "missing":
-      return [`${FILES.trace} ends after line ${d.line - 1}: ${d.count} line${d.count === 1 ? "" : "s"} missing from line ${d.line}:\n${side("replayed", d.replayed)}\n${whole(d.line)}`];
+      return [
+        `${FILES.trace} ends after line ${d.line - 1}: ${d.count} line${d.count === 1 ? "" : "s"} missing from line ${d.line}:\n${side("replayed", d.replayed)}\n${whole(d.line)}`,
+      ];
   }
 }

@@ -14,7 +14,12 @@ const root = mkdtempSync(join(tmpdir(), "mc-rundir-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const scenario = { name: "w", nodes: ["a", "b"], crdt: "g-counter", seed: 3, steps: [{ at: 0, node: "a", op: "inc", args: [1] }], duration: 200 } as Scenario;
-const contents = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+const contents = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+  );
 
 describe("writeRunDir", async () => {
   const traced = await simulate(scenario);

@@ -6,7 +6,18 @@
  */
 import { dirname, resolve } from "node:path";
 // The light public entry (sim/simulate.ts: load and run, no explorer or fast-check): `run` starts at once.
-import { DEFAULT_SEED, type LimitOverrides, modulePathOf, portableScenario, prepareScenario, readScenarioFile, type Run, runLoaded, type Scenario, ScenarioError } from "../sim/simulate.ts";
+import {
+  DEFAULT_SEED,
+  type LimitOverrides,
+  modulePathOf,
+  portableScenario,
+  prepareScenario,
+  readScenarioFile,
+  type Run,
+  runLoaded,
+  type Scenario,
+  ScenarioError,
+} from "../sim/simulate.ts";
 import { errorLine } from "./io.ts";
 import { JobError, PluginFailure, supervise } from "./sandbox/supervise.ts";
 
@@ -23,7 +34,12 @@ export async function runScenarioFile(file: string, o: RunFileOptions): Promise<
   const limits = o.limits ?? {};
   const scenario = readScenarioFile(file, { limits });
   const seed = o.seed ?? scenario.seed ?? DEFAULT_SEED;
-  const ranIn = (run: Run, modulePath?: string): Ran => ({ scenario, seed, run, portable: portableScenario(modulePath ? { scenario, modulePath, limits } : { scenario, limits }, seed) });
+  const ranIn = (run: Run, modulePath?: string): Ran => ({
+    scenario,
+    seed,
+    run,
+    portable: portableScenario(modulePath ? { scenario, modulePath, limits } : { scenario, limits }, seed),
+  });
   const baseDir = dirname(resolve(file));
   const modulePath = modulePathOf(scenario.crdt, baseDir);
   if (modulePath === undefined) {

@@ -32,7 +32,12 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   const io: Io = { out: io0.out, err: (t) => (beforeOutput(), io0.err(t)) };
   let ran;
   try {
-    ran = await runScenarioFile(file, { ...(opts.seed === undefined ? {} : { seed: opts.seed }), trace: opts.trace, pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S, limits: opts.limits ?? {} });
+    ran = await runScenarioFile(file, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      trace: opts.trace,
+      pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S,
+      limits: opts.limits ?? {},
+    });
   } catch (e) {
     // A bad scenario, a plugin whose method threw or that misbehaved: bad input, one line.
     io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : `${file}: ${errorLine(e)}`}\n`);

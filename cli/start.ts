@@ -19,13 +19,25 @@ export async function startCommand(opts: { out: string; pluginTimeout?: number }
   const bar = progress(true);
   for (const [i, file] of files.entries()) {
     bar.step(i, files.length, basename(file, ".json"));
-    const r = await runOne(shownPath(file), { out: opts.out, json: false, trace: true, ...(opts.pluginTimeout === undefined ? {} : { pluginTimeout: opts.pluginTimeout }) }, io, true, bar.done);
+    const r = await runOne(
+      shownPath(file),
+      { out: opts.out, json: false, trace: true, ...(opts.pluginTimeout === undefined ? {} : { pluginTimeout: opts.pluginTimeout }) },
+      io,
+      true,
+      bar.done,
+    );
     codes.push(r.code);
     const s = r.summary;
     if (s && r.runDir) gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}) });
     rows.push(
       s
-        ? { scenario: s.scenario, crdt: servicesOnly(s.stats) ? "services only" : s.crdt, seed: String(s.seed), verdict: verdictLabel(verdictOf(s.ok, s.checks)), checks: checksCell(s) }
+        ? {
+            scenario: s.scenario,
+            crdt: servicesOnly(s.stats) ? "services only" : s.crdt,
+            seed: String(s.seed),
+            verdict: verdictLabel(verdictOf(s.ok, s.checks)),
+            checks: checksCell(s),
+          }
         : { scenario: basename(file, ".json"), crdt: "-", seed: "-", verdict: NOT_RUN, checks: "(see error above)" },
     );
   }

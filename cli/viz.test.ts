@@ -9,7 +9,8 @@ const FIX = join(import.meta.dirname, "..", "viz", "fixtures");
 const tmp = mkdtempSync(join(tmpdir(), "viz-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const io = () => {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 };
 

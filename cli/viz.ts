@@ -29,7 +29,9 @@ function load(dir: string, traceFile: string): Loaded {
       throw new Error(`${relative(process.cwd(), f) || f}: unreadable JSON (${(e as Error).message})`);
     }
   };
-  const trace = readFileSync(traceFile, "utf8").split("\n").filter((l) => l !== "");
+  const trace = readFileSync(traceFile, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
   let summary = readJson<Summary>(join(dir, "summary.json"));
   const scenario = readJson<ScenarioInfo>(join(dir, "scenario.json"));
   if (summary && typeof summary.traceHash !== "string") summary = null;
@@ -54,8 +56,7 @@ export async function vizCommand(arg: string, opts: { out?: string }, io: Io): P
   const isDir = statSync(p).isDirectory();
   const dir = isDir ? p : dirname(p);
   const traceFile = isDir || basename(p) !== basename(p, ".jsonl") + ".jsonl" ? join(dir, "trace.jsonl") : p;
-  if (!existsSync(traceFile))
-    return fail(`${arg}: no trace.jsonl (runs keep one unless --no-trace; re-run without it to see a timeline)`);
+  if (!existsSync(traceFile)) return fail(`${arg}: no trace.jsonl (runs keep one unless --no-trace; re-run without it to see a timeline)`);
   const shown = (f: string) => relative(process.cwd(), f) || f;
   try {
     if (opts.out) {

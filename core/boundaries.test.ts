@@ -179,6 +179,13 @@ describe("module boundaries", () => {
     ]);
     expect(importCycles(cyclic)).toEqual(["a.ts → b.ts → c.ts → a.ts"]);
     expect(importCycles(new Map([["x.ts", ["x.ts"]]]))).toEqual(["x.ts → x.ts"]);
-    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -27,25 +27,7 @@ export { CausalContext } from "./clock/causal-context.ts";
 export { versionVectorCodec, causalContextCodec } from "./clock/codec.ts";
 export { HybridLogicalClock, compareHlc, type Hlc } from "./clock/hlc.ts";
 export type { Json } from "./util/json.ts";
-export {
-  Sequencer,
-  SequencerClient,
-  SequencerError,
-  sequencerUnique,
-  sequencerMonotonic,
-  parseNextRequest,
-  parseAssigned,
-} from "./sequencer/index.ts";
-export type {
-  SequencerOptions,
-  SequencerStorage,
-  SequencerClientOptions,
-  NextRequest,
-  Assigned,
-  SequencerMessage,
-  SeqRecord,
-  SeqSnapshot,
-  SeqEvent,
-} from "./sequencer/index.ts";
+export { Sequencer, SequencerClient, SequencerError, sequencerUnique, sequencerMonotonic, parseNextRequest, parseAssigned } from "./sequencer/index.ts";
+export type { SequencerOptions, SequencerStorage, SequencerClientOptions, NextRequest, Assigned, SequencerMessage, SeqRecord, SeqSnapshot, SeqEvent } from "./sequencer/index.ts";
 export { RampServer, RampClient, RampError, BOTTOM, compareTs, tsKey, parseServerRequest, parseServerReply, repairs, readAtomic } from "./ramp/index.ts";
 export type { RampServerOptions, RampClientOptions, Ts, Version, Write, RampMessage, RampEvent, ReadVersion } from "./ramp/index.ts";

@@ -26,7 +26,7 @@ export type Lockfile = { name?: string; lockfileVersion: number; requires?: bool
 
 /** Where `name` is found from the package at `from` ("" for the root), the way Node looks it up. */
 function locate(lock: Lockfile, from: string, name: string): string | undefined {
-  for (let base = from; ; ) {
+  for (let base = from; ;) {
     const at = `${base === "" ? "" : `${base}/`}node_modules/${name}`;
     if (lock.packages[at]) return at;
     if (base === "") return undefined;
@@ -62,7 +62,11 @@ export type ConsumerDeps = { tarball: string; tarballSpec: string; tools: readon
  * tarball (`tarballSpec`, relative to the consumer, e.g. "file:pack/memoconductor-0.1.0.tgz"),
  * each of `tools` at this repository's locked version.
  */
-export function consumerLock(repoLock: Lockfile, repoPackage: { name: string; version: string; dependencies: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string>; license?: string }, o: ConsumerDeps) {
+export function consumerLock(
+  repoLock: Lockfile,
+  repoPackage: { name: string; version: string; dependencies: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string>; license?: string },
+  o: ConsumerDeps,
+) {
   const pinned = (name: string): string => {
     const v = repoLock.packages[`node_modules/${name}`]?.version;
     if (!v) throw new Error(`package-lock.json does not pin ${name}`);

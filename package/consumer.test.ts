@@ -29,8 +29,11 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Pro
   // npm_config_* from an enclosing `npm test` would reach the child npm (e.g. a --prefix).
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return new Promise((done) =>
-    execFile(cmd, args, { cwd, env: { ...env, NO_COLOR: "1", MEMOCONDUCTOR_DEBUG: "" }, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (e, stdout, stderr) =>
-      done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
+    execFile(
+      cmd,
+      args,
+      { cwd, env: { ...env, NO_COLOR: "1", MEMOCONDUCTOR_DEBUG: "" }, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      (e, stdout, stderr) => done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
     ),
   );
 }
@@ -73,7 +76,18 @@ afterAll(() => {
 
 describe("the packed tarball, installed offline into a fresh project", () => {
   it("ships built JavaScript and types, not the sources, tests or benchmark data", () => {
-    expect(shipped).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/bin/memoconductor.js", "dist/sim/index.js", "dist/sim/index.d.ts", "dist/viz/page/timeline.js", "scenarios/scenario.schema.json"]));
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        "LICENSE",
+        "README.md",
+        "package.json",
+        "dist/bin/memoconductor.js",
+        "dist/sim/index.js",
+        "dist/sim/index.d.ts",
+        "dist/viz/page/timeline.js",
+        "scenarios/scenario.schema.json",
+      ]),
+    );
     // TypeScript outside dist/ only as the gallery's example plugins, which scenarios name.
     expect(shipped.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.startsWith("scenarios/plugins/"))).toEqual([]);
     expect(shipped.filter((f) => /\.test\.|(^|\/)(_test|fixtures|bench)\//.test(f))).toEqual([]);
@@ -111,9 +125,26 @@ describe("the packed tarball, installed offline into a fresh project", () => {
   it("npx memoconductor run: a scenario with a .ts plugin, one with a .js plugin, and the gallery's .ts-plugin scenario", async () => {
     const r = ok(
       "npx memoconductor run",
-      await run(NPX, ["--offline", "memoconductor", "run", "scenarios/ts-plugin.json", "scenarios/js-plugin.json", "node_modules/memoconductor/scenarios/youtube-view-counter-naive.json", "--json", "--out", "runs"], app),
+      await run(
+        NPX,
+        [
+          "--offline",
+          "memoconductor",
+          "run",
+          "scenarios/ts-plugin.json",
+          "scenarios/js-plugin.json",
+          "node_modules/memoconductor/scenarios/youtube-view-counter-naive.json",
+          "--json",
+          "--out",
+          "runs",
+        ],
+        app,
+      ),
     );
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { scenario: string; ok: boolean });
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { scenario: string; ok: boolean });
     expect(lines.map((l) => [l.scenario, l.ok])).toEqual([
       ["ts-plugin-partition", true],
       ["js-plugin-partition", true],

@@ -29,7 +29,11 @@ describe("invoice-sequencer-partition: CRDT writes stay available, the sequencer
     const majorityOks = seq(r).filter((e) => e.event === "ok" && !minority.has(e.node!) && e.t < 1200);
     expect(majorityOks.map((e) => e.n)).toEqual([1, 2, 3]);
     // After the heal carol gets the next number.
-    expect(seq(r).filter((e) => e.event === "ok" && e.node === "carol").map((e) => e.n)).toEqual([4]);
+    expect(
+      seq(r)
+        .filter((e) => e.event === "ok" && e.node === "carol")
+        .map((e) => e.n),
+    ).toEqual([4]);
     // CRDT writes on the minority side were accepted during the partition.
     const updates = lines(r).filter((e) => e.type === "update" && during(e));
     expect(new Set(updates.map((e) => e.node))).toEqual(new Set(["carol", "dave", "alice", "bob"]));
@@ -90,7 +94,10 @@ describe("RAMP: fractured reads without it, none with it", () => {
     expect(gets.length).toBe(3);
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
     // Constant 10 ms links: a read is one round trip (20 ms), the repaired one two (40 ms).
-    expect(r.summary.stats.availability!.bob).toEqual({ crdtWrites: 0, transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0, latencyMs: { p50: 20, p99: 40, max: 40 } } });
+    expect(r.summary.stats.availability!.bob).toEqual({
+      crdtWrites: 0,
+      transactions: { attempted: 5, succeeded: 5, timedOut: 0, unfinished: 0, latencyMs: { p50: 20, p99: 40, max: 40 } },
+    });
   });
 });
 
@@ -100,8 +107,14 @@ describe("ramp-shard-crash: shards answer only what is durable", () => {
     const t = txn(r);
     const at = (node: string, event: string) => t.filter((e) => e.node === node && e.event === event).map((e) => e.t);
     // s2 lost Alice's first prepare (staged at 110, the sync was due at 130); s1 lost the commit of her second write.
-    expect(t.filter((e) => e.event === "unsynced-lost").map((e) => [e.t, e.node, e.records])).toEqual([[120, "s2", 1], [560, "s1", 1]]);
-    expect(t.filter((e) => e.event === "recover").map((e) => [e.t, e.node, e.versions])).toEqual([[250, "s2", 0], [680, "s1", 2]]);
+    expect(t.filter((e) => e.event === "unsynced-lost").map((e) => [e.t, e.node, e.records])).toEqual([
+      [120, "s2", 1],
+      [560, "s1", 1],
+    ]);
+    expect(t.filter((e) => e.event === "recover").map((e) => [e.t, e.node, e.versions])).toEqual([
+      [250, "s2", 0],
+      [680, "s1", 2],
+    ]);
     // Alice's writes commit only after the restarts, through her retries.
     expect(at("alice", "committed")).toEqual([380, 780]);
     // Bob's read in the gap: round one got the old x from s1 and the new y from s2; round two fetched x at 500/alice.
@@ -111,7 +124,9 @@ describe("ramp-shard-crash: shards answer only what is durable", () => {
     expect(toS1.map((e) => e.t)).toEqual([600, 700, 720]);
     expect(check(r, "read-atomic")).toMatchObject({ ok: true, expected: true });
     expect(check(r, "durability")).toMatchObject({ ok: true, expected: true });
-    expect(check(r, "durability")?.detail).toBe("no CRDT writes to lose; RAMP: 2 committed transaction(s), each still the latest version (or superseded) on its shards; 3 read(s), every version they returned still there");
+    expect(check(r, "durability")?.detail).toBe(
+      "no CRDT writes to lose; RAMP: 2 committed transaction(s), each still the latest version (or superseded) on its shards; 3 read(s), every version they returned still there",
+    );
     // What durability costs: each write waited for two group commits (prepare, commit) — 280 ms with the retries after
     // the crash; Bob's read in the gap waited for s1's restart and a second round.
     const av = r.summary.stats.availability!;
@@ -128,7 +143,9 @@ describe("ramp-shard-crash on a disk that lies about fsync: durability is not bl
       const r = await run("ramp-shard-crash");
       const d = check(r, "durability")!;
       expect(d).toMatchObject({ ok: false, expected: true, at: { t: 380, node: "alice" } });
-      expect(d.detail).toMatch(/^no CRDT writes to lose; t=380 \(history event \d+\): transaction 100\/alice was acknowledged committed to alice, but shard s\d holds \w at older 0\/: a committed write was lost$/);
+      expect(d.detail).toMatch(
+        /^no CRDT writes to lose; t=380 \(history event \d+\): transaction 100\/alice was acknowledged committed to alice, but shard s\d holds \w at older 0\/: a committed write was lost$/,
+      );
       expect(r.summary.ok).toBe(false);
       // The shard that lost Alice's prepare rejects her retried commit, its state untouched.
       expect(txn(r).some((e) => e.event === "rejected" && /never prepared/.test(String(e.reason)))).toBe(true);
@@ -146,7 +163,11 @@ describe("docs/services.md", () => {
     const r = await simulate(JSON.parse(json));
     expect(r.summary.scenario).toBe("services-tour");
     expect(r.summary.ok).toBe(true);
-    expect(seq(r).filter((e) => e.event === "ok").map((e) => e.n)).toEqual([1]);
+    expect(
+      seq(r)
+        .filter((e) => e.event === "ok")
+        .map((e) => e.n),
+    ).toEqual([1]);
     const { x, y } = txn(r).find((e) => e.event === "read-ok")!.values as { x: unknown; y: unknown };
     expect(x).toBe(y); // all of Alice's transaction or none of it
   });

@@ -59,7 +59,9 @@ describe("crm-store-digest: digest anti-entropy on a store of two hundred custom
 
 describe("store scenarios: bad input is refused with the path and what is wrong", () => {
   const base = {
-    name: "bad-store", nodes: ["a", "b"], duration: 100,
+    name: "bad-store",
+    nodes: ["a", "b"],
+    duration: 100,
     crdt: { type: "store", collections: { customers: { type: "record", fields: { phone: "mv-register", views: "pn-counter" } } } },
   };
   const issues = async (sc: unknown) => {

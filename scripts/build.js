@@ -38,7 +38,9 @@ const importMetaUrlAsBuilt = {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       const text = await readFile(args.path, "utf8");
       if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-      const twin = relative(BIN, at(`dist/${relative(root, args.path).replace(/\.ts$/, ".js")}`)).split(sep).join("/");
+      const twin = relative(BIN, at(`dist/${relative(root, args.path).replace(/\.ts$/, ".js")}`))
+        .split(sep)
+        .join("/");
       return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(twin)}, import.meta.url).href`), loader: "ts" };
     });
   },

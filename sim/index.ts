@@ -5,14 +5,27 @@
  */
 export type { CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
 export type {
-  ClockSpec, CrdtSpec, ExpectSpec, LatencySpec, LimitsSpec, NemesisSpec, NetworkSpec, PartitionShape, Scenario, SequencerWorkload,
-  ServicesSpec, Step, StorageSpec, SyncSpec, TxnSpec, TxnWorkload, WorkloadSpec,
+  ClockSpec,
+  CrdtSpec,
+  ExpectSpec,
+  LatencySpec,
+  LimitsSpec,
+  NemesisSpec,
+  NetworkSpec,
+  PartitionShape,
+  Scenario,
+  SequencerWorkload,
+  ServicesSpec,
+  Step,
+  StorageSpec,
+  SyncSpec,
+  TxnSpec,
+  TxnWorkload,
+  WorkloadSpec,
 } from "./scenario/types.ts";
 export { CHECK_NAMES } from "./checkers/index.ts";
 export { ScenarioError, type ScenarioIssue } from "./scenario/load-errors.ts";
-export {
-  loadScenario, modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile, validateScenario, type LoadedScenario,
-} from "./scenario/load.ts";
+export { loadScenario, modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile, validateScenario, type LoadedScenario } from "./scenario/load.ts";
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
 export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
 
@@ -20,9 +33,7 @@ export { DEFAULT_SEED, runLoaded, simulate, type SimulateOptions } from "./simul
 
 // Finding bugs in any CRDT (docs/finding-bugs.md): swarm exploration with
 // shrinking, the law checker, and the must-fail canaries.
-export {
-  explore, DEFAULT_EXPLORE_RUNS, type ExploreFailure, type ExploreOptions, type ExploreResult,
-} from "./explore/explore.ts";
+export { explore, DEFAULT_EXPLORE_RUNS, type ExploreFailure, type ExploreOptions, type ExploreResult } from "./explore/explore.ts";
 export { swarmScenario, type SwarmOptions } from "./explore/swarm.ts";
 export { shrink, type ShrinkResult } from "./explore/shrink.ts";
 export { CANARIES, type Canary } from "./explore/canaries/index.ts";
@@ -30,9 +41,7 @@ export { sizeOf as scenarioSize } from "./explore/shrink.ts";
 export { detailOf, judge, type Verdict } from "./explore/verdict.ts";
 export { parseShard, type Shard } from "./explore/sweep.ts";
 export { resolveTarget, specFor, targetRef, TargetError, type Target, type TargetRef } from "./explore/target.ts";
-export {
-  checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type LawsOptions, type LawsResult,
-} from "./laws/check-laws.ts";
+export { checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type LawsOptions, type LawsResult } from "./laws/check-laws.ts";
 
 // The CLI's plugin sandbox (cli/sandbox): a plugin runs in a worker thread that installs the
 // thread sandbox and reports the method in progress through shared call slots. Plumbing for a

@@ -10,7 +10,10 @@ import seedrandom from "seedrandom";
 
 export class Rng {
   private readonly next: () => number;
-  constructor(readonly name: string, seed: number) {
+  constructor(
+    readonly name: string,
+    seed: number,
+  ) {
     this.next = seedrandom.alea(`memoconductor/${seed}/${name}`);
   }
   /** Uniform float in [0, 1). */

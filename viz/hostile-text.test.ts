@@ -24,7 +24,16 @@ const scenario = {
   crdt: "or-set",
   seed: 1,
   network: { latency: { dist: "constant", ms: 10 } },
-  steps: [{ at: 0, partition: [[IMG, "a|b"], ["``tick`", "**bold**", LINK]] }, ...PAYLOADS.map((p, i) => ({ at: 10 + i, node: IMG, op: "add", args: [p] }))],
+  steps: [
+    {
+      at: 0,
+      partition: [
+        [IMG, "a|b"],
+        ["``tick`", "**bold**", LINK],
+      ],
+    },
+    ...PAYLOADS.map((p, i) => ({ at: 10 + i, node: IMG, op: "add", args: [p] })),
+  ],
   duration: 500,
 } as unknown as Scenario;
 
@@ -83,7 +92,10 @@ describe("hostile text in the views of a real run", async () => {
 const unText = (s: string) => s.replace(/\\(.)/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 describe("markdown-escape", () => {
-  const text = fc.oneof(fc.string(), fc.array(fc.constantFrom(...PAYLOADS, "\\", "`", "|", "<", "&", " ", "x"), { maxLength: 12 }).map((a) => a.join("")));
+  const text = fc.oneof(
+    fc.string(),
+    fc.array(fc.constantFrom(...PAYLOADS, "\\", "`", "|", "<", "&", " ", "x"), { maxLength: 12 }).map((a) => a.join("")),
+  );
 
   it("mdText: no HTML, no unescaped pipe or newline, and it reads back as the original (newlines as spaces)", () => {
     checkProperty(

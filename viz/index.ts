@@ -74,7 +74,10 @@ export function putFiles(dir: string, files: Record<string, string | null>): str
   for (const [f, text] of Object.entries(files)) {
     const p = join(dir, f);
     if (text === null) rmSync(p, { force: true });
-    else { writeAside(p, text); written.push(p); }
+    else {
+      writeAside(p, text);
+      written.push(p);
+    }
   }
   return written;
 }

@@ -34,7 +34,10 @@ async function seedsPerMinute(crdt: string, runs: number, jobs: number): Promise
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const [crdt, runs] of [["g-counter", 2000], ["or-set", 600]] as const) {
+  for (const [crdt, runs] of [
+    ["g-counter", 2000],
+    ["or-set", 600],
+  ] as const) {
     rows.push(await seedsPerMinute(crdt, runs, 2));
     rows.push(await seedsPerMinute(crdt, Math.round(runs / 2), 1));
   }
@@ -47,7 +50,9 @@ export async function run(): Promise<BenchRow[]> {
       name: `false alarms ${crdt} (${FALSE_ALARM_SEEDS} swarm seeds)`,
       value: r.ok ? 0 : 1,
       unit: "failing seeds",
-      note: r.ok ? `${r.runs} seeds in ${((performance.now() - t0) / 1000).toFixed(1)} s${ignore.length ? ` (ignoring ${ignore.join(", ")}: known checker false alarm)` : ""}` : `seed ${r.failure!.seed}: ${r.failure!.failed.join(", ")}`,
+      note: r.ok
+        ? `${r.runs} seeds in ${((performance.now() - t0) / 1000).toFixed(1)} s${ignore.length ? ` (ignoring ${ignore.join(", ")}: known checker false alarm)` : ""}`
+        : `seed ${r.failure!.seed}: ${r.failure!.failed.join(", ")}`,
     });
   }
   return rows;

@@ -106,9 +106,21 @@ function storeRows(): BenchRow[] {
     src.compactLog();
     const compacted = src.codecs.sync.encode(src.missing(peer.digest())).length;
     const what = `one round after the peer missed ${k} update${k === 1 ? "" : "s"}`;
-    rows.push({ suite: name, name: `store AE, ${what}: digest + answer`, value: digest + answer, unit: "B/round", note: `digest ${digest} B + answer ${answer} B (joined deltas)` });
+    rows.push({
+      suite: name,
+      name: `store AE, ${what}: digest + answer`,
+      value: digest + answer,
+      unit: "B/round",
+      note: `digest ${digest} B + answer ${answer} B (joined deltas)`,
+    });
     rows.push({ suite: name, name: `store AE, ${what}: full state`, value: full, unit: "B/round", note: `${Math.round(full / (digest + answer))}x the digest round` });
-    rows.push({ suite: name, name: `store AE, ${what}: digest + answer, log compacted`, value: digest + compacted, unit: "B/round", note: "whole objects the peer lacks instead of deltas" });
+    rows.push({
+      suite: name,
+      name: `store AE, ${what}: digest + answer, log compacted`,
+      value: digest + compacted,
+      unit: "B/round",
+      note: "whole objects the peer lacks instead of deltas",
+    });
   }
   return rows;
 }
@@ -124,7 +136,13 @@ async function simRows(): Promise<BenchRow[]> {
   const s = state.summary.stats.metadataBytes;
   return [
     { suite: name, name: "sim crm-store-digest: wire bytes, digest AE", value: d, unit: "B", note: `3 nodes, 5% loss, 2 s partition; converged ${digest.summary.ok}` },
-    { suite: name, name: "sim crm-store-digest: wire bytes, full-state AE", value: s, unit: "B", note: `same final store: ${JSON.stringify(digest.summary.final) === JSON.stringify(state.summary.final)}; ${(s / d).toFixed(1)}x digest` },
+    {
+      suite: name,
+      name: "sim crm-store-digest: wire bytes, full-state AE",
+      value: s,
+      unit: "B",
+      note: `same final store: ${JSON.stringify(digest.summary.final) === JSON.stringify(state.summary.final)}; ${(s / d).toFixed(1)}x digest`,
+    },
   ];
 }
 
@@ -134,7 +152,10 @@ async function simRows(): Promise<BenchRow[]> {
  */
 function opStoreRows(): BenchRow[] {
   const sc: Scenario = {
-    name: "bench-op-store", nodes: ["a", "b", "c", "d"], crdt: "op-counter", duration: 60_000,
+    name: "bench-op-store",
+    nodes: ["a", "b", "c", "d"],
+    crdt: "op-counter",
+    duration: 60_000,
     sync: { mode: "op", antiEntropyMs: 200 },
     network: { latency: { dist: "uniform", min: 2, max: 60 }, loss: 0.05, duplicate: 0.1 },
     workload: { ratePerNode: 150 },
@@ -146,7 +167,8 @@ function opStoreRows(): BenchRow[] {
     runFinalPhase(sim);
     return Math.max(...sim.replicas.map((r) => r.op!.held));
   };
-  const off = held(false), on = held(true);
+  const off = held(false),
+    on = held(true);
   const note = `op-counter, 4 nodes × 150 ops/s, 60 s virtual, 5 % loss, 10 % dup; most held by any replica at the end`;
   return [
     { suite: name, name: "op store: ops held, causal-stability collection", value: on, unit: "ops", note },

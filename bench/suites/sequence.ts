@@ -218,7 +218,9 @@ function measure(impl: Impl, t: Trace, rows: BenchRow[], table: string[][]): voi
 }
 
 export async function run(filter = process.env.SEQ_TRACES ?? ""): Promise<BenchRow[]> {
-  const files = readdirSync(DATA).filter((f) => f.endsWith(".json.gz") && f.includes(filter)).sort();
+  const files = readdirSync(DATA)
+    .filter((f) => f.endsWith(".json.gz") && f.includes(filter))
+    .sort();
   const impls = [ours(rga), ours(lseq), yjs, loro, jsonJoy, automerge];
   const rows: BenchRow[] = [];
   const table: string[][] = [];

@@ -76,9 +76,27 @@ export function run(): BenchRow[] {
   const h = hotKey(false);
   const hd = hotKey(true);
   return [
-    { suite: name, name: "sequencer requests answered per CPU second", value: s.perSec, unit: "req/s", note: `${s.done} answered; 5 nodes × ${RATE}/s, 2 % loss, 5 % dup, best of 3` },
+    {
+      suite: name,
+      name: "sequencer requests answered per CPU second",
+      value: s.perSec,
+      unit: "req/s",
+      note: `${s.done} answered; 5 nodes × ${RATE}/s, 2 % loss, 5 % dup, best of 3`,
+    },
     { suite: name, name: "RAMP transactions completed per CPU second", value: r.perSec, unit: "txn/s", note: `${r.done} completed; 3 shards, half reads, best of 3` },
-    { suite: name, name: "RAMP server: write transactions per CPU second, one hot key", value: h.perSec, unit: "txn/s", note: `${h.commits} prepare+commit pairs at 1,000/s virtual; ${h.held} versions held in the 10 s GC grace; best of 3` },
-    { suite: name, name: "RAMP server with storage: write transactions per CPU second, one hot key", value: hd.perSec, unit: "txn/s", note: `the same, each prepare and commit logged and synced (MemoryStorage) before its answer; snapshots as the log outgrows the ${hd.held} versions; best of 3` },
+    {
+      suite: name,
+      name: "RAMP server: write transactions per CPU second, one hot key",
+      value: h.perSec,
+      unit: "txn/s",
+      note: `${h.commits} prepare+commit pairs at 1,000/s virtual; ${h.held} versions held in the 10 s GC grace; best of 3`,
+    },
+    {
+      suite: name,
+      name: "RAMP server with storage: write transactions per CPU second, one hot key",
+      value: hd.perSec,
+      unit: "txn/s",
+      note: `the same, each prepare and commit logged and synced (MemoryStorage) before its answer; snapshots as the log outgrows the ${hd.held} versions; best of 3`,
+    },
   ];
 }

@@ -87,7 +87,10 @@ function measure(runs: number): { sim: Timing; loop: Timing; paired: number[] } 
   const paired: number[] = [];
   for (let i = 0; i < runs; i++) {
     const pair = { sim: 0, loop: 0 };
-    for (const [key, f] of [["sim", simulate], ["loop", bare]] as const) {
+    for (const [key, f] of [
+      ["sim", simulate],
+      ["loop", bare],
+    ] as const) {
       const r = f(DURATION);
       const perSec = (r.deliveries / r.ms) * 1000;
       pair[key] = perSec;
@@ -108,7 +111,13 @@ export function run(): BenchRow[] {
   const spread = `best over best; the 5 back-to-back pairs: median ${pct(paired[2]!)}, ${pct(paired[0]!)}–${pct(paired[4]!)}; goal ≥ 50 %`;
   return [
     { suite: name, name: "g-counter deliveries/s (no trace)", value: sim.perSec, unit: "msg/s", note: `${note}, ${Math.round(sim.ms)} ms` },
-    { suite: name, name: "bare event loop deliveries/s", value: loop.perSec, unit: "msg/s", note: `${loop.deliveries.toLocaleString("en-US")} deliveries, ${Math.round(loop.ms)} ms` },
+    {
+      suite: name,
+      name: "bare event loop deliveries/s",
+      value: loop.perSec,
+      unit: "msg/s",
+      note: `${loop.deliveries.toLocaleString("en-US")} deliveries, ${Math.round(loop.ms)} ms`,
+    },
     { suite: name, name: "engine / bare loop", value: (100 * sim.perSec) / loop.perSec, unit: "%", note: spread },
   ];
 }

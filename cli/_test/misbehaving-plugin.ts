@@ -19,4 +19,3 @@ export function pluginScenario(where: string, name: string, prelude: string, ove
   writeFileSync(file, JSON.stringify(scenario));
   return file;
 }
-

@@ -29,7 +29,11 @@ export class PluginFailure extends Error {
 /** The job itself failed (bad scenario, an exception in a plugin method): its one-line message. */
 export class JobError extends Error {
   override name = "JobError";
-  constructor(message: string, readonly stage: "load" | "run", readonly byPlugin: boolean) {
+  constructor(
+    message: string,
+    readonly stage: "load" | "run",
+    readonly byPlugin: boolean,
+  ) {
     super(message);
   }
 }
@@ -98,7 +102,11 @@ export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
         const s = readSlot(slots, i);
         if (!isStuck(w, s, tickMs, o.timeoutS)) return;
         const raise = `raise --plugin-timeout (now ${o.timeoutS} s) if it needs longer`;
-        failure(s.method === "loading" ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})` : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`);
+        failure(
+          s.method === "loading"
+            ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})`
+            : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`,
+        );
       });
     }, tickMs);
     watchdog.unref();
@@ -114,7 +122,9 @@ export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
     });
     worker.on("error", (e: Error & { code?: string }) => {
       const s = readSlot(slots, 0);
-      failure(exited() ?? (e.code === "ERR_WORKER_OUT_OF_MEMORY" ? `${plugin}: ran out of memory ${phase(s)}` : `${plugin}: crashed its thread ${phase(s)}: ${e.message.split("\n")[0]}`));
+      failure(
+        exited() ?? (e.code === "ERR_WORKER_OUT_OF_MEMORY" ? `${plugin}: ran out of memory ${phase(s)}` : `${plugin}: crashed its thread ${phase(s)}: ${e.message.split("\n")[0]}`),
+      );
     });
     worker.on("exit", (code) => {
       const s = readSlot(slots, 0);

@@ -14,12 +14,7 @@ export type Job =
   | { kind: "laws"; arg: string; options: import("../laws.ts").LawsCliOptions }
   | { kind: "explore"; options: import("../explore.ts").ExploreCliOptions };
 
-export type WorkerMessage =
-  | { result: unknown }
-  | { failure: string }
-  | { error: string; stage: "load" | "run"; byPlugin: boolean }
-  | { out: string }
-  | { err: string };
+export type WorkerMessage = { result: unknown } | { failure: string } | { error: string; stage: "load" | "run"; byPlugin: boolean } | { out: string } | { err: string };
 
 const port = parentPort!;
 const post = (m: WorkerMessage) => port.postMessage(m);

@@ -93,7 +93,10 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
   });
 
   it(`${crdt.name}: merging an update's delta into the pre-state gives the post-state; deltas are not mutated by merge`, () => {
-    checkProperty(fc.property(hist, (steps) => void replay(crdt, steps, replicas, ids)), { numRuns });
+    checkProperty(
+      fc.property(hist, (steps) => void replay(crdt, steps, replicas, ids)),
+      { numRuns },
+    );
   });
 
   it(`${crdt.name}: all replicas converge once every delta reaches every replica, in any order`, () => {

@@ -9,7 +9,12 @@ import fc from "fast-check";
 import type { Json } from "../util/json.ts";
 
 /** Every own key of Object.prototype, "__proto__" first. */
-export const PROTO_KEYS: readonly string[] = ["__proto__", ...Object.getOwnPropertyNames(Object.prototype).filter((k) => k !== "__proto__").sort()];
+export const PROTO_KEYS: readonly string[] = [
+  "__proto__",
+  ...Object.getOwnPropertyNames(Object.prototype)
+    .filter((k) => k !== "__proto__")
+    .sort(),
+];
 
 /** Replica (node) names for law tests and simulations: all four are keys of every plain object. */
 export const HOSTILE_REPLICA_IDS = ["__proto__", "constructor", "toString", "hasOwnProperty"];
@@ -51,6 +56,9 @@ export const HOSTILE_JSON: readonly Json[] = [
   "__proto__",
   "constructor",
   ownObject<Json>([["__proto__", 1]]),
-  ownObject<Json>([["constructor", ownObject<Json>([["__proto__", "toString"]])], ["valueOf", ["hasOwnProperty"]]]),
+  ownObject<Json>([
+    ["constructor", ownObject<Json>([["__proto__", "toString"]])],
+    ["valueOf", ["hasOwnProperty"]],
+  ]),
   ["__proto__", ownObject<Json>([["toString", null]])],
 ];

@@ -18,7 +18,8 @@ export function checkProperty<T>(property: fc.IProperty<T>, options: PropOptions
   const file = expect.getState().testPath ?? "<test file>";
   const name = expect.getState().currentTestName ?? "";
   const replay =
-    `FC_SEED=${details.seed}` + (details.counterexamplePath ? ` FC_PATH=${details.counterexamplePath}` : "") +
+    `FC_SEED=${details.seed}` +
+    (details.counterexamplePath ? ` FC_PATH=${details.counterexamplePath}` : "") +
     ` npx vitest run ${file.replace(process.cwd() + "/", "")} -t ${JSON.stringify(name.split(" > ").pop())}`;
   const message = fc.defaultReportMessage(details) ?? "property failed";
   throw new Error(`${message}\n\nReplay with:\n  ${replay}\n`);

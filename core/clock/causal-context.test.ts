@@ -22,8 +22,16 @@ describe("dots", () => {
   });
 
   it("compareDots orders by replica then counter", () => {
-    const ds: Dot[] = [["b", 1], ["a", 10], ["a", 2]];
-    expect(ds.sort(compareDots)).toEqual([["a", 2], ["a", 10], ["b", 1]]);
+    const ds: Dot[] = [
+      ["b", 1],
+      ["a", 10],
+      ["a", 2],
+    ];
+    expect(ds.sort(compareDots)).toEqual([
+      ["a", 2],
+      ["a", 10],
+      ["b", 1],
+    ]);
   });
 });
 
@@ -42,19 +50,50 @@ describe("causal context", () => {
   });
 
   it("absorbs a whole run when the gap closes, keeping what lies beyond the next gap; drops covered dots", () => {
-    const cc = CausalContext.from({ cloud: [["a", 2], ["a", 3], ["a", 5], ["b", 2]] });
+    const cc = CausalContext.from({
+      cloud: [
+        ["a", 2],
+        ["a", 3],
+        ["a", 5],
+        ["b", 2],
+      ],
+    });
     expect(cc.vv.toJSON()).toEqual({});
     cc.add(["a", 1]);
-    expect(cc.toJSON()).toEqual({ vv: { a: 3 }, cloud: [["a", 5], ["b", 2]] });
+    expect(cc.toJSON()).toEqual({
+      vv: { a: 3 },
+      cloud: [
+        ["a", 5],
+        ["b", 2],
+      ],
+    });
     cc.add(["a", 2]);
-    expect(cc.toJSON()).toEqual({ vv: { a: 3 }, cloud: [["a", 5], ["b", 2]] });
+    expect(cc.toJSON()).toEqual({
+      vv: { a: 3 },
+      cloud: [
+        ["a", 5],
+        ["b", 2],
+      ],
+    });
   });
 
   it("merge compacts across both sides: their vector can cover or reach our cloud", () => {
-    const ours = CausalContext.from({ vv: { a: 1 }, cloud: [["a", 3], ["a", 6]] });
+    const ours = CausalContext.from({
+      vv: { a: 1 },
+      cloud: [
+        ["a", 3],
+        ["a", 6],
+      ],
+    });
     const theirs = CausalContext.from({ vv: { a: 4 } });
     expect(ours.clone().merge(theirs).toJSON()).toEqual({ vv: { a: 4 }, cloud: [["a", 6]] });
-    const gapFiller = CausalContext.from({ cloud: [["a", 2], ["a", 4], ["a", 5]] });
+    const gapFiller = CausalContext.from({
+      cloud: [
+        ["a", 2],
+        ["a", 4],
+        ["a", 5],
+      ],
+    });
     expect(ours.clone().merge(gapFiller).toJSON()).toEqual({ vv: { a: 6 }, cloud: [] });
   });
 
@@ -63,7 +102,13 @@ describe("causal context", () => {
     expect(cc.next("a")).toEqual(["a", 8]);
     expect(cc.has(["a", 8])).toBe(true);
     expect(cc.next("z")).toEqual(["z", 1]);
-    expect(cc.toJSON()).toEqual({ vv: { a: 2, z: 1 }, cloud: [["a", 7], ["a", 8]] });
+    expect(cc.toJSON()).toEqual({
+      vv: { a: 2, z: 1 },
+      cloud: [
+        ["a", 7],
+        ["a", 8],
+      ],
+    });
   });
 
   it("isEmpty, clone independence, invalid dots refused", () => {
@@ -85,7 +130,10 @@ describe("causal context", () => {
         for (const d of ALL) expect(cc.has(d)).toBe(keys.has(dotKey(d)));
         // Invariant: every cloud dot lies beyond a gap.
         for (const [r, c] of cc.cloud()) expect(c).toBeGreaterThan(cc.vv.get(r) + 1);
-        const shuffled = dots.map((d) => [order.next().value as number, d] as const).sort((x, y) => x[0] - y[0]).map(([, d]) => d);
+        const shuffled = dots
+          .map((d) => [order.next().value as number, d] as const)
+          .sort((x, y) => x[0] - y[0])
+          .map(([, d]) => d);
         const other = ctxOf(shuffled);
         expect(other.toJSON()).toEqual(cc.toJSON());
         expect(other.equals(cc)).toBe(true);

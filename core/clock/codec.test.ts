@@ -25,7 +25,10 @@ function refusesMalformed<T>(codec: Codec<T>, bytes: Uint8Array, noise: Uint8Arr
   for (let cut = 0; cut < bytes.length; cut++) expect(() => codec.decode(bytes.slice(0, cut))).toThrow(DecodeError);
   expect(() => codec.decode(new Uint8Array([...bytes, 0]))).toThrow(DecodeError);
   const checked = resealed(Uint8Array.from([2, ...noise.subarray(1), 0, 0, 0, 0]));
-  for (const [framed, canonical] of [[noise, nestedCodec(codec)], [checked, codec]] as const) {
+  for (const [framed, canonical] of [
+    [noise, nestedCodec(codec)],
+    [checked, codec],
+  ] as const) {
     try {
       const x = codec.decode(framed);
       expect(hex(canonical.encode(x))).toBe(hex(framed));
@@ -63,7 +66,13 @@ describe("clock codecs", () => {
   });
 
   it("writes the documented layout", () => {
-    const cc = CausalContext.from({ vv: { a: 1 }, cloud: [["a", 3], ["b", 2]] });
+    const cc = CausalContext.from({
+      vv: { a: 1 },
+      cloud: [
+        ["a", 3],
+        ["b", 2],
+      ],
+    });
     // header 2,21 | vv: 1 entry "a"=1 | cloud: 2 groups: "a" [3], "b" [2] | CRC-32C of the rest, little-endian
     expect([...causalContextCodec.encode(cc)]).toEqual(withChecksum([2, 21, 1, 1, 97, 1, 2, 1, 97, 1, 3, 1, 98, 1, 2]));
   });

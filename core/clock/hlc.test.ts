@@ -8,10 +8,7 @@ import { compareHlc, compareHlcThenReplica, type Hlc, HybridLogicalClock, hlcRec
 
 const physical = fc.integer({ min: -100, max: 100 });
 const hlcArb: fc.Arbitrary<Hlc> = fc.record({ l: physical, c: fc.nat(5) });
-const event = fc.oneof(
-  fc.record({ kind: fc.constant("local" as const), pt: physical }),
-  fc.record({ kind: fc.constant("receive" as const), pt: physical, remote: hlcArb }),
-);
+const event = fc.oneof(fc.record({ kind: fc.constant("local" as const), pt: physical }), fc.record({ kind: fc.constant("receive" as const), pt: physical, remote: hlcArb }));
 
 describe("hybrid logical clock", () => {
   it("is strictly monotone for any sequence of physical readings (backwards jumps included); receive beats the remote; l is the max time heard of", () => {

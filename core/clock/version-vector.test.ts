@@ -28,7 +28,10 @@ describe("version vector", () => {
     expect(v.increment("c")).toBe(1);
     expect(v.increment("c")).toBe(2);
     v.set("a", 5).set("b", 0);
-    expect(v.entries()).toEqual([["a", 5], ["c", 2]]);
+    expect(v.entries()).toEqual([
+      ["a", 5],
+      ["c", 2],
+    ]);
     expect(JSON.stringify(v)).toBe('{"a":5,"c":2}');
     expect(JSON.stringify(vv({ c: 2, a: 5 }))).toBe(JSON.stringify(v));
     expect(v.size).toBe(2);

@@ -23,8 +23,13 @@ function alternate(index: number, turns: number): { state: LSeqState; maxDepth: 
   for (let i = 0; i < turns; i++) {
     for (const who of ["alice", "bob"] as const) {
       const u = lseq.update(who === "alice" ? a : b, insert(index, who[0]!), ctx(who));
-      if (who === "alice") { a = u.state; b = lseq.merge(b, u.delta); }
-      else { b = u.state; a = lseq.merge(a, u.delta); }
+      if (who === "alice") {
+        a = u.state;
+        b = lseq.merge(b, u.delta);
+      } else {
+        b = u.state;
+        a = lseq.merge(a, u.delta);
+      }
       maxDepth = Math.max(maxDepth, ...u.delta.elems.map((e: { pre: readonly unknown[] }) => e.pre.length / 3 + 1));
       maxDelta = Math.max(maxDelta, lseq.codec!.size!(u.delta));
     }

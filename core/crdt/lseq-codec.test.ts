@@ -27,7 +27,9 @@ function handWritten(s: LSeqState, runs: boolean): Uint8Array {
   return checkedFrame("lseq", (w) => {
     w.uint(1).string("a"); // names
     const lo = Math.min(...es.map((e) => e.ctr));
-    w.uint(1).uint(lo).uint(es.length - 1); // context: one range of counters
+    w.uint(1)
+      .uint(lo)
+      .uint(es.length - 1); // context: one range of counters
     w.uint(es.length);
     for (let k = 0; k < es.length; k++) {
       const p = es[k]!.path;
@@ -38,7 +40,10 @@ function handWritten(s: LSeqState, runs: boolean): Uint8Array {
       // Levels shared with the previous path: all but the last one (a typed run keeps its prefix).
       const shared = k === 0 ? 0 : p.length / 3 - 1;
       w.uint(shared + 1).uint(p.length / 3 - shared - 1);
-      for (let i = 3 * shared; i < p.length; i += 3) w.uint(p[i] as number).uint(0).uint(p[i + 2] as number);
+      for (let i = 3 * shared; i < p.length; i += 3)
+        w.uint(p[i] as number)
+          .uint(0)
+          .uint(p[i + 2] as number);
     }
     w.string(es.map((e) => e.ch).join(""));
   });

@@ -133,9 +133,18 @@ function writeLSeq(w: Writer, s: LSeqState): void {
       continue;
     }
     let shared = 0;
-    while (3 * shared < Math.min(p.length, prev.length) && p[3 * shared] === prev[3 * shared] && p[3 * shared + 1] === prev[3 * shared + 1] && p[3 * shared + 2] === prev[3 * shared + 2]) shared++;
+    while (
+      3 * shared < Math.min(p.length, prev.length) &&
+      p[3 * shared] === prev[3 * shared] &&
+      p[3 * shared + 1] === prev[3 * shared + 1] &&
+      p[3 * shared + 2] === prev[3 * shared + 2]
+    )
+      shared++;
     w.uint(shared + 1).uint(p.length / 3 - shared - 1);
-    for (let i = 3 * shared; i < p.length; i += 3) w.uint(p[i] as number).uint(index.get(p[i + 1] as string)!).uint(p[i + 2] as number);
+    for (let i = 3 * shared; i < p.length; i += 3)
+      w.uint(p[i] as number)
+        .uint(index.get(p[i + 1] as string)!)
+        .uint(p[i + 2] as number);
     prev = p;
   }
   w.string(content);
@@ -163,7 +172,8 @@ function readLSeq(r: Reader): LSeqState {
     for (let k = 0; k < count; k++) {
       const gap = r.uint();
       if (k > 0 && gap === 0) r.fail("context ranges touch (not canonical)");
-      const s = end + gap, e = s + r.uint() + 1;
+      const s = end + gap,
+        e = s + r.uint() + 1;
       if (!Number.isSafeInteger(e)) r.fail("counter exceeds 2^53");
       d.see(name, s, e);
       end = e;
@@ -237,7 +247,8 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
   init: () => new LState(),
   update(state: LSeqState, op: Op, ctx: Ctx) {
     seqArgs(NAME, op);
-    const index = op.args[0] as number, x = op.args[1];
+    const index = op.args[0] as number,
+      x = op.args[1];
     const doc = state.doc ?? state.full();
     const p = index < doc.length ? index : doc.length;
     if (op.op === "insert") {
@@ -253,7 +264,8 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
     // Consecutive dots of one site (a run typed in one go) become one range.
     const dots: { rep: string; ctr: number; len: number }[] = [];
     for (const e of gone) {
-      const rep = e.site, c = e.ctr;
+      const rep = e.site,
+        c = e.ctr;
       const last = dots[dots.length - 1];
       if (last !== undefined && last.rep === rep && last.ctr + last.len === c) last.len++;
       else dots.push({ rep, ctr: c, len: 1 });
@@ -265,4 +277,3 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
   clone: (s) => s.clone(),
   codec: framedCodec(NAME, writeLSeq, readLSeq),
 }));
-

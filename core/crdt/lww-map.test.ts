@@ -16,10 +16,14 @@ const merged = (crdt: M, a: LwwMapState, b: LwwMapState) => crdt.merge(crdt.clon
 describe("lww-map", () => {
   lawTests(hlc);
   describe("clock: physical", () => lawTests(physical));
-  lawTests({ ...physical, name: "lww-map (physical, set null vs delete ties)", ops: [
-    { op: "set", args: [{ pick: ["k", "__proto__"] }, { pick: [null, 0, "x"] }], weight: 2 },
-    { op: "delete", args: [{ pick: ["k", "__proto__"] }] },
-  ] });
+  lawTests({
+    ...physical,
+    name: "lww-map (physical, set null vs delete ties)",
+    ops: [
+      { op: "set", args: [{ pick: ["k", "__proto__"] }, { pick: [null, 0, "x"] }], weight: 2 },
+      { op: "delete", args: [{ pick: ["k", "__proto__"] }] },
+    ],
+  });
 
   it("is an object of the live keys; deleted keys are omitted; keys are independent", () => {
     let s = hlc.init("a");

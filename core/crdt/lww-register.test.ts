@@ -60,7 +60,11 @@ describe("lww-register", () => {
 
   it("hlc: a replica's successive writes always win locally, even with its clock stalled or stepped back", () => {
     let s = hlc.init("a");
-    for (const [v, now] of [["x", 50], ["y", 50], ["z", 10]] as const) {
+    for (const [v, now] of [
+      ["x", 50],
+      ["y", 50],
+      ["z", 10],
+    ] as const) {
       s = set(hlc, s, v, "a", now);
       expect(hlc.value(s)).toBe(v);
     }

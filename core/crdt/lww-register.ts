@@ -108,9 +108,4 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
   ),
 });
 
-export const lwwRegister = builtin(
-  NAME,
-  { clock: "hlc" as LwwClock },
-  { clock: checkClock },
-  make,
-);
+export const lwwRegister = builtin(NAME, { clock: "hlc" as LwwClock }, { clock: checkClock }, make);

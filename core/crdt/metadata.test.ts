@@ -12,7 +12,8 @@ import { twoPhaseSet } from "./two-phase-set.ts";
 
 const W = 100;
 /** Where the figures are taken: after a small and a big number of ops. */
-const SMALL = 10_000, BIG = 100_000;
+const SMALL = 10_000,
+  BIG = 100_000;
 const CHECKPOINTS = [SMALL, BIG];
 const ctx = { replica: "a", now: () => 0 };
 

@@ -53,7 +53,10 @@ describe("mv-register", () => {
     const b = set(mvRegister.init("b"), { y: 2, x: 1 }, "b");
     const m = merged(a.state, b.state);
     expect(mvRegister.value(m)).toEqual([{ x: 1, y: 2 }]);
-    expect(m.dotsOf('{"x":1,"y":2}')).toEqual([["a", 1], ["b", 1]]);
+    expect(m.dotsOf('{"x":1,"y":2}')).toEqual([
+      ["a", 1],
+      ["b", 1],
+    ]);
   });
 
   it("a delta is the new value with a context of the superseded dots, and shares nothing mutable with the state", () => {

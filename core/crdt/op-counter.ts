@@ -33,7 +33,11 @@ export const opCounter = opBuiltin<number, number, number>({
     const delta = op.op === "inc" ? amount : -amount;
     // The replica's own total must stay an exact integer (concurrent effects elsewhere are not visible here).
     if (!Number.isSafeInteger(state + delta))
-      throw new OpError(NAME, op.op, `replica "${ctx.replica}"'s total would reach ${state} ${delta < 0 ? "-" : "+"} ${amount}, past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`);
+      throw new OpError(
+        NAME,
+        op.op,
+        `replica "${ctx.replica}"'s total would reach ${state} ${delta < 0 ? "-" : "+"} ${amount}, past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`,
+      );
     return delta;
   },
   effect: (state: number, delta: number) => state + delta,

@@ -68,7 +68,15 @@ describe("or-map", () => {
   it("counters, model check: every replica shows exactly the increments it has seen and no delete it has seen had observed", () => {
     type Ev = { key: string; amount: number };
     const step = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant("inc" as const), r: fc.nat(2), key: fc.constantFrom("x", "x", "y"), amount: fc.integer({ min: -3, max: 3 }).filter((n) => n !== 0) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant("inc" as const),
+          r: fc.nat(2),
+          key: fc.constantFrom("x", "x", "y"),
+          amount: fc.integer({ min: -3, max: 3 }).filter((n) => n !== 0),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), r: fc.nat(2), key: fc.constantFrom("x", "x", "y") }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("sync" as const), from: fc.nat(2), to: fc.nat(2) }) },
     );
@@ -105,7 +113,10 @@ describe("or-map", () => {
   it("or-set values, model check: a key shows the adds it has seen that no remove or key delete it has seen had observed", () => {
     type Ev = { key: string; kind: "add" | "remove"; el: number };
     const step = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom("add" as const, "add" as const, "remove" as const), r: fc.nat(2), key: fc.constantFrom("x", "x", "y"), el: fc.nat(2) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({ kind: fc.constantFrom("add" as const, "add" as const, "remove" as const), r: fc.nat(2), key: fc.constantFrom("x", "x", "y"), el: fc.nat(2) }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), r: fc.nat(2), key: fc.constantFrom("x", "x", "y") }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("sync" as const), from: fc.nat(2), to: fc.nat(2) }) },
     );

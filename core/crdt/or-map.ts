@@ -68,8 +68,17 @@ import { OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin, expectArity } from "./_internals/builtin.ts";
 import {
-  type Composite, conflictsOf, peekNext, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, subsumedBy,
-  type TypeSpec, writeNested,
+  type Composite,
+  conflictsOf,
+  peekNext,
+  prefixConflicts,
+  readNested,
+  relabelOpError,
+  type Resolve,
+  resolveSpec,
+  subsumedBy,
+  type TypeSpec,
+  writeNested,
 } from "./_internals/nested.ts";
 import { objectOf } from "./_internals/object-of.ts";
 import { expectKey } from "./lww-map.ts";
@@ -279,10 +288,7 @@ function makeORMap(inner: StateCrdt<any, unknown>): ORMapCrdt {
  */
 export function orMapType(resolve: Resolve): BuiltinCrdt & ORMapCrdt {
   const local: Resolve = (spec) => (spec === "pn-counter" ? pnCounter : resolve(spec));
-  return builtin<ORMapOptions>(
-    NAME,
-    { value: "pn-counter" },
-    { value: (v) => void resolveSpec(NAME, "value", v, local) },
-    (o: CrdtOptions) => makeORMap(resolveSpec(NAME, "value", o.value, local)),
+  return builtin<ORMapOptions>(NAME, { value: "pn-counter" }, { value: (v) => void resolveSpec(NAME, "value", v, local) }, (o: CrdtOptions) =>
+    makeORMap(resolveSpec(NAME, "value", o.value, local)),
   ) as BuiltinCrdt & ORMapCrdt;
 }

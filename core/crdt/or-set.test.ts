@@ -80,7 +80,10 @@ describe("or-set", () => {
   it("deltas: add carries the element with its new dot and a context of the dots it replaces; remove carries the dots", () => {
     let s = run(orSet.init("a"), "add", "x").state;
     s = orSet.merge(s, run(orSet.init("b"), "add", "x", "b").delta);
-    expect(s.dotsOf('"x"')).toEqual([["a", 1], ["b", 1]]);
+    expect(s.dotsOf('"x"')).toEqual([
+      ["a", 1],
+      ["b", 1],
+    ]);
     const add = run(s, "add", "x");
     expect(add.state.dotsOf('"x"')).toEqual([["a", 2]]);
     expect(add.delta.values()).toEqual(["x"]);

@@ -28,8 +28,19 @@ const FIELDS = ownObject<unknown>([
   ["hasOwnProperty", "or-set"],
   ["valueOf", "lww-map"],
 ]);
-const record = resolveBuiltin(ownObject<unknown>([["type", "record"], ["fields", FIELDS]]) as never);
-const store = resolveBuiltin({ type: "store", collections: ownObject<unknown>([["__proto__", { type: "record", fields: FIELDS }], ["constructor", "or-set"]]) } as never);
+const record = resolveBuiltin(
+  ownObject<unknown>([
+    ["type", "record"],
+    ["fields", FIELDS],
+  ]) as never,
+);
+const store = resolveBuiltin({
+  type: "store",
+  collections: ownObject<unknown>([
+    ["__proto__", { type: "record", fields: FIELDS }],
+    ["constructor", "or-set"],
+  ]),
+} as never);
 const recordOps: OpSpec[] = [
   { op: "set", args: ["__proto__", elems] },
   { op: "set", args: ["constructor", elems] },
@@ -46,9 +57,22 @@ describe("builtins: the laws hold for names that are Object.prototype keys", () 
   for (const name of ["g-set", "or-set", "2p-set"])
     lawTests(withOps(crdts[name]!, "hostile elements", [{ op: "add", args: [elems], weight: 2 }, ...(name === "g-set" ? [] : [{ op: "remove", args: [elems] }])]), ids);
   for (const name of ["mv-register", "lww-register"]) lawTests(withOps(crdts[name]!, "hostile values", [{ op: "set", args: [elems] }]), ids);
-  lawTests(withOps(crdts["lww-map"]!, "hostile keys and values", [{ op: "set", args: [keys, elems], weight: 3 }, { op: "delete", args: [keys] }]), ids);
+  lawTests(
+    withOps(crdts["lww-map"]!, "hostile keys and values", [
+      { op: "set", args: [keys, elems], weight: 3 },
+      { op: "delete", args: [keys] },
+    ]),
+    ids,
+  );
   const orMap = resolveBuiltin({ type: "or-map", value: "or-set" });
-  lawTests(withOps(orMap, "hostile keys and elements", [{ op: "add", args: [keys, elems], weight: 2 }, { op: "remove", args: [keys, elems] }, { op: "delete", args: [keys] }]), ids);
+  lawTests(
+    withOps(orMap, "hostile keys and elements", [
+      { op: "add", args: [keys, elems], weight: 2 },
+      { op: "remove", args: [keys, elems] },
+      { op: "delete", args: [keys] },
+    ]),
+    ids,
+  );
   lawTests(withOps(record, "fields __proto__, constructor, …", recordOps), { ...ids, numRuns: 80 });
   lawTests(
     withOps(store, "collections and ids __proto__, constructor, …", [
@@ -73,10 +97,7 @@ function shape(v: unknown): unknown {
 describe("value(): keys that are Object.prototype keys are own keys, and survive JSON", () => {
   it("lww-map: the value is exactly the live keys of a Map model, whatever their names", () => {
     const map = crdts["lww-map"]!;
-    const op = fc.oneof(
-      fc.tuple(fc.constant("set" as const), hostileName, hostileJson()),
-      fc.tuple(fc.constant("delete" as const), hostileName, fc.constant(null)),
-    );
+    const op = fc.oneof(fc.tuple(fc.constant("set" as const), hostileName, hostileJson()), fc.tuple(fc.constant("delete" as const), hostileName, fc.constant(null)));
     checkProperty(
       fc.property(fc.array(op, { maxLength: 20 }), (ops) => {
         let s = map.init("__proto__");
@@ -110,7 +131,15 @@ describe("value(): keys that are Object.prototype keys are own keys, and survive
         const m = merged(orMap, (k, v) => ({ op: "add", args: [k, v] })) as Record<string, Json[]>;
         expect(Object.keys(m)).toEqual(written);
         for (const [, k, v] of writes) expect(m[k]!.map(canonicalKey)).toContain(canonicalKey(v));
-        const r = merged(record, (k, v) => (k === "toString" ? { op: "inc", args: [k, 1] } : k === "hasOwnProperty" ? { op: "add", args: [k, v] } : k === "valueOf" ? { op: "set", args: [k, "__proto__", v] } : { op: "set", args: [k, v] }));
+        const r = merged(record, (k, v) =>
+          k === "toString"
+            ? { op: "inc", args: [k, 1] }
+            : k === "hasOwnProperty"
+              ? { op: "add", args: [k, v] }
+              : k === "valueOf"
+                ? { op: "set", args: [k, "__proto__", v] }
+                : { op: "set", args: [k, v] },
+        );
         expect(Object.keys(r as object)).toEqual(["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf"]);
         const st = merged(store, (k, v) => ({ op: "add", args: ["constructor", k, v] })) as Record<string, Record<string, unknown>>;
         expect(Object.keys(st)).toEqual(["__proto__", "constructor"]);

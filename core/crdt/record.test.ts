@@ -59,7 +59,9 @@ describe("record", () => {
   });
 
   it("the conflicts view reaches into nested records and OR-Maps, with the path", () => {
-    const nested = record.configure({ fields: { name: "lww-register", contacts: { type: "or-map", value: "mv-register" }, home: { type: "record", fields: { phone: "mv-register" } } } }) as RecordCrdt;
+    const nested = record.configure({
+      fields: { name: "lww-register", contacts: { type: "or-map", value: "mv-register" }, home: { type: "record", fields: { phone: "mv-register" } } },
+    }) as RecordCrdt;
     const a = run(run(nested.init("a"), "set", ["contacts", "bob", "1"], "a", 0, nested).state, "set", ["home", "phone", "h1"], "a", 0, nested).state;
     const b = run(run(nested.init("b"), "set", ["contacts", "bob", "2"], "b", 0, nested).state, "set", ["home", "phone", "h2"], "b", 0, nested).state;
     expect(nested.conflicts(merged(a, b, nested))).toEqual([
@@ -85,7 +87,14 @@ describe("record", () => {
 
   it("each field keeps its own type's semantics (counter, set, LWW, nested map)", () => {
     let s = mixed.init("a");
-    for (const [op, args] of [["inc", ["views", 3]], ["dec", ["views", 1]], ["add", ["tags", "vip"]], ["set", ["email", "a@x"]], ["set", ["prefs", "lang", "en"]], ["inc", ["votes", "yes", 2]]] as const)
+    for (const [op, args] of [
+      ["inc", ["views", 3]],
+      ["dec", ["views", 1]],
+      ["add", ["tags", "vip"]],
+      ["set", ["email", "a@x"]],
+      ["set", ["prefs", "lang", "en"]],
+      ["inc", ["votes", "yes", 2]],
+    ] as const)
       s = run(s, op, [...args], "a", 5, mixed).state;
     expect(mixed.value(s)).toEqual({ email: "a@x", phone: [], prefs: { lang: "en" }, tags: ["vip"], views: 2, votes: { yes: 2 } });
     s = run(s, "delete", ["prefs", "lang"], "a", 6, mixed).state;

@@ -40,8 +40,18 @@ import { CrdtOptionError, OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
 import {
-  bytesEqual, type Composite, type Conflict, conflictsOf, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec,
-  subsumedBy, type TypeSpec, writeNested,
+  bytesEqual,
+  type Composite,
+  type Conflict,
+  conflictsOf,
+  prefixConflicts,
+  readNested,
+  relabelOpError,
+  type Resolve,
+  resolveSpec,
+  subsumedBy,
+  type TypeSpec,
+  writeNested,
 } from "./_internals/nested.ts";
 import { objectOf } from "./_internals/object-of.ts";
 import { lwwRegister } from "./lww-register.ts";
@@ -103,8 +113,7 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
     if (!Array.isArray(op.args)) throw new OpError(NAME, String(op.op), "args must be an array");
     if (op.args.length === 0) throw new OpError(NAME, String(op.op), `expects the field name first (the schema's fields: ${schemaList})`);
     const f = op.args[0];
-    if (typeof f !== "string" || !schema.has(f))
-      throw new OpError(NAME, String(op.op), `unknown field ${JSON.stringify(f) ?? String(f)} (the schema's fields: ${schemaList})`);
+    if (typeof f !== "string" || !schema.has(f)) throw new OpError(NAME, String(op.op), `unknown field ${JSON.stringify(f) ?? String(f)} (the schema's fields: ${schemaList})`);
     return f;
   };
 
@@ -128,7 +137,10 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
       try {
         res = crdt.update(fieldState(state, f), inner, ctx);
       } catch (e) {
-        const hint = op.op === "delete" && op.args.length === 1 ? " (record fields are fixed by the schema and cannot be deleted: write null to clear a register, or use an lww-map/or-map field)" : "";
+        const hint =
+          op.op === "delete" && op.args.length === 1
+            ? " (record fields are fixed by the schema and cannot be deleted: write null to clear a register, or use an lww-map/or-map field)"
+            : "";
         relabelOpError(NAME, String(op.op), `field "${f}" (${crdt.name})`, e, hint);
       }
       state.set(f, res.state);
@@ -189,11 +201,8 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
 export function recordType(resolve: Resolve): BuiltinCrdt & RecordCrdt {
   // Own keys only: a spec named like an Object.prototype member ("toString") is resolved, not found here.
   const local: Resolve = (spec) => (typeof spec === "string" && Object.hasOwn(LOCAL, spec) ? LOCAL[spec] : undefined) ?? resolve(spec);
-  return builtin<RecordOptions>(
-    NAME,
-    { fields: { ...DEFAULT_RECORD_FIELDS } },
-    { fields: (v) => void checkFields(v, local) },
-    (o: CrdtOptions) => makeRecord(checkFields(o.fields, local)),
+  return builtin<RecordOptions>(NAME, { fields: { ...DEFAULT_RECORD_FIELDS } }, { fields: (v) => void checkFields(v, local) }, (o: CrdtOptions) =>
+    makeRecord(checkFields(o.fields, local)),
   ) as BuiltinCrdt & RecordCrdt;
 }
 

@@ -25,7 +25,11 @@ describe("rga codec", () => {
   it("round-trips partial knowledge canonically: a missing middle run (counter gap) and a delete that came before its characters", () => {
     let a = rga.init("a");
     const deltas: RgaState[] = [];
-    for (const [i, t] of [[0, "hello"], [5, " world"], [11, "!"]] as const) {
+    for (const [i, t] of [
+      [0, "hello"],
+      [5, " world"],
+      [11, "!"],
+    ] as const) {
       const r = up(a, "a", "insert", i, t);
       a = r.state;
       deltas.push(r.delta);
@@ -46,7 +50,13 @@ describe("rga codec", () => {
   });
 
   it("any mix of replicas, deletes and partial delivery round-trips to identical bytes", () => {
-    const edit = fc.record({ r: fc.nat(2), ins: fc.boolean(), i: fc.nat(12), text: fc.string({ unit: fc.constantFrom(..."abc"), minLength: 1, maxLength: 4 }), n: fc.integer({ min: 1, max: 5 }) });
+    const edit = fc.record({
+      r: fc.nat(2),
+      ins: fc.boolean(),
+      i: fc.nat(12),
+      text: fc.string({ unit: fc.constantFrom(..."abc"), minLength: 1, maxLength: 4 }),
+      n: fc.integer({ min: 1, max: 5 }),
+    });
     checkProperty(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 25 }), fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }), (edits, keep) => {
         const names = ["a", "b", "c"];
@@ -112,8 +122,19 @@ describe("rga codec", () => {
     expect(rga.value(codec.decode(codec.encode(s)))).toBe("axybc");
     const forged = framed((w) => {
       w.uint(2).string("a").string("b");
-      w.uint(1).uint(0).uint(2 * 8 + 0).uint(0).uint(0).uint(0); // a: "abc", edges
-      w.uint(1).uint(0).uint(1 * 8 + 0).uint(2).uint(0).uint(2 + 2).uint(0); // b: left a:0, right a:0+1 explicit
+      w.uint(1)
+        .uint(0)
+        .uint(2 * 8 + 0)
+        .uint(0)
+        .uint(0)
+        .uint(0); // a: "abc", edges
+      w.uint(1)
+        .uint(0)
+        .uint(1 * 8 + 0)
+        .uint(2)
+        .uint(0)
+        .uint(2 + 2)
+        .uint(0); // b: left a:0, right a:0+1 explicit
       w.string("abcxy");
     });
     expect(() => codec.decode(forged)).toThrow(/must be implied/);

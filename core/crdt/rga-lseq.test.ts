@@ -85,7 +85,13 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
 
   it(`${crdt.name}: concurrent inserts and deletes at the same index on three replicas converge (any delivery order, duplicates)`, () => {
     const names = ["a", "b", "c"];
-    const edit = fc.record({ r: fc.nat(2), ins: fc.boolean(), i: fc.nat(4), text: fc.string({ unit: fc.constantFrom(..."xyz"), minLength: 1, maxLength: 3 }), n: fc.integer({ min: 1, max: 3 }) });
+    const edit = fc.record({
+      r: fc.nat(2),
+      ins: fc.boolean(),
+      i: fc.nat(4),
+      text: fc.string({ unit: fc.constantFrom(..."xyz"), minLength: 1, maxLength: 3 }),
+      n: fc.integer({ min: 1, max: 3 }),
+    });
     checkProperty(
       fc.property(fc.array(fc.array(edit, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.infiniteStream(fc.nat()), (rounds, order) => {
         let states = names.map((n) => up(crdt.init(n), n, "insert", 0, "").state);
@@ -114,31 +120,37 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
     );
   });
 
-  if (nonInterleaving) it(`${crdt.name}: runs typed concurrently at one position never interleave (forwards or backwards)`, () => {
-    checkProperty(
-      fc.property(fc.array(fc.record({ len: fc.integer({ min: 1, max: 6 }), back: fc.boolean() }), { minLength: 2, maxLength: 3 }), fc.nat(3), fc.boolean(), (typists, at, reverse) => {
-        const names = ["p", "q", "r"].slice(0, typists.length);
-        const base = up(crdt.init("z"), "z", "insert", 0, "ABC").state;
-        const pos = Math.min(at, 3);
-        const words: string[] = [];
-        const finals = names.map((n, k) => {
-          let s = crdt.codec!.decode(crdt.codec!.encode(base));
-          const letter = nth(["a", "b", "c"], k);
-          const { len, back } = nth(typists, k);
-          for (let i = 0; i < len; i++) s = up(s, n, "insert", back ? pos : pos + i, `${letter}`).state;
-          words.push(letter.repeat(len));
-          return s;
-        });
-        let merged = nth(finals, reverse ? finals.length - 1 : 0);
-        for (const f of reverse ? [...finals].reverse() : finals) merged = crdt.merge(merged, f);
-        const v = val(merged);
-        const middle = v.slice(pos, v.length - (3 - pos));
-        // Each typist's run is one contiguous block.
-        for (const w of words) expect(middle).toContain(w);
-      }),
-      { numRuns: 200 },
-    );
-  });
+  if (nonInterleaving)
+    it(`${crdt.name}: runs typed concurrently at one position never interleave (forwards or backwards)`, () => {
+      checkProperty(
+        fc.property(
+          fc.array(fc.record({ len: fc.integer({ min: 1, max: 6 }), back: fc.boolean() }), { minLength: 2, maxLength: 3 }),
+          fc.nat(3),
+          fc.boolean(),
+          (typists, at, reverse) => {
+            const names = ["p", "q", "r"].slice(0, typists.length);
+            const base = up(crdt.init("z"), "z", "insert", 0, "ABC").state;
+            const pos = Math.min(at, 3);
+            const words: string[] = [];
+            const finals = names.map((n, k) => {
+              let s = crdt.codec!.decode(crdt.codec!.encode(base));
+              const letter = nth(["a", "b", "c"], k);
+              const { len, back } = nth(typists, k);
+              for (let i = 0; i < len; i++) s = up(s, n, "insert", back ? pos : pos + i, `${letter}`).state;
+              words.push(letter.repeat(len));
+              return s;
+            });
+            let merged = nth(finals, reverse ? finals.length - 1 : 0);
+            for (const f of reverse ? [...finals].reverse() : finals) merged = crdt.merge(merged, f);
+            const v = val(merged);
+            const middle = v.slice(pos, v.length - (3 - pos));
+            // Each typist's run is one contiguous block.
+            for (const w of words) expect(middle).toContain(w);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
 
   it(`${crdt.name}: malformed bytes throw DecodeError`, () => {
     const s = up(up(crdt.init("a"), "a", "insert", 0, "hello").state, "a", "delete", 1, 2).state;
@@ -156,7 +168,9 @@ export function sequenceTests<S>(crdt: StateCrdt<S, unknown>, traces: "all" | "s
     }
   });
 
-  const files = readdirSync(TRACE_DIR).filter((f) => f.endsWith(".json.gz")).sort();
+  const files = readdirSync(TRACE_DIR)
+    .filter((f) => f.endsWith(".json.gz"))
+    .sort();
   const SMALL = ["friendsforever_flat.json.gz", "clownschool_flat.json.gz", "json-crdt-blog-post.json.gz", "sveltecomponent.json.gz"];
   for (const file of traces === "all" ? files : files.filter((f) => SMALL.includes(f))) {
     it(`${crdt.name}: replaying ${file} through the contract reaches its endContent (and survives encode/decode and merge into an empty replica)`, () => {

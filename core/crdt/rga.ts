@@ -35,7 +35,8 @@ const OPS = ["insert", "delete"];
 export function seqArgs(crdt: string, op: Op): void {
   if (op.op !== "insert" && op.op !== "delete") unknownOp(crdt, op.op, OPS);
   const args = op.args;
-  if (!Array.isArray(args) || args.length !== 2) throw new OpError(crdt, op.op, `expects 2 arguments (index, ${op.op === "insert" ? "text" : "count"}), got ${Array.isArray(args) ? args.length : "no array"}`);
+  if (!Array.isArray(args) || args.length !== 2)
+    throw new OpError(crdt, op.op, `expects 2 arguments (index, ${op.op === "insert" ? "text" : "count"}), got ${Array.isArray(args) ? args.length : "no array"}`);
   const index = args[0];
   if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0) throw new OpError(crdt, op.op, `index must be a non-negative integer, got ${JSON.stringify(index)}`);
   const x = args[1];
@@ -58,7 +59,8 @@ export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> =>
   init: () => new RgaState(),
   update(state: RgaStateClass, op: Op, ctx: Ctx) {
     seqArgs(NAME, op);
-    const index = op.args[0] as number, x = op.args[1];
+    const index = op.args[0] as number,
+      x = op.args[1];
     const doc = state.doc ?? state.full();
     const p = index < doc.length ? index : doc.length;
     if (op.op === "insert") {
@@ -66,7 +68,8 @@ export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> =>
       if (text.length === 0) return { state, delta: new RgaState() };
       const ri = doc.rep(ctx.replica);
       const ctr = doc.insertLocal(ri, p, text);
-      const L = doc.oL, R = doc.oR;
+      const L = doc.oL,
+        R = doc.oR;
       const run = { rep: ctx.replica, ctr, text, l: L === null ? null : doc.nameOf(L.rep), lc: doc.oLc, r: R === null ? null : doc.nameOf(R.rep), rc: R === null ? -1 : R.ctr };
       return { state, delta: new RgaState(null, [run], null) };
     }

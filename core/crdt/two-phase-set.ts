@@ -74,4 +74,3 @@ export const twoPhaseSet = builtin(NAME, {}, {}, (): StateCrdt<TwoPhaseSetState,
     },
   ),
 }));
-

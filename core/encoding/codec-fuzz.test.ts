@@ -86,9 +86,11 @@ function historyEncodings(crdt: StateCrdt): fc.Arbitrary<Uint8Array[]> {
 }
 
 const dotArb = fc.tuple(fc.constantFrom("a", "b", "ü", ""), fc.integer({ min: 1, max: 300 }));
-const vvEncodings = fc.array(fc.dictionary(fc.constantFrom("a", "b", "c", "__proto__"), fc.nat(200)), { minLength: 1, maxLength: 4 })
+const vvEncodings = fc
+  .array(fc.dictionary(fc.constantFrom("a", "b", "c", "__proto__"), fc.nat(200)), { minLength: 1, maxLength: 4 })
   .map((vvs) => vvs.map((o) => versionVectorCodec.encode(VersionVector.from(o))));
-const ccEncodings = fc.array(fc.array(dotArb, { maxLength: 30 }), { minLength: 1, maxLength: 4 })
+const ccEncodings = fc
+  .array(fc.array(dotArb, { maxLength: 30 }), { minLength: 1, maxLength: 4 })
   .map((cs) => cs.map((ds) => causalContextCodec.encode(CausalContext.from({ cloud: ds }))));
 
 // A store of two collections (records and sets), driven through StoreReplicas by ops from its own alphabet.
@@ -114,7 +116,8 @@ const storeMessages: fc.Arbitrary<Messages> = fc.array(storeStep, { maxLength: 2
     } else if (s.kind === "deliver") {
       if (sent.length > 0) at(replicas, s.to).receive(at(sent, s.msg % sent.length));
     } else if (s.from !== s.to) {
-      const from = at(replicas, s.from), to = at(replicas, s.to);
+      const from = at(replicas, s.from),
+        to = at(replicas, s.to);
       const answer = from.missing(to.digest());
       out.sync.push(from.codecs.sync.encode(answer));
       to.applySync(answer);
@@ -133,14 +136,23 @@ const storeMessages: fc.Arbitrary<Messages> = fc.array(storeStep, { maxLength: 2
 });
 
 describe("codec fuzz: a flipped bit or byte, a cut or a splice of a real encoding is a DecodeError, never a different state", () => {
-  for (const [name, crdt] of Object.entries(crdts))
-    it(`${name}: states and deltas of random histories`, () => survivesFaults(crdt.codec!, historyEncodings(crdt), 120));
+  for (const [name, crdt] of Object.entries(crdts)) it(`${name}: states and deltas of random histories`, () => survivesFaults(crdt.codec!, historyEncodings(crdt), 120));
 
   it("version vectors", () => survivesFaults(versionVectorCodec, vvEncodings, 300));
   it("causal contexts", () => survivesFaults(causalContextCodec, ccEncodings, 300));
 
   const codecs = new StoreReplica("x", store).codecs;
-  const messageCodecs: [keyof Messages, Codec<any>][] = [["delta", codecs.delta], ["digest", codecs.digest], ["sync", codecs.sync], ["snapshot", snapshotCodec(store)]];
+  const messageCodecs: [keyof Messages, Codec<any>][] = [
+    ["delta", codecs.delta],
+    ["digest", codecs.digest],
+    ["sync", codecs.sync],
+    ["snapshot", snapshotCodec(store)],
+  ];
   for (const [kind, codec] of messageCodecs)
-    it(`store ${kind} messages of random histories`, () => survivesFaults(codec, storeMessages.map((m) => m[kind]), 120));
+    it(`store ${kind} messages of random histories`, () =>
+      survivesFaults(
+        codec,
+        storeMessages.map((m) => m[kind]),
+        120,
+      ));
 });

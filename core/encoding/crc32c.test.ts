@@ -19,7 +19,13 @@ describe("crc32c", () => {
   it("refuses a range outside the bytes instead of reading past them as zeros", () => {
     const bytes = new Uint8Array(16);
     expect(crc32c(bytes, 4, 16)).toBe(crc32c(bytes.subarray(4)));
-    for (const [start, end] of [[0, 17], [-1, 4], [5, 4], [0.5, 4], [0, 40]] as const)
+    for (const [start, end] of [
+      [0, 17],
+      [-1, 4],
+      [5, 4],
+      [0.5, 4],
+      [0, 40],
+    ] as const)
       expect(() => crc32c(bytes, start, end)).toThrow(`crc32c: range [${start}, ${end}) is not within the 16 bytes`);
   });
 

@@ -3,7 +3,14 @@ import type { Reader } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 
 // One tag byte per JSON value, then its body; integers get a varint instead of 8 bytes.
-const NULL = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STRING = 5, ARRAY = 6, OBJECT = 7;
+const NULL = 0,
+  FALSE = 1,
+  TRUE = 2,
+  INT = 3,
+  FLOAT = 4,
+  STRING = 5,
+  ARRAY = 6,
+  OBJECT = 7;
 
 /**
  * Whole numbers in [-2^52, 2^52) are varints (zigzag doubles them, and 2^53 is the varint's
@@ -17,7 +24,8 @@ export function writeJson(w: Writer, v: Json): void {
   else if (v === false) w.byte(FALSE);
   else if (v === true) w.byte(TRUE);
   else if (typeof v === "number") {
-    if (varintable(v)) w.byte(INT).int(v === 0 ? 0 : v); // -0 is written as 0: one value, one encoding
+    if (varintable(v))
+      w.byte(INT).int(v === 0 ? 0 : v); // -0 is written as 0: one value, one encoding
     else w.byte(FLOAT).f64(v);
   } else if (typeof v === "string") w.byte(STRING).string(v);
   else if (Array.isArray(v)) {
@@ -38,10 +46,14 @@ export function readJson(r: Reader, depth = 0): Json {
   if (depth > 64) r.fail("JSON value nested deeper than 64 levels");
   const tag = r.byte();
   switch (tag) {
-    case NULL: return null;
-    case FALSE: return false;
-    case TRUE: return true;
-    case INT: return r.int();
+    case NULL:
+      return null;
+    case FALSE:
+      return false;
+    case TRUE:
+      return true;
+    case INT:
+      return r.int();
     case FLOAT: {
       const x = r.f64();
       if (!Number.isFinite(x)) r.fail("non-finite number");
@@ -50,7 +62,8 @@ export function readJson(r: Reader, depth = 0): Json {
       if (varintable(x)) r.fail(`whole number ${x} encoded as a float`);
       return x;
     }
-    case STRING: return r.string();
+    case STRING:
+      return r.string();
     case ARRAY: {
       const n = r.count();
       const out: Json[] = [];

@@ -78,7 +78,11 @@ export class Writer {
     const n = s.length;
     if (n < 128) {
       let ascii = true;
-      for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+      for (let i = 0; i < n; i++)
+        if (s.charCodeAt(i) > 0x7f) {
+          ascii = false;
+          break;
+        }
       if (ascii) {
         this.ensure(n + 1);
         this.buf[this.pos++] = n;

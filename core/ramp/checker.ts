@@ -24,7 +24,12 @@ export function readAtomic(history: readonly RampEvent[]): CheckResult<RampEvent
       const written = writes.get(tsKey(v.ts));
       // Own keys only: keys are user data, and "constructor" is `in` every object.
       if (written !== undefined && (!Object.hasOwn(written, key) || canonicalKey(written[key]) !== canonicalKey(v.value)))
-        return { ok: false, index: i, event: e, detail: `read ${e.client}#${e.read} returned ${key}=${JSON.stringify(v.value)} at ${tsKey(v.ts)}, which that transaction did not write` };
+        return {
+          ok: false,
+          index: i,
+          event: e,
+          detail: `read ${e.client}#${e.read} returned ${key}=${JSON.stringify(v.value)} at ${tsKey(v.ts)}, which that transaction did not write`,
+        };
       const siblings = written !== undefined ? Object.keys(written) : v.keys;
       for (const other of siblings) {
         const seen = Object.hasOwn(e.versions, other) ? e.versions[other] : undefined;
@@ -89,5 +94,8 @@ export function committedDurable(history: readonly RampEvent[], shard: (key: str
       }
     }
   }
-  return { ok: true, detail: `RAMP: ${committed} committed transaction(s), each still the latest version (or superseded) on its shards; ${reads} read(s), every version they returned still there` };
+  return {
+    ok: true,
+    detail: `RAMP: ${committed} committed transaction(s), each still the latest version (or superseded) on its shards; ${reads} read(s), every version they returned still there`,
+  };
 }

@@ -171,8 +171,17 @@ export class RampClient {
     const tx = this.readsInFlight.get(id);
     if (tx === undefined || tx.attempt !== attempt || !tx.asked.has(server)) return { out: [], events: [] };
     const asked = tx.asked.get(server)!;
-    const expectedKeys = asked.map((r) => r.key).sort().join("\u0000");
-    if (versions.map((v) => v.key).sort().join("\u0000") !== expectedKeys) throw new RampError(`ramp.values from "${server}" does not answer the keys asked`);
+    const expectedKeys = asked
+      .map((r) => r.key)
+      .sort()
+      .join("\u0000");
+    if (
+      versions
+        .map((v) => v.key)
+        .sort()
+        .join("\u0000") !== expectedKeys
+    )
+      throw new RampError(`ramp.values from "${server}" does not answer the keys asked`);
     if (versions.some((v) => "missing" in v)) {
       // A repair target was garbage-collected: start the read over (round 1 sees newer commits).
       tx.got.clear();
@@ -228,9 +237,11 @@ export class RampClient {
   private group(keys: string[]): Map<string, string[]> {
     const byShard = new Map<string, string[]>();
     for (const k of keys) {
-      if (typeof k !== "string" || k.length === 0 || k.length > MAX_KEY_LENGTH) throw new RampError(`key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(k)}`);
+      if (typeof k !== "string" || k.length === 0 || k.length > MAX_KEY_LENGTH)
+        throw new RampError(`key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(k)}`);
       const s = this.options.shard(k);
-      if (!this.options.servers.includes(s)) throw new RampError(`key "${k}" maps to shard ${JSON.stringify(s)}, which is not one of the servers [${this.options.servers.join(", ")}]`);
+      if (!this.options.servers.includes(s))
+        throw new RampError(`key "${k}" maps to shard ${JSON.stringify(s)}, which is not one of the servers [${this.options.servers.join(", ")}]`);
       (byShard.get(s) ?? byShard.set(s, []).get(s)!).push(k);
     }
     return byShard;

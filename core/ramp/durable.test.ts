@@ -37,7 +37,10 @@ describe("RAMP server storage", () => {
     server.handle(commit(1, ["x"]), 5);
     // Gets change nothing and are not logged.
     server.handle(getAt("x", null), 6);
-    expect(storage.load().log.map((r) => [r.req.type, r.now])).toEqual([["ramp.prepare", 0], ["ramp.commit", 5]]);
+    expect(storage.load().log.map((r) => [r.req.type, r.now])).toEqual([
+      ["ramp.prepare", 0],
+      ["ramp.commit", 5],
+    ]);
     expect(new RampServer({ id: "s0", shard, storage }).latest("x")).toMatchObject({ value: 1, ts: ts(1) });
   });
 
@@ -158,6 +161,8 @@ describe("RAMP-Fast with durable servers under crashes", () => {
     const w = new RampWorld("ramp", 2, 10_000, { groupCommit: true, storage: () => new LyingStorage() });
     for (const c of cmds) w.run(c);
     w.drain();
-    expect(committedDurable(w.history, recovered(w)).detail).toMatch(/^transaction \d+\/c\d was acknowledged committed to c\d, but shard s\d holds \w at older 0\/: a committed write was lost$/);
+    expect(committedDurable(w.history, recovered(w)).detail).toMatch(
+      /^transaction \d+\/c\d was acknowledged committed to c\d, but shard s\d holds \w at older 0\/: a committed write was lost$/,
+    );
   });
 });

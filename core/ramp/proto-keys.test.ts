@@ -10,7 +10,15 @@ import type { RampEvent, ReadVersion } from "./history.ts";
 import { BOTTOM } from "./timestamp.ts";
 
 const ts = { t: 1, c: "c0" };
-const write: RampEvent = { type: "write-invoke", client: "c0", ts, writes: ownObject([["constructor", 1], ["__proto__", 2]]) };
+const write: RampEvent = {
+  type: "write-invoke",
+  client: "c0",
+  ts,
+  writes: ownObject([
+    ["constructor", 1],
+    ["__proto__", 2],
+  ]),
+};
 const read = (versions: [string, ReadVersion][]): RampEvent => ({ type: "read-ok", client: "c1", read: 0, versions: ownObject(versions) });
 
 describe("read-atomic with keys that are Object.prototype keys", () => {

@@ -36,8 +36,7 @@ describe("RAMP-Fast under arbitrary interleavings", () => {
         const finished = new Set(w.history.flatMap((e) => (e.type === "write-ok" ? [tsKey(e.ts)] : [])));
         const newest = new Map<string, Ts>(); // key → the largest timestamp of a finished write to it
         for (const e of w.history)
-          if (e.type === "write-invoke" && finished.has(tsKey(e.ts)))
-            for (const k of Object.keys(e.writes)) newest.set(k, maxTs(newest.get(k) ?? BOTTOM, e.ts));
+          if (e.type === "write-invoke" && finished.has(tsKey(e.ts))) for (const k of Object.keys(e.writes)) newest.set(k, maxTs(newest.get(k) ?? BOTTOM, e.ts));
         w.run({ k: "read", c: 0, mask: 15 });
         w.drain();
         const read = w.history.at(-1)!;

@@ -72,13 +72,25 @@ describe("RAMP-Fast", () => {
       ["y", v("y", 1, ["y", "z"])],
       ["z", v("z", 0, [])],
     ]);
-    expect(repairs(got)).toEqual(new Map([["y", { t: 3, c: "a" }], ["z", { t: 1, c: "a" }]]));
+    expect(repairs(got)).toEqual(
+      new Map([
+        ["y", { t: 3, c: "a" }],
+        ["z", { t: 1, c: "a" }],
+      ]),
+    );
   });
 });
 
 describe("RAMP errors", () => {
   const server = () => new RampServer({ id: "s0", shard });
-  const prepare = (over: Partial<Prepare> = {}): Prepare => ({ type: "ramp.prepare", client: "c0", ts: { t: 1, c: "c0" }, writes: [{ key: "x", value: 1 }], keys: ["x", "y"], ...over });
+  const prepare = (over: Partial<Prepare> = {}): Prepare => ({
+    type: "ramp.prepare",
+    client: "c0",
+    ts: { t: 1, c: "c0" },
+    writes: [{ key: "x", value: 1 }],
+    keys: ["x", "y"],
+    ...over,
+  });
 
   it("a write to an unknown shard is a clear error, before anything is sent", () => {
     const c = new RampClient({ id: "c0", servers: SERVERS, shard, timeoutMs: 100, retryMs: 10 });
@@ -123,7 +135,9 @@ describe("RAMP errors", () => {
   it("a client rejects malformed replies and keeps its transactions", () => {
     const c = new RampClient({ id: "c0", servers: SERVERS, shard, timeoutMs: 100, retryMs: 10 });
     c.read(["x"], 0);
-    expect(() => c.handle({ type: "ramp.values", server: "s0", read: 0, attempt: 1, versions: [{ key: "x", value: 1, ts: { t: 1 }, keys: [] }] }, 0)).toThrow(/ts.c must be a string/);
+    expect(() => c.handle({ type: "ramp.values", server: "s0", read: 0, attempt: 1, versions: [{ key: "x", value: 1, ts: { t: 1 }, keys: [] }] }, 0)).toThrow(
+      /ts.c must be a string/,
+    );
     expect(() => c.handle({ type: "ramp.values", server: "s0", read: 0, attempt: 1, versions: [] }, 0)).toThrow(/does not answer the keys asked/);
     expect(c.outstanding).toEqual({ reads: 1, writes: 0 });
   });

@@ -51,7 +51,6 @@ export type RampServerOptions = {
 /** What one request produced: the answers to send now, and whether a `flush()` is now owed. */
 export type RampServerStep = { out: Outgoing[]; syncNeeded: boolean };
 
-
 export class RampServer {
   readonly id: string;
   private readonly shard: (key: string) => string;
@@ -246,7 +245,8 @@ export class RampServer {
     const stored: StoredVersion = { version: { key: w.key, value: w.value as Json, ts, keys: [...keys] }, supersededAt: undefined };
     this.hold(w.key, k, stored);
     const last = this.lastCommit.get(w.key);
-    if (last !== undefined && compareTs(ts, last) < 0) this.supersede(w.key, k, stored); // arrived after a later commit
+    if (last !== undefined && compareTs(ts, last) < 0)
+      this.supersede(w.key, k, stored); // arrived after a later commit
     else this.keepLive(w.key, k, stored);
   }
 

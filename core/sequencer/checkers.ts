@@ -50,8 +50,7 @@ export function sequencerMonotonic(history: readonly SeqEvent[]): CheckResult<Se
     const req = requestKey(e.client, e.requestId);
     if (e.type === "assign") {
       const last = lastAssigned.get(e.name);
-      if (last !== undefined && e.n <= last)
-        return { ok: false, index: i, event: e, detail: `sequencer assigned ${e.name} ${e.n} after ${last} (${describe(e)})` };
+      if (last !== undefined && e.n <= last) return { ok: false, index: i, event: e, detail: `sequencer assigned ${e.name} ${e.n} after ${last} (${describe(e)})` };
       lastAssigned.set(e.name, e.n);
     } else if (e.type === "invoke") {
       const seen = maxSeen.get(e.name);

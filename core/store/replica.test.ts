@@ -19,12 +19,14 @@ const IDS = ["A", "B", "C", "D"];
 const NODES = ["n0", "n1", "n2"];
 
 const hex = (r: StoreReplica) => Buffer.from(crm.codec!.encode(r.state)).toString("hex");
-const opArb = fc.oneof(
-  fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("phone"), fc.constantFrom("1", "2", "3")) }),
-  fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("email"), fc.constantFrom("x", "y")) }),
-  fc.record({ op: fc.constant("inc"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("views"), fc.integer({ min: 1, max: 3 })) }),
-  fc.record({ op: fc.constantFrom("add", "remove"), args: fc.tuple(fc.constant("tags"), fc.constantFrom(...IDS), fc.constantFrom("vip", "new")) }),
-).map((o) => ({ op: o.op, args: [...o.args] as unknown[] }));
+const opArb = fc
+  .oneof(
+    fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("phone"), fc.constantFrom("1", "2", "3")) }),
+    fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("email"), fc.constantFrom("x", "y")) }),
+    fc.record({ op: fc.constant("inc"), args: fc.tuple(fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("views"), fc.integer({ min: 1, max: 3 })) }),
+    fc.record({ op: fc.constantFrom("add", "remove"), args: fc.tuple(fc.constant("tags"), fc.constantFrom(...IDS), fc.constantFrom("vip", "new")) }),
+  )
+  .map((o) => ({ op: o.op, args: [...o.args] as unknown[] }));
 
 type Step =
   | { kind: "op"; at: number; op: { op: string; args: unknown[] } }
@@ -71,7 +73,8 @@ describe("StoreReplica: digests and anti-entropy", () => {
         const answer = self.missing(peer.digest());
         peer.applySync(answer);
         expect(covers(peer, self)).toBe(true);
-        for (const [c, cc] of self.digest()) for (const d of [...cc.cloud(), ...cc.vv.entries().map(([r, n]) => [r, n] as [string, number])]) expect(peer.digest().get(c)?.has(d)).toBe(true);
+        for (const [c, cc] of self.digest())
+          for (const d of [...cc.cloud(), ...cc.vv.entries().map(([r, n]) => [r, n] as [string, number])]) expect(peer.digest().get(c)?.has(d)).toBe(true);
         // Once the peer has it all, there is nothing left to send.
         expect(self.missing(peer.digest()).parts.every((p) => p.objects.length === 0)).toBe(true);
       }),
@@ -102,8 +105,7 @@ describe("StoreReplica: digests and anti-entropy", () => {
     checkProperty(
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
         const { replicas } = play(steps);
-        for (let round = 0; round < 2; round++)
-          for (const a of replicas) for (const b of replicas) if (a !== b) b.applySync(a.missing(b.digest()));
+        for (let round = 0; round < 2; round++) for (const a of replicas) for (const b of replicas) if (a !== b) b.applySync(a.missing(b.digest()));
         const all = crm.init("x");
         for (const r of replicas) crm.merge(all, r.state);
         for (const r of replicas) expect(r.value()).toEqual(crm.value(all));
@@ -117,7 +119,8 @@ describe("StoreReplica: digests and anti-entropy", () => {
     checkProperty(
       fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => {
         const { replicas, sent } = play(steps);
-        const a = at(replicas, 0), b = at(replicas, 1);
+        const a = at(replicas, 0),
+          b = at(replicas, 1);
         for (const m of sent) {
           a.receive(m);
           const before = hex(a);
@@ -138,7 +141,8 @@ describe("StoreReplica: digests and anti-entropy", () => {
     checkProperty(
       fc.property(fc.array(stepArb, { maxLength: 30 }), fc.uint8Array({ maxLength: 30 }), (steps, noise) => {
         const { replicas, sent } = play(steps);
-        const a = at(replicas, 0), b = at(replicas, 1);
+        const a = at(replicas, 0),
+          b = at(replicas, 1);
         const { delta, digest, sync } = a.codecs;
         const answer = a.missing(b.digest());
         const bytes = sync.encode(answer);
@@ -171,10 +175,16 @@ describe("StoreReplica: digests and anti-entropy", () => {
     self.update({ op: "inc", args: ["customers", "c3", "views", 1] });
     self.update({ op: "set", args: ["customers", "c9", "phone", "555-0109"] });
     const viaLog = self.missing(peer.digest());
-    expect(at(viaLog.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([["c3", false], ["c9", false]]);
+    expect(at(viaLog.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([
+      ["c3", false],
+      ["c9", false],
+    ]);
     expect(self.compactLog()).toBe(53);
     const viaStates = self.missing(peer.digest());
-    expect(at(viaStates.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([["c3", true], ["c9", true]]);
+    expect(at(viaStates.parts, 0).objects.map((o) => [o.id, o.full])).toEqual([
+      ["c3", true],
+      ["c9", true],
+    ]);
     peer.applySync(viaStates);
     expect(peer.value()).toEqual(self.value());
     expect(self.missing(peer.digest()).parts).toEqual([]);
@@ -187,7 +197,9 @@ describe("StoreReplica: digests and anti-entropy", () => {
     expect(() => r.update({ op: "set", args: ["orders", "A", "x", 1] })).toThrow(OpError);
     expect(() => r.update({ op: "set", args: ["customers", "A", "fax", 1] })).toThrow(/unknown field "fax"/);
     expect(() => r.receive({ collection: "orders", id: "A", origin: "x", seq: 1, delta: new Map() })).toThrow(StoreError);
-    expect(() => r.receive({ collection: "orders", id: "A", origin: "x", seq: 1, delta: new Map() })).toThrow(/unknown collection "orders" \(the store's collections: customers, tags\)/);
+    expect(() => r.receive({ collection: "orders", id: "A", origin: "x", seq: 1, delta: new Map() })).toThrow(
+      /unknown collection "orders" \(the store's collections: customers, tags\)/,
+    );
     expect(() => r.receive({ collection: "tags", id: "A", origin: "x", seq: 0, delta: null })).toThrow(/bad dot/);
     expect(() => r.missing(new Map([["orders", r.digest().get("customers")!]]))).toThrow(/unknown collection "orders"/);
     expect(hex(r)).toBe(before);

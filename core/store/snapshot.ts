@@ -74,8 +74,7 @@ export function snapshotCodec(store: StoreCrdt): Codec<StoreSnapshot> {
         }
         objectVv.set(c, vvs);
       }
-      for (const [c, objects] of state)
-        for (const oid of objects.keys()) if (!objectVv.get(c)?.has(oid)) r.fail(`${c}["${oid}"] has a state but no version vector`);
+      for (const [c, objects] of state) for (const oid of objects.keys()) if (!objectVv.get(c)?.has(oid)) r.fail(`${c}["${oid}"] has a state but no version vector`);
       return { id, state, known, objectVv };
     },
   );

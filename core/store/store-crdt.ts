@@ -148,10 +148,12 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
       return a;
     },
     value: (s) =>
-      objectOf(names.map((c) => {
-        const crdt = schema.get(c)!;
-        return [c, objectOf([...(s.get(c) ?? [])].map(([id, x]) => [id, crdt.value(x)] as const))] as const;
-      })),
+      objectOf(
+        names.map((c) => {
+          const crdt = schema.get(c)!;
+          return [c, objectOf([...(s.get(c) ?? [])].map(([id, x]) => [id, crdt.value(x)] as const))] as const;
+        }),
+      ),
     clone: (s) => new Map([...s].map(([c, m]) => [c, new Map([...m].map(([id, x]) => [id, copy(schema.get(c)!, x)]))])),
     conflicts: (s) =>
       names.flatMap((c) => {
@@ -216,10 +218,7 @@ export function storeType(resolve: Resolve): BuiltinCrdt & StoreCrdt {
   // The default schema's record, built here: the registry is still being built when this runs.
   const defaultRecord = recordType(resolve);
   const local: Resolve = (spec) => (spec === "record" ? defaultRecord : resolve(spec));
-  return builtin<StoreOptions>(
-    NAME,
-    { collections: { ...DEFAULT_STORE_COLLECTIONS } },
-    { collections: (v) => void checkCollections(v, local) },
-    (o: CrdtOptions) => makeStore(checkCollections(o.collections, local)),
+  return builtin<StoreOptions>(NAME, { collections: { ...DEFAULT_STORE_COLLECTIONS } }, { collections: (v) => void checkCollections(v, local) }, (o: CrdtOptions) =>
+    makeStore(checkCollections(o.collections, local)),
   ) as BuiltinCrdt & StoreCrdt;
 }

@@ -22,7 +22,9 @@ describe("did you mean", () => {
   it("core's own errors carry it: an unknown CRDT, op or option", () => {
     expect(() => resolveAnyBuiltin("lww-regster")).toThrow(UnknownCrdtError);
     expect(() => resolveAnyBuiltin("lww-regster")).toThrow(/unknown CRDT "lww-regster" \(did you mean "lww-register"\? builtins: /);
-    expect(() => orSet.update(orSet.init("a"), { op: "ad", args: [1] }, { replica: "a", now: () => 0 })).toThrow(/unknown op \(did you mean "add"\? this type takes: add, remove\)/);
+    expect(() => orSet.update(orSet.init("a"), { op: "ad", args: [1] }, { replica: "a", now: () => 0 })).toThrow(
+      /unknown op \(did you mean "add"\? this type takes: add, remove\)/,
+    );
     expect(() => resolveAnyBuiltin({ type: "lww-register", bias: "x" } as never)).toThrow(/unknown option/);
   });
 });

@@ -37,8 +37,7 @@ export function canonicalKey(x: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey(obj[k])}`).join(",")}}`;
 }
 
-const rank = (x: unknown): number =>
-  x === null ? 0 : typeof x === "boolean" ? 1 : typeof x === "number" ? 2 : typeof x === "string" ? 3 : Array.isArray(x) ? 4 : 5;
+const rank = (x: unknown): number => (x === null ? 0 : typeof x === "boolean" ? 1 : typeof x === "number" ? 2 : typeof x === "string" ? 3 : Array.isArray(x) ? 4 : 5);
 
 /** Total order on JSON values: null < booleans < numbers < strings < arrays < objects. */
 export function compareJson(a: unknown, b: unknown): number {

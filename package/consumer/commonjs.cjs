@@ -2,6 +2,6 @@
 const { simulate } = require("memoconductor/sim");
 const { gCounter } = require("memoconductor/core");
 
-simulate({ name: "cjs", nodes: ["a", "b"], crdt: "g-counter", steps: [{ at: 0, node: "a", op: "inc", args: [1] }], duration: 500, expect: { value: 1 } }).then(
-  (run) => console.log(JSON.stringify({ ok: run.summary.ok, gCounter: gCounter.name })),
+simulate({ name: "cjs", nodes: ["a", "b"], crdt: "g-counter", steps: [{ at: 0, node: "a", op: "inc", args: [1] }], duration: 500, expect: { value: 1 } }).then((run) =>
+  console.log(JSON.stringify({ ok: run.summary.ok, gCounter: gCounter.name })),
 );

@@ -20,9 +20,11 @@ const cart = await simulate({
 });
 const gallery = fileURLToPath(import.meta.resolve("memoconductor/package.json").replace(/package\.json$/, "scenarios/or-set-add-wins.json"));
 const fromFile = await simulate(gallery, { trace: false });
-console.log(JSON.stringify({
-  cart: cart.summary.ok,
-  final: cart.summary.final,
-  gallery: fromFile.summary.ok,
-  core: [typeof gCounter.merge, typeof orSet.init, typeof VersionVector],
-}));
+console.log(
+  JSON.stringify({
+    cart: cart.summary.ok,
+    final: cart.summary.final,
+    gallery: fromFile.summary.ok,
+    core: [typeof gCounter.merge, typeof orSet.init, typeof VersionVector],
+  }),
+);

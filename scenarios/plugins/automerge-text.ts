@@ -27,7 +27,7 @@ const hashOf = (c: Uint8Array) => A.decodeChange(c).hash;
 function applyReady(doc: A.Doc<D>, changes: Uint8Array[]): { doc: A.Doc<D>; pending: Uint8Array[] } {
   const has = (h: string) => A.hasHeads(doc, [h]);
   let rest = changes.filter((c) => !has(hashOf(c)));
-  for (let progress = true; progress && rest.length; ) {
+  for (let progress = true; progress && rest.length;) {
     const ready = rest.filter((c) => A.decodeChange(c).deps.every(has));
     progress = ready.length > 0;
     if (progress) doc = A.applyChanges(doc, ready)[0];
@@ -67,7 +67,8 @@ const automergeText: StateCrdt<AmState, string> = {
     return pending.length ? { doc, changes: null, pending } : { doc, changes: null };
   },
   value: (s) => docOf(s).t,
-  clone: (s) => (s.doc ? { doc: A.clone(s.doc, { actor: A.getActorId(s.doc) }), changes: null, ...(s.pending ? { pending: [...s.pending] } : {}) } : { doc: null, changes: [...s.changes!] }),
+  clone: (s) =>
+    s.doc ? { doc: A.clone(s.doc, { actor: A.getActorId(s.doc) }), changes: null, ...(s.pending ? { pending: [...s.pending] } : {}) } : { doc: null, changes: [...s.changes!] },
 };
 
 export default automergeText;

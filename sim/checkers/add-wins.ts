@@ -47,9 +47,7 @@ export class AddWins {
       const known = cancelled.get(a);
       if (known !== undefined) return known;
       cancelled.set(a, false); // a re-add never observes itself; this also cuts any cycle
-      const out =
-        e.removes.some((x) => x.k.has(a.o, a.seq)) ||
-        e.adds.some((b) => b !== a && b.k.has(a.o, a.seq) && isCancelled(b));
+      const out = e.removes.some((x) => x.k.has(a.o, a.seq)) || e.adds.some((b) => b !== a && b.k.has(a.o, a.seq) && isCancelled(b));
       cancelled.set(a, out);
       return out;
     };
@@ -61,8 +59,7 @@ export class AddWins {
     const survivors = new Map([...this.elems.values()].map((e) => [e, this.survivors(e)]));
     for (const r of replicas) {
       const v = r.value();
-      if (!Array.isArray(v))
-        return { name: "add-wins", ok: false, expected, detail: `${r.name}: final value ${r.valueJson()} is not an array of elements` };
+      if (!Array.isArray(v)) return { name: "add-wins", ok: false, expected, detail: `${r.name}: final value ${r.valueJson()} is not an array of elements` };
       const present = new Set(v.map((x) => canonicalKey(x)));
       for (const e of this.elems.values()) {
         checked++;

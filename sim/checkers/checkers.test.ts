@@ -19,11 +19,17 @@ function check(sc: Scenario, crdt: StateCrdt<any, unknown>, crdtName: string, se
 }
 
 const stormy = (crdt: string): Scenario => ({
-  name: "storm", nodes: ["a", "b", "c", "d", "e"], crdt, duration: 5000,
+  name: "storm",
+  nodes: ["a", "b", "c", "d", "e"],
+  crdt,
+  duration: 5000,
   network: { loss: 0.3, duplicate: 0.3, reorder: 0.2 },
   workload: { ratePerNode: 20 },
   nemesis: { partitions: { every: 1000, duration: [200, 800], shape: "random" } },
-  steps: [{ at: 2000, crash: "c" }, { at: 2600, restart: "c" }],
+  steps: [
+    { at: 2000, crash: "c" },
+    { at: 2600, restart: "c" },
+  ],
 });
 
 describe("correct builtins pass every applicable check under faults", () => {
@@ -62,7 +68,10 @@ describe("broken CRDTs are caught", () => {
 
   it("the naive read-modify-write counter converges but loses increments: counter-total fails", () => {
     const sc: Scenario = {
-      name: "youtube-naive", nodes: ["eu", "us", "asia"], crdt: { module: "naive" }, duration: 3000,
+      name: "youtube-naive",
+      nodes: ["eu", "us", "asia"],
+      crdt: { module: "naive" },
+      duration: 3000,
       network: { latency: { dist: "uniform", min: 20, max: 120 } },
       workload: { ratePerNode: 5, to: 2000 },
       expect: { checks: { "counter-total": false } },
@@ -84,8 +93,18 @@ describe("broken CRDTs are caught", () => {
 
   it("strong-convergence: equal update sets with different values are caught at the event", () => {
     // Values depend on arrival order although both replicas end up with the same updates.
-    const sc: Scenario = { name: "sc", nodes: ["a", "b"], crdt: "x", duration: 1000, sync: { antiEntropyMs: 0 }, network: { latency: { dist: "constant", ms: 10 } },
-      steps: [{ at: 0, node: "a", op: "set", args: [1] }, { at: 0, node: "b", op: "set", args: [2] }] };
+    const sc: Scenario = {
+      name: "sc",
+      nodes: ["a", "b"],
+      crdt: "x",
+      duration: 1000,
+      sync: { antiEntropyMs: 0 },
+      network: { latency: { dist: "constant", ms: 10 } },
+      steps: [
+        { at: 0, node: "a", op: "set", args: [1] },
+        { at: 0, node: "b", op: "set", args: [2] },
+      ],
+    };
     const { by } = check(sc, lastArrivalRegister, "last-arrival-register");
     expect(by("strong-convergence").ok).toBe(false);
     expect(by("strong-convergence").detail).toMatch(/^t=10 after deliver msg \d+ at [ab]: [ab] and [ab] have applied the same 2 updates but show [12] and [12]/);
@@ -95,7 +114,10 @@ describe("broken CRDTs are caught", () => {
 describe("intent checks", () => {
   it("add-wins holds for the OR-Set with concurrent add and remove", () => {
     const sc: Scenario = {
-      name: "aw", nodes: ["a", "b"], crdt: "or-set", duration: 1000,
+      name: "aw",
+      nodes: ["a", "b"],
+      crdt: "or-set",
+      duration: 1000,
       network: { latency: { dist: "constant", ms: 50 } },
       steps: [
         { at: 0, node: "a", op: "add", args: ["x"] },
@@ -112,8 +134,15 @@ describe("intent checks", () => {
 
   it("add-wins fails for the 2P-Set (remove wins) when demanded", () => {
     const sc: Scenario = {
-      name: "2p", nodes: ["a", "b"], crdt: "2p-set", duration: 1000,
-      steps: [{ at: 0, node: "a", op: "add", args: ["x"] }, { at: 200, node: "b", op: "remove", args: ["x"] }, { at: 400, node: "a", op: "add", args: ["x"] }],
+      name: "2p",
+      nodes: ["a", "b"],
+      crdt: "2p-set",
+      duration: 1000,
+      steps: [
+        { at: 0, node: "a", op: "add", args: ["x"] },
+        { at: 200, node: "b", op: "remove", args: ["x"] },
+        { at: 400, node: "a", op: "add", args: ["x"] },
+      ],
       expect: { checks: { "add-wins": false } },
     };
     const { summary, by } = check(sc, resolveBuiltin("2p-set"), "2p-set");
@@ -123,21 +152,32 @@ describe("intent checks", () => {
 
   it("no-lost-writes catches LWW losing a causally later write to clock skew", () => {
     const sc: Scenario = {
-      name: "lww-skew", nodes: ["alice", "bob"], crdt: { type: "lww-register", clock: "physical" }, duration: 2000,
+      name: "lww-skew",
+      nodes: ["alice", "bob"],
+      crdt: { type: "lww-register", clock: "physical" },
+      duration: 2000,
       clocks: { alice: { skew: 10_000 } },
       network: { latency: { dist: "constant", ms: 10 } },
-      steps: [{ at: 0, node: "alice", op: "set", args: ["old"] }, { at: 500, node: "bob", op: "set", args: ["new"] }],
+      steps: [
+        { at: 0, node: "alice", op: "set", args: ["old"] },
+        { at: 500, node: "bob", op: "set", args: ["new"] },
+      ],
     };
     const { by } = check(sc, resolveBuiltin({ type: "lww-register", clock: "physical" }), "lww-register");
     expect(by("no-lost-writes").ok).toBe(false);
-    expect(by("no-lost-writes").detail).toMatch(/shows = "old" from alice's write alice:1 at t=0 \(alice's clock read 10000\).*bob's write bob:1 of "new" at t=500 \(bob's clock read 500\) happened after it/);
+    expect(by("no-lost-writes").detail).toMatch(
+      /shows = "old" from alice's write alice:1 at t=0 \(alice's clock read 10000\).*bob's write bob:1 of "new" at t=500 \(bob's clock read 500\) happened after it/,
+    );
     const hlc = check({ ...sc, crdt: { type: "lww-register", clock: "hlc" } }, resolveBuiltin({ type: "lww-register", clock: "hlc" }), "lww-register");
     expect(hlc.by("no-lost-writes").ok).toBe(true);
   });
 
   it("expected-value fails when a replica shows another value; unimplemented checks never pass silently", () => {
     const sc: Scenario = {
-      name: "ev", nodes: ["a", "b"], crdt: "g-counter", duration: 500,
+      name: "ev",
+      nodes: ["a", "b"],
+      crdt: "g-counter",
+      duration: 500,
       steps: [{ at: 0, node: "a", op: "inc", args: [2] }],
       expect: { value: 3, checks: { "read-atomic": false } },
     };

@@ -26,11 +26,7 @@ export function convergence(replicas: readonly Replica[], fin: FinalPhase, expec
     if (g) g.push(r.name);
     else groups.set(k, [r.name]);
   }
-  const values = [...groups.entries()]
-    .map(([, names]) => `${names.join(", ")} = ${replicas.find((r) => r.name === names[0])!.valueJson()}`)
-    .join("; ");
-  const why = fin.sameUpdates
-    ? "every replica has applied the same updates, yet values differ"
-    : `update sets still differ after ${fin.rounds} anti-entropy rounds`;
+  const values = [...groups.entries()].map(([, names]) => `${names.join(", ")} = ${replicas.find((r) => r.name === names[0])!.valueJson()}`).join("; ");
+  const why = fin.sameUpdates ? "every replica has applied the same updates, yet values differ" : `update sets still differ after ${fin.rounds} anti-entropy rounds`;
   return { name: "convergence", ok: false, expected, detail: `at t=${fin.at}, ${why}: ${values}` };
 }

@@ -52,16 +52,13 @@ export class CounterTotal {
   // Out of line, like strong-convergence's message: afterChange runs after every delivery.
   private mismatch(r: Replica, t: number, what: number): void {
     this.at = { t, node: r.name };
-    this.first =
-      `t=${t} after ${describe(r, what)} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` +
-      `applied total ${r.knowledge.total}`;
+    this.first = `t=${t} after ${describe(r, what)} at ${r.name}: value ${r.valueJson()}, but the ${r.knowledge.count} updates it has ` + `applied total ${r.knowledge.total}`;
   }
 
   result(replicas: readonly Replica[], expected: boolean): CheckResult {
     const wrong = replicas.filter((r) => r.valueKey() !== this.issued);
     const summary = `${this.updates} updates issued, inc − dec = ${this.issued}`;
-    if (wrong.length === 0 && !this.first)
-      return { name: "counter-total", ok: true, expected, detail: `every replica ends at ${this.issued} (${summary})` };
+    if (wrong.length === 0 && !this.first) return { name: "counter-total", ok: true, expected, detail: `every replica ends at ${this.issued} (${summary})` };
     const finals = wrong.map((r) => `${r.name}=${r.valueJson()}`).join(", ");
     const detail = [this.first, wrong.length ? `final ${finals}` : "", summary].filter(Boolean).join("; ");
     return failedCheck("counter-total", expected, detail, this.at);

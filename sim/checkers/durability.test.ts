@@ -34,7 +34,26 @@ describe("durability", () => {
     d.issued(b, 1, "remove", ["x"], 5);
     d.issued(a, 1, "add", ["x"], 10);
     d.acked(0, 1, 10);
-    const finals = [replica(0, "a", [], [[0, 1], [1, 1]]), replica(1, "b", [], [[0, 1], [1, 1]])];
+    const finals = [
+      replica(
+        0,
+        "a",
+        [],
+        [
+          [0, 1],
+          [1, 1],
+        ],
+      ),
+      replica(
+        1,
+        "b",
+        [],
+        [
+          [0, 1],
+          [1, 1],
+        ],
+      ),
+    ];
     expect(d.result(finals, true).ok).toBe(true);
     const d2 = new Durability(2, "set", null);
     d2.issued(b, 1, "remove", ["x"], 5);
@@ -63,7 +82,10 @@ describe("durability", () => {
     d.issued(a, 1, "inc", [5], 1);
     d.acked(0, 1, 1);
     d.issued(a, 2, "inc", [3], 2);
-    const applied: [number, number][] = [[0, 1], [0, 2]];
+    const applied: [number, number][] = [
+      [0, 1],
+      [0, 2],
+    ];
     expect(d.result([replica(0, "a", 8, applied)], true).ok).toBe(true);
     expect(d.result([replica(0, "a", 5, applied)], true).ok).toBe(true); // the unacknowledged +3 may be missing
     expect(d.result([replica(0, "a", 4, applied)], true).detail).toMatch(/a ends at 4, outside \[5, 8\]/);
@@ -75,7 +97,10 @@ describe("durability", () => {
     d.issued(a, 1, "set", ["v1"], 1);
     d.acked(0, 1, 1);
     d.issued(replica(1, "b", null, [[0, 1]]), 1, "set", ["v0"], 2); // b had seen a:1: causally after it
-    const all: [number, number][] = [[0, 1], [1, 1]];
+    const all: [number, number][] = [
+      [0, 1],
+      [1, 1],
+    ];
     expect(d.result([replica(0, "a", "v0", all)], true).ok).toBe(true);
     const d2 = new Durability(2, "register", RegisterFields.bareRegister("lww"));
     d2.issued(replica(1, "b", null, []), 1, "set", ["v0"], 0);
@@ -86,7 +111,10 @@ describe("durability", () => {
 
   it("LWW-Map keys: a concurrent or later delete explains an absent key; a delete the write had seen, or none, does not", () => {
     const fields = RegisterFields.everyKey("lww");
-    const all: [number, number][] = [[0, 1], [1, 1]];
+    const all: [number, number][] = [
+      [0, 1],
+      [1, 1],
+    ];
     // b deletes "k" concurrently with a's acknowledged set: the key may rightly be gone.
     const d = new Durability(2, "register", fields);
     d.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 1);
@@ -98,7 +126,9 @@ describe("durability", () => {
     d2.issued(replica(1, "b", null, []), 1, "delete", ["k"], 0);
     d2.issued(replica(0, "a", null, [[1, 1]]), 1, "set", ["k", 1], 1);
     d2.acked(0, 1, 1);
-    expect(d2.result([replica(0, "a", { k: 1 }, all), replica(1, "b", {}, all)], true).detail).toMatch(/k = 1 \(a:1 set \["k",1\] acknowledged at t=1\) is not reflected at b, which shows nothing/);
+    expect(d2.result([replica(0, "a", { k: 1 }, all), replica(1, "b", {}, all)], true).detail).toMatch(
+      /k = 1 \(a:1 set \["k",1\] acknowledged at t=1\) is not reflected at b, which shows nothing/,
+    );
     // No delete at all: an absent key is a lost write.
     const d3 = new Durability(2, "register", fields);
     d3.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 1);
@@ -113,7 +143,11 @@ describe("durability", () => {
     d.issued(replica(0, "a", null, [[0, 1]]), 2, "set", ["new"], 1);
     d.acked(0, 2, 1);
     d.issued(replica(1, "b", null, []), 1, "set", ["b"], 1);
-    const all: [number, number][] = [[0, 1], [0, 2], [1, 1]];
+    const all: [number, number][] = [
+      [0, 1],
+      [0, 2],
+      [1, 1],
+    ];
     expect(d.result([replica(0, "a", "old", all), replica(1, "b", "new", all)], true).detail).toMatch(/the register = "new" .* is not reflected at a, which shows "old"/);
     expect(d.result([replica(0, "a", "b", all), replica(1, "b", "b", all)], true).ok).toBe(true);
   });
@@ -123,7 +157,10 @@ describe("durability", () => {
     d.issued(replica(0, "a", null, []), 1, "set", ["k", 1], 0);
     d.issued(replica(0, "a", null, [[0, 1]]), 2, "delete", ["k"], 1);
     d.acked(0, 2, 1);
-    const all: [number, number][] = [[0, 1], [0, 2]];
+    const all: [number, number][] = [
+      [0, 1],
+      [0, 2],
+    ];
     expect(d.result([replica(0, "a", {}, all)], true).ok).toBe(true);
     // The deleted key came back with the value the delete had seen: the delete was lost.
     expect(d.result([replica(0, "a", { k: 1 }, all)], true).detail).toMatch(/k deleted \(a:2 delete \["k"\] acknowledged at t=1\) is not reflected at a, which shows 1/);

@@ -67,9 +67,7 @@ export class Idempotence {
 
   result(expected: boolean): CheckResult {
     const scope =
-      this.checked === this.seen
-        ? `checked all ${this.seen} deliveries`
-        : `checked ${this.checked} of ${this.seen} deliveries (all of the first ${FULL}, then a seeded sample)`;
+      this.checked === this.seen ? `checked all ${this.seen} deliveries` : `checked ${this.checked} of ${this.seen} deliveries (all of the first ${FULL}, then a seeded sample)`;
     const ok = this.violations === 0;
     if (ok) return { name: "idempotence", ok, expected, detail: scope };
     const detail = `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`;

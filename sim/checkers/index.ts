@@ -22,15 +22,32 @@ import { opReplayer, OrderIndependence, stateReplayer } from "./order-independen
 import { StrongConvergence } from "./strong-convergence.ts";
 
 export const CHECK_NAMES: readonly string[] = [
-  "convergence", "strong-convergence", "idempotence", "order-independence", "laws",
-  "no-lost-writes", "counter-total", "add-wins", "sequencer-unique", "sequencer-monotonic",
-  "read-atomic", "durability",
+  "convergence",
+  "strong-convergence",
+  "idempotence",
+  "order-independence",
+  "laws",
+  "no-lost-writes",
+  "counter-total",
+  "add-wins",
+  "sequencer-unique",
+  "sequencer-monotonic",
+  "read-atomic",
+  "durability",
 ];
 
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
-  "convergence", "strong-convergence", "idempotence", "order-independence", "no-lost-writes",
-  "counter-total", "add-wins", "expected-value", "durability", "laws",
+  "convergence",
+  "strong-convergence",
+  "idempotence",
+  "order-independence",
+  "no-lost-writes",
+  "counter-total",
+  "add-wins",
+  "expected-value",
+  "durability",
+  "laws",
 ];
 
 const COUNTER_TYPES = ["g-counter", "pn-counter", "op-counter"];
@@ -85,7 +102,13 @@ export class Checkers {
     this.strong = new StrongConvergence(replicas);
     const crdt = this.crdt;
     const replayer = this.mode.opMode
-      ? opReplayer((name) => crdt.init(name), this.mode.applyOp!, (s) => crdt.value(s), this.clone, this.mode.causal)
+      ? opReplayer(
+          (name) => crdt.init(name),
+          this.mode.applyOp!,
+          (s) => crdt.value(s),
+          this.clone,
+          this.mode.causal,
+        )
       : stateReplayer(crdt as StateCrdt<any, unknown>, this.clone);
     this.order = new OrderIndependence(replayer, replicas, orderRng);
   }
@@ -127,8 +150,7 @@ export class Checkers {
       // Never let an unverified expectation pass: report the opposite of what was expected.
       out.push({ name, ok: !expected, expected, detail: `check "${name}" is not implemented by the simulator yet` });
     }
-    if (this.scenario.expect && "value" in this.scenario.expect)
-      out.push(expectedValue(replicas, this.scenario.expect.value, this.expected("expected-value")));
+    if (this.scenario.expect && "value" in this.scenario.expect) out.push(expectedValue(replicas, this.scenario.expect.value, this.expected("expected-value")));
     return out;
   }
 }

@@ -6,7 +6,11 @@ import { lastArrivalRegister } from "./fixtures/broken-crdts.ts";
 import { loadLawsCheck } from "./laws.ts";
 
 const named = (crdt: string, laws: boolean): Scenario => ({
-  name: "laws", nodes: ["a", "b"], crdt, duration: 100, expect: { checks: { laws } },
+  name: "laws",
+  nodes: ["a", "b"],
+  crdt,
+  duration: 100,
+  expect: { checks: { laws } },
 });
 
 describe('the "laws" check of a scenario', () => {

@@ -37,7 +37,11 @@ export class NoLostWrites {
 
   /** Update (o, seq) was lost before anyone saw it (unsynced at a crash): it never happened. */
   retract(o: number, seq: number): void {
-    for (const [key, list] of this.writes) this.writes.set(key, list.filter((w) => w.o !== o || w.seq !== seq));
+    for (const [key, list] of this.writes)
+      this.writes.set(
+        key,
+        list.filter((w) => w.o !== o || w.seq !== seq),
+      );
   }
 
   result(replicas: readonly Replica[], expected: boolean): CheckResult {

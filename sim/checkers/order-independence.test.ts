@@ -69,7 +69,9 @@ describe("order-independence in windows", () => {
     const res = ck.result([r as unknown as Replica], true);
     expect(res.ok).toBe(false);
     expect(res.at).toEqual({ t: 2 * WINDOW, node: "bob" });
-    expect(res.detail).toMatch(new RegExp(`^bob: replaying its ${WINDOW} inputs in a shuffled order from its snapshot at t=${WINDOW} gives \\d+, but at t=${2 * WINDOW} it showed \\d+`));
+    expect(res.detail).toMatch(
+      new RegExp(`^bob: replaying its ${WINDOW} inputs in a shuffled order from its snapshot at t=${WINDOW} gives \\d+, but at t=${2 * WINDOW} it showed \\d+`),
+    );
   });
 
   it("records the whole final phase, so a wrong end state is caught even between sampled windows", () => {

@@ -81,7 +81,14 @@ export class OrderIndependence {
     private readonly rng: Rng,
   ) {
     this.windows = replicas.map(() => ({
-      base: null, vv: replayer.needsVv ? new Array<number>(replicas.length).fill(0) : null, since: FROM_INIT, inputs: new Array<unknown>(WINDOW).fill(null), n: 0, recording: true, skip: 0, closed: 0,
+      base: null,
+      vv: replayer.needsVv ? new Array<number>(replicas.length).fill(0) : null,
+      since: FROM_INIT,
+      inputs: new Array<unknown>(WINDOW).fill(null),
+      n: 0,
+      recording: true,
+      skip: 0,
+      closed: 0,
     }));
   }
 

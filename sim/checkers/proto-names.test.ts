@@ -31,7 +31,10 @@ describe("checkers: names that are Object.prototype keys", () => {
   it("no-lost-writes catches a lost write to a record field called __proto__, between nodes called __proto__ and constructor", () => {
     const crdt = json<Scenario["crdt"]>(`{"type":"record","fields":{"__proto__":{"type":"lww-register","clock":"physical"}}}`);
     const sc: Scenario = {
-      name: "proto-skew", nodes: ["__proto__", "constructor"], crdt, duration: 2000,
+      name: "proto-skew",
+      nodes: ["__proto__", "constructor"],
+      crdt,
+      duration: 2000,
       clocks: json(`{"__proto__":{"skew":10000}}`),
       network: { latency: { dist: "constant", ms: 10 } },
       steps: [
@@ -47,7 +50,10 @@ describe("checkers: names that are Object.prototype keys", () => {
 
   it("durability: an acknowledged delete of the LWW-Map key constructor holds when the key is gone", () => {
     const sc: Scenario = {
-      name: "proto-delete", nodes: ["toString", "valueOf"], crdt: "lww-map", duration: 1000,
+      name: "proto-delete",
+      nodes: ["toString", "valueOf"],
+      crdt: "lww-map",
+      duration: 1000,
       storage: { syncLagMs: 20 },
       steps: [
         { at: 0, node: "toString", op: "set", args: ["constructor", 1] },

@@ -9,7 +9,10 @@
  */
 export type RegisterKind = "lww" | "mv";
 
-const KIND = new Map<string, RegisterKind>([["lww-register", "lww"], ["mv-register", "mv"]]);
+const KIND = new Map<string, RegisterKind>([
+  ["lww-register", "lww"],
+  ["mv-register", "mv"],
+]);
 
 export class RegisterFields {
   private constructor(

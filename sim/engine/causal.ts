@@ -175,7 +175,8 @@ export class OpNode {
   /** After recovery: forget stored ops the recovered replica has not delivered (they were volatile). */
   prune(k: Knowledge): void {
     for (let o = 0; o < this.n; o++) {
-      const a = this.store[o]!, base = this.base[o]!;
+      const a = this.store[o]!,
+        base = this.base[o]!;
       for (let i = a.length - 1; i >= 0; i--) if (a[i] !== undefined && !k.has(o, base + i + 1)) a[i] = undefined;
       while (a.length > 0 && a[a.length - 1] === undefined) a.pop();
     }
@@ -188,7 +189,8 @@ export class OpNode {
   missing(vv: Int32Array, self: number, ownDurable: number): OpRec[] {
     const out: OpRec[] = [];
     for (let o = 0; o < this.n; o++) {
-      const a = this.store[o]!, base = this.base[o]!;
+      const a = this.store[o]!,
+        base = this.base[o]!;
       const top = o === self ? Math.min(base + a.length, ownDurable) : base + a.length;
       // A peer below `base` would need collected ops; it cannot be: base ≤ what it reported.
       for (let s = Math.max(vv[o]!, base) + 1; s <= top; s++) {

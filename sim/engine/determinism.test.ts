@@ -74,7 +74,10 @@ describe("stream independence", () => {
 
   it("changing only the workload keeps the network's latency sequence", () => {
     const base: Scenario = {
-      name: "indep", nodes: ["a", "b", "c"], crdt: "g-counter", duration: 2000,
+      name: "indep",
+      nodes: ["a", "b", "c"],
+      crdt: "g-counter",
+      duration: 2000,
       sync: { antiEntropyMs: 0 },
       network: { latency: { dist: "uniform", min: 1, max: 500 } },
       workload: { ratePerNode: 10, ops: [{ op: "inc", args: [{ int: [1, 5] }] }] },
@@ -88,7 +91,10 @@ describe("stream independence", () => {
   });
 
   it("changing only the op mix keeps the arrival times", () => {
-    const times = (sc: Scenario) => run(sc, 5).trace!.filter((l) => l.includes('"type":"update"')).map((l) => JSON.parse(l).t);
+    const times = (sc: Scenario) =>
+      run(sc, 5)
+        .trace!.filter((l) => l.includes('"type":"update"'))
+        .map((l) => JSON.parse(l).t);
     const base: Scenario = { name: "mix", nodes: ["a", "b"], crdt: "g-counter", duration: 1000, workload: { ratePerNode: 30, ops: [{ op: "inc", args: [{ int: [1, 5] }] }] } };
     const other: Scenario = { ...base, workload: { ratePerNode: 30, ops: [{ op: "inc", args: [{ int: [1, 100] }] }] } };
     expect(times(other)).toEqual(times(base));

@@ -19,8 +19,16 @@ const NODES = ["n1", "n2", "n3", "n4"];
 const DURATION = 2000;
 
 type Faults = {
-  seed: number; nodes: number; loss: number; duplicate: number; reorder: number; hold: boolean; syncLag: number;
-  partitionEvery: number | null; crashEvery: number | null; crashes: { at: number; node: number; down: number }[];
+  seed: number;
+  nodes: number;
+  loss: number;
+  duplicate: number;
+  reorder: number;
+  hold: boolean;
+  syncLag: number;
+  partitionEvery: number | null;
+  crashEvery: number | null;
+  crashes: { at: number; node: number; down: number }[];
 };
 const faultsArb: fc.Arbitrary<Faults> = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
@@ -47,7 +55,11 @@ function scenario(f: Faults, crdt: Scenario["crdt"], ops?: { op: string; args: u
   if (f.partitionEvery) nemesis.partitions = { every: f.partitionEvery, duration: [100, 500], shape: "random" };
   if (f.crashEvery) nemesis.crashes = { every: f.crashEvery, downtime: [50, 400] };
   return {
-    name: "digest-sync", nodes, crdt, duration: DURATION, seed: f.seed,
+    name: "digest-sync",
+    nodes,
+    crdt,
+    duration: DURATION,
+    seed: f.seed,
     sync: { mode: "delta", antiEntropyMs: 250, antiEntropy: "digest" },
     network: { latency: { dist: "uniform", min: 2, max: 60 }, loss: f.loss, duplicate: f.duplicate, reorder: f.reorder, partitionMode: f.hold ? "hold" : "drop" },
     storage: { syncLagMs: f.syncLag },
@@ -73,9 +85,16 @@ const STORE = {
 
 describe("digest anti-entropy converges under random faults, for every kind of state-based type", () => {
   const cases: [string, Scenario["crdt"]][] = [
-    ["g-counter", "g-counter"], ["pn-counter", "pn-counter"], ["2p-set", "2p-set"], ["or-set", "or-set"],
-    ["lww-register", "lww-register"], ["mv-register", "mv-register"], ["lww-map", "lww-map"], ["record", "record"],
-    ["rga", "rga"], ["store", STORE],
+    ["g-counter", "g-counter"],
+    ["pn-counter", "pn-counter"],
+    ["2p-set", "2p-set"],
+    ["or-set", "or-set"],
+    ["lww-register", "lww-register"],
+    ["mv-register", "mv-register"],
+    ["lww-map", "lww-map"],
+    ["record", "record"],
+    ["rga", "rga"],
+    ["store", STORE],
   ];
   for (const [name, spec] of cases) {
     it(name, () => {
@@ -116,7 +135,15 @@ describe("digest anti-entropy, examples", () => {
     const steps: Step[] = [{ at: 0, partition: [["n1", "n2"], ["n3"]] }];
     for (let i = 0; i < 5; i++) steps.push({ at: 10 + i, node: "n1", op: "set", args: ["customers", `c${i}`, "email", `c${i}@x.org`] });
     steps.push({ at: 200, crash: "n2" }, { at: 300, restart: "n2" }, { at: 400, partition: [["n1"], ["n2", "n3"]] }, { at: 1500, heal: true });
-    const relay: Scenario = { name: "relay", nodes: NODES.slice(0, 3), crdt: STORE, duration: 2000, seed: 9, sync: { mode: "delta", antiEntropyMs: 100, antiEntropy: "digest" }, steps };
+    const relay: Scenario = {
+      name: "relay",
+      nodes: NODES.slice(0, 3),
+      crdt: STORE,
+      duration: 2000,
+      seed: 9,
+      sync: { mode: "delta", antiEntropyMs: 100, antiEntropy: "digest" },
+      steps,
+    };
     const crashed = runWithEngine(relay, crdt, "store");
     expect(crashed.fin.quiescent).toBe(true);
     expect(crashed.checks.every((c) => c.ok === c.expected)).toBe(true);
@@ -128,7 +155,11 @@ describe("digest anti-entropy, examples", () => {
     const steps: Step[] = [];
     for (let i = 0; i < 200; i++) steps.push({ at: i, node: NODES[i % 3]!, op: "set", args: ["customers", `c${String(i).padStart(3, "0")}`, "email", `c${i}@example.org`] });
     const base: Scenario = {
-      name: "digest-bytes", nodes: NODES.slice(0, 3), crdt: STORE, duration: 6000, seed: 3,
+      name: "digest-bytes",
+      nodes: NODES.slice(0, 3),
+      crdt: STORE,
+      duration: 6000,
+      seed: 3,
       sync: { mode: "delta", antiEntropyMs: 500 },
       network: { loss: 0.2 },
       steps,

@@ -9,13 +9,21 @@ import type { Timed } from "./event-queue.ts";
 // Plain numbers, not enums: hot modules copy them into local constants (an imported binding
 // is a property lookup, sometimes a getter, on every access once transpiled).
 export const EvKind = {
-  Deliver: 0, Arrival: 1, AntiEntropy: 2, Step: 3, NemesisStart: 4, NemesisEnd: 5,
+  Deliver: 0,
+  Arrival: 1,
+  AntiEntropy: 2,
+  Step: 3,
+  NemesisStart: 4,
+  NemesisEnd: 5,
   /** A node's group commit (storage.syncLagMs): its staged writes become durable. */
   Sync: 6,
-  ClockNemesis: 7, CrashNemesis: 8, NemesisRestart: 9,
+  ClockNemesis: 7,
+  CrashNemesis: 8,
+  NemesisRestart: 9,
   /** Service traffic (sim/services): a message to a service endpoint, and a service timer. Kept
    * off the CRDT delivery path: the main loop hands them to `onFault`, which routes them on. */
-  ServiceDeliver: 10, ServiceTimer: 11,
+  ServiceDeliver: 10,
+  ServiceTimer: 11,
 } as const;
 export type EvKind = (typeof EvKind)[keyof typeof EvKind];
 

@@ -70,7 +70,11 @@ function scenario(f: Faults, crdt: Scenario["crdt"], sync: Scenario["sync"], rat
   if (f.partitionEvery) nemesis.partitions = { every: f.partitionEvery, duration: [100, 500], shape: "random" };
   if (f.clockEvery) nemesis.clocks = { every: f.clockEvery, skew: [-60_000, 60_000], jump: [-5_000, 5_000] };
   return {
-    name: "fault-schedule", nodes, crdt, duration: DURATION, seed: f.seed,
+    name: "fault-schedule",
+    nodes,
+    crdt,
+    duration: DURATION,
+    seed: f.seed,
     sync: { antiEntropyMs: 250, ...sync },
     network: { latency: { dist: "uniform", min: 2, max: 60 }, loss: f.loss, duplicate: f.duplicate, reorder: f.reorder, partitionMode: f.hold ? "hold" : "drop" },
     clocks: Object.fromEntries(nodes.map((n, i) => [n, { skew: f.skews[i]!, drift: f.drifts[i]! }])),
@@ -88,10 +92,18 @@ function failures(sc: Scenario, crdt: Crdt, name: string) {
 
 describe("every builtin survives random fault schedules: converges, keeps its intent, loses no acknowledged write", () => {
   const cases: [string, Scenario["sync"]][] = [
-    ["g-counter", { mode: "delta" }], ["pn-counter", { mode: "state" }], ["g-set", { mode: "delta" }],
-    ["2p-set", { mode: "delta" }], ["or-set", { mode: "delta" }], ["or-set", { mode: "op" }],
-    ["lww-register", { mode: "delta" }], ["mv-register", { mode: "delta" }], ["lww-map", { mode: "delta" }], ["pn-counter", { mode: "op" }],
-    ["op-counter", { mode: "op" }], ["op-or-set", { mode: "op" }],
+    ["g-counter", { mode: "delta" }],
+    ["pn-counter", { mode: "state" }],
+    ["g-set", { mode: "delta" }],
+    ["2p-set", { mode: "delta" }],
+    ["or-set", { mode: "delta" }],
+    ["or-set", { mode: "op" }],
+    ["lww-register", { mode: "delta" }],
+    ["mv-register", { mode: "delta" }],
+    ["lww-map", { mode: "delta" }],
+    ["pn-counter", { mode: "op" }],
+    ["op-counter", { mode: "op" }],
+    ["op-or-set", { mode: "op" }],
   ];
   for (const [name, sync] of cases) {
     it(`${name} (${sync!.mode} mode)`, () => {
@@ -148,8 +160,20 @@ describe("op mode delivers exactly once and in causal order", () => {
 
   it("the spy does see violations when the layer's guarantees are switched off", () => {
     const f: Faults = {
-      seed: 9, nodes: 3, skews: [0, 0, 0, 0], drifts: [0, 0, 0, 0], loss: 0.1, duplicate: 0.3, reorder: 0.3, hold: false,
-      syncLag: 0, crashEvery: null, partitionEvery: 400, clockEvery: null, jumps: [], crashes: [],
+      seed: 9,
+      nodes: 3,
+      skews: [0, 0, 0, 0],
+      drifts: [0, 0, 0, 0],
+      loss: 0.1,
+      duplicate: 0.3,
+      reorder: 0.3,
+      hold: false,
+      syncLag: 0,
+      crashEvery: null,
+      partitionEvery: 400,
+      clockEvery: null,
+      jumps: [],
+      crashes: [],
     };
     const sc = scenario(f, { module: "spy" }, { mode: "op", dedup: false, causal: false }, 15);
     const { summary } = runSimulation(sc, spy, { seed: 9, trace: false, crdtName: "causal-spy" });
@@ -169,11 +193,17 @@ describe("no-lost-writes and clocks", () => {
         fc.integer({ min: 1, max: 1_000_000 }),
         (t0, gap, extra, seed) => {
           const sc: Scenario = {
-            name: "lww", nodes: ["alice", "bob"], duration: t0 + gap + 500, seed,
+            name: "lww",
+            nodes: ["alice", "bob"],
+            duration: t0 + gap + 500,
+            seed,
             crdt: { type: "lww-register", clock: "physical" },
             clocks: { bob: { skew: -(gap + extra) } },
             network: { latency: { dist: "uniform", min: 1, max: 100 } },
-            steps: [{ at: t0, node: "alice", op: "set", args: ["first"] }, { at: t0 + gap, node: "bob", op: "set", args: ["later"] }],
+            steps: [
+              { at: t0, node: "alice", op: "set", args: ["first"] },
+              { at: t0 + gap, node: "bob", op: "set", args: ["later"] },
+            ],
           };
           const physical = runSimulation(sc, resolveAnyBuiltin(sc.crdt as { type: string }), { seed, trace: false, crdtName: "lww-register" }).summary;
           const check = physical.checks.find((c) => c.name === "no-lost-writes")!;

@@ -36,7 +36,10 @@ describe("clocks", () => {
     const seen: number[] = [];
     const spy = { ...gCounter, update: (s: any, op: any, ctx: any) => (seen.push(ctx.now()), gCounter.update(s, op, ctx)) };
     const sc: Scenario = {
-      name: "cn", nodes: ["a", "b", "c"], crdt: "g-counter", duration: 2000,
+      name: "cn",
+      nodes: ["a", "b", "c"],
+      crdt: "g-counter",
+      duration: 2000,
       nemesis: { clocks: { every: 250, skew: [-5000, 5000], jump: [-300, 300] } },
       workload: { ratePerNode: 5 },
     };
@@ -53,11 +56,26 @@ describe("clocks", () => {
 
 describe("crashes and the disk", () => {
   const burst = (lag: number): Scenario => ({
-    name: "burst", nodes: ["a", "b", "c"], crdt: "or-set", duration: 2000,
+    name: "burst",
+    nodes: ["a", "b", "c"],
+    crdt: "or-set",
+    duration: 2000,
     storage: { syncLagMs: lag },
     network: { latency: { dist: "uniform", min: 5, max: 60 } },
-    workload: { ratePerNode: 50, to: 1800, ops: [{ op: "add", args: [{ int: [0, 9999] }], weight: 3 }, { op: "remove", args: [{ int: [0, 9999] }] }] },
-    steps: [{ at: 700, crash: "b" }, { at: 900, restart: "b" }, { at: 1300, crash: "a" }, { at: 1301, restart: "a" }],
+    workload: {
+      ratePerNode: 50,
+      to: 1800,
+      ops: [
+        { op: "add", args: [{ int: [0, 9999] }], weight: 3 },
+        { op: "remove", args: [{ int: [0, 9999] }] },
+      ],
+    },
+    steps: [
+      { at: 700, crash: "b" },
+      { at: 900, restart: "b" },
+      { at: 1300, crash: "a" },
+      { at: 1301, restart: "a" },
+    ],
   });
 
   it("without a sync lag every write is acknowledged at once and nothing is lost", () => {
@@ -108,8 +126,13 @@ describe("crashes and the disk", () => {
 
   it("the crash nemesis crashes and restarts nodes on its schedule, never the last one up", () => {
     const sc: Scenario = {
-      name: "cx", nodes: ["a", "b"], crdt: "g-counter", duration: 3000, storage: { syncLagMs: 30 },
-      nemesis: { crashes: { every: 200, downtime: [100, 1000] } }, workload: { ratePerNode: 20 },
+      name: "cx",
+      nodes: ["a", "b"],
+      crdt: "g-counter",
+      duration: 3000,
+      storage: { syncLagMs: 30 },
+      nemesis: { crashes: { every: 200, downtime: [100, 1000] } },
+      workload: { ratePerNode: 20 },
     };
     const r = run(sc, gCounter, "g-counter");
     const evs = events(r);
@@ -128,7 +151,11 @@ describe("crashes and the disk", () => {
 
 describe("op mode: reliable causal broadcast", () => {
   const counter = (sync: SyncSpec): Scenario => ({
-    name: "oc", nodes: ["a", "b", "c"], crdt: "op-counter", duration: 3000, sync,
+    name: "oc",
+    nodes: ["a", "b", "c"],
+    crdt: "op-counter",
+    duration: 3000,
+    sync,
     network: { latency: { dist: "uniform", min: 10, max: 120 }, duplicate: 0.3, loss: 0.1, reorder: 0.2 },
     workload: { ratePerNode: 10, to: 2500 },
   });
@@ -152,7 +179,11 @@ describe("op mode: reliable causal broadcast", () => {
 
   it("causal: a remove that overtakes its add waits in the buffer; without causal order it is lost", () => {
     const sc: Scenario = {
-      name: "oc", nodes: ["alice", "bob", "carol"], crdt: "op-or-set", duration: 1000, seed: 4,
+      name: "oc",
+      nodes: ["alice", "bob", "carol"],
+      crdt: "op-or-set",
+      duration: 1000,
+      seed: 4,
       sync: { mode: "op", antiEntropyMs: 0 },
       network: { latency: { dist: "uniform", min: 5, max: 80 }, partitionMode: "hold" },
       steps: [
@@ -174,7 +205,11 @@ describe("op mode: reliable causal broadcast", () => {
   it("a state-based type in sync mode op ships its deltas through the same layer", () => {
     const sc: Scenario = { ...counter({ mode: "op" }), crdt: "or-set", workload: { ratePerNode: 10, to: 2500 } };
     const r = run(sc, resolveAnyBuiltin("or-set"), "or-set");
-    expect(events(r).filter((e) => e.type === "send").every((e) => ["op", "ops", "digest"].includes(e.kind))).toBe(true);
+    expect(
+      events(r)
+        .filter((e) => e.type === "send")
+        .every((e) => ["op", "ops", "digest"].includes(e.kind)),
+    ).toBe(true);
     expect(r.summary.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
@@ -186,8 +221,14 @@ describe("op mode: reliable causal broadcast", () => {
 describe("determinism of the new paths", () => {
   it("op mode, the disk and the nemeses: trace: false proves the same hash and summary", () => {
     const sc: Scenario = {
-      name: "det", nodes: ["a", "b", "c"], crdt: "op-or-set", duration: 2000, sync: { mode: "op", antiEntropyMs: 200 },
-      storage: { syncLagMs: 40 }, network: { loss: 0.1, duplicate: 0.2, reorder: 0.2 }, workload: { ratePerNode: 20 },
+      name: "det",
+      nodes: ["a", "b", "c"],
+      crdt: "op-or-set",
+      duration: 2000,
+      sync: { mode: "op", antiEntropyMs: 200 },
+      storage: { syncLagMs: 40 },
+      network: { loss: 0.1, duplicate: 0.2, reorder: 0.2 },
+      workload: { ratePerNode: 20 },
       nemesis: { crashes: { every: 300, downtime: [50, 300] }, clocks: { every: 250, skew: [-1000, 1000], jump: [-100, 100] } },
     };
     const traced = runSimulation(sc, opOrSet, { seed: 3, trace: true, crdtName: "op-or-set" });

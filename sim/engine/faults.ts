@@ -79,9 +79,7 @@ export function installFaults(sim: Simulator): void {
       const p = randomPartition(nemesis.shape ?? "random", sim.n, rNemesis);
       sim.links.setPartition(p.pairs);
       const t = sim.now;
-      const shape = p.groups
-        ? `"shape":"${p.shape}","groups":${sim.trace.groups(p.groups)}`
-        : `"shape":"${p.shape}","links":${sim.trace.links(p.pairs)}`;
+      const shape = p.groups ? `"shape":"${p.shape}","groups":${sim.trace.groups(p.groups)}` : `"shape":"${p.shape}","links":${sim.trace.links(p.pairs)}`;
       sim.trace.rare(`{"t":${t},"type":"partition","by":"nemesis",${shape}}`);
       const end = new Ev(EvKind.NemesisEnd, 0);
       end.id = ++generation;
@@ -106,7 +104,10 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
     }
     sim.update(r, { op: step.op, args: step.args ?? [] }, `steps[${i}]`);
   } else if ("partition" in step) {
-    const groups = completeGroups(step.partition.map((g) => g.map(idx)), sim.n);
+    const groups = completeGroups(
+      step.partition.map((g) => g.map(idx)),
+      sim.n,
+    );
     sim.links.setPartition(groupPairs(groups, sim.n));
     trace.rare(`{"t":${t},"type":"partition","by":"step","shape":"groups","groups":${trace.groups(groups)}}`);
   } else if ("cut" in step) {

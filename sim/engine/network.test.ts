@@ -3,13 +3,15 @@ import { gCounter } from "../../core/crdt/g-counter.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { runSimulation } from "./run-simulation.ts";
 
-const events = (sc: Scenario, seed = 1) =>
-  runSimulation(sc, gCounter, { seed, trace: true, crdtName: "g-counter" }).trace!.map((l) => JSON.parse(l));
+const events = (sc: Scenario, seed = 1) => runSimulation(sc, gCounter, { seed, trace: true, crdtName: "g-counter" }).trace!.map((l) => JSON.parse(l));
 
 /** a increments at t=100 while partitioned from b; heal at 500; anti-entropy off. */
 function partitioned(mode: "drop" | "hold"): Scenario {
   return {
-    name: "p", nodes: ["a", "b"], crdt: "g-counter", duration: 1000,
+    name: "p",
+    nodes: ["a", "b"],
+    crdt: "g-counter",
+    duration: 1000,
     sync: { antiEntropyMs: 0 },
     network: { latency: { dist: "constant", ms: 10 }, partitionMode: mode },
     steps: [
@@ -40,14 +42,21 @@ describe("partitions", () => {
     const sc: Scenario = {
       ...partitioned("drop"),
       network: { latency: { dist: "constant", ms: 100 } },
-      steps: [{ at: 100, node: "a", op: "inc", args: [1] }, { at: 150, partition: [["a"]] }],
+      steps: [
+        { at: 100, node: "a", op: "inc", args: [1] },
+        { at: 150, partition: [["a"]] },
+      ],
     };
     expect(events(sc).find((e) => e.type === "drop")).toMatchObject({ t: 200, reason: "partition" });
   });
 
   it("a one-way cut blocks a → b only", () => {
     const sc: Scenario = {
-      name: "cut", nodes: ["a", "b"], crdt: "g-counter", duration: 1000, sync: { antiEntropyMs: 0 },
+      name: "cut",
+      nodes: ["a", "b"],
+      crdt: "g-counter",
+      duration: 1000,
+      sync: { antiEntropyMs: 0 },
       network: { latency: { dist: "constant", ms: 10 } },
       steps: [
         { at: 10, cut: [["a", "b"]] },
@@ -61,7 +70,14 @@ describe("partitions", () => {
   });
 
   it("unlisted nodes form one more group", () => {
-    const sc: Scenario = { ...partitioned("drop"), nodes: ["a", "b", "c"], steps: [{ at: 50, partition: [["a"]] }, { at: 100, node: "b", op: "inc", args: [1] }] };
+    const sc: Scenario = {
+      ...partitioned("drop"),
+      nodes: ["a", "b", "c"],
+      steps: [
+        { at: 50, partition: [["a"]] },
+        { at: 100, node: "b", op: "inc", args: [1] },
+      ],
+    };
     const evs = events(sc);
     expect(evs.find((e) => e.type === "partition").groups).toEqual([["a"], ["b", "c"]]);
     expect(evs.find((e) => e.type === "deliver")).toMatchObject({ to: "c", from: "b" });
@@ -71,13 +87,18 @@ describe("partitions", () => {
 
 describe("nodes and network faults", () => {
   const base: Scenario = {
-    name: "n", nodes: ["a", "b"], crdt: "g-counter", duration: 2000, sync: { antiEntropyMs: 0 },
+    name: "n",
+    nodes: ["a", "b"],
+    crdt: "g-counter",
+    duration: 2000,
+    sync: { antiEntropyMs: 0 },
     network: { latency: { dist: "constant", ms: 100 } },
   };
 
   it("crash loses in-flight messages; restart keeps the durable state; anti-entropy catches up", () => {
     const sc: Scenario = {
-      ...base, sync: { antiEntropyMs: 300 },
+      ...base,
+      sync: { antiEntropyMs: 300 },
       steps: [
         { at: 10, node: "b", op: "inc", args: [5] },
         { at: 500, node: "a", op: "inc", args: [1] },
@@ -95,7 +116,14 @@ describe("nodes and network faults", () => {
   });
 
   it("pause keeps arriving messages and applies them at resume", () => {
-    const sc: Scenario = { ...base, steps: [{ at: 0, pause: "b" }, { at: 10, node: "a", op: "inc", args: [2] }, { at: 700, resume: "b" }] };
+    const sc: Scenario = {
+      ...base,
+      steps: [
+        { at: 0, pause: "b" },
+        { at: 10, node: "a", op: "inc", args: [2] },
+        { at: 700, resume: "b" },
+      ],
+    };
     const evs = events(sc);
     expect(evs.find((e) => e.type === "deliver")).toMatchObject({ t: 700, to: "b", value: 2 });
   });
@@ -105,11 +133,19 @@ describe("nodes and network faults", () => {
     // message overwritten by a later send (its event recycled too early) would be an element b never gets.
     const { gSet } = await import("../../core/crdt/g-set.ts");
     const sc: Scenario = {
-      name: "recycle", nodes: ["a", "b", "c"], crdt: "g-set", duration: 2000,
+      name: "recycle",
+      nodes: ["a", "b", "c"],
+      crdt: "g-set",
+      duration: 2000,
       sync: { antiEntropyMs: 0 },
       network: { latency: { dist: "uniform", min: 1, max: 30 }, partitionMode: "hold" },
       workload: { ratePerNode: 200, ops: [{ op: "add", args: [{ int: [1, 1_000_000] }] }] },
-      steps: [{ at: 100, pause: "b" }, { at: 300, partition: [["a"], ["b", "c"]] }, { at: 900, resume: "b" }, { at: 1200, heal: true }],
+      steps: [
+        { at: 100, pause: "b" },
+        { at: 300, partition: [["a"], ["b", "c"]] },
+        { at: 900, resume: "b" },
+        { at: 1200, heal: true },
+      ],
     };
     const run = runSimulation(sc, gSet, { seed: 3, trace: false, crdtName: "g-set" });
     const final = Object.values(run.summary.final) as number[][];
@@ -119,7 +155,10 @@ describe("nodes and network faults", () => {
   });
 
   it("loss 1 drops everything; duplicate 1 delivers every message twice", () => {
-    const ops: Scenario["steps"] = [{ at: 0, node: "a", op: "inc", args: [1] }, { at: 5, node: "a", op: "inc", args: [1] }];
+    const ops: Scenario["steps"] = [
+      { at: 0, node: "a", op: "inc", args: [1] },
+      { at: 5, node: "a", op: "inc", args: [1] },
+    ];
     const lost = events({ ...base, network: { loss: 1 }, steps: ops });
     expect(lost.filter((e) => e.type === "drop" && e.reason === "loss").length).toBe(2);
     const dup = events({ ...base, network: { duplicate: 1 }, steps: ops });
@@ -130,7 +169,9 @@ describe("nodes and network faults", () => {
   it("FIFO: a message never overtakes an earlier one on the same link", () => {
     const steps = Array.from({ length: 30 }, (_, i) => ({ at: i, node: "a", op: "inc", args: [1] }));
     const order = (fifo: boolean) =>
-      events({ ...base, network: { latency: { dist: "uniform", min: 1, max: 200 }, fifo }, steps }).filter((e) => e.type === "deliver").map((e) => e.msg);
+      events({ ...base, network: { latency: { dist: "uniform", min: 1, max: 200 }, fifo }, steps })
+        .filter((e) => e.type === "deliver")
+        .map((e) => e.msg);
     const fifo = order(true);
     expect(fifo).toEqual([...fifo].sort((x, y) => x - y));
     const free = order(false);
@@ -141,8 +182,13 @@ describe("nodes and network faults", () => {
     const seen: number[] = [];
     const clockSpy = { ...gCounter, update: (s: any, op: any, ctx: any) => (seen.push(ctx.now()), gCounter.update(s, op, ctx)) };
     const sc: Scenario = {
-      ...base, clocks: { a: { skew: -1000, drift: 0.01 } },
-      steps: [{ at: 100, node: "a", op: "inc", args: [1] }, { at: 200, clockJump: { node: "a", by: 50 } }, { at: 300, node: "a", op: "inc", args: [1] }],
+      ...base,
+      clocks: { a: { skew: -1000, drift: 0.01 } },
+      steps: [
+        { at: 100, node: "a", op: "inc", args: [1] },
+        { at: 200, clockJump: { node: "a", by: 50 } },
+        { at: 300, node: "a", op: "inc", args: [1] },
+      ],
     };
     runSimulation(sc, clockSpy, { seed: 1, trace: false, crdtName: "g-counter" });
     expect(seen).toEqual([Math.round(100 * 1.01 - 1000), Math.round(300 * 1.01 - 1000) + 50]);

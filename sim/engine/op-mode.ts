@@ -21,9 +21,7 @@ export class OpMode {
 
   /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
   applyEffect(state: unknown, rec: OpRec): unknown {
-    return this.sim.opCrdt !== null
-      ? this.sim.opCrdt.effect(state, rec.e, { origin: this.sim.names[rec.o]!, seq: rec.s })
-      : this.sim.stateCrdt!.merge(state, rec.e);
+    return this.sim.opCrdt !== null ? this.sim.opCrdt.effect(state, rec.e, { origin: this.sim.names[rec.o]!, seq: rec.s }) : this.sim.stateCrdt!.merge(state, rec.e);
   }
 
   /** Issues `op` at `r` as an op (its dependencies: what `r` has delivered) and ships it once durable. */
@@ -138,8 +136,7 @@ export class OpMode {
       return;
     }
     this.sim.trace.deliver(now, ev.id, r, ev.from);
-    if (held > 0)
-      this.sim.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.sim.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
+    if (held > 0) this.sim.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.sim.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
   }
 
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */

@@ -41,7 +41,10 @@ describe("OpNode: causal-stability collection", () => {
   it("keeps everything a peer has not been heard to deliver, and collects in batches", () => {
     const node = new OpNode(2);
     const k = new Knowledge(2);
-    for (let s = 1; s <= 100; s++) { node.put(op(0, s, [s - 1, 0])); k.add(0, s); }
+    for (let s = 1; s <= 100; s++) {
+      node.put(op(0, s, [s - 1, 0]));
+      k.add(0, s);
+    }
     expect(node.collect(k, 0)).toBe(0); // peer 1 never heard from
     node.hear(1, Int32Array.from([10, 0]));
     expect(node.collect(k, 0)).toBe(0); // 10 is below the batch size: not worth a copy yet
@@ -70,7 +73,11 @@ function scenario(f: Faults, crdt: string, duration = 3000): Scenario {
   if (f.partitionEvery) nemesis.partitions = { every: f.partitionEvery, duration: [100, 600], shape: "random" };
   if (f.crashEvery) nemesis.crashes = { every: f.crashEvery, downtime: [50, 400] };
   return {
-    name: "op-store-gc", nodes: ["a", "b", "c", "d"], crdt, duration, seed: f.seed,
+    name: "op-store-gc",
+    nodes: ["a", "b", "c", "d"],
+    crdt,
+    duration,
+    seed: f.seed,
     sync: { mode: "op", antiEntropyMs: f.ae },
     network: { latency: { dist: "uniform", min: 2, max: 60 }, loss: f.loss, duplicate: f.duplicate },
     nemesis,
@@ -101,21 +108,22 @@ describe("op-store collection changes nothing a run does", () => {
   }
 
   for (const syncLag of [0, 50])
-  it(`keeps the store bounded on a long run: a fraction of the ops without it (sync lag ${syncLag} ms)`, () => {
-    const sc = scenario({ seed: 3, loss: 0.05, duplicate: 0.1, partitionEvery: null, crashEvery: null, ae: 200, syncLag }, "op-counter", 20_000);
-    const held = (gc: boolean) => {
-      const sim = new Simulator(sc, resolveAnyBuiltin("op-counter") as never, { seed: 3, trace: false, crdtName: "op-counter", opStoreGc: gc });
-      installFaults(sim);
-      sim.runMain();
-      runFinalPhase(sim);
-      return sim.replicas.map((r) => r.op!.held);
-    };
-    const without = held(false), withGc = held(true);
-    const total = without[0]!; // every replica ends holding every op without collection
-    expect(total).toBeGreaterThan(10_000);
-    for (const h of without) expect(h).toBe(total);
-    // With it, what is held is the recent tail (what some peer may not have delivered yet).
-    for (const h of withGc) expect(h).toBeLessThan(total / 10);
-    console.log(`op store after ${total} ops on 4 nodes, sync lag ${syncLag} ms: ${withGc.join(", ")} held with collection, ${total} each without`);
-  });
+    it(`keeps the store bounded on a long run: a fraction of the ops without it (sync lag ${syncLag} ms)`, () => {
+      const sc = scenario({ seed: 3, loss: 0.05, duplicate: 0.1, partitionEvery: null, crashEvery: null, ae: 200, syncLag }, "op-counter", 20_000);
+      const held = (gc: boolean) => {
+        const sim = new Simulator(sc, resolveAnyBuiltin("op-counter") as never, { seed: 3, trace: false, crdtName: "op-counter", opStoreGc: gc });
+        installFaults(sim);
+        sim.runMain();
+        runFinalPhase(sim);
+        return sim.replicas.map((r) => r.op!.held);
+      };
+      const without = held(false),
+        withGc = held(true);
+      const total = without[0]!; // every replica ends holding every op without collection
+      expect(total).toBeGreaterThan(10_000);
+      for (const h of without) expect(h).toBe(total);
+      // With it, what is held is the recent tail (what some peer may not have delivered yet).
+      for (const h of withGc) expect(h).toBeLessThan(total / 10);
+      console.log(`op store after ${total} ops on 4 nodes, sync lag ${syncLag} ms: ${withGc.join(", ")} held with collection, ${total} each without`);
+    });
 });

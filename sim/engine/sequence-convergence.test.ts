@@ -110,7 +110,10 @@ describe("rga in the simulator: concurrently typed runs never interleave", () =>
       fc.property(netArb, fc.array(typistArb, { minLength: 3, maxLength: 4 }), fc.nat(BASE.length), (net, typists, at) => {
         const nodes = NODES.slice(0, typists.length);
         // The base is everywhere before the split (no loss yet: the faults start with the partition).
-        const steps: Step[] = [{ at: 0, node: "n1", op: "insert", args: [0, BASE] }, { at: 300, partition: nodes.map((n) => [n]) }];
+        const steps: Step[] = [
+          { at: 0, node: "n1", op: "insert", args: [0, BASE] },
+          { at: 300, partition: nodes.map((n) => [n]) },
+        ];
         const words = typists.map((t, k) => "pqrs"[k]!.repeat(t.len));
         typists.forEach((t, k) => {
           for (let i = 0; i < t.len; i++) steps.push({ at: 320 + 25 * i + k, node: nodes[k]!, op: "insert", args: [t.back ? at : at + i, "pqrs"[k]!] });
@@ -119,7 +122,12 @@ describe("rga in the simulator: concurrently typed runs never interleave", () =>
         steps.sort((a, b) => a.at - b.at);
         const base = network(net);
         const sc: Scenario = {
-          name: "rga-typists", nodes, crdt: "rga", ...base, steps, duration: 900,
+          name: "rga-typists",
+          nodes,
+          crdt: "rga",
+          ...base,
+          steps,
+          duration: 900,
           // Reliable until the partition so that every typist starts from the same text.
           network: { ...base.network, loss: 0, latency: { dist: "constant", ms: 5 } },
           nemesis: {},

@@ -83,8 +83,15 @@ export class Simulator implements EngineHost {
   readonly checkers: Checkers;
   readonly clone: (s: any) => any;
   readonly stats: RunStats & { deliveredUpdates: number } = {
-    events: 0, sent: 0, delivered: 0, dropped: 0, duplicated: 0,
-    simTimeMs: 0, convergedAtMs: null, metadataBytes: 0, deliveredUpdates: 0,
+    events: 0,
+    sent: 0,
+    delivered: 0,
+    dropped: 0,
+    duplicated: 0,
+    simTimeMs: 0,
+    convergedAtMs: null,
+    metadataBytes: 0,
+    deliveredUpdates: 0,
   };
   readonly antiEntropyMs: number;
   /** stats.events may not pass this (checked with one compare per event). */
@@ -200,7 +207,8 @@ export class Simulator implements EngineHost {
       `{"t":0,"type":"meta","scenario":${JSON.stringify(sc.name)},"seed":${this.options.seed},` +
         `"crdt":${JSON.stringify(this.options.crdtName)},"nodes":[${this.names.map((x) => JSON.stringify(x)).join(",")}],` +
         `"sync":"${this.opMode ? "op" : this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}` +
-        this.metaExtras() + `}`,
+        this.metaExtras() +
+        `}`,
     );
     (sc.steps ?? []).forEach((_, i) => {
       const ev = new Ev(EvKind.Step, 0);
@@ -377,7 +385,10 @@ export class Simulator implements EngineHost {
 
   /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
   private logDelivery(r: Replica, ev: Ev): void {
-    this.logOther(r, ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! });
+    this.logOther(
+      r,
+      ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! },
+    );
   }
 
   logOther(r: Replica, rec: Rec): void {

@@ -23,10 +23,7 @@ import type { Knowledge } from "./knowledge.ts";
 
 /** What the log holds: a merged payload (delta: dot o,s; full state: its knowledge k) or an op. */
 export const RecKind = { Delta: 0, State: 1, Op: 2 } as const;
-export type Rec =
-  | { kind: 0; payload: unknown; o: number; s: number }
-  | { kind: 1; payload: unknown; k: Knowledge }
-  | { kind: 2; op: OpRec };
+export type Rec = { kind: 0; payload: unknown; o: number; s: number } | { kind: 1; payload: unknown; k: Knowledge } | { kind: 2; op: OpRec };
 export type Snap = { state: unknown; knowledge: Knowledge };
 
 export const SNAPSHOT_EVERY = 256;

@@ -4,12 +4,7 @@ import { checkProperty } from "../../core/_test/prop.ts";
 import { TraceHash } from "./trace-hash.ts";
 
 // Any number a record may carry: in range, wide, negative, fractional, non-finite.
-const anyNumber = fc.oneof(
-  fc.nat(),
-  fc.integer({ min: 0xfffffff0, max: 0x1_0000_0010 }),
-  fc.integer({ min: -5, max: -1 }),
-  fc.double({ noNaN: false }),
-);
+const anyNumber = fc.oneof(fc.nat(), fc.integer({ min: 0xfffffff0, max: 0x1_0000_0010 }), fc.integer({ min: -5, max: -1 }), fc.double({ noNaN: false }));
 
 describe("TraceHash records", () => {
   it("rec2 and rec3 feed the same words as tag + uints, wherever the buffer stands", () => {

@@ -22,7 +22,17 @@ export type DropReason = "loss" | "partition" | "crash" | "dedup";
 const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3 };
 
 const Tag = {
-  Update: 1, Send: 2, Deliver: 3, Drop: 4, Duplicate: 5, Hold: 6, Release: 7, Line: 8, OpName: 9, ArgNumber: 10, ArgJson: 11,
+  Update: 1,
+  Send: 2,
+  Deliver: 3,
+  Drop: 4,
+  Duplicate: 5,
+  Hold: 6,
+  Release: 7,
+  Line: 8,
+  OpName: 9,
+  ArgNumber: 10,
+  ArgJson: 11,
 } as const;
 
 export class Trace {
@@ -82,8 +92,7 @@ export class Trace {
       const argsJson = canonicalKey(args);
       const node = this.q[r.index]!;
       this.lines.push(
-        `{"t":${t},"type":"update","node":${node},"op":${JSON.stringify(op)},"args":${argsJson},` +
-          `"id":[${node},${seq}],"vv":${this.vv(r)},"value":${r.valueJson()}}`,
+        `{"t":${t},"type":"update","node":${node},"op":${JSON.stringify(op)},"args":${argsJson},` + `"id":[${node},${seq}],"vv":${this.vv(r)},"value":${r.valueJson()}}`,
       );
     }
   }
@@ -118,10 +127,7 @@ export class Trace {
   }
 
   private deliverLine(lines: string[], t: number, msg: number, r: TracedReplica, from: number): void {
-    lines.push(
-      `{"t":${t},"type":"deliver","msg":${msg},"to":${this.q[r.index]},"from":${this.q[from]},` +
-        `"vv":${this.vv(r)},"value":${r.valueJson()}}`,
-    );
+    lines.push(`{"t":${t},"type":"deliver","msg":${msg},"to":${this.q[r.index]},"from":${this.q[from]},` + `"vv":${this.vv(r)},"value":${r.valueJson()}}`);
   }
 
   drop(t: number, msg: number, reason: DropReason): void {

@@ -37,4 +37,3 @@ describe("explore catches every canary (op-based ones in op mode) and shrinks it
       }
     });
 });
-

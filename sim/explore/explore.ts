@@ -103,8 +103,7 @@ export async function explore(crdt: string | Crdt, o: ExploreOptions = {}): Prom
 function refuseIfNoOpMode(target: Target): void {
   const probe: Scenario = { name: "op-mode-probe", nodes: ["a", "b"], crdt: specFor(target.ref), sync: { mode: "op" }, duration: 1 };
   const v = judge(probe, target.crdt, target.crdt.name).verdict;
-  if (v.failed.includes(THREW) && /op/i.test(v.detail))
-    throw new TargetError(`${target.crdt.name} is op-based (kind "op"), and the simulator cannot run it: ${v.detail}`);
+  if (v.failed.includes(THREW) && /op/i.test(v.detail)) throw new TargetError(`${target.crdt.name} is op-based (kind "op"), and the simulator cannot run it: ${v.detail}`);
 }
 
 function sweepHere(seeds: number[], target: Target, swarm: SwarmOptions, ignore: readonly string[], tick: () => void): SeedVerdict[] {

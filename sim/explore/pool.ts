@@ -57,12 +57,19 @@ export async function sweepInWorkers(
   // Under a supervisor (cli/sandbox), worker k writes its plugin calls to slot base + k + 1.
   const slots = attachedCallSlots();
   const slotOf = (k: number) => (slots ? { slot: { buffer: slots.buffer, index: slots.index + k + 1 } } : {});
-  const workers = Array.from({ length: Math.min(jobs - 1, tasks.length - 1) }, (_, k) => new Worker(ENTRY, { workerData: { ref: target.ref, swarm, ignore: [...ignore], ...slotOf(k) } }));
+  const workers = Array.from(
+    { length: Math.min(jobs - 1, tasks.length - 1) },
+    (_, k) => new Worker(ENTRY, { workerData: { ref: target.ref, swarm, ignore: [...ignore], ...slotOf(k) } }),
+  );
   // A worker that ends with work outstanding (a plugin's process.exit(0)) must not pass for done.
   const ended = (k: number, code: number): Error => {
     const s = slots ? readSlot(slots.buffer, slots.index + k + 1) : undefined;
     const who = "module" in target.ref ? `plugin ${target.ref.module}` : target.ref.builtin;
-    return new Error(s?.exitCode !== undefined ? `${who} ended the process (process.exit(${s.exitCode})) in ${s.method ?? "no call"}` : `explore worker exited with code ${code} before finishing its seeds`);
+    return new Error(
+      s?.exitCode !== undefined
+        ? `${who} ended the process (process.exit(${s.exitCode})) in ${s.method ?? "no call"}`
+        : `explore worker exited with code ${code} before finishing its seeds`,
+    );
   };
   const inWorker = (w: Worker, k: number) =>
     new Promise<void>((done, fail) => {

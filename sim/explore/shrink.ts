@@ -35,7 +35,7 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   };
   const firstOf = (cands: Scenario[]) => cands.some((c) => attempt(c));
 
-  for (let changed = true; changed && runs < maxRuns; ) {
+  for (let changed = true; changed && runs < maxRuns;) {
     changed = false;
     rounds++;
     changed = dropChunks() || changed;
@@ -53,7 +53,7 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   function dropChunks(): boolean {
     let any = false;
     for (let size = Math.max(1, Math.ceil((best.steps ?? []).length / 2)); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
-      for (let i = 0; i < (best.steps ?? []).length && runs < maxRuns; ) {
+      for (let i = 0; i < (best.steps ?? []).length && runs < maxRuns;) {
         const steps = best.steps ?? [];
         if (attempt({ ...best, steps: [...steps.slice(0, i), ...steps.slice(i + size)] })) any = true;
         else i += size;

@@ -43,8 +43,29 @@ describe("swarm scenarios", () => {
       }
     }
     for (const n of [2, 3, 4, 5, 6, 7]) expect(seen).toContain(`nodes:${n}`);
-    for (const x of ["sync:delta", "sync:state", "latency:constant", "latency:uniform", "latency:normal", "latency:exponential", "latency:pareto",
-      "loss", "duplicate", "reorder", "skew", "crash", "restart", "pause", "resume", "clockJump", "partition", "partition:groups", "cut", "cut:one-way", "heal"])
+    for (const x of [
+      "sync:delta",
+      "sync:state",
+      "latency:constant",
+      "latency:uniform",
+      "latency:normal",
+      "latency:exponential",
+      "latency:pareto",
+      "loss",
+      "duplicate",
+      "reorder",
+      "skew",
+      "crash",
+      "restart",
+      "pause",
+      "resume",
+      "clockJump",
+      "partition",
+      "partition:groups",
+      "cut",
+      "cut:one-way",
+      "heal",
+    ])
       expect(seen).toContain(x);
   });
 

@@ -33,7 +33,11 @@ export const NODE_NAMES = ["n1", "n2", "n3", "n4", "n5", "n6", "n7"];
 
 /** A safe scenario name for any CRDT name (the run directory is named after it). */
 export function scenarioName(crdtName: string, seed: number): string {
-  const clean = crdtName.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 60) || "crdt";
+  const clean =
+    crdtName
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^[^A-Za-z0-9]+/, "")
+      .slice(0, 60) || "crdt";
   return `explore-${clean}-${seed}`;
 }
 
@@ -54,7 +58,10 @@ export function swarmScenario(seed: number, target: SwarmTarget, o: SwarmOptions
   // Drawn last, so that adding it kept every earlier seed's scenario as it was.
   if (on(0.2)) sc.storage = { syncLagMs: rng.pick([5, 50, 200]) };
   // Stable sort: steps at the same instant keep their generation order.
-  sc.steps = steps.map((s, i) => [s, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([s]) => s);
+  sc.steps = steps
+    .map((s, i) => [s, i] as const)
+    .sort((a, b) => a[0].at - b[0].at || a[1] - b[1])
+    .map(([s]) => s);
   return sc;
 }
 
@@ -136,8 +143,7 @@ function faults(rng: Rng, on: (p: number) => boolean, nodes: string[], duration:
     out.push({ at: a, pause: node }, { at: b, resume: node });
   }
   if (on(0.3))
-    for (let i = rng.int(1, 3); i > 0; i--)
-      out.push({ at: rng.int(0, duration), clockJump: { node: rng.pick(nodes), by: rng.pick([-1, 1]) * rng.pick([1, 50, 1000, 10000]) } });
+    for (let i = rng.int(1, 3); i > 0; i--) out.push({ at: rng.int(0, duration), clockJump: { node: rng.pick(nodes), by: rng.pick([-1, 1]) * rng.pick([1, 50, 1000, 10000]) } });
   return out;
 }
 

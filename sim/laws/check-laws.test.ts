@@ -43,8 +43,15 @@ describe("the counterexample", () => {
 
   it("reports a CRDT that throws as a violation, not a crash", () => {
     const throwing: StateCrdt<number, number> = {
-      kind: "state", name: "thrower", ops: [{ op: "inc" }], init: () => 0,
-      update: () => { throw new Error("boom"); }, merge: (a) => a, value: (s) => s,
+      kind: "state",
+      name: "thrower",
+      ops: [{ op: "inc" }],
+      init: () => 0,
+      update: () => {
+        throw new Error("boom");
+      },
+      merge: (a) => a,
+      value: (s) => s,
     };
     const r = checkLaws(throwing, { runs: 5 });
     expect(r.failure).toMatchObject({ law: "the CRDT must not throw", error: "boom" });

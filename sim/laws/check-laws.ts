@@ -45,7 +45,10 @@ export function checkLaws(crdt: Crdt, options: LawsOptions = {}): LawsResult {
   if (!Number.isInteger(replicas) || replicas < 3 || replicas > 5) throw new RangeError(`replicas must be 3 to 5, got ${replicas}`);
   const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS)];
   const arb = historyArbitrary(crdt, replicas, options.maxSteps ?? 30);
-  const details = fc.check(fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null), { numRuns: runs, seed });
+  const details = fc.check(
+    fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null),
+    { numRuns: runs, seed },
+  );
   // evaluate rethrows a plugin's contract violation; fast-check caught it as a failure.
   if (details.failed && details.errorInstance instanceof PluginError) throw details.errorInstance;
   const result: LawsResult = { crdt: crdt.name, kind: crdt.kind, ok: !details.failed, runs, seed, laws };
@@ -53,8 +56,7 @@ export function checkLaws(crdt: Crdt, options: LawsOptions = {}): LawsResult {
     // Re-run the shrunk history to get the violation it shows (evaluation is deterministic).
     const h = minimise(crdt, details.counterexample[0], replicas);
     const v = evaluate(crdt, h, replicas);
-    if (v)
-      result.failure = { ...v, seed: details.seed, path: details.counterexamplePath ?? "", failedAfter: details.numRuns, shrinks: details.numShrinks };
+    if (v) result.failure = { ...v, seed: details.seed, path: details.counterexamplePath ?? "", failedAfter: details.numRuns, shrinks: details.numShrinks };
   }
   return result;
 }

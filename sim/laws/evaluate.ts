@@ -93,7 +93,11 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
     const shown = JSON.parse(canonicalKey(crdt.value(b)) ?? "null") as unknown;
     const out = crdt.merge(copy(crdt, a), b);
     if (keyOf(crdt, b) !== before)
-      throw new Found({ law: "merge leaves its second argument unchanged", left: { label: `${lb} before merge(${la}, ${lb})`, value: shown }, right: { label: `${lb} after it`, value: crdt.value(b) } });
+      throw new Found({
+        law: "merge leaves its second argument unchanged",
+        left: { label: `${lb} before merge(${la}, ${lb})`, value: shown },
+        right: { label: `${lb} after it`, value: crdt.value(b) },
+      });
     return out;
   };
   for (const s of steps) {
@@ -120,12 +124,21 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
   }
   deltas.forEach((d, i) => {
     if (keyOf(crdt, d) !== sent[i])
-      throw new Found({ law: "a delta is not changed by later updates", left: { label: `delta(${labels[i]}) when made`, value: JSON.parse(sent[i]!.split("|")[0]!) }, right: { label: "the same delta object at the end", value: crdt.value(d) } });
+      throw new Found({
+        law: "a delta is not changed by later updates",
+        left: { label: `delta(${labels[i]}) when made`, value: JSON.parse(sent[i]!.split("|")[0]!) },
+        right: { label: "the same delta object at the end", value: crdt.value(d) },
+      });
   });
   const [a, b, c] = states;
   const ab = merge(a, b, "a", "b");
   expectSame(crdt, "merge is commutative", ["merge(a, b)", ab], ["merge(b, a)", merge(b, a, "b", "a")]);
-  expectSame(crdt, "merge is associative", ["merge(merge(a, b), c)", merge(ab, c, "merge(a, b)", "c")], ["merge(a, merge(b, c))", merge(a, merge(b, c, "b", "c"), "a", "merge(b, c)")]);
+  expectSame(
+    crdt,
+    "merge is associative",
+    ["merge(merge(a, b), c)", merge(ab, c, "merge(a, b)", "c")],
+    ["merge(a, merge(b, c))", merge(a, merge(b, c, "b", "c"), "a", "merge(b, c)")],
+  );
   states.forEach((x, i) => {
     const id = REPLICA_IDS[i]!;
     expectSame(crdt, "merge is idempotent", [`merge(${id}, ${id})`, merge(x, x, id, id)], [id, x]);
@@ -140,8 +153,7 @@ function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], op
   const effects: Eff[] = [];
   // Effects are JSON by contract; each delivery gets its own copy, as over a network.
   const wire = (e: unknown) => (e === undefined ? undefined : JSON.parse(JSON.stringify(e)));
-  const deliverable = (r: number, applied: number[]) =>
-    effects.filter((e) => applied[e.origin] === e.seq - 1 && e.deps.every((d, j) => j === e.origin || d <= applied[j]!));
+  const deliverable = (r: number, applied: number[]) => effects.filter((e) => applied[e.origin] === e.seq - 1 && e.deps.every((d, j) => j === e.origin || d <= applied[j]!));
   const apply = (s: unknown, e: Eff) => crdt.effect(s, wire(e.effect), { origin: REPLICA_IDS[e.origin]!, seq: e.seq });
   for (const s of h.steps as OpStep[]) {
     if (s.kind === "op") {

@@ -22,8 +22,7 @@ export function argArbitrary(gen: ArgGen): fc.Arbitrary<unknown> {
     }
     if (only(g, "pick") && Array.isArray(g.pick) && g.pick.length > 0) return fc.constantFrom(...(g.pick as unknown[]));
     // A small alphabet on purpose: equal strings (the interesting case for sets and maps) are likely.
-    if (only(g, "string") && typeof g.string === "number")
-      return fc.string({ unit: fc.constantFrom(..."abcxyz"), minLength: Math.min(1, g.string), maxLength: g.string });
+    if (only(g, "string") && typeof g.string === "number") return fc.string({ unit: fc.constantFrom(..."abcxyz"), minLength: Math.min(1, g.string), maxLength: g.string });
   }
   return fc.constant(gen);
 }

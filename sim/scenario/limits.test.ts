@@ -63,7 +63,9 @@ describe("the event estimate", () => {
 
   it("blames the duration for anti-entropy over a long run, and the nemesis for a frantic one", () => {
     expect(eventLimitIssue({ ...base, duration: 1e9 }, 1e6, true, true)?.path).toBe("duration");
-    expect(eventLimitIssue({ ...base, duration: 1e7, sync: { antiEntropyMs: 0 }, nemesis: { partitions: { every: 1, duration: [1, 1] } } }, 1e6, true, true)?.path).toBe("nemesis.partitions.every");
+    expect(eventLimitIssue({ ...base, duration: 1e7, sync: { antiEntropyMs: 0 }, nemesis: { partitions: { every: 1, duration: [1, 1] } } }, 1e6, true, true)?.path).toBe(
+      "nemesis.partitions.every",
+    );
   });
 
   it("every gallery scenario fits the traced default, and is not estimated below a tenth of what it does", async () => {
@@ -80,12 +82,19 @@ describe("the event estimate", () => {
 });
 
 describe("the engine stops a run past its limit", () => {
-  const lagging: Scenario = { ...base, sync: { antiEntropyMs: 0 }, storage: { syncLagMs: 1 }, steps: Array.from({ length: 10 }, (_, at) => ({ at, node: "a", op: "inc", args: [1] })) };
+  const lagging: Scenario = {
+    ...base,
+    sync: { antiEntropyMs: 0 },
+    storage: { syncLagMs: 1 },
+    steps: Array.from({ length: 10 }, (_, at) => ({ at, node: "a", op: "inc", args: [1] })),
+  };
 
   it("as a ScenarioError at limits.events, though the estimate let it through", async () => {
     const loaded = await prepareScenario(lagging, { file: "s.json", limits: { events: 25 } });
     const e = await problem(() => runLoaded(loaded));
-    expect(e.message).toMatch(/^s\.json: limits\.events: the run reached the limit of 25 events at virtual time \d+ ms \(duration 1000 ms\) and was stopped; raise it with limits\.events or --max-events$/);
+    expect(e.message).toMatch(
+      /^s\.json: limits\.events: the run reached the limit of 25 events at virtual time \d+ ms \(duration 1000 ms\) and was stopped; raise it with limits\.events or --max-events$/,
+    );
   });
 
   it("and a run under the limit is unchanged by it (same traceHash)", async () => {

@@ -103,10 +103,12 @@ export function latencyIssues(s: Scenario): ScenarioIssue[] {
   const w = worstLatency(l);
   if (!w || w.worst <= MAX_LATENCY_MS) return [];
   const shown = Number.isFinite(w.worst) ? `${w.worst.toPrecision(3)} ms` : "Infinity";
-  return [{
-    path: `network.latency.${w.field}`,
-    reason: `${l.dist} latencies could reach ${shown}, over the limit of ${MAX_LATENCY_MS} ms: give "max" to cap them, or keep ${w.valid}`,
-  }];
+  return [
+    {
+      path: `network.latency.${w.field}`,
+      reason: `${l.dist} latencies could reach ${shown}, over the limit of ${MAX_LATENCY_MS} ms: give "max" to cap them, or keep ${w.valid}`,
+    },
+  ];
 }
 
 /**
@@ -128,7 +130,12 @@ export function clockIssues(s: Scenario): ScenarioIssue[] {
   const nemesisSkew = nc?.skew ? Math.max(Math.abs(nc.skew[0]), Math.abs(nc.skew[1])) : 0;
   const nemesisJumps = nc?.jump ? Math.floor(s.duration / nc.every) * Math.max(Math.abs(nc.jump[0]), Math.abs(nc.jump[1])) : 0;
   if (over(nemesisJumps + nemesisSkew))
-    return [{ path: "nemesis.clocks.jump", reason: `${Math.floor(s.duration / nc!.every)} jumps of up to ${Math.max(Math.abs(nc!.jump![0]), Math.abs(nc!.jump![1]))} ms can move a clock outside ${OFFSET_TEXT}` }];
+    return [
+      {
+        path: "nemesis.clocks.jump",
+        reason: `${Math.floor(s.duration / nc!.every)} jumps of up to ${Math.max(Math.abs(nc!.jump![0]), Math.abs(nc!.jump![1]))} ms can move a clock outside ${OFFSET_TEXT}`,
+      },
+    ];
   const moved = new Map<string, number>();
   (s.steps ?? []).forEach((step, i) => {
     if (!("clockJump" in step)) return;

@@ -41,9 +41,7 @@ export type ResolvedCrdt = { crdt: Crdt; builtin: boolean; modulePath?: string }
 
 /** The absolute path a `{ module }` spec points at, relative to the scenario's directory. */
 export function modulePathOf(spec: CrdtSpec, baseDir: string): string | undefined {
-  return typeof spec === "object" && "module" in spec && typeof spec.module === "string"
-    ? isAbsolute(spec.module) ? spec.module : resolve(baseDir, spec.module)
-    : undefined;
+  return typeof spec === "object" && "module" in spec && typeof spec.module === "string" ? (isAbsolute(spec.module) ? spec.module : resolve(baseDir, spec.module)) : undefined;
 }
 
 /** A builtin spec (a name or `{ type, ...options }`) to its contract object; synchronous. */
@@ -113,8 +111,7 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
     issues.push({ path: "sync.mode", reason: `${crdt.name} is op-based (kind "op"): it replicates through op mode only, got "${mode}"` });
   const opMode = crdt.kind === "op" || mode === "op";
   for (const key of ["dedup", "causal"] as const)
-    if (s.sync?.[key] !== undefined && !opMode)
-      issues.push({ path: `sync.${key}`, reason: `applies to op mode only (sync.mode "op" or an op-based CRDT)` });
+    if (s.sync?.[key] !== undefined && !opMode) issues.push({ path: `sync.${key}`, reason: `applies to op mode only (sync.mode "op" or an op-based CRDT)` });
   if (s.sync?.antiEntropy !== undefined && opMode)
     issues.push({ path: "sync.antiEntropy", reason: `applies to delta and state modes only (op mode's causal layer always exchanges digests)` });
   try {

@@ -49,7 +49,9 @@ function at(input: unknown, path: Path): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 const CRDT_SHAPES = 'expected a builtin name ("or-set"), {"type": "lww-register", ...options} or {"module": "./my-crdt.ts"}';
-const STEP_SHAPES = `a step needs one action: "node" with "op", "next" or "txn", ${STEP_ACTIONS.slice(1, -2).map((a) => `"${a}"`).join(", ")}`;
+const STEP_SHAPES = `a step needs one action: "node" with "op", "next" or "txn", ${STEP_ACTIONS.slice(1, -2)
+  .map((a) => `"${a}"`)
+  .join(", ")}`;
 
 /**
  * A step with more than one action, or with "node" beside an action that takes none. zod reports
@@ -125,5 +127,8 @@ export function convert(issue: ZodIssue, input: unknown, base: Path = []): Scena
 export function convertAll(issues: readonly ZodIssue[], input: unknown): ScenarioIssue[] {
   const out = issues.flatMap((i) => convert(i, input));
   const typo = (i: ScenarioIssue) => (i.reason.startsWith("unknown key") ? 0 : 1);
-  return out.map((i, k) => ({ i, k })).sort((a, b) => typo(a.i) - typo(b.i) || a.k - b.k).map(({ i }) => i);
+  return out
+    .map((i, k) => ({ i, k }))
+    .sort((a, b) => typo(a.i) - typo(b.i) || a.k - b.k)
+    .map(({ i }) => i);
 }

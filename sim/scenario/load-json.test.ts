@@ -78,7 +78,7 @@ describe("parseJson", () => {
 
   it("the fast path and the hand parser agree, duplicate keys included", () => {
     const key = fc.constantFrom("a", "b", ":", '"', "\\", "a:b", "__proto__");
-    const leaf = fc.oneof(fc.integer(), fc.constantFrom(":", '":"', "\\", "\\\"", null, true));
+    const leaf = fc.oneof(fc.integer(), fc.constantFrom(":", '":"', "\\", '\\"', null, true));
     const { doc } = fc.letrec((tie) => ({
       doc: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("doc"), { maxLength: 3 }), fc.array(fc.tuple(key, tie("doc")), { maxLength: 3 })),
     }));
@@ -86,7 +86,9 @@ describe("parseJson", () => {
     const text = (v: unknown): string =>
       Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2 && typeof x[0] === "string")
         ? `{${(v as [string, unknown][]).map(([k, x]) => `${JSON.stringify(k)}: ${text(x)}`).join(", ")}}`
-        : Array.isArray(v) ? `[${v.map(text).join(",")}]` : JSON.stringify(v);
+        : Array.isArray(v)
+          ? `[${v.map(text).join(",")}]`
+          : JSON.stringify(v);
     const outcome = (f: () => unknown) => {
       try {
         return { value: f() };

@@ -104,7 +104,10 @@ export function parseJsonStrict(text: string): unknown {
     let line = 1;
     let col = 1;
     for (let k = 0; k < at && k < n; k++) {
-      if (text.charCodeAt(k) === 10) { line++; col = 1; } else col++;
+      if (text.charCodeAt(k) === 10) {
+        line++;
+        col = 1;
+      } else col++;
     }
     throw new JsonSyntaxError({ path: "", reason: `malformed JSON at line ${line}, column ${col}: ${reason}` });
   };
@@ -123,12 +126,16 @@ export function parseJsonStrict(text: string): unknown {
     for (;;) {
       if (i >= n) fail("unterminated string", start);
       const c = text.charCodeAt(i);
-      if (c === 34) { // "
+      if (c === 34) {
+        // "
         out += text.slice(run, i++);
         return out;
       }
       if (c < 32) fail("control character in string (escape it)");
-      if (c !== 92) { i++; continue; }
+      if (c !== 92) {
+        i++;
+        continue;
+      }
       out += text.slice(run, i);
       const e = text[i + 1];
       if (e === "u") {
@@ -151,9 +158,9 @@ export function parseJsonStrict(text: string): unknown {
     if (c === "{") return object();
     if (c === "[") return array();
     if (c === '"') return str();
-    if (c === "t" && text.startsWith("true", i)) return (i += 4), true;
-    if (c === "f" && text.startsWith("false", i)) return (i += 5), false;
-    if (c === "n" && text.startsWith("null", i)) return (i += 4), null;
+    if (c === "t" && text.startsWith("true", i)) return ((i += 4), true);
+    if (c === "f" && text.startsWith("false", i)) return ((i += 5), false);
+    if (c === "n" && text.startsWith("null", i)) return ((i += 4), null);
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(text);
     if (m) {
@@ -167,7 +174,10 @@ export function parseJsonStrict(text: string): unknown {
     i++;
     const out: Record<string, unknown> = {};
     ws();
-    if (text[i] === "}") { i++; return out; }
+    if (text[i] === "}") {
+      i++;
+      return out;
+    }
     for (;;) {
       ws();
       if (text[i] !== '"') fail(`${describe()} (expected a "key" in double quotes)`);
@@ -184,8 +194,14 @@ export function parseJsonStrict(text: string): unknown {
       Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
       path.pop();
       ws();
-      if (text[i] === ",") { i++; continue; }
-      if (text[i] === "}") { i++; return out; }
+      if (text[i] === ",") {
+        i++;
+        continue;
+      }
+      if (text[i] === "}") {
+        i++;
+        return out;
+      }
       fail(`${describe()} (expected "," or "}")`);
     }
   };
@@ -194,14 +210,23 @@ export function parseJsonStrict(text: string): unknown {
     i++;
     const out: unknown[] = [];
     ws();
-    if (text[i] === "]") { i++; return out; }
+    if (text[i] === "]") {
+      i++;
+      return out;
+    }
     for (;;) {
       path.push(out.length);
       out.push(value());
       path.pop();
       ws();
-      if (text[i] === ",") { i++; continue; }
-      if (text[i] === "]") { i++; return out; }
+      if (text[i] === ",") {
+        i++;
+        continue;
+      }
+      if (text[i] === "]") {
+        i++;
+        return out;
+      }
       fail(`${describe()} (expected "," or "]")`);
     }
   };

@@ -16,9 +16,18 @@ import { serviceIssues } from "./load-services.ts";
  * equal to sim/checkers' CHECK_NAMES.
  */
 export const KNOWN_CHECKS: readonly string[] = [
-  "convergence", "strong-convergence", "idempotence", "order-independence", "laws",
-  "no-lost-writes", "counter-total", "add-wins", "sequencer-unique", "sequencer-monotonic",
-  "read-atomic", "durability",
+  "convergence",
+  "strong-convergence",
+  "idempotence",
+  "order-independence",
+  "laws",
+  "no-lost-writes",
+  "counter-total",
+  "add-wins",
+  "sequencer-unique",
+  "sequencer-monotonic",
+  "read-atomic",
+  "durability",
 ];
 
 const GEN_KEYS = ["int", "pick", "string"];
@@ -30,8 +39,7 @@ export function argGenProblem(gen: unknown): string | undefined {
   if (keys.length !== 1 || !GEN_KEYS.includes(keys[0]!)) return undefined;
   const v = (gen as Record<string, unknown>)[keys[0]!];
   if (keys[0] === "int") {
-    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x)))
-      return '{"int": [lo, hi]} needs two integers';
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x))) return '{"int": [lo, hi]} needs two integers';
     if ((v[0] as number) > (v[1] as number)) return `{"int": [${v[0]}, ${v[1]}]}: lo must not exceed hi`;
   } else if (keys[0] === "pick") {
     if (!Array.isArray(v) || v.length === 0) return '{"pick": [...]} needs a non-empty array';
@@ -101,8 +109,7 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
     );
   }
   const np = s.nemesis?.partitions;
-  if (np && np.duration[0] > np.duration[1])
-    add("nemesis.partitions.duration", `[min, max] is upside down: ${np.duration[0]} > ${np.duration[1]}`);
+  if (np && np.duration[0] > np.duration[1]) add("nemesis.partitions.duration", `[min, max] is upside down: ${np.duration[0]} > ${np.duration[1]}`);
   const nc = s.nemesis?.clocks;
   if (nc) {
     if (!nc.skew && !nc.jump) add("nemesis.clocks", "give `skew` and/or `jump` ([lo, hi] ms), or the nemesis does nothing");
@@ -112,14 +119,12 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
     }
   }
   const nx = s.nemesis?.crashes;
-  if (nx && nx.downtime[0] > nx.downtime[1])
-    add("nemesis.crashes.downtime", `[min, max] is upside down: ${nx.downtime[0]} > ${nx.downtime[1]}`);
+  if (nx && nx.downtime[0] > nx.downtime[1]) add("nemesis.crashes.downtime", `[min, max] is upside down: ${nx.downtime[0]} > ${nx.downtime[1]}`);
 
   issues.push(...serviceIssues(s, node));
 
   for (const name of Object.keys(s.expect?.checks ?? {})) {
-    if (!KNOWN_CHECKS.includes(name))
-      add(joinPath("expect.checks", name), `unknown check "${name}" (${didYouMean(name, KNOWN_CHECKS)}checks: ${KNOWN_CHECKS.join(", ")})`);
+    if (!KNOWN_CHECKS.includes(name)) add(joinPath("expect.checks", name), `unknown check "${name}" (${didYouMean(name, KNOWN_CHECKS)}checks: ${KNOWN_CHECKS.join(", ")})`);
   }
   return issues;
 }

@@ -51,14 +51,23 @@ const onlyScenarioErrors = (f: () => void) => {
 const valid: Record<string, unknown>[] = [
   JSON.parse(readFileSync(new URL("../../scenarios/pn-counter-duplication.json", import.meta.url), "utf8")),
   {
-    name: "rich", nodes: ["a", "b", "c"], crdt: { type: "lww-register", clock: "physical" }, seed: 4,
+    name: "rich",
+    nodes: ["a", "b", "c"],
+    crdt: { type: "lww-register", clock: "physical" },
+    seed: 4,
     sync: { mode: "state", antiEntropyMs: 100 },
     network: { latency: { dist: "pareto", scale: 10, shape: 1.5, max: 200 }, loss: 0.1, fifo: true, partitionMode: "hold" },
     clocks: { b: { skew: -3000, drift: 0.001 } },
     steps: [
-      { at: 0, node: "a", op: "set", args: ["x"] }, { at: 10, partition: [["a"], ["b", "c"]] },
-      { at: 20, cut: [["a", "b"]] }, { at: 30, heal: true }, { at: 40, crash: "c" }, { at: 50, restart: "c" },
-      { at: 60, pause: "b" }, { at: 70, resume: "b" }, { at: 80, clockJump: { node: "a", by: -500 } },
+      { at: 0, node: "a", op: "set", args: ["x"] },
+      { at: 10, partition: [["a"], ["b", "c"]] },
+      { at: 20, cut: [["a", "b"]] },
+      { at: 30, heal: true },
+      { at: 40, crash: "c" },
+      { at: 50, restart: "c" },
+      { at: 60, pause: "b" },
+      { at: 70, resume: "b" },
+      { at: 80, clockJump: { node: "a", by: -500 } },
     ],
     workload: { from: 0, to: 900, ratePerNode: 5, ops: [{ op: "set", args: [{ pick: [1, 2] }], weight: 2 }], nodes: ["a"] },
     nemesis: { partitions: { every: 300, duration: [50, 100], shape: "ring" } },
@@ -92,7 +101,10 @@ function mutate(root: unknown, picks: number[], kind: Mutation["kind"], value: u
 
 describe("loader fuzz", () => {
   it("random JSON values: only ScenarioError", () => {
-    checkProperty(fc.property(fc.jsonValue(), (v) => onlyScenarioErrors(() => load(v))), { numRuns: 500 });
+    checkProperty(
+      fc.property(fc.jsonValue(), (v) => onlyScenarioErrors(() => load(v))),
+      { numRuns: 500 },
+    );
   });
 
   it("valid scenarios with a field replaced or deleted: only ScenarioError", () => {
@@ -102,9 +114,12 @@ describe("loader fuzz", () => {
       kind: fc.constantFrom<Mutation["kind"]>("set", "delete"),
       value: fc.oneof(fc.jsonValue(), fc.integer(), fc.constantFrom(-1, 0, 1e300, "", "a", "carol", null, [], {})),
     });
-    checkProperty(fc.property(arb, ({ which, picks, kind, value }) => onlyScenarioErrors(() => load(mutate(valid[which], picks, kind, value)))), {
-      numRuns: 2000,
-    });
+    checkProperty(
+      fc.property(arb, ({ which, picks, kind, value }) => onlyScenarioErrors(() => load(mutate(valid[which], picks, kind, value)))),
+      {
+        numRuns: 2000,
+      },
+    );
   });
 
   it("valid scenario text with characters changed: only ScenarioError", () => {
@@ -157,7 +172,14 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
  * `admitted` must hold of it) or refused with one ScenarioError naming a path — never another
  * exception — and `refusal` must hold of that error.
  */
-function hostile<T>(name: string, mutation: fc.Arbitrary<T>, apply: (base: Record<string, unknown>, m: T) => unknown, refusal: (e: ScenarioError, m: T) => void, admitted: (s: Scenario) => void, numRuns = 300) {
+function hostile<T>(
+  name: string,
+  mutation: fc.Arbitrary<T>,
+  apply: (base: Record<string, unknown>, m: T) => unknown,
+  refusal: (e: ScenarioError, m: T) => void,
+  admitted: (s: Scenario) => void,
+  numRuns = 300,
+) {
   it(name, () => {
     checkProperty(
       fc.property(fc.nat(valid.length - 1), mutation, (which, m) => {
@@ -192,52 +214,97 @@ describe("loader fuzz: oversized", () => {
     fc.double({ min: 1e3, max: 1e300, noNaN: true }),
   );
 
-  hostile("a huge number at a random numeric field", fc.tuple(fc.nat(), big), (base, [pick, x]) => {
-    const paths = numericPaths(base);
-    return setAt(base, paths[pick % paths.length]!, x);
-  }, named, bounded);
+  hostile(
+    "a huge number at a random numeric field",
+    fc.tuple(fc.nat(), big),
+    (base, [pick, x]) => {
+      const paths = numericPaths(base);
+      return setAt(base, paths[pick % paths.length]!, x);
+    },
+    named,
+    bounded,
+  );
 
-  hostile("many nodes, a long duration, a high rate", fc.record({
-    nodes: fc.integer({ min: 1, max: 20_000 }),
-    duration: fc.oneof(fc.integer({ min: 1, max: 1e12 }), fc.constant(1e9)),
-    rate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
-  }), (base, m) => ({
-    ...base, nodes: Array.from({ length: m.nodes }, (_, i) => `n${i}`), duration: m.duration,
-    steps: [], clocks: undefined, workload: { ratePerNode: m.rate }, expect: undefined,
-  }), (e) => {
-    named(e);
-    expect(e.reason).toMatch(/over the limit of \d+ .*(limits\.nodes|limits\.events)/);
-  }, bounded, 100);
+  hostile(
+    "many nodes, a long duration, a high rate",
+    fc.record({
+      nodes: fc.integer({ min: 1, max: 20_000 }),
+      duration: fc.oneof(fc.integer({ min: 1, max: 1e12 }), fc.constant(1e9)),
+      rate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
+    }),
+    (base, m) => ({
+      ...base,
+      nodes: Array.from({ length: m.nodes }, (_, i) => `n${i}`),
+      duration: m.duration,
+      steps: [],
+      clocks: undefined,
+      workload: { ratePerNode: m.rate },
+      expect: undefined,
+    }),
+    (e) => {
+      named(e);
+      expect(e.reason).toMatch(/over the limit of \d+ .*(limits\.nodes|limits\.events)/);
+    },
+    bounded,
+    100,
+  );
 
-  hostile("many steps", fc.integer({ min: 1_000, max: 200_000 }), (base, n) => ({
-    ...base, nodes: ["a", "b"], crdt: "g-counter", duration: n, clocks: undefined, workload: undefined, nemesis: undefined, expect: undefined,
-    steps: Array.from({ length: n }, (_, at) => ({ at, node: at % 2 ? "a" : "b", op: "inc", args: [1] })),
-  }), (e) => {
-    named(e);
-    expect(e.reason).toMatch(/over the limit of 1000000 for a traced run/);
-  }, bounded, 10);
+  hostile(
+    "many steps",
+    fc.integer({ min: 1_000, max: 200_000 }),
+    (base, n) => ({
+      ...base,
+      nodes: ["a", "b"],
+      crdt: "g-counter",
+      duration: n,
+      clocks: undefined,
+      workload: undefined,
+      nemesis: undefined,
+      expect: undefined,
+      steps: Array.from({ length: n }, (_, at) => ({ at, node: at % 2 ? "a" : "b", op: "inc", args: [1] })),
+    }),
+    (e) => {
+      named(e);
+      expect(e.reason).toMatch(/over the limit of 1000000 for a traced run/);
+    },
+    bounded,
+    10,
+  );
 
-  hostile("huge strings", fc.tuple(fc.constantFrom("name", "description", "node", "op", "check"), fc.integer({ min: 1_000, max: 2_000_000 })), (base, [where, n]) => {
-    const long = "x".repeat(n);
-    if (where === "name" || where === "description") return { ...base, [where]: long };
-    if (where === "node") return { ...base, nodes: [...(base.nodes as string[]), long] };
-    if (where === "op") return { ...base, steps: [{ at: 0, node: (base.nodes as string[])[0], op: long }] };
-    return { ...base, expect: { checks: { [long]: true } } };
-  }, named, bounded, 20);
+  hostile(
+    "huge strings",
+    fc.tuple(fc.constantFrom("name", "description", "node", "op", "check"), fc.integer({ min: 1_000, max: 2_000_000 })),
+    (base, [where, n]) => {
+      const long = "x".repeat(n);
+      if (where === "name" || where === "description") return { ...base, [where]: long };
+      if (where === "node") return { ...base, nodes: [...(base.nodes as string[]), long] };
+      if (where === "op") return { ...base, steps: [{ at: 0, node: (base.nodes as string[])[0], op: long }] };
+      return { ...base, expect: { checks: { [long]: true } } };
+    },
+    named,
+    bounded,
+    20,
+  );
 });
 
 describe("loader fuzz: non-finite numbers", () => {
   const nonFinite = fc.constantFrom(Infinity, -Infinity, NaN);
 
-  hostile("Infinity, -Infinity or NaN at a random numeric field", fc.tuple(fc.nat(), nonFinite), (base, [pick, x]) => {
-    const paths = numericPaths(base);
-    return setAt(base, paths[pick % paths.length]!, x);
-  }, (e) => {
-    named(e);
-    expect(e.reason).toMatch(/is not a finite number/);
-  }, () => {
-    throw new Error("a non-finite number was admitted");
-  });
+  hostile(
+    "Infinity, -Infinity or NaN at a random numeric field",
+    fc.tuple(fc.nat(), nonFinite),
+    (base, [pick, x]) => {
+      const paths = numericPaths(base);
+      return setAt(base, paths[pick % paths.length]!, x);
+    },
+    (e) => {
+      named(e);
+      expect(e.reason).toMatch(/is not a finite number/);
+    },
+    () => {
+      throw new Error("a non-finite number was admitted");
+    },
+  );
 
   it("1e999 and -1e999 in scenario text, at a random numeric literal", () => {
     const texts = valid.map((v) => JSON.stringify(v, null, 1));

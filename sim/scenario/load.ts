@@ -53,7 +53,10 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
         if (scenario.nodes.length > max) throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is over the limit of ${max} (${RAISE.nodes})` });
         // Whatever the limit is raised to: the engine's n×n tables are typed arrays (a raw RangeError past this).
         if (scenario.nodes.length > MAX_NODES_EVER)
-          throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is more than the simulator can hold (its n×n link tables allow at most ${MAX_NODES_EVER})` });
+          throw new ScenarioError(file, {
+            path: "nodes",
+            reason: `${scenario.nodes.length} nodes is more than the simulator can hold (its n×n link tables allow at most ${MAX_NODES_EVER})`,
+          });
         issues = [...restoreProtoKeys(input, scenario), ...semanticIssues(scenario)];
         if (issues.length === 0) return scenario;
         // Not a valid scenario either way: a builtin's CRDT and op problems (found later when it
@@ -173,8 +176,7 @@ export function portableScenario(loaded: Pick<LoadedScenario, "scenario" | "modu
   if (loaded.modulePath) out.crdt = { module: loaded.modulePath };
   // Limits given as flags are written in too, so that the copy replays without them.
   const { events, nodes } = loaded.limits ?? {};
-  if (events !== undefined || nodes !== undefined)
-    out.limits = { ...out.limits, ...(events !== undefined ? { events } : {}), ...(nodes !== undefined ? { nodes } : {}) };
+  if (events !== undefined || nodes !== undefined) out.limits = { ...out.limits, ...(events !== undefined ? { events } : {}), ...(nodes !== undefined ? { nodes } : {}) };
   return out;
 }
 

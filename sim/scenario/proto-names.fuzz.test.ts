@@ -105,7 +105,11 @@ describe("loader fuzz: names that are Object.prototype keys", () => {
       fc.property(fc.constantFrom("check", "option", "clock"), fc.constantFrom(...PROTO_KEYS), (where, key) => {
         const base: Obj = { name: "hostile", nodes: ["a", "b"], crdt: "lww-map", duration: 10 };
         if (where === "check") base.expect = { checks: ownObject([[key, true]]) };
-        if (where === "option") base.crdt = ownObject<unknown>([["type", "lww-map"], [key, 1]]);
+        if (where === "option")
+          base.crdt = ownObject<unknown>([
+            ["type", "lww-map"],
+            [key, 1],
+          ]);
         if (where === "clock") base.clocks = ownObject([[key, { skew: 1 }]]);
         let err: unknown = null;
         try {

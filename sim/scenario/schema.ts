@@ -41,11 +41,7 @@ export const opSpecSchema = z.strictObject({
 });
 
 /** A builtin name, a builtin with options (checked by the builtin itself), or a plugin module. */
-export const crdtSpecSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ module: z.string().min(1) }),
-  z.looseObject({ type: z.string().min(1) }),
-]);
+export const crdtSpecSchema = z.union([z.string().min(1), z.strictObject({ module: z.string().min(1) }), z.looseObject({ type: z.string().min(1) })]);
 
 /**
  * Step variants, in this order; load.ts picks the variant by which action key a step has, so an
@@ -94,9 +90,7 @@ export const servicesSchema = z.strictObject({
     .strictObject({
       node: nodeName.describe("the node the sequencer runs on"),
       ...serviceTimes,
-      workload: z
-        .strictObject({ ...serviceWorkload, names: z.array(serviceName).min(1).optional().describe('counter names, picked uniformly; default ["invoice"]') })
-        .optional(),
+      workload: z.strictObject({ ...serviceWorkload, names: z.array(serviceName).min(1).optional().describe('counter names, picked uniformly; default ["invoice"]') }).optional(),
     })
     .optional()
     .describe("globally-sequenced counters (invoice numbers): steps { node, next: name }"),
@@ -128,7 +122,9 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.int().optional().describe("PRNG seed; `run --seed` overrides it"),
   nodes: z.array(nodeName).min(1, "declare at least one node").describe("the replicas, by name; every other field refers to these"),
-  crdt: crdtSpecSchema.describe('a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file'),
+  crdt: crdtSpecSchema.describe(
+    'a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file',
+  ),
   sync: z
     .strictObject({
       mode: z.enum(["delta", "state", "op"]).optional(),
@@ -151,9 +147,7 @@ export const scenarioSchema = z.strictObject({
       partitionMode: z.enum(["drop", "hold"]).optional(),
     })
     .optional(),
-  clocks: z
-    .record(z.string(), z.strictObject({ skew: z.int().optional(), drift: z.number().gt(-1).lt(1).optional() }))
-    .optional(),
+  clocks: z.record(z.string(), z.strictObject({ skew: z.int().optional(), drift: z.number().gt(-1).lt(1).optional() })).optional(),
   storage: z
     .strictObject({
       syncLagMs: time.optional().describe("ms from a node's first unsynced write to its sync (group commit); a crash loses unsynced writes; 0 = every write synced at once"),
@@ -224,8 +218,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema.$schema,
     title: "MemoConductor scenario",
-    description:
-      "A deterministic simulation scenario (see docs/scenarios.md). Cross-field rules (declared nodes, ordered times, the CRDT's op names) are checked by the loader.",
+    description: "A deterministic simulation scenario (see docs/scenarios.md). Cross-field rules (declared nodes, ordered times, the CRDT's op names) are checked by the loader.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
 }

@@ -11,10 +11,7 @@ export function installServices(sim: Simulator): ServiceHost | null {
   const spec = sim.scenario.services;
   if (!spec || (!spec.sequencer && !spec.ramp)) return null;
   const host = new ServiceHost(sim);
-  const services = [
-    ...(spec.sequencer ? [new SequencerService(host, spec.sequencer, sim.syncLag)] : []),
-    ...(spec.ramp ? [new RampService(host, spec.ramp, sim.syncLag)] : []),
-  ];
+  const services = [...(spec.sequencer ? [new SequencerService(host, spec.sequencer, sim.syncLag)] : []), ...(spec.ramp ? [new RampService(host, spec.ramp, sim.syncLag)] : [])];
   for (const s of services) host.add(s);
   for (const s of services) s.start();
   sim.services = host;

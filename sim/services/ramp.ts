@@ -18,7 +18,20 @@
  * is still there. A request a shard cannot serve is rejected (traced `txn` `rejected`).
  */
 import { MemoryStorage } from "../../core/storage.ts";
-import { RampClient, RampError, RampServer, committedDurable, readAtomic, tsKey, type RampEvent, type RampRecord, type RampServerStep, type RampSnapshot, type ShardView, type Ts } from "../../core/ramp/index.ts";
+import {
+  RampClient,
+  RampError,
+  RampServer,
+  committedDurable,
+  readAtomic,
+  tsKey,
+  type RampEvent,
+  type RampRecord,
+  type RampServerStep,
+  type RampSnapshot,
+  type ShardView,
+  type Ts,
+} from "../../core/ramp/index.ts";
 import type { Outgoing } from "../../core/ramp/messages.ts";
 import type { Json } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -80,7 +93,11 @@ export class RampService implements Service {
       this.storages.set(node, new MemoryStorage());
       this.servers.set(node, this.makeServer(node));
     }
-    this.clients = new ClientTable(host.sim.n, (node) => this.makeClient(node), (node, at) => host.timer(this, node, TICK, at));
+    this.clients = new ClientTable(
+      host.sim.n,
+      (node) => this.makeClient(node),
+      (node, at) => host.timer(this, node, TICK, at),
+    );
     const w = spec.workload;
     const keys = w?.keys ?? Object.keys(spec.keys ?? {});
     const reads = w?.reads ?? 0.5;
@@ -184,8 +201,7 @@ export class RampService implements Service {
   checks(expected: (name: string) => boolean): CheckResult[] {
     const count = (type: RampEvent["type"]) => this.history.filter((e) => e.type === type).length;
     const tail =
-      `; mode ${this.mode}: ${count("write-ok")} write(s) committed, ${count("write-unavailable")} abandoned before commit, ` +
-      `${count("read-unavailable")} read(s) timed out`;
+      `; mode ${this.mode}: ${count("write-ok")} write(s) committed, ${count("write-unavailable")} abandoned before commit, ` + `${count("read-unavailable")} read(s) timed out`;
     const nodeOf = (i: number) => {
       const node = this.clientNode.get(this.history[i]!.client);
       return node === undefined ? undefined : this.host.name(node);

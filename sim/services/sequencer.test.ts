@@ -42,7 +42,9 @@ describe("sequencer service", () => {
     expect(check(r, "sequencer-monotonic")).toMatchObject({ ok: true, expected: true });
     // Latency: from each request's `next` line to its `ok` line in the trace, per asking node.
     const waited = (node: string) =>
-      latencySummary(oks.filter((e) => e.node === node).map((ok) => ok.t - lines(r.trace).find((e) => e.type === "seq" && e.event === "next" && e.node === node && e.req === ok.req)!.t));
+      latencySummary(
+        oks.filter((e) => e.node === node).map((ok) => ok.t - lines(r.trace).find((e) => e.type === "seq" && e.event === "next" && e.node === node && e.req === ok.req)!.t),
+      );
     expect(waited("a")!.max).toBeGreaterThan(0);
     expect(r.summary.stats.availability).toEqual({
       s: { crdtWrites: 0 },
@@ -50,7 +52,11 @@ describe("sequencer service", () => {
       b: { crdtWrites: 0, sequencer: { attempted: 1, succeeded: 1, timedOut: 0, unfinished: 0, latencyMs: waited("b") } },
     });
     // Service messages travel as sends and deliveries with their own kinds.
-    const kinds = new Set(lines(r.trace).filter((e) => e.type === "send").map((e) => e.kind));
+    const kinds = new Set(
+      lines(r.trace)
+        .filter((e) => e.type === "send")
+        .map((e) => e.kind),
+    );
     expect([...kinds]).toEqual(expect.arrayContaining(["seq.next", "seq.assigned", "delta"]));
   });
 
@@ -64,12 +70,26 @@ describe("sequencer service", () => {
   });
 
   it("a request pending at the end of the run is counted unfinished", () => {
-    const r = run({ ...base, steps: [{ at: 5, partition: [["s"], ["a", "b"]] }, { at: 990, node: "a", next: "invoice" }] });
+    const r = run({
+      ...base,
+      steps: [
+        { at: 5, partition: [["s"], ["a", "b"]] },
+        { at: 990, node: "a", next: "invoice" },
+      ],
+    });
     expect(r.summary.stats.availability!.a).toMatchObject({ sequencer: { attempted: 1, succeeded: 0, timedOut: 0, unfinished: 1 } });
   });
 
   it("a held request is released at the heal and answered", () => {
-    const r = run({ ...base, network: { ...base.network, partitionMode: "hold" }, steps: [{ at: 5, partition: [["s"], ["a", "b"]] }, { at: 10, node: "a", next: "x" }, { at: 100, heal: true }] });
+    const r = run({
+      ...base,
+      network: { ...base.network, partitionMode: "hold" },
+      steps: [
+        { at: 5, partition: [["s"], ["a", "b"]] },
+        { at: 10, node: "a", next: "x" },
+        { at: 100, heal: true },
+      ],
+    });
     const types = lines(r.trace).map((e) => e.type);
     expect(types).toContain("hold");
     expect(types).toContain("release");
@@ -95,7 +115,12 @@ describe("sequencer service", () => {
     const ev = lines(r.trace).filter((e) => e.type === "seq");
     expect(ev.filter((e) => e.event === "recover").map((e) => e.counters)).toEqual([{ invoice: 1 }, { invoice: 1 }]);
     expect(ev.filter((e) => e.event === "unsynced-lost").length).toBeGreaterThan(0);
-    expect(ev.filter((e) => e.event === "ok").map((e) => e.n).sort()).toEqual([1, 2, 3]);
+    expect(
+      ev
+        .filter((e) => e.event === "ok")
+        .map((e) => e.n)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     expect(check(r, "sequencer-unique")?.ok).toBe(true);
     expect(check(r, "sequencer-monotonic")?.ok).toBe(true);
   });
@@ -130,7 +155,11 @@ describe("sequencer service", () => {
   });
 
   it("the traceHash is the same with and without the trace, and service lines are canonical and in time order", () => {
-    const sc: Scenario = { ...base, network: { latency: { dist: "uniform", min: 2, max: 20 }, loss: 0.2, duplicate: 0.2, reorder: 0.2 }, steps: [...base.steps!, { at: 200, crash: "a" }, { at: 300, restart: "a" }, { at: 310, node: "a", next: "invoice" }] };
+    const sc: Scenario = {
+      ...base,
+      network: { latency: { dist: "uniform", min: 2, max: 20 }, loss: 0.2, duplicate: 0.2, reorder: 0.2 },
+      steps: [...base.steps!, { at: 200, crash: "a" }, { at: 300, restart: "a" }, { at: 310, node: "a", next: "invoice" }],
+    };
     const traced = run(sc, 9);
     const bare = run(sc, 9, false);
     expect(bare.trace).toBeUndefined();
@@ -149,7 +178,10 @@ describe("sequencer service", () => {
 
   it("adding service traffic leaves the replicas' network draws alone", () => {
     const crdtOnly: Scenario = { ...without(base, "services"), steps: base.steps!.filter((s) => "op" in s) };
-    const sends = (t: string[] | undefined) => lines(t).filter((e) => e.type === "deliver" && !("kind" in e)).map((e) => e.t);
+    const sends = (t: string[] | undefined) =>
+      lines(t)
+        .filter((e) => e.type === "deliver" && !("kind" in e))
+        .map((e) => e.t);
     expect(sends(run(base).trace)).toEqual(sends(run(crdtOnly).trace));
   });
 });

@@ -57,10 +57,24 @@ export class SequencerService implements Service {
     this.retryMs = spec.retryMs ?? SEQUENCER_DEFAULTS.retryMs;
     this.syncLag = syncLagMs;
     this.server = Sequencer.recover(this.storage, this.options());
-    this.clients = new ClientTable(host.sim.n, (node) => this.makeClient(node), (node, at) => host.timer(this, node, TICK, at));
+    this.clients = new ClientTable(
+      host.sim.n,
+      (node) => this.makeClient(node),
+      (node, at) => host.timer(this, node, TICK, at),
+    );
     const w = spec.workload;
     const names = w?.names ?? ["invoice"];
-    this.workload = w ? new ServiceArrivals(host, this, ARRIVAL, w, "sequencer", (rng) => rng.pick(names), (node, name) => this.ask(node, name)) : null;
+    this.workload = w
+      ? new ServiceArrivals(
+          host,
+          this,
+          ARRIVAL,
+          w,
+          "sequencer",
+          (rng) => rng.pick(names),
+          (node, name) => this.ask(node, name),
+        )
+      : null;
   }
 
   /** Schedules the random requests (after the service is registered with the host). */
@@ -156,7 +170,13 @@ export class SequencerService implements Service {
   private makeClient(node: number): SequencerClient {
     // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
     const incarnation = this.host.sim.replicas[node]!.epoch;
-    return new SequencerClient({ id: this.host.name(node), sequencer: this.host.name(this.node), timeoutMs: this.timeoutMs, retryMs: this.retryMs, firstRequestId: incarnation * 2 ** 32 });
+    return new SequencerClient({
+      id: this.host.name(node),
+      sequencer: this.host.name(this.node),
+      timeoutMs: this.timeoutMs,
+      retryMs: this.retryMs,
+      firstRequestId: incarnation * 2 ** 32,
+    });
   }
 
   private serverStep(step: { out: Outgoing[]; events: SeqEvent[]; syncNeeded: boolean }): void {

@@ -25,14 +25,19 @@ const faults = fc.record({
   }),
   storage: fc.record({ syncLagMs: fc.constantFrom(0, 5, 30) }),
   nemesis: fc.record({
-    partitions: fc.record({ every: fc.integer({ min: 100, max: 600 }), duration: fc.constant<[number, number]>([50, 400]), shape: fc.constantFrom("random" as const, "one" as const, "halves" as const, "one-way" as const) }),
+    partitions: fc.record({
+      every: fc.integer({ min: 100, max: 600 }),
+      duration: fc.constant<[number, number]>([50, 400]),
+      shape: fc.constantFrom("random" as const, "one" as const, "halves" as const, "one-way" as const),
+    }),
     crashes: fc.record({ every: fc.integer({ min: 150, max: 800 }), downtime: fc.constant<[number, number]>([20, 300]) }),
   }),
 });
 
 /** Pauses and resumes of any node (a paused process keeps its messages and timers for later). */
 const pauses = (nodes: string[]) => fc.oneof(fc.record({ pause: fc.constantFrom(...nodes) }), fc.record({ resume: fc.constantFrom(...nodes) }));
-const withPauses = <T,>(step: fc.Arbitrary<T>, nodes: string[]) => fc.oneof({ weight: 6, arbitrary: step as fc.Arbitrary<object> }, { weight: 1, arbitrary: pauses(nodes) as fc.Arbitrary<object> }) as fc.Arbitrary<Omit<Step, "at">>;
+const withPauses = <T>(step: fc.Arbitrary<T>, nodes: string[]) =>
+  fc.oneof({ weight: 6, arbitrary: step as fc.Arbitrary<object> }, { weight: 1, arbitrary: pauses(nodes) as fc.Arbitrary<object> }) as fc.Arbitrary<Omit<Step, "at">>;
 
 /** `count` steps at random times in [0, DURATION - 200], sorted (the loader wants them ordered). */
 function timed(step: fc.Arbitrary<Omit<Step, "at">>, count: number): fc.Arbitrary<Step[]> {
@@ -50,7 +55,10 @@ describe("sequencer under random faults", () => {
     const ask = fc.record({ node: fc.constantFrom(...nodes), next: fc.constantFrom("invoice", "order") });
     checkProperty(
       fc.property(faults, timed(withPauses(ask, nodes), 30), fc.integer({ min: 1, max: 1e6 }), (f, steps, seed) => {
-        const summary = run({ name: "seq-prop", nodes, crdt: "g-counter", ...f, services: { sequencer: { node: "s", timeoutMs: 400, retryMs: 40 } }, steps, duration: DURATION }, seed);
+        const summary = run(
+          { name: "seq-prop", nodes, crdt: "g-counter", ...f, services: { sequencer: { node: "s", timeoutMs: 400, retryMs: 40 } }, steps, duration: DURATION },
+          seed,
+        );
         for (const name of ["sequencer-unique", "sequencer-monotonic"]) expect(verdict(summary, name), name).toMatchObject({ ok: true });
         // Every request is accounted for: answered, timed out, or unfinished (crash / end of run).
         const asked = Object.values(summary.stats.availability!).reduce((n, a) => n + ((a.sequencer as { attempted: number } | undefined)?.attempted ?? 0), 0);
@@ -64,7 +72,10 @@ describe("sequencer under random faults", () => {
 const KEYS = ["x", "y", "z", "w"];
 const rampNodes = ["a", "b", "s1", "s2", "s3"];
 const txn = fc.oneof(
-  fc.record({ node: fc.constantFrom("a", "b", "s1"), txn: fc.record({ write: fc.uniqueArray(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 4 }).map((ks) => Object.fromEntries(ks.map((k) => [k, k]))) }) }),
+  fc.record({
+    node: fc.constantFrom("a", "b", "s1"),
+    txn: fc.record({ write: fc.uniqueArray(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 4 }).map((ks) => Object.fromEntries(ks.map((k) => [k, k]))) }),
+  }),
   fc.record({ node: fc.constantFrom("a", "b", "s2"), txn: fc.record({ read: fc.uniqueArray(fc.constantFrom(...KEYS), { minLength: 2, maxLength: 4 }) }) }),
 );
 type Faults = typeof faults extends fc.Arbitrary<infer T> ? T : never;

@@ -12,7 +12,15 @@ const cap: Scenario = {
   name: "cap-workload",
   nodes: ["s", "a", "b", "c"],
   crdt: "g-counter",
-  steps: [{ at: 0, partition: [["s", "a"], ["b", "c"]] }],
+  steps: [
+    {
+      at: 0,
+      partition: [
+        ["s", "a"],
+        ["b", "c"],
+      ],
+    },
+  ],
   services: { sequencer: { node: "s", timeoutMs: 300, retryMs: 50, workload: { ratePerNode: 10, nodes: ["a", "b"], to: 2500, names: ["invoice", "order"] } } },
   workload: { ratePerNode: 5, to: 2500 },
   duration: 3000,
@@ -30,14 +38,26 @@ describe("service workloads", () => {
     expect(b).toMatchObject({ succeeded: 0, timedOut: b.attempted });
     expect(av.c).not.toHaveProperty("sequencer");
     for (const n of ["a", "b", "c"]) expect(av[n]!.crdtWrites).toBeGreaterThan(3);
-    const names = new Set(lines(r.trace).filter((e) => e.type === "seq" && e.event === "next").map((e) => e.name));
+    const names = new Set(
+      lines(r.trace)
+        .filter((e) => e.type === "seq" && e.event === "next")
+        .map((e) => e.name),
+    );
     expect(names).toEqual(new Set(["invoice", "order"]));
     expect(run(cap, 1, false).summary).toEqual(r.summary);
   });
 
   it("a crash of an asking node skips its arrivals while down, and they resume after the restart", () => {
-    const r = run({ ...cap, steps: [{ at: 500, crash: "a" }, { at: 1500, restart: "a" }] });
-    const asks = lines(r.trace).filter((e) => e.type === "seq" && e.event === "next" && e.node === "a").map((e) => e.t);
+    const r = run({
+      ...cap,
+      steps: [
+        { at: 500, crash: "a" },
+        { at: 1500, restart: "a" },
+      ],
+    });
+    const asks = lines(r.trace)
+      .filter((e) => e.type === "seq" && e.event === "next" && e.node === "a")
+      .map((e) => e.t);
     expect(asks.some((t) => t < 500)).toBe(true);
     expect(asks.some((t) => t > 1500)).toBe(true);
     expect(asks.filter((t) => t > 500 && t < 1500)).toEqual([]);

@@ -13,8 +13,13 @@ export function findChromium(): string | null {
 
 /** Flags: no sandbox (root in containers), and nothing that phones home, so a run is offline. */
 export const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export async function launchChromium(): Promise<Browser> {

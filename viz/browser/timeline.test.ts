@@ -28,8 +28,7 @@ describe.skipIf(!run)("timeline.html in headless Chromium", () => {
   const problems: string[] = [];
   const f = small();
   const model = layoutRun({ trace: parseTrace(f.trace), summary: f.summary, scenario: f.scenario });
-  const eventOf = (lane: string, kind: number, n = 0) =>
-    model.ev.t.map((_, i) => i).filter((i) => model.lanes[model.ev.lane[i]!]!.name === lane && model.ev.kind[i] === kind)[n]!;
+  const eventOf = (lane: string, kind: number, n = 0) => model.ev.t.map((_, i) => i).filter((i) => model.lanes[model.ev.lane[i]!]!.name === lane && model.ev.kind[i] === kind)[n]!;
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
@@ -113,7 +112,9 @@ describe.skipIf(!run)("timeline.html in headless Chromium", () => {
     const p = await pos(eventOf("bob", K.update, 0));
     await page.mouse.move(p.x, p.y);
     await page.mouse.wheel(0, -600);
-    await expect.poll(async () => ((await page.evaluate("window.timeline.domain()")) as number[])[1]! - ((await page.evaluate("window.timeline.domain()")) as number[])[0]!).toBeLessThan(before[1]! - before[0]!);
+    await expect
+      .poll(async () => ((await page.evaluate("window.timeline.domain()")) as number[])[1]! - ((await page.evaluate("window.timeline.domain()")) as number[])[0]!)
+      .toBeLessThan(before[1]! - before[0]!);
     const zoomed = (await page.evaluate("window.timeline.domain()")) as number[];
     await page.mouse.down();
     await page.mouse.move(p.x - 200, p.y, { steps: 5 });
@@ -140,7 +141,11 @@ describe.skipIf(!run)("timeline.html: durability and op-mode marks in headless C
   const problems: string[] = [];
   // A write acknowledged at the group commit, one lost unsynced in a crash, and the restart.
   const sc: Scenario = {
-    name: "lag", nodes: ["a", "b"], crdt: "g-set", duration: 400, storage: { syncLagMs: 50 },
+    name: "lag",
+    nodes: ["a", "b"],
+    crdt: "g-set",
+    duration: 400,
+    storage: { syncLagMs: 50 },
     steps: [
       { at: 0, node: "a", op: "add", args: ["x"] },
       { at: 100, node: "a", op: "add", args: ["y"] },
@@ -209,7 +214,11 @@ describe.skipIf(!run)("timeline.html: a lane's clock label follows its clock", (
   const problems: string[] = [];
   // Bob starts a minute slow; a scripted jump at 1 s puts his clock right.
   const sc: Scenario = {
-    name: "jump", nodes: ["alice", "bob"], crdt: "lww-register", duration: 3000, clocks: { bob: { skew: -60_000 } },
+    name: "jump",
+    nodes: ["alice", "bob"],
+    crdt: "lww-register",
+    duration: 3000,
+    clocks: { bob: { skew: -60_000 } },
     steps: [
       { at: 500, node: "alice", op: "set", args: ["a"] },
       { at: 1000, clockJump: { node: "bob", by: 60_000 } },

@@ -7,7 +7,10 @@ import type { CheckResult } from "../../sim/run-types.ts";
 import { anomalyFlags } from "./anomaly-flags.ts";
 import type { Flag } from "./model.ts";
 
-const lanes = new Map([["alice", 0], ["bob", 1]]);
+const lanes = new Map([
+  ["alice", 0],
+  ["bob", 1],
+]);
 const fail = (name: string, expected: boolean, at?: CheckResult["at"]): CheckResult => ({ name, ok: false, expected, detail: "…", ...(at ? { at } : {}) });
 
 describe("anomaly flags", () => {

@@ -22,7 +22,8 @@ export function convergenceFlags(trace: ParsedTrace, summary: Summary | null, ev
     const k = ev.kind[i]!;
     // Events that set a replica's state: updates, deliveries (buffered ones too) and restarts.
     if (k !== K.update && k !== K.merge && k !== K.receive && k !== K.buffered && k !== K.restart) continue;
-    const l = ev.lane[i]!, t = ev.t[i]!;
+    const l = ev.lane[i]!,
+      t = ev.t[i]!;
     vv[l] = ev.vv[i]!;
     val[l] = ev.val[i]!;
     if (!diverged) {

@@ -20,7 +20,10 @@ export function laneOrder(trace: ParsedTrace, scenario: ScenarioInfo | null): st
   const seen = new Set(names);
   // Without a declaration (a hand-cut trace), lanes appear in order of first mention.
   const see = (n: unknown) => {
-    if (typeof n === "string" && !seen.has(n)) { seen.add(n); names.push(n); }
+    if (typeof n === "string" && !seen.has(n)) {
+      seen.add(n);
+      names.push(n);
+    }
   };
   for (const e of trace.events as (Event & { node?: unknown; from?: unknown; to?: unknown })[]) {
     see(e.node);

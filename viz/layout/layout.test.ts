@@ -76,7 +76,10 @@ describe("layout", () => {
   it("finds the first divergence: same version vector, different value", () => {
     const f = diverge();
     const m = layoutRun({ trace: parseTrace(f.trace), summary: f.summary, scenario: f.scenario });
-    expect(m.flags.map((x) => [x.kind, x.t])).toEqual([["diverged", 40], ["not-converged", 40]]);
+    expect(m.flags.map((x) => [x.kind, x.t])).toEqual([
+      ["diverged", 40],
+      ["not-converged", 40],
+    ]);
   });
 
   it("falls back to the trace when there is no summary", () => {
@@ -107,7 +110,11 @@ describe("layout", () => {
 
 describe("durability and op-mode events", () => {
   const lag: Scenario = {
-    name: "lag", nodes: ["a", "b"], crdt: "g-set", duration: 400, storage: { syncLagMs: 50 },
+    name: "lag",
+    nodes: ["a", "b"],
+    crdt: "g-set",
+    duration: 400,
+    storage: { syncLagMs: 50 },
     steps: [
       { at: 0, node: "a", op: "add", args: ["x"] },
       { at: 100, node: "a", op: "add", args: ["y"] },
@@ -149,7 +156,11 @@ describe("durability and op-mode events", () => {
   it("marks op-mode deliveries whose ops wait in the causal buffer", () => {
     // a → c is cut (held): b's remove, which saw a's add, reaches c first and waits for the add.
     const m = simulated({
-      name: "buf", nodes: ["a", "b", "c"], crdt: "op-or-set", duration: 300, sync: { mode: "op", antiEntropyMs: 0 },
+      name: "buf",
+      nodes: ["a", "b", "c"],
+      crdt: "op-or-set",
+      duration: 300,
+      sync: { mode: "op", antiEntropyMs: 0 },
       network: { latency: { dist: "constant", ms: 10 }, partitionMode: "hold" },
       steps: [
         { at: 0, cut: [["a", "c"]] },
@@ -193,11 +204,15 @@ describe("state at an instant", () => {
 describe("a lane's clock over time", () => {
   const trace = (events: object[]) => parseTrace([JSON.stringify({ t: 0, type: "meta", nodes: ["a", "b"] }), ...events.map((e) => JSON.stringify(e))]);
   it("a jump moves the reading by its amount; a new skew replaces the skew and keeps the jumps", () => {
-    const [a, b] = lanesOf(["a", "b"], { clocks: { b: { skew: -60_000, drift: 0.0001 } } }, trace([
-      { t: 1000, type: "clock-jump", node: "b", by: 60_000 },
-      { t: 2000, type: "clock-skew", node: "b", skew: 500, source: "nemesis" },
-      { t: 3000, type: "clock-jump", node: "b", by: -250 },
-    ]));
+    const [a, b] = lanesOf(
+      ["a", "b"],
+      { clocks: { b: { skew: -60_000, drift: 0.0001 } } },
+      trace([
+        { t: 1000, type: "clock-jump", node: "b", by: 60_000 },
+        { t: 2000, type: "clock-skew", node: "b", skew: 500, source: "nemesis" },
+        { t: 3000, type: "clock-jump", node: "b", by: -250 },
+      ]),
+    );
     expect(a!.clockChanges).toBeUndefined();
     expect(b!.label).toBe("skew −60 s · drift +100 ppm");
     expect(b!.clockChanges).toEqual([

@@ -88,7 +88,10 @@ export function layoutRun(input: LayoutInput): Model {
   };
   const closeBand = (key: string, t: number) => {
     const b = open.get(key);
-    if (b) { b.to = t; open.delete(key); }
+    if (b) {
+      b.to = t;
+      open.delete(key);
+    }
   };
 
   for (const e of trace.events as Event[]) {
@@ -107,7 +110,8 @@ export function layoutRun(input: LayoutInput): Model {
       }
       case "send": {
         const s = e as SendEv;
-        const l = laneOf.get(s.from), to = laneOf.get(s.to);
+        const l = laneOf.get(s.from),
+          to = laneOf.get(s.to);
         if (l === undefined || to === undefined) break;
         const i = push(s.t, l, K.send, `${s.kind} → ${s.to} (${s.bytes} B)`, -1, s.msg);
         sendOf.set(s.msg, i);
@@ -133,7 +137,10 @@ export function layoutRun(input: LayoutInput): Model {
       }
       case "drop": {
         const a = arrowOf.get((e as DropEv).msg);
-        if (a !== undefined) { ar.st[a] = A.dropped; ar.t[a] = e.t; }
+        if (a !== undefined) {
+          ar.st[a] = A.dropped;
+          ar.t[a] = e.t;
+        }
         break;
       }
       case "deliver": {
@@ -180,9 +187,14 @@ export function layoutRun(input: LayoutInput): Model {
         if (n.type === "restart") {
           // What the replica recovered: from the trace, or — for traces without it — the state
           // before the crash when the crash lost nothing; else unknown until its next event.
-          if (n.vv !== undefined) { curVV[l] = str(formatVV(n.vv, names)); curVal[l] = valStr(n.value); }
-          else if (lostSinceCrash[l]) curVal[l] = -1;
-          info = n.vv !== undefined || !lostSinceCrash[l] ? "restarted: recovered this state from durable storage" : "restarted from durable storage (recovered state not in this trace)";
+          if (n.vv !== undefined) {
+            curVV[l] = str(formatVV(n.vv, names));
+            curVal[l] = valStr(n.value);
+          } else if (lostSinceCrash[l]) curVal[l] = -1;
+          info =
+            n.vv !== undefined || !lostSinceCrash[l]
+              ? "restarted: recovered this state from durable storage"
+              : "restarted from durable storage (recovered state not in this trace)";
         }
         push(n.t, l, K[n.type], info);
         break;
@@ -210,7 +222,10 @@ export function layoutRun(input: LayoutInput): Model {
         if (l === undefined) break;
         const sm = serviceMark(e as { type: string });
         const i = push(e.t, l, sm.tone === "ok" ? K.serviceOk : sm.tone === "fail" ? K.serviceFail : K.service, sm.label);
-        if (sm.tag) { tags.ev.push(i); tags.s.push(str(sm.tag)); }
+        if (sm.tag) {
+          tags.ev.push(i);
+          tags.s.push(str(sm.tag));
+        }
         break;
       }
       case "buffer": {

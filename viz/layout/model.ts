@@ -33,7 +33,23 @@ export const K = {
   serviceFail: 14,
 } as const;
 export type Kind = (typeof K)[keyof typeof K];
-export const KIND_NAMES = ["update", "send", "receive", "merge", "crash", "restart", "pause", "resume", "clock jump", "ack", "unsynced lost", "buffered", "service request", "service answer", "service failure"] as const;
+export const KIND_NAMES = [
+  "update",
+  "send",
+  "receive",
+  "merge",
+  "crash",
+  "restart",
+  "pause",
+  "resume",
+  "clock jump",
+  "ack",
+  "unsynced lost",
+  "buffered",
+  "service request",
+  "service answer",
+  "service failure",
+] as const;
 
 /** Arrow status (the `st` column): how the message fared. */
 export const A = { delivered: 0, dropped: 1, duplicate: 2, held: 3, inflight: 4 } as const;

@@ -11,7 +11,11 @@ import { serviceLabel } from "./service-labels.ts";
 import { K, type Model } from "./model.ts";
 
 const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}.json`, import.meta.url));
-const labelsOf = (m: Model, ...kinds: number[]) => m.ev.t.map((_, i) => i).filter((i) => kinds.includes(m.ev.kind[i]!)).map((i) => m.strs[m.ev.info[i]!]!);
+const labelsOf = (m: Model, ...kinds: number[]) =>
+  m.ev.t
+    .map((_, i) => i)
+    .filter((i) => kinds.includes(m.ev.kind[i]!))
+    .map((i) => m.strs[m.ev.info[i]!]!);
 const SERVICE = [K.service, K.serviceOk, K.serviceFail];
 /** The tags written beside service marks, as [tag, tone kind]. */
 const tagsOf = (m: Model) => m.tags.ev.map((i, t) => [m.strs[m.tags.s[t]!]!, m.ev.kind[i]!] as const);
@@ -25,10 +29,10 @@ describe("service events on the timeline", () => {
     expect(labels).toContain("read #1: x=0 y=0");
     // Requests, answers and failures are three kinds of mark; no read here is fractured.
     expect(labelsOf(m, K.serviceOk)).toContain("txn 600/alice committed on every shard");
-    expect(labelsOf(m, K.service)).toContain('txn 600/alice writes x=1 y=1');
+    expect(labelsOf(m, K.service)).toContain("txn 600/alice writes x=1 y=1");
     expect(tagsOf(m)).toContainEqual(["committed", K.serviceOk]);
     expect(tagsOf(m).some(([tag]) => tag.includes("fractured"))).toBe(false);
-    expect(labels).toContain('txn 600/alice writes x=1 y=1');
+    expect(labels).toContain("txn 600/alice writes x=1 y=1");
     expect(labels).toContain("txn 600/alice committed on every shard");
     const kinds = new Set(m.arrows.mk.map((k) => m.strs[k]));
     for (const k of ["ramp.prepare", "ramp.commit", "ramp.get", "ramp.values", "ramp.prepared", "ramp.committed"]) expect(kinds).toContain(k);

@@ -5,11 +5,5 @@ export declare function laneLists(ev: { lane: ArrayLike<number> }, lanes: number
 export declare function lastAt(list: Int32Array, times: ArrayLike<number>, t: number): number;
 export declare function firstFrom(times: ArrayLike<number>, t: number): number;
 export declare function stateAt(lists: Int32Array[], times: ArrayLike<number>, t: number): number[];
-export declare function placeLabels(
-  count: number,
-  lane: (j: number) => number,
-  rank: (j: number) => number,
-  left: (j: number) => number,
-  width: (j: number) => number,
-): number[];
+export declare function placeLabels(count: number, lane: (j: number) => number, rank: (j: number) => number, left: (j: number) => number, width: (j: number) => number): number[];
 export declare function clockAt(lane: { label: string; clockChanges?: { t: number; label: string }[] }, t: number): { label: string; since: number | null };

@@ -5,7 +5,8 @@
 // Types: query.d.ts.
 
 /** Bits in a cone: 1 = in the causal past, 2 = in the causal future (3 = the event itself). */
-export const PAST = 1, FUTURE = 2;
+export const PAST = 1,
+  FUTURE = 2;
 
 /**
  * Happened-before from lane order and message edges (a send → each of its deliveries, copies
@@ -14,31 +15,53 @@ export const PAST = 1, FUTURE = 2;
  */
 export function causalCone(ev, i) {
   const n = ev.lane.length;
-  const prev = new Int32Array(n).fill(-1), next = new Int32Array(n).fill(-1);
-  const firstOut = new Int32Array(n).fill(-1), nextOut = new Int32Array(n).fill(-1);
+  const prev = new Int32Array(n).fill(-1),
+    next = new Int32Array(n).fill(-1);
+  const firstOut = new Int32Array(n).fill(-1),
+    nextOut = new Int32Array(n).fill(-1);
   const lastOnLane = new Map();
   for (let j = 0; j < n; j++) {
     const p = lastOnLane.get(ev.lane[j]);
-    if (p !== undefined) { prev[j] = p; next[p] = j; }
+    if (p !== undefined) {
+      prev[j] = p;
+      next[p] = j;
+    }
     lastOnLane.set(ev.lane[j], j);
     const s = ev.src[j];
-    if (s >= 0) { nextOut[j] = firstOut[s]; firstOut[s] = j; }
+    if (s >= 0) {
+      nextOut[j] = firstOut[s];
+      firstOut[s] = j;
+    }
   }
   const mark = new Uint8Array(n);
   mark[i] = 3;
   const stack = [i];
   while (stack.length) {
     const j = stack.pop();
-    const p = prev[j], s = ev.src[j];
-    if (p >= 0 && !(mark[p] & 1)) { mark[p] |= 1; stack.push(p); }
-    if (s >= 0 && !(mark[s] & 1)) { mark[s] |= 1; stack.push(s); }
+    const p = prev[j],
+      s = ev.src[j];
+    if (p >= 0 && !(mark[p] & 1)) {
+      mark[p] |= 1;
+      stack.push(p);
+    }
+    if (s >= 0 && !(mark[s] & 1)) {
+      mark[s] |= 1;
+      stack.push(s);
+    }
   }
   stack.push(i);
   while (stack.length) {
     const j = stack.pop();
     const q = next[j];
-    if (q >= 0 && !(mark[q] & 2)) { mark[q] |= 2; stack.push(q); }
-    for (let d = firstOut[j]; d >= 0; d = nextOut[d]) if (!(mark[d] & 2)) { mark[d] |= 2; stack.push(d); }
+    if (q >= 0 && !(mark[q] & 2)) {
+      mark[q] |= 2;
+      stack.push(q);
+    }
+    for (let d = firstOut[j]; d >= 0; d = nextOut[d])
+      if (!(mark[d] & 2)) {
+        mark[d] |= 2;
+        stack.push(d);
+      }
   }
   return mark;
 }
@@ -55,7 +78,8 @@ export function laneLists(ev, lanes) {
 
 /** The last event of `list` at or before time `t` (-1: none yet). Binary search. */
 export function lastAt(list, times, t) {
-  let lo = 0, hi = list.length;
+  let lo = 0,
+    hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (times[list[mid]] <= t) lo = mid + 1;
@@ -66,7 +90,8 @@ export function lastAt(list, times, t) {
 
 /** Index of the first of the sorted `times` at or after `t` (culling to the visible window). */
 export function firstFrom(times, t) {
-  let lo = 0, hi = times.length;
+  let lo = 0,
+    hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (times[mid] < t) lo = mid + 1;
@@ -95,7 +120,9 @@ export function placeLabels(count, lane, rank, left, width) {
   const taken = new Map();
   const kept = [];
   for (const j of order) {
-    const a = left(j), b = a + width(j), l = lane(j);
+    const a = left(j),
+      b = a + width(j),
+      l = lane(j);
     const row = taken.get(l) || [];
     if (row.some(([p, q]) => a < q + 4 && p < b + 4)) continue;
     row.push([a, b]);
@@ -111,10 +138,12 @@ export function placeLabels(count, lane, rank, left, width) {
  * initial label (`since` null). `lane.clockChanges` is in time order (viz/layout/lanes.ts).
  */
 export function clockAt(lane, t) {
-  let label = lane.label, since = null;
+  let label = lane.label,
+    since = null;
   for (const c of lane.clockChanges || []) {
     if (c.t > t) break;
-    label = c.label; since = c.t;
+    label = c.label;
+    since = c.t;
   }
   return { label, since };
 }

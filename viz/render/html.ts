@@ -70,7 +70,9 @@ ${header(m)}
 </section>
 ${availabilitySection(m.stats)}<section class="card legend">
 <svg width="0" height="0" style="position:absolute" aria-hidden="true">${defs()}</svg>
-${legendFor(m).map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`).join("\n")}
+${legendFor(m)
+  .map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`)
+  .join("\n")}
 </section>
 <footer>${o.replay ? `Replay this run bit for bit: <code>${esc(o.replay)}</code> · ` : ""}made by MemoConductor from the run's trace</footer>
 </main>
@@ -91,14 +93,20 @@ function availabilitySection(stats: Model["stats"]): string {
   const t = availabilityTable(stats);
   if (t === null) return "";
   const head = `<tr><th>node</th><th class="num">CRDT writes accepted</th>${t.services.map((x) => `<th>${esc(serviceTitle(x))}</th>`).join("")}</tr>`;
-  const rows = t.rows.map((r) => `<tr><td>${esc(r.node)}</td><td class="num">${r.writes}</td>${r.cells.map((c, i) => `<td class="${r.tones[i]}">${esc(c)}</td>`).join("")}</tr>`).join("");
+  const rows = t.rows
+    .map((r) => `<tr><td>${esc(r.node)}</td><td class="num">${r.writes}</td>${r.cells.map((c, i) => `<td class="${r.tones[i]}">${esc(c)}</td>`).join("")}</tr>`)
+    .join("");
   return `<section class="card avail"><h2>Availability per node</h2><p>Which side of the run could still do what: CRDT writes are always accepted locally; a service request is answered, times out (reported unavailable, never answered wrongly), or is unfinished at a crash or at the end. Latency is virtual time from the request to its answer, retries included.</p><table><thead>${head}</thead><tbody>${rows}</tbody></table></section>
 `;
 }
 
 /** The arrowheads and hatching the legend icons refer to, defined once per page. */
 function defs(): string {
-  return `<defs>${Object.entries(STYLE.arrow).map(([st, c]) => `<marker id="ah${st}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0.5L8,4L0,7.5Z" fill="${c}"/></marker>`).join("")}<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${STYLE.band.crash}"/><path d="M0,0V6" stroke="#9ca3af" stroke-width="2"/></pattern></defs>`;
+  return `<defs>${Object.entries(STYLE.arrow)
+    .map(([st, c]) => `<marker id="ah${st}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0.5L8,4L0,7.5Z" fill="${c}"/></marker>`)
+    .join(
+      "",
+    )}<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${STYLE.band.crash}"/><path d="M0,0V6" stroke="#9ca3af" stroke-width="2"/></pattern></defs>`;
 }
 
 function header(m: Model): string {
@@ -107,23 +115,28 @@ function header(m: Model): string {
   const svc = m.arrows.mk.filter((k) => m.strs[k]!.includes(".")).length;
   // A services-only run (no replicated updates) has no replication counts or convergence to report.
   const replicated = m.ev.kind.includes(K.update) || (s !== null && s.sent > 0);
-  const replication = s && replicated
-    ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`]
-    : [];
+  const replication =
+    s && replicated
+      ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`]
+      : [];
   const stats = s
-    ? [...replication, `simulated ${fmtMs(s.simTimeMs)}`,
-       ...(replicated ? [convergenceWords(s.convergedAtMs, fmtMs)] : []),
-       ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : [])].join(" · ")
+    ? [
+        ...replication,
+        `simulated ${fmtMs(s.simTimeMs)}`,
+        ...(replicated ? [convergenceWords(s.convergedAtMs, fmtMs)] : []),
+        ...(svc ? [`services: ${svc} message${svc === 1 ? "" : "s"} (square marks)`] : []),
+      ].join(" · ")
     : "";
   const { shown, idle } = foldIdleChecks({ checks: m.checks, stats: m.stats });
   const idleChip = idle.length ? idleChipText(idle) : null;
-  const checks = shown
-    .map((c) => {
-      const good = c.ok === c.expected;
-      const note = !c.expected ? ` <small>(anomaly expected${c.ok ? ", not seen" : ", caught"})</small>` : "";
-      return `<li class="${good ? (c.ok ? "good" : "caught") : "bad"}" title="${esc(c.detail || (c.ok ? "held" : "failed"))}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${note}</li>`;
-    })
-    .join("") + (idleChip ? `<li class="idle" title="${esc(idleChip.title)}">${esc(idleChip.text)}</li>` : "");
+  const checks =
+    shown
+      .map((c) => {
+        const good = c.ok === c.expected;
+        const note = !c.expected ? ` <small>(anomaly expected${c.ok ? ", not seen" : ", caught"})</small>` : "";
+        return `<li class="${good ? (c.ok ? "good" : "caught") : "bad"}" title="${esc(c.detail || (c.ok ? "held" : "failed"))}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${note}</li>`;
+      })
+      .join("") + (idleChip ? `<li class="idle" title="${esc(idleChip.title)}">${esc(idleChip.text)}</li>` : "");
   const v = verdictOf(m.ok, m.checks);
   return `<header>
 <h1>${esc(m.scenario)}</h1><span class="verdict ${v.cls}" title="${esc(v.title)}">${v.badge}</span>

@@ -17,9 +17,7 @@ export function renderJunit(s: Summary): string {
     const name = c.expected ? c.name : `${c.name} (anomaly expected)`;
     const met = c.ok === c.expected;
     const why = c.expected ? "the property did not hold" : "the expected anomaly did not appear";
-    const body = met
-      ? `<system-out>${xml(c.detail)}</system-out>`
-      : `<failure message="${xml(`${c.name}: ${why}`)}" type="check">${xml(c.detail)}</failure>`;
+    const body = met ? `<system-out>${xml(c.detail)}</system-out>` : `<failure message="${xml(`${c.name}: ${why}`)}" type="check">${xml(c.detail)}</failure>`;
     return { met, text: `    <testcase classname="${xml(cls)}" name="${xml(name)}" time="0">${body}</testcase>` };
   });
   if (!s.ok && cases.every((c) => c.met))

@@ -20,8 +20,7 @@ describe("timeline.svg", () => {
     const svg = renderSvg(model());
     valid(svg);
     expect(svg).toBe(renderSvg(model()));
-    for (const n of ["alice", "bob", "carol", "skew −30 s · drift +100 ppm", "converged at 835 ms", "partition {alice} | {bob, carol}"])
-      expect(svg).toContain(n);
+    for (const n of ["alice", "bob", "carol", "skew −30 s · drift +100 ppm", "converged at 835 ms", "partition {alice} | {bob, carol}"]) expect(svg).toContain(n);
     expect(svg.match(/<line class="msg"/g)!.length).toBe(model().arrows.s.length);
     expect(svg).not.toMatch(/NaN|undefined/);
   });

@@ -112,7 +112,12 @@ export const LEGEND: { kind: "mark" | "arrow" | "band" | "flag"; code: number | 
   { kind: "flag", code: "converged", label: "converged", why: "from here on every replica shows the same value" },
   { kind: "flag", code: "diverged", label: "diverged", why: "two replicas applied the same updates yet differ" },
   { kind: "flag", code: "not-converged", label: "never converged", why: "the replicas still differed when the run ended" },
-  { kind: "flag", code: "anomaly", label: "check broken", why: "where a failed check first saw its property break (ringed on the node's lane; amber when the scenario expects it)" },
+  {
+    kind: "flag",
+    code: "anomaly",
+    label: "check broken",
+    why: "where a failed check first saw its property break (ringed on the node's lane; amber when the scenario expects it)",
+  },
 ];
 
 export type LegendItem = (typeof LEGEND)[number];
@@ -122,18 +127,26 @@ export type LegendItem = (typeof LEGEND)[number];
  * not a catalogue of every fault the simulator knows. "message" stays whenever anything was sent.
  */
 export function legendFor(m: Model): LegendItem[] {
-  const kinds = new Set<number>(m.ev.kind), st = new Set<number>(m.arrows.st);
-  const bands = new Set<string>(m.bands.map((b) => b.kind)), flags = new Set<string>(m.flags.map((f) => f.kind));
+  const kinds = new Set<number>(m.ev.kind),
+    st = new Set<number>(m.arrows.st);
+  const bands = new Set<string>(m.bands.map((b) => b.kind)),
+    flags = new Set<string>(m.flags.map((f) => f.kind));
   if (m.arrows.s.length) st.add(A.delivered);
   const services = kinds.has(K.service) || kinds.has(K.serviceOk) || kinds.has(K.serviceFail);
   const anomaliesCaught = m.flags.every((f) => f.kind !== "anomaly" || f.caught === true);
-  return LEGEND.filter((item) =>
-    item.kind === "mark" ? kinds.has(item.code as number)
-    : item.kind === "arrow" ? st.has(item.code as number)
-    : item.kind === "band" ? bands.has(item.code as string)
-    : flags.has(item.code as string))
-    // Service messages never change a replica, so on a run with services most receives are theirs.
-    .map((item) => (services && item.kind === "mark" && item.code === K.receive ? { ...item, why: `${item.why}; every sequencer or RAMP message arrives as one` } : item))
-    // The icon takes the colour the run draws: amber when every broken check was expected to break.
-    .map((item) => (item.kind === "flag" && item.code === "anomaly" && anomaliesCaught ? { ...item, code: "anomaly-caught" } : item));
+  return (
+    LEGEND.filter((item) =>
+      item.kind === "mark"
+        ? kinds.has(item.code as number)
+        : item.kind === "arrow"
+          ? st.has(item.code as number)
+          : item.kind === "band"
+            ? bands.has(item.code as string)
+            : flags.has(item.code as string),
+    )
+      // Service messages never change a replica, so on a run with services most receives are theirs.
+      .map((item) => (services && item.kind === "mark" && item.code === K.receive ? { ...item, why: `${item.why}; every sequencer or RAMP message arrives as one` } : item))
+      // The icon takes the colour the run draws: amber when every broken check was expected to break.
+      .map((item) => (item.kind === "flag" && item.code === "anomaly" && anomaliesCaught ? { ...item, code: "anomaly-caught" } : item))
+  );
 }

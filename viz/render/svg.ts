@@ -26,7 +26,8 @@ const p = (n: number) => +n.toFixed(1);
  * depend on how tall the legend below is.
  */
 export function diagramCrop(lanes: number, width = 1200): { aspect: string; marginTop: string } {
-  const top = HEADER - 4, h = AXIS + lanes * 64 + 10;
+  const top = HEADER - 4,
+    h = AXIS + lanes * 64 + 10;
   return { aspect: `${width} / ${h}`, marginTop: `-${+((top / width) * 100).toFixed(3)}%` };
 }
 
@@ -40,7 +41,11 @@ export function renderSvg(m: Model, o: { width?: number } = {}): string {
   const detail = m.ev.t.length <= DETAIL_MAX;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${esc(STYLE.font)}" font-size="12">`,
-    `<defs>${Object.entries(STYLE.arrow).map(([st, c]) => `<marker id="ah${st}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0.5L8,4L0,7.5Z" fill="${c}"/></marker>`).join("")}` +
+    `<defs>${Object.entries(STYLE.arrow)
+      .map(
+        ([st, c]) => `<marker id="ah${st}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0.5L8,4L0,7.5Z" fill="${c}"/></marker>`,
+      )
+      .join("")}` +
       `<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${STYLE.band.crash}"/><path d="M0,0V6" stroke="#9ca3af" stroke-width="2"/></pattern></defs>`,
     `<rect width="${W}" height="${H}" fill="${STYLE.paper}"/>`,
     header(m, W),
@@ -67,7 +72,8 @@ function header(m: Model, W: number): string {
     .join(" · ");
   let x = 24;
   const chips = m.checks.map((c) => {
-    const good = c.ok === c.expected, caught = good && !c.ok;
+    const good = c.ok === c.expected,
+      caught = good && !c.ok;
     const text = `${c.ok ? "✓" : "✗"} ${c.name}${!c.expected ? (c.ok ? " (anomaly expected, not seen)" : " (anomaly expected, caught)") : ""}`;
     const w = text.length * 6.6 + 16;
     const [bg, fg] = caught ? ["#fef3c7", "#92400e"] : good ? ["#dcfce7", STYLE.ok] : ["#fee2e2", STYLE.bad];
@@ -87,7 +93,8 @@ function header(m: Model, W: number): string {
 function bands(m: Model, g: Geometry, bottom: number): string {
   return m.bands
     .map((b) => {
-      const x0 = xOf(g, b.from), x1 = Math.max(xOf(g, b.to), x0 + 1);
+      const x0 = xOf(g, b.from),
+        x1 = Math.max(xOf(g, b.to), x0 + 1);
       if (b.lane < 0)
         return `<rect x="${p(x0)}" y="${g.top}" width="${p(x1 - x0)}" height="${bottom - g.top}" fill="${STYLE.band[b.kind]}"/><text x="${p(x0 + 4)}" y="${g.top + 12}" font-size="11" fill="${STYLE.bad}">${esc(clip(b.label, Math.max(4, Math.floor((x1 - x0) / 6))))}</text>`;
       const y = g.top + b.lane * g.laneH + 8;
@@ -106,7 +113,12 @@ function lanes(m: Model, g: Geometry): string {
         `<text x="${g.left - 14}" y="${y - 3}" text-anchor="end" font-size="14" font-weight="600" fill="${laneColor(i)}">${esc(clip(l.name, 20))}</text>` +
         `<text x="${g.left - 14}" y="${y + 13}" text-anchor="end" font-size="10.5" fill="${STYLE.muted}">${esc(l.label)}</text>` +
         // A clock stepped during the run: its new reading on the lane, where the step happens.
-        (l.clockChanges ?? []).map((c) => `<text x="${p(xOf(g, c.t) + 8)}" y="${y + 18}" font-size="10.5" fill="${STYLE.muted}" paint-order="stroke" stroke="#fff" stroke-width="3">clock: ${esc(c.label.replace(/^clock /, ""))}</text>`).join("")
+        (l.clockChanges ?? [])
+          .map(
+            (c) =>
+              `<text x="${p(xOf(g, c.t) + 8)}" y="${y + 18}" font-size="10.5" fill="${STYLE.muted}" paint-order="stroke" stroke="#fff" stroke-width="3">clock: ${esc(c.label.replace(/^clock /, ""))}</text>`,
+          )
+          .join("")
       );
     })
     .join("");
@@ -123,17 +135,22 @@ function axis(g: Geometry, bottom: number): string {
 }
 
 function arrows(m: Model, g: Geometry): string {
-  const ar = m.arrows, out: string[] = [];
+  const ar = m.arrows,
+    out: string[] = [];
   for (let a = 0; a < ar.s.length; a++) {
-    const s = ar.s[a]!, st = ar.st[a]!;
-    const x0 = xOf(g, m.ev.t[s]!), y0 = yOf(g, m.ev.lane[s]!);
-    let x1 = xOf(g, ar.t[a]!), y1 = yOf(g, ar.to[a]!);
+    const s = ar.s[a]!,
+      st = ar.st[a]!;
+    const x0 = xOf(g, m.ev.t[s]!),
+      y0 = yOf(g, m.ev.lane[s]!);
+    let x1 = xOf(g, ar.t[a]!),
+      y1 = yOf(g, ar.to[a]!);
     if (st === A.dropped) [x1, y1] = dropEnd(x0, y0, x1, y1);
     const dash = DASH[st] ? ` stroke-dasharray="${DASH[st]}"` : "";
     const head = st === A.dropped ? "" : ` marker-end="url(#ah${st})"`;
     const w = m.strs[ar.mk[a]!] === "ae" ? 0.8 : 1.3;
     out.push(`<line class="msg" x1="${p(x0)}" y1="${p(y0)}" x2="${p(x1)}" y2="${p(y1)}" stroke="${STYLE.arrow[st]}" stroke-width="${w}"${dash}${head}/>`);
-    if (st === A.dropped) out.push(`<path d="M${p(x1 - 4)},${p(y1 - 4)}L${p(x1 + 4)},${p(y1 + 4)}M${p(x1 + 4)},${p(y1 - 4)}L${p(x1 - 4)},${p(y1 + 4)}" stroke="${STYLE.bad}" stroke-width="2"/>`);
+    if (st === A.dropped)
+      out.push(`<path d="M${p(x1 - 4)},${p(y1 - 4)}L${p(x1 + 4)},${p(y1 + 4)}M${p(x1 + 4)},${p(y1 - 4)}L${p(x1 - 4)},${p(y1 + 4)}" stroke="${STYLE.bad}" stroke-width="2"/>`);
     if (ar.h[a]! >= 0) {
       // The hold marker sits where the arrow was at the moment the partition caught it.
       const f = Math.min(1, Math.max(0, (ar.h[a]! - m.ev.t[s]!) / Math.max(1, ar.t[a]! - m.ev.t[s]!)));
@@ -159,10 +176,17 @@ function marks(m: Model, g: Geometry): string {
  */
 function tags(m: Model, g: Geometry): string {
   const out: string[] = [];
-  for (const t of placeTags(m, (i) => xOf(g, m.ev.t[i]!), (s, bold) => s.length * (bold ? 6.4 : 5.9) + 6)) {
-    const i = m.tags.ev[t]!, k = m.ev.kind[i]!;
+  for (const t of placeTags(
+    m,
+    (i) => xOf(g, m.ev.t[i]!),
+    (s, bold) => s.length * (bold ? 6.4 : 5.9) + 6,
+  )) {
+    const i = m.tags.ev[t]!,
+      k = m.ev.kind[i]!;
     const fill = k === K.serviceFail ? STYLE.bad : k === K.serviceOk ? STYLE.ink : STYLE.muted;
-    out.push(`<text x="${p(xOf(g, m.ev.t[i]!) - 3)}" y="${p(yOf(g, m.ev.lane[i]!) - 10)}" font-size="10.5"${k === K.serviceFail ? ' font-weight="700"' : ""} fill="${fill}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(m.strs[m.tags.s[t]!]!)}</text>`);
+    out.push(
+      `<text x="${p(xOf(g, m.ev.t[i]!) - 3)}" y="${p(yOf(g, m.ev.lane[i]!) - 10)}" font-size="10.5"${k === K.serviceFail ? ' font-weight="700"' : ""} fill="${fill}" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(m.strs[m.tags.s[t]!]!)}</text>`,
+    );
   }
   return out.join("");
 }
@@ -173,16 +197,15 @@ function density(m: Model, g: Geometry): string {
   const out: string[] = [];
   m.lanes.forEach((_, l) => {
     const counts = new Array<number>(cols).fill(0);
-    for (let i = 0; i < m.ev.t.length; i++)
-      if (m.ev.lane[i] === l) counts[Math.min(cols - 1, Math.floor(((m.ev.t[i]! - g.t0) / Math.max(1, g.t1 - g.t0)) * cols))]!++;
+    for (let i = 0; i < m.ev.t.length; i++) if (m.ev.lane[i] === l) counts[Math.min(cols - 1, Math.floor(((m.ev.t[i]! - g.t0) / Math.max(1, g.t1 - g.t0)) * cols))]!++;
     const max = Math.log1p(Math.max(1, ...counts));
     const y = yOf(g, l);
-    const d = counts
-      .map((c, i) => (c ? `M${p(g.left + i * 2)},${p(y)}v${p(-(Math.log1p(c) / max) * (g.laneH / 2 - 6))}` : ""))
-      .join("");
+    const d = counts.map((c, i) => (c ? `M${p(g.left + i * 2)},${p(y)}v${p(-(Math.log1p(c) / max) * (g.laneH / 2 - 6))}` : "")).join("");
     out.push(`<path d="${d}" stroke="${laneColor(l)}" stroke-width="2"/>`);
   });
-  out.push(`<text x="${g.left}" y="${g.top + m.lanes.length * g.laneH + 14}" font-size="11" fill="${STYLE.muted}">${m.ev.t.length} events: event density per lane — open timeline.html to zoom into single events</text>`);
+  out.push(
+    `<text x="${g.left}" y="${g.top + m.lanes.length * g.laneH + 14}" font-size="11" fill="${STYLE.muted}">${m.ev.t.length} events: event density per lane — open timeline.html to zoom into single events</text>`,
+  );
   return out.join("");
 }
 
@@ -210,7 +233,8 @@ export function legendIcon(item: LegendItem, x: number, y: number): string {
     case "mark":
       return markSvg(item.code as number, x, y, laneColor(0));
     case "arrow": {
-      const st = item.code as number, dash = DASH[st] ? ` stroke-dasharray="${DASH[st]}"` : "";
+      const st = item.code as number,
+        dash = DASH[st] ? ` stroke-dasharray="${DASH[st]}"` : "";
       const end = st === A.dropped ? `<path d="M${x + 8},${y - 4}l7,7m0,-7l-7,7" stroke="${STYLE.bad}" stroke-width="2"/>` : "";
       return `<line x1="${x - 14}" y1="${y}" x2="${x + (st === A.dropped ? 10 : 14)}" y2="${y}" stroke="${STYLE.arrow[st]}" stroke-width="1.6"${dash}${st === A.dropped ? "" : ` marker-end="url(#ah${st})"`}/>${end}`;
     }
@@ -230,9 +254,13 @@ function flagColour(f: Model["flags"][number]): string {
 }
 
 function legend(items: LegendItem[], W: number, top: number): string {
-  const colW = (W - 48) / 3, rows = Math.ceil(items.length / 3);
-  return items.map((item, i) => {
-    const x = 24 + Math.floor(i / rows) * colW, y = top + (i % rows) * 22 + 8;
-    return `${legendIcon(item, x + 16, y)}<text x="${p(x + 40)}" y="${y + 4}" fill="${STYLE.ink}"><tspan font-weight="600">${esc(item.label)}</tspan><tspan fill="${STYLE.muted}"> — ${esc(clip(item.why, Math.max(8, Math.floor((colW - 48 - item.label.length * 7.4) / 6.1))))}</tspan></text>`;
-  }).join("");
+  const colW = (W - 48) / 3,
+    rows = Math.ceil(items.length / 3);
+  return items
+    .map((item, i) => {
+      const x = 24 + Math.floor(i / rows) * colW,
+        y = top + (i % rows) * 22 + 8;
+      return `${legendIcon(item, x + 16, y)}<text x="${p(x + 40)}" y="${y + 4}" fill="${STYLE.ink}"><tspan font-weight="600">${esc(item.label)}</tspan><tspan fill="${STYLE.muted}"> — ${esc(clip(item.why, Math.max(8, Math.floor((colW - 48 - item.label.length * 7.4) / 6.1))))}</tspan></text>`;
+    })
+    .join("");
 }

@@ -37,9 +37,13 @@ describe("verdict", () => {
 
   it("the gallery card of a demonstration names the anomaly it caught", () => {
     const summary = {
-      scenario: "youtube-view-counter-naive", crdt: "lww-register", seed: 3, ok: true,
+      scenario: "youtube-view-counter-naive",
+      crdt: "lww-register",
+      seed: 3,
+      ok: true,
       checks: [check("convergence", true, true), check("counter-total", false, false, "views: 1, but 2 were counted")],
-      final: { a: 1, b: 1 }, stats: { events: 10, convergedAtMs: 5, deliveredUpdates: 2 },
+      final: { a: 1, b: 1 },
+      stats: { events: 10, convergedAtMs: 5, deliveredUpdates: 2 },
     } as unknown as Summary;
     const html = renderGallery([{ summary, href: "y/3" }]);
     expect(html).toMatch(/<span class="v shown" title="[^"]*">anomaly shown \(expected\)<\/span>/);
@@ -49,7 +53,17 @@ describe("verdict", () => {
   });
 
   it("a services-only run folds the CRDT checks that held trivially; failures and service checks stay", () => {
-    const stats = (writes: number) => ({ events: 9, sent: 0, delivered: 0, dropped: 0, duplicated: 0, simTimeMs: 1, convergedAtMs: 0, metadataBytes: 0, availability: { a: { crdtWrites: writes }, b: { crdtWrites: 0 } } });
+    const stats = (writes: number) => ({
+      events: 9,
+      sent: 0,
+      delivered: 0,
+      dropped: 0,
+      duplicated: 0,
+      simTimeMs: 1,
+      convergedAtMs: 0,
+      metadataBytes: 0,
+      availability: { a: { crdtWrites: writes }, b: { crdtWrites: 0 } },
+    });
     const checks = [check("convergence", true, true), check("counter-total", true, true), check("idempotence", false, true), check("read-atomic", true, true)];
     const folded = foldIdleChecks({ checks, stats: stats(0) });
     expect(folded.idle.map((c) => c.name)).toEqual(["convergence", "counter-total"]);
@@ -65,13 +79,30 @@ describe("verdict", () => {
   });
 
   it("a services-only run is not labelled with its idle CRDT alone: card, header and report.md say so", () => {
-    const stats = (writes: number) => ({ events: 9, sent: 0, delivered: 0, dropped: 0, duplicated: 0, simTimeMs: 1, convergedAtMs: 0, metadataBytes: 0, deliveredUpdates: 0, availability: { a: { crdtWrites: writes } } });
+    const stats = (writes: number) => ({
+      events: 9,
+      sent: 0,
+      delivered: 0,
+      dropped: 0,
+      duplicated: 0,
+      simTimeMs: 1,
+      convergedAtMs: 0,
+      metadataBytes: 0,
+      deliveredUpdates: 0,
+      availability: { a: { crdtWrites: writes } },
+    });
     expect(typeLabel("g-counter", stats(0) as never)).toBe("services only (g-counter idle)");
     expect(typeLabel("g-counter", stats(3) as never)).toBe("g-counter");
     expect(typeLabel("g-counter", null)).toBe("g-counter");
     const summary = {
-      scenario: "ramp", crdt: "g-counter", seed: 2, ok: true, traceHash: "ab".repeat(32), checks: [check("read-atomic", true, true)],
-      final: { a: 0 }, stats: stats(0),
+      scenario: "ramp",
+      crdt: "g-counter",
+      seed: 2,
+      ok: true,
+      traceHash: "ab".repeat(32),
+      checks: [check("read-atomic", true, true)],
+      final: { a: 0 },
+      stats: stats(0),
     } as unknown as Summary;
     // The card counts what the simulator processed (timers included), worded apart from the timeline's "events drawn".
     expect(renderGallery([{ summary, href: "r/2" }])).toContain('<p class="meta">services only (g-counter idle) · seed 2 · 9 simulator events');

@@ -40,7 +40,12 @@ export function verdictOf(ok: boolean, checks: readonly CheckResult[]): Verdict 
   const caught = checks.filter((c) => !c.expected && !c.ok);
   if (!ok) return { cls: "fail", badge: VERDICT_WORD.fail, title: "not what the scenario expects: a check disagrees with its expectation", caught };
   if (caught.length)
-    return { cls: "shown", badge: VERDICT_WORD.shown, title: `as expected, the checker caught the anomaly this scenario demonstrates: ${caught.map((c) => c.name).join(", ")}`, caught };
+    return {
+      cls: "shown",
+      badge: VERDICT_WORD.shown,
+      title: `as expected, the checker caught the anomaly this scenario demonstrates: ${caught.map((c) => c.name).join(", ")}`,
+      caught,
+    };
   return { cls: "pass", badge: VERDICT_WORD.pass, title: "every check held as the scenario expects", caught };
 }
 
@@ -84,5 +89,8 @@ export function typeLabel(crdt: string, stats: RunStats | null): string {
 
 /** The folded line's text and tooltip. */
 export function idleChipText(idle: readonly CheckResult[]): { text: string; title: string } {
-  return { text: `✓ ${idle.length} replication check${idle.length === 1 ? "" : "s"} · no CRDT writes`, title: `held trivially, nothing was replicated: ${idle.map((c) => c.name).join(", ")}` };
+  return {
+    text: `✓ ${idle.length} replication check${idle.length === 1 ? "" : "s"} · no CRDT writes`,
+    title: `held trivially, nothing was replicated: ${idle.map((c) => c.name).join(", ")}`,
+  };
 }

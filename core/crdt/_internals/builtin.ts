@@ -39,8 +39,7 @@ export function expectArity(crdt: string, op: string, args: unknown[], n: number
 
 /** A positive safe integer amount (counters): rejects 0, negatives, fractions and non-numbers. */
 export function expectAmount(crdt: string, op: string, x: unknown): number {
-  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 1)
-    throw new OpError(crdt, op, `amount must be a positive integer, got ${JSON.stringify(x)}`);
+  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 1) throw new OpError(crdt, op, `amount must be a positive integer, got ${JSON.stringify(x)}`);
   return x;
 }
 
@@ -51,7 +50,11 @@ export function expectAmount(crdt: string, op: string, x: unknown): number {
 export function checkedTotal(crdt: string, op: string, replica: string, before: number, amount: number): number {
   const total = before + amount;
   if (!Number.isSafeInteger(total))
-    throw new OpError(crdt, op, `replica "${replica}"'s total would reach ${before} + ${amount}, past ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`);
+    throw new OpError(
+      crdt,
+      op,
+      `replica "${replica}"'s total would reach ${before} + ${amount}, past ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest count a counter holds exactly)`,
+    );
   return total;
 }
 

@@ -24,20 +24,32 @@ type Step =
   | { kind: "sync"; from: number; to: number }
   | { kind: "deliver"; delta: number; to: number };
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("write" as const), at: fc.nat(2), key: fc.nat(9), supersede: fc.constantFrom("own" as const, "all" as const, "none" as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("write" as const), at: fc.nat(2), key: fc.nat(9), supersede: fc.constantFrom("own" as const, "all" as const, "none" as const) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat(2), key: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("sync" as const), from: fc.nat(2), to: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("deliver" as const), delta: fc.nat(), to: fc.nat(2) }) },
 );
 
 function expectMatches(k: DotKernel, m: Model, what: string): void {
-  const actual = k.keys().sort().map((key) => [key, k.dotsOf(key).map(dotKey).sort()]);
+  const actual = k
+    .keys()
+    .sort()
+    .map((key) => [key, k.dotsOf(key).map(dotKey).sort()]);
   const byKey = new Map<string, string[]>();
   for (const [dk, { key }] of m.dots) byKey.set(key, [...(byKey.get(key) ?? []), dk]);
   const expected = [...byKey.keys()].sort().map((key) => [key, byKey.get(key)!.sort()]);
   expect(actual, `${what}: entries`).toEqual(expected);
-  const seen = (has: (d: Dot) => boolean) => REPLICAS.flatMap((r) => Array.from({ length: 60 }, (_, i): Dot => [r, i + 1])).filter(has).map(dotKey);
-  expect(seen((d) => k.ctx.has(d)), `${what}: context`).toEqual(seen((d) => m.ctx.has(dotKey(d))));
+  const seen = (has: (d: Dot) => boolean) =>
+    REPLICAS.flatMap((r) => Array.from({ length: 60 }, (_, i): Dot => [r, i + 1]))
+      .filter(has)
+      .map(dotKey);
+  expect(
+    seen((d) => k.ctx.has(d)),
+    `${what}: context`,
+  ).toEqual(seen((d) => m.ctx.has(dotKey(d))));
 }
 
 describe("dot kernel", () => {
@@ -54,13 +66,20 @@ describe("dot kernel", () => {
             const key = String(s.key);
             const doomed = s.kind === "remove" || s.supersede === "own" ? [key] : s.supersede === "all" ? k.keys() : [];
             const dm = emptyModel();
-            for (const [dk, e] of m.dots) if (doomed.includes(e.key)) { m.dots.delete(dk); dm.ctx.set(dk, e.dot); }
+            for (const [dk, e] of m.dots)
+              if (doomed.includes(e.key)) {
+                m.dots.delete(dk);
+                dm.ctx.set(dk, e.dot);
+              }
             if (s.kind === "write") {
               const r = at(REPLICAS, s.at);
               let max = 0;
               for (const d of m.ctx.values()) if (d[0] === r) max = Math.max(max, d[1]);
               const dot: Dot = [r, max + 1];
-              for (const mm of [m, dm]) { mm.dots.set(dotKey(dot), { dot, key }); mm.ctx.set(dotKey(dot), dot); }
+              for (const mm of [m, dm]) {
+                mm.dots.set(dotKey(dot), { dot, key });
+                mm.ctx.set(dotKey(dot), dot);
+              }
               const delta = k.write(r, key, s.key, doomed);
               deltas.push([delta, dm]);
               expectMatches(delta, dm, "its delta");

@@ -116,7 +116,11 @@ export class DotKernel {
       for (const [c, key] of theirs) {
         if (this.ctx.has([r, c])) continue;
         const entry = other.entries.get(key)!;
-        this.insert(key, entry.value, entry.dots.find((d) => d[0] === r && d[1] === c)!);
+        this.insert(
+          key,
+          entry.value,
+          entry.dots.find((d) => d[0] === r && d[1] === c)!,
+        );
       }
     this.ctx.merge(other.ctx);
     return this;

@@ -47,8 +47,7 @@ export function readSet(r: Reader): JsonSet {
   let prev: Json | undefined;
   for (let i = 0; i < n; i++) {
     const x = frozenJson(readJson(r));
-    if (prev !== undefined && compareJson(prev, x) >= 0)
-      r.fail(`set elements not strictly sorted (${canonicalKey(prev)} then ${canonicalKey(x)})`);
+    if (prev !== undefined && compareJson(prev, x) >= 0) r.fail(`set elements not strictly sorted (${canonicalKey(prev)} then ${canonicalKey(x)})`);
     out.set(canonicalKey(x), x);
     prev = x;
   }

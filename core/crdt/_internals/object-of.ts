@@ -7,7 +7,6 @@ import { compareStrings } from "../../util/json.ts";
 
 export function objectOf<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
   const out: Record<string, V> = {};
-  for (const [k, v] of [...entries].sort((x, y) => compareStrings(x[0], y[0])))
-    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of [...entries].sort((x, y) => compareStrings(x[0], y[0]))) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }

@@ -60,16 +60,21 @@ export class Elem {
 
 /** comparePaths(a.path, b.path) without building the paths. */
 export function compareElems(a: Elem, b: Elem): number {
-  const pa = a.pre, pb = b.pre;
-  const na = pa.length, nb = pb.length;
+  const pa = a.pre,
+    pb = b.pre;
+  const na = pa.length,
+    nb = pb.length;
   if (pa !== pb) {
     const n = Math.min(na, nb) + 3;
     for (let i = 0; i < n; i += 3) {
-      const ad = i < na ? (pa[i] as number) : a.d, bd = i < nb ? (pb[i] as number) : b.d;
+      const ad = i < na ? (pa[i] as number) : a.d,
+        bd = i < nb ? (pb[i] as number) : b.d;
       if (ad !== bd) return ad - bd;
-      const as = i < na ? (pa[i + 1] as string) : a.site, bs = i < nb ? (pb[i + 1] as string) : b.site;
+      const as = i < na ? (pa[i + 1] as string) : a.site,
+        bs = i < nb ? (pb[i + 1] as string) : b.site;
       if (as !== bs) return as < bs ? -1 : 1;
-      const ac = i < na ? (pa[i + 2] as number) : a.ctr, bc = i < nb ? (pb[i + 2] as number) : b.ctr;
+      const ac = i < na ? (pa[i + 2] as number) : a.ctr,
+        bc = i < nb ? (pb[i + 2] as number) : b.ctr;
       if (ac !== bc) return ac - bc;
     }
     return na - nb;
@@ -100,7 +105,11 @@ const BASES = Array.from({ length: 32 }, (_, l) => 2 ** Math.min(BASE_BITS + l, 
 let allocHi = 0;
 
 /** Where a new character sits relative to the edit before it: typed after it, before it, or elsewhere. */
-export const enum Dir { Fresh = 0, Forward = 1, Backward = -1 }
+export const enum Dir {
+  Fresh = 0,
+  Forward = 1,
+  Backward = -1,
+}
 
 /**
  * A path strictly between p and q (null: the document edges), ending in (site, ctr), at the
@@ -172,7 +181,8 @@ export class LDoc {
 
   private seek(p: number): number {
     const chunks = this.chunks;
-    let ci = this.cc, pos = this.cpos;
+    let ci = this.cc,
+      pos = this.cpos;
     if (ci >= chunks.length) ci = pos = 0;
     while (ci > 0 && p < pos) pos -= chunks[--ci].items.length;
     while (ci < chunks.length - 1 && p >= pos + chunks[ci].items.length) pos += chunks[ci++].items.length;
@@ -256,7 +266,7 @@ export class LDoc {
       const tail = items.splice(k);
       const fresh: Chunk[] = [];
       let cur = items;
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         if (cur.length >= MAX) {
           const c = new Chunk();
           fresh.push(c);
@@ -284,14 +294,20 @@ export class LDoc {
     const ci = this.seek(p);
     let k = p - this.cpos;
     const items = this.chunks[ci].items;
-    if (k > 0 && isHigh(items[k - 1].ch.charCodeAt(0))) { k--; n++; }
+    if (k > 0 && isHigh(items[k - 1].ch.charCodeAt(0))) {
+      k--;
+      n++;
+    }
     const out: Elem[] = [];
     let c = ci;
     while (n > 0 && c < this.chunks.length) {
       const its = this.chunks[c].items;
       const take = Math.min(n, its.length - k);
       let removed = its.splice(k, take);
-      if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) { removed = removed.concat(its.splice(k, 1)); n++; }
+      if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) {
+        removed = removed.concat(its.splice(k, 1));
+        n++;
+      }
       for (const e of removed) {
         out.push(e);
         this.byDot.get(e.site)![e.ctr] = undefined;
@@ -328,7 +344,8 @@ export class LDoc {
         else hi = mid - 1;
       }
       items = chunks[lo].items;
-      let a = 0, b = items.length;
+      let a = 0,
+        b = items.length;
       while (a < b) {
         const mid = (a + b) >> 1;
         if (compareElems(items[mid], e) < 0) a = mid + 1;

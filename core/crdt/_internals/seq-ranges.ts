@@ -33,7 +33,8 @@ export function rangesAdd(r: number[], s: number, e: number): void {
   const out: number[] = [];
   let i = 0;
   for (; i < n && at(r, i + 1) < s; i += 2) out.push(at(r, i), at(r, i + 1));
-  let ns = s, ne = e;
+  let ns = s,
+    ne = e;
   for (; i < n && at(r, i) <= ne; i += 2) {
     ns = Math.min(ns, at(r, i));
     ne = Math.max(ne, at(r, i + 1));
@@ -49,7 +50,8 @@ export function rangesMissing(r: number[], s: number, e: number): number[] {
   const out: number[] = [];
   let c = s;
   for (let i = 0; i < r.length && c < e; i += 2) {
-    const from = at(r, i), to = at(r, i + 1);
+    const from = at(r, i),
+      to = at(r, i + 1);
     if (to <= c) continue;
     if (from >= e) break;
     if (from > c) out.push(c, from);
@@ -61,7 +63,8 @@ export function rangesMissing(r: number[], s: number, e: number): number[] {
 
 /** Does `r` hold counter c? (binary search) */
 export function rangesHas(r: number[], c: number): boolean {
-  let lo = 0, hi = (r.length >> 1) - 1;
+  let lo = 0,
+    hi = (r.length >> 1) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (at(r, 2 * mid + 1) <= c) lo = mid + 1;
@@ -83,7 +86,8 @@ export function rangesNormalize(pairs: number[]): number[] {
   idx.sort((a, b) => at(pairs, a) - at(pairs, b) || at(pairs, a + 1) - at(pairs, b + 1));
   const out: number[] = [];
   for (const i of idx) {
-    const s = at(pairs, i), e = at(pairs, i + 1);
+    const s = at(pairs, i),
+      e = at(pairs, i + 1);
     const lastEnd = out[out.length - 1];
     if (lastEnd !== undefined && s <= lastEnd) {
       if (e > lastEnd) out[out.length - 1] = e;

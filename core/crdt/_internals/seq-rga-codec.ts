@@ -38,7 +38,9 @@ import { readNames, writeNames } from "./seq-names.ts";
 
 type Seg = { ctr: number; len: number; l: string | null; lc: number; r: string | null; rc: number; text: string };
 
-const DEL_NONE = 0, DEL_WHOLE = 1, DEL_PART = 2;
+const DEL_NONE = 0,
+  DEL_WHOLE = 1,
+  DEL_PART = 2;
 
 /** Unsigned zigzag of a signed safe integer, for writers that fold it into a tagged uint. */
 const zig = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
@@ -68,7 +70,10 @@ export function writeRga(w: Writer, s: RgaState): void {
   for (let ni = 0; ni < table.length; ni++) {
     const name = table[ni];
     const deleted = rangesNormalize(dels.get(name) ?? []);
-    const runs = maximal((segs.get(name) ?? []).sort((x, y) => x.ctr - y.ctr), name);
+    const runs = maximal(
+      (segs.get(name) ?? []).sort((x, y) => x.ctr - y.ctr),
+      name,
+    );
     w.uint(runs.length);
     const gaps: number[] = [];
     for (let k = 0, e = 0; k < runs.length; k++) {
@@ -88,7 +93,8 @@ export function writeRga(w: Writer, s: RgaState): void {
       // Deleted ranges before this run belong to no run; then the parts inside it.
       const inside: number[] = [];
       while (di < deleted.length && deleted[di] < end) {
-        const ds = deleted[di], de = deleted[di + 1];
+        const ds = deleted[di],
+          de = deleted[di + 1];
         if (ds < r.ctr) orphans.push(ds, Math.min(de, r.ctr));
         if (de > r.ctr) inside.push(Math.max(ds, r.ctr), Math.min(de, end));
         if (de > end) {
@@ -184,13 +190,15 @@ export function readRga(r: Reader): RgaState {
     let end = 0;
     for (let k = 0; k < count; k++) {
       const h = r.uint();
-      const len = Math.floor(h / 8) + 1, flags = h % 8;
+      const len = Math.floor(h / 8) + 1,
+        flags = h % 8;
       const delKind = flags >> 1;
       if (delKind > DEL_PART) r.fail(`run flags ${flags}: unknown delete kind`);
       const ctr = end + (gapAt.get(k) ?? 0);
       end = ctr + len;
       if (!Number.isSafeInteger(end)) r.fail("counter exceeds 2^53");
-      let l: string | null = null, lc = -1;
+      let l: string | null = null,
+        lc = -1;
       const lt = r.uint();
       if (lt % 2 === 1) {
         l = name;
@@ -203,7 +211,8 @@ export function readRga(r: Reader): RgaState {
         lc = r.uint();
       }
       if (l !== null && (lc < 0 || !Number.isSafeInteger(lc))) r.fail(`origin counter ${lc} out of range`);
-      let rn: string | null = null, rc = -1;
+      let rn: string | null = null,
+        rc = -1;
       if (flags & 1) {
         if (l === null) r.fail("implied origin-right without an origin-left");
         rn = l;
@@ -238,7 +247,8 @@ export function readRga(r: Reader): RgaState {
         if (m === 1 && dels[0] === ctr && dels[1] === end) r.fail("a wholly deleted run must use the whole-run flag (not canonical)");
       }
       const prev = runs.length > first ? runs[runs.length - 1] : null;
-      if (prev !== null && ctr === prev.ctr + prev.len && l === name && lc === ctr - 1 && rn === prev.r && (rn === null || rc === prev.rc)) r.fail("run continues the previous one (not canonical: runs must be maximal)");
+      if (prev !== null && ctr === prev.ctr + prev.len && l === name && lc === ctr - 1 && rn === prev.r && (rn === null || rc === prev.rc))
+        r.fail("run continues the previous one (not canonical: runs must be maximal)");
       runs.push({ rep: name, ctr, len, l, lc, r: rn, rc, dels });
       used.add(name);
       if (l !== null) used.add(l);

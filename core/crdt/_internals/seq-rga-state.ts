@@ -43,7 +43,15 @@ export function runsOf(s: RgaState, f: (r: Run) => void): void {
     return;
   }
   d.forEachItem((it: Item) => {
-    f({ rep: d.nameOf(it.rep), ctr: it.ctr, text: it.del ? "\0".repeat(it.len) : it.text, l: it.lRep < 0 ? null : d.nameOf(it.lRep), lc: it.lCtr, r: it.rRep < 0 ? null : d.nameOf(it.rRep), rc: it.rCtr });
+    f({
+      rep: d.nameOf(it.rep),
+      ctr: it.ctr,
+      text: it.del ? "\0".repeat(it.len) : it.text,
+      l: it.lRep < 0 ? null : d.nameOf(it.lRep),
+      lc: it.lCtr,
+      r: it.rRep < 0 ? null : d.nameOf(it.rRep),
+      rc: it.rCtr,
+    });
   });
   for (const r of d.pend) f(r);
 }

@@ -48,8 +48,13 @@ function flatten(s: string): void {
 
 /** An insert as carried by deltas and kept while pending. Immutable once made, so shareable. */
 export type Run = {
-  readonly rep: string; readonly ctr: number; readonly text: string;
-  readonly l: string | null; readonly lc: number; readonly r: string | null; readonly rc: number;
+  readonly rep: string;
+  readonly ctr: number;
+  readonly text: string;
+  readonly l: string | null;
+  readonly lc: number;
+  readonly r: string | null;
+  readonly rc: number;
 };
 /** A delete of counters [ctr, ctr + len) of a replica. Immutable. */
 export type Del = { readonly rep: string; readonly ctr: number; readonly len: number };
@@ -60,9 +65,13 @@ export class Item {
   next: Item | null = null; // next piece of the same original run (split chain), for id lookup
   chunk: Chunk = null!;
   constructor(
-    public rep: number, public ctr: number, public len: number,
-    public lRep: number, public lCtr: number, // origin-left of the first character (-1: start)
-    public rRep: number, public rCtr: number, // origin-right of every character (-1: end)
+    public rep: number,
+    public ctr: number,
+    public len: number,
+    public lRep: number,
+    public lCtr: number, // origin-left of the first character (-1: start)
+    public rRep: number,
+    public rCtr: number, // origin-right of every character (-1: end)
     public text: string, // "" once deleted
     public del: boolean,
     public head: boolean, // first piece of an original run (listed in heads)
@@ -126,8 +135,12 @@ export class RgaDoc {
 
   private seek(p: number): number {
     const chunks = this.chunks;
-    let ci = this.cc, pos = this.cpos;
-    if (ci >= chunks.length) { ci = pos = 0; this.ci2 = -1; }
+    let ci = this.cc,
+      pos = this.cpos;
+    if (ci >= chunks.length) {
+      ci = pos = 0;
+      this.ci2 = -1;
+    }
     const ci0 = ci;
     while (ci > 0 && p < pos) pos -= chunks[--ci].vis;
     while (ci < chunks.length - 1 && p >= pos + chunks[ci].vis) pos += chunks[ci++].vis;
@@ -148,7 +161,8 @@ export class RgaDoc {
    * is past its end); sets facc to that item's start. Starts from the item cursor when valid.
    */
   private locate(items: Item[], p: number): number {
-    let ii = 0, acc = this.cpos;
+    let ii = 0,
+      acc = this.cpos;
     if (this.ci2 >= 0 && this.ci2 <= items.length) {
       ii = this.ci2;
       acc = this.cacc;
@@ -203,11 +217,15 @@ export class RgaDoc {
   findChar(ri: number, c: number): Item | null {
     const hs = this.heads[ri];
     if (!hs || hs.length === 0) return null;
-    let lo = 0, hi = hs.length - 1, h = -1;
+    let lo = 0,
+      hi = hs.length - 1,
+      h = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr <= c) { h = mid; lo = mid + 1; }
-      else hi = mid - 1;
+      if (hs[mid].ctr <= c) {
+        h = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     if (h < 0) return null;
     let it: Item | null = hs[h];
@@ -218,11 +236,15 @@ export class RgaDoc {
   /** First integrated counter of replica ri above c, when c itself is not integrated. */
   private nextHeadAfter(ri: number, c: number): number {
     const hs = this.heads[ri];
-    let lo = 0, hi = hs.length - 1, best = Infinity;
+    let lo = 0,
+      hi = hs.length - 1,
+      best = Infinity;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr > c) { best = hs[mid].ctr; hi = mid - 1; }
-      else lo = mid + 1;
+      if (hs[mid].ctr > c) {
+        best = hs[mid].ctr;
+        hi = mid - 1;
+      } else lo = mid + 1;
     }
     return best;
   }
@@ -233,7 +255,8 @@ export class RgaDoc {
       hs.push(it);
       return;
     }
-    let lo = 0, hi = hs.length;
+    let lo = 0,
+      hi = hs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (hs[mid].ctr < it.ctr) lo = mid + 1;
@@ -258,7 +281,8 @@ export class RgaDoc {
     const ch = this.chunks[ci];
     const items = ch.items;
     let ii = this.locate(items, p);
-    const acc = this.facc, ii0 = ii;
+    const acc = this.facc,
+      ii0 = ii;
     let L: Item | null, R: Item | null;
     if (ii < items.length) {
       const it = items[ii];
@@ -279,7 +303,8 @@ export class RgaDoc {
     this.oL = L;
     this.oLc = L === null ? -1 : L.ctr + L.len - 1;
     this.oR = R;
-    const rRep = R === null ? -1 : R.rep, rCtr = R === null ? -1 : R.ctr;
+    const rRep = R === null ? -1 : R.rep,
+      rCtr = R === null ? -1 : R.ctr;
     if (L !== null && L.rep === ri && !L.del && L.ctr + L.len === ctr && L.rRep === rRep && L.rCtr === rCtr) {
       // Continues the run typed last: extend it in place.
       L.text += text;
@@ -319,7 +344,10 @@ export class RgaDoc {
     this.ci2 = ii;
     this.cacc = acc;
     let k = p - acc;
-    if (k > 0 && isHigh(items[ii].text.charCodeAt(k - 1))) { k--; n++; }
+    if (k > 0 && isHigh(items[ii].text.charCodeAt(k - 1))) {
+      k--;
+      n++;
+    }
     if (k > 0) {
       const it = items[ii];
       const m = it.len - k;
@@ -412,9 +440,12 @@ export class RgaDoc {
     }
     const miss = rangesMissing(h, run.ctr, end);
     for (let i = 0; i < miss.length; i += 2) {
-      const s = miss[i], e = miss[i + 1];
-      const sub: Run = s === run.ctr && e === end ? run
-        : { rep: run.rep, ctr: s, text: run.text.slice(s - run.ctr, e - run.ctr), l: s === run.ctr ? run.l : run.rep, lc: s === run.ctr ? run.lc : s - 1, r: run.r, rc: run.rc };
+      const s = miss[i],
+        e = miss[i + 1];
+      const sub: Run =
+        s === run.ctr && e === end
+          ? run
+          : { rep: run.rep, ctr: s, text: run.text.slice(s - run.ctr, e - run.ctr), l: s === run.ctr ? run.l : run.rep, lc: s === run.ctr ? run.lc : s - 1, r: run.r, rc: run.rc };
       this.pend.push(sub);
       rangesAdd(h, s, e);
     }
@@ -491,7 +522,8 @@ export class RgaDoc {
     const find = (name: string, c: number): Run | null => {
       const l = byRep.get(name);
       if (!l) return null;
-      let lo = 0, hi = l.length - 1;
+      let lo = 0,
+        hi = l.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
         const r = l[mid];
@@ -501,7 +533,9 @@ export class RgaDoc {
       }
       return null;
     };
-    const ON_STACK = 1, DONE = 2, BLOCKED = 3;
+    const ON_STACK = 1,
+      DONE = 2,
+      BLOCKED = 3;
     const mark = new Map<Run, number>();
     let progressed = false;
     for (const root of this.pend) {
@@ -548,7 +582,8 @@ export class RgaDoc {
     const lri = run.l === null ? -1 : this.ids.get(run.l)!;
     const rri = run.r === null ? -1 : this.ids.get(run.r)!;
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
-    let L: Item | null = null, R: Item | null = null;
+    let L: Item | null = null,
+      R: Item | null = null;
     if (lri >= 0) {
       L = this.findChar(lri, run.lc)!;
       if (run.lc - L.ctr + 1 < L.len) this.split(L, run.lc - L.ctr + 1);
@@ -614,7 +649,17 @@ export class RgaDoc {
     }
     // Insert before range[dest] (or before R, or at the end).
     const before = dest < range.length ? range[dest] : R;
-    if (dest === 0 && L !== null && L.rep === ri && !L.del && L.ctr + L.len === run.ctr && lri === ri && run.lc === run.ctr - 1 && L.rRep === rri && (rri === -1 || L.rCtr === run.rc)) {
+    if (
+      dest === 0 &&
+      L !== null &&
+      L.rep === ri &&
+      !L.del &&
+      L.ctr + L.len === run.ctr &&
+      lri === ri &&
+      run.lc === run.ctr - 1 &&
+      L.rRep === rri &&
+      (rri === -1 || L.rCtr === run.rc)
+    ) {
       L.text += run.text;
       L.len += n;
       L.chunk.vis += n;

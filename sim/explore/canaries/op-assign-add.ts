@@ -21,7 +21,8 @@ const canary: OpCrdt<S, E, number> = {
   init: () => ({ v: 0 }),
   prepare: (_s, op) => (op.op === "set" ? { set: op.args[0] as number } : { add: op.args[0] as number }),
   effect(s, e) {
-    if ("set" in e) s.v = e.set; // BUG: assignment does not commute with addition
+    if ("set" in e)
+      s.v = e.set; // BUG: assignment does not commute with addition
     else s.v += e.add;
     return s;
   },

@@ -31,7 +31,10 @@ const canary: StateCrdt<S, string[]> = {
     for (const [x, tags] of Object.entries(b.tags)) a.tags[x] = [...new Set([...(a.tags[x] ?? []), ...tags])].sort();
     return a;
   },
-  value: (s) => Object.keys(s.tags).filter((x) => s.tags[x]!.length > 0).sort(),
+  value: (s) =>
+    Object.keys(s.tags)
+      .filter((x) => s.tags[x]!.length > 0)
+      .sort(),
   clone: (s) => ({ clock: s.clock, tags: Object.fromEntries(Object.entries(s.tags).map(([x, t]) => [x, [...t]])) }),
 };
 export default canary;
