@@ -1,7 +1,7 @@
 /** The `run` block: where it cuts a text short, it says where the whole text is. */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Summary } from "../sim/run-types.ts";
+import type { Summary } from "../sim/index.ts";
 import { renderReportMd } from "../viz/index.ts";
 import { verdictBlock } from "./format.ts";
 

@@ -5,7 +5,7 @@
  * a timeout, when the box was loaded).
  */
 import { describe, expect, it } from "vitest";
-import type { SlotState } from "../../sim/plugin/call-slots.ts";
+import type { SlotState } from "../../sim/index.ts";
 import { isStuck, slotWatches } from "./supervise.ts";
 
 const inMerge = (calls: number, exitCode?: number): SlotState => ({ method: "merge", calls, exitCode });
