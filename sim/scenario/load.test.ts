@@ -233,3 +233,21 @@ describe("loading files and plugins", () => {
     expect(() => parseScenario('{"name": "a", "name": "b"}', { file: "d.json" })).toThrow('d.json: duplicate key "name"');
   });
 });
+
+describe("an optional field given as undefined (a library caller's object; JSON cannot say it)", () => {
+  it("means absent: the validated scenario has no such key, however deep", async () => {
+    const input = {
+      name: "u",
+      nodes: ["a", "b"],
+      crdt: "g-counter",
+      duration: 100,
+      seed: undefined,
+      network: { loss: undefined },
+      steps: [{ at: 1, node: "a", op: "inc", args: [1] }],
+    };
+    const { scenario } = await prepareScenario(input);
+    expect(Object.hasOwn(scenario, "seed")).toBe(false);
+    expect(scenario.network && Object.hasOwn(scenario.network, "loss")).toBe(false);
+    expect(scenario.steps).toEqual([{ at: 1, node: "a", op: "inc", args: [1] }]);
+  });
+});

@@ -47,7 +47,8 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
     if (issues.length === 0) {
       const parsed = scenarioSchema.safeParse(input);
       if (parsed.success) {
-        const { $schema: _ignored, ...scenario } = parsed.data;
+        const { $schema: _ignored, ...withUndefined } = parsed.data;
+        const scenario: Scenario = dropUndefined(withUndefined);
         const max = nodeLimit(scenario, options.limits);
         // Before anything scales with the node count (every further check, and the engine's n×n tables).
         if (scenario.nodes.length > max) throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is over the limit of ${max} (${RAISE.nodes})` });
@@ -104,6 +105,27 @@ export function parseScenario(text: string, options: ValidateOptions = {}): Scen
  * Validates a scenario object (or checks an already valid one), resolves its CRDT — a plugin
  * path is relative to `baseDir`, default the working directory — and checks its ops.
  */
+/** A value with every optional field's explicit `undefined` taken out of its type. */
+// (A homomorphic mapped type keeps arrays and tuples as they are.)
+type Defined<T> = T extends object ? { [K in keyof T]: Defined<Exclude<T[K], undefined>> } : T;
+
+/**
+ * zod lets an optional field through with an explicit `undefined` (a library caller may pass
+ * `{ seed: undefined }`; JSON cannot say it). A Scenario has no such fields: an optional field
+ * given as undefined means absent, and is dropped — in place, on zod's fresh copy.
+ */
+function dropUndefined<T>(v: T): Defined<T> {
+  if (Array.isArray(v)) for (const x of v) dropUndefined(x);
+  else if (typeof v === "object" && v !== null) {
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined) delete (v as Record<string, unknown>)[k];
+      else dropUndefined(x);
+    }
+  }
+  return v as Defined<T>;
+}
+
 export async function prepareScenario(input: unknown, options: PrepareOptions = {}): Promise<LoadedScenario> {
   const file = options.file ?? "<scenario>";
   const limits = options.limits ?? {};
