@@ -313,14 +313,7 @@
 
   function arrowHead(a, st, xs, ys, xe, ye, colour) {
     if (st === A.dropped) {
-      ctx.strokeStyle = S.bad;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(xe - 4, ye - 4);
-      ctx.lineTo(xe + 4, ye + 4);
-      ctx.moveTo(xe + 4, ye - 4);
-      ctx.lineTo(xe - 4, ye + 4);
-      ctx.stroke();
+      cross(xe, ye, 4, 2);
     } else {
       const ang = Math.atan2(ye - ys, xe - xs),
         r = 7;
@@ -435,14 +428,7 @@
         S.ink,
       );
     } else if (k === K.crash) {
-      ctx.strokeStyle = S.bad;
-      ctx.lineWidth = 2.5;
-      ctx.beginPath();
-      ctx.moveTo(px - 5, py - 5);
-      ctx.lineTo(px + 5, py + 5);
-      ctx.moveTo(px + 5, py - 5);
-      ctx.lineTo(px - 5, py + 5);
-      ctx.stroke();
+      cross(px, py, 5, 2.5);
     } else if (k === K.restart) {
       poly(
         [
@@ -590,6 +576,21 @@
       ctx.stroke();
     }
   }
+  /**
+   * An ✗ in the "bad" colour: a lost message's end, a crash.
+   * @param {number} x @param {number} y @param {number} r half its width @param {number} width line width
+   */
+  function cross(x, y, r, width) {
+    ctx.strokeStyle = S.bad;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r);
+    ctx.lineTo(x - r, y + r);
+    ctx.stroke();
+  }
+
   function poly(pts, fill, stroke) {
     ctx.beginPath();
     pts.forEach(([a, b], j) => (j ? ctx.lineTo(a, b) : ctx.moveTo(a, b)));
