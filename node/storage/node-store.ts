@@ -1,0 +1,45 @@
+/**
+ * What a node keeps on disk, as the rest of the node sees it: the store replica's backing, the
+ * sequencer's log, the node's identity and schema, and one way to write — `write(fn)`, which
+ * runs `fn` (replica or sequencer calls that touch the backing) inside the current write batch
+ * and resolves once that batch is durable.
+ *
+ * Durability (`sync`):
+ * - `{ mode: "always" }`: every `write` is its own transaction, committed with fsync before its
+ *   promise resolves.
+ * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) when
+ *   `maxWaitMs` has passed since its first write or when it holds `maxBatch` writes, and every
+ *   promise of the batch resolves then. Nothing is acknowledged before its commit.
+ *
+ * A failed commit (full disk, I/O error) rejects every promise of the batch with a StorageError,
+ * rolls the transaction back and drops the backing's cache, so the replica sees exactly the
+ * durable state again; the node goes on serving.
+ *
+ * Implemented over better-sqlite3 in sqlite-store.ts (the on-disk format is in docs/design.md).
+ */
+import type { SequencerStorage, StoreBacking } from "memoconductor/core";
+
+export type SyncPolicy = { mode: "always" } | { mode: "group"; maxWaitMs: number; maxBatch?: number };
+
+export type NodeStoreOptions = {
+  /** The store's collections (a scenario's store options, `{ collections: {...} }`). Required when the directory is new; when given for an existing one it must equal the stored schema. */
+  schema?: { collections: Record<string, unknown> };
+  /** The node's replica id. Chosen (and stored) at creation when absent; must match an existing directory's. */
+  nodeId?: string;
+  sync?: SyncPolicy;
+  /** Decoded objects kept in memory (an LRU); default 10 000. */
+  cacheObjects?: number;
+};
+
+export interface NodeStore {
+  readonly nodeId: string;
+  /** The schema stored in the directory (as given at creation). */
+  readonly schema: { collections: Record<string, unknown> };
+  readonly backing: StoreBacking;
+  /** The durable log of a sequencer this node serves (one log for all sequence names). */
+  readonly sequencer: SequencerStorage;
+  /** Runs `fn` in the current write batch; resolves with its result once the batch is durable. `fn` throwing rolls back its own writes only and rejects. */
+  write<T>(fn: () => T): Promise<T>;
+  /** Commits any open batch, then closes the database. */
+  close(): Promise<void>;
+}
