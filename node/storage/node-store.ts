@@ -17,7 +17,7 @@
  *
  * Implemented over better-sqlite3 in sqlite-store.ts (the on-disk format is in docs/design.md).
  */
-import type { SequencerStorage, StoreBacking } from "memoconductor/core";
+import type { SequencerStorage, StoreBacking } from "../../core/index.ts";
 
 export type SyncPolicy = { mode: "always" } | { mode: "group"; maxWaitMs: number; maxBatch?: number };
 
