@@ -20,6 +20,7 @@ export { rga, RgaState } from "./crdt/rga.ts";
 export { lseq, LSeqState } from "./crdt/lseq.ts";
 export { storeType, StoreReplica, StoreError, storeCodecs, digestJson, DEFAULT_STORE_COLLECTIONS } from "./store/index.ts";
 export type { StoreCrdt, StoreState, StoreValue, StoreDigest, DeltaMessage, SyncMessage } from "./store/index.ts";
+export type { StoreBacking, LoggedDelta } from "./store/backing.ts";
 export type { Conflict } from "./crdt/_internals/nested.ts";
 export { VersionVector, type Ordering } from "./clock/version-vector.ts";
 export { type Dot, dotKey, compareDots } from "./clock/dot.ts";

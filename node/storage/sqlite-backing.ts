@@ -1,0 +1,269 @@
+/**
+ * The StoreBacking of a node: a replica's objects, version vectors, knowledge and delta log as
+ * rows of the node's SQLite database (format.ts), with an LRU of decoded objects in front.
+ *
+ * - Reads go to the cache, else to one indexed row; nothing is read at construction but the
+ *   knowledge (one small row per collection) and the origin names (one per replica id).
+ * - Writes go straight to the database, inside whatever transaction the NodeStore has open, and
+ *   into the cache: the cache never holds a value the open transaction does not.
+ * - `reset()` forgets everything cached. The NodeStore calls it after any rollback (a write that
+ *   threw, a commit that failed): the replica mutates what `object`/`vv`/`knowledge` return
+ *   before it calls `put`, so after a rollback the cache may hold values the database does not,
+ *   and the only safe copy is the rows.
+ *
+ * Every BLOB is a framed, CRC-32C checked encoding (the object type's codec for states and
+ * deltas, core's vector and context codecs): a damaged row is a DecodeError naming the row,
+ * never a value.
+ */
+import type Database from "better-sqlite3";
+import {
+  CausalContext,
+  causalContextCodec,
+  DecodeError,
+  type Codec,
+  type LoggedDelta,
+  type StoreBacking,
+  type StoreCrdt,
+  VersionVector,
+  versionVectorCodec,
+} from "../../core/index.ts";
+import { Lru } from "./lru.ts";
+
+/** A cached object: `state` undefined when the collection has no such object (a cached miss). */
+type Entry = { state: unknown; vv: VersionVector | undefined; disk: Map<string, number> };
+
+type ObjectRow = { state: Uint8Array; vv: Uint8Array };
+type LogRow = { id: string; delta: Uint8Array };
+
+/** compareStrings of core/util/json.ts (UTF-16 code units), the order every answer must have. */
+const compareStrings = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
+
+/**
+ * SQLite orders TEXT by its UTF-8 bytes (code points); the store orders by UTF-16 code units.
+ * The two differ only between a character in U+E000–U+FFFF and one above U+FFFF, so the rows
+ * come back in SQLite's order and are re-sorted only in that rare case.
+ */
+function inStoreOrder(ids: string[]): string[] {
+  for (let i = 1; i < ids.length; i++) if (compareStrings(ids[i - 1]!, ids[i]!) > 0) return ids.sort(compareStrings);
+  return ids;
+}
+
+/** Decodes a row's BLOB, naming the row in the DecodeError. */
+function decodeRow<T>(codec: Codec<T>, bytes: unknown, where: string): T {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(where, 0, `expected a BLOB, found ${typeof bytes}`);
+  try {
+    return codec.decode(bytes);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new DecodeError(`${where} (${e.what})`, e.offset, e.reason);
+    throw e;
+  }
+}
+
+export class SqliteBacking implements StoreBacking {
+  private readonly cache: Lru<string, Entry>;
+  private readonly index: Map<string, number>;
+  private readonly codecs: Codec<unknown>[];
+  private readonly known = new Map<number, CausalContext>();
+  private readonly originIds = new Map<string, number>();
+  /** Object counts per collection, and the log's size: counted on first ask, then kept. */
+  private readonly counts = new Map<number, number>();
+  private logCount: number | undefined;
+
+  private readonly q;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly crdt: StoreCrdt,
+    cacheObjects: number,
+  ) {
+    this.cache = new Lru(cacheObjects);
+    this.index = new Map(crdt.collections.map((c, i) => [c, i]));
+    this.codecs = crdt.collections.map((c) => {
+      const codec = crdt.typeOf(c).codec;
+      if (!codec) throw new Error(`collection "${c}": its type has no codec, so it cannot be stored`);
+      return codec as Codec<unknown>;
+    });
+    this.q = {
+      object: db.prepare<[number, string], ObjectRow>("SELECT state, vv FROM objects WHERE c = ? AND id = ?"),
+      vv: db.prepare<[number, string], Uint8Array>("SELECT vv FROM objects WHERE c = ? AND id = ?").pluck(),
+      putObject: db.prepare<[number, string, Uint8Array, Uint8Array]>(
+        "INSERT INTO objects (c, id, state, vv) VALUES (?, ?, ?, ?) ON CONFLICT (c, id) DO UPDATE SET state = excluded.state, vv = excluded.vv",
+      ),
+      ids: db.prepare<[number], string>("SELECT id FROM objects WHERE c = ? ORDER BY id").pluck(),
+      count: db.prepare<[number], number>("SELECT count(*) FROM objects WHERE c = ?").pluck(),
+      addTouched: db.prepare<[number, number, number, string]>("INSERT INTO touched (c, origin, seq, id) VALUES (?, ?, ?, ?)"),
+      dropTouched: db.prepare<[number, number, number, string]>("DELETE FROM touched WHERE c = ? AND origin = ? AND seq = ? AND id = ?"),
+      touchedAbove: db.prepare<[number, number, number], string>("SELECT id FROM touched WHERE c = ? AND origin = ? AND seq > ?").pluck(),
+      knowledge: db.prepare<[], { c: number; cc: Uint8Array }>("SELECT c, cc FROM knowledge"),
+      putKnowledge: db.prepare<[number, Uint8Array]>("INSERT INTO knowledge (c, cc) VALUES (?, ?) ON CONFLICT (c) DO UPDATE SET cc = excluded.cc"),
+      origins: db.prepare<[], { n: number; name: string }>("SELECT n, name FROM origins"),
+      addOrigin: db.prepare<[string]>("INSERT INTO origins (name) VALUES (?)"),
+      logAdd: db.prepare<[number, number, number, string, Uint8Array]>("INSERT OR IGNORE INTO delta_log (c, origin, seq, id, delta) VALUES (?, ?, ?, ?, ?)"),
+      logReplace: db.prepare<[string, Uint8Array, number, number, number]>("UPDATE delta_log SET id = ?, delta = ? WHERE c = ? AND origin = ? AND seq = ?"),
+      logGet: db.prepare<[number, number, number], LogRow>("SELECT id, delta FROM delta_log WHERE c = ? AND origin = ? AND seq = ?"),
+      logDropUpTo: db.prepare<[number, number, number]>("DELETE FROM delta_log WHERE c = ? AND origin = ? AND seq <= ?"),
+      logDropAll: db.prepare<[number, number]>("DELETE FROM delta_log WHERE c = ? AND origin = ?"),
+      logCount: db.prepare<[], number>("SELECT count(*) FROM delta_log").pluck(),
+    };
+    this.reset();
+  }
+
+  /** Forgets every cached value and re-reads the knowledge and origins (after a rollback; at open). */
+  reset(): void {
+    this.cache.clear();
+    this.counts.clear();
+    this.logCount = undefined;
+    this.known.clear();
+    for (const { c, cc } of this.q.knowledge.all()) {
+      const name = this.crdt.collections[c];
+      if (name === undefined) throw new DecodeError("knowledge row", 0, `collection number ${c} is not in the schema (${this.crdt.collections.length} collections)`);
+      this.known.set(c, decodeRow(causalContextCodec, cc, `knowledge of collection "${name}"`));
+    }
+    this.originIds.clear();
+    for (const { n, name } of this.q.origins.all()) this.originIds.set(name, n);
+  }
+
+  /** Decoded objects held in memory now (for tests and statistics). */
+  get cachedObjects(): number {
+    return this.cache.size;
+  }
+
+  // ---- objects ----------------------------------------------------------------------------
+
+  object(collection: string, id: string): unknown {
+    return this.entry(collection, id).state;
+  }
+
+  vv(collection: string, id: string): VersionVector | undefined {
+    return this.entry(collection, id).vv;
+  }
+
+  put(collection: string, id: string, state: unknown, vv: VersionVector): void {
+    const c = this.numberOf(collection);
+    const key = `${c}:${id}`;
+    const cached = this.cache.get(key);
+    let disk: Map<string, number>;
+    let existed: boolean;
+    if (cached) {
+      disk = cached.disk;
+      existed = cached.state !== undefined;
+    } else {
+      const bytes = this.q.vv.get(c, id);
+      existed = bytes !== undefined;
+      disk = existed ? new Map(decodeRow(versionVectorCodec, bytes, `version vector of ${collection}["${id}"]`).entries()) : new Map();
+    }
+    this.q.putObject.run(c, id, this.codecs[c]!.encode(state), versionVectorCodec.encode(vv));
+    if (!existed) {
+      const n = this.counts.get(c);
+      if (n !== undefined) this.counts.set(c, n + 1);
+    }
+    // The origin index: one row per (origin, object) at the object's seq for that origin.
+    const next = new Map(vv.entries());
+    for (const [origin, seq] of next) {
+      const old = disk.get(origin);
+      if (old === seq) continue;
+      const o = this.originNumber(origin);
+      if (old !== undefined) this.q.dropTouched.run(c, o, old, id);
+      this.q.addTouched.run(c, o, seq, id);
+    }
+    for (const [origin, seq] of disk) if (!next.has(origin)) this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
+    this.cache.set(key, { state, vv, disk: next });
+  }
+
+  ids(collection: string): Iterable<string> {
+    return inStoreOrder(this.q.ids.all(this.numberOf(collection)));
+  }
+
+  count(collection: string): number {
+    const c = this.numberOf(collection);
+    let n = this.counts.get(c);
+    if (n === undefined) this.counts.set(c, (n = this.q.count.get(c) ?? 0));
+    return n;
+  }
+
+  touchedAbove(collection: string, origin: string, above: number): Iterable<string> {
+    const c = this.numberOf(collection);
+    const o = this.originIds.get(origin);
+    if (o === undefined) return [];
+    return this.q.touchedAbove.all(c, o, above).sort(compareStrings);
+  }
+
+  // ---- knowledge --------------------------------------------------------------------------
+
+  knowledge(collection: string): CausalContext | undefined {
+    return this.known.get(this.numberOf(collection));
+  }
+
+  putKnowledge(collection: string, cc: CausalContext): void {
+    const c = this.numberOf(collection);
+    this.q.putKnowledge.run(c, causalContextCodec.encode(cc));
+    this.known.set(c, cc);
+  }
+
+  // ---- the delta log ----------------------------------------------------------------------
+
+  logPut(collection: string, origin: string, seq: number, entry: LoggedDelta): void {
+    const c = this.numberOf(collection);
+    const o = this.originNumber(origin);
+    const bytes = this.codecs[c]!.encode(entry.delta);
+    if (this.q.logAdd.run(c, o, seq, entry.id, bytes).changes === 1) {
+      if (this.logCount !== undefined) this.logCount++;
+    } else this.q.logReplace.run(entry.id, bytes, c, o, seq);
+  }
+
+  logGet(collection: string, origin: string, seq: number): LoggedDelta | undefined {
+    const c = this.numberOf(collection);
+    const o = this.originIds.get(origin);
+    if (o === undefined) return undefined;
+    const row = this.q.logGet.get(c, o, seq);
+    if (row === undefined) return undefined;
+    return { id: row.id, delta: decodeRow(this.codecs[c]!, row.delta, `logged delta (${collection}, ${origin}, ${seq})`) };
+  }
+
+  logCompact(floor: (collection: string, origin: string) => number): number {
+    let dropped = 0;
+    // Every origin that ever wrote is in `origins`: a handful of rows, so no scan of the log.
+    const origins = [...this.originIds].sort((a, b) => compareStrings(a[0], b[0]));
+    for (const [c, collection] of this.crdt.collections.entries())
+      for (const [origin, o] of origins) {
+        const f = floor(collection, origin);
+        if (!(f >= 1)) continue;
+        dropped += (f === Infinity ? this.q.logDropAll.run(c, o) : this.q.logDropUpTo.run(c, o, f)).changes;
+      }
+    if (this.logCount !== undefined) this.logCount -= dropped;
+    return dropped;
+  }
+
+  logSize(): number {
+    return (this.logCount ??= this.q.logCount.get() ?? 0);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private numberOf(collection: string): number {
+    const c = this.index.get(collection);
+    if (c === undefined) throw new Error(`unknown collection ${JSON.stringify(collection)} (the store's collections: ${this.crdt.collections.join(", ")})`);
+    return c;
+  }
+
+  private originNumber(origin: string): number {
+    let o = this.originIds.get(origin);
+    if (o === undefined) this.originIds.set(origin, (o = Number(this.q.addOrigin.run(origin).lastInsertRowid)));
+    return o;
+  }
+
+  private entry(collection: string, id: string): Entry {
+    const c = this.numberOf(collection);
+    const key = `${c}:${id}`;
+    let e = this.cache.get(key);
+    if (e) return e;
+    const row = this.q.object.get(c, id);
+    if (row === undefined) e = { state: undefined, vv: undefined, disk: new Map() };
+    else {
+      const vv = decodeRow(versionVectorCodec, row.vv, `version vector of ${collection}["${id}"]`);
+      e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
+    }
+    this.cache.set(key, e);
+    return e;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * `NodeStore.write(fn)`: transactions, savepoints and group commit over one better-sqlite3
+ * connection. better-sqlite3 is synchronous, so `fn` runs to completion inside the transaction
+ * before anything else can; only the batch (group commit) stays open across event-loop turns.
+ *
+ * - sync "always": BEGIN, fn, COMMIT (fsync: synchronous=FULL), then resolve.
+ * - sync "group": the first write opens a batch (BEGIN) and a timer of `maxWaitMs`; each write
+ *   runs inside its own SAVEPOINT; the batch commits when the timer fires or when it holds
+ *   `maxBatch` writes, and every promise of the batch resolves after that one COMMIT.
+ *
+ * `fn` throwing rolls back its savepoint (its own writes only) and rejects its promise. A commit
+ * that fails — or an error after which SQLite has already rolled the whole transaction back
+ * (SQLITE_FULL and SQLITE_IOERR may do that) — rejects every promise of the batch with a
+ * StorageError. After any rollback `onRollback` runs, so the caches above forget what the
+ * rolled-back writes left in them.
+ */
+import type Database from "better-sqlite3";
+import type { SyncPolicy } from "./node-store.ts";
+import { describe, StorageError } from "./errors.ts";
+
+type Waiter = { resolve: (v: unknown) => void; reject: (e: unknown) => void; value: unknown };
+type Batch = { waiters: Waiter[]; timer: NodeJS.Timeout | undefined };
+
+export const DEFAULT_MAX_BATCH = 1000;
+
+export class WriteBatcher {
+  private batch: Batch | undefined;
+  private running = false;
+  private closed = false;
+  /** Commits made so far (for tests and the benchmark: group commit makes fewer). */
+  commits = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly policy: SyncPolicy,
+    private readonly onRollback: () => void,
+  ) {
+    if (policy.mode === "group") {
+      if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) throw new StorageError(`sync group: maxWaitMs must be a number ≥ 0, got ${policy.maxWaitMs}`);
+      const max = policy.maxBatch ?? DEFAULT_MAX_BATCH;
+      if (!Number.isSafeInteger(max) || max < 1) throw new StorageError(`sync group: maxBatch must be a positive integer, got ${policy.maxBatch}`);
+    } else if (policy.mode !== "always") throw new StorageError(`sync mode must be "always" or "group", got ${JSON.stringify((policy as { mode: unknown }).mode)}`);
+  }
+
+  /** Whether a `write` callback is running now (the sequencer log joins its transaction). */
+  inWrite(): boolean {
+    return this.running;
+  }
+
+  write<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError("the store is closed"));
+    if (this.running) return Promise.reject(new StorageError("write() called inside a write: run everything in one write"));
+    return this.policy.mode === "always" ? this.writeAlone(fn) : this.writeInBatch(fn, this.policy.maxWaitMs, this.policy.maxBatch ?? DEFAULT_MAX_BATCH);
+  }
+
+  /** Runs `rows` and commits at once, with the open batch if there is one (a sequencer sync outside a write). */
+  commitNow(rows: () => void): void {
+    if (this.closed) throw new StorageError("the store is closed");
+    if (!this.batch) this.db.exec("BEGIN IMMEDIATE");
+    try {
+      rows();
+    } catch (e) {
+      this.failTransaction(`write failed: ${describe(e)}`, e);
+      throw new StorageError(`write failed: ${describe(e)}`, { cause: e });
+    }
+    if (this.batch) this.commitBatch();
+    else if (!this.commit()) throw new StorageError("commit failed: the sequencer's records were not written");
+  }
+
+  /** Commits an open batch (if any) and refuses further writes. */
+  close(): void {
+    if (this.batch) this.commitBatch();
+    this.closed = true;
+  }
+
+  private writeAlone<T>(fn: () => T): Promise<T> {
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+    } catch (e) {
+      return Promise.reject(new StorageError(`cannot begin a transaction: ${describe(e)}`, { cause: e }));
+    }
+    let value: T;
+    try {
+      value = this.run(fn);
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.onRollback();
+      return Promise.reject(wrap(e));
+    }
+    let failure: unknown;
+    if (!this.commit((e) => (failure = e))) return Promise.reject(new StorageError(`commit failed, the write was rolled back: ${describe(failure)}`, { cause: failure }));
+    return Promise.resolve(value);
+  }
+
+  private writeInBatch<T>(fn: () => T, maxWaitMs: number, maxBatch: number): Promise<T> {
+    if (!this.batch) {
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+      } catch (e) {
+        return Promise.reject(new StorageError(`cannot begin a transaction: ${describe(e)}`, { cause: e }));
+      }
+      const batch: Batch = { waiters: [], timer: undefined };
+      this.batch = batch;
+      batch.timer = setTimeout(() => {
+        if (this.batch === batch) this.commitBatch();
+      }, maxWaitMs);
+    }
+    let value: T;
+    try {
+      this.db.exec("SAVEPOINT w");
+      value = this.run(fn);
+      this.db.exec("RELEASE w");
+    } catch (e) {
+      this.rollbackOne(e);
+      return Promise.reject(wrap(e));
+    }
+    const promise = new Promise<T>((resolve, reject) => this.batch!.waiters.push({ resolve: resolve as (v: unknown) => void, reject, value }));
+    if (this.batch.waiters.length >= maxBatch) this.commitBatch();
+    return promise;
+  }
+
+  /** Undoes one write of the batch; if SQLite already dropped the whole transaction, fails the batch. */
+  private rollbackOne(e: unknown): void {
+    if (this.db.inTransaction) {
+      try {
+        this.db.exec("ROLLBACK TO w; RELEASE w");
+        this.onRollback();
+        return;
+      } catch {
+        // The savepoint is gone with the transaction: fall through and fail the batch.
+      }
+    }
+    this.failTransaction(`a write in the batch failed and took the transaction with it: ${describe(e)}`, e);
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    clearTimeout(batch.timer);
+    let failure: unknown;
+    if (this.commit((e) => (failure = e))) for (const w of batch.waiters) w.resolve(w.value);
+    else {
+      const err = new StorageError(`commit failed, ${batch.waiters.length} write(s) rolled back: ${describe(failure)}`, { cause: failure });
+      for (const w of batch.waiters) w.reject(err);
+    }
+  }
+
+  /** COMMIT; on failure rolls back, runs onRollback and returns false. */
+  private commit(onError?: (e: unknown) => void): boolean {
+    try {
+      this.db.exec("COMMIT");
+      this.commits++;
+      return true;
+    } catch (e) {
+      onError?.(e);
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.onRollback();
+      return false;
+    }
+  }
+
+  /** Rolls back the whole open transaction and rejects every waiting promise of the batch. */
+  private failTransaction(reason: string, cause: unknown): void {
+    if (this.db.inTransaction) this.db.exec("ROLLBACK");
+    this.onRollback();
+    const batch = this.batch;
+    this.batch = undefined;
+    if (!batch) return;
+    clearTimeout(batch.timer);
+    const err = new StorageError(`${reason} (${batch.waiters.length} earlier write(s) of the batch rolled back too)`, { cause });
+    for (const w of batch.waiters) w.reject(err);
+  }
+
+  private run<T>(fn: () => T): T {
+    this.running = true;
+    try {
+      const value = fn();
+      if (value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function")
+        throw new StorageError("write(fn): fn must be synchronous (it returned a promise; the transaction cannot wait for it)");
+      return value;
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** fn's own errors (OpError, StoreError, DecodeError…) pass through; SQLite's become StorageErrors. */
+function wrap(e: unknown): unknown {
+  if (e instanceof Error && e.name === "SqliteError") return new StorageError(`write failed, rolled back: ${describe(e)}`, { cause: e });
+  return e;
+}
