@@ -89,6 +89,16 @@ without trace where every node asks at a high rate over a network with loss and 
 parse, and the whole of loadScenario (read, parse, validate, dry-run the ops). CPU ms, best of a
 few runs.`,
   },
+  "node-disk": {
+    title: "The node's disk",
+    about: `node/storage (SQLite through better-sqlite3, WAL, synchronous=FULL) against raw better-sqlite3 on
+the same disk in the same run, same pragmas: durable writes/s with sync "always" against one
+autocommitted upsert per row, and with group commit (64 writes in flight) against raw upserts
+committed in batches of the store's own batch size; bytes on disk per customer record (phone and
+email) against a plain (id, phone, email) table, with the delta log and after compacting it; the
+time and RSS to open the store in a fresh process. 100,000 records by default;
+\`BENCH_NODE_DISK_RECORDS=1000000 npm run bench -- node-disk\` for a million.`,
+  },
   explore: {
     title: "Explore",
     about: `Seeds per minute of [swarm exploration](finding-bugs.md) (5 nodes, 10 s virtual, every fault
