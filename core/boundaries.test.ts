@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sim", "viz", "cli", "bench", "scenarios", "examples", "tools"];
+const SOURCE_DIRS = ["core", "sim", "viz", "cli", "node", "bench", "scenarios", "examples", "tools"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -161,6 +161,25 @@ describe("module boundaries", () => {
         .map((t) => `${file} imports ${t}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("node/ uses core only through core/index.ts and never imports sim/, viz/ or cli/; sim/ and viz/ never import node/", () => {
+    // The node is a client of core like the CLI: the code the simulator verifies, through its public API.
+    const fromNode = sourceFiles("node").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => (t.startsWith("core/") && t !== "core/index.ts") || /^(sim|viz|cli)\//.test(t))
+        .map((t) => `${file} imports ${t}`),
+    );
+    const intoNode = [...sourceFiles("sim"), ...sourceFiles("viz")].flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("node/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect([...fromNode, ...intoNode]).toEqual([]);
   });
 
   it("no import cycles anywhere (type-only imports included)", () => {
