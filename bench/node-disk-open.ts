@@ -4,13 +4,19 @@
  * own), after opening and after the reads. A process of its own so that the figures are not
  * those of the process that built the store.
  */
-import { openNodeStore } from "../node/storage/index.ts";
+import { statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { DB_FILE, openNodeStore } from "../node/storage/index.ts";
 import { customerId } from "./node-disk-workload.ts";
 
 const [dir, readsArg, recordsArg] = process.argv.slice(2);
 if (dir === undefined) throw new Error("usage: node-disk-open.ts DIR READS RECORDS");
 const reads = Number(readsArg ?? 0);
 const records = Number(recordsArg ?? 1);
+// The driver is loaded first: its native module is the process's cost, not the store's.
+createRequire(import.meta.url)("better-sqlite3");
+const bytes = statSync(join(dir, DB_FILE)).size;
 const rssBefore = process.memoryUsage().rss;
 const start = process.hrtime.bigint();
 const store = openNodeStore(dir, { cacheObjects: 10_000 });
@@ -22,4 +28,4 @@ let found = 0;
 for (let k = 0; k < reads; k++) if (store.backing.object("customers", customerId((k * stride) % records)) !== undefined) found++;
 const rssRead = process.memoryUsage().rss;
 await store.close();
-process.stdout.write(JSON.stringify({ openMs, rssBefore, rssOpen, rssRead, found }) + "\n");
+process.stdout.write(JSON.stringify({ openMs, rssBefore, rssOpen, rssRead, found, bytes }) + "\n");

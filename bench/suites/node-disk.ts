@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
 import { openNodeStore, type SqliteNodeStore } from "../../node/storage/index.ts";
+import { QUICK_CHECK_MAX_BYTES } from "../../node/storage/open-checks.ts";
 import { customerId, emailOf, phoneOf, SCHEMA, setField } from "../node-disk-workload.ts";
 import type { BenchRow } from "../types.ts";
 
@@ -159,7 +160,7 @@ async function sizeAndOpen(Driver: typeof Database, dir: string): Promise<BenchR
   const child = fileURLToPath(new URL("../node-disk-open.ts", import.meta.url));
   const r = spawnSync(process.execPath, ["--import", tsx, child, storeDir, "1000", String(RECORDS)], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`node-disk bench: the open child failed: ${r.stderr}`);
-  const o = JSON.parse(r.stdout) as { openMs: number; rssBefore: number; rssOpen: number; rssRead: number; found: number };
+  const o = JSON.parse(r.stdout) as { openMs: number; rssBefore: number; rssOpen: number; rssRead: number; found: number; bytes: number };
   if (o.found !== 1000) throw new Error(`node-disk bench: the open child found ${o.found} of 1000 records`);
   const mb = (b: number) => b / 1024 / 1024;
   const k = RECORDS.toLocaleString("en-US");
@@ -168,8 +169,13 @@ async function sizeAndOpen(Driver: typeof Database, dir: string): Promise<BenchR
     row("bytes per record, store with its delta log", withLog / RECORDS, "B", `ratio to plain table ${(withLog / plainBytes).toFixed(2)}`),
     row("bytes per record, store, log compacted", compacted / RECORDS, "B", `ratio to plain table ${(compacted / plainBytes).toFixed(2)}`),
     row("bytes per record, plain SQLite table (id, phone, email)", plainBytes / RECORDS, "B"),
-    row(`open a ${k}-record store`, o.openMs, "ms", "fresh process"),
-    row(`RSS after opening a ${k}-record store`, mb(o.rssOpen - o.rssBefore), "MB", `over the process's own ${mb(o.rssBefore).toFixed(0)} MB`),
+    row(
+      `open a ${k}-record store`,
+      o.openMs,
+      "ms",
+      `fresh process; ${(o.bytes / 1024 / 1024).toFixed(0)} MB file, ${o.bytes <= QUICK_CHECK_MAX_BYTES ? "quick_check run (≤ 64 MiB)" : "no quick_check (> 64 MiB)"}`,
+    ),
+    row(`RSS after opening a ${k}-record store`, mb(o.rssOpen - o.rssBefore), "MB", `over the process's own ${mb(o.rssBefore).toFixed(0)} MB (better-sqlite3 loaded)`),
     row(`RSS after 1,000 reads of a ${k}-record store`, mb(o.rssRead - o.rssBefore), "MB", "cacheObjects 10,000"),
   ];
 }

@@ -89,6 +89,19 @@ describe("openNodeStore", () => {
     await s.close();
   });
 
+  it("refuses a directory another open store holds (one process per directory), and opens it once that one is closed", async () => {
+    const dir = await storeDir();
+    const first = openNodeStore(dir);
+    try {
+      expect(() => openNodeStore(dir)).toThrow(/is in use by another process/);
+    } finally {
+      await first.close();
+    }
+    const second = openNodeStore(dir);
+    expect(views(second.backing, "v0")).toBe(4);
+    await second.close();
+  });
+
   it("refuses a file of garbage bytes", () => {
     const dir = dirs.make();
     writeFileSync(join(dir, DB_FILE), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251)));

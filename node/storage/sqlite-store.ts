@@ -29,6 +29,9 @@ import { WriteBatcher } from "./write-batch.ts";
 
 export const DEFAULT_CACHE_OBJECTS = 10_000;
 
+/** How long an open waits for another process's lock (a node restarting on the same directory) before it is refused. */
+const BUSY_TIMEOUT_MS = 2_000;
+
 type Driver = typeof Database;
 
 function loadDriver(): Driver {
@@ -108,7 +111,11 @@ export function openNodeStore(dir: string, options: NodeStoreOptions = {}): Sqli
   checkHeader(file, size);
   let db: Database.Database | undefined;
   try {
-    db = new Driver(file, { fileMustExist: true });
+    // One process per data directory: the backing's cache is only right if nobody else writes.
+    // In WAL mode with exclusive locking the first read takes a lock held until close, so a
+    // second node on the same directory is refused here rather than corrupting both caches.
+    db = new Driver(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db.pragma("locking_mode = EXCLUSIVE");
     const meta = readMeta(db, file);
     checkIdentity(meta, file, options.nodeId, options.schema);
     quickCheck(db, file, size);
@@ -119,6 +126,8 @@ export function openNodeStore(dir: string, options: NodeStoreOptions = {}): Sqli
   } catch (e) {
     db?.close();
     if (e instanceof StorageError) throw e;
+    if ((e as { code?: unknown }).code === "SQLITE_BUSY")
+      throw new StoreOpenError(`${file} is in use by another process (another node on this data directory?); refusing to open it`, { cause: e });
     throw new StoreOpenError(`${file} is corrupt or not a database: ${describe(e)}; refusing to open it`, { cause: e });
   }
 }
