@@ -17,6 +17,9 @@
  *   writes there; MemoryBacking just stores the reference.
  * - `ids` and `touchedAbove` yield ids in ascending compareStrings order (core/util/json.ts), so
  *   every answer the replica builds is deterministic whatever the backing.
+ * - `put` always gets a state (never undefined) with its vector: an update that changed nothing
+ *   (its delta the type's initial state) creates no object and no vector, only a log entry.
+ * - `logCompact`'s floor is a safe integer (Number.MAX_SAFE_INTEGER to drop everything).
  * - Atomicity and durability are the caller's: a node wraps each replica call in one storage
  *   transaction; the backing itself only reads and writes.
  */

@@ -21,6 +21,13 @@
  * - `snapshot()` / `StoreReplica.restore()`: the durable image (state, knowledge, object
  *   vectors; not the log) for a storage interface, so a restart keeps everything applied.
  *
+ * Everything that grows with the data — objects, their version vectors, knowledge, the log —
+ * lives in a StoreBacking (backing.ts): MemoryBacking by default, a node's SQLite one on disk.
+ * The replica keeps nothing of it between calls: every read goes through the backing and every
+ * change ends in the matching `put*`, so a backing may drop its cache at any time. Objects are
+ * read and written one at a time, through the store CRDT's own update and merge applied to a
+ * one-object view of the store.
+ *
  * Every method validates before it mutates: an error (OpError, StoreError, DecodeError from the
  * `*Bytes` variants) leaves the replica exactly as it was.
  */
@@ -28,7 +35,10 @@ import { CausalContext } from "../clock/causal-context.ts";
 import { VersionVector } from "../clock/version-vector.ts";
 import type { Op, StateCrdt } from "../contract.ts";
 import { CrdtError } from "../errors.ts";
+import { objectOf } from "../crdt/_internals/object-of.ts";
 import { compareStrings } from "../util/json.ts";
+import type { StoreBacking } from "./backing.ts";
+import { MemoryBacking } from "./memory-backing.ts";
 import { snapshotCodec } from "./snapshot.ts";
 import { type DeltaMessage, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type SyncObject, type SyncPart } from "./messages.ts";
 import type { StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
@@ -38,53 +48,93 @@ export class StoreError extends CrdtError {
   override name = "StoreError";
 }
 
-type LogEntry = { id: string; delta: unknown };
-
 export class StoreReplica {
-  state: StoreState;
   readonly codecs: StoreCodecs;
-  /** Per collection: the dots applied (vector + out-of-order cloud). */
-  private readonly known = new Map<string, CausalContext>();
-  /** Per collection and object: per origin, the highest seq that touched it. */
-  private readonly objectVv = new Map<string, Map<string, VersionVector>>();
-  /** Per collection and origin: seq → the update's object id and delta. */
-  private readonly log = new Map<string, Map<string, Map<number, LogEntry>>>();
-
   readonly crdt: StoreCrdt;
 
-  /** `store`: a configured store type (`resolveBuiltin({ type: "store", collections: … })`); `now`: the node's clock (LWW fields). */
+  /**
+   * `store`: a configured store type (`resolveBuiltin({ type: "store", collections: … })`);
+   * `now`: the node's clock (LWW fields); `backing`: where objects, knowledge and the log live
+   * (whatever it already holds is this replica's state).
+   */
   constructor(
     readonly id: string,
     store: StateCrdt<any, unknown>,
     private readonly now: () => number = () => 0,
+    readonly backing: StoreBacking = new MemoryBacking(),
   ) {
     if (typeof id !== "string" || id === "") throw new StoreError(`a store replica needs a non-empty id, got ${JSON.stringify(id)}`);
     if (store?.name !== "store" || !Array.isArray((store as Partial<StoreCrdt>).collections))
       throw new StoreError(`a store replica needs a store type (resolveBuiltin({ type: "store", collections: … })), got ${JSON.stringify(store?.name)}`);
     const crdt = (this.crdt = store as StoreCrdt);
-    this.state = crdt.init(id);
     this.codecs = storeCodecs(crdt);
+  }
+
+  /** The whole store state: MemoryBacking's live map, or one read from the backing (every object: for tests and small stores). */
+  get state(): StoreState {
+    // The memory backing's map is the state itself: no copy on the simulator's and tests' path.
+    if (this.backing instanceof MemoryBacking) return this.backing.state;
+    const out: StoreState = new Map();
+    for (const c of this.crdt.collections) {
+      const objects = new Map<string, unknown>();
+      for (const id of this.backing.ids(c)) objects.set(id, this.backing.object(c, id));
+      if (objects.size > 0) out.set(c, objects);
+    }
+    return out;
   }
 
   value(): StoreValue {
     return this.crdt.value(this.state);
   }
 
+  // ---- reading one collection or object ---------------------------------------------------
+
+  /** An object's value (its type's value()), or undefined when the collection holds no such object. */
+  object(collection: string, id: string): unknown {
+    const crdt = this.typeOf(collection);
+    if (typeof id !== "string" || id === "") throw new StoreError(`collection "${collection}": bad object id ${JSON.stringify(id) ?? String(id)}`);
+    const s = this.backing.object(collection, id);
+    return s === undefined ? undefined : crdt.value(s);
+  }
+
+  /** The ids of a collection's objects, ascending. */
+  ids(collection: string): string[] {
+    this.typeOf(collection);
+    return [...this.backing.ids(collection)];
+  }
+
+  /** How many objects a collection holds. */
+  count(collection: string): number {
+    this.typeOf(collection);
+    return this.backing.count(collection);
+  }
+
+  /** One collection's value: id → the object's value, ids sorted (the store value's entry for it). */
+  valueOf(collection: string): Record<string, unknown> {
+    const crdt = this.typeOf(collection);
+    return objectOf([...this.backing.ids(collection)].map((id) => [id, crdt.value(this.backing.object(collection, id))] as const));
+  }
+
   // ---- local updates and peer deltas ------------------------------------------------------
 
   /** Applies a local op (`set ["customers", "A", "phone", v]`) and returns the message to broadcast. */
   update(op: Op): DeltaMessage {
-    // The store CRDT validates collection, id and the object's op before it writes anything.
-    const { delta } = this.crdt.update(this.state, op, { replica: this.id, now: this.now });
+    // The store CRDT validates collection, id and the object's op before it writes anything;
+    // it runs on a view holding only the object (if the args name one), read from the backing.
+    const [c, i] = Array.isArray(op?.args) ? op.args : [];
+    const known = typeof c === "string" && this.crdt.collections.includes(c) && typeof i === "string" && i !== "";
+    const view: StoreState = known ? this.viewOf(c, i) : new Map();
+    const { delta } = this.crdt.update(view, op, { replica: this.id, now: this.now });
     // Validated by update: the collection and id of the op. An update that changed nothing
     // (a remove of an absent element) has an empty delta; it still takes a seq, with the
     // object type's initial state as its delta.
-    const collection = op.args[0] as string;
-    const id = op.args[1] as string;
+    const collection = c as string;
+    const id = i as string;
     const d = delta.get(collection)?.get(id) ?? this.typeOf(collection).init(this.id);
-    const cc = this.contextOf(collection);
+    const cc = this.backing.knowledge(collection) ?? new CausalContext();
     const seq = cc.next(this.id)[1];
-    this.record(collection, id, this.id, seq, d);
+    this.backing.putKnowledge(collection, cc);
+    this.record(collection, id, view, this.id, seq, d);
     return { collection, id, origin: this.id, seq, delta: d };
   }
 
@@ -94,11 +144,13 @@ export class StoreReplica {
     if (typeof msg.id !== "string" || msg.id === "") throw new StoreError(`delta for collection "${msg.collection}": bad object id ${JSON.stringify(msg.id)}`);
     if (typeof msg.origin !== "string" || msg.origin === "" || !Number.isSafeInteger(msg.seq) || msg.seq < 1)
       throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: bad dot (${JSON.stringify(msg.origin)}, ${JSON.stringify(msg.seq)})`);
-    const cc = this.contextOf(msg.collection);
+    const cc = this.backing.knowledge(msg.collection) ?? new CausalContext();
     if (cc.has([msg.origin, msg.seq])) return false;
-    this.crdt.merge(this.state, single(msg.collection, msg.id, msg.delta));
+    const view = this.viewOf(msg.collection, msg.id);
+    this.crdt.merge(view, single(msg.collection, msg.id, msg.delta));
     cc.add([msg.origin, msg.seq]);
-    this.record(msg.collection, msg.id, msg.origin, msg.seq, msg.delta);
+    this.backing.putKnowledge(msg.collection, cc);
+    this.record(msg.collection, msg.id, view, msg.origin, msg.seq, msg.delta);
     return true;
   }
 
@@ -111,7 +163,7 @@ export class StoreReplica {
   digest(): StoreDigest {
     const out: StoreDigest = new Map();
     for (const c of this.crdt.collections) {
-      const cc = this.known.get(c);
+      const cc = this.backing.knowledge(c);
       if (cc && !cc.isEmpty()) out.set(c, cc.clone());
     }
     return out;
@@ -122,7 +174,7 @@ export class StoreReplica {
     for (const c of peer.keys()) this.typeOf(c);
     const parts: SyncPart[] = [];
     for (const c of this.crdt.collections) {
-      const cc = this.known.get(c);
+      const cc = this.backing.knowledge(c);
       if (!cc) continue;
       const base = peer.get(c) ?? new CausalContext();
       const part = this.missingIn(c, cc, base);
@@ -140,36 +192,43 @@ export class StoreReplica {
       const seqs = lacking(cc, base, origin);
       if (seqs.length === 0) continue;
       any = true;
-      const log = this.log.get(c)?.get(origin);
-      if (log === undefined || seqs.some((s) => !log.has(s))) {
+      // An origin is served from the log only if the log holds every update of it the peer lacks.
+      const entries = [];
+      for (const s of seqs) {
+        const e = this.backing.logGet(c, origin, s);
+        if (e === undefined) break;
+        entries.push(e);
+      }
+      if (entries.length < seqs.length) {
         unlogged.push(origin);
         continue;
       }
-      for (const s of seqs) {
-        const e = log.get(s)!;
+      for (const e of entries) {
         const list = deltas.get(e.id);
         if (list) list.push(e.delta);
         else deltas.set(e.id, [e.delta]);
       }
     }
     if (!any) return null;
-    const objects = this.objectsOf(c);
-    const vvs = this.objectVv.get(c)!;
-    const ids = unlogged.length > 0 ? [...objects.keys()] : [...deltas.keys()];
+    // Sent whole: the objects an unlogged origin touched with an update the peer lacks (a seq
+    // above the peer's vector; the peer's rare out-of-order dots are ignored: one object too many).
+    const whole = new Set<string>();
+    for (const o of unlogged) for (const id of this.backing.touchedAbove(c, o, base.vv.get(o))) whole.add(id);
     const out: SyncObject[] = [];
-    for (const id of ids.sort(compareStrings)) {
-      const vv = vvs.get(id)!;
-      // Sent whole if an unlogged origin touched it with an update the peer lacks (a seq above
-      // the peer's vector; the peer's rare out-of-order dots are ignored: one object too many).
-      if (unlogged.some((o) => vv.get(o) > base.vv.get(o))) {
-        out.push({ id, full: true, vv: vv.clone(), state: copy(crdt, objects.get(id)) });
+    for (const id of [...new Set([...whole, ...deltas.keys()])].sort(compareStrings)) {
+      const state = this.backing.object(c, id);
+      // An update that changed nothing (its delta the type's initial state) created no object:
+      // it is shipped on the delta path alone, as a joined delta with an empty vector.
+      if (state === undefined && unlogged.length > 0) continue;
+      const vv = this.backing.vv(c, id)?.clone() ?? new VersionVector();
+      if (whole.has(id)) {
+        out.push({ id, full: true, vv, state: copy(crdt, state) });
         continue;
       }
-      const list = deltas.get(id);
-      if (!list) continue;
+      const list = deltas.get(id)!;
       let joined = copy(crdt, list[0]);
       for (let i = 1; i < list.length; i++) joined = crdt.merge(joined, list[i]);
-      out.push({ id, full: false, vv: vv.clone(), state: joined });
+      out.push({ id, full: false, vv, state: joined });
     }
     return { collection: c, base: base.clone(), known: cc.clone(), objects: out };
   }
@@ -179,21 +238,22 @@ export class StoreReplica {
     for (const p of msg.parts) this.typeOf(p.collection);
     let merged = 0;
     for (const p of msg.parts) {
-      const cc = this.contextOf(p.collection);
+      const c = p.collection;
+      const cc = this.backing.knowledge(c) ?? new CausalContext();
       // Knowledge may be raised only if this replica still has everything the answer assumed.
       const covered = includes(cc, p.base);
-      this.objectsOf(p.collection);
-      const vvs = this.objectVv.get(p.collection)!;
       for (const o of p.objects) {
-        this.crdt.merge(this.state, single(p.collection, o.id, o.state));
-        if (o.full || covered) {
-          const vv = vvs.get(o.id);
-          if (vv) vv.merge(o.vv);
-          else vvs.set(o.id, o.vv.clone());
-        } else if (!vvs.has(o.id)) vvs.set(o.id, new VersionVector());
+        const view = this.viewOf(c, o.id);
+        this.crdt.merge(view, single(c, o.id, o.state));
+        const state = view.get(c)?.get(o.id);
+        if (state !== undefined) {
+          const vv = this.backing.vv(c, o.id) ?? new VersionVector();
+          if (o.full || covered) vv.merge(o.vv);
+          this.backing.put(c, o.id, state, vv);
+        }
         merged++;
       }
-      if (covered) cc.merge(p.known);
+      if (covered) this.backing.putKnowledge(c, cc.merge(p.known));
     }
     return merged;
   }
@@ -206,42 +266,42 @@ export class StoreReplica {
 
   /** Drops logged deltas at or below `upTo`'s vectors (e.g. what every peer has acknowledged), or every logged delta. */
   compactLog(upTo?: StoreDigest): number {
-    let dropped = 0;
-    for (const [c, origins] of this.log)
-      for (const [origin, entries] of origins) {
-        const floor = upTo === undefined ? Infinity : (upTo.get(c)?.vv.get(origin) ?? 0);
-        // Deleting the entry being visited is safe while iterating a Map: no snapshot needed.
-        for (const s of entries.keys())
-          if (s <= floor) {
-            entries.delete(s);
-            dropped++;
-          }
-      }
-    return dropped;
+    // MAX_SAFE_INTEGER rather than Infinity: seqs are safe integers, and a SQL backing binds it as one.
+    return this.backing.logCompact(upTo === undefined ? () => Number.MAX_SAFE_INTEGER : (c, origin) => upTo.get(c)?.vv.get(origin) ?? 0);
   }
 
   /** Deltas held in the log (all collections and origins). */
   logSize(): number {
-    let n = 0;
-    for (const origins of this.log.values()) for (const entries of origins.values()) n += entries.size;
-    return n;
+    return this.backing.logSize();
   }
 
   // ---- durability -------------------------------------------------------------------------
 
   /** Everything but the (volatile) delta log, encoded: what a node writes to durable storage. */
   snapshot(): Uint8Array {
-    return snapshotCodec(this.crdt).encode({ id: this.id, state: this.state, known: this.known, objectVv: this.objectVv });
+    const known = new Map<string, CausalContext>();
+    const objectVv = new Map<string, Map<string, VersionVector>>();
+    for (const c of this.crdt.collections) {
+      const cc = this.backing.knowledge(c);
+      if (cc) known.set(c, cc);
+      const vvs = new Map<string, VersionVector>();
+      for (const id of this.backing.ids(c)) vvs.set(id, this.backing.vv(c, id)!);
+      if (vvs.size > 0) objectVv.set(c, vvs);
+    }
+    return snapshotCodec(this.crdt).encode({ id: this.id, state: this.state, known, objectVv });
   }
 
-  /** A replica rebuilt from `snapshot()` bytes (DecodeError on malformed ones), with an empty delta log. */
-  static restore(store: StateCrdt<any, unknown>, bytes: Uint8Array, now?: () => number): StoreReplica {
+  /**
+   * A replica rebuilt from `snapshot()` bytes (DecodeError on malformed ones), with an empty
+   * delta log, written into `backing` (an empty one; the default: a new MemoryBacking).
+   */
+  static restore(store: StateCrdt<any, unknown>, bytes: Uint8Array, now?: () => number, backing: StoreBacking = new MemoryBacking()): StoreReplica {
     const probe = new StoreReplica("_", store);
     const snap = snapshotCodec(probe.crdt).decode(bytes);
-    const r = new StoreReplica(snap.id, store, now);
-    r.state = snap.state;
-    for (const [c, cc] of snap.known) r.known.set(c, cc);
-    for (const [c, vvs] of snap.objectVv) r.objectVv.set(c, vvs);
+    const r = new StoreReplica(snap.id, store, now, backing);
+    // The decoder checked that the vectors name exactly the objects of the state.
+    for (const [c, objects] of snap.state) for (const [id, s] of objects) backing.put(c, id, s, snap.objectVv.get(c)!.get(id)!);
+    for (const [c, cc] of snap.known) backing.putKnowledge(c, cc);
     return r;
   }
 
@@ -253,31 +313,25 @@ export class StoreReplica {
     return this.crdt.typeOf(c);
   }
 
-  private contextOf(c: string): CausalContext {
-    let cc = this.known.get(c);
-    if (!cc) this.known.set(c, (cc = new CausalContext()));
-    return cc;
+  /** A store state holding the object as the backing has it, or nothing when it has none: what the store CRDT's update and merge then write into. */
+  private viewOf(c: string, id: string): StoreState {
+    const s = this.backing.object(c, id);
+    return s === undefined ? new Map() : single(c, id, s);
   }
 
-  private objectsOf(c: string): Map<string, unknown> {
-    let m = this.state.get(c);
-    if (!m) this.state.set(c, (m = new Map()));
-    if (!this.objectVv.has(c)) this.objectVv.set(c, new Map());
-    return m;
-  }
-
-  /** Logs an applied update and raises its object's version vector. */
-  private record(c: string, id: string, origin: string, seq: number, delta: unknown): void {
-    this.objectsOf(c);
-    const vvs = this.objectVv.get(c)!;
-    const vv = vvs.get(id);
-    if (!vv) vvs.set(id, new VersionVector().set(origin, seq));
-    else if (vv.get(origin) < seq) vv.set(origin, seq);
-    let origins = this.log.get(c);
-    if (!origins) this.log.set(c, (origins = new Map()));
-    let entries = origins.get(origin);
-    if (!entries) origins.set(origin, (entries = new Map()));
-    entries.set(seq, { id, delta });
+  /**
+   * After an update was applied to the object's view: raises its version vector, writes the
+   * object back (unless it is still absent: an update that changed nothing creates no object)
+   * and logs the update.
+   */
+  private record(c: string, id: string, view: StoreState, origin: string, seq: number, delta: unknown): void {
+    const state = view.get(c)?.get(id);
+    if (state !== undefined) {
+      const vv = this.backing.vv(c, id) ?? new VersionVector();
+      if (vv.get(origin) < seq) vv.set(origin, seq);
+      this.backing.put(c, id, state, vv);
+    }
+    this.backing.logPut(c, origin, seq, { id, delta });
   }
 }
 
