@@ -2,6 +2,8 @@
  * The node's disk (node/storage, SQLite in WAL mode, synchronous=FULL), against raw
  * better-sqlite3 on the same disk in the same run, with the same pragmas:
  *
+ * Writes are a StoreReplica's `update` over the store's backing (what a node does for a client).
+ *
  * - durable writes/s: the store with sync "always" (one fsync'd commit per write) against raw
  *   upserts of the same customer rows into a plain table, one autocommit per row; the store with
  *   group commit (64 writes in flight, as from 64 clients; maxWaitMs 2) against raw upserts
@@ -25,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
 import { openNodeStore, type SqliteNodeStore } from "../../node/storage/index.ts";
 import { QUICK_CHECK_MAX_BYTES } from "../../node/storage/open-checks.ts";
-import { customerId, emailOf, phoneOf, SCHEMA, setField } from "../node-disk-workload.ts";
+import { customerId, emailOf, phoneOf, replicaOver, SCHEMA } from "../node-disk-workload.ts";
 import type { BenchRow } from "../types.ts";
 
 export const name = "node-disk";
@@ -71,10 +73,11 @@ function rawUpserts(Driver: typeof Database, dir: string, writes: number, perCom
 
 /** Store writes with `inFlight` outstanding at a time; returns writes/s. */
 async function storeWrites(store: SqliteNodeStore, writes: number, inFlight: number): Promise<number> {
+  const { setField } = replicaOver(store.backing);
   let next = 0;
   const start = process.hrtime.bigint();
   const worker = async () => {
-    for (let i = next++; i < writes; i = next++) await store.write(() => setField(store.backing, customerId(i % WORKING_SET), "phone", phoneOf(i), i));
+    for (let i = next++; i < writes; i = next++) await store.write(() => setField(customerId(i % WORKING_SET), "phone", phoneOf(i), i));
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return writes / seconds(start);
@@ -127,6 +130,7 @@ async function throughput(Driver: typeof Database, dir: string): Promise<BenchRo
 async function sizeAndOpen(Driver: typeof Database, dir: string): Promise<BenchRow[]> {
   const storeDir = join(dir, "big");
   const store = openNodeStore(storeDir, { schema: SCHEMA, nodeId: "bench-node", sync: { mode: "group", maxWaitMs: 50, maxBatch: 5_000 }, cacheObjects: 1_000 });
+  const { setField } = replicaOver(store.backing);
   const buildStart = process.hrtime.bigint();
   const CHUNK = 5_000;
   for (let from = 0; from < RECORDS; from += CHUNK) {
@@ -134,15 +138,15 @@ async function sizeAndOpen(Driver: typeof Database, dir: string): Promise<BenchR
     for (let i = from; i < Math.min(RECORDS, from + CHUNK); i++)
       writes.push(
         store.write(() => {
-          setField(store.backing, customerId(i), "phone", phoneOf(i), i);
-          setField(store.backing, customerId(i), "email", emailOf(i), i);
+          setField(customerId(i), "phone", phoneOf(i), i);
+          setField(customerId(i), "email", emailOf(i), i);
         }),
       );
     await Promise.all(writes);
   }
   const buildS = seconds(buildStart);
   const withLog = bytesOnDisk(store.db, store.file);
-  await store.write(() => store.backing.logCompact(() => Infinity));
+  await store.write(() => store.backing.logCompact(() => Number.MAX_SAFE_INTEGER));
   store.db.exec("VACUUM");
   const compacted = bytesOnDisk(store.db, store.file);
   await store.close();

@@ -102,7 +102,6 @@ export class SqliteBacking implements StoreBacking {
       logReplace: db.prepare<[string, Uint8Array, number, number, number]>("UPDATE delta_log SET id = ?, delta = ? WHERE c = ? AND origin = ? AND seq = ?"),
       logGet: db.prepare<[number, number, number], LogRow>("SELECT id, delta FROM delta_log WHERE c = ? AND origin = ? AND seq = ?"),
       logDropUpTo: db.prepare<[number, number, number]>("DELETE FROM delta_log WHERE c = ? AND origin = ? AND seq <= ?"),
-      logDropAll: db.prepare<[number, number]>("DELETE FROM delta_log WHERE c = ? AND origin = ?"),
       logCount: db.prepare<[], number>("SELECT count(*) FROM delta_log").pluck(),
     };
     this.reset();
@@ -228,7 +227,7 @@ export class SqliteBacking implements StoreBacking {
       for (const [origin, o] of origins) {
         const f = floor(collection, origin);
         if (!(f >= 1)) continue;
-        dropped += (f === Infinity ? this.q.logDropAll.run(c, o) : this.q.logDropUpTo.run(c, o, f)).changes;
+        dropped += this.q.logDropUpTo.run(c, o, f).changes;
       }
     if (this.logCount !== undefined) this.logCount -= dropped;
     return dropped;
