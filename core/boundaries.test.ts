@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sim", "viz", "cli", "bench", "scenarios", "examples", "tools"];
+const SOURCE_DIRS = ["core", "sim", "viz", "cli", "node", "bench", "scenarios", "examples", "tools"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -145,6 +145,41 @@ describe("module boundaries", () => {
         .filter((spec) => spec.startsWith("."))
         .map((spec) => target(file, spec))
         .filter((t) => t.startsWith("cli/") || t.startsWith("viz/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("sim/ and viz/ never import node/", () => {
+    const offenders = [...sourceFiles("sim"), ...sourceFiles("viz")].flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("node/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("node/ uses core only through core/index.ts (tests may also use core's test harness), and nothing of sim, viz or cli", () => {
+    const offenders = existsSync(join(root, "node"))
+      ? sourceFiles("node").flatMap((file) =>
+          importsOf(file)
+            .filter((spec) => spec.startsWith("."))
+            .map((spec) => target(file, spec))
+            .filter((t) => (t.startsWith("core/") && t !== "core/index.ts" && !(isTest(file) && t.includes("/_test/"))) || /^(sim|viz|cli)\//.test(t))
+            .map((t) => `${file} imports ${t}`),
+        )
+      : [];
+    expect(offenders).toEqual([]);
+  });
+
+  it("cli/ uses node/ only through node/index.ts", () => {
+    const offenders = sourceFiles("cli").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("node/") && t !== "node/index.ts")
         .map((t) => `${file} imports ${t}`),
     );
     expect(offenders).toEqual([]);
