@@ -14,9 +14,12 @@
  *
  * Decoding builds the whole frame or throws: nothing is applied from a frame that failed.
  */
-import { crc32c, DecodeError, type DeltaMessage, type StoreCodecs, type StoreDigest, type SyncMessage } from "../../core/index.ts";
+import { crc32c, DecodeError, type DeltaMessage, type storeCodecs, type StoreDigest, type SyncMessage } from "../../core/index.ts";
 import { ByteReader, ByteWriter, MAX_FRAME_BYTES } from "./bytes.ts";
 import { type Change, changeSchema, type ClientRequest, clientRequestSchema, type ClientResponse, clientResponseSchema } from "./requests.ts";
+
+/** core's message codecs of one store schema. */
+type StoreCodecs = ReturnType<typeof storeCodecs>;
 
 export const PROTOCOL_VERSION = 1;
 const MAGIC = [0x4d, 0x43]; // "MC"
@@ -55,8 +58,8 @@ export class ProtocolVersionError extends DecodeError {
 
 export type FrameCodec = { encode(frame: Frame): Uint8Array; decode(bytes: Uint8Array): Frame };
 
-/** The frame codec of one store schema (its collections index the store messages). */
-export function frameCodec(codecs: StoreCodecs, version = PROTOCOL_VERSION): FrameCodec {
+/** The frame codec of one store schema (its collections index the store messages); a client, which never sends or takes store frames, passes none. */
+export function frameCodec(codecs: StoreCodecs | undefined, version = PROTOCOL_VERSION): FrameCodec {
   return {
     encode(frame) {
       const w = new ByteWriter()
@@ -89,6 +92,10 @@ export function frameCodec(codecs: StoreCodecs, version = PROTOCOL_VERSION): Fra
       return finish(r, readPayload(r, tag, codecs));
     },
   };
+}
+
+function fail(type: string): never {
+  throw new Error(`a ${type} frame needs the store's codecs`);
 }
 
 function finish(r: ByteReader, f: Frame): Frame {
@@ -126,22 +133,23 @@ function nested<T>(r: ByteReader, decode: (b: Uint8Array) => T): T {
   return decode(r.bytes());
 }
 
-function writePayload(w: ByteWriter, f: Frame, c: StoreCodecs): void {
+function writePayload(w: ByteWriter, f: Frame, codecs: StoreCodecs | undefined): void {
+  const c = () => codecs ?? fail(f.type);
   switch (f.type) {
     case "hello":
       w.string(f.nodeId).string(f.schema).uint(f.sequences.length);
       for (const s of f.sequences) w.string(s);
-      w.bytes(c.digest.encode(f.digest));
+      w.bytes(c().digest.encode(f.digest));
       return;
     case "deltas":
       w.uint(f.deltas.length);
-      for (const d of f.deltas) w.bytes(c.delta.encode(d));
+      for (const d of f.deltas) w.bytes(c().delta.encode(d));
       return;
     case "digest":
-      w.byte(f.reply ? 1 : 0).bytes(c.digest.encode(f.digest));
+      w.byte(f.reply ? 1 : 0).bytes(c().digest.encode(f.digest));
       return;
     case "sync":
-      w.bytes(c.sync.encode(f.sync));
+      w.bytes(c().sync.encode(f.sync));
       return;
     case "request":
       w.uint(f.rid);
@@ -161,7 +169,8 @@ function writePayload(w: ByteWriter, f: Frame, c: StoreCodecs): void {
   }
 }
 
-function readPayload(r: ByteReader, tag: number, c: StoreCodecs): Frame {
+function readPayload(r: ByteReader, tag: number, codecs: StoreCodecs | undefined): Frame {
+  const c = () => codecs ?? r.fail("a store frame where none is taken (a client)");
   switch (tag) {
     case FRAME_TYPES.hello: {
       const nodeId = r.string();
@@ -174,13 +183,13 @@ function readPayload(r: ByteReader, tag: number, c: StoreCodecs): Frame {
         if (s === "") r.fail("hello: empty sequence name");
         sequences.push(s);
       }
-      return { type: "hello", nodeId, schema, sequences, digest: nested(r, c.digest.decode) };
+      return { type: "hello", nodeId, schema, sequences, digest: nested(r, c().digest.decode) };
     }
     case FRAME_TYPES.deltas: {
       const n = r.count(1);
       const deltas: DeltaMessage[] = [];
       for (let i = 0; i < n; i++) {
-        const d = nested(r, c.delta.decode);
+        const d = nested(r, c().delta.decode);
         // The replica would refuse these when applying; refused here, the whole batch is refused before any of it is applied.
         if (d.origin === "") r.fail(`delta ${i}: empty origin`);
         deltas.push(d);
@@ -190,10 +199,10 @@ function readPayload(r: ByteReader, tag: number, c: StoreCodecs): Frame {
     case FRAME_TYPES.digest: {
       const flag = r.byte();
       if (flag > 1) r.fail(`digest: bad reply flag ${flag}`);
-      return { type: "digest", reply: flag === 1, digest: nested(r, c.digest.decode) };
+      return { type: "digest", reply: flag === 1, digest: nested(r, c().digest.decode) };
     }
     case FRAME_TYPES.sync:
-      return { type: "sync", sync: nested(r, c.sync.decode) };
+      return { type: "sync", sync: nested(r, c().sync.decode) };
     case FRAME_TYPES.request:
       return { type: "request", rid: r.uint(), body: readJson(r, clientRequestSchema, "request") };
     case FRAME_TYPES.response:
