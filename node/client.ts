@@ -55,7 +55,7 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
   function shut(reason: string): void {
     closedReason ??= reason;
     if (ws.readyState === ws.OPEN) ws.close();
-    for (const settle of [...waiting.values()]) settle({ ok: false, kind: "unavailable", error: closedReason });
+    for (const settle of waiting.values()) settle({ ok: false, kind: "unavailable", error: closedReason });
   }
 
   function request(body: ClientRequest, onEvent?: (c: Change) => void): Promise<unknown> {

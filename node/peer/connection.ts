@@ -166,7 +166,7 @@ export class Connection {
     this.link?.stop();
     this.ctx.removeLink(this);
     for (const stop of this.unwatch.splice(0)) stop();
-    for (const settle of [...this.waiting.values()]) settle({ ok: false, kind: "unavailable", error: `the connection to ${this.label} closed before it answered` });
+    for (const settle of this.waiting.values()) settle({ ok: false, kind: "unavailable", error: `the connection to ${this.label} closed before it answered` });
     if (this.link) this.ctx.log(`disconnected from ${this.label}`);
   }
 }
