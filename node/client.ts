@@ -14,6 +14,8 @@ export type Client = NodeApi & {
   readonly url: string;
   /** subscribe(), but resolves once the node accepted the watch and rejects when it refused it (an unknown collection). */
   watch(collection: string, fn: (change: Change) => void): Promise<void>;
+  /** Resolves with the reason once the connection has closed (by either end). */
+  readonly closed: Promise<string>;
 };
 
 /** Opens a connection to the node at `url`; rejects (a one-line message) if it cannot be reached. */
@@ -35,6 +37,8 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
   const watchers = new Map<number, (c: Change) => void>();
   let nextRid = 1;
   let closedReason: string | undefined;
+  let onClosed!: (reason: string) => void;
+  const closed = new Promise<string>((resolve) => (onClosed = resolve));
   const ids = new NextIds(`client/${randomUUID()}`);
 
   ws.on("message", (data: Buffer) => {
@@ -54,6 +58,7 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
 
   function shut(reason: string): void {
     closedReason ??= reason;
+    onClosed(closedReason);
     if (ws.readyState === ws.OPEN) ws.close();
     for (const settle of waiting.values()) settle({ ok: false, kind: "unavailable", error: closedReason });
   }
@@ -77,6 +82,7 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
 
   return {
     url,
+    closed,
     update: async (collection, id, op, args) => void (await request({ type: "update", collection, id, op, args })),
     get: (collection, id) => request({ type: "get", collection, id }),
     list: async (collection) => (await request({ type: "list", collection })) as { id: string; value: unknown }[],

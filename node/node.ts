@@ -13,7 +13,7 @@ import { CrdtError, type DeltaMessage, resolveBuiltin, type StoreCrdt } from "..
 import { Connection, FORWARD_TIMEOUT_MS } from "./peer/connection.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF, Dialer } from "./peer/dialer.ts";
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/link.ts";
-import type { NodeContext } from "./peer/node-context.ts";
+import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
 import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
 import { NextIds } from "./next-ids.ts";
 import { ReplicaHost } from "./replica-host.ts";
@@ -63,8 +63,8 @@ export async function openNode(options: NodeOptions): Promise<Node> {
   const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
   const fingerprint = schemaFingerprint(store.schema);
-  const links = new Set<Connection>();
-  const connections = new Set<Connection>();
+  const links = new Set<PeerConnection>();
+  const connections = new Set<PeerConnection>();
   const linkOptions = { ...DEFAULT_LINK_OPTIONS, ...options.link };
 
   const ctx: NodeContext = {
@@ -82,7 +82,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     handle,
   };
 
-  function broadcast(deltas: DeltaMessage[], except?: Connection): void {
+  function broadcast(deltas: DeltaMessage[], except?: PeerConnection): void {
     if (deltas.length === 0) return;
     for (const c of links) if (c !== except) for (const d of deltas) c.link!.queue(d);
   }
@@ -98,7 +98,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     return r.value;
   }
 
-  async function run(body: ClientRequest, from: Connection | undefined, rid: number): Promise<unknown> {
+  async function run(body: ClientRequest, from: PeerConnection | undefined, rid: number): Promise<unknown> {
     switch (body.type) {
       case "update":
         broadcast([await host.update(body.collection, body.id, body.op, body.args)]);
@@ -115,7 +115,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     }
   }
 
-  async function handle(body: ClientRequest, from: Connection | undefined, rid: number): Promise<ClientResponse> {
+  async function handle(body: ClientRequest, from: PeerConnection | undefined, rid: number): Promise<ClientResponse> {
     try {
       const value = await run(body, from, rid);
       return value === undefined ? { ok: true } : { ok: true, value };
