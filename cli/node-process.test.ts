@@ -5,6 +5,7 @@
  * sequencer across clients of several nodes, and the help examples. Every wait is bounded and
  * names what it waited for; every node is stopped and every temp dir removed after each test.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { waitFor } from "../node/_test/wait.ts";
 import { type Client, connect } from "../node/index.ts";
 import { startNode, stopAll } from "./_test/node-process.ts";
 import { HELP_EXAMPLES } from "./program.ts";
-import { cli } from "./spawn-cli.ts";
+import { cli, ROOT } from "./spawn-cli.ts";
 
 const dirs: string[] = [];
 const clients: Client[] = [];
@@ -186,5 +187,31 @@ describe("memoconductor node and client, as processes", () => {
     const r = await cli(args, dir);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, "null\n", ""]);
     expect(await n.stop("SIGINT")).toBe(0);
+  });
+
+  it("client watch prints one JSON line per change until SIGINT (exit 0)", async () => {
+    const dir = tempDir();
+    const a = await startNode(["--data", "a"], dir);
+    const watcher = spawn(process.execPath, [join(ROOT, "cli/bin.js"), "client", a.url, "watch", "customers"], { cwd: dir });
+    let out = "";
+    watcher.stdout.setEncoding("utf8").on("data", (t: string) => void (out += t));
+    const exited = new Promise<number | null>((resolve) => watcher.on("close", resolve));
+    try {
+      const w = await client(a.url);
+      // The watch is in place some time after the process starts: write until a change shows.
+      await waitFor("the watcher to print a change", async () => {
+        await w.update("customers", "W", "inc", ["views", 1]);
+        return out.includes("\n");
+      });
+      const first = JSON.parse(out.split("\n")[0]!) as { id: string; value: { views: number } };
+      expect(first.id).toBe("W");
+      const n = first.value.views;
+      await w.update("customers", "W", "inc", ["views", 1]);
+      await waitFor("the watcher to print the next value", () => out.includes(`"views":${n + 1}`));
+      watcher.kill("SIGINT");
+      expect(await exited).toBe(0);
+    } finally {
+      watcher.kill("SIGKILL");
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** The node's public API: run a node in this process (openNode) or talk to one (connect). */
-export { openNode, DEFAULT_SCHEMA, type Node, type NodeOptions } from "./node.ts";
+export { openNode, DEFAULT_SCHEMA, type Node, type NodeOptions, type NodeStats } from "./node.ts";
 export { connect, type Client } from "./client.ts";
 export { RequestError, type NodeApi } from "./api.ts";
 export { openMemoryStore, MemoryNodeStore, type NodeStoreLike } from "./storage/memory-store.ts";

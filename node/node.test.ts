@@ -131,4 +131,27 @@ describe("nodes on loopback", () => {
     await expect(clients[0]!.next("receipt")).rejects.toThrow("unavailable: no reachable node serves sequence receipt");
     expect(await a.next("invoice")).toBe(61);
   });
+
+  it("backpressure: a peer over its high-water mark gets no live deltas (dropped, never queued), and the digest round after the drain repairs them", async () => {
+    const b = await node({ digestMs: 60_000 });
+    // On loopback the socket buffer drains at once; a high-water mark below zero makes every batch find the peer "over" it.
+    const a = await node({ peers: [b.url], link: { highWaterBytes: -1, lowWaterBytes: 0, maxBatch: 16 }, digestMs: 60_000 });
+    await waitFor("a to connect to b", () => logs.some((l) => l.startsWith("connected to node") && l.includes(b.url)));
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => a.update("customers", `p${i % 50}`, "inc", ["views", 1])));
+    await converged([a, b], "b to get all of a's updates (the periodic round is off: only the drain's round can repair)");
+    expect(a.stats().droppedForBackpressure).toBeGreaterThan(0);
+  });
+
+  it("a peer that goes away and comes back on the same port is dialed again (back-off) and caught up", async () => {
+    const b = await node();
+    const port = b.port;
+    const a = await node({ peers: [b.url] });
+    await waitFor("a to connect to b", () => logs.some((l) => l.startsWith("connected to node")));
+    await b.close();
+    await a.update("customers", "offline", "set", ["email", "written while b was away"]);
+    const b2 = await node({ port });
+    await waitFor("b, back on its port, to get the write a made while it was away", async () =>
+      JSON.stringify(await b2.get("customers", "offline")).includes("written while b was away"),
+    );
+  });
 });

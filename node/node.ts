@@ -49,7 +49,14 @@ export type NodeOptions = {
   log?: (line: string) => void;
 };
 
-export type Node = NodeApi & { readonly url: string; readonly port: number; readonly id: string; close(): Promise<void> };
+export type NodeStats = {
+  /** Peers connected (handshake done). */
+  peers: number;
+  /** Live deltas the current peer links dropped for backpressure (each repaired by a digest round after the drain). */
+  droppedForBackpressure: number;
+};
+
+export type Node = NodeApi & { readonly url: string; readonly port: number; readonly id: string; stats(): NodeStats; close(): Promise<void> };
 
 export const DEFAULT_SCHEMA = { collections: { customers: "record" } };
 
@@ -175,6 +182,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     url,
     port,
     id: host.id,
+    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0) }),
     update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
     get: (collection, id) => call({ type: "get", collection, id }),
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
