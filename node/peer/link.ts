@@ -2,7 +2,9 @@
  * The sending half of one peer connection: live deltas batched into frames, and backpressure.
  *
  * Batching: deltas wait at most `batchMs` (or until `maxBatch` are waiting) and go out as one
- * frame. Backpressure: when the socket's unsent bytes (`bufferedAmount`) pass `highWaterBytes`,
+ * frame; with `batchMs` 0 (the default) they wait only for the end of the current turn of the
+ * event loop (setImmediate), so a lone write leaves at once and the writes that completed
+ * together share a frame. Backpressure: when the socket's unsent bytes (`bufferedAmount`) pass `highWaterBytes`,
  * the link stops sending live deltas — it drops them rather than queueing without bound — and
  * marks itself behind; once the buffer drains below `lowWaterBytes` it asks the peer for its
  * digest (a digest frame with `reply`), and the peer's digest is answered with exactly what the
@@ -20,11 +22,11 @@ export type LinkOptions = {
   lowWaterBytes: number;
 };
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 5, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
 
 export class Link {
   private pending: DeltaMessage[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   /** Live deltas were dropped for backpressure; an anti-entropy round is owed once the buffer drains. */
   behind = false;
@@ -57,12 +59,18 @@ export class Link {
     }
     this.pending.push(delta);
     if (this.pending.length >= this.options.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs);
+    else this.timer ??= this.options.batchMs > 0 ? setTimeout(() => this.flush(), this.options.batchMs) : setImmediate(() => this.flush());
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    if (this.options.batchMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
+    else clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = undefined;
   }
 
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     if (this.pending.length === 0) return;
     const deltas = this.pending;
     this.pending = [];
@@ -87,9 +95,9 @@ export class Link {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.clearTimer();
     clearInterval(this.drainTimer);
-    this.timer = this.drainTimer = undefined;
+    this.drainTimer = undefined;
     this.pending = [];
   }
 }
