@@ -16,7 +16,12 @@ import { DecodeError } from "../../core/index.ts";
 import { type ClientRequest, type ClientResponse, type Frame, type Hello, PROTOCOL_VERSION, ProtocolVersionError } from "../protocol/index.ts";
 import type { Dialer } from "./dialer.ts";
 import { Link } from "./link.ts";
+import { syncChunks } from "./sync-chunks.ts";
 import type { NodeContext } from "./node-context.ts";
+
+/** Stop reading a peer's socket while this many of its frames wait to be applied; read again at RESUME_AT. */
+const PAUSE_AT = 64;
+const RESUME_AT = 8;
 
 /** How long a forwarded request waits for the serving peer's answer before it is "unavailable". */
 export const FORWARD_TIMEOUT_MS = 10_000;
@@ -24,6 +29,8 @@ export const FORWARD_TIMEOUT_MS = 10_000;
 export class Connection {
   link: Link | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Replication frames received and not yet applied. */
+  private queued = 0;
   private readonly unwatch: (() => void)[] = [];
   private readonly waiting = new Map<number, (r: ClientResponse) => void>();
   private nextRid = 1;
@@ -115,13 +122,18 @@ export class Connection {
     this.answer(h.digest);
   }
 
+  /** Sends what the peer lacks, in frames of a bounded number of objects (sync-chunks.ts). */
   private answer(digest: Hello["digest"]): void {
-    const sync = this.ctx.host.missing(digest);
-    if (sync.parts.length > 0) this.send({ type: "sync", sync });
+    for (const sync of syncChunks(this.ctx.host.missing(digest))) this.send({ type: "sync", sync });
   }
 
-  /** Replication frames, applied in arrival order; a failure to apply closes the connection (its frame changed nothing). */
+  /**
+   * Replication frames, applied in arrival order; a failure to apply closes the connection (its
+   * frame changed nothing). While more than PAUSE_AT frames wait for their writes the socket is
+   * not read: TCP pushes back, the sender's buffer fills and it stops sending live deltas (link.ts).
+   */
   private serially(f: Frame): void {
+    if (++this.queued > PAUSE_AT && !this.ws.isPaused) this.ws.pause();
     this.chain = this.chain.then(async () => {
       if (this.closed) return;
       try {
@@ -133,6 +145,8 @@ export class Connection {
         }
       } catch (e) {
         this.fail(`cannot apply a ${f.type} frame: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        if (--this.queued <= RESUME_AT && this.ws.isPaused) this.ws.resume();
       }
     });
   }
