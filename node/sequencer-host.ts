@@ -9,7 +9,7 @@ import { parseAssigned, Sequencer, type NextRequest } from "../core/index.ts";
 import type { NodeStoreLike } from "./storage/memory-store.ts";
 
 export class SequencerHost {
-  private readonly sequencer: Sequencer;
+  private sequencer: Sequencer;
 
   constructor(
     private readonly store: NodeStoreLike,
@@ -25,10 +25,19 @@ export class SequencerHost {
 
   /** The number for this request; rejects with SequencerError on a malformed request or a reused id. */
   async next(req: Omit<NextRequest, "type">): Promise<number> {
-    const out = await this.store.write(() => {
-      const step = this.sequencer.handle({ type: "seq.next", ...req });
-      return [...step.out, ...this.sequencer.flush().out];
-    });
+    let out;
+    try {
+      out = await this.store.write(() => {
+        const step = this.sequencer.handle({ type: "seq.next", ...req });
+        return [...step.out, ...this.sequencer.flush().out];
+      });
+    } catch (e) {
+      // The write did not become durable, but the sequencer's memory moved on (its counter, its
+      // dedup table): rebuilt from what is durable, so a retry is not answered with a number
+      // that a crash would hand out again.
+      this.sequencer = Sequencer.recover(this.store.sequencer, { groupCommit: true });
+      throw e;
+    }
     const mine = out.map((o) => parseAssigned(o.msg)).find((a) => a.client === req.client && a.requestId === req.requestId);
     // Only a request below the client's own `done` floor goes unanswered: a client bug, not a fault.
     if (mine === undefined) throw new Error(`request ${req.client}#${req.requestId} is below the client's done floor; it was finished before`);
