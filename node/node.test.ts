@@ -154,4 +154,20 @@ describe("nodes on loopback", () => {
       JSON.stringify(await b2.get("customers", "offline")).includes("written while b was away"),
     );
   });
+
+  it("HLC: a node whose clock is far behind (clockOffsetMs) still wins with a write made after it saw the other's; on a physical-clock field it loses", async () => {
+    const schema = { collections: { customers: { type: "record", fields: { email: "lww-register", note: { type: "lww-register", clock: "physical" } } } } };
+    const b = await node({ schema });
+    const a = await node({ schema, peers: [b.url], clockOffsetMs: -3_600_000 });
+    await b.update("customers", "H", "set", ["email", "from b"]);
+    await b.update("customers", "H", "set", ["note", "from b"]);
+    await waitFor("a to see b's writes", async () => JSON.stringify(await a.get("customers", "H")) === '{"email":"from b","note":"from b"}');
+    await a.update("customers", "H", "set", ["email", "from a"]);
+    await a.update("customers", "H", "set", ["note", "from a"]);
+    // HLC: a's write follows the one it saw. Physical clock: a's write is stamped an hour earlier and loses.
+    const want = '{"email":"from a","note":"from b"}';
+    await waitFor("both to hold a's email and b's note", async () =>
+      (await Promise.all([a.get("customers", "H"), b.get("customers", "H")])).every((v) => JSON.stringify(v) === want),
+    );
+  });
 });
