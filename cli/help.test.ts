@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HELP_EXAMPLES } from "./program.ts";
 import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
 
-const COMMANDS = ["run", "replay", "viz", "explore", "laws", "list", "start"] as const;
+const COMMANDS = ["run", "replay", "viz", "explore", "laws", "list", "start", "node", "client"] as const;
 
 /** The Options block's entries, each with its wrapped description joined into one line. */
 function options(help: string): string[] {
@@ -29,7 +29,7 @@ describe("--help of every command", () => {
       const r = await cliInProcess([c, "--help"]);
       expect(r.code).toBe(0);
       for (const o of options(r.stdout)) {
-        if (o.startsWith("-h, --help") || o.startsWith("--crdt ")) continue; // --crdt is required: no default to show
+        if (o.startsWith("-h, --help") || o.startsWith("--crdt ") || o.startsWith("--data ")) continue; // --crdt and --data are required: no default to show
         expect(o, `${c} ${o}`).toMatch(/\(default: [^)]+\)/);
       }
       expect(r.stdout).toMatch(/\nExit codes:\n {2}0 {2}\S/);
@@ -48,7 +48,8 @@ describe("--help of every command", () => {
     symlinkSync(join(ROOT, "scenarios"), join(dir, "scenarios"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     // start runs the whole gallery (cli/run.test.ts covers it); its example is the bare command.
-    for (const c of COMMANDS.filter((c) => c !== "start")) {
+    // node runs until stopped and client needs a running node: cli/node-process.test.ts runs both examples.
+    for (const c of COMMANDS.filter((c) => c !== "start" && c !== "node" && c !== "client")) {
       it(c, async () => {
         const argv = HELP_EXAMPLES[c].replace(/^npx memoconductor /, "").split(" ");
         const r = await cli(argv, dir);

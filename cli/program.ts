@@ -18,6 +18,8 @@ const commands = {
   sandbox: () => import("./sandbox/commands.ts"),
   list: () => import("./list.ts"),
   start: () => import("./start.ts"),
+  node: () => import("./node-command.ts"),
+  client: () => import("./client-command.ts"),
 };
 
 const VERSION = (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
@@ -33,6 +35,15 @@ function parseCount(text: string): number {
   if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
   return n;
 }
+
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text.trim()) || n > 65535) throw new InvalidArgumentError(`expected a port number (0 to 65535; 0 picks a free one), got "${text}"`);
+  return n;
+}
+
+/** A repeatable option: each use adds one value. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 function parseSeconds(text: string): number {
   const n = Number(text);
@@ -75,6 +86,8 @@ export const HELP_EXAMPLES = {
   laws: "npx memoconductor laws or-set --runs 50",
   list: "npx memoconductor list",
   start: "npx memoconductor start",
+  node: "npx memoconductor node --data node-a --port 0",
+  client: "npx memoconductor client ws://127.0.0.1:7401 get customers A",
 } as const;
 
 function build(io: Io, setCode: (code: number) => void): Command {
@@ -252,6 +265,64 @@ function build(io: Io, setCode: (code: number) => void): Command {
       ),
     )
     .action(async (o: { out: string; pluginTimeout?: number }) => setCode(await (await commands.start()).startCommand(o, io)));
+
+  program
+    .command("node")
+    .description("run a node: a store replica that serves clients and syncs with its peers over WebSocket (see docs/running-a-node.md)")
+    .requiredOption("--data <dir>", "the node's data directory (created if missing)")
+    .option("--port <n>", "port to listen on; 0 picks a free one", parsePort, 0)
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--peer <url>", "a peer to dial and keep dialing, e.g. ws://127.0.0.1:7402; repeatable (default: none)", collect)
+    .option("--schema <file>", "the store's collections, as a scenario's store options: { \"collections\": { … } } (default: customers, a record of phone, email, tags, views)")
+    .option("--sync <mode>", "always: fsync every write before answering; group: group commit", "group")
+    .option("--group-ms <n>", "group commit: the longest a write waits for its batch, in ms", parseCount, 5)
+    .option("--sequencer <name>", "serve this named sequence (client next NAME); repeatable (default: none)", collect)
+    .addHelpText(
+      "after",
+      ["", "Prints one line, `listening on ws://HOST:PORT`, once it serves (with --port 0, the port it got); logs", "to stderr. SIGINT or SIGTERM closes it."].join("\n") +
+        "\n" +
+        helpFooter(
+          [
+            [0, "closed by SIGINT or SIGTERM"],
+            [1, "could not start (the port is taken, the data directory cannot be opened)"],
+            [2, "bad input: a bad flag, an unreadable or invalid --schema file (one line naming the file and field)"],
+          ],
+          HELP_EXAMPLES.node,
+          "; it runs until Ctrl-C",
+        ),
+    )
+    .action(async (o: { data: string; port: number; host: string; peer?: string[]; schema?: string; sync: string; groupMs: number; sequencer?: string[] }) =>
+      setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
+    );
+
+  program
+    .command("client")
+    .description("one request to a running node: update, get, list, next or watch (answers as JSON lines)")
+    .argument("<url>", "the node, e.g. ws://127.0.0.1:7401")
+    .argument("<command>", "update <collection> <id> <op> <json-args> | get <collection> <id> | list <collection> | next <sequence> | watch <collection>")
+    .argument("[args...]", "the command's arguments")
+    .addHelpText(
+      "after",
+      [
+        "",
+        '  update customers A set \'["phone","555-0101"]\'   prints {"ok":true} once the write is durable on the node',
+        "  get customers A                               the object's value (MV fields as sorted arrays), null if absent",
+        '  list customers                                one {"id":…,"value":…} line per object',
+        "  next invoice                                  the sequence's next number, from the node serving it",
+        '  watch customers                               one {"id":…,"value":…} line per change, until Ctrl-C',
+      ].join("\n") +
+        "\n" +
+        helpFooter(
+          [
+            [0, "answered"],
+            [1, "the node cannot be reached, or cannot serve the request (no reachable node serves the sequence; the write failed)"],
+            [2, "bad input: an unknown command, wrong arguments, bad JSON, an unknown collection, field or op"],
+          ],
+          HELP_EXAMPLES.client,
+          ", with a node listening on port 7401",
+        ),
+    )
+    .action(async (url: string, command: string, args: string[]) => setCode(await (await commands.client()).clientCommand(url, command, args, io)));
 
   return program;
 }

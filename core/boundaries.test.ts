@@ -150,6 +150,41 @@ describe("module boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("sim/ and viz/ never import node/", () => {
+    const offenders = [...sourceFiles("sim"), ...sourceFiles("viz")].flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("node/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("node/ uses core only through core/index.ts (tests may also use core's test harness), and nothing of sim, viz or cli", () => {
+    const offenders = existsSync(join(root, "node"))
+      ? sourceFiles("node").flatMap((file) =>
+          importsOf(file)
+            .filter((spec) => spec.startsWith("."))
+            .map((spec) => target(file, spec))
+            .filter((t) => (t.startsWith("core/") && t !== "core/index.ts" && !(isTest(file) && t.includes("/_test/"))) || /^(sim|viz|cli)\//.test(t))
+            .map((t) => `${file} imports ${t}`),
+        )
+      : [];
+    expect(offenders).toEqual([]);
+  });
+
+  it("cli/ uses node/ only through node/index.ts (tests may also use node's test helpers)", () => {
+    const offenders = sourceFiles("cli").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("node/") && t !== "node/index.ts" && !(isTest(file) && t.startsWith("node/_test/")))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it("cli/ uses core, sim and viz only through their public index modules (tests may also use the test harness)", () => {
     // The CLI is a client of the library like any other: what it needs is public API, listed
     // in core/index.ts, sim/index.ts and viz/index.ts, so internals can move without breaking it.

@@ -57,7 +57,9 @@ await build({
   platform: "node",
   target: "node20",
   // tsx is imported only to load a TypeScript plugin, from its own files (its loader hooks).
-  external: ["tsx", "tsx/*"],
+  // ws (optional native add-ons of its own) and better-sqlite3 (a native build) load from
+  // node_modules at run time: only the node and client commands import them.
+  external: ["tsx", "tsx/*", "ws", "better-sqlite3"],
   // Bundled CommonJS dependencies (commander) call require() for Node's modules.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   minifyWhitespace: true,

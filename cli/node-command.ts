@@ -1,0 +1,91 @@
+/**
+ * `memoconductor node`: runs one node until SIGINT/SIGTERM. Prints exactly one line on stdout,
+ * `listening on ws://HOST:PORT`, once it serves; everything else (peers connecting, refusals,
+ * malformed frames) goes to stderr, one line each.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { CrdtOptionError, resolveBuiltin } from "../core/index.ts";
+import { openNode } from "../node/index.ts";
+import { EXIT, errorLine, type Io } from "./io.ts";
+
+export type NodeCommandOptions = {
+  data: string;
+  port: number;
+  host: string;
+  peer: string[];
+  schema?: string;
+  sync: string;
+  groupMs: number;
+  sequencer: string[];
+};
+
+const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
+
+/** The `--schema` file's store options, validated (zod for the shape, the store type for the collections); a one-line error names the file and field. */
+export function readSchema(file: string): { collections: Record<string, unknown> } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? errorLine(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON: ${errorLine(e)}`);
+  }
+  const parsed = schemaFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.map(String).join(".") || "(root)"}: ${issue.message} (expected a scenario's store options, { "collections": { … } })`);
+  }
+  try {
+    resolveBuiltin({ type: "store", collections: parsed.data.collections });
+  } catch (e) {
+    if (e instanceof CrdtOptionError) throw new Error(`${file}: ${e.option}: ${e.reason}`);
+    throw new Error(`${file}: ${errorLine(e)}`);
+  }
+  return { collections: parsed.data.collections };
+}
+
+/** Resolves with the exit code once the node has closed after a signal (or at once on bad input). */
+export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number> {
+  if (o.sync !== "always" && o.sync !== "group") {
+    io.err(`memoconductor node: --sync: expected always or group, got "${o.sync}"\n`);
+    return EXIT.badInput;
+  }
+  let schema: { collections: Record<string, unknown> } | undefined;
+  try {
+    schema = o.schema === undefined ? undefined : readSchema(o.schema);
+    mkdirSync(o.data, { recursive: true });
+  } catch (e) {
+    io.err(`memoconductor node: ${errorLine(e)}\n`);
+    return EXIT.badInput;
+  }
+  let node;
+  try {
+    node = await openNode({
+      dir: o.data,
+      port: o.port,
+      host: o.host,
+      peers: o.peer,
+      ...(schema ? { schema } : {}),
+      sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs },
+      sequencer: o.sequencer,
+      log: (line) => io.err(`${line}\n`),
+    });
+  } catch (e) {
+    io.err(`memoconductor node: cannot start: ${errorLine(e)}\n`);
+    return EXIT.failed;
+  }
+  io.out(`listening on ${node.url}\n`);
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  io.err(`${signal}: closing\n`);
+  await node.close();
+  return EXIT.ok;
+}

@@ -1,0 +1,209 @@
+/**
+ * openNode: one MemoConductor node in this process — a store replica over a NodeStore, a
+ * WebSocket server for clients and peers, and a dialer per `--peer` URL.
+ *
+ * Write-ahead: a local update is answered, and its delta sent to peers, only after
+ * `store.write` resolved. Offline writes stay in the store; when a peer (re)connects the hello
+ * exchange answers each side's digest with what the other lacks, and a digest round every
+ * `digestMs` repairs anything lost on the way (a dropped batch, a peer that fell behind).
+ */
+import { randomUUID } from "node:crypto";
+import { WebSocketServer, type WebSocket } from "ws";
+import { CrdtError, type DeltaMessage, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
+import { Connection, FORWARD_TIMEOUT_MS } from "./peer/connection.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, Dialer } from "./peer/dialer.ts";
+import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/link.ts";
+import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
+import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
+import { NextIds } from "./next-ids.ts";
+import { ReplicaHost } from "./replica-host.ts";
+import { SequencerHost } from "./sequencer-host.ts";
+import { openMemoryStore, type NodeStoreLike } from "./storage/memory-store.ts";
+import type { NodeStoreOptions, SyncPolicy } from "./storage/node-store.ts";
+import { RequestError, type NodeApi } from "./api.ts";
+
+export type NodeOptions = {
+  /** The node's data directory. */
+  dir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Peer URLs to dial and keep dialing (ws://host:port). */
+  peers?: string[];
+  /** The store's collections (a scenario's store options). Default: the store's default schema. */
+  schema?: { collections: Record<string, unknown> };
+  sync?: SyncPolicy;
+  /** Sequence names this node serves. */
+  sequencer?: string[];
+  /** Added to Date.now() for the replica's clock (LWW fields): tests of clock skew. */
+  clockOffsetMs?: number;
+  /** The node id (default: the store's). */
+  nodeId?: string;
+  /** Opens the node's store (default: in memory; the disk store has the same signature). */
+  openStore?: (dir: string, options: NodeStoreOptions) => Promise<NodeStoreLike>;
+  /** Milliseconds between digest rounds with each peer (default 3000). */
+  digestMs?: number;
+  link?: Partial<LinkOptions>;
+  backoff?: Partial<BackoffOptions>;
+  /** Where log lines go (default: stderr). */
+  log?: (line: string) => void;
+};
+
+export type NodeStats = {
+  /** Peers connected (handshake done). */
+  peers: number;
+  /** Live deltas the current peer links dropped for backpressure (each repaired by a digest round after the drain). */
+  droppedForBackpressure: number;
+};
+
+export type Node = NodeApi & { readonly url: string; readonly port: number; readonly id: string; stats(): NodeStats; close(): Promise<void> };
+
+export const DEFAULT_SCHEMA = { collections: { customers: "record" } };
+
+export async function openNode(options: NodeOptions): Promise<Node> {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const crdt = resolveBuiltin({ type: "store", ...schema }) as unknown as StoreCrdt;
+  const openStore = options.openStore ?? openMemoryStore;
+  const store = await openStore(options.dir, { schema, ...(options.nodeId ? { nodeId: options.nodeId } : {}), ...(options.sync ? { sync: options.sync } : {}) });
+  const offset = options.clockOffsetMs ?? 0;
+  const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
+  const sequencer = new SequencerHost(store, options.sequencer ?? []);
+  const fingerprint = schemaFingerprint(store.schema);
+  const links = new Set<PeerConnection>();
+  const connections = new Set<PeerConnection>();
+  const linkOptions = { ...DEFAULT_LINK_OPTIONS, ...options.link };
+
+  const ctx: NodeContext = {
+    codec: frameCodec(host.replica.codecs),
+    host,
+    linkOptions,
+    hello: (): Hello => ({ type: "hello", nodeId: host.id, schema: fingerprint, sequences: [...sequencer.names], digest: host.digest() }),
+    log,
+    addLink: (c) => void links.add(c),
+    removeLink: (c) => {
+      links.delete(c);
+      connections.delete(c);
+    },
+    broadcast,
+    handle,
+  };
+
+  function broadcast(deltas: DeltaMessage[], except?: PeerConnection): void {
+    if (deltas.length === 0) return;
+    for (const c of links) if (c !== except) for (const d of deltas) c.link!.queue(d);
+  }
+
+  async function next(body: Extract<ClientRequest, { type: "next" }>, fromPeer: boolean): Promise<number> {
+    if (sequencer.serves(body.name)) return sequencer.next({ name: body.name, client: body.client, requestId: body.requestId, done: body.done });
+    // A request a peer forwarded is never forwarded again: no loops between nodes that each think the other serves it.
+    const via = fromPeer ? undefined : [...links].find((c) => c.link!.sequences.includes(body.name));
+    if (!via) throw new RequestError("unavailable", `unavailable: no reachable node serves sequence ${body.name}`);
+    const r = await via.request(body);
+    if (!r.ok) throw new RequestError(r.kind, r.error);
+    if (typeof r.value !== "number") throw new RequestError("failed", `node ${via.link?.peerId} answered next ${body.name} without a number`);
+    return r.value;
+  }
+
+  async function run(body: ClientRequest, from: PeerConnection | undefined, rid: number): Promise<unknown> {
+    switch (body.type) {
+      case "update":
+        broadcast([await host.update(body.collection, body.id, body.op, body.args)]);
+        return undefined;
+      case "get":
+        return host.get(body.collection, body.id);
+      case "list":
+        return host.list(body.collection);
+      case "next":
+        return next(body, from?.link !== undefined);
+      case "watch":
+        from?.watch(host.subscribe(body.collection, (id, value) => from.send({ type: "event", rid, change: { collection: body.collection, id, value } })));
+        return undefined;
+    }
+  }
+
+  async function handle(body: ClientRequest, from: PeerConnection | undefined, rid: number): Promise<ClientResponse> {
+    try {
+      const value = await run(body, from, rid);
+      return value === undefined ? { ok: true } : { ok: true, value };
+    } catch (e) {
+      if (e instanceof RequestError) return { ok: false, kind: e.kind, error: e.message };
+      // The core validates before it changes anything: a CrdtError is the request's fault; anything else is the write's.
+      return { ok: false, kind: e instanceof CrdtError ? "bad-request" : "failed", error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  const server = new WebSocketServer({ host: options.host ?? "127.0.0.1", port: options.port ?? 0, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  server.on("connection", (ws: WebSocket, req) => {
+    ws.binaryType = "nodebuffer";
+    connections.add(new Connection(ws, ctx, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  server.on("error", (e) => log(`server error: ${e.message}`));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? 0);
+  const url = `ws://${options.host ?? "127.0.0.1"}:${port}`;
+
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const dialers = (options.peers ?? []).map(
+    (peer) =>
+      new Dialer(
+        peer,
+        (ws) =>
+          connections.add(
+            new Connection(
+              ws,
+              ctx,
+              peer,
+              dialers.find((d) => d.url === peer),
+            ),
+          ),
+        backoff,
+      ),
+  );
+  for (const d of dialers) d.start();
+
+  const digestTimer = setInterval(() => {
+    for (const c of links) c.send({ type: "digest", digest: host.digest(), reply: false });
+  }, options.digestMs ?? 3000);
+
+  const ids = new NextIds(`${host.id}/${randomUUID()}`);
+  const call = async (body: ClientRequest): Promise<unknown> => {
+    const r = await handle(body, undefined, 0);
+    if (!r.ok) throw new RequestError(r.kind, r.error);
+    return r.value;
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    id: host.id,
+    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0) }),
+    update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
+    get: (collection, id) => call({ type: "get", collection, id }),
+    list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
+    subscribe: (collection, fn) => host.subscribe(collection, (id, value) => fn({ collection, id, value })),
+    next: async (name) => {
+      const req = ids.begin();
+      try {
+        return (await call({ type: "next", name, ...req })) as number;
+      } finally {
+        ids.end(req.requestId);
+      }
+    },
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(digestTimer);
+        for (const d of dialers) d.stop();
+        for (const c of connections) c.close(1001);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await store.close();
+      })()),
+  };
+}
+
+export { FORWARD_TIMEOUT_MS };

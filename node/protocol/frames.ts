@@ -1,0 +1,215 @@
+/**
+ * The node protocol's frames (one WebSocket binary message each). Layout:
+ *
+ *   "MC" (2 bytes) · protocol version (1 byte) · frame type (1 byte) · payload · CRC-32C (4 bytes, LE)
+ *
+ * The checksum covers everything before it, so a flipped bit or a cut anywhere is a DecodeError
+ * before any field is interpreted. Store state travels in core's own encodings (storeCodecs:
+ * delta, digest, sync — each framed and checksummed itself) nested as byte strings; client
+ * requests and answers as JSON validated with zod (requests.ts).
+ *
+ * A frame of another protocol version is a ProtocolVersionError (the node refuses the peer with
+ * a message naming both versions) — except a refuse frame, whose layout is kept the same in
+ * every version so that a refusal can always be read.
+ *
+ * Decoding builds the whole frame or throws: nothing is applied from a frame that failed.
+ */
+import { crc32c, DecodeError, type DeltaMessage, type storeCodecs, type StoreDigest, type SyncMessage } from "../../core/index.ts";
+import { ByteReader, ByteWriter, MAX_FRAME_BYTES } from "./bytes.ts";
+import { type Change, changeSchema, type ClientRequest, clientRequestSchema, type ClientResponse, clientResponseSchema } from "./requests.ts";
+
+/** core's message codecs of one store schema. */
+type StoreCodecs = ReturnType<typeof storeCodecs>;
+
+export const PROTOCOL_VERSION = 1;
+const MAGIC = [0x4d, 0x43]; // "MC"
+const WHAT = "node frame";
+
+export const FRAME_TYPES = { hello: 1, deltas: 2, digest: 3, sync: 4, request: 5, response: 6, event: 7, refuse: 8 } as const;
+export type FrameType = keyof typeof FRAME_TYPES;
+
+export type Hello = {
+  type: "hello";
+  nodeId: string;
+  /** schemaFingerprint() of the node's store schema. */
+  schema: string;
+  /** The sequence names this node serves. */
+  sequences: string[];
+  digest: StoreDigest;
+};
+export type Frame =
+  | Hello
+  | { type: "deltas"; deltas: DeltaMessage[] }
+  /** `reply`: the sender also wants the receiver's digest, to send what the receiver lacks (after backpressure). */
+  | { type: "digest"; digest: StoreDigest; reply: boolean }
+  | { type: "sync"; sync: SyncMessage }
+  | { type: "request"; rid: number; body: ClientRequest }
+  | { type: "response"; rid: number; body: ClientResponse }
+  | { type: "event"; rid: number; change: Change }
+  | { type: "refuse"; reason: string };
+
+/** A frame of a protocol version this node does not speak. */
+export class ProtocolVersionError extends DecodeError {
+  override name = "ProtocolVersionError";
+  constructor(readonly version: number) {
+    super(WHAT, 2, `protocol version ${version}, this node speaks version ${PROTOCOL_VERSION}`);
+  }
+}
+
+export type FrameCodec = { encode(frame: Frame): Uint8Array; decode(bytes: Uint8Array): Frame };
+
+/** The frame codec of one store schema (its collections index the store messages); a client, which never sends or takes store frames, passes none. */
+export function frameCodec(codecs: StoreCodecs | undefined, version = PROTOCOL_VERSION): FrameCodec {
+  return {
+    encode(frame) {
+      const w = new ByteWriter()
+        .byte(MAGIC[0]!)
+        .byte(MAGIC[1]!)
+        .byte(frame.type === "refuse" ? PROTOCOL_VERSION : version)
+        .byte(FRAME_TYPES[frame.type]);
+      writePayload(w, frame, codecs);
+      const body = w.finish();
+      const out = new Uint8Array(body.length + 4);
+      out.set(body);
+      new DataView(out.buffer).setUint32(body.length, crc32c(body), true);
+      return out;
+    },
+    decode(bytes) {
+      if (!(bytes instanceof Uint8Array)) throw new DecodeError(WHAT, 0, "input is not a Uint8Array");
+      if (bytes.length > MAX_FRAME_BYTES) throw new DecodeError(WHAT, 0, `frame of ${bytes.length} bytes exceeds the limit of ${MAX_FRAME_BYTES}`);
+      if (bytes.length < 8) throw new DecodeError(WHAT, bytes.length, "unexpected end of input (a frame is at least 8 bytes)");
+      if (bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1]) throw new DecodeError(WHAT, 0, "not a MemoConductor node frame (bad magic)");
+      const end = bytes.length - 4;
+      const stored = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true);
+      if (stored !== crc32c(bytes, 0, end)) throw new DecodeError(WHAT, end, "checksum mismatch: the frame was changed or cut");
+      const r = new ByteReader(bytes.subarray(0, end), WHAT);
+      r.byte();
+      r.byte();
+      const v = r.byte();
+      const tag = r.byte();
+      if (tag === FRAME_TYPES.refuse) return finish(r, { type: "refuse", reason: r.string() });
+      if (v !== version) throw new ProtocolVersionError(v);
+      return finish(r, readPayload(r, tag, codecs));
+    },
+  };
+}
+
+function fail(type: string): never {
+  throw new Error(`a ${type} frame needs the store's codecs`);
+}
+
+function finish(r: ByteReader, f: Frame): Frame {
+  r.end();
+  return f;
+}
+
+function json(w: ByteWriter, x: unknown): void {
+  w.string(JSON.stringify(x));
+}
+
+function readJson<T>(
+  r: ByteReader,
+  schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  what: string,
+): T {
+  const at = r.offset;
+  const text = r.string();
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch {
+    throw new DecodeError(WHAT, at, `${what}: not JSON`);
+  }
+  const parsed = schema.safeParse(x);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DecodeError(WHAT, at, `${what}: ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A core message nested as a byte string; its decoder's DecodeError passes through unchanged. */
+function nested<T>(r: ByteReader, decode: (b: Uint8Array) => T): T {
+  return decode(r.bytes());
+}
+
+function writePayload(w: ByteWriter, f: Frame, codecs: StoreCodecs | undefined): void {
+  const c = () => codecs ?? fail(f.type);
+  switch (f.type) {
+    case "hello":
+      w.string(f.nodeId).string(f.schema).uint(f.sequences.length);
+      for (const s of f.sequences) w.string(s);
+      w.bytes(c().digest.encode(f.digest));
+      return;
+    case "deltas":
+      w.uint(f.deltas.length);
+      for (const d of f.deltas) w.bytes(c().delta.encode(d));
+      return;
+    case "digest":
+      w.byte(f.reply ? 1 : 0).bytes(c().digest.encode(f.digest));
+      return;
+    case "sync":
+      w.bytes(c().sync.encode(f.sync));
+      return;
+    case "request":
+      w.uint(f.rid);
+      json(w, f.body);
+      return;
+    case "response":
+      w.uint(f.rid);
+      json(w, f.body);
+      return;
+    case "event":
+      w.uint(f.rid);
+      json(w, f.change);
+      return;
+    case "refuse":
+      w.string(f.reason);
+      return;
+  }
+}
+
+function readPayload(r: ByteReader, tag: number, codecs: StoreCodecs | undefined): Frame {
+  const c = () => codecs ?? r.fail("a store frame where none is taken (a client)");
+  switch (tag) {
+    case FRAME_TYPES.hello: {
+      const nodeId = r.string();
+      if (nodeId === "") r.fail("hello: empty node id");
+      const schema = r.string();
+      const n = r.count(1);
+      const sequences: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = r.string();
+        if (s === "") r.fail("hello: empty sequence name");
+        sequences.push(s);
+      }
+      return { type: "hello", nodeId, schema, sequences, digest: nested(r, c().digest.decode) };
+    }
+    case FRAME_TYPES.deltas: {
+      const n = r.count(1);
+      const deltas: DeltaMessage[] = [];
+      for (let i = 0; i < n; i++) {
+        const d = nested(r, c().delta.decode);
+        // The replica would refuse these when applying; refused here, the whole batch is refused before any of it is applied.
+        if (d.origin === "") r.fail(`delta ${i}: empty origin`);
+        deltas.push(d);
+      }
+      return { type: "deltas", deltas };
+    }
+    case FRAME_TYPES.digest: {
+      const flag = r.byte();
+      if (flag > 1) r.fail(`digest: bad reply flag ${flag}`);
+      return { type: "digest", reply: flag === 1, digest: nested(r, c().digest.decode) };
+    }
+    case FRAME_TYPES.sync:
+      return { type: "sync", sync: nested(r, c().sync.decode) };
+    case FRAME_TYPES.request:
+      return { type: "request", rid: r.uint(), body: readJson(r, clientRequestSchema, "request") };
+    case FRAME_TYPES.response:
+      return { type: "response", rid: r.uint(), body: readJson(r, clientResponseSchema, "response") as ClientResponse };
+    case FRAME_TYPES.event:
+      return { type: "event", rid: r.uint(), change: readJson(r, changeSchema, "event") };
+    default:
+      return r.fail(`unknown frame type ${tag}`);
+  }
+}

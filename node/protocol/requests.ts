@@ -1,0 +1,40 @@
+/**
+ * What a client asks a node and what the node answers, as JSON inside request, response and
+ * event frames (frames.ts). Validated with zod on arrival: a request that does not parse is a
+ * DecodeError like any malformed frame (the connection is closed), never a half-understood call.
+ *
+ * - update: one store op on one object (`set ["phone", "555-0101"]` on customers/A); answered
+ *   `{ ok: true }` once the write is durable.
+ * - get / list: an object's value (null when absent), or every object of a collection.
+ * - next: the sequencer's request (client id, request id, `done`, as core's NextRequest), so a
+ *   retry of the same id is answered with the same number and forwarding keeps the client's id.
+ * - watch: after `{ ok: true }`, one event frame per change of the collection, tagged with the
+ *   watch request's id.
+ */
+import { z } from "zod";
+
+const name = z.string().min(1).max(1024);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const clientRequestSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("update"), collection: name, id: name, op: name, args: z.array(z.unknown()) }),
+  z.strictObject({ type: z.literal("get"), collection: name, id: name }),
+  z.strictObject({ type: z.literal("list"), collection: name }),
+  z.strictObject({ type: z.literal("next"), name: z.string().min(1).max(256), client: z.string().min(1).max(256), requestId: count, done: count }),
+  z.strictObject({ type: z.literal("watch"), collection: name }),
+]);
+export type ClientRequest = z.infer<typeof clientRequestSchema>;
+
+/** Why a request failed: `unavailable` (no reachable node serves it, retry later), `bad-request` (the request itself is wrong), `failed` (the write did not become durable). */
+export const ERROR_KINDS = ["unavailable", "bad-request", "failed"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export const clientResponseSchema = z.union([
+  z.strictObject({ ok: z.literal(true), value: z.unknown().optional() }),
+  z.strictObject({ ok: z.literal(false), kind: z.enum(ERROR_KINDS), error: z.string() }),
+]);
+export type ClientResponse = { ok: true; value?: unknown } | { ok: false; kind: ErrorKind; error: string };
+
+export const changeSchema = z.strictObject({ collection: name, id: name, value: z.unknown() });
+/** One object's new value, as a watcher sees it. */
+export type Change = z.infer<typeof changeSchema>;

@@ -1,0 +1,98 @@
+/**
+ * One node's store replica behind its NodeStore: every call that changes the replica runs inside
+ * `store.write(...)` and resolves only once that write is durable, so whatever the caller does
+ * next — answer a client, send the delta to peers, tell a watcher — happens after the disk has
+ * it (write-ahead). Reads (get, list, digest, missing) go to the replica directly.
+ *
+ * Watchers: after each durable change, the changed objects' new values go to the subscribers of
+ * their collection.
+ */
+import { type DeltaMessage, type StoreDigest, StoreReplica, type SyncMessage, type StoreCrdt } from "../core/index.ts";
+import type { NodeStoreLike } from "./storage/memory-store.ts";
+import { objectIds, objectValue } from "./replica-reads.ts";
+
+export type ChangeListener = (id: string, value: unknown) => void;
+
+export class ReplicaHost {
+  readonly replica: StoreReplica;
+  private readonly watchers = new Map<string, Set<ChangeListener>>();
+
+  constructor(
+    readonly store: NodeStoreLike,
+    readonly crdt: StoreCrdt,
+    now: () => number,
+  ) {
+    // With a disk store: new StoreReplica(store.nodeId, crdt, now, store.backing) once StoreReplica takes a backing.
+    this.replica = new StoreReplica(store.nodeId, crdt, now);
+  }
+
+  get id(): string {
+    return this.replica.id;
+  }
+
+  /** Applies a local op; resolves with the delta to send once it is durable. Rejects (nothing changed) on a bad op. */
+  async update(collection: string, id: string, op: string, args: unknown[]): Promise<DeltaMessage> {
+    const delta = await this.store.write(() => this.replica.update({ op, args: [collection, id, ...args] }));
+    this.changed(collection, [id]);
+    return delta;
+  }
+
+  /** Applies peers' deltas in one write; resolves with those that were new (to pass on). */
+  async receive(deltas: DeltaMessage[]): Promise<DeltaMessage[]> {
+    const fresh = await this.store.write(() => deltas.filter((d) => this.replica.receive(d)));
+    for (const d of fresh) this.changed(d.collection, [d.id]);
+    return fresh;
+  }
+
+  /** Merges a peer's answer to this node's digest; resolves with the number of objects merged. */
+  async applySync(msg: SyncMessage): Promise<number> {
+    if (msg.parts.length === 0) return 0;
+    const merged = await this.store.write(() => this.replica.applySync(msg));
+    for (const p of msg.parts)
+      this.changed(
+        p.collection,
+        p.objects.map((o) => o.id),
+      );
+    return merged;
+  }
+
+  digest(): StoreDigest {
+    return this.replica.digest();
+  }
+
+  missing(peer: StoreDigest): SyncMessage {
+    return this.replica.missing(peer);
+  }
+
+  /** An object's value (MV fields as sorted arrays, as the simulator prints them), or null when absent. Throws StoreError on an unknown collection. */
+  get(collection: string, id: string): unknown {
+    return objectValue(this.replica, collection, id);
+  }
+
+  /** Every object of a collection, ascending by id. */
+  list(collection: string): { id: string; value: unknown }[] {
+    return objectIds(this.replica, collection).map((id) => ({ id, value: objectValue(this.replica, collection, id) }));
+  }
+
+  /** Calls `fn` with each change of `collection` from now on; returns the unsubscribe. */
+  subscribe(collection: string, fn: ChangeListener): () => void {
+    this.checkCollection(collection);
+    let set = this.watchers.get(collection);
+    if (!set) this.watchers.set(collection, (set = new Set()));
+    set.add(fn);
+    return () => void set.delete(fn);
+  }
+
+  checkCollection(collection: string): void {
+    objectIds(this.replica, collection, 0);
+  }
+
+  private changed(collection: string, ids: string[]): void {
+    const set = this.watchers.get(collection);
+    if (!set || set.size === 0) return;
+    for (const id of ids) {
+      const value = objectValue(this.replica, collection, id);
+      for (const fn of set) fn(id, value);
+    }
+  }
+}
