@@ -31,6 +31,5 @@ export { Sequencer, SequencerClient, SequencerError, sequencerUnique, sequencerM
 export type { SequencerOptions, SequencerStorage, SequencerClientOptions, NextRequest, Assigned, SequencerMessage, SeqRecord, SeqSnapshot, SeqEvent } from "./sequencer/index.ts";
 export { RampServer, RampClient, RampError, BOTTOM, compareTs, tsKey, parseServerRequest, parseServerReply, repairs, readAtomic } from "./ramp/index.ts";
 export type { RampServerOptions, RampClientOptions, Ts, Version, Write, RampMessage, RampEvent, ReadVersion } from "./ramp/index.ts";
-export type { StoreBacking, LoggedDelta } from "./store/backing.ts";
 // The checksum of every frame: node/protocol ends its own frames with it too.
 export { crc32c } from "./encoding/crc32c.ts";
