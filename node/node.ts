@@ -58,6 +58,8 @@ export type NodeStats = {
   peers: number;
   /** Live deltas the current peer links dropped for backpressure (each repaired by a digest round after the drain). */
   droppedForBackpressure: number;
+  /** Objects merged from peers' sync answers since the node started, as joined deltas and whole: what catching up cost. */
+  synced: { deltaObjects: number; wholeObjects: number };
 };
 
 export type Node = NodeApi & { readonly url: string; readonly port: number; readonly id: string; stats(): NodeStats; close(): Promise<void> };
@@ -200,7 +202,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     url,
     port,
     id: host.id,
-    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0) }),
+    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0), synced: { ...host.synced } }),
     update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
     get: (collection, id) => call({ type: "get", collection, id }),
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],

@@ -46,10 +46,15 @@ export class ReplicaHost {
     return fresh;
   }
 
+  /** Objects merged from peers' sync answers since the node started: as joined deltas from the sender's log, and sent whole. What a catch-up cost. */
+  readonly synced = { deltaObjects: 0, wholeObjects: 0 };
+
   /** Merges a peer's answer to this node's digest; resolves with the number of objects merged. */
   async applySync(msg: SyncMessage): Promise<number> {
     if (msg.parts.length === 0) return 0;
     const merged = await this.store.write(() => this.replica.applySync(msg));
+    // Counted once durable: a sync whose write failed brought nothing.
+    for (const p of msg.parts) for (const o of p.objects) o.full ? this.synced.wholeObjects++ : this.synced.deltaObjects++;
     for (const p of msg.parts)
       this.changed(
         p.collection,
