@@ -19,7 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../node/_test/wait.ts";
-import { type Client, connect, type Node, openNode, openNodeStore, RequestError, type SqliteNodeStore, type SyncPolicy } from "../node/index.ts";
+import { openNodeStore, type SqliteNodeStore } from "../node/_test/sqlite-store.ts";
+import { type Client, connect, type Node, openNode, RequestError, type SyncPolicy } from "../node/index.ts";
 import { cli } from "./spawn-cli.ts";
 
 const open: { close(): Promise<void> }[] = [];

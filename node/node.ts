@@ -13,9 +13,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CrdtError, type DeltaMessage, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
-import { Connection, FORWARD_TIMEOUT_MS } from "./peer/connection.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, Dialer } from "./peer/dialer.ts";
-import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/link.ts";
+import { Connection } from "./peer/connection.ts";
+import { Dialer } from "./peer/dialer.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/options.ts";
 import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
 import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
 import { NextIds } from "./next-ids.ts";
@@ -225,5 +225,3 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
       })()),
   };
 }
-
-export { FORWARD_TIMEOUT_MS };

@@ -54,7 +54,11 @@ export class ReplicaHost {
     if (msg.parts.length === 0) return 0;
     const merged = await this.store.write(() => this.replica.applySync(msg));
     // Counted once durable: a sync whose write failed brought nothing.
-    for (const p of msg.parts) for (const o of p.objects) o.full ? this.synced.wholeObjects++ : this.synced.deltaObjects++;
+    for (const p of msg.parts)
+      for (const o of p.objects) {
+        if (o.full) this.synced.wholeObjects++;
+        else this.synced.deltaObjects++;
+      }
     for (const p of msg.parts)
       this.changed(
         p.collection,
