@@ -275,7 +275,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--peer <url>", "a peer to dial and keep dialing, e.g. ws://127.0.0.1:7402; repeatable (default: none)", collect)
     .option(
       "--schema <file>",
-      "the store's collections, as a scenario's store options: { \"collections\": { … } }; read when --data is new and stored there, after that optional (a different one is refused) (default for a new directory: customers, a record of phone, email, tags, views)",
+      "the store's collections, as a scenario's store options: { \"collections\": { … } }; read when --data is new and stored there, after that optional: a different one is refused (default: the stored one; for a new directory, customers, a record of phone, email, tags, views)",
     )
     .option("--sync <mode>", "when a write is acknowledged: always (its own commit and fsync) or group (group commit: one fsync for the writes of a short window)", "group")
     .option("--group-ms <n>", "group commit: the longest a write waits for its batch's fsync, in ms", parseCount, 5)
