@@ -108,12 +108,13 @@ the value being the number of failing seeds found (0 is right).`,
   node: {
     title: "Nodes on the wire",
     about: `Two [nodes](running-a-node.md) syncing over WebSocket on loopback, both in the benchmark's process
-(each with its own server and socket; the in-memory store, so these are the wire's figures, not
-the disk's). Sync throughput: field updates written on A, 256 at a time, until B has applied the
+(each with its own server and socket), each over its own SQLite store with the node's default
+durability (group commit, at most 5 ms): a write counts once it is on A's disk and B has applied
+it to its own. Sync throughput: field updates written on A, 256 at a time, until B has applied the
 last, with the latency from the write's call on A to its change on B under that load (A's writers
 are not slowed by B: at saturation this is the queue ahead of B). Paced latency: one write at a
-time, the next once the previous is visible on B. Catch-up: B opened after A took 100,000 updates
-on 10,000 objects; the time until B holds them all.`,
+time, the next once the previous is visible on B. Catch-up: B opened (a new directory) after A took
+100,000 updates on 10,000 objects; the time until B holds them all.`,
   },
   viz: {
     title: "Timeline at scale",

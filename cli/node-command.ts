@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { CrdtOptionError, resolveBuiltin } from "../core/index.ts";
-import { openNode } from "../node/index.ts";
+import { openNode, StoreOpenError } from "../node/index.ts";
 import { EXIT, errorLine, type Io } from "./io.ts";
 
 export type NodeCommandOptions = {
@@ -77,8 +77,9 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       log: (line) => io.err(`${line}\n`),
     });
   } catch (e) {
-    io.err(`memoconductor node: cannot start: ${errorLine(e)}\n`);
-    return EXIT.failed;
+    // A data directory that is not this node's to use (another schema or node id, not ours, damaged, new without a schema) is bad input; anything else (the port taken, no better-sqlite3) a failure to start.
+    io.err(`memoconductor node: ${e instanceof StoreOpenError ? "" : "cannot start: "}${errorLine(e)}\n`);
+    return e instanceof StoreOpenError ? EXIT.badInput : EXIT.failed;
   }
   io.out(`listening on ${node.url}\n`);
   const signal = await new Promise<string>((resolve) => {

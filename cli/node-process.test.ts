@@ -134,6 +134,14 @@ describe("memoconductor node and client, as processes", () => {
     expect(bad.stderr).toMatch(/^memoconductor node: bad\.json: collections\.customers\.fields\.phone: .*lww-registr.*\n$/);
     const shape = await cli(["node", "--data", "c", "--schema", "other.json", "--sync", "sometimes"], dir);
     expect([shape.code, shape.stderr]).toEqual([2, 'memoconductor node: --sync: expected always or group, got "sometimes"\n']);
+    // The schema is stored with the data directory: restarting a's directory with another one is refused, one line, exit 2.
+    expect(await a.stop()).toBe(0);
+    const other = await cli(["node", "--data", "a", "--schema", "other.json"], dir);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^memoconductor node: \S+ holds another schema: stored .*, given .*; refusing to open it \(omit --schema to use the stored one\)\n$/);
+    // Without --schema the directory opens with its own.
+    const again = await startNode(["--data", "a"], dir);
+    expect(again.url).toMatch(/^ws:/);
   });
 
   it("sequencer: `client next` from several clients of several nodes gives unique, increasing numbers; unavailable elsewhere", async () => {

@@ -269,23 +269,34 @@ function build(io: Io, setCode: (code: number) => void): Command {
   program
     .command("node")
     .description("run a node: a store replica that serves clients and syncs with its peers over WebSocket (see docs/running-a-node.md)")
-    .requiredOption("--data <dir>", "the node's data directory (created if missing)")
+    .requiredOption("--data <dir>", "the node's data directory: its SQLite store, node id and schema (created if missing; one node per directory)")
     .option("--port <n>", "port to listen on; 0 picks a free one", parsePort, 0)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--peer <url>", "a peer to dial and keep dialing, e.g. ws://127.0.0.1:7402; repeatable (default: none)", collect)
-    .option("--schema <file>", "the store's collections, as a scenario's store options: { \"collections\": { … } } (default: customers, a record of phone, email, tags, views)")
-    .option("--sync <mode>", "always: fsync every write before answering; group: group commit", "group")
-    .option("--group-ms <n>", "group commit: the longest a write waits for its batch, in ms", parseCount, 5)
+    .option(
+      "--schema <file>",
+      "the store's collections, as a scenario's store options: { \"collections\": { … } }; read when --data is new and stored there, after that optional: a different one is refused (default: the stored one; for a new directory, customers, a record of phone, email, tags, views)",
+    )
+    .option("--sync <mode>", "when a write is acknowledged: always (its own commit and fsync) or group (group commit: one fsync for the writes of a short window)", "group")
+    .option("--group-ms <n>", "group commit: the longest a write waits for its batch's fsync, in ms", parseCount, 5)
     .option("--sequencer <name>", "serve this named sequence (client next NAME); repeatable (default: none)", collect)
     .addHelpText(
       "after",
-      ["", "Prints one line, `listening on ws://HOST:PORT`, once it serves (with --port 0, the port it got); logs", "to stderr. SIGINT or SIGTERM closes it."].join("\n") +
+      [
+        "",
+        "Prints one line, `listening on ws://HOST:PORT`, once it serves (with --port 0, the port it got); logs",
+        "to stderr. SIGINT or SIGTERM closes it. A write is answered only once it is on disk: a restart on the",
+        "same --data (after a crash or kill -9 too) keeps every acknowledged write and catches up from peers.",
+      ].join("\n") +
         "\n" +
         helpFooter(
           [
             [0, "closed by SIGINT or SIGTERM"],
-            [1, "could not start (the port is taken, the data directory cannot be opened)"],
-            [2, "bad input: a bad flag, an unreadable or invalid --schema file (one line naming the file and field)"],
+            [1, "could not start (the port is taken, better-sqlite3 is not installed)"],
+            [
+              2,
+              "bad input: a bad flag, an unreadable or invalid --schema file (one line naming the file and field), a data directory refused (another schema or node, in use, not a MemoConductor store, damaged)",
+            ],
           ],
           HELP_EXAMPLES.node,
           "; it runs until Ctrl-C",

@@ -3,6 +3,9 @@
  * catch-up after an absence, the sequencer across nodes, refusals. Every wait is bounded
  * (waitFor names what it waited for); every node and client is closed after each test.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "./_test/wait.ts";
 import { type Client, connect } from "./client.ts";
@@ -12,13 +15,22 @@ const CRM = { collections: { customers: { type: "record", fields: { phone: "mv-r
 
 const open: { close(): Promise<void> }[] = [];
 const logs: string[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   logs.length = 0;
 });
 
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "mc-node-test-"));
+  dirs.push(d);
+  return d;
+}
+
+/** A node over a new SQLite store in a temp dir (or `options.dir`: a restart on the same data). */
 async function node(options: Partial<NodeOptions> = {}): Promise<Node> {
-  const n = await openNode({ dir: "unused", schema: CRM, digestMs: 200, backoff: { baseMs: 20, capMs: 200 }, log: (l) => void logs.push(l), ...options });
+  const n = await openNode({ dir: tempDir(), schema: CRM, digestMs: 200, backoff: { baseMs: 20, capMs: 200 }, log: (l) => void logs.push(l), ...options });
   open.push(n);
   return n;
 }
@@ -75,7 +87,7 @@ describe("nodes on loopback", () => {
 
   it("a node away while 2000 updates happen catches up when it comes back", async () => {
     const a = await node();
-    for (let i = 0; i < 2000; i++) await a.update("customers", `k${i % 300}`, "inc", ["views", 1]);
+    for (let i = 0; i < 2000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => a.update("customers", `k${(i + k) % 300}`, "inc", ["views", 1])));
     const b = await node({ peers: [a.url] });
     await converged([a, b], "b to catch up with a");
     expect((await b.list("customers")).length).toBe(300);
@@ -143,13 +155,17 @@ describe("nodes on loopback", () => {
   });
 
   it("a peer that goes away and comes back on the same port is dialed again (back-off) and caught up", async () => {
-    const b = await node();
+    const bDir = tempDir();
+    const b = await node({ dir: bDir });
     const port = b.port;
     const a = await node({ peers: [b.url] });
     await waitFor("a to connect to b", () => logs.some((l) => l.startsWith("connected to node")));
+    await b.update("customers", "before", "set", ["email", "written before b went away"]);
     await b.close();
     await a.update("customers", "offline", "set", ["email", "written while b was away"]);
-    const b2 = await node({ port });
+    const b2 = await node({ port, dir: bDir });
+    expect(b2.id).toBe(b.id);
+    expect(await b2.get("customers", "before")).toMatchObject({ email: "written before b went away" });
     await waitFor("b, back on its port, to get the write a made while it was away", async () =>
       JSON.stringify(await b2.get("customers", "offline")).includes("written while b was away"),
     );

@@ -1,6 +1,7 @@
 /**
- * openNode: one MemoConductor node in this process — a store replica over a NodeStore, a
- * WebSocket server for clients and peers, and a dialer per `--peer` URL.
+ * openNode: one MemoConductor node in this process — a store replica over its data directory's
+ * NodeStore (SQLite, node/storage), a WebSocket server for clients and peers, and a dialer per
+ * `--peer` URL.
  *
  * Write-ahead: a local update is answered, and its delta sent to peers, only after
  * `store.write` resolved. Offline writes stay in the store; when a peer (re)connects the hello
@@ -8,18 +9,20 @@
  * `digestMs` repairs anything lost on the way (a dropped batch, a peer that fell behind).
  */
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CrdtError, type DeltaMessage, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
-import { Connection, FORWARD_TIMEOUT_MS } from "./peer/connection.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, Dialer } from "./peer/dialer.ts";
-import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/link.ts";
+import { Connection } from "./peer/connection.ts";
+import { Dialer } from "./peer/dialer.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/options.ts";
 import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
 import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
 import { NextIds } from "./next-ids.ts";
 import { ReplicaHost } from "./replica-host.ts";
 import { SequencerHost } from "./sequencer-host.ts";
-import { openMemoryStore, type NodeStoreLike } from "./storage/memory-store.ts";
-import type { NodeStoreOptions, SyncPolicy } from "./storage/node-store.ts";
+import type { NodeStore, NodeStoreOptions, SyncPolicy } from "./storage/node-store.ts";
+import { DB_FILE, openNodeStore } from "./storage/index.ts";
 import { RequestError, type NodeApi } from "./api.ts";
 
 export type NodeOptions = {
@@ -30,17 +33,18 @@ export type NodeOptions = {
   host?: string;
   /** Peer URLs to dial and keep dialing (ws://host:port). */
   peers?: string[];
-  /** The store's collections (a scenario's store options). Default: the store's default schema. */
+  /** The store's collections (a scenario's store options). Used when `dir` holds no store yet (default then: DEFAULT_SCHEMA); for an existing one it must equal the stored schema, else the open is refused. */
   schema?: { collections: Record<string, unknown> };
+  /** When a write is acknowledged (default DEFAULT_SYNC: group commit, at most 5 ms of wait). */
   sync?: SyncPolicy;
   /** Sequence names this node serves. */
   sequencer?: string[];
   /** Added to Date.now() for the replica's clock (LWW fields): tests of clock skew. */
   clockOffsetMs?: number;
-  /** The node id (default: the store's). */
+  /** The node id: chosen and stored when `dir` is new (default: a random one); an existing directory's must match. */
   nodeId?: string;
-  /** Opens the node's store (default: in memory; the disk store has the same signature). */
-  openStore?: (dir: string, options: NodeStoreOptions) => Promise<NodeStoreLike>;
+  /** Opens the node's store (default: openNodeStore, SQLite). Tests pass one that keeps the store to inject faults. */
+  openStore?: (dir: string, options: NodeStoreOptions) => NodeStore | Promise<NodeStore>;
   /** Milliseconds between digest rounds with each peer (default 3000). */
   digestMs?: number;
   link?: Partial<LinkOptions>;
@@ -54,18 +58,34 @@ export type NodeStats = {
   peers: number;
   /** Live deltas the current peer links dropped for backpressure (each repaired by a digest round after the drain). */
   droppedForBackpressure: number;
+  /** Objects merged from peers' sync answers since the node started, as joined deltas and whole: what catching up cost. */
+  synced: { deltaObjects: number; wholeObjects: number };
 };
 
 export type Node = NodeApi & { readonly url: string; readonly port: number; readonly id: string; stats(): NodeStats; close(): Promise<void> };
 
 export const DEFAULT_SCHEMA = { collections: { customers: "record" } };
 
+/** Group commit with a small wait: one fsync serves every write of the batch, and none waits more than 5 ms for it. */
+export const DEFAULT_SYNC: SyncPolicy = { mode: "group", maxWaitMs: 5 };
+
 export async function openNode(options: NodeOptions): Promise<Node> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const schema = options.schema ?? DEFAULT_SCHEMA;
-  const crdt = resolveBuiltin({ type: "store", ...schema }) as unknown as StoreCrdt;
-  const openStore = options.openStore ?? openMemoryStore;
-  const store = await openStore(options.dir, { schema, ...(options.nodeId ? { nodeId: options.nodeId } : {}), ...(options.sync ? { sync: options.sync } : {}) });
+  // The schema is stored with a new directory; an existing one is opened with its own (a given one must equal it).
+  const schema = options.schema ?? (existsSync(join(options.dir, DB_FILE)) ? undefined : DEFAULT_SCHEMA);
+  const openStore = options.openStore ?? openNodeStore;
+  const store = await openStore(options.dir, { ...(schema ? { schema } : {}), ...(options.nodeId ? { nodeId: options.nodeId } : {}), sync: options.sync ?? DEFAULT_SYNC });
+  try {
+    return await serve(store, options, log);
+  } catch (e) {
+    // The port is taken, say: the directory's lock goes with the store.
+    await store.close();
+    throw e;
+  }
+}
+
+async function serve(store: NodeStore, options: NodeOptions, log: (line: string) => void): Promise<Node> {
+  const crdt = resolveBuiltin({ type: "store", ...store.schema }) as unknown as StoreCrdt;
   const offset = options.clockOffsetMs ?? 0;
   const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
@@ -182,7 +202,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     url,
     port,
     id: host.id,
-    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0) }),
+    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0), synced: { ...host.synced } }),
     update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
     get: (collection, id) => call({ type: "get", collection, id }),
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
@@ -205,5 +225,3 @@ export async function openNode(options: NodeOptions): Promise<Node> {
       })()),
   };
 }
-
-export { FORWARD_TIMEOUT_MS };

@@ -2,13 +2,14 @@
  * One node's store replica behind its NodeStore: every call that changes the replica runs inside
  * `store.write(...)` and resolves only once that write is durable, so whatever the caller does
  * next — answer a client, send the delta to peers, tell a watcher — happens after the disk has
- * it (write-ahead). Reads (get, list, digest, missing) go to the replica directly.
+ * it (write-ahead). Reads (get, list, digest, missing) go to the replica directly, which reads the
+ * store's backing (its cache, else the rows).
  *
  * Watchers: after each durable change, the changed objects' new values go to the subscribers of
  * their collection.
  */
 import { type DeltaMessage, type StoreDigest, StoreReplica, type SyncMessage, type StoreCrdt } from "../core/index.ts";
-import type { NodeStoreLike } from "./storage/memory-store.ts";
+import type { NodeStore } from "./storage/node-store.ts";
 import { objectIds, objectValue } from "./replica-reads.ts";
 
 export type ChangeListener = (id: string, value: unknown) => void;
@@ -18,12 +19,13 @@ export class ReplicaHost {
   private readonly watchers = new Map<string, Set<ChangeListener>>();
 
   constructor(
-    readonly store: NodeStoreLike,
+    readonly store: NodeStore,
     readonly crdt: StoreCrdt,
     now: () => number,
   ) {
-    // With a disk store: new StoreReplica(store.nodeId, crdt, now, store.backing) once StoreReplica takes a backing.
-    this.replica = new StoreReplica(store.nodeId, crdt, now);
+    // Everything the replica knows lives in the store's backing: after a rolled-back write the
+    // store drops its cache and the replica reads the durable rows again (it keeps no copy).
+    this.replica = new StoreReplica(store.nodeId, crdt, now, store.backing);
   }
 
   get id(): string {
@@ -44,10 +46,19 @@ export class ReplicaHost {
     return fresh;
   }
 
+  /** Objects merged from peers' sync answers since the node started: as joined deltas from the sender's log, and sent whole. What a catch-up cost. */
+  readonly synced = { deltaObjects: 0, wholeObjects: 0 };
+
   /** Merges a peer's answer to this node's digest; resolves with the number of objects merged. */
   async applySync(msg: SyncMessage): Promise<number> {
     if (msg.parts.length === 0) return 0;
     const merged = await this.store.write(() => this.replica.applySync(msg));
+    // Counted once durable: a sync whose write failed brought nothing.
+    for (const p of msg.parts)
+      for (const o of p.objects) {
+        if (o.full) this.synced.wholeObjects++;
+        else this.synced.deltaObjects++;
+      }
     for (const p of msg.parts)
       this.changed(
         p.collection,
@@ -84,7 +95,7 @@ export class ReplicaHost {
   }
 
   checkCollection(collection: string): void {
-    objectIds(this.replica, collection, 0);
+    this.replica.count(collection);
   }
 
   private changed(collection: string, ids: string[]): void {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Durable, SeqRecord, SeqSnapshot, SequencerStorage } from "../core/index.ts";
 import { SequencerHost } from "./sequencer-host.ts";
-import type { NodeStoreLike } from "./storage/memory-store.ts";
+import type { NodeStore } from "./storage/node-store.ts";
 
 /** A sequencer log whose sync() only stages for the store's transaction: committed by a write that succeeds, dropped by one that fails (as SQLite rolls back). */
 class TxLog implements SequencerStorage {
@@ -38,11 +38,8 @@ class TxLog implements SequencerStorage {
   }
 }
 
-function flakyStore(log: TxLog): NodeStoreLike & { failNext: boolean } {
+function flakyStore(log: TxLog): Pick<NodeStore, "sequencer" | "write"> & { failNext: boolean } {
   return {
-    nodeId: "s",
-    schema: { collections: { customers: "record" } },
-    backing: undefined,
     sequencer: log,
     failNext: false,
     write<T>(fn: () => T): Promise<T> {
@@ -55,7 +52,6 @@ function flakyStore(log: TxLog): NodeStoreLike & { failNext: boolean } {
       log.commit();
       return Promise.resolve(result);
     },
-    close: () => Promise.resolve(),
   };
 }
 

@@ -6,13 +6,13 @@
  * dedup table — also after a restart, since the table is rebuilt from the durable log.
  */
 import { parseAssigned, Sequencer, type NextRequest } from "../core/index.ts";
-import type { NodeStoreLike } from "./storage/memory-store.ts";
+import type { NodeStore } from "./storage/node-store.ts";
 
 export class SequencerHost {
   private sequencer: Sequencer;
 
   constructor(
-    private readonly store: NodeStoreLike,
+    private readonly store: Pick<NodeStore, "sequencer" | "write">,
     readonly names: readonly string[],
   ) {
     // groupCommit: the sequencer stages, and flush() (inside the same write) syncs and releases.

@@ -4,6 +4,9 @@
  * and logs one line, its store is exactly as before (digest and values), and it goes on serving.
  * Randomized: a failure prints its seed and the command that replays it.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -19,11 +22,15 @@ const codec = frameCodec(new StoreReplica("x", crdt).codecs);
 
 let node: Node;
 const logs: string[] = [];
+const dir = mkdtempSync(join(tmpdir(), "mc-fuzz-"));
 beforeAll(async () => {
-  node = await openNode({ dir: "unused", schema: SCHEMA, log: (l) => void logs.push(l) });
+  node = await openNode({ dir, schema: SCHEMA, log: (l) => void logs.push(l) });
   await node.update("customers", "A", "set", ["phone", "555-0101"]);
 });
-afterAll(() => node.close());
+afterAll(async () => {
+  await node.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A peer's valid frames (which the fuzzer then breaks): its hello, and a batch of its deltas. */
 function validFrames(): Uint8Array[] {

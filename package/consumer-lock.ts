@@ -6,6 +6,9 @@
  * the consumer uses (typescript, vitest, @types/node) need, at the versions and paths this
  * repository's lockfile pins. `npm ci --offline` then takes each tarball from npm's cache by
  * its integrity — the cache that this repository's `npm ci` has just filled.
+ *
+ * memoconductor's optionalDependencies (better-sqlite3, a native build only the node needs)
+ * are left out on purpose: the consumer shows the package works without them.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -4,6 +4,8 @@
  * then, in that project:
  * - a plain `node` ESM script imports memoconductor/core and memoconductor/sim and runs simulate;
  * - a CommonJS script require()s them;
+ * - memoconductor/node imports without better-sqlite3 (left out of the install), and opening a
+ *   node says in one line what to install;
  * - `tsc --noEmit` — strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck
  *   off — gives 0 errors against the shipped .d.ts;
  * - a vitest test uses explore and the law checker on the consumer's own plugin;
@@ -67,6 +69,12 @@ beforeAll(async () => {
   const manifest = { name: "consumer", private: true, type: "module", dependencies, overrides: repoPackage.overrides };
   writeFileSync(join(app, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(app, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+  // better-sqlite3 (memoconductor's optionalDependency, for the node's disk) is not in the
+  // consumer's lock (consumer-lock.ts takes the closure of `dependencies` only), so it is not
+  // installed: an offline install could not build it (it compiles from source, ~1 min, with
+  // headers from the network), and a user of core and sim never needs it. Not `--omit=optional`:
+  // that would also drop the platform binaries tsx's esbuild and vitest's rollup need. The
+  // consumer then checks that memoconductor/node still imports and says what to install.
   ok("npm ci --offline (in the consumer)", await run(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], app, 240_000));
 }, 480_000);
 
@@ -96,6 +104,13 @@ describe("the packed tarball, installed offline into a fresh project", () => {
   it("plain node (ESM) imports memoconductor/core and memoconductor/sim and runs simulate", async () => {
     const r = ok("node plain-node.mjs", await run(process.execPath, ["plain-node.mjs"], app));
     expect(JSON.parse(r.stdout)).toEqual({ cart: true, final: expect.any(Object), gallery: true, core: ["function", "function", "function"] });
+  });
+
+  it("memoconductor/node imports without better-sqlite3; opening a node (API or `memoconductor node`) says in one line what to install", async () => {
+    const r = ok("node node-api.mjs", await run(process.execPath, ["node-api.mjs"], app));
+    expect(JSON.parse(r.stdout)).toEqual({ api: ["function", "function", "function"], message: "better-sqlite3 is not installed: npm install better-sqlite3@12" });
+    const cmd = await run(NPX, ["--offline", "memoconductor", "node", "--data", "node-data"], app);
+    expect([cmd.code, cmd.stdout, cmd.stderr]).toEqual([1, "", "memoconductor node: cannot start: better-sqlite3 is not installed: npm install better-sqlite3@12\n"]);
   });
 
   it("the README's check.mjs, pasted as it is, passes", async () => {

@@ -1,6 +1,6 @@
 // `npm run build` (and `prepare`, which npm runs on install from git and on pack/publish):
 // 1. tsc compiles the sources into dist/ — JavaScript with its .d.ts beside it — the library
-//    (`memoconductor/core`, `/sim`, `/viz`) and the worker entries threads start from;
+//    (`memoconductor/core`, `/sim`, `/viz`, `/node`) and the worker entries threads start from;
 // 2. the files the built code reads from disk next to itself are copied (the timeline page's
 //    script and CSS, inlined into every timeline.html);
 // 3. esbuild bundles the CLI into dist/bin/ (memoconductor.js and a chunk per command, loaded

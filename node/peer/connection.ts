@@ -12,12 +12,15 @@
  *   was applied. Replication frames are applied one after another in arrival order.
  */
 import type { WebSocket } from "ws";
-import { DecodeError } from "../../core/index.ts";
+import { DecodeError, type SyncMessage } from "../../core/index.ts";
 import { type ClientRequest, type ClientResponse, type Frame, type Hello, PROTOCOL_VERSION, ProtocolVersionError } from "../protocol/index.ts";
 import type { Dialer } from "./dialer.ts";
 import { Link } from "./link.ts";
 import { syncChunks } from "./sync-chunks.ts";
 import type { NodeContext } from "./node-context.ts";
+
+/** Objects of a sync answer sent whole (the rest are joined deltas from the sender's log). */
+const whole = (sync: SyncMessage): number => sync.parts.reduce((n, p) => n + p.objects.filter((o) => o.full).length, 0);
 
 /** Stop reading a peer's socket while this many of its frames wait to be applied; read again at RESUME_AT. */
 const PAUSE_AT = 64;
@@ -138,8 +141,10 @@ export class Connection {
       if (this.closed) return;
       try {
         if (f.type === "deltas") this.ctx.broadcast(await this.ctx.host.receive(f.deltas), this);
-        else if (f.type === "sync") await this.ctx.host.applySync(f.sync);
-        else if (f.type === "digest") {
+        else if (f.type === "sync") {
+          const merged = await this.ctx.host.applySync(f.sync);
+          if (merged > 0) this.ctx.log(`merged ${merged} object(s) from ${this.label}'s sync answer (${whole(f.sync)} whole)`);
+        } else if (f.type === "digest") {
           this.answer(f.digest);
           if (f.reply) this.send({ type: "digest", digest: this.ctx.host.digest(), reply: false });
         }

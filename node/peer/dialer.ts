@@ -6,9 +6,9 @@
  */
 import { WebSocket } from "ws";
 import { MAX_FRAME_BYTES } from "../protocol/index.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./options.ts";
 
-export type BackoffOptions = { baseMs: number; capMs: number };
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5000 };
+export { type BackoffOptions, DEFAULT_BACKOFF };
 
 /** The wait before dial number `attempt` (0 = the first retry): uniform in [cap/2, cap] of base·2^attempt capped. */
 export function backoffMs(attempt: number, o: BackoffOptions, random: () => number = Math.random): number {

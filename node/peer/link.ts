@@ -14,15 +14,9 @@
 import type { WebSocket } from "ws";
 import type { DeltaMessage } from "../../core/index.ts";
 import type { Frame, FrameCodec } from "../protocol/index.ts";
+import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./options.ts";
 
-export type LinkOptions = {
-  batchMs: number;
-  maxBatch: number;
-  highWaterBytes: number;
-  lowWaterBytes: number;
-};
-
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
+export { DEFAULT_LINK_OPTIONS, type LinkOptions };
 
 export class Link {
   private pending: DeltaMessage[] = [];

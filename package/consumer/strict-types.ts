@@ -30,3 +30,21 @@ export async function typed(): Promise<string[]> {
   }
   return [String(first?.ok), String(laws.ok), String(found.failure === undefined), ...failed.map((c) => c.name)];
 }
+
+// The node API's declarations check cleanly without @types/ws or @types/better-sqlite3.
+import { connect, RequestError, type Client, type NodeOptions } from "memoconductor/node";
+
+export async function phoneOf(url: string): Promise<unknown> {
+  const options: NodeOptions = { dir: "data", port: 0, sync: { mode: "group", maxWaitMs: 5 } };
+  void options;
+  let client: Client | undefined;
+  try {
+    client = await connect(url);
+    await client.update("customers", "A", "set", ["phone", "555-0101"]);
+    return await client.get("customers", "A");
+  } catch (e) {
+    return e instanceof RequestError ? e.kind : undefined;
+  } finally {
+    await client?.close();
+  }
+}

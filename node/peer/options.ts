@@ -1,0 +1,19 @@
+/**
+ * The peer links' tunables, apart from the code that uses them: NodeOptions names these types,
+ * and the node's public declarations must not reach modules that import `ws` (a TypeScript user
+ * of memoconductor/node then needs no @types/ws).
+ */
+
+/** Live-delta batching and backpressure of a peer link (link.ts). */
+export type LinkOptions = {
+  batchMs: number;
+  maxBatch: number;
+  highWaterBytes: number;
+  lowWaterBytes: number;
+};
+
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
+
+/** Redial back-off of a peer URL (dialer.ts). */
+export type BackoffOptions = { baseMs: number; capMs: number };
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5000 };
