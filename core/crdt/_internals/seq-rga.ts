@@ -725,12 +725,12 @@ export class RgaDoc {
       nc.vis = ch.vis;
       const items = ch.items;
       const out: Item[] = new Array(items.length);
-      for (let i = 0; i < items.length; i++) {
-        const it = entry(items, i, ITEMS);
+      let i = 0;
+      for (const it of items) {
         const c = new Item(it.rep, it.ctr, it.len, it.lRep, it.lCtr, it.rRep, it.rCtr, it.text, it.del, it.head);
         c.chunk = nc;
         copies.set(it, c);
-        out[i] = c;
+        out[i++] = c;
       }
       nc.items = out;
       d.chunks.push(nc);
