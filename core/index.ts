@@ -27,6 +27,27 @@ export { CausalContext } from "./clock/causal-context.ts";
 export { versionVectorCodec, causalContextCodec } from "./clock/codec.ts";
 export { HybridLogicalClock, compareHlc, type Hlc } from "./clock/hlc.ts";
 export type { Json } from "./util/json.ts";
+// Types that appear in the signatures above, exported so a user can name them (and the API
+// reference can link them: typedoc's validation fails on a public signature naming a type that is not exported).
+export type { RecordState, RecordValue } from "./crdt/record.ts";
+export type { ORMapState } from "./crdt/or-map.ts";
+export type { TypeSpec, Composite, Resolve } from "./crdt/_internals/nested.ts";
+export type { CausalContextJson } from "./clock/causal-context.ts";
+export type { Reader } from "./encoding/reader.ts";
+export type { Writer } from "./encoding/writer.ts";
+export type { StoreCodecs, SyncObject, SyncPart } from "./store/messages.ts";
+export type { ServerRequest, ServerReply, Outgoing as RampOutgoing, ReadItem as RampReadItem } from "./ramp/messages.ts";
+export type { Prepare as RampPrepare, Commit as RampCommit, Put as RampPut, Get as RampGet } from "./ramp/messages.ts";
+export type { Prepared as RampPrepared, Committed as RampCommitted, Values as RampValues } from "./ramp/messages.ts";
+export type { RampStorage, RampRecord, RampSnapshot, StoredVersion as RampStoredVersion } from "./ramp/durable.ts";
+export type { Outgoing as SequencerOutgoing } from "./sequencer/messages.ts";
+export type { Segment as ORMapSegment } from "./crdt/or-map.ts";
+export type { RampStep } from "./ramp/client.ts";
+export type { RampServerStep } from "./ramp/server.ts";
+export type { CheckResult as RampCheckResult } from "./ramp/history.ts";
+export type { CheckResult as SequencerCheckResult } from "./sequencer/history.ts";
+export type { SeqStep } from "./sequencer/server.ts";
+export type { ClientStep } from "./sequencer/client.ts";
 export { Sequencer, SequencerClient, SequencerError, sequencerUnique, sequencerMonotonic, parseNextRequest, parseAssigned } from "./sequencer/index.ts";
 export type { SequencerOptions, SequencerStorage, SequencerClientOptions, NextRequest, Assigned, SequencerMessage, SeqRecord, SeqSnapshot, SeqEvent } from "./sequencer/index.ts";
 export { RampServer, RampClient, RampError, BOTTOM, compareTs, tsKey, parseServerRequest, parseServerReply, repairs, readAtomic } from "./ramp/index.ts";

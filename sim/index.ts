@@ -3,7 +3,13 @@
  * the CRDT, run); the loader pieces are exported for tools that need them separately (the CLI,
  * the explorer). Everything bad about a scenario surfaces as a ScenarioError.
  */
-export type { CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
+export type { CheckAt, CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
+export type { Side, Violation } from "./laws/evaluate.ts";
+export type { Method, METHODS } from "./plugin/call-slots.ts";
+export type { EventSource } from "./scenario/limits.ts";
+export type { LoadOptions, PrepareOptions, ValidateOptions } from "./scenario/load.ts";
+export type { ShrinkOptions } from "./explore/shrink.ts";
+export type { SwarmTarget } from "./explore/swarm.ts";
 export type {
   ClockSpec,
   CrdtSpec,

@@ -15,7 +15,14 @@ import { renderReportMd } from "./render/report-md.ts";
 import { renderSvg } from "./render/svg.ts";
 import { parseTrace } from "./trace.ts";
 
-export type { Model } from "./layout/model.ts";
+export type { A as ARROW_STATUS, Arrows, ArrowStatus, Band, Events, Flag, K as EVENT_KIND, Kind as EventKind, Lane, Model } from "./layout/model.ts";
+export type { AvailabilityTable, Tone } from "./render/availability.ts";
+export type { LayoutInput } from "./layout/layout.ts";
+export type { ParsedTrace, Event as ParsedTraceEvent, Meta as ParsedTraceMeta, Other as OtherTraceEvent } from "./trace.ts";
+export type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, HoldEv, JumpEv, LostEv, NodeEv, SendEv, UpdateEv, VV } from "./trace.ts";
+export type { ReportOptions } from "./render/report-md.ts";
+export type { HtmlOptions } from "./render/html.ts";
+export type { Verdict } from "./render/verdict.ts";
 export type { GalleryEntry } from "./render/gallery.ts";
 export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";

@@ -29,7 +29,8 @@
  *   (FugueMax order) when editing intent matters; LSeq is here for tombstone-free metadata.
  * - **Position index:** chunks of ≤ MAX characters with a cursor, as in the RGA engine.
  */
-import { rangesAdd, rangesHas } from "./seq-ranges.ts";
+import { entry } from "./seq-entry.ts";
+import { rangesAdd, rangesEnd, rangesHas } from "./seq-ranges.ts";
 
 /** Flat path: [digit, site, counter, digit, site, counter, …]. Never mutated once made. */
 export type Path = readonly (number | string)[];
@@ -85,6 +86,10 @@ export function compareElems(a: Elem, b: Elem): number {
 }
 
 const MAX = 256;
+// What entry() names when an index the engine keeps in range is not.
+const CHUNKS = "lseq chunk list",
+  ITEMS = "lseq chunk items",
+  PATH = "lseq path";
 const BOUNDARY = 10;
 /** Level l has base 2^(BASE_BITS + l): wide levels keep paths shallow (a run fills its level). */
 const BASE_BITS = 20;
@@ -98,8 +103,6 @@ export function comparePaths(a: Path, b: Path): number {
   }
   return a.length - b.length;
 }
-
-const BASES = Array.from({ length: 32 }, (_, l) => 2 ** Math.min(BASE_BITS + l, 30));
 
 /** The upper bound (exclusive) of the level allocPath last allocated at: room left for a forward run. */
 let allocHi = 0;
@@ -125,7 +128,7 @@ export function allocPath(p: Path | null, q: Path | null, site: string, ctr: num
   let squeezed = false;
   for (let l = 0; ; l++) {
     const i = 3 * l;
-    const base = l < BASES.length ? BASES[l] : BASES[BASES.length - 1];
+    const base = 2 ** Math.min(BASE_BITS + l, 30); // 2^30 at most: digits stay small integers
     const pHas = p !== null && i < p.length;
     const qHere = eqQ && i < q!.length;
     const lo = pHas ? (p[i] as number) : 0; // digit 0 is never allocated: it sorts below them all
@@ -143,10 +146,10 @@ export function allocPath(p: Path | null, q: Path | null, site: string, ctr: num
     }
     // No room at this level: copy p's level and go deeper. Past p's end, a filler level sorts
     // below q's: (0, me, ctr) if q's digit is ≥ 1, else q's own filler level (q continues deeper).
-    if (pHas) out.push(p[i], p[i + 1], p[i + 2]);
+    if (pHas) out.push(entry(p, i, PATH), entry(p, i + 1, PATH), entry(p, i + 2, PATH));
     else {
       squeezed = true;
-      if (qHere && q![i] === 0) out.push(0, q![i + 1], q![i + 2]);
+      if (qHere && q![i] === 0) out.push(0, entry(q!, i + 1, PATH), entry(q!, i + 2, PATH));
       else out.push(0, site, ctr);
     }
     if (eqQ) eqQ = i < q!.length && out[i] === q![i] && out[i + 1] === q![i + 1] && out[i + 2] === q![i + 2];
@@ -184,15 +187,20 @@ export class LDoc {
     let ci = this.cc,
       pos = this.cpos;
     if (ci >= chunks.length) ci = pos = 0;
-    while (ci > 0 && p < pos) pos -= chunks[--ci].items.length;
-    while (ci < chunks.length - 1 && p >= pos + chunks[ci].items.length) pos += chunks[ci++].items.length;
+    while (ci > 0 && p < pos) pos -= entry(chunks, --ci, CHUNKS).items.length;
+    while (ci < chunks.length - 1) {
+      const len = entry(chunks, ci, CHUNKS).items.length;
+      if (p < pos + len) break;
+      pos += len;
+      ci++;
+    }
     this.cc = ci;
     this.cpos = pos;
     return ci;
   }
 
   private rebalance(ci: number): void {
-    const ch = this.chunks[ci];
+    const ch = entry(this.chunks, ci, CHUNKS);
     if (ch.items.length > MAX) {
       const nc = new Chunk();
       nc.items = ch.items.splice(ch.items.length >> 1);
@@ -224,7 +232,7 @@ export class LDoc {
 
   nextCtr(site: string): number {
     const r = this.ctx.get(site);
-    return r && r.length ? r[r.length - 1] : 0;
+    return r === undefined ? 0 : rangesEnd(r);
   }
 
   /** Inserts text at visible index p (clamped by the caller); returns the new elements. */
@@ -232,10 +240,11 @@ export class LDoc {
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
     let ci = this.seek(p);
     let k = p - this.cpos;
-    const items = this.chunks[ci].items;
-    if (k > 0 && k <= items.length && isHigh(items[k - 1].ch.charCodeAt(0))) k--;
-    let left: Elem | null = k > 0 ? items[k - 1] : ci > 0 ? lastElem(this.chunks[ci - 1]) : null;
-    const right: Elem | null = k < items.length ? items[k] : ci + 1 < this.chunks.length ? this.chunks[ci + 1].items[0] : null;
+    const items = entry(this.chunks, ci, CHUNKS).items;
+    if (k > 0 && k <= items.length && isHigh(entry(items, k - 1, ITEMS).ch.charCodeAt(0))) k--;
+    let left: Elem | null = k > 0 ? entry(items, k - 1, ITEMS) : ci > 0 ? lastElem(entry(this.chunks, ci - 1, CHUNKS)) : null;
+    // Only the last chunk is ever empty (rebalance drops the others), so a next chunk has a first element.
+    const right: Elem | null = k < items.length ? entry(items, k, ITEMS) : ci + 1 < this.chunks.length ? entry(entry(this.chunks, ci + 1, CHUNKS).items, 0, ITEMS) : null;
     let ctr = this.nextCtr(site);
     // Continuing this site's last edit forwards or backwards (the common case when typing)?
     let dir = isSitePrev(left, site, ctr) ? Dir.Forward : isSitePrev(right, site, ctr) ? Dir.Backward : Dir.Fresh;
@@ -247,9 +256,9 @@ export class LDoc {
       let e: Elem;
       if (hi > 0 && left!.d + 1 < hi) {
         // The next character of a run: same prefix and level, next digit (what allocPath would find, without the walk).
-        e = new NewElem(left!.pre, left!.d + 1, site, ctr++, text[i]);
+        e = new NewElem(left!.pre, left!.d + 1, site, ctr++, text.charAt(i));
       } else {
-        e = Elem.of(allocPath(left === null ? null : left.path, right === null ? null : right.path, site, ctr++, dir), text[i]);
+        e = Elem.of(allocPath(left === null ? null : left.path, right === null ? null : right.path, site, ctr++, dir), text.charAt(i));
         hi = allocHi;
       }
       dir = Dir.Forward;
@@ -266,14 +275,13 @@ export class LDoc {
       const tail = items.splice(k);
       const fresh: Chunk[] = [];
       let cur = items;
-      for (let i = 0; i < n;) {
+      for (const e of out) {
         if (cur.length >= MAX) {
           const c = new Chunk();
           fresh.push(c);
           cur = c.items;
         }
-        const stop = Math.min(n, i + MAX - cur.length);
-        while (i < stop) cur.push(out[i++]);
+        cur.push(e);
       }
       if (cur.length + tail.length <= MAX) for (const e of tail) cur.push(e);
       else {
@@ -293,18 +301,18 @@ export class LDoc {
   deleteLocal(p: number, n: number): Elem[] {
     const ci = this.seek(p);
     let k = p - this.cpos;
-    const items = this.chunks[ci].items;
-    if (k > 0 && isHigh(items[k - 1].ch.charCodeAt(0))) {
+    const items = entry(this.chunks, ci, CHUNKS).items;
+    if (k > 0 && isHigh(entry(items, k - 1, ITEMS).ch.charCodeAt(0))) {
       k--;
       n++;
     }
     const out: Elem[] = [];
     let c = ci;
     while (n > 0 && c < this.chunks.length) {
-      const its = this.chunks[c].items;
+      const its = entry(this.chunks, c, CHUNKS).items;
       const take = Math.min(n, its.length - k);
       let removed = its.splice(k, take);
-      if (n === take && take > 0 && isHigh(removed[take - 1].ch.charCodeAt(0)) && k < its.length) {
+      if (n === take && take > 0 && isHigh(entry(removed, take - 1, ITEMS).ch.charCodeAt(0)) && k < its.length) {
         removed = removed.concat(its.splice(k, 1));
         n++;
       }
@@ -317,7 +325,7 @@ export class LDoc {
       k = 0;
       c++;
     }
-    for (let i = c - 1; i >= ci; i--) if (this.chunks[i].items.length === 0) this.rebalance(i);
+    for (let i = c - 1; i >= ci; i--) if (entry(this.chunks, i, CHUNKS).items.length === 0) this.rebalance(i);
     return out;
   }
 
@@ -330,7 +338,7 @@ export class LDoc {
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
     const chunks = this.chunks;
     let lo = chunks.length - 1;
-    let items = chunks[lo].items;
+    let items = entry(chunks, lo, CHUNKS).items;
     const last = items[items.length - 1];
     // After everything (a decode or a merge replays characters in order): append, no search.
     if (last !== undefined && compareElems(last, e) < 0) items.push(e);
@@ -339,16 +347,16 @@ export class LDoc {
       let hi = chunks.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        const first = chunks[mid].items[0];
+        const first = entry(chunks, mid, CHUNKS).items[0];
         if (first !== undefined && compareElems(first, e) < 0) lo = mid;
         else hi = mid - 1;
       }
-      items = chunks[lo].items;
+      items = entry(chunks, lo, CHUNKS).items;
       let a = 0,
         b = items.length;
       while (a < b) {
         const mid = (a + b) >> 1;
-        if (compareElems(items[mid], e) < 0) a = mid + 1;
+        if (compareElems(entry(items, mid, ITEMS), e) < 0) a = mid + 1;
         else b = mid;
       }
       items.splice(a, 0, e);
@@ -361,8 +369,8 @@ export class LDoc {
 
   removeElem(e: Elem): void {
     for (let ci = 0; ci < this.chunks.length; ci++) {
-      const items = this.chunks[ci].items;
-      if (items.length === 0 || compareElems(items[items.length - 1], e) < 0) continue;
+      const items = entry(this.chunks, ci, CHUNKS).items;
+      if (items.length === 0 || compareElems(entry(items, items.length - 1, ITEMS), e) < 0) continue;
       const i = items.indexOf(e);
       if (i >= 0) {
         items.splice(i, 1);
@@ -405,7 +413,7 @@ function isSitePrev(x: Elem | null, site: string, ctr: number): boolean {
 }
 
 function lastElem(ch: Chunk): Elem | null {
-  return ch.items.length ? ch.items[ch.items.length - 1] : null;
+  return ch.items.length ? entry(ch.items, ch.items.length - 1, ITEMS) : null;
 }
 
 const NewElem = Elem; // local alias: no module-getter call per character under a CommonJS transpile

@@ -16,6 +16,8 @@ function at(r: readonly number[], i: number): number {
   if (x === undefined) throw new Error(`interval list: no entry ${i} in a list of ${r.length} (the list is broken)`);
   return x;
 }
+/** Entry `i` of a flat interval list, for the sequences' own loops over one (checked as above). */
+export { at as rangesAt };
 
 /** Adds [s, e) to `r` in place. */
 export function rangesAdd(r: number[], s: number, e: number): void {

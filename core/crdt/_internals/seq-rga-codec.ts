@@ -31,7 +31,7 @@
  */
 import { type Reader } from "../../encoding/reader.ts";
 import { type Writer } from "../../encoding/writer.ts";
-import { rangesAdd, rangesNormalize } from "./seq-ranges.ts";
+import { rangesAdd, rangesAt, rangesNormalize } from "./seq-ranges.ts";
 import { type Run, RgaDoc } from "./seq-rga.ts";
 import { delsOf, RgaState, runsOf } from "./seq-rga-state.ts";
 import { readNames, writeNames } from "./seq-names.ts";
@@ -67,23 +67,26 @@ export function writeRga(w: Writer, s: RgaState): void {
   const table = writeNames(w, names);
   const index = new Map(table.map((n, i) => [n, i]));
   const content: string[] = [];
-  for (let ni = 0; ni < table.length; ni++) {
-    const name = table[ni];
+  for (const name of table) {
     const deleted = rangesNormalize(dels.get(name) ?? []);
     const runs = maximal(
       (segs.get(name) ?? []).sort((x, y) => x.ctr - y.ctr),
       name,
     );
     w.uint(runs.length);
-    const gaps: number[] = [];
-    for (let k = 0, e = 0; k < runs.length; k++) {
-      if (runs[k].ctr !== e) gaps.push(k, runs[k].ctr - e);
-      e = runs[k].ctr + runs[k].len;
+    const gaps: { run: number; gap: number }[] = [];
+    let k = 0,
+      e = 0;
+    for (const x of runs) {
+      if (x.ctr !== e) gaps.push({ run: k, gap: x.ctr - e });
+      e = x.ctr + x.len;
+      k++;
     }
-    w.uint(gaps.length / 2);
-    for (let i = 0, prev = 0; i < gaps.length; i += 2) {
-      w.uint(gaps[i] - prev).uint(gaps[i + 1]);
-      prev = gaps[i];
+    w.uint(gaps.length);
+    let prev = 0;
+    for (const { run, gap } of gaps) {
+      w.uint(run - prev).uint(gap);
+      prev = run;
     }
     let lastL = 0;
     let di = 0; // first deleted range that may touch the current run
@@ -92,9 +95,9 @@ export function writeRga(w: Writer, s: RgaState): void {
       const end = r.ctr + r.len;
       // Deleted ranges before this run belong to no run; then the parts inside it.
       const inside: number[] = [];
-      while (di < deleted.length && deleted[di] < end) {
-        const ds = deleted[di],
-          de = deleted[di + 1];
+      while (di < deleted.length && rangesAt(deleted, di) < end) {
+        const ds = rangesAt(deleted, di),
+          de = rangesAt(deleted, di + 1);
         if (ds < r.ctr) orphans.push(ds, Math.min(de, r.ctr));
         if (de > r.ctr) inside.push(Math.max(ds, r.ctr), Math.min(de, end));
         if (de > end) {
@@ -103,7 +106,7 @@ export function writeRga(w: Writer, s: RgaState): void {
         }
         di += 2;
       }
-      const whole = inside.length === 2 && inside[0] === r.ctr && inside[1] === end;
+      const whole = inside.length === 2 && rangesAt(inside, 0) === r.ctr && rangesAt(inside, 1) === end;
       const implied = r.l !== null && r.r === r.l && r.rc === r.lc + 1;
       w.uint((r.len - 1) * 8 + (implied ? 1 : 0) + 2 * (inside.length === 0 ? DEL_NONE : whole ? DEL_WHOLE : DEL_PART));
       if (r.l === null) w.uint(0);
@@ -120,23 +123,28 @@ export function writeRga(w: Writer, s: RgaState): void {
       if (!whole && inside.length > 0) {
         w.uint(inside.length / 2);
         for (let i = 0; i < inside.length; i += 2) {
-          w.uint(inside[i] - c - (i > 0 ? 1 : 0)).uint(inside[i + 1] - inside[i] - 1);
-          c = inside[i + 1];
+          const from = rangesAt(inside, i),
+            to = rangesAt(inside, i + 1);
+          w.uint(from - c - (i > 0 ? 1 : 0)).uint(to - from - 1);
+          c = to;
         }
       }
       // Visible characters only.
       c = r.ctr;
       for (let i = 0; i < inside.length; i += 2) {
-        if (inside[i] > c) content.push(r.text.slice(c - r.ctr, inside[i] - r.ctr));
-        c = inside[i + 1];
+        const from = rangesAt(inside, i);
+        if (from > c) content.push(r.text.slice(c - r.ctr, from - r.ctr));
+        c = rangesAt(inside, i + 1);
       }
       if (c < end) content.push(c === r.ctr ? r.text : r.text.slice(c - r.ctr));
     }
-    for (; di < deleted.length; di += 2) orphans.push(deleted[di], deleted[di + 1]);
+    for (; di < deleted.length; di += 2) orphans.push(rangesAt(deleted, di), rangesAt(deleted, di + 1));
     w.uint(orphans.length / 2);
     for (let i = 0, e = 0; i < orphans.length; i += 2) {
-      w.uint(orphans[i] - e).uint(orphans[i + 1] - orphans[i] - 1);
-      e = orphans[i + 1];
+      const from = rangesAt(orphans, i),
+        to = rangesAt(orphans, i + 1);
+      w.uint(from - e).uint(to - from - 1);
+      e = to;
     }
   }
   w.string(content.join(""));
@@ -145,12 +153,12 @@ export function writeRga(w: Writer, s: RgaState): void {
 /** Merges continuation segments (split pieces of one typed run) into maximal runs. */
 function maximal(list: Seg[], name: string): Seg[] {
   const runs: Seg[] = [];
+  let last: Seg | null = null;
   for (const sg of list) {
-    const last = runs.length ? runs[runs.length - 1] : null;
     if (last !== null && continues(last, sg, name)) {
       last.len += sg.len;
       last.text += sg.text;
-    } else runs.push({ ...sg });
+    } else runs.push((last = { ...sg }));
   }
   return runs;
 }
@@ -163,16 +171,11 @@ type Raw = { rep: string; ctr: number; len: number; l: string | null; lc: number
 
 export function readRga(r: Reader): RgaState {
   const table = readNames(r);
-  const n = table.length;
   const runs: Raw[] = [];
   const orphanDels: [string, number[]][] = [];
   const used = new Set<string>();
-  const nameAt = (i: number): string => {
-    if (i >= table.length) r.fail(`origin names replica #${i} of ${table.length}`);
-    return table[i];
-  };
-  for (let ni = 0; ni < n; ni++) {
-    const name = table[ni];
+  const nameAt = (i: number): string => table[i] ?? r.fail(`origin names replica #${i} of ${table.length}`);
+  for (const [ni, name] of table.entries()) {
     const count = r.count(2);
     // Counter gaps (run index → gap before it), listed before the runs they shift.
     const gapAt = new Map<number, number>();
@@ -186,6 +189,7 @@ export function readRga(r: Reader): RgaState {
       gapAt.set(at, gap);
     }
     const first = runs.length;
+    let prev: Raw | null = null; // this replica's previous run
     let lastL = 0;
     let end = 0;
     for (let k = 0; k < count; k++) {
@@ -244,12 +248,12 @@ export function readRga(r: Reader): RgaState {
           dels.push(s, e);
           c = e;
         }
-        if (m === 1 && dels[0] === ctr && dels[1] === end) r.fail("a wholly deleted run must use the whole-run flag (not canonical)");
+        if (m === 1 && rangesAt(dels, 0) === ctr && rangesAt(dels, 1) === end) r.fail("a wholly deleted run must use the whole-run flag (not canonical)");
       }
-      const prev = runs.length > first ? runs[runs.length - 1] : null;
       if (prev !== null && ctr === prev.ctr + prev.len && l === name && lc === ctr - 1 && rn === prev.r && (rn === null || rc === prev.rc))
         r.fail("run continues the previous one (not canonical: runs must be maximal)");
-      runs.push({ rep: name, ctr, len, l, lc, r: rn, rc, dels });
+      prev = { rep: name, ctr, len, l, lc, r: rn, rc, dels };
+      runs.push(prev);
       used.add(name);
       if (l !== null) used.add(l);
       if (rn !== null) used.add(rn);
@@ -283,14 +287,14 @@ export function readRga(r: Reader): RgaState {
     let c = x.ctr;
     // Visible characters up to each deleted range, the range as placeholders, then the rest.
     for (let i = 0; i <= x.dels.length; i += 2) {
-      const to = i < x.dels.length ? x.dels[i]! : x.ctr + x.len;
+      const to = i < x.dels.length ? rangesAt(x.dels, i) : x.ctr + x.len;
       const take = to - c;
       if (at + take > content.length) r.fail("content shorter than the runs' visible characters");
       text += content.slice(at, at + take);
       at += take;
       if (i === x.dels.length) break;
-      text += "\0".repeat(x.dels[i + 1]! - to);
-      c = x.dels[i + 1]!;
+      c = rangesAt(x.dels, i + 1);
+      text += "\0".repeat(c - to);
     }
     full.push({ rep: x.rep, ctr: x.ctr, text, l: x.l, lc: x.lc, r: x.r, rc: x.rc });
   }
@@ -299,8 +303,8 @@ export function readRga(r: Reader): RgaState {
   for (const name of table) d.rep(name);
   for (const run of full) d.addPending(run);
   d.flush();
-  for (const x of runs) for (let i = 0; i < x.dels.length; i += 2) d.addDelete(x.rep, x.dels[i], x.dels[i + 1]);
-  for (const [name, ranges] of orphanDels) for (let i = 0; i < ranges.length; i += 2) d.addDelete(name, ranges[i], ranges[i + 1]);
+  for (const x of runs) for (let i = 0; i < x.dels.length; i += 2) d.addDelete(x.rep, rangesAt(x.dels, i), rangesAt(x.dels, i + 1));
+  for (const [name, ranges] of orphanDels) for (let i = 0; i < ranges.length; i += 2) d.addDelete(name, rangesAt(ranges, i), rangesAt(ranges, i + 1));
   return new RgaState(d);
 }
 
@@ -309,7 +313,7 @@ function checkOrphans(r: Reader, orphans: number[], runs: Raw[]): void {
   const held: number[] = [];
   for (const x of runs) rangesAdd(held, x.ctr, x.ctr + x.len);
   for (let i = 0, j = 0; i < orphans.length; i += 2) {
-    while (j < held.length && held[j + 1] <= orphans[i]) j += 2;
-    if (j < held.length && held[j] < orphans[i + 1]) r.fail("a delete of counters a run holds is listed outside the run (not canonical)");
+    while (j < held.length && rangesAt(held, j + 1) <= rangesAt(orphans, i)) j += 2;
+    if (j < held.length && rangesAt(held, j) < rangesAt(orphans, i + 1)) r.fail("a delete of counters a run holds is listed outside the run (not canonical)");
   }
 }

@@ -39,7 +39,8 @@
  *
  * Nothing here reads a clock or randomness; iteration is over arrays in document order.
  */
-import { rangesAdd, rangesEnd, rangesMissing } from "./seq-ranges.ts";
+import { entry } from "./seq-entry.ts";
+import { rangesAdd, rangesAt, rangesEnd, rangesMissing } from "./seq-ranges.ts";
 
 /** Makes V8 flatten a rope string in place (ToNumber reads it whole); the value is discarded. */
 function flatten(s: string): void {
@@ -60,6 +61,11 @@ export type Run = {
 export type Del = { readonly rep: string; readonly ctr: number; readonly len: number };
 
 const MAX = 48;
+// What entry() names when an index the engine keeps in range is not.
+const CHUNKS = "rga chunk list",
+  ITEMS = "rga chunk items",
+  HEADS = "rga run heads",
+  HAVE = "rga counters held";
 
 export class Item {
   next: Item | null = null; // next piece of the same original run (split chain), for id lookup
@@ -128,7 +134,7 @@ export class RgaDoc {
   }
 
   nextCtr(ri: number): number {
-    return rangesEnd(this.have[ri]);
+    return rangesEnd(entry(this.have, ri, HAVE));
   }
 
   // ---- chunk plumbing ----
@@ -142,8 +148,13 @@ export class RgaDoc {
       this.ci2 = -1;
     }
     const ci0 = ci;
-    while (ci > 0 && p < pos) pos -= chunks[--ci].vis;
-    while (ci < chunks.length - 1 && p >= pos + chunks[ci].vis) pos += chunks[ci++].vis;
+    while (ci > 0 && p < pos) pos -= entry(chunks, --ci, CHUNKS).vis;
+    while (ci < chunks.length - 1) {
+      const vis = entry(chunks, ci, CHUNKS).vis;
+      if (p < pos + vis) break;
+      pos += vis;
+      ci++;
+    }
     if (ci !== ci0) this.ci2 = -1;
     this.cc = ci;
     this.cpos = pos;
@@ -167,12 +178,12 @@ export class RgaDoc {
       ii = this.ci2;
       acc = this.cacc;
       while (ii > 0 && acc > p) {
-        const it = items[--ii];
+        const it = entry(items, --ii, ITEMS);
         if (!it.del) acc -= it.len;
       }
     }
     for (; ii < items.length; ii++) {
-      const it = items[ii];
+      const it = entry(items, ii, ITEMS);
       if (!it.del) {
         if (p < acc + it.len) break;
         acc += it.len;
@@ -222,27 +233,28 @@ export class RgaDoc {
       h = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr <= c) {
+      if (entry(hs, mid, HEADS).ctr <= c) {
         h = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (h < 0) return null;
-    let it: Item | null = hs[h];
+    let it: Item | null = entry(hs, h, HEADS);
     while (it !== null && it.ctr + it.len <= c) it = it.next;
     return it;
   }
 
   /** First integrated counter of replica ri above c, when c itself is not integrated. */
   private nextHeadAfter(ri: number, c: number): number {
-    const hs = this.heads[ri];
+    const hs = entry(this.heads, ri, HEADS);
     let lo = 0,
       hi = hs.length - 1,
       best = Infinity;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr > c) {
-        best = hs[mid].ctr;
+      const ctr = entry(hs, mid, HEADS).ctr;
+      if (ctr > c) {
+        best = ctr;
         hi = mid - 1;
       } else lo = mid + 1;
     }
@@ -250,8 +262,8 @@ export class RgaDoc {
   }
 
   private addHead(it: Item): void {
-    const hs = this.heads[it.rep];
-    if (hs.length === 0 || hs[hs.length - 1].ctr < it.ctr) {
+    const hs = entry(this.heads, it.rep, HEADS);
+    if (hs.length === 0 || entry(hs, hs.length - 1, HEADS).ctr < it.ctr) {
       hs.push(it);
       return;
     }
@@ -259,7 +271,7 @@ export class RgaDoc {
       hi = hs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (hs[mid].ctr < it.ctr) lo = mid + 1;
+      if (entry(hs, mid, HEADS).ctr < it.ctr) lo = mid + 1;
       else hi = mid;
     }
     hs.splice(lo, 0, it);
@@ -274,31 +286,32 @@ export class RgaDoc {
    */
   insertLocal(ri: number, p: number, text: string): number {
     const n = text.length;
-    const h = this.have[ri];
-    const ctr = h.length ? h[h.length - 1] : 0;
+    const h = entry(this.have, ri, HAVE);
+    const ctr = rangesEnd(h);
     if (this.chunks.length === 0) this.chunks.push(new Chunk());
     const ci = this.seek(p);
-    const ch = this.chunks[ci];
+    const ch = entry(this.chunks, ci, CHUNKS);
     const items = ch.items;
     let ii = this.locate(items, p);
     const acc = this.facc,
       ii0 = ii;
     let L: Item | null, R: Item | null;
-    if (ii < items.length) {
-      const it = items[ii];
+    // locate returns items.length when p is past the chunk's last item: then there is no R here.
+    const at = ii < items.length ? entry(items, ii, ITEMS) : null;
+    if (at !== null) {
       let k = p - acc;
-      if (k > 0 && isHigh(it.text.charCodeAt(k - 1))) k--; // never split a surrogate pair
+      if (k > 0 && isHigh(at.text.charCodeAt(k - 1))) k--; // never split a surrogate pair
       if (k > 0) {
-        R = this.split(it, k, ii);
-        L = it;
+        R = this.split(at, k, ii);
+        L = at;
         ii++;
       } else {
-        R = it;
-        L = ii > 0 ? items[ii - 1] : ci > 0 ? lastOf(this.chunks[ci - 1]) : null;
+        R = at;
+        L = this.itemBefore(items, ii, ci);
       }
     } else {
       R = null;
-      L = ii > 0 ? items[ii - 1] : ci > 0 ? lastOf(this.chunks[ci - 1]) : null;
+      L = this.itemBefore(items, ii, ci);
     }
     this.oL = L;
     this.oLc = L === null ? -1 : L.ctr + L.len - 1;
@@ -322,36 +335,44 @@ export class RgaDoc {
       it.chunk = ch;
       items.splice(ii, 0, it);
       ch.vis += n;
-      this.heads[ri].push(it); // its counter is the largest of ri
+      entry(this.heads, ri, HEADS).push(it); // its counter is the largest of ri
       this.ci2 = ii0;
       this.cacc = acc;
       if (items.length > MAX) this.rebalance(ch);
     }
     this.length += n;
-    if (h.length && h[h.length - 1] === ctr) h[h.length - 1] = ctr + n;
+    // ctr was the end of h's last interval (nothing since touched h): extend that interval.
+    if (h.length > 0) h[h.length - 1] = ctr + n;
     else rangesAdd(h, ctr, ctr + n);
     return ctr;
+  }
+
+  /** The item before index ii of chunk ci's items: the previous one there, else the previous chunk's last, else none. */
+  private itemBefore(items: Item[], ii: number, ci: number): Item | null {
+    if (ii > 0) return entry(items, ii - 1, ITEMS);
+    return ci > 0 ? lastOf(entry(this.chunks, ci - 1, CHUNKS)) : null;
   }
 
   /** Deletes n ≥ 1 visible characters from index p (p < length); appends the deleted id ranges to `out`. */
   deleteLocal(p: number, n: number, out: Del[]): void {
     const ci0 = this.seek(p);
     let ci = ci0;
-    let ch = this.chunks[ci];
+    let ch = entry(this.chunks, ci, CHUNKS);
     let items = ch.items;
     let ii = this.locate(items, p);
     const acc = this.facc;
     this.ci2 = ii;
     this.cacc = acc;
     let k = p - acc;
-    if (k > 0 && isHigh(items[ii].text.charCodeAt(k - 1))) {
+    // k > 0: p is k characters into the item locate found (so there is one).
+    if (k > 0 && isHigh(entry(items, ii, ITEMS).text.charCodeAt(k - 1))) {
       k--;
       n++;
     }
     if (k > 0) {
-      const it = items[ii];
+      const it = entry(items, ii, ITEMS);
       const m = it.len - k;
-      const nx = ii + 1 < items.length ? items[ii + 1] : null;
+      const nx = ii + 1 < items.length ? entry(items, ii + 1, ITEMS) : null;
       if (m <= n && nx !== null && nx.del && it.next === nx) {
         // Backspace at the end of a run whose next piece is already deleted: move the
         // boundary instead of splitting and re-merging (the common case while fixing typos).
@@ -362,7 +383,7 @@ export class RgaDoc {
         nx.lCtr = nx.ctr - 1;
         ch.vis -= m;
         this.length -= m;
-        pushDel(out, this.names[it.rep], nx.ctr, m);
+        pushDel(out, this.nameOf(it.rep), nx.ctr, m);
         if (m === n) return;
         n -= m;
         ii += 2;
@@ -378,12 +399,12 @@ export class RgaDoc {
     while (remaining > 0) {
       if (ii >= items.length) {
         if (++ci >= this.chunks.length) break;
-        ch = this.chunks[ci];
+        ch = entry(this.chunks, ci, CHUNKS);
         items = ch.items;
         ii = 0;
         continue;
       }
-      let it = items[ii];
+      let it = entry(items, ii, ITEMS);
       if (it.del) {
         ii++;
         continue;
@@ -400,10 +421,10 @@ export class RgaDoc {
       ch.vis -= it.len;
       this.length -= it.len;
       remaining -= it.len;
-      pushDel(out, this.names[it.rep], it.ctr, it.len);
+      pushDel(out, this.nameOf(it.rep), it.ctr, it.len);
       // Keep backspacing cheap: fold adjacent deleted pieces of one original run together.
       if (ii > 0) {
-        const prev = items[ii - 1];
+        const prev = entry(items, ii - 1, ITEMS);
         if (prev.del && prev.next === it) {
           prev.len += it.len;
           prev.next = it.next;
@@ -412,7 +433,7 @@ export class RgaDoc {
           ii--;
         }
       }
-      const nx = ii + 1 < items.length ? items[ii + 1] : null;
+      const nx = ii + 1 < items.length ? entry(items, ii + 1, ITEMS) : null;
       if (nx !== null && nx.del && it.next === nx) {
         it.len += nx.len;
         it.next = nx.next;
@@ -431,17 +452,17 @@ export class RgaDoc {
     const ri = this.rep(run.rep);
     if (run.l !== null) this.rep(run.l);
     if (run.r !== null) this.rep(run.r);
-    const h = this.have[ri];
+    const h = entry(this.have, ri, HAVE);
     const end = run.ctr + run.text.length;
-    if (h.length === 0 || run.ctr >= h[h.length - 1]) {
+    if (h.length === 0 || run.ctr >= rangesEnd(h)) {
       this.pend.push(run);
       rangesAdd(h, run.ctr, end);
       return;
     }
     const miss = rangesMissing(h, run.ctr, end);
     for (let i = 0; i < miss.length; i += 2) {
-      const s = miss[i],
-        e = miss[i + 1];
+      const s = rangesAt(miss, i),
+        e = rangesAt(miss, i + 1);
       const sub: Run =
         s === run.ctr && e === end
           ? run
@@ -459,7 +480,7 @@ export class RgaDoc {
     if (absent.length) {
       let r = this.pdel.get(name);
       if (!r) this.pdel.set(name, (r = []));
-      for (let i = 0; i < absent.length; i += 2) rangesAdd(r, absent[i], absent[i + 1]);
+      for (let i = 0; i < absent.length; i += 2) rangesAdd(r, rangesAt(absent, i), rangesAt(absent, i + 1));
     }
   }
 
@@ -494,7 +515,7 @@ export class RgaDoc {
     for (const [name, r] of [...this.pdel]) {
       const ri = this.rep(name);
       const absent: number[] = [];
-      for (let i = 0; i < r.length; i += 2) this.deleteRange(ri, r[i], r[i + 1], absent);
+      for (let i = 0; i < r.length; i += 2) this.deleteRange(ri, rangesAt(r, i), rangesAt(r, i + 1), absent);
       if (absent.length) this.pdel.set(name, absent);
       else this.pdel.delete(name);
     }
@@ -526,7 +547,7 @@ export class RgaDoc {
         hi = l.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        const r = l[mid];
+        const r = entry(l, mid, "rga pending runs");
         if (r.ctr + r.text.length <= c) lo = mid + 1;
         else if (r.ctr > c) hi = mid - 1;
         else return r;
@@ -543,7 +564,7 @@ export class RgaDoc {
       const stack: Run[] = [root];
       mark.set(root, ON_STACK);
       while (stack.length) {
-        const top = stack[stack.length - 1];
+        const top = entry(stack, stack.length - 1, "rga flush stack");
         let dep: Run | null = null;
         let blocked = false;
         for (let side = 0; side < 2 && !dep && !blocked; side++) {
@@ -596,17 +617,15 @@ export class RgaDoc {
     }
     // The items strictly between L and R: the concurrent inserts we must order against.
     const range: Item[] = [];
-    let ci = L === null ? 0 : this.chunks.indexOf(L.chunk);
-    let ii = L === null ? 0 : L.chunk.items.indexOf(L) + 1;
-    for (;;) {
-      if (ii >= this.chunks[ci].items.length) {
-        if (++ci >= this.chunks.length) break;
-        ii = 0;
-        continue;
+    const ci0 = L === null ? 0 : this.chunks.indexOf(L.chunk);
+    const ii0 = L === null ? 0 : L.chunk.items.indexOf(L) + 1;
+    scan: for (let ci = ci0; ci < this.chunks.length; ci++) {
+      const items = entry(this.chunks, ci, CHUNKS).items;
+      for (let ii = ci === ci0 ? ii0 : 0; ii < items.length; ii++) {
+        const it = entry(items, ii, ITEMS);
+        if (it === R) break scan;
+        range.push(it);
       }
-      const it = this.chunks[ci].items[ii++];
-      if (it === R) break;
-      range.push(it);
     }
     let dest = range.length;
     if (range.length) {
@@ -615,7 +634,7 @@ export class RgaDoc {
       let i = 0;
       for (; i < range.length; i++) {
         if (!scanning) dest = i;
-        const o = range[i];
+        const o = entry(range, i, "rga insert range");
         // Where is o's origin-left relative to ours? (Inside the range means after ours.)
         let cmpL: number;
         if (o.lRep === lri && (lri === -1 || o.lCtr === run.lc)) cmpL = 0;
@@ -642,13 +661,13 @@ export class RgaDoc {
           scanning = false;
           continue;
         }
-        if (run.rep < this.names[o.rep]) break; // same origins: order by replica name
+        if (run.rep < this.nameOf(o.rep)) break; // same origins: order by replica name
         scanning = false;
       }
       if (i === range.length && !scanning) dest = range.length;
     }
     // Insert before range[dest] (or before R, or at the end).
-    const before = dest < range.length ? range[dest] : R;
+    const before = dest < range.length ? entry(range, dest, "rga insert range") : R;
     if (
       dest === 0 &&
       L !== null &&
@@ -670,7 +689,7 @@ export class RgaDoc {
         ch = before.chunk;
         idx = ch.items.indexOf(before);
       } else {
-        ch = this.chunks[this.chunks.length - 1];
+        ch = entry(this.chunks, this.chunks.length - 1, CHUNKS);
         idx = ch.items.length;
       }
       it.chunk = ch;
@@ -700,25 +719,24 @@ export class RgaDoc {
     d.names = this.names.slice();
     d.ids = new Map(this.ids);
     d.have = this.have.map((h) => h.slice());
-    d.heads = this.names.map(() => []);
     const copies = new Map<Item, Item>();
     for (const ch of this.chunks) {
       const nc = new Chunk();
       nc.vis = ch.vis;
       const items = ch.items;
       const out: Item[] = new Array(items.length);
-      for (let i = 0; i < items.length; i++) {
-        const it = items[i];
+      let i = 0;
+      for (const it of items) {
         const c = new Item(it.rep, it.ctr, it.len, it.lRep, it.lCtr, it.rRep, it.rCtr, it.text, it.del, it.head);
         c.chunk = nc;
         copies.set(it, c);
-        out[i] = c;
+        out[i++] = c;
       }
       nc.items = out;
       d.chunks.push(nc);
     }
     for (const [it, c] of copies) if (it.next !== null) c.next = copies.get(it.next)!;
-    for (let r = 0; r < this.heads.length; r++) d.heads[r] = this.heads[r].map((h) => copies.get(h)!);
+    d.heads = this.heads.map((hs) => hs.map((h) => copies.get(h)!));
     d.length = this.length;
     d.pend = this.pend.slice();
     for (const [k, v] of this.pdel) d.pdel.set(k, v.slice());
@@ -727,11 +745,11 @@ export class RgaDoc {
 }
 
 function pushDel(out: Del[], rep: string, ctr: number, len: number): void {
-  const last = out.length ? out[out.length - 1] : null;
+  const last = out.length ? entry(out, out.length - 1, "rga deletes") : null;
   if (last !== null && last.rep === rep && last.ctr + last.len === ctr) out[out.length - 1] = { rep, ctr: last.ctr, len: last.len + len };
   else out.push({ rep, ctr, len });
 }
 
 function lastOf(ch: Chunk): Item | null {
-  return ch.items.length ? ch.items[ch.items.length - 1] : null;
+  return ch.items.length ? entry(ch.items, ch.items.length - 1, ITEMS) : null;
 }
