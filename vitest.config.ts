@@ -11,7 +11,16 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ["core/**/*.test.ts", "sim/**/*.test.ts", "cli/**/*.test.ts", "viz/**/*.test.ts", "scenarios/**/*.test.ts", "bench/**/*.test.ts", "package/*.test.ts"],
+    include: [
+      "core/**/*.test.ts",
+      "sql/**/*.test.ts",
+      "sim/**/*.test.ts",
+      "cli/**/*.test.ts",
+      "viz/**/*.test.ts",
+      "scenarios/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "package/*.test.ts",
+    ],
     // Child processes, not threads: a test file that spawns CLIs, starts worker threads of its
     // own or leaves handles open is isolated and killed with its process.
     pool: "forks",

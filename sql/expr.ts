@@ -312,13 +312,14 @@ function binary(e: Extract<Expr, { type: "binary" }>, o: CompileOptions): Compil
     }
     case "IN":
     case "NOT IN": {
-      if (e.right.type !== "list") throw new SqlError("refused", `${what}: IN takes a list of values, e.g. IN ('a', 'b'); subqueries are not supported`);
+      // IN ('a') is parsed as the value alone; IN ('a', 'b') as a list.
+      const list: Fn = e.right.type === "list" ? r.fn : (f, env) => [r.fn(f, env)];
       const not = e.op === "NOT IN";
       return {
         fn: (f, env) => {
           const a = l.fn(f, env);
           if (a === null) return null;
-          const hit = (r.fn(f, env) as Value[]).some((b) => b !== null && compareValues(a, b, what) === 0);
+          const hit = (list(f, env) as Value[]).some((b) => b !== null && compareValues(a, b, what) === 0);
           return hit !== not;
         },
         name,
