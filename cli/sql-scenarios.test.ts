@@ -20,7 +20,7 @@ const write = (name: string, value: unknown) => {
 };
 
 describe("SQL scenarios through `run`", () => {
-  it.each(["sql-crm-both-phones", "sql-account-balance", "sql-delete-policies"])("%s passes, its expected rows held on every replica", async (name) => {
+  it.each(["sql-crm-both-phones", "sql-account-balance", "sql-delete-policies", "sql-invoice-numbers"])("%s passes, its expected rows held on every replica", async (name) => {
     const r = await cliInProcess(["run", gallery(name), "--json", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -36,6 +36,33 @@ describe("SQL scenarios through `run`", () => {
       expect(v.customers.A.phone).toEqual(["555-0199", "555-0242"]);
       expect(v.customers.A.views).toBe(2);
     }
+  });
+
+  it("invoice numbers: NEXTVAL waits for the sequencer; cut off from it, the INSERT is refused and applies nothing", async () => {
+    const r = await cliInProcess(["run", gallery("sql-invoice-numbers"), "--json", "--out", out]);
+    expect(r.code).toBe(0);
+    const trace = readFileSync(join(out, "sql-invoice-numbers/6/trace.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; node?: string; reason?: string; t: number });
+    const errors = trace.filter((e) => e.type === "sql-error");
+    expect(errors).toEqual([
+      { t: 810, type: "sql-error", node: "carol", step: 4, reason: "NEXTVAL('invoice'): the sequencer did not answer before the timeout (unreachable); nothing was applied" },
+    ]);
+  });
+
+  it("NEXTVAL in a scenario without a sequencer: the statement is refused at run time, naming why", async () => {
+    const s = json("sql-invoice-numbers");
+    s.name = "no-sequencer";
+    delete s.services;
+    s.steps = [{ at: 0, node: "alice", sql: "INSERT INTO invoices VALUES (NEXTVAL('invoice'), 'a1', 1)" }];
+    s.expect = { value: { select: "SELECT COUNT(*) AS n FROM invoices", rows: [{ n: 0 }] } };
+    const r = await cliInProcess(["run", write("no-sequencer", s), "--json", "--out", out]);
+    expect(r.code).toBe(0);
+    const trace = readFileSync(join(out, "no-sequencer/6/trace.jsonl"), "utf8");
+    expect(trace).toContain(
+      '"type":"sql-error","node":"alice","step":0,"reason":"NEXTVAL(\'invoice\'): the scenario runs no sequencer (declare services.sequencer); nothing was applied"',
+    );
   });
 
   it("rows that do not match are a failed check naming the query and each replica's answer (exit 1)", async () => {

@@ -13,7 +13,7 @@ import { parseSql } from "./parse.ts";
 import type { SqlStore } from "./rows.ts";
 import type { SqlSchema } from "./schema.ts";
 import { planSelect, type Row } from "./select.ts";
-import { applyRows, planDelete, planInsert, planUpdate, type WritePlan } from "./write.ts";
+import { applyRows, deferredCounters, planDelete, planInsert, planUpdate, type WritePlan } from "./write.ts";
 
 /** Where NEXTVAL takes its numbers: the sequencer service (core's SequencerClient behind a synchronous call), or nothing. */
 export interface SqlSequencer {
@@ -54,6 +54,18 @@ export class SqlDatabase<E = unknown> {
     const table = this.schema.table(plan.table);
     const effects = applyRows(this.store, table, rows, (counter) => this.nextval(counter));
     return { kind: "write", count: rows.length, effects };
+  }
+
+  /**
+   * The counters whose numbers the statement would draw with NEXTVAL, in the order it draws them,
+   * checking it whole without applying anything (throws its SqlError as `sql` would). A caller
+   * whose sequencer answers asynchronously (the simulator's) asks for these, then runs the
+   * statement with a sequencer that hands them out.
+   */
+  nextvalsOf(text: string, params: readonly unknown[] = []): string[] {
+    const plan = this.prepare(text);
+    if (plan.kind === "select") return [];
+    return deferredCounters(plan.run(this.store, { params }));
   }
 
   /** Compiles a statement (cached by text): names and the subset are checked here, values when it runs. */

@@ -249,6 +249,16 @@ export function planDelete(st: DeleteStatement, schema: SqlSchema): WritePlan {
   return (store, env) => rowsOf(store, env).map((f) => ({ id: idOf(t, f[0]![keyAt]!), updates: [[ROW_FIELD, "set", DEAD]] }));
 }
 
+/** The counters of the numbers applyRows would draw, in its order. */
+export function deferredCounters(rows: readonly PendingRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.id instanceof Deferred) out.push(r.id.counter);
+    for (const [, , ...args] of r.updates) for (const a of args) if (a instanceof Deferred) out.push(a.counter);
+  }
+  return out;
+}
+
 /** Draws the deferred numbers (row by row, in order), then applies every op. */
 export function applyRows<E>(store: SqlStore<E>, t: Table, rows: PendingRow[], draw: (counter: string) => number): E[] {
   const resolve = (a: Arg): Value => (a instanceof Deferred ? draw(a.counter) : a);
