@@ -149,7 +149,8 @@ export class SequencerService implements Service {
     this.clients.drop(node);
     // The client process is gone, and the SQL statements waiting on it with it.
     const client = `${this.host.name(node)}#`;
-    for (const k of [...this.waiting.keys()]) if (k.startsWith(client)) this.waiting.delete(k);
+    // (Deleting the entry being visited is safe while iterating a Map.)
+    for (const k of this.waiting.keys()) if (k.startsWith(client)) this.waiting.delete(k);
   }
 
   restart(node: number): void {
