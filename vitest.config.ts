@@ -13,6 +13,7 @@ export default defineConfig({
   test: {
     include: [
       "core/**/*.test.ts",
+      "sql/**/*.test.ts",
       "sim/**/*.test.ts",
       "cli/**/*.test.ts",
       "viz/**/*.test.ts",

@@ -83,6 +83,14 @@ engine keeps.`,
     about: `Completed [sequencer](services.md) requests and RAMP transactions per CPU second, in runs
 without trace where every node asks at a high rate over a network with loss and duplication.`,
   },
+  sql: {
+    title: "SQL over the store",
+    about: `[SQL](sql.md) in memory: UPDATE statements per CPU second against the same field updates made
+through the store API (StoreReplica.update) in the same run, as a ratio (goal ≥ 0.5; an add-wins
+table's UPDATE also writes the row's hidden _row field, two field ops per statement), and a SELECT
+with a WHERE and a GROUP BY over 100,000 rows. The comparison with a plain SQLite table comes with
+the node.`,
+  },
   loader: {
     title: "Scenario loader",
     about: `Loading 5 MB and 50 MB generated scenarios: JSON.parse alone as the floor, the loader's strict

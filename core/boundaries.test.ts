@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sim", "viz", "cli", "node", "bench", "scenarios", "examples", "tools"];
+const SOURCE_DIRS = ["core", "sql", "sim", "viz", "cli", "node", "bench", "scenarios", "examples", "tools"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -46,7 +46,7 @@ const CORE_TEST_PACKAGES = new Set(["vitest", "fast-check", "typescript"]);
  * light entry (sim/simulate.ts: load and run, without the explorer and fast-check, so that
  * `run` and `list` start at once; sim/index.ts re-exports it).
  */
-const PUBLIC_INDEX = new Set(["core/index.ts", "sim/index.ts", "sim/simulate.ts", "viz/index.ts"]);
+const PUBLIC_INDEX = new Set(["core/index.ts", "sql/index.ts", "sim/index.ts", "sim/simulate.ts", "viz/index.ts"]);
 
 /** What cli/'s tests may use besides: the test helpers (`_test/`) and the headless-Chromium harness. */
 const isTestHarness = (t: string) => t.includes("/_test/") || t.startsWith("viz/browser/");
@@ -139,6 +139,31 @@ describe("module boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("sql/ uses core only through core/index.ts, nothing of sim/viz/cli, and no package but its SQL parser (tests: vitest, fast-check)", () => {
+    // sql/ is a library over core's public API: the node and the simulator both plug a store into it.
+    const offenders: string[] = [];
+    for (const file of sourceFiles("sql")) {
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith(".")) {
+          const t = target(file, spec);
+          if (!t.startsWith("sql/") && t !== "core/index.ts" && !(isTest(file) && t.startsWith("core/_test/"))) offenders.push(`${file} imports ${t}`);
+        } else if (!spec.startsWith("node:") && spec !== "pgsql-ast-parser" && !(isTest(file) && CORE_TEST_PACKAGES.has(spec))) offenders.push(`${file} imports package ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("sim/ uses sql/ only through sql/index.ts", () => {
+    const offenders = sourceFiles("sim").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("sql/") && t !== "sql/index.ts")
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it("sim/ never imports cli/ or viz/", () => {
     const offenders = sourceFiles("sim").flatMap((file) =>
       importsOf(file)
@@ -168,7 +193,7 @@ describe("module boundaries", () => {
       importsOf(file)
         .filter((spec) => spec.startsWith("."))
         .map((spec) => target(file, spec))
-        .filter((t) => /^(core|sim|viz)\//.test(t) && !PUBLIC_INDEX.has(t) && !(isTest(file) && isTestHarness(t)))
+        .filter((t) => /^(core|sql|sim|viz)\//.test(t) && !PUBLIC_INDEX.has(t) && !(isTest(file) && isTestHarness(t)))
         .map((t) => `${file} imports ${t}`),
     );
     expect(offenders).toEqual([]);

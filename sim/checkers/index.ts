@@ -4,6 +4,10 @@
  * intent checks run when they apply to the type (counter-total for counters, add-wins for the
  * OR-Set) or when the scenario names them. `expected-value` is added when `expect.value` is set.
  */
+import { expectedRows } from "./expected-value.ts";
+import { scenarioSqlSchema } from "../scenario/load-sql.ts";
+import type { SelectExpectation } from "../scenario/types.ts";
+import type { StoreCrdt } from "../../core/index.ts";
 import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { failedCheck, type CheckResult } from "../run-types.ts";
@@ -150,7 +154,15 @@ export class Checkers {
       // Never let an unverified expectation pass: report the opposite of what was expected.
       out.push({ name, ok: !expected, expected, detail: `check "${name}" is not implemented by the simulator yet` });
     }
-    if (this.scenario.expect && "value" in this.scenario.expect) out.push(expectedValue(replicas, this.scenario.expect.value, this.expected("expected-value")));
+    if (this.scenario.expect && "value" in this.scenario.expect) {
+      const want = this.scenario.expect.value;
+      const schema = this.scenario.schema ? scenarioSqlSchema(this.scenario) : null;
+      out.push(
+        schema
+          ? expectedRows(replicas, this.crdt as unknown as StoreCrdt, schema, want as SelectExpectation | SelectExpectation[], this.expected("expected-value"))
+          : expectedValue(replicas, want, this.expected("expected-value")),
+      );
+    }
     return out;
   }
 }

@@ -4,6 +4,7 @@
  * also the storage group commit (EvKind.Sync). Each fault is traced as a rare event (its
  * canonical line is hashed whole).
  */
+import { runSqlStep } from "./sql-step.ts";
 import type { Step } from "../scenario/types.ts";
 import { STREAM } from "../rng.ts";
 import { Ev, EvKind } from "./event.ts";
@@ -123,7 +124,8 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
     const r = sim.replicas[idx(step.clockJump.node)]!;
     r.clock.jump(step.clockJump.by);
     trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${step.clockJump.by},"clock":${r.clock.read(t)}}`);
-  } else if ("next" in step || "txn" in step) sim.services?.step(step, i);
+  } else if ("sql" in step) runSqlStep(sim, sim.sqlSchema!, sim.replicas[idx(step.node)]!, step, i);
+  else if ("next" in step || "txn" in step) sim.services?.step(step, i);
 }
 
 /** Clears partitions and cuts and releases held messages (each with a fresh latency). */

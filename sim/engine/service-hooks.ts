@@ -12,6 +12,12 @@ export interface ServiceHooks {
   onEvent(ev: Ev): void;
   /** A `next` or `txn` step is due (index: its position in `steps`, for error messages). */
   step(step: Step, index: number): void;
+  /**
+   * Asks the sequencer, from `node`, for the next number of `name` (an SQL step's NEXTVAL);
+   * `done` gets it, or null when the request is reported unavailable. False when the run has
+   * no sequencer. A crash of `node` loses the request: `done` is then never called.
+   */
+  nextval(node: number, name: string, done: (n: number | null) => void): boolean;
   crash(node: number): void;
   restart(node: number): void;
   resume(node: number): void;

@@ -12,6 +12,8 @@ import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { ClockSpec, Scenario } from "../scenario/types.ts";
 import { eventLimit } from "../scenario/limits.ts";
+import { scenarioSqlSchema } from "../scenario/load-sql.ts";
+import type { SqlSchema } from "../../sql/index.ts";
 import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
@@ -79,6 +81,8 @@ export class Simulator implements EngineHost {
   readonly causal: boolean;
   /** The CRDT as state-based (null for an op-based one) and as op-based (null for a state-based one). */
   readonly stateCrdt: StateCrdt<any, unknown> | null;
+  /** The tables of a scenario written in SQL (its `schema`), or null. */
+  readonly sqlSchema: SqlSchema | null;
   readonly opCrdt: OpCrdt<any, any, unknown> | null;
   readonly checkers: Checkers;
   readonly clone: (s: any) => any;
@@ -142,6 +146,7 @@ export class Simulator implements EngineHost {
     this.ops = this.opMode ? new OpMode(this) : null;
     this.opCrdt = isOp ? crdt : null;
     this.stateCrdt = isOp ? null : crdt;
+    this.sqlSchema = scenarioSqlSchema(scenario);
     this.dedup = scenario.sync?.dedup ?? true;
     this.causal = scenario.sync?.causal ?? true;
     this.stateMode = mode === "state";

@@ -49,7 +49,7 @@ function at(input: unknown, path: Path): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 const CRDT_SHAPES = 'expected a builtin name ("or-set"), {"type": "lww-register", ...options} or {"module": "./my-crdt.ts"}';
-const STEP_SHAPES = `a step needs one action: "node" with "op", "next" or "txn", ${STEP_ACTIONS.slice(1, -2)
+const STEP_SHAPES = `a step needs one action: "node" with "op", "next", "txn" or "sql", ${STEP_ACTIONS.slice(1, -3)
   .map((a) => `"${a}"`)
   .join(", ")}`;
 
@@ -62,8 +62,8 @@ function stepMisfit(value: Record<string, unknown>, base: Path): ScenarioIssue[]
   const actions = Object.keys(value).filter((k) => (STEP_ACTIONS as readonly string[]).includes(k));
   if (actions.length > 1) return [{ path: formatPath(base), reason: `a step takes exactly one action; this one has ${actions.map((a) => `"${a}"`).join(" and ")}` }];
   const action = actions[0];
-  if (action !== undefined && action !== "op" && action !== "next" && action !== "txn" && "node" in value)
-    return [{ path: formatPath([...base, "node"]), reason: `a "${action}" step takes no "node" ("node" goes with "op", "next" or "txn"; a step takes exactly one action)` }];
+  if (action !== undefined && action !== "op" && action !== "next" && action !== "txn" && action !== "sql" && "node" in value)
+    return [{ path: formatPath([...base, "node"]), reason: `a "${action}" step takes no "node" ("node" goes with "op", "next", "txn" or "sql"; a step takes exactly one action)` }];
   return undefined;
 }
 

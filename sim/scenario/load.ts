@@ -17,6 +17,7 @@ import { semanticIssues } from "./load-semantics.ts";
 import { restoreProtoKeys } from "./proto-keys.ts";
 import { DEFAULT_LIMITS, MAX_NODES_EVER, nodeLimit, RAISE, type LimitOverrides } from "./limits.ts";
 import { scenarioSchema } from "./schema.ts";
+import { sqlIssues } from "./load-sql.ts";
 
 export { ScenarioError } from "./load-errors.ts";
 export type { ScenarioIssue } from "./load-errors.ts";
@@ -48,7 +49,8 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
       const parsed = scenarioSchema.safeParse(input);
       if (parsed.success) {
         const { $schema: _ignored, ...withUndefined } = parsed.data;
-        const scenario: Scenario = dropUndefined(withUndefined);
+        // `crdt` may be absent in the file when `schema` gives the tables: sqlIssues fills it in.
+        const scenario = dropUndefined(withUndefined) as Scenario;
         const max = nodeLimit(scenario, options.limits);
         // Before anything scales with the node count (every further check, and the engine's n×n tables).
         if (scenario.nodes.length > max) throw new ScenarioError(file, { path: "nodes", reason: `${scenario.nodes.length} nodes is over the limit of ${max} (${RAISE.nodes})` });
@@ -58,6 +60,9 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
             path: "nodes",
             reason: `${scenario.nodes.length} nodes is more than the simulator can hold (its n×n link tables allow at most ${MAX_NODES_EVER})`,
           });
+        // SQL first: it fills in the crdt a schema implies, which the further checks read.
+        issues = sqlIssues(scenario);
+        if (issues.length) throw new ScenarioError(file, issues);
         issues = [...restoreProtoKeys(input, scenario), ...semanticIssues(scenario)];
         if (issues.length === 0) return scenario;
         // Not a valid scenario either way: a builtin's CRDT and op problems (found later when it

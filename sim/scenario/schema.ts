@@ -47,7 +47,7 @@ export const crdtSpecSchema = z.union([z.string().min(1), z.strictObject({ modul
  * Step variants, in this order; load.ts picks the variant by which action key a step has, so an
  * error names the field of the step the author meant rather than "no union member matched".
  */
-export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump", "next", "txn"] as const;
+export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump", "next", "txn", "sql"] as const;
 export const stepSchemas = [
   z.strictObject({ at: time, node: nodeName, op: z.string().min(1), args: z.array(z.unknown()).optional() }),
   z.strictObject({ at: time, partition: z.array(z.array(nodeName).min(1, "a partition group must not be empty")).min(1) }),
@@ -68,6 +68,12 @@ export const stepSchemas = [
         read: z.array(serviceName).optional().describe("keys read together"),
       })
       .describe("a RAMP transaction (services.ramp): exactly one of write / read"),
+  }),
+  z.strictObject({
+    at: time,
+    node: nodeName,
+    sql: z.string().min(1).describe("an INSERT, UPDATE or DELETE against the scenario's schema (docs/sql.md)"),
+    params: z.array(z.unknown()).optional().describe("the values of $1, $2, … in order"),
   }),
 ] as const;
 
@@ -122,9 +128,16 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.int().optional().describe("PRNG seed; `run --seed` overrides it"),
   nodes: z.array(nodeName).min(1, "declare at least one node").describe("the replicas, by name; every other field refers to these"),
-  crdt: crdtSpecSchema.describe(
-    'a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file',
-  ),
+  crdt: crdtSpecSchema
+    .optional()
+    .describe(
+      'a builtin name ("or-set"), a builtin with options ({"type": "lww-register", "clock": "physical"}) or {"module": "./my-crdt.ts"} relative to this file; leave it out when `schema` gives the tables',
+    ),
+  schema: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe("CREATE TABLE statements (docs/sql.md); the scenario's crdt is then the store holding those tables, and steps may be { node, sql }"),
   sync: z
     .strictObject({
       mode: z.enum(["delta", "state", "op"]).optional(),
@@ -209,8 +222,11 @@ export const scenarioSchema = z.strictObject({
 // misses a dropped optional field; this identity test does not.)
 type Exactly<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Parsed = Omit<z.output<typeof scenarioSchema>, "$schema">;
-const _schemaMatchesScenario: Exactly<Parsed, Scenario> = true;
+// `crdt` is optional in the file (a `schema` implies it) and always set once loaded (load-sql.ts).
+const _schemaMatchesScenario: Exactly<Omit<Parsed, "crdt">, Omit<Scenario, "crdt">> = true;
+const _crdtMatches: Exactly<Parsed["crdt"], Scenario["crdt"] | undefined> = true;
 void _schemaMatchesScenario;
+void _crdtMatches;
 
 /** The JSON Schema of the scenario format (what `npm run schema` writes). */
 export function scenarioJsonSchema(): Record<string, unknown> {

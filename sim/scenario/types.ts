@@ -70,7 +70,9 @@ export type Step =
   /** Asks the sequencer (services.sequencer) for the next number of this name, from `node`. */
   | { at: number; node: string; next: string }
   /** A RAMP transaction (services.ramp) coordinated by `node`: exactly one of write / read. */
-  | { at: number; node: string; txn: TxnSpec };
+  | { at: number; node: string; txn: TxnSpec }
+  /** An INSERT, UPDATE or DELETE run on `node` against the scenario's `schema` (docs/sql.md); $1… are `params`. */
+  | { at: number; node: string; sql: string; params?: unknown[] };
 
 /** A write-only transaction (key → JSON value) or a read-only one (keys). */
 export type TxnSpec = { write?: Record<string, unknown>; read?: string[] };
@@ -130,9 +132,15 @@ export type NemesisSpec = {
 export type ExpectSpec = {
   /** Check name → whether it must pass (true) or must catch an anomaly (false). */
   checks?: Record<string, boolean>;
-  /** The final value every replica must show. */
+  /**
+   * The final value every replica must show; in a scenario with a `schema`, the result of a query:
+   * `{ "select": "SELECT …", "rows": [...] }` (or a list of them).
+   */
   value?: unknown;
 };
+
+/** What `expect.value` holds in a scenario with a `schema`: a SELECT and the rows every replica must answer. */
+export type SelectExpectation = { select: string; params?: unknown[]; rows: unknown[] };
 
 /**
  * Raises (or lowers) the bounds on a run's size (sim/scenario/limits.ts) for a scenario that is
@@ -150,7 +158,10 @@ export type Scenario = {
   description?: string;
   seed?: number;
   nodes: string[];
+  /** Required, unless `schema` is given: then the loader fills it in with the schema's store type. */
   crdt: CrdtSpec;
+  /** CREATE TABLE statements (docs/sql.md): the tables `sql` steps and `expect.value` queries use. */
+  schema?: string[];
   sync?: SyncSpec;
   network?: NetworkSpec;
   clocks?: Record<string, ClockSpec>;

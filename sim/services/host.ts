@@ -35,6 +35,8 @@ export interface Service {
   readonly statKey: string;
   handles(step: Step): boolean;
   step(node: number, step: Step, index: number): void;
+  /** The sequencer's: asks for a number on behalf of an SQL step (ServiceHooks.nextval). */
+  nextval?(node: number, name: string, done: (n: number | null) => void): void;
   deliver(node: number, msg: ServiceMsg): void;
   /** Timer `kind` at `node`, scheduled for `due` (it may run later: a paused node runs it at resume). */
   timer(node: number, kind: number, due: number): void;
@@ -206,6 +208,13 @@ export class ServiceHost implements ServiceHooks {
     const svc = this.services.find((s) => msg.type.startsWith(s.prefix));
     if (svc === undefined) throw new Error(`service message of unknown type ${JSON.stringify(msg.type)}`);
     svc.deliver(ev.node, msg);
+  }
+
+  nextval(node: number, name: string, done: (n: number | null) => void): boolean {
+    const svc = this.services.find((s) => s.nextval !== undefined);
+    if (svc === undefined) return false;
+    svc.nextval!(node, name, done);
+    return true;
   }
 
   step(step: Step, index: number): void {

@@ -94,9 +94,17 @@ export class SequencerService implements Service {
     if ("next" in step) this.ask(node, step.next);
   }
 
+  /** Requests of SQL steps waiting for their number, by client and request id. */
+  private readonly waiting = new Map<string, (n: number | null) => void>();
+
+  nextval(node: number, name: string, done: (n: number | null) => void): void {
+    this.ask(node, name, done);
+  }
+
   /** `node` asks for the next number of `name`. */
-  private ask(node: number, name: string): void {
+  private ask(node: number, name: string, done?: (n: number | null) => void): void {
     const r = this.clients.attempt(node).next(name, this.host.now);
+    if (done) for (const e of r.events) if (e.type === "invoke") this.waiting.set(`${e.client}#${e.requestId}`, done);
     this.record(node, r.events);
     this.sendAll(node, r.out);
     this.clients.arm(node);
@@ -139,6 +147,10 @@ export class SequencerService implements Service {
       if (lost > 0) this.host.note("seq", node, `"event":"unsynced-lost","records":${lost}`);
     }
     this.clients.drop(node);
+    // The client process is gone, and the SQL statements waiting on it with it.
+    const client = `${this.host.name(node)}#`;
+    // (Deleting the entry being visited is safe while iterating a Map.)
+    for (const k of this.waiting.keys()) if (k.startsWith(client)) this.waiting.delete(k);
   }
 
   restart(node: number): void {
@@ -205,6 +217,13 @@ export class SequencerService implements Service {
       else if (e.type === "ok") this.host.note("seq", node, `"event":"ok",${req},"n":${e.n}`);
       else if (e.type === "unavailable") this.host.note("seq", node, `"event":"timeout",${req}`);
       else this.host.note("seq", node, `"event":"assign",${req},"client":${JSON.stringify(e.client)},"n":${e.n}`);
+      if (e.type === "ok" || e.type === "unavailable") {
+        const done = this.waiting.get(key);
+        if (done) {
+          this.waiting.delete(key);
+          done(e.type === "ok" ? e.n : null);
+        }
+      }
     }
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * SQL over the store, in memory (docs/sql.md): UPDATE statements per CPU second against the same
+ * updates made through the store API (StoreReplica.update) in the same run — the ratio is the
+ * share of the store's speed SQL keeps (goal ≥ 0.5) — and a SELECT with a WHERE and a GROUP BY
+ * over N rows. The comparison with a plain SQLite table belongs to the node (issue 18) and comes
+ * with it.
+ */
+import { resolveBuiltin, StoreReplica } from "../../core/index.ts";
+import { SqlDatabase, SqlSchema } from "../../sql/index.ts";
+import type { BenchRow } from "../types.ts";
+
+export const name = "sql";
+
+const ROWS = 10_000;
+const UPDATES = 50_000;
+const SELECT_ROWS = 100_000;
+
+function cpuMs(f: () => void): number {
+  const start = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+const best = (n: number, f: () => number): number => Math.min(...Array.from({ length: n }, f));
+
+/** A replica holding `rows` customers, inserted through SQL; the database over it. */
+function customers(deletes: string, rows: number) {
+  const schema = SqlSchema.parse(`CREATE TABLE customers (id TEXT PRIMARY KEY, phone MV TEXT, views COUNTER) WITH (deletes = '${deletes}')`);
+  const replica = new StoreReplica("bench", resolveBuiltin(schema.storeSpec()), () => 1000);
+  const db = new SqlDatabase(schema, replica);
+  for (let i = 0; i < rows; i++) db.sql("INSERT INTO customers (id, phone, views) VALUES ($1, $2, 0)", [`c${i}`, "555-0100"]);
+  return { replica, db };
+}
+
+/** UPDATEs/s through SQL and the same field updates/s through the store API, each best of 3 on a fresh replica. */
+function updates(deletes: string, what: "inc" | "set"): { sql: number; store: number } {
+  const ids = Array.from({ length: UPDATES }, (_, i) => `c${(i * 7919) % ROWS}`);
+  const text = what === "inc" ? "UPDATE customers SET views = views + 1 WHERE id = $1" : "UPDATE customers SET phone = $2 WHERE id = $1";
+  const sqlMs = best(3, () => {
+    const { db } = customers(deletes, ROWS);
+    return cpuMs(() => {
+      for (let i = 0; i < UPDATES; i++) db.sql(text, [ids[i], "555-0199"]);
+    });
+  });
+  const storeMs = best(3, () => {
+    const { replica } = customers(deletes, ROWS);
+    return cpuMs(() => {
+      for (let i = 0; i < UPDATES; i++)
+        replica.update(what === "inc" ? { op: "inc", args: ["customers", ids[i], "views", 1] } : { op: "set", args: ["customers", ids[i], "phone", "555-0199"] });
+    });
+  });
+  return { sql: (UPDATES / sqlMs) * 1000, store: (UPDATES / storeMs) * 1000 };
+}
+
+function groupBy(): { ms: number; rowsPerSec: number } {
+  const schema = SqlSchema.parse("CREATE TABLE journal (id INTEGER PRIMARY KEY, account TEXT, amount INTEGER)");
+  const replica = new StoreReplica("bench", resolveBuiltin(schema.storeSpec()), () => 1000);
+  const db = new SqlDatabase(schema, replica);
+  for (let i = 0; i < SELECT_ROWS; i++) db.sql("INSERT INTO journal VALUES ($1, $2, $3)", [i, `acct-${i % 100}`, (i % 21) - 10]);
+  const q = "SELECT account, SUM(amount) AS balance, COUNT(*) AS n FROM journal WHERE amount > 0 GROUP BY account";
+  let groups = 0;
+  const ms = best(3, () =>
+    cpuMs(() => {
+      const r = db.sql(q);
+      groups = r.kind === "rows" ? r.rows.length : 0;
+    }),
+  );
+  if (groups !== 100) throw new Error(`bench sql: expected 100 groups, got ${groups}`);
+  return { ms, rowsPerSec: (SELECT_ROWS / ms) * 1000 };
+}
+
+export function run(): BenchRow[] {
+  const out: BenchRow[] = [];
+  for (const [deletes, what, label] of [
+    ["add-wins", "inc", "views = views + 1"],
+    ["remove-wins", "inc", "views = views + 1"],
+    ["add-wins", "set", "phone = $2"],
+  ] as const) {
+    const r = updates(deletes, what);
+    const note = `UPDATE customers SET ${label} WHERE id = $1, ${deletes} table, ${ROWS.toLocaleString("en-US")} rows`;
+    out.push(
+      { suite: name, name: `UPDATE ${label} (${deletes})`, value: r.sql, unit: "statements/s", note },
+      { suite: name, name: `store API, same updates (${deletes})`, value: r.store, unit: "updates/s", note: `StoreReplica.update, ${what} on the same field` },
+      {
+        suite: name,
+        name: `UPDATE ${label} (${deletes}) / store API`,
+        value: r.sql / r.store,
+        unit: "ratio",
+        note: `goal ≥ 0.5${deletes === "add-wins" ? "; add-wins also writes the row's _row field (2 field ops per statement)" : ""}`,
+      },
+    );
+  }
+  const g = groupBy();
+  out.push(
+    {
+      suite: name,
+      name: `SELECT … WHERE … GROUP BY over ${SELECT_ROWS.toLocaleString("en-US")} rows`,
+      value: g.ms,
+      unit: "ms",
+      note: "100 groups, in memory (StoreReplica over MemoryBacking)",
+    },
+    { suite: name, name: "SELECT … WHERE … GROUP BY, rows scanned", value: g.rowsPerSec, unit: "rows/s" },
+  );
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Rows over store objects, and whether a row exists.
+ *
+ * The store has no object delete (an object is an identity: its fields only merge), so a row's
+ * existence is one more CRDT, the hidden field `_row`: an MV-register whose values are "live"
+ * (written by INSERT) and "dead" (written by DELETE). A write supersedes exactly the writes it
+ * has seen, so after an INSERT and a DELETE that saw each other the register holds the later
+ * one; when they were concurrent it holds both, and the table's policy decides:
+ *
+ * - add-wins: the row exists while "live" is among the values. An UPDATE writes "live" too, so
+ *   an update concurrent with a delete keeps the row (the enable-wins flag of the CRDT papers:
+ *   a disable only removes the enables it has seen).
+ * - remove-wins: the row exists when the register holds values and none is "dead"; an UPDATE
+ *   leaves `_row` alone, so a concurrent delete wins over it and over a concurrent insert.
+ *
+ * Either way a field update that arrives before the row's INSERT does not show a half row
+ * (`_row` is still empty). A deleted row keeps its field states (they cannot be undone); an
+ * INSERT of the same key resets the columns it does not name (write.ts).
+ */
+import type { Op } from "../core/index.ts";
+import { SqlError } from "./errors.ts";
+import { type Column, ROW_FIELD, type Table } from "./schema.ts";
+
+/** A JSON-like SQL value: MV and SET columns are arrays. */
+export type Value = null | string | number | boolean | Value[];
+
+/** What the SQL layer needs of a store; a StoreReplica is one (its `update` returns the delta to send). */
+export interface SqlStore<E = unknown> {
+  /** The object's value (a record: field → value), or undefined when there is no such object. */
+  object(collection: string, id: string): unknown;
+  /** The ids of a collection's objects, ascending. */
+  ids(collection: string): readonly string[];
+  /** Applies a local update (`set ["customers", "A", "phone", "555"]`). */
+  update(op: Op): E;
+}
+
+export const LIVE = "live";
+export const DEAD = "dead";
+
+/** Whether a row exists, from its `_row` values (sorted MV values). */
+export function exists(table: Table, row: readonly unknown[]): boolean {
+  if (table.deletes === "add-wins") return row.includes(LIVE);
+  return row.length > 0 && !row.includes(DEAD);
+}
+
+/** The object id of a key value, after checking its type. */
+export function idOf(table: Table, key: unknown): string {
+  const k = table.key;
+  if (key === null || key === undefined) throw new SqlError("type", `${table.name}.${k.name} is the primary key: it cannot be NULL`);
+  if (k.scalar === "text") {
+    if (typeof key !== "string" || key === "") throw new SqlError("type", `${table.name}.${k.name} is the primary key (TEXT): expected a non-empty string, got ${show(key)}`);
+    return key;
+  }
+  if (!Number.isSafeInteger(key)) throw new SqlError("type", `${table.name}.${k.name} is the primary key (INTEGER): expected an integer, got ${show(key)}`);
+  return String(key);
+}
+
+/** The key value of an object id (ids of INTEGER keys are their decimal strings). */
+export function keyOf(table: Table, id: string): string | number {
+  return table.key.scalar === "text" ? id : Number(id);
+}
+
+/** A column's SQL value from its field's CRDT value. */
+export function columnValue(c: Column, v: unknown): Value {
+  // An MV column shows its concurrent values; a NULL written to it clears it, so NULL is not one of them.
+  if (c.kind === "mv") return (v as Value[]).filter((x) => x !== null);
+  if (c.kind === "text") return v as string;
+  return v as Value;
+}
+
+/** A record's row, in `table.columns` order, or null when the row does not exist. */
+export function rowOf(table: Table, id: string, record: unknown): Value[] | null {
+  if (record === undefined) return null;
+  const r = record as Record<string, unknown>;
+  if (!exists(table, r[ROW_FIELD] as unknown[])) return null;
+  return table.columns.map((name) => (name === table.key.name ? keyOf(table, id) : columnValue(table.fields.get(name)!, r[name])));
+}
+
+/** The rows of a table that exist, in key order (numeric for INTEGER keys), as [id, row]. */
+export function scan(store: SqlStore, table: Table): [string, Value[]][] {
+  const out: [string, Value[]][] = [];
+  for (const id of store.ids(table.name)) {
+    const row = rowOf(table, id, store.object(table.name, id));
+    if (row) out.push([id, row]);
+  }
+  if (table.key.scalar === "integer") out.sort((a, b) => Number(a[0]) - Number(b[0]));
+  return out;
+}
+
+export function show(v: unknown): string {
+  if (typeof v === "string") return `'${v.replace(/'/g, "''")}'`;
+  if (v === undefined) return "nothing";
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** An update op on a row's field: `set ["customers", "A", "phone", v]`. */
+export function fieldOp(table: Table, id: string, op: string, field: string, ...args: unknown[]): Op {
+  return { op, args: [table.name, id, field, ...args] };
+}
