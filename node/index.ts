@@ -8,3 +8,6 @@ export { connect, type Client } from "./client.ts";
 export { RequestError, type NodeApi } from "./api.ts";
 export { openNodeStore, StorageError, StoreOpenError, type NodeStore, type NodeStoreOptions, type SyncPolicy } from "./storage/public.ts";
 export { PROTOCOL_VERSION, schemaFingerprint, frameCodec, type Change, type Frame } from "./protocol/index.ts";
+export type { Hello, FrameCodec } from "./protocol/frames.ts";
+export { ERROR_KINDS, type ClientRequest, type ClientResponse, type ErrorKind } from "./protocol/requests.ts";
+export type { LinkOptions, BackoffOptions } from "./peer/options.ts";

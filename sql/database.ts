@@ -28,7 +28,8 @@ export type SqlResult<E = unknown> =
   /** `count` rows written; `effects`: what each field update returned (a StoreReplica's delta messages, to send to peers). */
   | { kind: "write"; count: number; effects: E[] };
 
-type Plan = { kind: "select"; run: (store: SqlStore, env: Env) => { columns: string[]; rows: Row[] } } | { kind: "write"; table: string; run: WritePlan };
+/** A compiled statement: a read that returns rows, or a write planned against one table. */
+export type Plan = { kind: "select"; run: (store: SqlStore, env: Env) => { columns: string[]; rows: Row[] } } | { kind: "write"; table: string; run: WritePlan };
 
 export const TRANSACTION_REFUSAL =
   "BEGIN … COMMIT: multi-statement transactions are not available on SQL tables. Each statement is checked whole before any of its field updates applies, and replicas converge (strong eventual consistency), but nothing isolates two statements. Read-atomic multi-key transactions (RAMP-Fast) exist for keys on RAMP shards (services.ramp, docs/services.md), which tables are not; send the statements one by one";

@@ -5,7 +5,7 @@
  */
 export { SqlError, SequencerUnavailableError, type SqlErrorKind } from "./errors.ts";
 export { SqlSchema, ROW_FIELD, type Table, type Column, type ColumnKind, type DeletePolicy, type Scalar } from "./schema.ts";
-export { SqlDatabase, TRANSACTION_REFUSAL, type SqlOptions, type SqlResult, type SqlSequencer } from "./database.ts";
+export { SqlDatabase, TRANSACTION_REFUSAL, type SqlOptions, type SqlResult, type SqlSequencer, type Plan as SqlPlan } from "./database.ts";
 export type { SqlStore, Value } from "./rows.ts";
 export type { Row, SelectResult } from "./select.ts";
 export { storeOverState } from "./state-store.ts";

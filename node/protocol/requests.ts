@@ -37,4 +37,5 @@ export type ClientResponse = { ok: true; value?: unknown } | { ok: false; kind: 
 
 export const changeSchema = z.strictObject({ collection: name, id: name, value: z.unknown() });
 /** One object's new value, as a watcher sees it. */
-export type Change = z.infer<typeof changeSchema>;
+/** One changed object, as `watch` reports it (written out, not inferred, so the API reference can name it). */
+export type Change = { collection: string; id: string; value: unknown };
