@@ -6,32 +6,13 @@
  * number; a clean SIGTERM keeps everything; and the article's CRM case end to end on disk. Every
  * wait is bounded and names what it waited for; every node is stopped and every temp dir removed.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { waitFor } from "../node/_test/wait.ts";
-import { type Client, connect } from "../node/index.ts";
-import { type NodeProcess, startNode, stopAll } from "./_test/node-process.ts";
+import { nodeHarness } from "./_test/node-harness.ts";
+import { type NodeProcess, startNode } from "./_test/node-process.ts";
 import { cli } from "./spawn-cli.ts";
 
-const dirs: string[] = [];
-const clients: Client[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "mc-durable-"));
-  dirs.push(d);
-  return d;
-}
-async function client(url: string): Promise<Client> {
-  const c = await connect(url);
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await stopAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir, client } = nodeHarness("mc-durable-");
 
 type Customer = { id: string; value: { email: string | null; views: number } };
 const customers = async (url: string) => (await (await client(url)).list("customers")) as Customer[];

@@ -6,34 +6,17 @@
  * names what it waited for; every node is stopped and every temp dir removed after each test.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { waitFor } from "../node/_test/wait.ts";
-import { type Client, connect } from "../node/index.ts";
-import { startNode, stopAll } from "./_test/node-process.ts";
+import { nodeHarness } from "./_test/node-harness.ts";
+import { startNode } from "./_test/node-process.ts";
 import { HELP_EXAMPLES } from "./program.ts";
 import { cli, ROOT } from "./spawn-cli.ts";
 
-const dirs: string[] = [];
-const clients: Client[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "mc-node-"));
-  dirs.push(d);
-  return d;
-}
-async function client(url: string): Promise<Client> {
-  const c = await connect(url);
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await stopAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir, client } = nodeHarness("mc-node-");
 
 const listing = async (url: string) => JSON.stringify(await (await client(url)).list("customers"));
 
