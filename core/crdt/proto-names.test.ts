@@ -109,7 +109,8 @@ describe("value(): keys that are Object.prototype keys are own keys, and survive
         });
         const value = map.value(s) as Record<string, Json>;
         const expected = [...model.keys()].sort();
-        expect(Object.keys(value)).toEqual(expected);
+        // As a set: a JS object lists integer-like keys ("0") before the others whatever the order they were set in.
+        expect(Object.keys(value).sort()).toEqual(expected);
         for (const k of expected) expect(canonicalKey(value[k])).toBe(canonicalKey(model.get(k)));
         expect(shape(JSON.parse(JSON.stringify(value)))).toEqual(shape(value));
         // The decoded state shows the same value.
