@@ -33,8 +33,6 @@ export type { RecordState, RecordValue } from "./crdt/record.ts";
 export type { ORMapState } from "./crdt/or-map.ts";
 export type { TypeSpec, Composite, Resolve } from "./crdt/_internals/nested.ts";
 export type { CausalContextJson } from "./clock/causal-context.ts";
-export type { Reader } from "./encoding/reader.ts";
-export type { Writer } from "./encoding/writer.ts";
 export type { StoreCodecs, SyncObject, SyncPart } from "./store/messages.ts";
 export type { ServerRequest, ServerReply, Outgoing as RampOutgoing, ReadItem as RampReadItem } from "./ramp/messages.ts";
 export type { Prepare as RampPrepare, Commit as RampCommit, Put as RampPut, Get as RampGet } from "./ramp/messages.ts";
@@ -54,3 +52,6 @@ export { RampServer, RampClient, RampError, BOTTOM, compareTs, tsKey, parseServe
 export type { RampServerOptions, RampClientOptions, Ts, Version, Write, RampMessage, RampEvent, ReadVersion } from "./ramp/index.ts";
 // The checksum of every frame: node/protocol ends its own frames with it too.
 export { crc32c } from "./encoding/crc32c.ts";
+// The binary primitives every codec is written with; the node's wire frames use them too.
+export { Reader } from "./encoding/reader.ts";
+export { Writer } from "./encoding/writer.ts";

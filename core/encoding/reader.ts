@@ -9,10 +9,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export class Reader {
   private pos = 0;
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly input: Uint8Array,
     readonly what: string,
   ) {
-    if (!(bytes instanceof Uint8Array)) throw new DecodeError(what, 0, "input is not a Uint8Array");
+    if (!(input instanceof Uint8Array)) throw new DecodeError(what, 0, "input is not a Uint8Array");
   }
 
   fail(reason: string): never {
@@ -24,7 +24,7 @@ export class Reader {
   }
 
   byte(): number {
-    const b = this.bytes[this.pos];
+    const b = this.input[this.pos];
     if (b === undefined) this.fail("unexpected end of input"); // names the offset of the missing byte
     this.pos++;
     return b;
@@ -38,6 +38,9 @@ export class Reader {
       result += (b & 0x7f) * scale;
       if (b < 0x80) {
         if (!Number.isSafeInteger(result)) this.fail("integer exceeds 2^53");
+        // One encoding per number (what Writer.uint gives): a trailing zero group would let two
+        // byte strings decode to the same value, so a checksum or hash over them would differ.
+        if (b === 0 && i > 0) this.fail("non-minimal varint");
         return result;
       }
       scale *= 0x80;
@@ -51,34 +54,43 @@ export class Reader {
   }
 
   f64(): number {
-    if (this.pos + 8 > this.bytes.length) this.fail("unexpected end of input in float");
-    const x = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8).getFloat64(0, true);
+    if (this.pos + 8 > this.input.length) this.fail("unexpected end of input in float");
+    const x = new DataView(this.input.buffer, this.input.byteOffset + this.pos, 8).getFloat64(0, true);
     this.pos += 8;
     return x;
   }
 
   string(): string {
     const len = this.uint();
-    if (this.pos + len > this.bytes.length) this.fail(`string of ${len} bytes runs past the end`);
+    if (this.pos + len > this.input.length) this.fail(`string of ${len} bytes runs past the end`);
     const start = this.pos;
     this.pos += len;
     try {
-      return utf8.decode(this.bytes.subarray(start, start + len));
+      return utf8.decode(this.input.subarray(start, start + len));
     } catch {
       this.pos = start;
       return this.fail("invalid UTF-8 in string");
     }
   }
 
+  /** A length-prefixed byte string (Writer.bytes), as a view into the input: no copy. */
+  bytes(): Uint8Array {
+    const len = this.uint();
+    if (len > this.input.length - this.pos) this.fail(`byte string of ${len} bytes runs past the end`);
+    const out = this.input.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
   /** A length prefix for a collection; rejects counts that cannot fit in the remaining bytes. */
   count(minBytesPerItem = 1): number {
     const n = this.uint();
-    if (n * minBytesPerItem > this.bytes.length - this.pos) this.fail(`count ${n} exceeds the remaining input`);
+    if (n * minBytesPerItem > this.input.length - this.pos) this.fail(`count ${n} exceeds the remaining input`);
     return n;
   }
 
   /** Asserts the whole input was consumed: trailing garbage is malformed input too. */
   end(): void {
-    if (this.pos !== this.bytes.length) this.fail(`${this.bytes.length - this.pos} trailing bytes`);
+    if (this.pos !== this.input.length) this.fail(`${this.input.length - this.pos} trailing bytes`);
   }
 }

@@ -17,6 +17,32 @@ describe("Writer/Reader", () => {
     );
   });
 
+  it("round-trips byte strings, and refuses one whose length runs past the end", () => {
+    checkProperty(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 5 }), (parts) => {
+        const w = new Writer();
+        for (const p of parts) w.bytes(p);
+        const bytes = w.finish();
+        const r = new Reader(bytes, "test");
+        for (const p of parts) expect(r.bytes()).toEqual(p);
+        r.end();
+      }),
+    );
+    expect(() => new Reader(Uint8Array.of(5, 1, 2), "test").bytes()).toThrow("byte string of 5 bytes runs past the end");
+  });
+
+  it("one encoding per number: a varint with a trailing zero group is refused", () => {
+    checkProperty(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (n) => {
+        const minimal = new Writer().uint(n).finish();
+        expect(new Reader(minimal, "test").uint()).toBe(n);
+        // The same number padded: the last group gets a continuation bit and a zero group follows.
+        const padded = Uint8Array.of(...minimal.subarray(0, -1), minimal[minimal.length - 1]! | 0x80, 0);
+        expect(() => new Reader(padded, "test").uint()).toThrow("non-minimal varint");
+      }),
+    );
+  });
+
   it("reading past the end names the offset of the missing byte, whatever the truncation", () => {
     checkProperty(
       fc.property(fc.uint8Array({ maxLength: 20 }), (bytes) => {

@@ -95,6 +95,12 @@ export class Writer {
     return this.raw(bytes);
   }
 
+  /** A length-prefixed byte string (a nested encoding, say): read back with Reader.bytes. */
+  bytes(bytes: Uint8Array): this {
+    this.uint(bytes.length);
+    return this.raw(bytes);
+  }
+
   raw(bytes: Uint8Array): this {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);

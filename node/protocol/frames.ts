@@ -14,8 +14,7 @@
  *
  * Decoding builds the whole frame or throws: nothing is applied from a frame that failed.
  */
-import { crc32c, DecodeError, type DeltaMessage, type storeCodecs, type StoreDigest, type SyncMessage } from "../../core/index.ts";
-import { ByteReader, ByteWriter, MAX_FRAME_BYTES } from "./bytes.ts";
+import { crc32c, DecodeError, type DeltaMessage, Reader, type storeCodecs, type StoreDigest, type SyncMessage, Writer } from "../../core/index.ts";
 import { type Change, changeSchema, type ClientRequest, clientRequestSchema, type ClientResponse, clientResponseSchema } from "./requests.ts";
 
 /** core's message codecs of one store schema. */
@@ -24,6 +23,9 @@ type StoreCodecs = ReturnType<typeof storeCodecs>;
 export const PROTOCOL_VERSION = 1;
 const MAGIC = [0x4d, 0x43]; // "MC"
 const WHAT = "node frame";
+
+/** A frame larger than this is refused before it is read (a peer cannot make a node allocate without bound). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 export const FRAME_TYPES = { hello: 1, deltas: 2, digest: 3, sync: 4, request: 5, response: 6, event: 7, refuse: 8 } as const;
 export type FrameType = keyof typeof FRAME_TYPES;
@@ -62,17 +64,13 @@ export type FrameCodec = { encode(frame: Frame): Uint8Array; decode(bytes: Uint8
 export function frameCodec(codecs: StoreCodecs | undefined, version = PROTOCOL_VERSION): FrameCodec {
   return {
     encode(frame) {
-      const w = new ByteWriter()
+      const w = new Writer()
         .byte(MAGIC[0]!)
         .byte(MAGIC[1]!)
         .byte(frame.type === "refuse" ? PROTOCOL_VERSION : version)
         .byte(FRAME_TYPES[frame.type]);
       writePayload(w, frame, codecs);
-      const body = w.finish();
-      const out = new Uint8Array(body.length + 4);
-      out.set(body);
-      new DataView(out.buffer).setUint32(body.length, crc32c(body), true);
-      return out;
+      return w.u32(crc32c(w.written())).finish();
     },
     decode(bytes) {
       if (!(bytes instanceof Uint8Array)) throw new DecodeError(WHAT, 0, "input is not a Uint8Array");
@@ -82,7 +80,7 @@ export function frameCodec(codecs: StoreCodecs | undefined, version = PROTOCOL_V
       const end = bytes.length - 4;
       const stored = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true);
       if (stored !== crc32c(bytes, 0, end)) throw new DecodeError(WHAT, end, "checksum mismatch: the frame was changed or cut");
-      const r = new ByteReader(bytes.subarray(0, end), WHAT);
+      const r = new Reader(bytes.subarray(0, end), WHAT);
       r.byte();
       r.byte();
       const v = r.byte();
@@ -98,17 +96,17 @@ function fail(type: string): never {
   throw new Error(`a ${type} frame needs the store's codecs`);
 }
 
-function finish(r: ByteReader, f: Frame): Frame {
+function finish(r: Reader, f: Frame): Frame {
   r.end();
   return f;
 }
 
-function json(w: ByteWriter, x: unknown): void {
+function json(w: Writer, x: unknown): void {
   w.string(JSON.stringify(x));
 }
 
 function readJson<T>(
-  r: ByteReader,
+  r: Reader,
   schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
   what: string,
 ): T {
@@ -129,11 +127,11 @@ function readJson<T>(
 }
 
 /** A core message nested as a byte string; its decoder's DecodeError passes through unchanged. */
-function nested<T>(r: ByteReader, decode: (b: Uint8Array) => T): T {
+function nested<T>(r: Reader, decode: (b: Uint8Array) => T): T {
   return decode(r.bytes());
 }
 
-function writePayload(w: ByteWriter, f: Frame, codecs: StoreCodecs | undefined): void {
+function writePayload(w: Writer, f: Frame, codecs: StoreCodecs | undefined): void {
   const c = () => codecs ?? fail(f.type);
   switch (f.type) {
     case "hello":
@@ -169,7 +167,7 @@ function writePayload(w: ByteWriter, f: Frame, codecs: StoreCodecs | undefined):
   }
 }
 
-function readPayload(r: ByteReader, tag: number, codecs: StoreCodecs | undefined): Frame {
+function readPayload(r: Reader, tag: number, codecs: StoreCodecs | undefined): Frame {
   const c = () => codecs ?? r.fail("a store frame where none is taken (a client)");
   switch (tag) {
     case FRAME_TYPES.hello: {

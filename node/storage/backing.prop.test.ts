@@ -11,7 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { CausalContext, MemoryBacking, resolveBuiltin, type StoreBacking, type StoreCrdt, VersionVector } from "../../core/index.ts";
-import { checkAsyncProperty } from "./_test/async-prop.ts";
+import { checkAsyncProperty } from "../../core/_test/prop.ts";
 import { openNodeStore, type SqliteNodeStore, type SyncPolicy } from "./index.ts";
 
 const SCHEMA = { collections: { tags: "or-set", views: "pn-counter" } };

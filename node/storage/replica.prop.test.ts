@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DeltaMessage, MemoryBacking, resolveBuiltin, type StoreBacking, type StoreCrdt, StoreReplica } from "../../core/index.ts";
-import { checkAsyncProperty } from "./_test/async-prop.ts";
+import { checkAsyncProperty } from "../../core/_test/prop.ts";
 import { tempDirs } from "./_test/workload.ts";
 import { openNodeStore, type SqliteNodeStore, type SyncPolicy } from "./index.ts";
 
