@@ -25,13 +25,15 @@ export default defineConfig({
     // Child processes, not threads: a test file that spawns CLIs, starts worker threads of its
     // own or leaves handles open is isolated and killed with its process.
     pool: "forks",
-    // One test file per two cores (vitest's default is cores − 1). Many files spawn CLIs, several
-    // at once, and plugin threads: each file needs more than its one core at times. A worker
-    // starved of CPU is what a loaded box turns into "[vitest-worker]: Timeout calling
-    // onTaskUpdate" although every test passed: the worker's calls to the runner time out after
-    // a fixed 60 s of wall time, and a test that computes without awaiting for that long cannot
-    // read the runner's answer in time.
-    maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)),
+    // One test file per core. Most of the long files wait on child processes (CLIs, nodes,
+    // plugin threads) rather than compute, so two files at once on two cores overlap one's
+    // waiting with the other's work: measured on this 2-core box under a load average of ~6 from
+    // other jobs, the suite took 10.1 min with two workers against 14.7 min with one, both clean.
+    // What turns a starved box into "[vitest-worker]: Timeout calling onTaskUpdate" is a single
+    // test computing without awaiting for over 60 s of wall time (the worker cannot read the
+    // runner's answer in time); no test here computes for more than ~15 s idle, so we keep tests
+    // that way rather than run one file at a time.
+    maxWorkers: Math.max(1, availableParallelism()),
     minWorkers: 1,
     // Safety nets, not measurements: on a loaded 2-core box a spawned CLI can take 10× its idle
     // time, and the consumer test packs, installs offline and type-checks in its beforeAll.
