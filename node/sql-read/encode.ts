@@ -20,10 +20,10 @@ import type { ColumnLayout, TableLayout } from "./layout.ts";
 
 export type Bound = null | string | number | bigint;
 
-const IRREGULAR_TEXT = /[\uD800-\uDFFF\u0000]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Whether SQLite holds and orders this text exactly as the in-memory engine does. */
-export const regularText = (s: string): boolean => !IRREGULAR_TEXT.test(s);
+export const regularText = (s: string): boolean => !SURROGATE.test(s) && !s.includes("\0");
 
 function regularScalar(v: Value, scalar: string): boolean {
   switch (scalar) {
