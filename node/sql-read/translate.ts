@@ -16,9 +16,9 @@
  * conditions that are not booleans, and every expression translate-expr.ts refuses.
  */
 import type { Expr, SelectFromStatement } from "pgsql-ast-parser";
-import { hasAggregate, nameOf, type Source } from "../../sql/expr.ts";
+import { hasAggregate, nameOf } from "../../sql/expr.ts";
 import type { SqlSchema } from "../../sql/index.ts";
-import { sourcesOf } from "../../sql/select.ts";
+import { keyLookup, sourcesOf } from "../../sql/select.ts";
 import { quote, type TableLayout } from "./layout.ts";
 import { type Arg, type ExprContext, Fallback, type ParamType, type SqlType, translate, type Tx } from "./translate-expr.ts";
 
@@ -38,39 +38,17 @@ export type SelectSql = {
 
 const shape = (e: unknown): string => JSON.stringify(e, (k, v) => (k === "_location" ? undefined : v));
 
-const conjuncts = (e: Expr | null | undefined): Expr[] => (!e ? [] : e.type === "binary" && e.op === "AND" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
-
 const condition = (t: Tx, what: string): string => {
   if (t.type !== "bool" && t.type !== "null") throw new Fallback(`${what}: a condition that is not a boolean`);
   return t.sql;
 };
 
-/** The key lookup select.ts makes for a WHERE that fixes the primary key of a single table (same test). */
-function lookupOf(sources: readonly Source[], layouts: readonly TableLayout[], where: Expr | null | undefined): SelectSql["lookup"] {
-  if (sources.length !== 1) return null;
-  const first = sources[0]!;
-  for (const c of conjuncts(where)) {
-    if (c.type !== "binary" || c.op !== "=") continue;
-    for (const [k, v] of [
-      [c.left, c.right],
-      [c.right, c.left],
-    ] as const) {
-      if (
-        k.type === "ref" &&
-        k.name === first.table.key.name &&
-        (!k.table || k.table.name === first.alias) &&
-        (v.type === "parameter" || v.type === "string" || v.type === "integer")
-      )
-        return { table: layouts[0]!, value: v };
-    }
-  }
-  return null;
-}
-
 export function translateSelect(st: SelectFromStatement, schema: SqlSchema, layout: ReadonlyMap<string, TableLayout>, params: readonly ParamType[]): SelectSql {
   const { sources, joins } = sourcesOf(st.from, schema);
   const layouts = sources.map((s) => layout.get(s.table.name)!);
   const args: Arg[] = [];
+  // select.ts reads the one row of a WHERE that fixes the key (and rejects a key of the wrong type there).
+  const lookupValue = keyLookup(sources, st.where);
   const direct = (s: number, c: { sql: string; count?: string }, count: boolean) => `"_s${s}".${quote(count ? c.count! : c.sql)}`;
   const base: ExprContext = { sources, layouts, params, args, ref: direct, grouped: false, divisors: [] };
 
@@ -142,7 +120,7 @@ export function translateSelect(st: SelectFromStatement, schema: SqlSchema, layo
     sql,
     args,
     columns: outs.map((o) => ({ name: o.name, type: o.tx.type })),
-    lookup: lookupOf(sources, layouts, st.where),
+    lookup: lookupValue ? { table: layouts[0]!, value: lookupValue } : null,
     limit: st.limit?.limit ?? null,
     offset: st.limit?.offset ?? null,
     divisors: base.divisors,
