@@ -91,6 +91,15 @@ table's UPDATE also writes the row's hidden _row field, two field ops per statem
 with a WHERE and a GROUP BY over 100,000 rows. The comparison with a plain SQLite table comes with
 the node.`,
   },
+  "sql-node": {
+    title: "SQL on a node",
+    about: `SELECTs through a node's [SQL read model](sql.md#reads-on-a-node) (SQLite tables of the current
+values, the statement translated to one SQLite SELECT) against the same query on a plain SQLite
+table of the same rows in the same database (goal ≥ 0.5 as a ratio of throughput): a WHERE and a
+GROUP BY over 1,000,000 rows (\`BENCH_SQL_NODE_ROWS\` to change it), written through the model's own
+per-record apply, not through the store. Then what the model costs each durable write (SQL UPDATEs
+on a node store with group commit, with and without it) and its share of the file.`,
+  },
   loader: {
     title: "Scenario loader",
     about: `Loading 5 MB and 50 MB generated scenarios: JSON.parse alone as the floor, the loader's strict

@@ -53,29 +53,34 @@ function refsOf(e: unknown, sources: readonly Source[], out = new Set<number>())
 
 const conjuncts = (e: Expr | null | undefined): Expr[] => (!e ? [] : e.type === "binary" && e.op === "AND" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
 
+/** The value a WHERE fixes the primary key of a single table to (`id = $1`, `'A' = id`): that one object is read instead of a scan. */
+export function keyLookup(sources: readonly Source[], where: Expr | null | undefined): Expr | null {
+  const first = sources[0];
+  if (sources.length !== 1 || !first) return null;
+  for (const c of conjuncts(where)) {
+    if (c.type !== "binary" || c.op !== "=") continue;
+    for (const [k, v] of [
+      [c.left, c.right],
+      [c.right, c.left],
+    ] as const) {
+      if (
+        k.type === "ref" &&
+        k.name === first.table.key.name &&
+        (!k.table || k.table.name === first.alias) &&
+        (v.type === "parameter" || v.type === "string" || v.type === "integer")
+      )
+        return v;
+    }
+  }
+  return null;
+}
+
 /** Produces the frames of FROM … JOIN … ON, filtered by the ON conditions (hash joins on their equalities). */
 function framesPlan(sources: Source[], joins: (Expr | null)[], where: Expr | null | undefined, what: string): (store: SqlStore, env: Env) => Frame[] {
   const first = sources[0]!;
   // A WHERE that fixes the primary key of a single table reads one object.
-  let lookup: Fn | null = null;
-  if (sources.length === 1) {
-    for (const c of conjuncts(where)) {
-      if (c.type !== "binary" || c.op !== "=") continue;
-      for (const [k, v] of [
-        [c.left, c.right],
-        [c.right, c.left],
-      ] as const) {
-        if (
-          k.type === "ref" &&
-          k.name === first.table.key.name &&
-          (!k.table || k.table.name === first.alias) &&
-          (v.type === "parameter" || v.type === "string" || v.type === "integer")
-        )
-          lookup = compile(v, { sources, what }).fn;
-      }
-      if (lookup) break;
-    }
-  }
+  const key = keyLookup(sources, where);
+  const lookup: Fn | null = key ? compile(key, { sources, what }).fn : null;
   const steps = sources.slice(1).map((src, k) => {
     const index = k + 1;
     const prior = sources.slice(0, index + 1);

@@ -33,6 +33,9 @@ import { Lru } from "./lru.ts";
 type Entry = { state: unknown; vv: VersionVector | undefined; disk: Map<string, number> };
 
 type ObjectRow = { state: Uint8Array; vv: Uint8Array };
+
+/** Told of each object written, inside the write's transaction (a read model kept in step: node/sql-read). */
+export type PutListener = (collection: string, id: string, state: unknown) => void;
 type LogRow = { id: string; delta: Uint8Array };
 
 /** compareStrings of core/util/json.ts (UTF-16 code units), the order every answer must have. */
@@ -68,6 +71,7 @@ export class SqliteBacking implements StoreBacking {
   /** Object counts per collection, and the log's size: counted on first ask, then kept. */
   private readonly counts = new Map<number, number>();
   private logCount: number | undefined;
+  private readonly putListeners: PutListener[] = [];
 
   private readonly q;
 
@@ -167,6 +171,17 @@ export class SqliteBacking implements StoreBacking {
     }
     for (const [origin, seq] of disk) if (!next.has(origin)) this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
     this.cache.set(key, { state, vv, disk: next });
+    // Same transaction as the object's row: a listener that throws rolls the write back.
+    for (const fn of this.putListeners) fn(collection, id, state);
+  }
+
+  /** Calls `fn` after each object put, inside the write's transaction; returns the unsubscribe. */
+  onPut(fn: PutListener): () => void {
+    this.putListeners.push(fn);
+    return () => {
+      const at = this.putListeners.indexOf(fn);
+      if (at >= 0) this.putListeners.splice(at, 1);
+    };
   }
 
   ids(collection: string): Iterable<string> {
