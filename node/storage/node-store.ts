@@ -40,6 +40,12 @@ export interface NodeStore {
   readonly sequencer: SequencerStorage;
   /** Runs `fn` in the current write batch; resolves with its result once the batch is durable. `fn` throwing rolls back its own writes only and rejects. */
   write<T>(fn: () => T): Promise<T>;
+  /**
+   * Runs `fn` (reads of the backing) over durable state only: at once when no write batch is
+   * open, else right after the open batch commits (or rolls back), before a later write starts.
+   * A client's read or a sync answer to a peer never shows a write a crash could still take away.
+   */
+  read<T>(fn: () => T): Promise<T>;
   /** Commits any open batch, then closes the database. */
   close(): Promise<void>;
 }

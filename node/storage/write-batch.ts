@@ -11,15 +11,33 @@
  * `fn` throwing rolls back its savepoint (its own writes only) and rejects its promise. A commit
  * that fails — or an error after which SQLite has already rolled the whole transaction back
  * (SQLITE_FULL and SQLITE_IOERR may do that) — rejects every promise of the batch with a
- * StorageError. After any rollback `onRollback` runs, so the caches above forget what the
- * rolled-back writes left in them.
+ * StorageError. The hooks let the layer above keep part of a write in memory until the commit
+ * (`beforeCommit` writes it) and forget what a rolled-back write left in its caches.
+ *
+ * `read(fn)` runs `fn` over durable state only: at once when no batch is open, else right after
+ * the open batch's COMMIT (or its rollback), before any later write can start — so a reader
+ * never sees a write that a crash could still take away.
  */
 import type Database from "better-sqlite3";
 import type { SyncPolicy } from "./node-store.ts";
 import { describe, StorageError } from "./errors.ts";
 
 type Waiter = { resolve: (v: unknown) => void; reject: (e: unknown) => void; value: unknown };
-type Batch = { waiters: Waiter[]; timer: NodeJS.Timeout | undefined };
+type Batch = { waiters: Waiter[]; readers: (() => void)[]; timer: NodeJS.Timeout | undefined };
+
+/** What the layer above the transaction is told (sqlite-store.ts: the backing's caches and the sequencer's staged records). */
+export type TransactionHooks = {
+  /** A write's `fn` is about to run. */
+  beginWrite(): void;
+  /** The write's `fn` returned and its rows are in the transaction. */
+  endWrite(): void;
+  /** The write's `fn` threw and its savepoint was rolled back: the earlier writes of the batch stand. */
+  undoWrite(): void;
+  /** Just before each COMMIT: write the rows kept in memory until now. Throwing fails the commit. */
+  beforeCommit(): void;
+  /** The whole transaction was rolled back: only the durable rows are left. */
+  rolledBack(): void;
+};
 
 export const DEFAULT_MAX_BATCH = 1000;
 
@@ -36,7 +54,7 @@ export class WriteBatcher {
   constructor(
     private readonly db: Database.Database,
     private readonly policy: SyncPolicy,
-    private readonly onRollback: () => void,
+    private readonly hooks: TransactionHooks,
   ) {
     if (policy.mode === "group") {
       if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) throw new StorageError(`sync group: maxWaitMs must be a number ≥ 0, got ${policy.maxWaitMs}`);
@@ -56,6 +74,12 @@ export class WriteBatcher {
     if (this.closed) return Promise.reject(new StorageError("the store is closed"));
     if (this.running) return Promise.reject(new StorageError("write() called inside a write: run everything in one write"));
     return this.policy.mode === "always" ? this.writeAlone(fn) : this.writeInBatch(fn, this.policy.maxWaitMs, this.policy.maxBatch ?? DEFAULT_MAX_BATCH);
+  }
+
+  /** Runs `fn` over durable state: now when no batch is open, else right after the open batch commits or rolls back. */
+  read<T>(fn: () => T): Promise<T> {
+    if (!this.batch) return attempt(fn);
+    return new Promise<T>((resolve, reject) => this.batch!.readers.push(() => attempt(fn).then(resolve, reject)));
   }
 
   /** Runs `rows` and commits at once, with the open batch if there is one (a sequencer sync outside a write). */
@@ -87,9 +111,10 @@ export class WriteBatcher {
     let value: T;
     try {
       value = this.run(fn);
+      this.hooks.endWrite();
     } catch (e) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      this.onRollback();
+      this.hooks.rolledBack();
       return Promise.reject(wrap(e));
     }
     let failure: unknown;
@@ -104,7 +129,7 @@ export class WriteBatcher {
       } catch (e) {
         return Promise.reject(new StorageError(`cannot begin a transaction: ${describe(e)}`, { cause: e }));
       }
-      const batch: Batch = { waiters: [], timer: undefined };
+      const batch: Batch = { waiters: [], readers: [], timer: undefined };
       this.batch = batch;
       batch.timer = setTimeout(() => {
         if (this.batch === batch) this.commitBatch();
@@ -115,6 +140,7 @@ export class WriteBatcher {
       this.savepoint.run();
       value = this.run(fn);
       this.release.run();
+      this.hooks.endWrite();
     } catch (e) {
       this.rollbackOne(e);
       return Promise.reject(wrap(e));
@@ -129,7 +155,7 @@ export class WriteBatcher {
     if (this.db.inTransaction) {
       try {
         this.db.exec("ROLLBACK TO w; RELEASE w");
-        this.onRollback();
+        this.hooks.undoWrite();
         return;
       } catch {
         // The savepoint is gone with the transaction: fall through and fail the batch.
@@ -144,23 +170,27 @@ export class WriteBatcher {
     this.batch = undefined;
     clearTimeout(batch.timer);
     let failure: unknown;
-    if (this.commit((e) => (failure = e))) for (const w of batch.waiters) w.resolve(w.value);
+    const ok = this.commit((e) => (failure = e));
+    // Committed or rolled back, the state is durable now, and no write has started since.
+    for (const r of batch.readers) r();
+    if (ok) for (const w of batch.waiters) w.resolve(w.value);
     else {
       const err = new StorageError(`commit failed, ${batch.waiters.length} write(s) rolled back: ${describe(failure)}`, { cause: failure });
       for (const w of batch.waiters) w.reject(err);
     }
   }
 
-  /** COMMIT; on failure rolls back, runs onRollback and returns false. */
+  /** COMMIT (after the hooks' deferred rows); on failure rolls back, tells the hooks and returns false. */
   private commit(onError?: (e: unknown) => void): boolean {
     try {
+      this.hooks.beforeCommit();
       this.db.exec("COMMIT");
       this.commits++;
       return true;
     } catch (e) {
       onError?.(e);
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      this.onRollback();
+      this.hooks.rolledBack();
       return false;
     }
   }
@@ -168,17 +198,19 @@ export class WriteBatcher {
   /** Rolls back the whole open transaction and rejects every waiting promise of the batch. */
   private failTransaction(reason: string, cause: unknown): void {
     if (this.db.inTransaction) this.db.exec("ROLLBACK");
-    this.onRollback();
+    this.hooks.rolledBack();
     const batch = this.batch;
     this.batch = undefined;
     if (!batch) return;
     clearTimeout(batch.timer);
+    for (const r of batch.readers) r();
     const err = new StorageError(`${reason} (${batch.waiters.length} earlier write(s) of the batch rolled back too)`, { cause });
     for (const w of batch.waiters) w.reject(err);
   }
 
   private run<T>(fn: () => T): T {
     this.running = true;
+    this.hooks.beginWrite();
     try {
       const value = fn();
       if (value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function")
@@ -187,6 +219,15 @@ export class WriteBatcher {
     } finally {
       this.running = false;
     }
+  }
+}
+
+/** `fn`'s result, or its error, as a promise. */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
 
