@@ -77,6 +77,8 @@ export class SqliteBacking implements StoreBacking {
   /** Object counts per collection, and the log's size: counted on first ask, then kept. */
   private readonly counts = new Map<number, number>();
   private logCount: number | undefined;
+  /** The entry read last (a key of the cache, or forgotten with it). */
+  private last: { key: string; entry: Entry } | undefined;
 
   private readonly q;
 
@@ -162,6 +164,7 @@ export class SqliteBacking implements StoreBacking {
   /** Forgets what is cached of the rows (objects, counts, origins): re-read on demand. */
   private forgetRows(): void {
     this.cache.clear();
+    this.last = undefined;
     this.counts.clear();
     this.logCount = undefined;
     this.originIds.clear();
@@ -186,7 +189,7 @@ export class SqliteBacking implements StoreBacking {
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
     const key = `${c}:${id}`;
-    const cached = this.cache.get(key);
+    const cached = this.last?.key === key ? this.last.entry : this.cache.get(key);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -212,7 +215,12 @@ export class SqliteBacking implements StoreBacking {
       else this.q.moveTouched.run(seq, c, o, old, id);
     }
     for (const [origin, seq] of disk) if (!next.has(origin)) this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
-    this.cache.set(key, { state, vv, disk: next });
+    if (cached) {
+      // Changed in place: it is already the most recently used, no need to move it again.
+      cached.state = state;
+      cached.vv = vv;
+      cached.disk = next;
+    } else this.cache.set(key, { state, vv, disk: next });
   }
 
   ids(collection: string): Iterable<string> {
@@ -308,8 +316,13 @@ export class SqliteBacking implements StoreBacking {
   private entry(collection: string, id: string): Entry {
     const c = this.numberOf(collection);
     const key = `${c}:${id}`;
+    // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
+    if (this.last?.key === key) return this.last.entry;
     let e = this.cache.get(key);
-    if (e) return e;
+    if (e) {
+      this.last = { key, entry: e };
+      return e;
+    }
     const row = this.q.object.get(c, id);
     if (row === undefined) e = { state: undefined, vv: undefined, disk: new Map() };
     else {
@@ -317,6 +330,7 @@ export class SqliteBacking implements StoreBacking {
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
     this.cache.set(key, e);
+    this.last = { key, entry: e };
     return e;
   }
 }
