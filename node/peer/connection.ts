@@ -122,12 +122,14 @@ export class Connection {
     this.dialer?.established();
     this.ctx.addLink(this);
     this.ctx.log(`connected to ${this.label}${h.sequences.length ? ` (serves ${h.sequences.join(", ")})` : ""}`);
-    this.answer(h.digest);
+    this.answer(h.digest).catch((e: unknown) => this.fail(`cannot answer the hello's digest: ${e instanceof Error ? e.message : String(e)}`));
   }
 
-  /** Sends what the peer lacks, in frames of a bounded number of objects (sync-chunks.ts). */
-  private answer(digest: Hello["digest"]): void {
-    for (const sync of syncChunks(this.ctx.host.missing(digest))) this.send({ type: "sync", sync });
+  /** Sends what the peer lacks (durable state: it waits for an open batch's commit), in frames of a bounded number of objects (sync-chunks.ts). */
+  private async answer(digest: Hello["digest"]): Promise<void> {
+    const missing = await this.ctx.host.missing(digest);
+    if (this.closed) return;
+    for (const sync of syncChunks(missing)) this.send({ type: "sync", sync });
   }
 
   /**
@@ -145,7 +147,7 @@ export class Connection {
           const merged = await this.ctx.host.applySync(f.sync);
           if (merged > 0) this.ctx.log(`merged ${merged} object(s) from ${this.label}'s sync answer (${whole(f.sync)} whole)`);
         } else if (f.type === "digest") {
-          this.answer(f.digest);
+          await this.answer(f.digest);
           if (f.reply) this.send({ type: "digest", digest: this.ctx.host.digest(), reply: false });
         }
       } catch (e) {

@@ -1,0 +1,109 @@
+/**
+ * The read barrier: with group commit a write sits in an open batch until its COMMIT, and a
+ * crash before it takes the write away. What leaves the node — a client's get and list, the sync
+ * answer to a peer's digest, a watch event — must never show such a write. The crash is played
+ * by a COMMIT that fails (injected at the connection, as in node/storage/write.test.ts): the
+ * batch is rolled back exactly as a crash would lose it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CausalContext, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
+import { type Node, openNode } from "./node.ts";
+import { ReplicaHost } from "./replica-host.ts";
+import { openNodeStore, type SqliteNodeStore } from "./storage/index.ts";
+
+const SCHEMA = { collections: { customers: { type: "record", fields: { email: "lww-register" } } } };
+/** Long enough that every read below is issued while the write's batch is still open. */
+const GROUP = { mode: "group", maxWaitMs: 300 } as const;
+
+const open: { close(): Promise<void> }[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((x) => x.close()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "mc-read-barrier-"));
+  dirs.push(d);
+  return d;
+}
+
+/** Makes the store's next COMMIT fail as an I/O error would (the batch is rolled back: a crash's outcome). */
+function failNextCommit(store: SqliteNodeStore): void {
+  const exec = store.db.exec.bind(store.db);
+  let armed = true;
+  store.db.exec = (sql: string) => {
+    if (sql === "COMMIT" && armed) {
+      armed = false;
+      throw Object.assign(new Error("disk I/O error"), { name: "SqliteError", code: "SQLITE_IOERR" });
+    }
+    return exec(sql);
+  };
+}
+
+async function nodeWithStore(): Promise<{ node: Node; store: SqliteNodeStore }> {
+  let store: SqliteNodeStore | undefined;
+  const node = await openNode({ dir: tempDir(), schema: SCHEMA, sync: GROUP, log: () => {}, openStore: (dir, o) => (store = openNodeStore(dir, o)) });
+  open.push(node);
+  if (!store) throw new Error("openStore was not called");
+  return { node, store };
+}
+
+/** A replica host over a store of its own, with group commit (no node, no sockets). */
+function hostOver(): { host: ReplicaHost; store: SqliteNodeStore } {
+  const store = openNodeStore(tempDir(), { schema: SCHEMA, nodeId: "a", sync: GROUP });
+  open.push(store);
+  return { host: new ReplicaHost(store, resolveBuiltin({ type: "store", ...SCHEMA }) as StoreCrdt, () => 1), store };
+}
+
+describe("reads see durable state only", () => {
+  it("a get or list issued while a write's batch is open never shows the write when its commit is lost", async () => {
+    const { node, store } = await nodeWithStore();
+    await node.update("customers", "alice", "set", ["email", "old@example.com"]);
+    failNextCommit(store);
+    const write = node.update("customers", "alice", "set", ["email", "lost@example.com"]);
+    const reads = Promise.all([node.get("customers", "alice"), node.get("customers", "bob"), node.list("customers")]);
+    const extra = node.update("customers", "bob", "set", ["email", "lost-too@example.com"]);
+    await expect(write).rejects.toThrow(/commit failed/);
+    await expect(extra).rejects.toThrow(/commit failed/);
+    expect(await reads).toEqual([{ email: "old@example.com" }, null, [{ id: "alice", value: { email: "old@example.com" } }]]);
+  });
+
+  it("a get issued while a write's batch is open answers once that batch is committed, with the write", async () => {
+    const { node, store } = await nodeWithStore();
+    const commits = store.commits;
+    const write = node.update("customers", "alice", "set", ["email", "a@example.com"]);
+    const value = await node.get("customers", "alice");
+    expect([value, store.commits]).toEqual([{ email: "a@example.com" }, commits + 1]);
+    await write;
+  });
+
+  it("a watcher is told what a write left once it is durable, not what a later, lost batch changed since", async () => {
+    const { host, store } = hostOver();
+    const seen: unknown[] = [];
+    host.subscribe("customers", (id, value) => seen.push([id, value]));
+    // The first write's continuation starts the next batch before the second write's watchers
+    // are told: a watcher that read the object then would see that batch's value.
+    const first = store
+      .write(() => 0)
+      .then(() => {
+        failNextCommit(store);
+        return host.update("customers", "alice", "set", ["email", "lost@example.com"]);
+      });
+    await host.update("customers", "alice", "set", ["email", "kept@example.com"]);
+    await expect(first).rejects.toThrow(/commit failed/);
+    expect(seen).toEqual([["alice", { email: "kept@example.com" }]]);
+  });
+
+  it("the sync answer to a peer's digest holds nothing of a write whose commit is lost", async () => {
+    const { host, store } = hostOver();
+    failNextCommit(store);
+    const write = host.update("customers", "alice", "set", ["email", "lost@example.com"]);
+    const answer = host.missing(new Map([["customers", new CausalContext()]]));
+    await expect(write).rejects.toThrow(/commit failed/);
+    expect((await answer).parts.flatMap((p) => p.objects.map((o) => o.id))).toEqual([]);
+  });
+});
