@@ -5,12 +5,9 @@
  * by a COMMIT that fails (injected at the connection, as in node/storage/write.test.ts): the
  * batch is rolled back exactly as a crash would lose it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CausalContext, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
-import { type Node, openNode } from "./node.ts";
+import { nodeHarness, type TestNode } from "./_test/nodes.ts";
 import { ReplicaHost } from "./replica-host.ts";
 import { openNodeStore, type SqliteNodeStore } from "./storage/index.ts";
 
@@ -18,18 +15,7 @@ const SCHEMA = { collections: { customers: { type: "record", fields: { email: "l
 /** Long enough that every read below is issued while the write's batch is still open. */
 const GROUP = { mode: "group", maxWaitMs: 300 } as const;
 
-const open: { close(): Promise<void> }[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((x) => x.close()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "mc-read-barrier-"));
-  dirs.push(d);
-  return d;
-}
+const { node, tempDir, keep } = nodeHarness({ schema: SCHEMA, sync: GROUP });
 
 /** Makes the store's next COMMIT fail as an I/O error would (the batch is rolled back: a crash's outcome). */
 function failNextCommit(store: SqliteNodeStore): void {
@@ -44,18 +30,16 @@ function failNextCommit(store: SqliteNodeStore): void {
   };
 }
 
-async function nodeWithStore(): Promise<{ node: Node; store: SqliteNodeStore }> {
+async function nodeWithStore(): Promise<{ node: TestNode; store: SqliteNodeStore }> {
   let store: SqliteNodeStore | undefined;
-  const node = await openNode({ dir: tempDir(), schema: SCHEMA, sync: GROUP, log: () => {}, openStore: (dir, o) => (store = openNodeStore(dir, o)) });
-  open.push(node);
+  const n = await node({ openStore: (dir, o) => (store = openNodeStore(dir, o)) });
   if (!store) throw new Error("openStore was not called");
-  return { node, store };
+  return { node: n, store };
 }
 
 /** A replica host over a store of its own, with group commit (no node, no sockets). */
 function hostOver(): { host: ReplicaHost; store: SqliteNodeStore } {
-  const store = openNodeStore(tempDir(), { schema: SCHEMA, nodeId: "a", sync: GROUP });
-  open.push(store);
+  const store = keep(openNodeStore(tempDir(), { schema: SCHEMA, nodeId: "a", sync: GROUP }));
   return { host: new ReplicaHost(store, resolveBuiltin({ type: "store", ...SCHEMA }) as StoreCrdt, () => 1), store };
 }
 
