@@ -2,13 +2,14 @@
  * The read barrier: with group commit a write sits in an open batch until its COMMIT, and a
  * crash before it takes the write away. What leaves the node — a client's get and list, the sync
  * answer to a peer's digest, a watch event — must never show such a write. The crash is played
- * by a COMMIT that fails (injected at the connection, as in node/storage/write.test.ts): the
- * batch is rolled back exactly as a crash would lose it.
+ * by a COMMIT that fails (injected at the connection): the batch is rolled back exactly as a
+ * crash would lose it.
  */
 import { describe, expect, it } from "vitest";
 import { CausalContext, resolveBuiltin, type StoreCrdt } from "../core/index.ts";
 import { nodeHarness, type TestNode } from "./_test/nodes.ts";
 import { ReplicaHost } from "./replica-host.ts";
+import { failNextCommit } from "./storage/_test/faults.ts";
 import { openNodeStore, type SqliteNodeStore } from "./storage/index.ts";
 
 const SCHEMA = { collections: { customers: { type: "record", fields: { email: "lww-register" } } } };
@@ -16,19 +17,6 @@ const SCHEMA = { collections: { customers: { type: "record", fields: { email: "l
 const GROUP = { mode: "group", maxWaitMs: 300 } as const;
 
 const { node, tempDir, keep } = nodeHarness({ schema: SCHEMA, sync: GROUP });
-
-/** Makes the store's next COMMIT fail as an I/O error would (the batch is rolled back: a crash's outcome). */
-function failNextCommit(store: SqliteNodeStore): void {
-  const exec = store.db.exec.bind(store.db);
-  let armed = true;
-  store.db.exec = (sql: string) => {
-    if (sql === "COMMIT" && armed) {
-      armed = false;
-      throw Object.assign(new Error("disk I/O error"), { name: "SqliteError", code: "SQLITE_IOERR" });
-    }
-    return exec(sql);
-  };
-}
 
 async function nodeWithStore(): Promise<{ node: TestNode; store: SqliteNodeStore }> {
   let store: SqliteNodeStore | undefined;
