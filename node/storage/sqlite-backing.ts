@@ -97,9 +97,9 @@ export class SqliteBacking implements StoreBacking {
     this.q = {
       object: db.prepare<[number, string], ObjectRow>("SELECT state, vv FROM objects WHERE c = ? AND id = ?"),
       vv: db.prepare<[number, string], Uint8Array>("SELECT vv FROM objects WHERE c = ? AND id = ?").pluck(),
-      putObject: db.prepare<[number, string, Uint8Array, Uint8Array]>(
-        "INSERT INTO objects (c, id, state, vv) VALUES (?, ?, ?, ?) ON CONFLICT (c, id) DO UPDATE SET state = excluded.state, vv = excluded.vv",
-      ),
+      // put knows whether the row exists (its cache or its vector read): an UPDATE then, not an upsert's failed insert first.
+      addObject: db.prepare<[number, string, Uint8Array, Uint8Array]>("INSERT INTO objects (c, id, state, vv) VALUES (?, ?, ?, ?)"),
+      setObject: db.prepare<[Uint8Array, Uint8Array, number, string]>("UPDATE objects SET state = ?, vv = ? WHERE c = ? AND id = ?"),
       ids: db.prepare<[number], string>("SELECT id FROM objects WHERE c = ? ORDER BY id").pluck(),
       count: db.prepare<[number], number>("SELECT count(*) FROM objects WHERE c = ?").pluck(),
       addTouched: db.prepare<[number, number, number, string]>("INSERT INTO touched (c, origin, seq, id) VALUES (?, ?, ?, ?)"),
@@ -200,7 +200,10 @@ export class SqliteBacking implements StoreBacking {
       existed = bytes !== undefined;
       disk = existed ? new Map(decodeRow(versionVectorCodec, bytes, `version vector of ${collection}["${id}"]`).entries()) : new Map();
     }
-    this.q.putObject.run(c, id, this.codecs[c]!.encode(state), versionVectorCodec.encode(vv));
+    const stateBytes = this.codecs[c]!.encode(state);
+    const vvBytes = versionVectorCodec.encode(vv);
+    // An UPDATE that finds no row would lose the write silently: insert then (never expected).
+    if (!existed || this.q.setObject.run(stateBytes, vvBytes, c, id).changes === 0) this.q.addObject.run(c, id, stateBytes, vvBytes);
     if (!existed) {
       const n = this.counts.get(c);
       if (n !== undefined) this.counts.set(c, n + 1);
