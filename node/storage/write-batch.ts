@@ -4,9 +4,12 @@
  * before anything else can; only the batch (group commit) stays open across event-loop turns.
  *
  * - sync "always": BEGIN, fn, COMMIT (fsync: synchronous=FULL), then resolve.
- * - sync "group": the first write opens a batch (BEGIN) and a timer of `maxWaitMs`; each write
- *   runs inside its own SAVEPOINT; the batch commits when the timer fires or when it holds
- *   `maxBatch` writes, and every promise of the batch resolves after that one COMMIT.
+ * - sync "group": the first write opens a batch (BEGIN); each write runs inside its own
+ *   SAVEPOINT; the batch commits as soon as a turn of the event loop adds no write to it (no
+ *   more are arriving: waiting longer would only idle), at the latest `maxWaitMs` after its first
+ *   write, or when it holds `maxBatch` writes; every promise of the batch resolves after that
+ *   one COMMIT. Writes that arrive during a COMMIT (its fsync blocks the loop) are read in the
+ *   next turn together, so under load batches grow by themselves.
  *
  * `fn` throwing rolls back its savepoint (its own writes only) and rejects its promise. A commit
  * that fails — or an error after which SQLite has already rolled the whole transaction back
@@ -23,7 +26,14 @@ import type { SyncPolicy } from "./node-store.ts";
 import { describe, StorageError } from "./errors.ts";
 
 type Waiter = { resolve: (v: unknown) => void; reject: (e: unknown) => void; value: unknown };
-type Batch = { waiters: Waiter[]; readers: (() => void)[]; timer: NodeJS.Timeout | undefined };
+type Batch = {
+  waiters: Waiter[];
+  readers: (() => void)[];
+  timer: NodeJS.Timeout | undefined;
+  /** The end-of-turn check, and the number of writes it saw last time. */
+  quiet: NodeJS.Immediate | undefined;
+  seen: number;
+};
 
 /** What the layer above the transaction is told (sqlite-store.ts: the backing's caches and the sequencer's staged records). */
 export type TransactionHooks = {
@@ -129,7 +139,14 @@ export class WriteBatcher {
       } catch (e) {
         return Promise.reject(new StorageError(`cannot begin a transaction: ${describe(e)}`, { cause: e }));
       }
-      const batch: Batch = { waiters: [], readers: [], timer: undefined };
+      const batch: Batch = { waiters: [], readers: [], timer: undefined, quiet: undefined, seen: 0 };
+      const endOfTurn = () => {
+        if (this.batch !== batch) return;
+        if (batch.waiters.length === batch.seen) return this.commitBatch();
+        batch.seen = batch.waiters.length;
+        batch.quiet = setImmediate(endOfTurn);
+      };
+      batch.quiet = setImmediate(endOfTurn);
       this.batch = batch;
       batch.timer = setTimeout(() => {
         if (this.batch === batch) this.commitBatch();
@@ -169,6 +186,7 @@ export class WriteBatcher {
     if (!batch) return;
     this.batch = undefined;
     clearTimeout(batch.timer);
+    clearImmediate(batch.quiet);
     let failure: unknown;
     const ok = this.commit((e) => (failure = e));
     // Committed or rolled back, the state is durable now, and no write has started since.
@@ -203,6 +221,7 @@ export class WriteBatcher {
     this.batch = undefined;
     if (!batch) return;
     clearTimeout(batch.timer);
+    clearImmediate(batch.quiet);
     for (const r of batch.readers) r();
     const err = new StorageError(`${reason} (${batch.waiters.length} earlier write(s) of the batch rolled back too)`, { cause });
     for (const w of batch.waiters) w.reject(err);
