@@ -7,8 +7,9 @@
  * Durability (`sync`):
  * - `{ mode: "always" }`: every `write` is its own transaction, committed with fsync before its
  *   promise resolves.
- * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) when
- *   `maxWaitMs` has passed since its first write or when it holds `maxBatch` writes, and every
+ * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) as
+ *   soon as a turn of the event loop adds no write to it, at the latest when `maxWaitMs` has
+ *   passed since its first write, or when it holds `maxBatch` writes, and every
  *   promise of the batch resolves then. Nothing is acknowledged before its commit.
  *
  * A failed commit (full disk, I/O error) rejects every promise of the batch with a StorageError,
