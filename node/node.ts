@@ -17,6 +17,7 @@ import { Connection } from "./peer/connection.ts";
 import { Dialer } from "./peer/dialer.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./peer/options.ts";
 import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
+import { PeerLinks } from "./peer/peer-links.ts";
 import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
 import { NextIds } from "./next-ids.ts";
 import { ReplicaHost } from "./replica-host.ts";
@@ -90,7 +91,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
   const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
   const fingerprint = schemaFingerprint(store.schema);
-  const links = new Set<PeerConnection>();
+  const links = new PeerLinks(host.id, log);
   const connections = new Set<PeerConnection>();
   const linkOptions = { ...DEFAULT_LINK_OPTIONS, ...options.link };
 
@@ -100,9 +101,9 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     linkOptions,
     hello: (): Hello => ({ type: "hello", nodeId: host.id, schema: fingerprint, sequences: [...sequencer.names], digest: host.digest() }),
     log,
-    addLink: (c) => void links.add(c),
-    removeLink: (c) => {
-      links.delete(c);
+    addLink: (c, peerId) => links.add(c, peerId),
+    removeLink: (c, code) => {
+      links.remove(c, code);
       connections.delete(c);
     },
     broadcast,

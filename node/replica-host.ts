@@ -2,17 +2,26 @@
  * One node's store replica behind its NodeStore: every call that changes the replica runs inside
  * `store.write(...)` and resolves only once that write is durable, so whatever the caller does
  * next — answer a client, send the delta to peers, tell a watcher — happens after the disk has
- * it (write-ahead). Reads (get, list, digest, missing) go to the replica directly, which reads the
- * store's backing (its cache, else the rows).
+ * it (write-ahead).
  *
- * Watchers: after each durable change, the changed objects' new values go to the subscribers of
- * their collection.
+ * Reads that leave the node — a client's get and list, the sync answer to a peer's digest — see
+ * durable state only (`store.read`): with group commit a write sits in an open batch for up to
+ * `--group-ms` before its commit, and a crash then takes it away, so such a read waits for that
+ * commit. (A digest may count the open batch's updates: it only tells a peer what not to send,
+ * and after a crash the next hello carries the durable one.)
+ *
+ * Watchers: the changed objects' values are taken inside the write (so they are what that write
+ * left, not what a later batch has since changed) and go to the subscribers of their collection
+ * once the write is durable.
  */
 import { type DeltaMessage, type StoreDigest, StoreReplica, type SyncMessage, type StoreCrdt } from "../core/index.ts";
 import type { NodeStore } from "./storage/node-store.ts";
 import { objectIds, objectValue } from "./replica-reads.ts";
 
 export type ChangeListener = (id: string, value: unknown) => void;
+
+/** Objects' values as a write left them, for the watchers of their collections. */
+type Changes = { collection: string; id: string; value: unknown }[];
 
 export class ReplicaHost {
   readonly replica: StoreReplica;
@@ -34,15 +43,21 @@ export class ReplicaHost {
 
   /** Applies a local op; resolves with the delta to send once it is durable. Rejects (nothing changed) on a bad op. */
   async update(collection: string, id: string, op: string, args: unknown[]): Promise<DeltaMessage> {
-    const delta = await this.store.write(() => this.replica.update({ op, args: [collection, id, ...args] }));
-    this.changed(collection, [id]);
+    const [delta, changes] = await this.store.write(() => {
+      const delta = this.replica.update({ op, args: [collection, id, ...args] });
+      return [delta, this.changes([delta])] as const;
+    });
+    this.tell(changes);
     return delta;
   }
 
   /** Applies peers' deltas in one write; resolves with those that were new (to pass on). */
   async receive(deltas: DeltaMessage[]): Promise<DeltaMessage[]> {
-    const fresh = await this.store.write(() => deltas.filter((d) => this.replica.receive(d)));
-    for (const d of fresh) this.changed(d.collection, [d.id]);
+    const [fresh, changes] = await this.store.write(() => {
+      const fresh = deltas.filter((d) => this.replica.receive(d));
+      return [fresh, this.changes(fresh)] as const;
+    });
+    this.tell(changes);
     return fresh;
   }
 
@@ -52,18 +67,17 @@ export class ReplicaHost {
   /** Merges a peer's answer to this node's digest; resolves with the number of objects merged. */
   async applySync(msg: SyncMessage): Promise<number> {
     if (msg.parts.length === 0) return 0;
-    const merged = await this.store.write(() => this.replica.applySync(msg));
+    const [merged, changes] = await this.store.write(() => {
+      const merged = this.replica.applySync(msg);
+      return [merged, this.changes(msg.parts.flatMap((p) => p.objects.map((o) => ({ collection: p.collection, id: o.id }))))] as const;
+    });
     // Counted once durable: a sync whose write failed brought nothing.
     for (const p of msg.parts)
       for (const o of p.objects) {
         if (o.full) this.synced.wholeObjects++;
         else this.synced.deltaObjects++;
       }
-    for (const p of msg.parts)
-      this.changed(
-        p.collection,
-        p.objects.map((o) => o.id),
-      );
+    this.tell(changes);
     return merged;
   }
 
@@ -71,18 +85,19 @@ export class ReplicaHost {
     return this.replica.digest();
   }
 
-  missing(peer: StoreDigest): SyncMessage {
-    return this.replica.missing(peer);
+  /** What a peer of digest `peer` lacks, from durable state only (sent to it: it must not carry a write a crash can take away). */
+  missing(peer: StoreDigest): Promise<SyncMessage> {
+    return this.store.read(() => this.replica.missing(peer));
   }
 
-  /** An object's value (MV fields as sorted arrays, as the simulator prints them), or null when absent. Throws StoreError on an unknown collection. */
-  get(collection: string, id: string): unknown {
-    return objectValue(this.replica, collection, id);
+  /** An object's durable value (MV fields as sorted arrays, as the simulator prints them), or null when absent. Rejects with a StoreError on an unknown collection. */
+  get(collection: string, id: string): Promise<unknown> {
+    return this.store.read(() => objectValue(this.replica, collection, id));
   }
 
-  /** Every object of a collection, ascending by id. */
-  list(collection: string): { id: string; value: unknown }[] {
-    return objectIds(this.replica, collection).map((id) => ({ id, value: objectValue(this.replica, collection, id) }));
+  /** Every object of a collection, ascending by id, as durable. */
+  list(collection: string): Promise<{ id: string; value: unknown }[]> {
+    return this.store.read(() => objectIds(this.replica, collection).map((id) => ({ id, value: objectValue(this.replica, collection, id) })));
   }
 
   /** Calls `fn` with each change of `collection` from now on; returns the unsubscribe. */
@@ -98,12 +113,15 @@ export class ReplicaHost {
     this.replica.count(collection);
   }
 
-  private changed(collection: string, ids: string[]): void {
-    const set = this.watchers.get(collection);
-    if (!set || set.size === 0) return;
-    for (const id of ids) {
-      const value = objectValue(this.replica, collection, id);
-      for (const fn of set) fn(id, value);
-    }
+  /** Inside a write: the values the watched ones of these objects have now. */
+  private changes(objects: readonly { collection: string; id: string }[]): Changes {
+    const out: Changes = [];
+    for (const { collection, id } of objects) if (this.watchers.get(collection)?.size) out.push({ collection, id, value: objectValue(this.replica, collection, id) });
+    return out;
+  }
+
+  /** Once durable: tells the watchers. */
+  private tell(changes: Changes): void {
+    for (const { collection, id, value } of changes) for (const fn of this.watchers.get(collection) ?? []) fn(id, value);
   }
 }

@@ -51,7 +51,6 @@ import {
   resolveSpec,
   subsumedBy,
   type TypeSpec,
-  writeNested,
 } from "./_internals/nested.ts";
 import { objectOf } from "./_internals/object-of.ts";
 import { lwwRegister } from "./lww-register.ts";
@@ -167,12 +166,15 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
     codec: framedCodec(
       NAME,
       (w, s) => {
-        const present = names.filter((f) => s.has(f) && !isBottom(f, s.get(f)));
-        w.uint(present.length);
-        for (const f of present) {
-          w.uint(index.get(f)!);
-          writeNested(w, schema.get(f)!, s.get(f));
+        // Each field encoded once: the bytes that tell an initial-state field are the ones written.
+        const present: [number, Uint8Array][] = [];
+        for (const f of names) {
+          if (!s.has(f)) continue;
+          const bytes = codecOf(f).encode(s.get(f));
+          if (!bytesEqual(bytes, bottom.get(f)!)) present.push([index.get(f)!, bytes]);
         }
+        w.uint(present.length);
+        for (const [at, bytes] of present) w.uint(at).uint(bytes.length).raw(bytes);
       },
       (r) => {
         const n = r.count(2);

@@ -6,6 +6,9 @@
  *   schema fingerprint is refused with a message naming both; a frame of another protocol
  *   version is refused likewise. After the hello each side answers the other's digest (carried
  *   in the hello) with what the other lacks; then live deltas flow, and digest rounds repair.
+ * - A refusal received by the dialer of the connection is logged once per reason (not at every
+ *   redial) and slows its dialer down (dialer.ts); two links with the same node are made one
+ *   (peer-links.ts).
  * - Client requests may arrive on any connection (a node forwards `next` to the peer serving
  *   the sequence over its peer connection).
  * - A frame that does not decode is logged as one line and the connection closed; nothing of it
@@ -16,6 +19,7 @@ import { DecodeError, type SyncMessage } from "../../core/index.ts";
 import { type ClientRequest, type ClientResponse, type Frame, type Hello, PROTOCOL_VERSION, ProtocolVersionError } from "../protocol/index.ts";
 import type { Dialer } from "./dialer.ts";
 import { Link } from "./link.ts";
+import { DUPLICATE_LINK } from "./peer-links.ts";
 import { syncChunks } from "./sync-chunks.ts";
 import type { NodeContext } from "./node-context.ts";
 
@@ -38,16 +42,18 @@ export class Connection {
   private readonly waiting = new Map<number, (r: ClientResponse) => void>();
   private nextRid = 1;
   private closed = false;
+  /** Closed by this node as a duplicate link (logged when it was decided). */
+  private duplicate = false;
 
   constructor(
     readonly ws: WebSocket,
     private readonly ctx: NodeContext,
     /** Who is at the other end, for log lines (a URL for a dialed peer, an address otherwise). */
     private label: string,
-    private readonly dialer?: Dialer,
+    readonly dialer: Dialer | undefined = undefined,
   ) {
     ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on("close", () => this.onClose());
+    ws.on("close", (code) => this.onClose(code));
     ws.on("error", () => {});
     if (dialer) ws.on("open", () => this.send(ctx.hello()));
   }
@@ -94,7 +100,8 @@ export class Connection {
       case "hello":
         return this.onHello(f);
       case "refuse":
-        this.ctx.log(`refused by ${this.label}: ${f.reason}`);
+        if (!this.dialer) this.ctx.log(`refused by ${this.label}: ${f.reason}`);
+        else if (this.dialer.refused(f.reason)) this.ctx.log(`refused by ${this.label}: ${f.reason} (${this.redialing()})`);
         return this.close();
       case "request":
         void this.ctx.handle(f.body, this, f.rid).then((body) => this.send({ type: "response", rid: f.rid, body }));
@@ -120,14 +127,16 @@ export class Connection {
     if (!this.dialer) this.send(me);
     this.link = new Link(this.ws, this.ctx.codec, h.nodeId, h.sequences, () => ({ type: "digest", digest: this.ctx.host.digest(), reply: true }), this.ctx.linkOptions);
     this.dialer?.established();
-    this.ctx.addLink(this);
+    if (!this.ctx.addLink(this, h.nodeId)) return;
     this.ctx.log(`connected to ${this.label}${h.sequences.length ? ` (serves ${h.sequences.join(", ")})` : ""}`);
-    this.answer(h.digest);
+    this.answer(h.digest).catch((e: unknown) => this.fail(`cannot answer the hello's digest: ${e instanceof Error ? e.message : String(e)}`));
   }
 
-  /** Sends what the peer lacks, in frames of a bounded number of objects (sync-chunks.ts). */
-  private answer(digest: Hello["digest"]): void {
-    for (const sync of syncChunks(this.ctx.host.missing(digest))) this.send({ type: "sync", sync });
+  /** Sends what the peer lacks (durable state: it waits for an open batch's commit), in frames of a bounded number of objects (sync-chunks.ts). */
+  private async answer(digest: Hello["digest"]): Promise<void> {
+    const missing = await this.ctx.host.missing(digest);
+    if (this.closed) return;
+    for (const sync of syncChunks(missing)) this.send({ type: "sync", sync });
   }
 
   /**
@@ -145,7 +154,7 @@ export class Connection {
           const merged = await this.ctx.host.applySync(f.sync);
           if (merged > 0) this.ctx.log(`merged ${merged} object(s) from ${this.label}'s sync answer (${whole(f.sync)} whole)`);
         } else if (f.type === "digest") {
-          this.answer(f.digest);
+          await this.answer(f.digest);
           if (f.reply) this.send({ type: "digest", digest: this.ctx.host.digest(), reply: false });
         }
       } catch (e) {
@@ -161,9 +170,20 @@ export class Connection {
   }
 
   private refuse(reason: string): void {
-    this.ctx.log(`refusing ${this.label}: ${reason}`);
+    // A peer this node dialed refuses likewise: redial slowly, say it once.
+    if (!this.dialer) this.ctx.log(`refusing ${this.label}: ${reason}`);
+    else if (this.dialer.refused(reason)) this.ctx.log(`refusing ${this.label}: ${reason} (${this.redialing()})`);
     this.send({ type: "refuse", reason });
     this.close();
+  }
+
+  private redialing(): string {
+    return `redialing every ${Math.round(this.dialer!.refusedMs / 1000)} s until it is accepted; said again only if the reason changes`;
+  }
+
+  closeDuplicate(): void {
+    this.duplicate = true;
+    this.close(DUPLICATE_LINK);
   }
 
   private fail(reason: string): void {
@@ -180,12 +200,14 @@ export class Connection {
     setTimeout(() => this.ws.terminate(), 1000).unref();
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
     this.closed = true;
     this.link?.stop();
-    this.ctx.removeLink(this);
+    this.ctx.removeLink(this, code);
     for (const stop of this.unwatch.splice(0)) stop();
     for (const settle of this.waiting.values()) settle({ ok: false, kind: "unavailable", error: `the connection to ${this.label} closed before it answered` });
-    if (this.link) this.ctx.log(`disconnected from ${this.label}`);
+    if (!this.link || this.duplicate) return;
+    if (code === DUPLICATE_LINK) this.ctx.log(`${this.label} closed its duplicate link with this node (the nodes dial each other); the other link stays`);
+    else this.ctx.log(`disconnected from ${this.label}`);
   }
 }

@@ -14,6 +14,10 @@ export interface PeerConnection {
   /** Registers the end of a watch, called when the connection closes. */
   watch(stop: () => void): void;
   close(code?: number): void;
+  /** The dialer of a connection this node dialed (undefined on an accepted one). */
+  readonly dialer: { standBy(): void; resume(): void } | undefined;
+  /** Closes a link that duplicates another with the same node (peer-links.ts). */
+  closeDuplicate(): void;
 }
 
 export interface NodeContext {
@@ -23,9 +27,10 @@ export interface NodeContext {
   /** This node's hello, with its current digest. */
   hello(): Hello;
   log(line: string): void;
-  /** A peer connection completed its handshake / closed. */
-  addLink(c: PeerConnection): void;
-  removeLink(c: PeerConnection): void;
+  /** A peer connection completed its handshake: false when it duplicates a link with the same node (it was closed). */
+  addLink(c: PeerConnection, peerId: string): boolean;
+  /** A connection closed, with the WebSocket close code. */
+  removeLink(c: PeerConnection, code: number): void;
   /** Sends deltas to every peer but `except` (where they came from). */
   broadcast(deltas: DeltaMessage[], except?: PeerConnection): void;
   /** Answers a client request `rid` that arrived on `from` (a watch keeps sending events tagged `rid` over it). */

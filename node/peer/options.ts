@@ -14,6 +14,10 @@ export type LinkOptions = {
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
 
-/** Redial back-off of a peer URL (dialer.ts). */
-export type BackoffOptions = { baseMs: number; capMs: number };
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5000 };
+/**
+ * Redial back-off of a peer URL (dialer.ts): exponential from `baseMs`, capped at `capMs`; after
+ * the peer refused this node (another schema or protocol version, or the URL is this node
+ * itself) every `refusedMs` instead — a refusal lasts until an operator restarts one side.
+ */
+export type BackoffOptions = { baseMs: number; capMs: number; refusedMs: number };
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5000, refusedMs: 60_000 };

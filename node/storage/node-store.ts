@@ -7,8 +7,9 @@
  * Durability (`sync`):
  * - `{ mode: "always" }`: every `write` is its own transaction, committed with fsync before its
  *   promise resolves.
- * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) when
- *   `maxWaitMs` has passed since its first write or when it holds `maxBatch` writes, and every
+ * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) as
+ *   soon as a turn of the event loop adds no write to it, at the latest when `maxWaitMs` has
+ *   passed since its first write, or when it holds `maxBatch` writes, and every
  *   promise of the batch resolves then. Nothing is acknowledged before its commit.
  *
  * A failed commit (full disk, I/O error) rejects every promise of the batch with a StorageError,
@@ -40,6 +41,12 @@ export interface NodeStore {
   readonly sequencer: SequencerStorage;
   /** Runs `fn` in the current write batch; resolves with its result once the batch is durable. `fn` throwing rolls back its own writes only and rejects. */
   write<T>(fn: () => T): Promise<T>;
+  /**
+   * Runs `fn` (reads of the backing) over durable state only: at once when no write batch is
+   * open, else right after the open batch commits (or rolls back), before a later write starts.
+   * A client's read or a sync answer to a peer never shows a write a crash could still take away.
+   */
+  read<T>(fn: () => T): Promise<T>;
   /** Commits any open batch, then closes the database. */
   close(): Promise<void>;
 }

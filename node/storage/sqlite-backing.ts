@@ -5,11 +5,15 @@
  * - Reads go to the cache, else to one indexed row; nothing is read at construction but the
  *   knowledge (one small row per collection) and the origin names (one per replica id).
  * - Writes go straight to the database, inside whatever transaction the NodeStore has open, and
- *   into the cache: the cache never holds a value the open transaction does not.
- * - `reset()` forgets everything cached. The NodeStore calls it after any rollback (a write that
- *   threw, a commit that failed): the replica mutates what `object`/`vv`/`knowledge` return
- *   before it calls `put`, so after a rollback the cache may hold values the database does not,
- *   and the only safe copy is the rows.
+ *   into the cache — all but the knowledge: every write changes the same row of its collection,
+ *   so inside a NodeStore write it is kept in memory and written once per commit (`flush`, which
+ *   the NodeStore calls before COMMIT), one row per batch instead of one per write.
+ * - After a rollback the caches forget: the replica mutates what `object`/`vv`/`knowledge`
+ *   return before it calls `put`, so the cache may hold values the database does not. After the
+ *   whole transaction's rollback `reset()` re-reads the rows. After one write's (its savepoint)
+ *   `undoWrite()` drops the cached objects (their rows are right) and puts back the knowledge as
+ *   it was before that write: `knowledge()` keeps a copy the first time a write asks for it,
+ *   since the batch's knowledge is not in the rows yet.
  *
  * Every BLOB is a framed, CRC-32C checked encoding (the object type's codec for states and
  * deltas, core's vector and context codecs): a damaged row is a DecodeError naming the row,
@@ -67,11 +71,18 @@ export class SqliteBacking implements StoreBacking {
   private readonly index: Map<string, number>;
   private readonly codecs: Codec<unknown>[];
   private readonly known = new Map<number, CausalContext>();
+  /** Collections whose knowledge changed since the last flush. */
+  private readonly knownDirty = new Set<number>();
+  /** Inside a write: the knowledge as it was before the write, per collection it asked for (undefined: none yet). */
+  private readonly knownBefore = new Map<number, CausalContext | undefined>();
+  private inWrite = false;
   private readonly originIds = new Map<string, number>();
   /** Object counts per collection, and the log's size: counted on first ask, then kept. */
   private readonly counts = new Map<number, number>();
   private logCount: number | undefined;
   private readonly putListeners: PutListener[] = [];
+  /** The entry read last (a key of the cache, or forgotten with it). */
+  private last: { key: string; entry: Entry } | undefined;
 
   private readonly q;
 
@@ -90,13 +101,14 @@ export class SqliteBacking implements StoreBacking {
     this.q = {
       object: db.prepare<[number, string], ObjectRow>("SELECT state, vv FROM objects WHERE c = ? AND id = ?"),
       vv: db.prepare<[number, string], Uint8Array>("SELECT vv FROM objects WHERE c = ? AND id = ?").pluck(),
-      putObject: db.prepare<[number, string, Uint8Array, Uint8Array]>(
-        "INSERT INTO objects (c, id, state, vv) VALUES (?, ?, ?, ?) ON CONFLICT (c, id) DO UPDATE SET state = excluded.state, vv = excluded.vv",
-      ),
+      // put knows whether the row exists (its cache or its vector read): an UPDATE then, not an upsert's failed insert first.
+      addObject: db.prepare<[number, string, Uint8Array, Uint8Array]>("INSERT INTO objects (c, id, state, vv) VALUES (?, ?, ?, ?)"),
+      setObject: db.prepare<[Uint8Array, Uint8Array, number, string]>("UPDATE objects SET state = ?, vv = ? WHERE c = ? AND id = ?"),
       ids: db.prepare<[number], string>("SELECT id FROM objects WHERE c = ? ORDER BY id").pluck(),
       count: db.prepare<[number], number>("SELECT count(*) FROM objects WHERE c = ?").pluck(),
       addTouched: db.prepare<[number, number, number, string]>("INSERT INTO touched (c, origin, seq, id) VALUES (?, ?, ?, ?)"),
       dropTouched: db.prepare<[number, number, number, string]>("DELETE FROM touched WHERE c = ? AND origin = ? AND seq = ? AND id = ?"),
+      moveTouched: db.prepare<[number, number, number, number, string]>("UPDATE touched SET seq = ? WHERE c = ? AND origin = ? AND seq = ? AND id = ?"),
       touchedAbove: db.prepare<[number, number, number], string>("SELECT id FROM touched WHERE c = ? AND origin = ? AND seq > ?").pluck(),
       knowledge: db.prepare<[], { c: number; cc: Uint8Array }>("SELECT c, cc FROM knowledge"),
       putKnowledge: db.prepare<[number, Uint8Array]>("INSERT INTO knowledge (c, cc) VALUES (?, ?) ON CONFLICT (c) DO UPDATE SET cc = excluded.cc"),
@@ -113,15 +125,52 @@ export class SqliteBacking implements StoreBacking {
 
   /** Forgets every cached value and re-reads the knowledge and origins (after a rollback; at open). */
   reset(): void {
-    this.cache.clear();
-    this.counts.clear();
-    this.logCount = undefined;
     this.known.clear();
+    this.knownDirty.clear();
     for (const { c, cc } of this.q.knowledge.all()) {
       const name = this.crdt.collections[c];
       if (name === undefined) throw new DecodeError("knowledge row", 0, `collection number ${c} is not in the schema (${this.crdt.collections.length} collections)`);
       this.known.set(c, decodeRow(causalContextCodec, cc, `knowledge of collection "${name}"`));
     }
+    this.forgetRows();
+  }
+
+  /** A write begins: knowledge changes are kept for `flush`, and undone by `undoWrite`. */
+  beginWrite(): void {
+    this.inWrite = true;
+    this.knownBefore.clear();
+  }
+
+  endWrite(): void {
+    this.inWrite = false;
+    this.knownBefore.clear();
+  }
+
+  /** The write's savepoint was rolled back: its rows are gone; forget what it left in memory. */
+  undoWrite(): void {
+    for (const [c, before] of this.knownBefore) {
+      if (before === undefined) this.known.delete(c);
+      else this.known.set(c, before);
+    }
+    this.endWrite();
+    this.forgetRows();
+  }
+
+  /** Writes the knowledge changed since the last flush (before COMMIT). */
+  flush(): void {
+    for (const c of this.knownDirty) {
+      const cc = this.known.get(c);
+      if (cc !== undefined) this.q.putKnowledge.run(c, causalContextCodec.encode(cc));
+    }
+    this.knownDirty.clear();
+  }
+
+  /** Forgets what is cached of the rows (objects, counts, origins): re-read on demand. */
+  private forgetRows(): void {
+    this.cache.clear();
+    this.last = undefined;
+    this.counts.clear();
+    this.logCount = undefined;
     this.originIds.clear();
     for (const { n, name } of this.q.origins.all()) this.originIds.set(name, n);
   }
@@ -144,7 +193,7 @@ export class SqliteBacking implements StoreBacking {
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
     const key = `${c}:${id}`;
-    const cached = this.cache.get(key);
+    const cached = this.last?.key === key ? this.last.entry : this.cache.get(key);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -155,7 +204,10 @@ export class SqliteBacking implements StoreBacking {
       existed = bytes !== undefined;
       disk = existed ? new Map(decodeRow(versionVectorCodec, bytes, `version vector of ${collection}["${id}"]`).entries()) : new Map();
     }
-    this.q.putObject.run(c, id, this.codecs[c]!.encode(state), versionVectorCodec.encode(vv));
+    const stateBytes = this.codecs[c]!.encode(state);
+    const vvBytes = versionVectorCodec.encode(vv);
+    // An UPDATE that finds no row would lose the write silently: insert then (never expected).
+    if (!existed || this.q.setObject.run(stateBytes, vvBytes, c, id).changes === 0) this.q.addObject.run(c, id, stateBytes, vvBytes);
     if (!existed) {
       const n = this.counts.get(c);
       if (n !== undefined) this.counts.set(c, n + 1);
@@ -166,11 +218,16 @@ export class SqliteBacking implements StoreBacking {
       const old = disk.get(origin);
       if (old === seq) continue;
       const o = this.originNumber(origin);
-      if (old !== undefined) this.q.dropTouched.run(c, o, old, id);
-      this.q.addTouched.run(c, o, seq, id);
+      if (old === undefined) this.q.addTouched.run(c, o, seq, id);
+      else this.q.moveTouched.run(seq, c, o, old, id);
     }
     for (const [origin, seq] of disk) if (!next.has(origin)) this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
-    this.cache.set(key, { state, vv, disk: next });
+    if (cached) {
+      // Changed in place: it is already the most recently used, no need to move it again.
+      cached.state = state;
+      cached.vv = vv;
+      cached.disk = next;
+    } else this.cache.set(key, { state, vv, disk: next });
     // Same transaction as the object's row: a listener that throws rolls the write back.
     for (const fn of this.putListeners) fn(collection, id, state);
   }
@@ -205,12 +262,20 @@ export class SqliteBacking implements StoreBacking {
   // ---- knowledge --------------------------------------------------------------------------
 
   knowledge(collection: string): CausalContext | undefined {
-    return this.known.get(this.numberOf(collection));
+    const c = this.numberOf(collection);
+    const cc = this.known.get(c);
+    // The caller may change it in place: keep what undoWrite would put back.
+    if (this.inWrite && !this.knownBefore.has(c)) this.knownBefore.set(c, cc?.clone());
+    return cc;
   }
 
   putKnowledge(collection: string, cc: CausalContext): void {
     const c = this.numberOf(collection);
-    this.q.putKnowledge.run(c, causalContextCodec.encode(cc));
+    if (!this.inWrite) this.q.putKnowledge.run(c, causalContextCodec.encode(cc));
+    else {
+      if (!this.knownBefore.has(c)) this.knownBefore.set(c, this.known.get(c));
+      this.knownDirty.add(c);
+    }
     this.known.set(c, cc);
   }
 
@@ -269,8 +334,13 @@ export class SqliteBacking implements StoreBacking {
   private entry(collection: string, id: string): Entry {
     const c = this.numberOf(collection);
     const key = `${c}:${id}`;
+    // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
+    if (this.last?.key === key) return this.last.entry;
     let e = this.cache.get(key);
-    if (e) return e;
+    if (e) {
+      this.last = { key, entry: e };
+      return e;
+    }
     const row = this.q.object.get(c, id);
     if (row === undefined) e = { state: undefined, vv: undefined, disk: new Map() };
     else {
@@ -278,6 +348,7 @@ export class SqliteBacking implements StoreBacking {
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
     this.cache.set(key, e);
+    this.last = { key, entry: e };
     return e;
   }
 }

@@ -60,9 +60,18 @@ export class SqliteNodeStore implements NodeStore {
     this.backing = new SqliteBacking(db, crdt, options.cacheObjects ?? DEFAULT_CACHE_OBJECTS);
     const log = new SqliteSequencerLog(db, { inWrite: () => this.batcher.inWrite(), commitNow: (rows) => this.batcher.commitNow(rows) });
     this.sequencer = log;
-    this.batcher = new WriteBatcher(db, options.sync ?? { mode: "always" }, () => {
-      this.backing.reset();
-      log.dropStaged();
+    this.batcher = new WriteBatcher(db, options.sync ?? { mode: "always" }, {
+      beginWrite: () => this.backing.beginWrite(),
+      endWrite: () => this.backing.endWrite(),
+      undoWrite: () => {
+        this.backing.undoWrite();
+        log.dropStaged();
+      },
+      beforeCommit: () => this.backing.flush(),
+      rolledBack: () => {
+        this.backing.reset();
+        log.dropStaged();
+      },
     });
   }
 
@@ -86,6 +95,10 @@ export class SqliteNodeStore implements NodeStore {
 
   write<T>(fn: () => T): Promise<T> {
     return this.batcher.write(fn);
+  }
+
+  read<T>(fn: () => T): Promise<T> {
+    return this.batcher.read(fn);
   }
 
   close(): Promise<void> {

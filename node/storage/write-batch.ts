@@ -4,22 +4,50 @@
  * before anything else can; only the batch (group commit) stays open across event-loop turns.
  *
  * - sync "always": BEGIN, fn, COMMIT (fsync: synchronous=FULL), then resolve.
- * - sync "group": the first write opens a batch (BEGIN) and a timer of `maxWaitMs`; each write
- *   runs inside its own SAVEPOINT; the batch commits when the timer fires or when it holds
- *   `maxBatch` writes, and every promise of the batch resolves after that one COMMIT.
+ * - sync "group": the first write opens a batch (BEGIN); each write runs inside its own
+ *   SAVEPOINT; the batch commits as soon as a turn of the event loop adds no write to it (no
+ *   more are arriving: waiting longer would only idle), at the latest `maxWaitMs` after its first
+ *   write, or when it holds `maxBatch` writes; every promise of the batch resolves after that
+ *   one COMMIT. Writes that arrive during a COMMIT (its fsync blocks the loop) are read in the
+ *   next turn together, so under load batches grow by themselves.
  *
  * `fn` throwing rolls back its savepoint (its own writes only) and rejects its promise. A commit
  * that fails — or an error after which SQLite has already rolled the whole transaction back
  * (SQLITE_FULL and SQLITE_IOERR may do that) — rejects every promise of the batch with a
- * StorageError. After any rollback `onRollback` runs, so the caches above forget what the
- * rolled-back writes left in them.
+ * StorageError. The hooks let the layer above keep part of a write in memory until the commit
+ * (`beforeCommit` writes it) and forget what a rolled-back write left in its caches.
+ *
+ * `read(fn)` runs `fn` over durable state only: at once when no batch is open, else right after
+ * the open batch's COMMIT (or its rollback), before any later write can start — so a reader
+ * never sees a write that a crash could still take away.
  */
 import type Database from "better-sqlite3";
 import type { SyncPolicy } from "./node-store.ts";
 import { describe, StorageError } from "./errors.ts";
 
 type Waiter = { resolve: (v: unknown) => void; reject: (e: unknown) => void; value: unknown };
-type Batch = { waiters: Waiter[]; timer: NodeJS.Timeout | undefined };
+type Batch = {
+  waiters: Waiter[];
+  readers: (() => void)[];
+  timer: NodeJS.Timeout | undefined;
+  /** The end-of-turn check, and the number of writes it saw last time. */
+  quiet: NodeJS.Immediate | undefined;
+  seen: number;
+};
+
+/** What the layer above the transaction is told (sqlite-store.ts: the backing's caches and the sequencer's staged records). */
+export type TransactionHooks = {
+  /** A write's `fn` is about to run. */
+  beginWrite(): void;
+  /** The write's `fn` returned and its rows are in the transaction. */
+  endWrite(): void;
+  /** The write's `fn` threw and its savepoint was rolled back: the earlier writes of the batch stand. */
+  undoWrite(): void;
+  /** Just before each COMMIT: write the rows kept in memory until now. Throwing fails the commit. */
+  beforeCommit(): void;
+  /** The whole transaction was rolled back: only the durable rows are left. */
+  rolledBack(): void;
+};
 
 export const DEFAULT_MAX_BATCH = 1000;
 
@@ -36,7 +64,7 @@ export class WriteBatcher {
   constructor(
     private readonly db: Database.Database,
     private readonly policy: SyncPolicy,
-    private readonly onRollback: () => void,
+    private readonly hooks: TransactionHooks,
   ) {
     if (policy.mode === "group") {
       if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) throw new StorageError(`sync group: maxWaitMs must be a number ≥ 0, got ${policy.maxWaitMs}`);
@@ -56,6 +84,12 @@ export class WriteBatcher {
     if (this.closed) return Promise.reject(new StorageError("the store is closed"));
     if (this.running) return Promise.reject(new StorageError("write() called inside a write: run everything in one write"));
     return this.policy.mode === "always" ? this.writeAlone(fn) : this.writeInBatch(fn, this.policy.maxWaitMs, this.policy.maxBatch ?? DEFAULT_MAX_BATCH);
+  }
+
+  /** Runs `fn` over durable state: now when no batch is open, else right after the open batch commits or rolls back. */
+  read<T>(fn: () => T): Promise<T> {
+    if (!this.batch) return attempt(fn);
+    return new Promise<T>((resolve, reject) => this.batch!.readers.push(() => attempt(fn).then(resolve, reject)));
   }
 
   /** Runs `rows` and commits at once, with the open batch if there is one (a sequencer sync outside a write). */
@@ -87,9 +121,10 @@ export class WriteBatcher {
     let value: T;
     try {
       value = this.run(fn);
+      this.hooks.endWrite();
     } catch (e) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      this.onRollback();
+      this.hooks.rolledBack();
       return Promise.reject(wrap(e));
     }
     let failure: unknown;
@@ -104,7 +139,14 @@ export class WriteBatcher {
       } catch (e) {
         return Promise.reject(new StorageError(`cannot begin a transaction: ${describe(e)}`, { cause: e }));
       }
-      const batch: Batch = { waiters: [], timer: undefined };
+      const batch: Batch = { waiters: [], readers: [], timer: undefined, quiet: undefined, seen: 0 };
+      const endOfTurn = () => {
+        if (this.batch !== batch) return;
+        if (batch.waiters.length === batch.seen) return this.commitBatch();
+        batch.seen = batch.waiters.length;
+        batch.quiet = setImmediate(endOfTurn);
+      };
+      batch.quiet = setImmediate(endOfTurn);
       this.batch = batch;
       batch.timer = setTimeout(() => {
         if (this.batch === batch) this.commitBatch();
@@ -115,6 +157,7 @@ export class WriteBatcher {
       this.savepoint.run();
       value = this.run(fn);
       this.release.run();
+      this.hooks.endWrite();
     } catch (e) {
       this.rollbackOne(e);
       return Promise.reject(wrap(e));
@@ -129,7 +172,7 @@ export class WriteBatcher {
     if (this.db.inTransaction) {
       try {
         this.db.exec("ROLLBACK TO w; RELEASE w");
-        this.onRollback();
+        this.hooks.undoWrite();
         return;
       } catch {
         // The savepoint is gone with the transaction: fall through and fail the batch.
@@ -143,24 +186,29 @@ export class WriteBatcher {
     if (!batch) return;
     this.batch = undefined;
     clearTimeout(batch.timer);
+    clearImmediate(batch.quiet);
     let failure: unknown;
-    if (this.commit((e) => (failure = e))) for (const w of batch.waiters) w.resolve(w.value);
+    const ok = this.commit((e) => (failure = e));
+    // Committed or rolled back, the state is durable now, and no write has started since.
+    for (const r of batch.readers) r();
+    if (ok) for (const w of batch.waiters) w.resolve(w.value);
     else {
       const err = new StorageError(`commit failed, ${batch.waiters.length} write(s) rolled back: ${describe(failure)}`, { cause: failure });
       for (const w of batch.waiters) w.reject(err);
     }
   }
 
-  /** COMMIT; on failure rolls back, runs onRollback and returns false. */
+  /** COMMIT (after the hooks' deferred rows); on failure rolls back, tells the hooks and returns false. */
   private commit(onError?: (e: unknown) => void): boolean {
     try {
+      this.hooks.beforeCommit();
       this.db.exec("COMMIT");
       this.commits++;
       return true;
     } catch (e) {
       onError?.(e);
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      this.onRollback();
+      this.hooks.rolledBack();
       return false;
     }
   }
@@ -168,17 +216,20 @@ export class WriteBatcher {
   /** Rolls back the whole open transaction and rejects every waiting promise of the batch. */
   private failTransaction(reason: string, cause: unknown): void {
     if (this.db.inTransaction) this.db.exec("ROLLBACK");
-    this.onRollback();
+    this.hooks.rolledBack();
     const batch = this.batch;
     this.batch = undefined;
     if (!batch) return;
     clearTimeout(batch.timer);
+    clearImmediate(batch.quiet);
+    for (const r of batch.readers) r();
     const err = new StorageError(`${reason} (${batch.waiters.length} earlier write(s) of the batch rolled back too)`, { cause });
     for (const w of batch.waiters) w.reject(err);
   }
 
   private run<T>(fn: () => T): T {
     this.running = true;
+    this.hooks.beginWrite();
     try {
       const value = fn();
       if (value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function")
@@ -187,6 +238,15 @@ export class WriteBatcher {
     } finally {
       this.running = false;
     }
+  }
+}
+
+/** `fn`'s result, or its error, as a promise. */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
 

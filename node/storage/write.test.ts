@@ -6,6 +6,7 @@
  * nothing else, and writes succeed again once there is room.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { failNextCommit } from "./_test/faults.ts";
 import { bump, SCHEMA, tempDirs, views } from "./_test/workload.ts";
 import { openNodeStore, type SqliteNodeStore, StorageError, type SyncPolicy } from "./index.ts";
 
@@ -113,16 +114,7 @@ describe("write(fn) with group commit", () => {
     const dir = dirs.make();
     const s = store({ mode: "group", maxWaitMs: 20 }, dir);
     await s.write(() => bump(s.backing, "a"));
-    // An I/O error at COMMIT, injected at the connection (a real one cannot be provoked on demand).
-    const exec = s.db.exec.bind(s.db);
-    let failNext = true;
-    s.db.exec = (sql: string) => {
-      if (sql === "COMMIT" && failNext) {
-        failNext = false;
-        throw Object.assign(new Error("disk I/O error"), { name: "SqliteError", code: "SQLITE_IOERR" });
-      }
-      return exec(sql);
-    };
+    failNextCommit(s);
     const batch = [s.write(() => bump(s.backing, "a")), s.write(() => bump(s.backing, "b"))];
     const results = await Promise.allSettled(batch);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
