@@ -39,6 +39,23 @@ export class ReplicaHost {
     return delta;
   }
 
+  /**
+   * Runs several local updates as one durable write: `fn` calls `replica.update` for each and
+   * returns what it made (`deltas`, to send) with its result. Resolves once durable, after the
+   * watchers heard of every object it changed; rejects (nothing changed) when `fn` throws.
+   */
+  async updateMany<T extends { deltas: readonly DeltaMessage[] }>(fn: () => T): Promise<T> {
+    const out = await this.store.write(fn);
+    const ids = new Map<string, Set<string>>();
+    for (const d of out.deltas) {
+      let set = ids.get(d.collection);
+      if (!set) ids.set(d.collection, (set = new Set()));
+      set.add(d.id);
+    }
+    for (const [collection, set] of ids) this.changed(collection, [...set]);
+    return out;
+  }
+
   /** Applies peers' deltas in one write; resolves with those that were new (to pass on). */
   async receive(deltas: DeltaMessage[]): Promise<DeltaMessage[]> {
     const fresh = await this.store.write(() => deltas.filter((d) => this.replica.receive(d)));
