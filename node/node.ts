@@ -82,7 +82,8 @@ export const DEFAULT_SYNC: SyncPolicy = { mode: "group", maxWaitMs: 5 };
 
 export async function openNode(options: NodeOptions): Promise<Node> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  if (options.schema !== undefined && options.sqlSchema !== undefined) throw new Error("openNode: give schema (store collections) or sqlSchema (CREATE TABLE statements), not both");
+  if (options.schema !== undefined && options.sqlSchema !== undefined)
+    throw new Error("openNode: give schema (store collections) or sqlSchema (CREATE TABLE statements), not both");
   const tables = options.sqlSchema === undefined ? undefined : SqlSchema.parse(options.sqlSchema);
   // The schema is stored with a new directory; an existing one is opened with its own (a given one must equal it).
   const schema = tables ? { collections: tables.storeSpec().collections } : (options.schema ?? (existsSync(join(options.dir, DB_FILE)) ? undefined : DEFAULT_SCHEMA));

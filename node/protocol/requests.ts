@@ -43,10 +43,7 @@ export const clientResponseSchema = z.union([
 export type ClientResponse = { ok: true; value?: unknown } | { ok: false; kind: ErrorKind; error: string };
 
 /** The value of a successful sql answer: a SELECT's columns and rows, or how many rows a write wrote. */
-export const sqlValueSchema = z.union([
-  z.strictObject({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())) }),
-  z.strictObject({ count }),
-]);
+export const sqlValueSchema = z.union([z.strictObject({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())) }), z.strictObject({ count })]);
 
 export const changeSchema = z.strictObject({ collection: name, id: name, value: z.unknown() });
 /** One object's new value, as a watcher sees it. */
