@@ -204,9 +204,12 @@ describe("sql on a node", () => {
     const same = await openNode({ dir, sqlSchema: reformatted, log: () => {} });
     await same.close();
     await expect(openNode({ dir, sqlSchema: TABLES.replace("email TEXT", "email MV TEXT"), log: () => {} })).rejects.toThrow(
-      /holds other tables — stored: .*"email" TEXT.* given: .*"email" MV TEXT/,
+      /holds other tables: stored CREATE TABLE "customers" .*"email" TEXT.*, given CREATE TABLE "customers" .*"email" MV TEXT.*; refusing/,
     );
-    await expect(openNode({ dir, sqlSchema: TABLES.replace("no INTEGER", "no TEXT"), log: () => {} })).rejects.toThrow(/holds other tables/);
+    await expect(openNode({ dir, sqlSchema: TABLES.replace("no INTEGER", "no TEXT"), log: () => {} })).rejects.toThrow(/stored CREATE TABLE "invoices" \("no" INTEGER/);
+    await expect(openNode({ dir, sqlSchema: `${TABLES}; CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)`, log: () => {} })).rejects.toThrow(
+      /stored no "notes", given CREATE TABLE "notes"/,
+    );
   });
 
   it("a directory made without a SQL schema is not given one later", async () => {

@@ -100,14 +100,25 @@ export function checkIdentity(meta: Meta, file: string, asked: Pick<NodeStoreOpt
       `${file} was made without a SQL schema (its store: ${canonicalJson(meta.schema)}); a SQL schema is stored only when a data directory is made; refusing to open it (omit --schema, or use a new data directory)`,
     );
   if (sqlSchema !== undefined && stored !== undefined && sqlSchema !== stored)
-    throw new StoreOpenError(`${file} holds other tables — stored: ${oneLine(stored)} given: ${oneLine(sqlSchema)} — refusing to open it (omit --schema to use the stored ones)`);
+    throw new StoreOpenError(`${file} holds other tables: ${firstDifference(stored, sqlSchema)}; refusing to open it (omit --schema to use the stored ones)`);
   if (schema !== undefined && canonicalJson(schema) !== canonicalJson(meta.schema))
     throw new StoreOpenError(
       `${file} holds another schema: stored ${canonicalJson(meta.schema)}, given ${canonicalJson(schema)}; refusing to open it (omit --schema to use the stored one)`,
     );
 }
 
-const oneLine = (sql: string) => sql.replace(/\s*\n\s*/g, " ");
+/** The first table two canonical SQL schemas (one CREATE TABLE a line, sorted by name) declare differently, as both declare it. */
+function firstDifference(stored: string, given: string): string {
+  const byName = (sql: string) => new Map(sql.split("\n").map((line) => [/^CREATE TABLE ("(?:[^"]|"")*")/.exec(line)?.[1] ?? line, line.replace(/;$/, "")]));
+  const a = byName(stored);
+  const b = byName(given);
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const s = a.get(name);
+    const g = b.get(name);
+    if (s !== g) return `stored ${s ?? `no ${name}`}, given ${g ?? `no ${name}`}`;
+  }
+  return `stored ${stored}, given ${given}`;
+}
 
 /** `PRAGMA quick_check`, when the file is small enough for it to be cheap. */
 export function quickCheck(db: Database.Database, file: string, size: number): void {
