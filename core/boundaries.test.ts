@@ -153,8 +153,8 @@ describe("module boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("sim/ uses sql/ only through sql/index.ts", () => {
-    const offenders = sourceFiles("sim").flatMap((file) =>
+  it("sim/ and node/ use sql/ only through sql/index.ts", () => {
+    const offenders = [...sourceFiles("sim"), ...sourceFiles("node")].flatMap((file) =>
       importsOf(file)
         .filter((spec) => spec.startsWith("."))
         .map((spec) => target(file, spec))
