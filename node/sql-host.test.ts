@@ -4,15 +4,12 @@
  * the sequencer path, errors, and the SQL schema kept in the data directory. Every wait is
  * bounded; every node and client is closed after each test.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { inProcessNodes } from "./_test/in-process.ts";
 import { waitFor } from "./_test/wait.ts";
 import { RequestError } from "./api.ts";
-import { type Client, connect } from "./client.ts";
-import { type Node, type NodeOptions, openNode } from "./node.ts";
+import { type Node, openNode } from "./node.ts";
 import { frameCodec } from "./protocol/index.ts";
 import { openNodeStore, type SqliteNodeStore } from "./storage/index.ts";
 
@@ -20,32 +17,7 @@ const TABLES = `
   CREATE TABLE customers (id TEXT PRIMARY KEY, phone MV TEXT, email TEXT, views COUNTER);
   CREATE TABLE invoices (no INTEGER PRIMARY KEY, customer TEXT);`;
 
-const open: { close(): Promise<void> }[] = [];
-const logs: string[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((x) => x.close()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  logs.length = 0;
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "mc-sql-node-"));
-  dirs.push(d);
-  return d;
-}
-
-async function node(options: Partial<NodeOptions> = {}): Promise<Node> {
-  const n = await openNode({ dir: tempDir(), sqlSchema: TABLES, digestMs: 200, backoff: { baseMs: 20, capMs: 200 }, log: (l) => void logs.push(l), ...options });
-  open.push(n);
-  return n;
-}
-
-async function client(url: string): Promise<Client> {
-  const c = await connect(url);
-  open.push(c);
-  return c;
-}
+const { logs, tempDir, node, client, closeLater } = inProcessNodes("mc-sql-node-", { sqlSchema: TABLES });
 
 const rows = async (n: { sql: Node["sql"] }, text: string, params: unknown[] = []) => {
   const r = await n.sql(text, params);
@@ -158,7 +130,7 @@ describe("sql on a node", () => {
 
   it("a node without a SQL schema says so", async () => {
     const n = await openNode({ dir: tempDir(), log: () => {} });
-    open.push(n);
+    closeLater(n);
     const c = await client(n.url);
     const want = "bad-request: this node has no SQL schema (start it with --schema FILE.sql)";
     expect(await failure(c.sql("SELECT * FROM customers"))).toBe(want);
@@ -196,7 +168,7 @@ describe("sql on a node", () => {
     await first.sql("INSERT INTO customers (id, views) VALUES ('A', 7)");
     await first.close();
     const again = await openNode({ dir, log: () => {} });
-    open.push(again);
+    closeLater(again);
     expect(await rows(again, "SELECT id, views FROM customers")).toEqual([{ id: "A", views: 7 }]);
     await again.close();
     const reformatted =
