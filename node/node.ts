@@ -263,6 +263,8 @@ function storedTables(store: NodeStore): SqlSchema | undefined {
   try {
     return SqlSchema.parse(store.sqlSchema);
   } catch (e) {
-    throw new StoreOpenError(`${store.nodeId}: the stored SQL schema does not parse (${e instanceof Error ? e.message : String(e)}); refusing to serve it`);
+    throw new StoreOpenError(
+      `the data directory of node ${store.nodeId} is corrupt: its meta row "sql_schema" does not parse (${e instanceof Error ? e.message : String(e)}); refusing to serve it`,
+    );
   }
 }
