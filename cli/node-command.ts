@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { CrdtOptionError, resolveBuiltin } from "../core/index.ts";
 import { openNode, StoreOpenError } from "../node/index.ts";
+import { SqlSchema } from "../sql/index.ts";
 import { EXIT, errorLine, type Io } from "./io.ts";
 
 export type NodeCommandOptions = {
@@ -22,14 +23,28 @@ export type NodeCommandOptions = {
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
 
-/** The `--schema` file's store options, validated (zod for the shape, the store type for the collections); a one-line error names the file and field. */
-export function readSchema(file: string): { collections: Record<string, unknown> } {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (e) {
     throw new Error(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? errorLine(e)}`);
   }
+}
+
+/** A `--schema FILE.sql`: its CREATE TABLE statements, checked (a one-line error names the file and the statement's problem). */
+export function readSqlSchema(file: string): string {
+  const text = readText(file);
+  try {
+    SqlSchema.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: ${errorLine(e)}`);
+  }
+  return text;
+}
+
+/** The `--schema` file's store options, validated (zod for the shape, the store type for the collections); a one-line error names the file and field. */
+export function readSchema(file: string): { collections: Record<string, unknown> } {
+  const text = readText(file);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -57,8 +72,10 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
     return EXIT.badInput;
   }
   let schema: { collections: Record<string, unknown> } | undefined;
+  let sqlSchema: string | undefined;
   try {
-    schema = o.schema === undefined ? undefined : readSchema(o.schema);
+    if (o.schema?.toLowerCase().endsWith(".sql")) sqlSchema = readSqlSchema(o.schema);
+    else schema = o.schema === undefined ? undefined : readSchema(o.schema);
     mkdirSync(o.data, { recursive: true });
   } catch (e) {
     io.err(`memoconductor node: ${errorLine(e)}\n`);
@@ -72,6 +89,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       host: o.host,
       peers: o.peer,
       ...(schema ? { schema } : {}),
+      ...(sqlSchema !== undefined ? { sqlSchema } : {}),
       sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs },
       sequencer: o.sequencer,
       log: (line) => io.err(`${line}\n`),

@@ -20,6 +20,7 @@ const commands = {
   start: () => import("./start.ts"),
   node: () => import("./node-command.ts"),
   client: () => import("./client-command.ts"),
+  sql: () => import("./sql-command.ts"),
 };
 
 const VERSION = (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
@@ -88,6 +89,7 @@ export const HELP_EXAMPLES = {
   start: "npx memoconductor start",
   node: "npx memoconductor node --data node-a --port 0",
   client: "npx memoconductor client ws://127.0.0.1:7401 get customers A",
+  sql: `npx memoconductor sql ws://127.0.0.1:7401 "SELECT id, phone FROM customers WHERE CONFLICTED(phone)"`,
 } as const;
 
 function build(io: Io, setCode: (code: number) => void): Command {
@@ -275,7 +277,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--peer <url>", "a peer to dial and keep dialing, e.g. ws://127.0.0.1:7402; repeatable (default: none)", collect)
     .option(
       "--schema <file>",
-      "the store's collections, as a scenario's store options: { \"collections\": { … } }; read when --data is new and stored there, after that optional: a different one is refused (default: the stored one; for a new directory, customers, a record of phone, email, tags, views)",
+      'the store: FILE.sql, CREATE TABLE statements (the node then answers SQL: memoconductor sql), or FILE.json, a scenario\'s store options { "collections": { … } }; read when --data is new and stored there, after that optional: a different one is refused (default: the stored one; for a new directory, customers, a record of phone, email, tags, views)',
     )
     .option("--sync <mode>", "when a write is acknowledged: always (its own commit and fsync) or group (group commit: one fsync for the writes of a short window)", "group")
     .option("--group-ms <n>", "group commit: the longest a write waits for its batch's fsync, in ms", parseCount, 5)
@@ -334,6 +336,40 @@ function build(io: Io, setCode: (code: number) => void): Command {
         ),
     )
     .action(async (url: string, command: string, args: string[]) => setCode(await (await commands.client()).clientCommand(url, command, args, io)));
+
+  program
+    .command("sql")
+    .description("SQL on a running node started with --schema FILE.sql: one statement, or a REPL (see docs/sql.md)")
+    .argument("<url>", "the node, e.g. ws://127.0.0.1:7401")
+    .argument("[statement]", "SQL to run (several: each ended by ;); without it, a REPL on a terminal, else the statements piped to stdin")
+    .option("--param <value>", '$1, $2, … in order: a JSON value (42, true, null, "007", ["a","b"]), else the text as a string; repeatable (default: none)', collect)
+    .option("--json", 'print one JSON object per row (a write: {"count":N}) instead of a table', false)
+    .addHelpText(
+      "after",
+      [
+        "",
+        "A SELECT prints an aligned table (MV and SET columns as JSON arrays, NULL as NULL) and (N rows); a",
+        "write prints its verb and row count (UPDATE 2) once it is durable on the node. The REPL: statements",
+        "end with ;, may span lines; \\q or Ctrl-D quits; an error prints one line and the REPL goes on.",
+        "Piped statements stop at the first that fails, with its exit code.",
+      ].join("\n") +
+        "\n" +
+        helpFooter(
+          [
+            [0, "answered"],
+            [1, "the node cannot be reached or cannot serve the statement (NEXTVAL with no reachable sequencer; the write failed)"],
+            [
+              2,
+              "bad input: a statement the node refuses (its one line: a syntax error's line and column, an unknown column, …; nothing applied), a node without a SQL schema, a bad flag",
+            ],
+          ],
+          HELP_EXAMPLES.sql,
+          ", with a node started with --schema FILE.sql listening on port 7401",
+        ),
+    )
+    .action(async (url: string, statement: string | undefined, o: { param?: string[]; json: boolean }) =>
+      setCode(await (await commands.sql()).sqlCommand(url, statement, { param: o.param ?? [], json: o.json }, io)),
+    );
 
   return program;
 }

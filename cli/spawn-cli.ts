@@ -16,8 +16,10 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
  * spawned CLIs in a row outlast the worker's fixed 60 s RPC timeout ("[vitest-worker]: Timeout
  * calling onTaskUpdate", reported although every test passed). Several can run at once.
  */
-export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
+export function cli(args: string[], cwd = ROOT, stdin?: string): Promise<CliResult> {
   const child = spawn(process.execPath, [join(ROOT, "cli/bin.js"), ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: TIMEOUT_MS });
+  // `stdin`: what is piped to the command (then closed); without it stdin stays open and unused.
+  if (stdin !== undefined) child.stdin.end(stdin);
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (t: string) => void (stdout += t));

@@ -1,5 +1,9 @@
 /** What a node offers, embedded (openNode) or remote (connect): the same calls either way. */
 import type { Change, ErrorKind } from "./protocol/index.ts";
+import { sqlValueSchema } from "./protocol/requests.ts";
+
+/** A SQL statement's answer: a SELECT's rows (each an object, MV and SET columns as arrays), or the number of rows a write wrote. */
+export type SqlAnswer = { kind: "rows"; columns: string[]; rows: Record<string, unknown>[] } | { kind: "write"; count: number };
 
 export interface NodeApi {
   /** Applies one store op (`update("customers", "A", "set", ["phone", "555-0101"])`); resolves once durable on the node. */
@@ -12,6 +16,13 @@ export interface NodeApi {
   subscribe(collection: string, fn: (change: Change) => void): () => void;
   /** The next number of a named sequence, from the node serving it. Rejects with kind "unavailable" when none is reachable. */
   next(name: string): Promise<number>;
+  /**
+   * Runs one SQL statement (docs/sql.md) on a node started with a SQL schema; `$1`, `$2`, … are
+   * `params[0]`, `params[1]`, …. A write resolves once durable on the node. Rejects with kind
+   * "bad-request" (one line: a syntax error's line and column, an unknown column, …; nothing
+   * applied), "unavailable" (NEXTVAL with no reachable sequencer) or "failed".
+   */
+  sql(text: string, params?: readonly unknown[]): Promise<SqlAnswer>;
   close(): Promise<void>;
 }
 
@@ -24,4 +35,11 @@ export class RequestError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The answer of a `sql` request from its wire value (`{ columns, rows }` or `{ count }`); `from` names the node for the error. */
+export function sqlAnswer(value: unknown, from: string): SqlAnswer {
+  const v = sqlValueSchema.safeParse(value);
+  if (!v.success) throw new RequestError("failed", `${from} answered a sql request with neither rows nor a count: ${JSON.stringify(value)?.slice(0, 200)}`);
+  return "count" in v.data ? { kind: "write", count: v.data.count } : { kind: "rows", ...v.data };
 }

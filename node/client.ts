@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { WebSocket } from "ws";
 import { DecodeError } from "../core/index.ts";
-import { type NodeApi, RequestError } from "./api.ts";
+import { type NodeApi, RequestError, sqlAnswer } from "./api.ts";
 import { NextIds } from "./next-ids.ts";
 import { type Change, type ClientRequest, type ClientResponse, frameCodec, MAX_FRAME_BYTES } from "./protocol/index.ts";
 
@@ -101,6 +101,7 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
         ids.end(req.requestId);
       }
     },
+    sql: async (text, params = []) => sqlAnswer(await request({ type: "sql", text, params: [...params] }), url),
     close: async () => {
       closedReason ??= "closed by the client";
       if (ws.readyState === ws.CLOSED) return;

@@ -3,43 +3,14 @@
  * catch-up after an absence, the sequencer across nodes, refusals. Every wait is bounded
  * (waitFor names what it waited for); every node and client is closed after each test.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { inProcessNodes } from "./_test/in-process.ts";
 import { waitFor } from "./_test/wait.ts";
-import { type Client, connect } from "./client.ts";
-import { type Node, type NodeOptions, openNode } from "./node.ts";
+import type { Node } from "./node.ts";
 
 const CRM = { collections: { customers: { type: "record", fields: { phone: "mv-register", email: "lww-register", views: "pn-counter" } } } };
 
-const open: { close(): Promise<void> }[] = [];
-const logs: string[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((x) => x.close()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  logs.length = 0;
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "mc-node-test-"));
-  dirs.push(d);
-  return d;
-}
-
-/** A node over a new SQLite store in a temp dir (or `options.dir`: a restart on the same data). */
-async function node(options: Partial<NodeOptions> = {}): Promise<Node> {
-  const n = await openNode({ dir: tempDir(), schema: CRM, digestMs: 200, backoff: { baseMs: 20, capMs: 200 }, log: (l) => void logs.push(l), ...options });
-  open.push(n);
-  return n;
-}
-
-async function client(url: string): Promise<Client> {
-  const c = await connect(url);
-  open.push(c);
-  return c;
-}
+const { logs, tempDir, node, client } = inProcessNodes("mc-node-test-", { schema: CRM });
 
 const valueOf = async (n: { list(c: string): Promise<unknown> }) => JSON.stringify(await n.list("customers"));
 

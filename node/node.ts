@@ -24,7 +24,11 @@ import { ReplicaHost } from "./replica-host.ts";
 import { SequencerHost } from "./sequencer-host.ts";
 import type { NodeStore, NodeStoreOptions, SyncPolicy } from "./storage/node-store.ts";
 import { DB_FILE, openNodeStore } from "./storage/index.ts";
-import { RequestError, type NodeApi } from "./api.ts";
+import { RequestError, sqlAnswer, type NodeApi } from "./api.ts";
+import { SqlSchema } from "../sql/index.ts";
+import { SqlHost } from "./sql-host.ts";
+import { openSqlSelect } from "./sql-select.ts";
+import { StoreOpenError } from "./storage/errors.ts";
 
 export type NodeOptions = {
   /** The node's data directory. */
@@ -36,6 +40,13 @@ export type NodeOptions = {
   peers?: string[];
   /** The store's collections (a scenario's store options). Used when `dir` holds no store yet (default then: DEFAULT_SCHEMA); for an existing one it must equal the stored schema, else the open is refused. */
   schema?: { collections: Record<string, unknown> };
+  /**
+   * The store as SQL tables: CREATE TABLE statements (docs/sql.md), instead of `schema`. The store
+   * is the tables' (`SqlSchema.storeSpec()`), and the tables are stored with a new directory, so
+   * a restart needs no schema; for an existing directory they must equal the stored ones. A node
+   * with tables answers `sql` requests. Rejects with SqlError (one line) on a bad statement.
+   */
+  sqlSchema?: string;
   /** When a write is acknowledged (default DEFAULT_SYNC: group commit, at most 5 ms of wait). */
   sync?: SyncPolicy;
   /** Sequence names this node serves. */
@@ -72,10 +83,18 @@ export const DEFAULT_SYNC: SyncPolicy = { mode: "group", maxWaitMs: 5 };
 
 export async function openNode(options: NodeOptions): Promise<Node> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  if (options.schema !== undefined && options.sqlSchema !== undefined)
+    throw new Error("openNode: give schema (store collections) or sqlSchema (CREATE TABLE statements), not both");
+  const tables = options.sqlSchema === undefined ? undefined : SqlSchema.parse(options.sqlSchema);
   // The schema is stored with a new directory; an existing one is opened with its own (a given one must equal it).
-  const schema = options.schema ?? (existsSync(join(options.dir, DB_FILE)) ? undefined : DEFAULT_SCHEMA);
+  const schema = tables ? { collections: tables.storeSpec().collections } : (options.schema ?? (existsSync(join(options.dir, DB_FILE)) ? undefined : DEFAULT_SCHEMA));
   const openStore = options.openStore ?? openNodeStore;
-  const store = await openStore(options.dir, { ...(schema ? { schema } : {}), ...(options.nodeId ? { nodeId: options.nodeId } : {}), sync: options.sync ?? DEFAULT_SYNC });
+  const store = await openStore(options.dir, {
+    ...(schema ? { schema } : {}),
+    ...(tables ? { sqlSchema: tables.toSql() } : {}),
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+    sync: options.sync ?? DEFAULT_SYNC,
+  });
   try {
     return await serve(store, options, log);
   } catch (e) {
@@ -90,6 +109,9 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
   const offset = options.clockOffsetMs ?? 0;
   const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
+  const tables = storedTables(store);
+  const ids = new NextIds(`${host.id}/${randomUUID()}`);
+  const sql = tables && new SqlHost(tables, host, openSqlSelect(tables, host), (name) => nextNumber(name, (body) => next(body, false)));
   const fingerprint = schemaFingerprint(store.schema);
   const links = new PeerLinks(host.id, log);
   const connections = new Set<PeerConnection>();
@@ -140,6 +162,12 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
       case "watch":
         from?.watch(host.subscribe(body.collection, (id, value) => from.send({ type: "event", rid, change: { collection: body.collection, id, value } })));
         return undefined;
+      case "sql": {
+        if (!sql) throw new RequestError("bad-request", "this node has no SQL schema (start it with --schema FILE.sql)");
+        const { answer, deltas } = await sql.run(body.text, body.params);
+        broadcast([...deltas]);
+        return answer.kind === "rows" ? { columns: answer.columns, rows: answer.rows } : { count: answer.count };
+      }
     }
   }
 
@@ -191,7 +219,16 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     for (const c of links) c.send({ type: "digest", digest: host.digest(), reply: false });
   }, options.digestMs ?? 3000);
 
-  const ids = new NextIds(`${host.id}/${randomUUID()}`);
+  /** A number of a sequence from this node's sequencer path, under this process's client id (the embedded API's `next`, SQL's NEXTVAL). */
+  async function nextNumber(name: string, ask: (body: Extract<ClientRequest, { type: "next" }>) => Promise<number>): Promise<number> {
+    const req = ids.begin();
+    try {
+      return await ask({ type: "next", name, ...req });
+    } finally {
+      ids.end(req.requestId);
+    }
+  }
+
   const call = async (body: ClientRequest): Promise<unknown> => {
     const r = await handle(body, undefined, 0);
     if (!r.ok) throw new RequestError(r.kind, r.error);
@@ -208,14 +245,8 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     get: (collection, id) => call({ type: "get", collection, id }),
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
     subscribe: (collection, fn) => host.subscribe(collection, (id, value) => fn({ collection, id, value })),
-    next: async (name) => {
-      const req = ids.begin();
-      try {
-        return (await call({ type: "next", name, ...req })) as number;
-      } finally {
-        ids.end(req.requestId);
-      }
-    },
+    next: (name) => nextNumber(name, async (body) => (await call(body)) as number),
+    sql: async (text, params = []) => sqlAnswer(await call({ type: "sql", text, params: [...params] }), "this node"),
     close: () =>
       (closing ??= (async () => {
         clearInterval(digestTimer);
@@ -225,4 +256,16 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
         await store.close();
       })()),
   };
+}
+
+/** The tables stored in the directory, if it was made with a SQL schema. */
+function storedTables(store: NodeStore): SqlSchema | undefined {
+  if (store.sqlSchema === undefined) return undefined;
+  try {
+    return SqlSchema.parse(store.sqlSchema);
+  } catch (e) {
+    throw new StoreOpenError(
+      `the data directory of node ${store.nodeId} is corrupt: its meta row "sql_schema" does not parse (${e instanceof Error ? e.message : String(e)}); refusing to serve it`,
+    );
+  }
 }

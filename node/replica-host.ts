@@ -51,6 +51,28 @@ export class ReplicaHost {
     return delta;
   }
 
+  /**
+   * Runs several local updates as one durable write: `fn` calls `replica.update` for each and
+   * returns what it made (`deltas`, to send) with its result. Resolves once durable, after the
+   * watchers heard of every object it changed; rejects (nothing changed) when `fn` throws.
+   */
+  async updateMany<T extends { deltas: readonly DeltaMessage[] }>(fn: () => T): Promise<T> {
+    const [out, changes] = await this.store.write(() => {
+      const out = fn();
+      // Each changed object once, with its value after the whole statement (taken inside the write).
+      const seen = new Set<string>();
+      const objects = out.deltas.filter((d) => {
+        const key = JSON.stringify([d.collection, d.id]);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      return [out, this.changes(objects)] as const;
+    });
+    this.tell(changes);
+    return out;
+  }
+
   /** Applies peers' deltas in one write; resolves with those that were new (to pass on). */
   async receive(deltas: DeltaMessage[]): Promise<DeltaMessage[]> {
     const [fresh, changes] = await this.store.write(() => {

@@ -16,8 +16,11 @@ const PLAIN_TYPE = String.raw`(?:TEXT|VARCHAR|INTEGER|INT|BIGINT|REAL|FLOAT|NUME
 const TWO_WORD = new RegExp(String.raw`\b(?:MV|RGA|LSEQ|SET[ \t]+OF)[ \t]+${PLAIN_TYPE}`, "gi");
 const WITH_CLAUSE = /\)\s*WITH\s*\(([^()]*)\)/gi;
 
-/** The text with literals, quoted identifiers and comments blanked out (same length), for the regexes. */
-function code(text: string): string {
+/**
+ * The text with literals, quoted identifiers and comments blanked out (same length), for the
+ * regexes; with `commentsOnly`, literals and quoted identifiers are kept and comments blanked.
+ */
+export function code(text: string, commentsOnly = false): string {
   let out = "";
   let i = 0;
   while (i < text.length) {
@@ -49,6 +52,9 @@ function code(text: string): string {
     if (end < 0) {
       out += c;
       i++;
+    } else if (commentsOnly && (c === "'" || c === '"')) {
+      out += text.slice(i, end);
+      i = end;
     } else {
       // Newlines are kept so that a blanked span never joins two lines.
       out += text.slice(i, end).replace(/[^\n]/g, " ");

@@ -9,3 +9,4 @@ export { SqlDatabase, TRANSACTION_REFUSAL, type SqlOptions, type SqlResult, type
 export type { SqlStore, Value } from "./rows.ts";
 export type { Row, SelectResult } from "./select.ts";
 export { storeOverState } from "./state-store.ts";
+export { splitStatements, hasStatement, type ScriptStatement } from "./split.ts";

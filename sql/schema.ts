@@ -168,6 +168,17 @@ export class SqlSchema {
     return t;
   }
 
+  /**
+   * The schema as canonical SQL: one CREATE TABLE per table, sorted by name, names quoted, the
+   * delete policy spelled out. Two texts that declare the same tables give the same string
+   * (whatever their layout, comments or the order of the tables), and it parses back to this
+   * schema: a node stores it and compares a restart's `--schema` with it.
+   */
+  toSql(): string {
+    const tables = [...this.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return tables.map(createTableSql).join("\n");
+  }
+
   /** The store type spec the tables live in: `resolveBuiltin(schema.storeSpec())`. */
   storeSpec(): { type: "store"; collections: Record<string, { type: "record"; fields: Record<string, string> }> } {
     const collections: Record<string, { type: "record"; fields: Record<string, string> }> = {};
@@ -189,6 +200,17 @@ function createTable(st: Statement, policies: readonly DeletePolicyClause[], nex
     st,
     policies.find((p) => p.at >= from && p.at < to),
   );
+}
+
+// pgsql-ast-parser keeps a quoted name as written between its quotes (a doubled quote stays doubled), so quoting it again gives it back.
+const quoteName = (name: string) => `"${name}"`;
+
+function createTableSql(t: Table): string {
+  const columns = t.columns.map((c) => {
+    const field = t.fields.get(c);
+    return `${quoteName(c)} ${field ? field.sqlType : `${t.key.scalar.toUpperCase()} PRIMARY KEY`}`;
+  });
+  return `CREATE TABLE ${quoteName(t.name)} (${columns.join(", ")}) WITH (deletes = '${t.deletes}');`;
 }
 
 /** A column's description for messages: `phone (MV TEXT, an mv-register)`. */

@@ -69,6 +69,19 @@ describe("CREATE TABLE", () => {
     expect([s.table("a").deletes, s.table("b").deletes]).toEqual(["add-wins", "remove-wins"]);
   });
 
+  it("toSql: canonical SQL that parses back to the same tables, whatever the layout, comments and table order", () => {
+    const s = SqlSchema.parse([CUSTOMERS, ORDERS, `CREATE TABLE "Odd ""name""" (k INTEGER PRIMARY KEY, "x y" MV DOUBLE PRECISION) WITH (deletes = 'remove-wins')`]);
+    const text = s.toSql();
+    expect(text.split("\n")).toEqual([
+      `CREATE TABLE "Odd ""name""" ("k" INTEGER PRIMARY KEY, "x y" MV DOUBLE PRECISION) WITH (deletes = 'remove-wins');`,
+      `CREATE TABLE "customers" ("id" TEXT PRIMARY KEY, "phone" MV TEXT, "email" TEXT, "views" COUNTER, "tags" SET OF TEXT, "notes" RGA TEXT) WITH (deletes = 'add-wins');`,
+      `CREATE TABLE "orders" ("no" INTEGER PRIMARY KEY, "customer" TEXT, "total" REAL, "paid" BOOLEAN) WITH (deletes = 'add-wins');`,
+    ]);
+    expect(SqlSchema.parse(text).toSql()).toBe(text);
+    expect(SqlSchema.parse(text).storeSpec()).toEqual(s.storeSpec());
+    expect(SqlSchema.parse(`-- reordered\n${ORDERS.toLowerCase()};\n${CUSTOMERS}`).toSql()).toBe(SqlSchema.parse([CUSTOMERS, ORDERS]).toSql());
+  });
+
   it("the dialect rewrite leaves string literals alone", () => {
     const n = nodes("CREATE TABLE t (id TEXT PRIMARY KEY, x TEXT)", ["a"])[0]!;
     run(n, "INSERT INTO t VALUES ('MV TEXT', 'SET OF TEXT) WITH (deletes = ''x'')')");

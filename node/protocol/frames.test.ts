@@ -10,6 +10,7 @@ import { checkProperty } from "../../core/_test/prop.ts";
 import { DecodeError, resolveBuiltin, StoreReplica, type StoreCrdt } from "../../core/index.ts";
 import { type Frame, frameCodec, PROTOCOL_VERSION, ProtocolVersionError } from "./frames.ts";
 import { schemaFingerprint } from "./fingerprint.ts";
+import { MAX_SQL_CHARS } from "./requests.ts";
 
 const SCHEMA = { collections: { customers: { type: "record", fields: { phone: "mv-register", email: "lww-register", views: "pn-counter" } }, views: "g-counter" } };
 const store = resolveBuiltin({ type: "store", ...SCHEMA }) as unknown as StoreCrdt;
@@ -31,6 +32,8 @@ function sampleFrames(): Frame[] {
     { type: "sync", sync: a.missing(b.digest()) },
     { type: "request", rid: 7, body: { type: "update", collection: "customers", id: "A", op: "set", args: ["phone", "555-0199"] } },
     { type: "request", rid: 8, body: { type: "next", name: "invoice", client: "c-1", requestId: 3, done: 3 } },
+    { type: "request", rid: 10, body: { type: "sql", text: "UPDATE customers SET phone = $1 WHERE id = $2", params: ["555-0199", "A"] } },
+    { type: "response", rid: 10, body: { ok: true, value: { columns: ["id"], rows: [{ id: "A" }] } } },
     { type: "response", rid: 7, body: { ok: true } },
     { type: "response", rid: 9, body: { ok: false, kind: "unavailable", error: "no reachable node serves sequence invoice" } },
     { type: "event", rid: 2, change: { collection: "customers", id: "A", value: { phone: ["555-0101"] } } },
@@ -105,6 +108,21 @@ describe("node frames", () => {
   it("a request that is not a valid client request is refused (zod), naming the field", () => {
     const bad = codec.encode({ type: "request", rid: 1, body: { type: "get", collection: "customers" } as never });
     expect(() => codec.decode(bad)).toThrow(/request: id/);
+  });
+
+  it("a sql request needs its text (1 to MAX_SQL_CHARS characters) and a params array, and nothing else", () => {
+    const sql = (body: object) => codec.encode({ type: "request", rid: 1, body: { type: "sql", ...body } as never });
+    expect(() => codec.decode(sql({ text: "SELECT id FROM customers" }))).toThrow(/request: params/);
+    expect(() => codec.decode(sql({ text: "", params: [] }))).toThrow(/request: text/);
+    expect(() => codec.decode(sql({ text: "x".repeat(MAX_SQL_CHARS + 1), params: [] }))).toThrow(/request: text/);
+    expect(() => codec.decode(sql({ text: 42, params: [] }))).toThrow(/request: text/);
+    expect(() => codec.decode(sql({ text: "SELECT 1", params: { 0: 1 } }))).toThrow(/request: params/);
+    expect(() => codec.decode(sql({ text: "SELECT 1", params: [], tx: "begin" }))).toThrow(/tx/);
+    expect(codec.decode(sql({ text: "SELECT 1", params: [null, [1, "a"]] }))).toEqual({
+      type: "request",
+      rid: 1,
+      body: { type: "sql", text: "SELECT 1", params: [null, [1, "a"]] },
+    });
   });
 
   it("a delta batch with one bad delta is refused whole", () => {

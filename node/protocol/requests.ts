@@ -10,11 +10,17 @@
  *   retry of the same id is answered with the same number and forwarding keeps the client's id.
  * - watch: after `{ ok: true }`, one event frame per change of the collection, tagged with the
  *   watch request's id.
+ * - sql: one statement with its `$1`… parameters, on a node started with a SQL schema; answered
+ *   `{ columns, rows }` for a SELECT, `{ count }` for a write once it is durable.
  */
 import { z } from "zod";
 
 const name = z.string().min(1).max(1024);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** A statement's length and parameter count: a multi-row INSERT fits easily, a runaway one is refused before it is parsed. */
+export const MAX_SQL_CHARS = 1_000_000;
+export const MAX_SQL_PARAMS = 65_535;
 
 export const clientRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("update"), collection: name, id: name, op: name, args: z.array(z.unknown()) }),
@@ -22,6 +28,7 @@ export const clientRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("list"), collection: name }),
   z.strictObject({ type: z.literal("next"), name: z.string().min(1).max(256), client: z.string().min(1).max(256), requestId: count, done: count }),
   z.strictObject({ type: z.literal("watch"), collection: name }),
+  z.strictObject({ type: z.literal("sql"), text: z.string().min(1).max(MAX_SQL_CHARS), params: z.array(z.unknown()).max(MAX_SQL_PARAMS) }),
 ]);
 export type ClientRequest = z.infer<typeof clientRequestSchema>;
 
@@ -34,6 +41,9 @@ export const clientResponseSchema = z.union([
   z.strictObject({ ok: z.literal(false), kind: z.enum(ERROR_KINDS), error: z.string() }),
 ]);
 export type ClientResponse = { ok: true; value?: unknown } | { ok: false; kind: ErrorKind; error: string };
+
+/** The value of a successful sql answer: a SELECT's columns and rows, or how many rows a write wrote. */
+export const sqlValueSchema = z.union([z.strictObject({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())) }), z.strictObject({ count })]);
 
 export const changeSchema = z.strictObject({ collection: name, id: name, value: z.unknown() });
 /** One object's new value, as a watcher sees it. */

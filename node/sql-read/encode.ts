@@ -15,7 +15,7 @@
  *   decimal form of its number ("007": the in-memory engine orders it as 7).
  */
 import type { Value } from "../../sql/index.ts";
-import { rowOf } from "../../sql/rows.ts";
+import { rowOf } from "../../sql/engine.ts";
 import type { ColumnLayout, TableLayout } from "./layout.ts";
 
 export type Bound = null | string | number | bigint;

@@ -11,12 +11,8 @@
  */
 import type Database from "better-sqlite3";
 import type { Expr, SelectFromStatement } from "pgsql-ast-parser";
-import { SqlError } from "../../sql/errors.ts";
-import { compile, type Env } from "../../sql/expr.ts";
-import { SqlDatabase, type SqlSchema, type SqlStore, type Value } from "../../sql/index.ts";
-import { parseSql } from "../../sql/parse.ts";
-import { idOf, show } from "../../sql/rows.ts";
-import type { Row, SelectResult } from "../../sql/select.ts";
+import { compile, type Env, idOf, parseSql, show } from "../../sql/engine.ts";
+import { type Row, type SelectResult, SqlDatabase, SqlError, type SqlSchema, type SqlStore, type Value } from "../../sql/index.ts";
 import { bind, type Bound, regularText } from "./encode.ts";
 import { registerFunctions } from "./functions.ts";
 import { ReadModelTables } from "./store-tables.ts";

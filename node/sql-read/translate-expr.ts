@@ -10,7 +10,7 @@
  * Fallback, and the statement runs in memory.
  */
 import type { Expr } from "pgsql-ast-parser";
-import { isAggregate, resolveRef, type Source } from "../../sql/expr.ts";
+import { isAggregate, resolveRef, type Source } from "../../sql/engine.ts";
 import type { Value } from "../../sql/index.ts";
 import { regularText } from "./encode.ts";
 import type { ColumnLayout, TableLayout } from "./layout.ts";

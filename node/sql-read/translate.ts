@@ -16,9 +16,9 @@
  * conditions that are not booleans, and every expression translate-expr.ts refuses.
  */
 import type { Expr, SelectFromStatement } from "pgsql-ast-parser";
-import { hasAggregate, nameOf } from "../../sql/expr.ts";
+import { hasAggregate, nameOf } from "../../sql/engine.ts";
 import type { SqlSchema } from "../../sql/index.ts";
-import { keyLookup, sourcesOf } from "../../sql/select.ts";
+import { keyLookup, sourcesOf } from "../../sql/engine.ts";
 import { quote, type TableLayout } from "./layout.ts";
 import { type Arg, type ExprContext, Fallback, type ParamType, type SqlType, translate, type Tx } from "./translate-expr.ts";
 

@@ -31,7 +31,8 @@ CREATE TABLE seq_snapshot (k INTEGER PRIMARY KEY CHECK (k = 1), snapshot TEXT NO
 /** The tables a MemoConductor database of this format has (checked at open). */
 export const TABLES = ["delta_log", "knowledge", "meta", "objects", "origins", "seq_log", "seq_snapshot", "touched"];
 
-export type Meta = { formatVersion: number; nodeId: string; schema: { collections: Record<string, unknown> }; createdWith: string };
+/** `sqlSchema`: the tables' canonical SQL when the directory was made with a SQL schema (the optional `sql_schema` row: directories made before it open unchanged). */
+export type Meta = { formatVersion: number; nodeId: string; schema: { collections: Record<string, unknown> }; sqlSchema: string | undefined; createdWith: string };
 
 /** JSON with object keys sorted at every level: two schemas are the same iff these are equal. */
 export function canonicalJson(v: unknown): string {

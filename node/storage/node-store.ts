@@ -25,6 +25,8 @@ export type SyncPolicy = { mode: "always" } | { mode: "group"; maxWaitMs: number
 export type NodeStoreOptions = {
   /** The store's collections (a scenario's store options, `{ collections: {...} }`). Required when the directory is new; when given for an existing one it must equal the stored schema. */
   schema?: { collections: Record<string, unknown> };
+  /** The tables' canonical SQL (`SqlSchema.toSql()`) when the store holds SQL tables: stored with a new directory (whose `schema` must be its store spec); when given for an existing one it must equal the stored one. */
+  sqlSchema?: string;
   /** The node's replica id. Chosen (and stored) at creation when absent; must match an existing directory's. */
   nodeId?: string;
   sync?: SyncPolicy;
@@ -36,6 +38,8 @@ export interface NodeStore {
   readonly nodeId: string;
   /** The schema stored in the directory (as given at creation). */
   readonly schema: { collections: Record<string, unknown> };
+  /** The SQL schema stored in the directory (canonical SQL), when it was made with one. */
+  readonly sqlSchema: string | undefined;
   readonly backing: StoreBacking;
   /** The durable log of a sequencer this node serves (one log for all sequence names). */
   readonly sequencer: SequencerStorage;

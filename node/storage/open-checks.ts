@@ -15,6 +15,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { StoreOpenError } from "./errors.ts";
 import { APPLICATION_ID, canonicalJson, FORMAT_VERSION, type Meta, TABLES } from "./format.ts";
+import type { NodeStoreOptions } from "./node-store.ts";
 
 /** quick_check at open only up to this size (it reads every page: ~1 s per few hundred MB). */
 export const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
@@ -78,7 +79,7 @@ export function readMeta(db: Database.Database, file: string): Meta {
   if (!isSchema(schema)) throw new StoreOpenError(`${file} is corrupt: meta row "schema" is not { "collections": {…} }; refusing to open it`);
   const nodeId = need("node_id");
   if (nodeId === "") throw new StoreOpenError(`${file} is corrupt: meta row "node_id" is empty; refusing to open it`);
-  return { formatVersion, nodeId, schema, createdWith: need("created_with") };
+  return { formatVersion, nodeId, schema, sqlSchema: rows.get("sql_schema"), createdWith: need("created_with") };
 }
 
 export function isSchema(v: unknown): v is Meta["schema"] {
@@ -87,14 +88,36 @@ export function isSchema(v: unknown): v is Meta["schema"] {
   return c !== null && typeof c === "object" && !Array.isArray(c);
 }
 
-/** Refuses a directory whose node id or schema differ from the ones asked for, naming both. */
-export function checkIdentity(meta: Meta, file: string, nodeId: string | undefined, schema: Meta["schema"] | undefined): void {
+/** Refuses a directory whose node id or schema (SQL or store) differ from the ones asked for, naming both. */
+export function checkIdentity(meta: Meta, file: string, asked: Pick<NodeStoreOptions, "nodeId" | "schema" | "sqlSchema">): void {
+  const { nodeId, schema, sqlSchema } = asked;
   if (nodeId !== undefined && nodeId !== meta.nodeId)
     throw new StoreOpenError(`${file} belongs to node "${meta.nodeId}", not "${nodeId}"; refusing to open it (use another data directory, or that node id)`);
+  // The SQL first: when both differ, the tables are what the user wrote.
+  const stored = meta.sqlSchema;
+  if (sqlSchema !== undefined && stored === undefined)
+    throw new StoreOpenError(
+      `${file} was made without a SQL schema (its store: ${canonicalJson(meta.schema)}); a SQL schema is stored only when a data directory is made; refusing to open it (omit --schema, or use a new data directory)`,
+    );
+  if (sqlSchema !== undefined && stored !== undefined && sqlSchema !== stored)
+    throw new StoreOpenError(`${file} holds other tables: ${firstDifference(stored, sqlSchema)}; refusing to open it (omit --schema to use the stored ones)`);
   if (schema !== undefined && canonicalJson(schema) !== canonicalJson(meta.schema))
     throw new StoreOpenError(
       `${file} holds another schema: stored ${canonicalJson(meta.schema)}, given ${canonicalJson(schema)}; refusing to open it (omit --schema to use the stored one)`,
     );
+}
+
+/** The first table two canonical SQL schemas (one CREATE TABLE a line, sorted by name) declare differently, as both declare it. */
+function firstDifference(stored: string, given: string): string {
+  const byName = (sql: string) => new Map(sql.split("\n").map((line) => [/^CREATE TABLE ("(?:[^"]|"")*")/.exec(line)?.[1] ?? line, line.replace(/;$/, "")]));
+  const a = byName(stored);
+  const b = byName(given);
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const s = a.get(name);
+    const g = b.get(name);
+    if (s !== g) return `stored ${s ?? `no ${name}`}, given ${g ?? `no ${name}`}`;
+  }
+  return `stored ${stored}, given ${given}`;
 }
 
 /** `PRAGMA quick_check`, when the file is small enough for it to be cheap. */

@@ -83,6 +83,10 @@ export class SqliteNodeStore implements NodeStore {
     return this.meta.schema;
   }
 
+  get sqlSchema(): string | undefined {
+    return this.meta.sqlSchema;
+  }
+
   /** The release that created the directory (`memoconductor 0.1.0`). */
   get createdWith(): string {
     return this.meta.createdWith;
@@ -130,7 +134,7 @@ export function openNodeStore(dir: string, options: NodeStoreOptions = {}): Sqli
     db = new Driver(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     db.pragma("locking_mode = EXCLUSIVE");
     const meta = readMeta(db, file);
-    checkIdentity(meta, file, options.nodeId, options.schema);
+    checkIdentity(meta, file, options);
     quickCheck(db, file, size);
     const crdt = storeType(meta.schema, file);
     db.pragma("journal_mode = WAL");
@@ -173,6 +177,7 @@ function create(Driver: Driver, dir: string, file: string, options: NodeStoreOpt
       meta.run("format_version", String(FORMAT_VERSION));
       meta.run("node_id", options.nodeId ?? `node-${randomBytes(6).toString("hex")}`);
       meta.run("schema", canonicalJson(schema));
+      if (options.sqlSchema !== undefined) meta.run("sql_schema", options.sqlSchema);
       meta.run("created_with", createdWith());
     })();
     db.pragma("journal_mode = WAL");
