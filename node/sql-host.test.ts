@@ -74,6 +74,24 @@ describe("sql on a node", () => {
     expect(changed.size).toBe(40);
   });
 
+  it("a SELECT is answered by SQLite over the read model, which holds local writes and peers' deltas alike", async () => {
+    let store: SqliteNodeStore | undefined;
+    const a = await node({ openStore: (dir, o) => (store = openNodeStore(dir, o)) });
+    const b = await node({ peers: [a.url] });
+    await a.sql("INSERT INTO customers (id, phone, email, views) VALUES ('A', '555-0100', 'a@example.org', 1)");
+    await b.sql("INSERT INTO customers (id, email, views) VALUES ('B', 'b@example.org', 2)");
+    await waitFor("B's row to reach node A", async () => (await rows(a, "SELECT id FROM customers")).length === 2);
+    // The rows are in the read model's own table of the node's database, not only in the store's objects.
+    const model = store!.db.prepare("SELECT id, email, views FROM sql_customers ORDER BY id").all();
+    expect(model).toEqual([
+      { id: "A", email: "a@example.org", views: 1 },
+      { id: "B", email: "b@example.org", views: 2 },
+    ]);
+    // Proof that SQLite answers: change the model's row behind the store's back and the SELECT shows it.
+    store!.db.prepare("UPDATE sql_customers SET views = 99 WHERE id = 'B'").run();
+    expect(await rows(a, "SELECT id, views FROM customers WHERE views > 50")).toEqual([{ id: "B", views: 99 }]);
+  });
+
   it("the CRM case: Alice's and Bob's phones set on two nodes apart are both there once linked, and CONFLICTED finds them", async () => {
     const a = await node();
     const b = await node();
