@@ -4,42 +4,29 @@
  * times and op choices come from two streams per node, so changing the op mix keeps the
  * arrival times, and no node's workload shifts another's.
  */
+import { ARG_ALPHABET, opWeight, parseArgGen } from "../../core/arg-gen.ts";
 import type { Op, OpSpec } from "../../core/contract.ts";
 import type { Rng } from "../rng.ts";
 
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
-
-function isGen(x: unknown, key: string): x is Record<string, unknown> {
-  if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
-  const keys = Object.keys(x);
-  return keys.length === 1 && keys[0] === key;
-}
-
-/** One argument from its generator. */
-export function sampleArg(gen: unknown, rng: Rng): unknown {
-  if (isGen(gen, "int") && Array.isArray(gen.int) && gen.int.length === 2) {
-    const [lo, hi] = gen.int as [number, number];
-    return rng.int(lo, hi);
-  }
-  if (isGen(gen, "pick") && Array.isArray(gen.pick) && gen.pick.length > 0) return rng.pick(gen.pick as unknown[]);
-  if (isGen(gen, "string") && typeof gen.string === "number") {
-    let s = "";
-    for (let i = 0; i < gen.string; i++) s += ALPHABET[Math.floor(rng.float() * ALPHABET.length)];
-    return s;
-  }
-  return gen;
-}
-
 type Gen = (rng: Rng) => unknown;
 
-/** An argument generator compiled once, so sampling does no shape inspection per op. */
+/** An argument generator (core/arg-gen.ts) compiled once, so sampling does no shape inspection per op. */
 export function compileArg(gen: unknown): Gen {
-  if (isGen(gen, "int") && Array.isArray(gen.int) && gen.int.length === 2) {
-    const [lo, hi] = gen.int as [number, number];
-    return (rng) => rng.int(lo, hi);
+  const g = parseArgGen(gen);
+  switch (g.kind) {
+    case "int":
+      return (rng) => rng.int(g.lo, g.hi);
+    case "pick":
+      return (rng) => rng.pick(g.values);
+    case "string":
+      return (rng) => {
+        let s = "";
+        for (let i = 0; i < g.length; i++) s += ARG_ALPHABET[Math.floor(rng.float() * ARG_ALPHABET.length)];
+        return s;
+      };
+    case "literal":
+      return () => g.value;
   }
-  if (isGen(gen, "pick") || isGen(gen, "string")) return (rng) => sampleArg(gen, rng);
-  return () => gen;
 }
 
 /** A weighted op mix, precomputed once. */
@@ -53,7 +40,7 @@ export class OpMix {
     if (specs.length === 0) throw new Error("workload: the op mix is empty (no workload.ops and the CRDT declares no ops)");
     let sum = 0;
     for (const s of specs) {
-      sum += s.weight ?? 1;
+      sum += opWeight(s);
       this.cumulative.push(sum);
     }
     this.total = sum;
