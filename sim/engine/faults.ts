@@ -5,6 +5,7 @@
  * canonical line is hashed whole).
  */
 import { runSqlStep } from "./sql-step.ts";
+import type { FaultCause } from "../run-types.ts";
 import type { Step } from "../scenario/types.ts";
 import { STREAM } from "../rng.ts";
 import { Ev, EvKind } from "./event.ts";
@@ -49,11 +50,11 @@ export function installFaults(sim: Simulator): void {
       if (useSkew) {
         const skew = rClock.int(clockNemesis.skew![0], clockNemesis.skew![1]);
         r.clock.setSkew(skew);
-        trace.rare(`{"t":${t},"type":"clock-skew","node":${trace.nodeName(r.index)},"skew":${skew},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+        trace.clockSkew(t, r.index, skew, r.clock.read(t));
       } else {
         const by = rClock.int(clockNemesis.jump![0], clockNemesis.jump![1]);
         r.clock.jump(by);
-        trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${by},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+        trace.clockJump(t, r.index, by, r.clock.read(t), "nemesis");
       }
       sim.queue.push(ev, t + clockNemesis.every);
       return;
@@ -80,8 +81,8 @@ export function installFaults(sim: Simulator): void {
       const p = randomPartition(nemesis.shape ?? "random", sim.n, rNemesis);
       sim.links.setPartition(p.pairs);
       const t = sim.now;
-      const shape = p.groups ? `"shape":"${p.shape}","groups":${sim.trace.groups(p.groups)}` : `"shape":"${p.shape}","links":${sim.trace.links(p.pairs)}`;
-      sim.trace.rare(`{"t":${t},"type":"partition","by":"nemesis",${shape}}`);
+      if (p.groups) sim.trace.partitionGroups(t, "nemesis", p.shape, p.groups);
+      else sim.trace.partitionLinks(t, "nemesis", p.shape, p.pairs);
       const end = new Ev(EvKind.NemesisEnd, 0);
       end.id = ++generation;
       const [lo, hi] = nemesis.duration;
@@ -100,7 +101,7 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
   if ("op" in step) {
     const r = sim.replicas[idx(step.node)]!;
     if (!r.up) {
-      trace.rare(`{"t":${t},"type":"skip","node":${trace.nodeName(r.index)},"op":${JSON.stringify(step.op)},"reason":"${r.crashed ? "crashed" : "paused"}"}`);
+      trace.skip(t, r.index, { op: step.op }, r.crashed ? "crashed" : "paused");
       return;
     }
     sim.update(r, { op: step.op, args: step.args ?? [] }, `steps[${i}]`);
@@ -110,11 +111,11 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
       sim.n,
     );
     sim.links.setPartition(groupPairs(groups, sim.n));
-    trace.rare(`{"t":${t},"type":"partition","by":"step","shape":"groups","groups":${trace.groups(groups)}}`);
+    trace.partitionGroups(t, "step", "groups", groups);
   } else if ("cut" in step) {
     const pairs: Pair[] = step.cut.map(([a, b]) => [idx(a), idx(b)]);
     sim.links.addCuts(pairs);
-    trace.rare(`{"t":${t},"type":"cut","links":${trace.links(pairs)}}`);
+    trace.cut(t, pairs);
   } else if ("heal" in step) heal(sim, "step");
   else if ("crash" in step) crash(sim, idx(step.crash));
   else if ("restart" in step) restart(sim, idx(step.restart));
@@ -123,16 +124,16 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
   else if ("clockJump" in step) {
     const r = sim.replicas[idx(step.clockJump.node)]!;
     r.clock.jump(step.clockJump.by);
-    trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${step.clockJump.by},"clock":${r.clock.read(t)}}`);
+    trace.clockJump(t, r.index, step.clockJump.by, r.clock.read(t), "step");
   } else if ("sql" in step) runSqlStep(sim, sim.sqlSchema!, sim.replicas[idx(step.node)]!, step, i);
   else if ("next" in step || "txn" in step) sim.services?.step(step, i);
 }
 
 /** Clears partitions and cuts and releases held messages (each with a fresh latency). */
-export function heal(sim: Simulator, by: string): void {
+export function heal(sim: Simulator, by: FaultCause | "final"): void {
   const t = sim.now;
   sim.links.heal();
-  sim.trace.rare(`{"t":${t},"type":"heal","by":"${by}"}`);
+  sim.trace.heal(t, by);
   const held = sim.held;
   sim.held = [];
   for (const ev of held) {
@@ -142,7 +143,7 @@ export function heal(sim: Simulator, by: string): void {
   sim.services?.heal();
 }
 
-export function crash(sim: Simulator, i: number, by = "step"): void {
+export function crash(sim: Simulator, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (r.crashed) return;
   const t = sim.now;
@@ -160,8 +161,7 @@ export function crash(sim: Simulator, i: number, by = "step"): void {
       // Own updates lost with them were never acknowledged nor sent (write-ahead): for every
       // checker they never happened, and their seqs are issued again after the restart.
       for (const seq of own) sim.checkers.retract(i, seq);
-      const node = sim.trace.nodeName(i);
-      sim.trace.rare(`{"t":${t},"type":"unsynced-lost","node":${node},"records":${records},"updates":[${own.map((s) => `[${node},${s}]`).join(",")}]}`);
+      sim.trace.unsyncedLost(t, i, records, own);
     }
   }
   // Whatever sat unprocessed in a paused node's buffers is volatile.
@@ -174,7 +174,7 @@ export function crash(sim: Simulator, i: number, by = "step"): void {
   sim.services?.crash(i);
 }
 
-export function restart(sim: Simulator, i: number, by = "step"): void {
+export function restart(sim: Simulator, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (!r.crashed) return;
   r.crashed = false;

@@ -59,9 +59,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
   sim.queue.clear();
   const at = sim.now;
   const convergedAt = done ? sim.lastChange : null;
-  const names = sim.names.map((name, i) => [name, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const values = names.map(([, i]) => `${sim.trace.nodeName(i)}:${sim.replicas[i]!.valueJson()}`).join(",");
-  sim.trace.rare(`{"t":${at},"type":"converged","ok":${done},"at":${convergedAt},"rounds":${rounds},"values":{${values}}}`);
+  sim.trace.converged(at, done, convergedAt, rounds, sim.replicas);
   sim.stats.simTimeMs = at;
   sim.stats.convergedAtMs = convergedAt;
   const first = sim.replicas[0]!;

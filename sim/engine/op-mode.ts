@@ -136,7 +136,7 @@ export class OpMode {
       return;
     }
     this.sim.trace.deliver(now, ev.id, r, ev.from);
-    if (held > 0) this.sim.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.sim.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
+    if (held > 0) this.sim.trace.buffer(now, ev.id, r.index, held, r.op!.buffered);
   }
 
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */

@@ -14,7 +14,7 @@ import type { ClockSpec, Scenario } from "../scenario/types.ts";
 import { eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
 import type { SqlSchema } from "../../sql/index.ts";
-import type { RunStats } from "../run-types.ts";
+import type { MetaEvent, RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
 import type { EngineHost } from "./engine-host.ts";
@@ -208,13 +208,7 @@ export class Simulator implements EngineHost {
   /** Schedules steps, workload, anti-entropy and nemesis; then runs until `duration`. */
   runMain(): void {
     const sc = this.scenario;
-    this.trace.rare(
-      `{"t":0,"type":"meta","scenario":${JSON.stringify(sc.name)},"seed":${this.options.seed},` +
-        `"crdt":${JSON.stringify(this.options.crdtName)},"nodes":[${this.names.map((x) => JSON.stringify(x)).join(",")}],` +
-        `"sync":"${this.opMode ? "op" : this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}` +
-        this.metaExtras() +
-        `}`,
-    );
+    this.trace.meta(this.meta());
     (sc.steps ?? []).forEach((_, i) => {
       const ev = new Ev(EvKind.Step, 0);
       ev.id = i;
@@ -242,24 +236,37 @@ export class Simulator implements EngineHost {
   }
 
   /**
-   * Optional meta fields, only when configured (so that other runs keep their traces): the
-   * initial clocks (`clocks`: node → {skew, drift}, read by the timeline's lane labels), the
-   * op-mode switches and the sync lag.
+   * The meta line. Optional fields only when configured (so that other runs keep their traces):
+   * the initial clocks (node → {skew, drift}, read by the timeline's lane labels), the op-mode
+   * switches, the sync lag and digest anti-entropy.
    */
-  private metaExtras(): string {
+  private meta(): MetaEvent {
     const sc = this.scenario;
-    let out = "";
-    if (sc.clocks || sc.nemesis?.clocks) {
-      const entries = this.names.map((name) => {
-        const c = this.clockSpec(name) ?? {};
-        return `${JSON.stringify(name)}:{"skew":${c.skew ?? 0},"drift":${c.drift ?? 0}}`;
-      });
-      out += `,"clocks":{${entries.join(",")}}`;
+    const meta: MetaEvent = {
+      t: 0,
+      type: "meta",
+      scenario: sc.name,
+      seed: this.options.seed,
+      crdt: this.options.crdtName,
+      nodes: [...this.names],
+      sync: this.opMode ? "op" : this.stateMode ? "state" : "delta",
+      antiEntropyMs: this.antiEntropyMs,
+      duration: sc.duration,
+    };
+    if (sc.clocks || sc.nemesis?.clocks)
+      meta.clocks = Object.fromEntries(
+        this.names.map((name) => {
+          const c = this.clockSpec(name) ?? {};
+          return [name, { skew: c.skew ?? 0, drift: c.drift ?? 0 }];
+        }),
+      );
+    if (this.opMode) {
+      meta.dedup = this.dedup;
+      meta.causal = this.causal;
     }
-    if (this.opMode) out += `,"dedup":${this.dedup},"causal":${this.causal}`;
-    if (this.disk) out += `,"syncLagMs":${this.syncLag}`;
-    if (this.digestSync) out += `,"antiEntropy":"digest"`;
-    return out;
+    if (this.disk) meta.syncLagMs = this.syncLag;
+    if (this.digestSync) meta.antiEntropy = "digest";
+    return meta;
   }
 
   private scheduleWorkload(): void {
@@ -421,11 +428,10 @@ export class Simulator implements EngineHost {
     d.syncScheduled = false;
     d.store.sync();
     const now = this.time.now;
-    const node = this.trace.nodeName(r.index);
     for (const seq of d.pendingOwn) {
       r.durableSeq = seq;
       this.checkers.durability?.acked(r.index, seq, now);
-      this.trace.rare(`{"t":${now},"type":"ack","node":${node},"id":[${node},${seq}]}`);
+      this.trace.ack(now, r.index, seq);
     }
     d.pendingOwn = [];
     const deferred = r.deferred;

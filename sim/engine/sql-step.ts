@@ -21,7 +21,7 @@ type SqlStep = { sql: string; params?: unknown[] };
 export function runSqlStep(sim: Simulator, schema: SqlSchema, r: Replica, step: SqlStep, i: number): void {
   const trace = sim.trace;
   if (!r.up) {
-    trace.rare(`{"t":${sim.now},"type":"skip","node":${trace.nodeName(r.index)},"sql":${JSON.stringify(step.sql)},"reason":"${r.crashed ? "crashed" : "paused"}"}`);
+    trace.skip(sim.now, r.index, { sql: step.sql }, r.crashed ? "crashed" : "paused");
     return;
   }
   const params = step.params ?? [];
@@ -68,5 +68,5 @@ function database(sim: Simulator, schema: SqlSchema, r: Replica, i: number, sequ
 
 function failed(sim: Simulator, r: Replica, i: number, e: unknown): void {
   if (!(e instanceof SqlError)) throw e;
-  sim.trace.rare(`{"t":${sim.now},"type":"sql-error","node":${sim.trace.nodeName(r.index)},"step":${i},"reason":${JSON.stringify(e.message)}}`);
+  sim.trace.sqlError(sim.now, r.index, i, e.message);
 }

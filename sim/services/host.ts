@@ -12,11 +12,11 @@
  * service, which the message does not change), so every reader of the trace draws service
  * messages as arrows; local service events have their own types (`seq`, `txn`).
  */
-import { canonicalKey } from "../../core/util/json.ts";
 import { Ev, EvKind } from "../engine/event.ts";
 import { latencySampler, type LatencySampler } from "../engine/latency.ts";
 import type { ServiceHooks } from "../engine/service-hooks.ts";
 import type { Simulator } from "../engine/simulator.ts";
+import type { Trace } from "../engine/trace.ts";
 import type { Rng } from "../rng.ts";
 import type { CheckResult, ServiceTally } from "../run-types.ts";
 import type { Step } from "../scenario/types.ts";
@@ -106,14 +106,14 @@ export class ServiceHost implements ServiceHooks {
 
   // ---- tracing -------------------------------------------------------------------------
 
-  /** A local service event at `node`: `{"t","type","node",…fields}` (fields: canonical JSON members). */
-  note(type: string, node: number, fields: string): void {
-    this.sim.trace.rare(`{"t":${this.now},"type":"${type}","node":${this.sim.trace.nodeName(node)}${fields ? "," + fields : ""}}`);
+  /** A sequencer history event at `node`, now. */
+  seq(node: number, e: Parameters<Trace["seq"]>[2]): void {
+    this.sim.trace.seq(this.now, node, e);
   }
 
-  /** `"key":value` with the value as canonical JSON (user data: no key order leaks in). */
-  static field(key: string, value: unknown): string {
-    return `${JSON.stringify(key)}:${canonicalKey(value) ?? "null"}`;
+  /** A RAMP transaction event at `node`, now. */
+  txn(node: number, e: Parameters<Trace["txn"]>[2]): void {
+    this.sim.trace.txn(this.now, node, e);
   }
 
   // ---- network -------------------------------------------------------------------------
@@ -126,7 +126,7 @@ export class ServiceHost implements ServiceHooks {
     // The payload travels as text: every delivery parses its own copy, nothing is shared.
     const text = JSON.stringify(msg);
     const trace = sim.trace;
-    trace.rare(`{"t":${t},"type":"send","msg":${id},"from":${trace.nodeName(from)},"to":${trace.nodeName(to)},"kind":${JSON.stringify(msg.type)},"bytes":${text.length}}`);
+    trace.serviceSend(t, id, from, to, msg.type, text.length);
     const lost = this.loss > 0 && this.rLoss.chance(this.loss);
     const dupl = this.dup > 0 && this.rDup.chance(this.dup);
     if (lost) return this.drop(id, "loss");
@@ -142,13 +142,13 @@ export class ServiceHost implements ServiceHooks {
       copy.id = sim.msgId();
       copy.payload = text;
       copy.epoch = ev.epoch;
-      trace.rare(`{"t":${t},"type":"duplicate","msg":${copy.id},"of":${id}}`);
+      trace.serviceDuplicate(t, copy.id, id);
       this.dispatch(copy);
     }
   }
 
   private drop(id: number, reason: "loss" | "partition" | "crash"): void {
-    this.sim.trace.rare(`{"t":${this.now},"type":"drop","msg":${id},"reason":"${reason}"}`);
+    this.sim.trace.serviceDrop(this.now, id, reason);
   }
 
   private dispatch(ev: Ev): void {
@@ -161,7 +161,7 @@ export class ServiceHost implements ServiceHooks {
   private blocked(ev: Ev): void {
     if (!this.holdMode) return this.drop(ev.id, "partition");
     this.held.push(ev);
-    this.sim.trace.rare(`{"t":${this.now},"type":"hold","msg":${ev.id}}`);
+    this.sim.trace.serviceHold(this.now, ev.id, false);
   }
 
   /**
@@ -201,10 +201,7 @@ export class ServiceHost implements ServiceHooks {
     const msg = JSON.parse(ev.payload as string) as ServiceMsg;
     const trace = this.sim.trace;
     const r = this.sim.replicas[ev.node]!;
-    trace.rare(
-      `{"t":${this.now},"type":"deliver","msg":${ev.id},"to":${trace.nodeName(ev.node)},"from":${trace.nodeName(ev.from)},` +
-        `"vv":${r.knowledge.vvJson(this.sim.names, this.sorted)},"value":${r.valueJson()},"kind":${JSON.stringify(msg.type)}}`,
-    );
+    trace.serviceDeliver(this.now, ev.id, r, ev.from, msg.type);
     const svc = this.services.find((s) => msg.type.startsWith(s.prefix));
     if (svc === undefined) throw new Error(`service message of unknown type ${JSON.stringify(msg.type)}`);
     svc.deliver(ev.node, msg);
@@ -223,7 +220,7 @@ export class ServiceHost implements ServiceHooks {
     const r = this.sim.replicas[i]!;
     const what = "next" in step ? "next" : "txn";
     if (!r.up) {
-      this.note("skip", i, `"op":"${what}","reason":"${r.crashed ? "crashed" : "paused"}"`);
+      this.sim.trace.skip(this.now, i, { op: what }, r.crashed ? "crashed" : "paused");
       return;
     }
     const svc = this.services.find((s) => s.handles(step));
@@ -249,7 +246,7 @@ export class ServiceHost implements ServiceHooks {
     const held = this.held;
     this.held = [];
     for (const ev of held) {
-      this.sim.trace.rare(`{"t":${this.now},"type":"release","msg":${ev.id}}`);
+      this.sim.trace.serviceHold(this.now, ev.id, true);
       this.dispatch(ev);
     }
   }
