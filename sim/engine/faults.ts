@@ -134,12 +134,7 @@ export function heal(sim: Simulator, by: FaultCause | "final"): void {
   const t = sim.now;
   sim.links.heal();
   sim.trace.heal(t, by);
-  const held = sim.held;
-  sim.held = [];
-  for (const ev of held) {
-    sim.trace.release(t, ev.id);
-    sim.dispatch(ev);
-  }
+  sim.net.release();
   sim.services?.heal();
 }
 
@@ -167,10 +162,7 @@ export function crash(sim: Simulator, i: number, by: FaultCause = "step"): void 
   // Whatever sat unprocessed in a paused node's buffers is volatile.
   const lost = r.inbox as Ev[];
   r.inbox = [];
-  for (const ev of lost) {
-    sim.stats.dropped++;
-    sim.trace.drop(t, ev.id, "crash");
-  }
+  for (const ev of lost) sim.net.drop(ev, "crash");
   sim.services?.crash(i);
 }
 

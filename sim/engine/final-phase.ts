@@ -14,7 +14,7 @@ export const MAX_ROUNDS = 100;
 
 function drain(sim: Simulator): void {
   const q = sim.queue;
-  while (sim.inFlight > 0) {
+  while (sim.net.inFlight > 0) {
     const ev = q.pop();
     if (!ev) break;
     sim.time.now = ev.t;
@@ -35,7 +35,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
   sim.final = true;
   sim.time.now = Math.max(sim.now, duration);
   sim.checkers.order.finalPhase(sim.replicas, sim.now);
-  if (sim.links.any || sim.held.length > 0) heal(sim, "final");
+  if (sim.links.any || sim.net.holding > 0) heal(sim, "final");
   for (let i = 0; i < sim.n; i++) {
     if (sim.replicas[i]!.paused) resume(sim, i);
     if (sim.replicas[i]!.crashed) restart(sim, i);

@@ -23,8 +23,8 @@ import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Knowledge } from "./knowledge.ts";
-import { latencySampler, type LatencySampler } from "./latency.ts";
 import { Links } from "./links.ts";
+import { MessageIds, Network } from "./network.ts";
 import { OpMode } from "./op-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
@@ -100,13 +100,12 @@ export class Simulator implements EngineHost {
   readonly antiEntropyMs: number;
   /** stats.events may not pass this (checked with one compare per event). */
   readonly maxEvents: number;
-  readonly holdMode: boolean;
-  /** Messages held by a partition (hold mode), released at heal in hold order. */
-  held: Ev[] = [];
+  /** The replicas' network (network.ts); services have one of their own over the same links. */
+  readonly net: Network;
+  /** Message ids, shared with the services' network. */
+  readonly msgIds = new MessageIds();
   /** Delivered message events that `send` reuses (one allocation fewer per message). */
   private readonly spare: Ev[] = [];
-  /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
-  inFlight = 0;
   /** Last time any replica's state or knowledge changed (for convergedAtMs). */
   lastChange = 0;
   /** True once `duration` is over: timers stop, only deliveries run. */
@@ -118,18 +117,7 @@ export class Simulator implements EngineHost {
   readonly digestSync: DigestSync | null = null;
   readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
-  private readonly latency: LatencySampler;
-  private readonly rLatency: Rng;
-  private readonly rLoss: Rng;
-  private readonly rDup: Rng;
-  private readonly rReorder: Rng;
   readonly rAntiEntropy: Rng;
-  private readonly loss: number;
-  private readonly dup: number;
-  private readonly reorder: number;
-  /** Per-link time of the last scheduled delivery (FIFO), or null when FIFO is off. */
-  private readonly fifoLast: Float64Array | null;
-  private nextMsg = 1;
   private readonly mixes: OpMix[] = [];
   private readonly arrivals: (Arrivals | null)[] = [];
   private readonly opRngs: Rng[] = [];
@@ -157,17 +145,9 @@ export class Simulator implements EngineHost {
     this.links = new Links(this.n);
     this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
     this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
-    const net = scenario.network ?? {};
-    this.latency = latencySampler(net.latency);
-    this.loss = net.loss ?? 0;
-    this.dup = net.duplicate ?? 0;
-    this.reorder = net.reorder ?? 0;
-    this.holdMode = net.partitionMode === "hold";
-    this.fifoLast = net.fifo ? new Float64Array(this.n * this.n) : null;
-    this.rLatency = this.streams.get(STREAM.latency);
-    this.rLoss = this.streams.get(STREAM.loss);
-    this.rDup = this.streams.get(STREAM.duplicate);
-    this.rReorder = this.streams.get(STREAM.reorder);
+    const streams = this.streams;
+    const netStreams = { latency: streams.get(STREAM.latency), loss: streams.get(STREAM.loss), duplicate: streams.get(STREAM.duplicate), reorder: streams.get(STREAM.reorder) };
+    this.net = new Network(this.n, scenario.network ?? {}, this.links, this.queue, this.time, this.msgIds, netStreams, this.trace, this.stats);
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
@@ -196,11 +176,6 @@ export class Simulator implements EngineHost {
 
   get now(): number {
     return this.time.now;
-  }
-
-  /** A fresh message id (service messages share the trace's id space with replica messages). */
-  msgId(): number {
-    return this.nextMsg++;
   }
 
   // ---- setup and main loop -------------------------------------------------------------
@@ -517,92 +492,25 @@ export class Simulator implements EngineHost {
 
   // ---- network ---------------------------------------------------------------------------
 
+  /** Sends a replica message over the network (`bytes`: its encoded size, counted as metadata). */
   send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void {
-    const now = this.time.now;
-    const id = this.nextMsg++;
-    const stats = this.stats;
-    stats.sent++;
-    stats.metadataBytes += bytes;
-    this.trace.send(now, id, from, to, kind, bytes);
-    // Fixed draws per send (one per configured fault), so fault decisions stay aligned.
-    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
-    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
-    if (lost) {
-      stats.dropped++;
-      this.trace.drop(now, id, "loss");
-      return;
-    }
+    this.stats.metadataBytes += bytes;
     const ev = this.spare.pop() ?? new NewEv(DELIVER, to);
     ev.kind = DELIVER;
     ev.node = to;
     ev.from = from;
-    ev.id = id;
     ev.mkind = kind;
     ev.payload = payload;
     ev.origin = origin;
     ev.oseq = oseq;
     ev.knowledge = k;
     ev.epoch = this.replicas[to]!.epoch;
-    this.dispatch(ev);
-    if (dupl) {
-      const copy = new NewEv(DELIVER, to);
-      copy.from = from;
-      copy.id = this.nextMsg++;
-      copy.mkind = kind;
-      copy.payload = payload;
-      copy.origin = origin;
-      copy.oseq = oseq;
-      copy.knowledge = k;
-      copy.epoch = ev.epoch;
-      stats.duplicated++;
-      this.trace.duplicate(now, copy.id, id);
-      this.dispatch(copy);
-    }
-  }
-
-  /** Puts a message on the wire: blocked by a partition, or scheduled after its latency. */
-  dispatch(ev: Ev): void {
-    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
-      this.blocked(ev);
-      return;
-    }
-    const now = this.time.now;
-    let lat = this.latency(this.rLatency);
-    if (this.reorder > 0 && this.rReorder.chance(this.reorder)) lat += 1 + Math.floor(this.rReorder.float() * 10 * lat);
-    let at = now + lat;
-    const fifo = this.fifoLast;
-    if (fifo !== null) {
-      const link = ev.from * this.n + ev.node;
-      if (at < fifo[link]!) at = fifo[link]!;
-      fifo[link] = at;
-    }
-    this.queue.push(ev, at);
-    this.inFlight++;
-  }
-
-  private blocked(ev: Ev): void {
-    if (this.holdMode) {
-      this.held.push(ev);
-      this.trace.hold(this.time.now, ev.id);
-    } else {
-      this.stats.dropped++;
-      this.trace.drop(this.time.now, ev.id, "partition");
-    }
+    this.net.send(ev, bytes);
   }
 
   deliver(ev: Ev): void {
-    this.inFlight--;
     const r = this.replicas[ev.node]!;
-    if (r.crashed || ev.epoch !== r.epoch) {
-      this.stats.dropped++;
-      this.trace.drop(this.time.now, ev.id, "crash");
-      return;
-    }
-    // The link is checked at delivery too: a partition that starts while a message is in flight catches it.
-    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
-      this.blocked(ev);
-      return;
-    }
+    if (!this.net.arrive(ev, r.crashed || ev.epoch !== r.epoch)) return;
     if (r.paused) {
       r.inbox.push(ev);
       return;

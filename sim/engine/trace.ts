@@ -6,7 +6,9 @@
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import type { DropReason, FaultCause, MetaEvent, SeqEvent, TxnEvent } from "../run-types.ts";
+import type { Ev } from "./event.ts";
 import type { Knowledge } from "./knowledge.ts";
+import type { NetTracer } from "./network.ts";
 import { TraceHash } from "./trace-hash.ts";
 
 export type { DropReason } from "../run-types.ts";
@@ -36,7 +38,8 @@ const Tag = {
   ArgJson: 11,
 } as const;
 
-export class Trace {
+/** The writer is also the replicas' network tracer (network.ts): the hot path makes one call per message event. */
+export class Trace implements NetTracer {
   readonly hash = new TraceHash();
   readonly lines: string[] | null;
   private readonly q: string[];
@@ -98,8 +101,12 @@ export class Trace {
     }
   }
 
-  send(t: number, msg: number, from: number, to: number, kind: number, bytes: number): void {
+  send(t: number, ev: Ev, bytes: number): void {
     const h = this.hash;
+    const msg = ev.id;
+    const from = ev.from;
+    const to = ev.node;
+    const kind = ev.mkind;
     // The msg id is implied (ids are handed out in send order), the kind rides in the tag word,
     // and the link is one word when node indices fit 16 bits.
     if (from < 0x8000 && to < 0x8000) h.rec3(Tag.Send | (kind << 8), t, (from << 16) | to, bytes);
@@ -295,6 +302,17 @@ export class Trace {
 
   private groups(groups: readonly (readonly number[])[]): string {
     return `[${groups.map((g) => `[${g.map((i) => this.q[i]).join(",")}]`).join(",")}]`;
+  }
+
+  /** The tracer of the services' network: every message event as a line; `kind` names a message's type. */
+  serviceMessages(kind: (ev: Ev) => string): NetTracer {
+    return {
+      send: (t, ev, bytes) => this.serviceSend(t, ev.id, ev.from, ev.node, kind(ev), bytes),
+      drop: (t, msg, reason) => this.serviceDrop(t, msg, reason),
+      duplicate: (t, msg, of) => this.serviceDuplicate(t, msg, of),
+      hold: (t, msg) => this.serviceHold(t, msg, false),
+      release: (t, msg) => this.serviceHold(t, msg, true),
+    };
   }
 
   digest(): string {
