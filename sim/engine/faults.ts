@@ -37,7 +37,7 @@ export function installFaults(sim: Simulator): void {
         sim.queue.push(ev, sim.now + Math.max(1, sim.syncLag)); // a paused process does no I/O: retry
         return;
       }
-      return sim.syncNode(r);
+      return sim.storage!.sync(r);
     }
     if (sim.final) return;
     if (ev.kind === EvKind.Step) return runStep(sim, steps[ev.id]!, ev.id, idx);
@@ -150,8 +150,8 @@ export function crash(sim: Simulator, i: number, by: FaultCause = "step"): void 
   r.op?.clearBuffer();
   r.deferred = [];
   r.aeDeferred = false;
-  if (sim.disk) {
-    const { records, own } = sim.disk.crash(i);
+  if (sim.storage) {
+    const { records, own } = sim.storage.crash(i);
     if (records > 0) {
       // Own updates lost with them were never acknowledged nor sent (write-ahead): for every
       // checker they never happened, and their seqs are issued again after the restart.

@@ -42,7 +42,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
   }
   // Final group commit: what is still staged becomes durable (and is sent); from now on every
   // write is synced at once (sim.final).
-  for (const r of sim.replicas) sim.syncNode(r);
+  if (sim.storage) for (const r of sim.replicas) sim.storage.sync(r);
   const period = sim.antiEntropyMs > 0 ? sim.antiEntropyMs : 0;
   let rounds = 0;
   let lastRound = sim.now;

@@ -28,6 +28,7 @@ import { MessageIds, Network } from "./network.ts";
 import { OpMode } from "./op-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
+import { WriteAhead } from "./write-ahead.ts";
 import type { ServiceHooks } from "./service-hooks.ts";
 import { Trace } from "./trace.ts";
 import { Arrivals, OpMix } from "./workload.ts";
@@ -66,8 +67,8 @@ export class Simulator implements EngineHost {
   readonly links: Links;
   readonly trace: Trace;
   readonly streams: Streams;
-  /** The simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
-  readonly disk: SimDisk | null;
+  /** The write-ahead log on the simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
+  readonly storage: WriteAhead | null;
   /** storage.syncLagMs: a write is durable (acknowledged, sendable) only at the next group commit. */
   readonly syncLag: number;
   /** Op mode: drop causally stable ops from the stores (causal.ts, op-mode.ts). */
@@ -155,19 +156,27 @@ export class Simulator implements EngineHost {
     this.opStoreGc = this.opMode && options.opStoreGc !== false;
     const steps = scenario.steps ?? [];
     const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
-    this.disk = crashes || this.syncLag > 0 ? new SimDisk(this.syncLag, this.clone) : null;
+    this.storage =
+      crashes || this.syncLag > 0
+        ? new WriteAhead(new SimDisk(this.syncLag, this.clone), this.syncLag, this.queue, this.time, this.trace, this.clone, {
+            acked: (r, seq, now) => this.checkers.durability?.acked(r.index, seq, now),
+            synced: (r) => this.synced(r),
+            replay: (state, rec) => this.replay(state, rec),
+            final: () => this.final,
+          })
+        : null;
     this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n, {
       opMode: this.opMode,
       causal: this.causal,
       reapply: this.opMode ? (state, rec) => (this.dedup ? state : this.ops!.applyEffect(state, rec as OpRec)) : null,
       applyOp: this.opMode ? (state, rec) => this.ops!.applyEffect(state, rec as OpRec) : null,
-      durable: this.disk !== null,
+      durable: this.storage !== null,
     });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
       const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(this.clockSpec(name)), crdt as StateCrdt<any, unknown>, this.time);
       if (this.opMode) r.op = new OpNode(this.n);
-      this.disk?.init(i, r.state, r.knowledge);
+      this.storage?.disk.init(i, r.state, r.knowledge);
       return r;
     });
     this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks));
@@ -239,7 +248,7 @@ export class Simulator implements EngineHost {
       meta.dedup = this.dedup;
       meta.causal = this.causal;
     }
-    if (this.disk) meta.syncLagMs = this.syncLag;
+    if (this.storage) meta.syncLagMs = this.syncLag;
     if (this.digestSync) meta.antiEntropy = "digest";
     return meta;
   }
@@ -335,7 +344,7 @@ export class Simulator implements EngineHost {
     ck.order.record(r, result.delta);
     this.issued(r, seq, op, now);
     // Logged after the checkers saw the update: with no lag it is acknowledged right here.
-    const staged = this.disk !== null && this.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
+    const staged = this.storage !== null && this.storage.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
     // A negative event id names the replica's own update -seq (no string built on the hot path).
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
@@ -352,63 +361,18 @@ export class Simulator implements EngineHost {
     this.trace.update(now, r, op.op, op.args, seq);
   }
 
-  // ---- storage: write-ahead log, group commit, acknowledgement ---------------------------
-
-  /**
-   * Logs an own update (also op-mode.ts). Returns true when it is staged (sync lag): it is then
-   * acknowledged and sent at the sync.
-   */
-  logOwn(r: Replica, rec: Rec, seq: number): boolean {
-    const disk = this.disk!;
-    if (disk.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) {
-      disk.nodes[r.index]!.pendingOwn.push(seq);
-      this.scheduleSync(r);
-      return true;
-    }
-    r.durableSeq = seq;
-    this.checkers.durability?.acked(r.index, seq, this.time.now);
-    return false;
-  }
+  // ---- storage (write-ahead.ts): what the engine does when a node's writes become durable ----
 
   /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
   private logDelivery(r: Replica, ev: Ev): void {
-    this.logOther(
+    this.storage!.logOther(
       r,
       ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! },
     );
   }
 
-  logOther(r: Replica, rec: Rec): void {
-    if (this.disk!.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) this.scheduleSync(r);
-  }
-
-  private scheduleSync(r: Replica): void {
-    const d = this.disk!.nodes[r.index]!;
-    if (d.syncScheduled) return;
-    d.syncScheduled = true;
-    const ev = new Ev(EvKind.Sync, r.index);
-    ev.epoch = r.epoch;
-    this.queue.push(ev, this.time.now + this.syncLag);
-  }
-
-  /**
-   * Group commit at node r: staged writes become durable; its own updates among them are
-   * acknowledged (trace `ack`) and only now leave the node (write-ahead), as does an
-   * anti-entropy round that waited for them.
-   */
-  syncNode(r: Replica): void {
-    const disk = this.disk;
-    if (disk === null || r.crashed) return;
-    const d = disk.nodes[r.index]!;
-    d.syncScheduled = false;
-    d.store.sync();
-    const now = this.time.now;
-    for (const seq of d.pendingOwn) {
-      r.durableSeq = seq;
-      this.checkers.durability?.acked(r.index, seq, now);
-      this.trace.ack(now, r.index, seq);
-    }
-    d.pendingOwn = [];
+  /** r's group commit completed: its own updates and an anti-entropy round that waited for it now leave the node. */
+  private synced(r: Replica): void {
     const deferred = r.deferred;
     r.deferred = [];
     if (deferred.length > 0 && this.n > 1) {
@@ -422,29 +386,15 @@ export class Simulator implements EngineHost {
     }
   }
 
+  /** One logged record re-applied to a recovering state. */
+  private replay(state: unknown, rec: Rec): unknown {
+    return rec.kind === RecKind.Op ? this.ops!.applyEffect(state, rec.op) : this.stateCrdt!.merge(state, rec.payload);
+  }
+
   /** Rebuilds a restarting replica from its durable snapshot and log. */
   recover(r: Replica): void {
-    const disk = this.disk;
-    if (disk === null) return;
-    const { snapshot, log } = disk.nodes[r.index]!.store.load();
-    let state = this.clone(snapshot!.state);
-    const k = snapshot!.knowledge.clone();
-    for (const rec of log) {
-      if (rec.kind === RecKind.Op) {
-        state = this.ops!.applyEffect(state, rec.op);
-        k.add(rec.op.o, rec.op.s);
-      } else {
-        state = this.stateCrdt!.merge(state, rec.payload);
-        if (rec.kind === RecKind.Delta) k.add(rec.o, rec.s);
-        else k.mergeFrom(rec.k);
-      }
-    }
-    r.state = state;
-    r.knowledge = k;
-    // Own updates are applied in order, so the durable ones are a prefix: the next seq follows it.
-    r.seq = r.durableSeq = k.contig[r.index]!;
-    r.op?.prune(k);
-    r.touch();
+    if (this.storage === null) return;
+    this.storage.recover(r);
     this.checkers.order.reset(r);
   }
 
@@ -476,7 +426,7 @@ export class Simulator implements EngineHost {
     const r = this.replicas[ev.node]!;
     if (r.up) {
       // Write-ahead: while own updates wait for their sync, the state must not leave the node.
-      if (this.disk !== null && this.disk.nodes[r.index]!.pendingOwn.length > 0) r.aeDeferred = true;
+      if (this.storage !== null && this.storage.pendingOwn(r) > 0) r.aeDeferred = true;
       else this.antiEntropyFrom(r);
     }
     this.queue.push(ev, this.time.now + this.antiEntropyMs);
@@ -536,7 +486,7 @@ export class Simulator implements EngineHost {
     const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
-    if (this.disk !== null) this.logDelivery(r, ev);
+    if (this.storage !== null) this.logDelivery(r, ev);
     if (learned) this.lastChange = now;
     const stats = this.stats;
     stats.delivered++;
