@@ -10,11 +10,11 @@
 import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
-import type { ClockSpec, Scenario } from "../scenario/types.ts";
+import type { Scenario } from "../scenario/types.ts";
 import { eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
 import type { SqlSchema } from "../../sql/index.ts";
-import type { MetaEvent, RunStats } from "../run-types.ts";
+import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
 import type { EngineHost } from "./engine-host.ts";
@@ -29,9 +29,10 @@ import { OpMode } from "./op-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
 import { WriteAhead } from "./write-ahead.ts";
-import type { ServiceHooks } from "./service-hooks.ts";
+import type { ServiceEnv, ServiceHooks } from "./service-hooks.ts";
 import { Trace } from "./trace.ts";
-import { Arrivals, OpMix } from "./workload.ts";
+import { ClientWorkload } from "./workload.ts";
+import { clockSpecOf, metaEvent } from "./run-meta.ts";
 import { wireSizer } from "./wire-size.ts";
 
 // Imported bindings copied into module constants: the hot path then reads plain locals.
@@ -58,7 +59,7 @@ export type EngineOptions = {
 /** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. */
 export const DEFAULT_ANTI_ENTROPY_MS = 500;
 
-export class Simulator implements EngineHost {
+export class Simulator implements EngineHost, ServiceEnv {
   readonly time: TimeSource = { now: 0 };
   readonly names: readonly string[];
   readonly n: number;
@@ -119,9 +120,8 @@ export class Simulator implements EngineHost {
   readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
   readonly rAntiEntropy: Rng;
-  private readonly mixes: OpMix[] = [];
-  private readonly arrivals: (Arrivals | null)[] = [];
-  private readonly opRngs: Rng[] = [];
+  /** The scenario's random workload (its clients), or null without one. */
+  private readonly workload: ClientWorkload | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -151,6 +151,7 @@ export class Simulator implements EngineHost {
     this.net = new Network(this.n, scenario.network ?? {}, this.links, this.queue, this.time, this.msgIds, netStreams, this.trace, this.stats);
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
+    this.workload = ClientWorkload.of(scenario, crdt.ops, this.streams);
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
     this.maxEvents = options.maxEvents ?? eventLimit(scenario, {}, options.trace);
     this.opStoreGc = this.opMode && options.opStoreGc !== false;
@@ -174,7 +175,7 @@ export class Simulator implements EngineHost {
     });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
-      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(this.clockSpec(name)), crdt as StateCrdt<any, unknown>, this.time);
+      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(clockSpecOf(scenario, name)), crdt as StateCrdt<any, unknown>, this.time);
       if (this.opMode) r.op = new OpNode(this.n);
       this.storage?.disk.init(i, r.state, r.knowledge);
       return r;
@@ -187,18 +188,33 @@ export class Simulator implements EngineHost {
     return this.time.now;
   }
 
+  /** The durability check runs (the services' port: RAMP adds its committed transactions to it). */
+  get checksDurability(): boolean {
+    return this.checkers.durability !== null;
+  }
+
   // ---- setup and main loop -------------------------------------------------------------
 
   /** Schedules steps, workload, anti-entropy and nemesis; then runs until `duration`. */
   runMain(): void {
     const sc = this.scenario;
-    this.trace.meta(this.meta());
+    this.trace.meta(
+      metaEvent(sc, {
+        seed: this.options.seed,
+        crdtName: this.options.crdtName,
+        sync: this.opMode ? "op" : this.stateMode ? "state" : "delta",
+        antiEntropyMs: this.antiEntropyMs,
+        opMode: this.opMode ? { dedup: this.dedup, causal: this.causal } : null,
+        syncLagMs: this.storage ? this.syncLag : null,
+        digest: this.digestSync !== null,
+      }),
+    );
     (sc.steps ?? []).forEach((_, i) => {
       const ev = new Ev(EvKind.Step, 0);
       ev.id = i;
       this.queue.push(ev, sc.steps![i]!.at);
     });
-    this.scheduleWorkload();
+    this.workload?.schedule(this.queue);
     if (this.antiEntropyMs > 0 && this.n > 1)
       for (let i = 0; i < this.n; i++) {
         // A seeded phase per node, so that gossip rounds do not all fire in the same millisecond.
@@ -211,66 +227,6 @@ export class Simulator implements EngineHost {
     const crashEvery = sc.nemesis?.crashes?.every;
     if (crashEvery) this.queue.push(new Ev(EvKind.CrashNemesis, 0), crashEvery);
     this.loop(sc.duration);
-  }
-
-  /** A node's scenario clock, by own key only (`clocks.constructor` of a plain object is Object). */
-  private clockSpec(name: string): ClockSpec | undefined {
-    const clocks = this.scenario.clocks;
-    return clocks && Object.hasOwn(clocks, name) ? clocks[name] : undefined;
-  }
-
-  /**
-   * The meta line. Optional fields only when configured (so that other runs keep their traces):
-   * the initial clocks (node → {skew, drift}, read by the timeline's lane labels), the op-mode
-   * switches, the sync lag and digest anti-entropy.
-   */
-  private meta(): MetaEvent {
-    const sc = this.scenario;
-    const meta: MetaEvent = {
-      t: 0,
-      type: "meta",
-      scenario: sc.name,
-      seed: this.options.seed,
-      crdt: this.options.crdtName,
-      nodes: [...this.names],
-      sync: this.opMode ? "op" : this.stateMode ? "state" : "delta",
-      antiEntropyMs: this.antiEntropyMs,
-      duration: sc.duration,
-    };
-    if (sc.clocks || sc.nemesis?.clocks)
-      meta.clocks = Object.fromEntries(
-        this.names.map((name) => {
-          const c = this.clockSpec(name) ?? {};
-          return [name, { skew: c.skew ?? 0, drift: c.drift ?? 0 }];
-        }),
-      );
-    if (this.opMode) {
-      meta.dedup = this.dedup;
-      meta.causal = this.causal;
-    }
-    if (this.storage) meta.syncLagMs = this.syncLag;
-    if (this.digestSync) meta.antiEntropy = "digest";
-    return meta;
-  }
-
-  private scheduleWorkload(): void {
-    const w = this.scenario.workload;
-    if (!w || !(w.ratePerNode > 0)) return;
-    const issuing = new Set(w.nodes ?? this.names);
-    const mix = new OpMix(w.ops ?? this.crdt.ops);
-    for (let i = 0; i < this.n; i++) {
-      const name = this.names[i]!;
-      if (!issuing.has(name)) {
-        this.arrivals.push(null);
-        continue;
-      }
-      const arr = new Arrivals(w.from ?? 0, w.to ?? this.scenario.duration, w.ratePerNode, this.streams.get(STREAM.arrivals(name)));
-      this.arrivals.push(arr);
-      this.mixes[i] = mix;
-      this.opRngs[i] = this.streams.get(STREAM.ops(name));
-      const t = arr.next();
-      if (t >= 0) this.queue.push(new Ev(EvKind.Arrival, i), t);
-    }
   }
 
   /** Processes events up to and including time `until`. */
@@ -313,11 +269,12 @@ export class Simulator implements EngineHost {
   private arrival(ev: Ev): void {
     if (this.final) return;
     const i = ev.node;
+    const workload = this.workload!;
     // The op is drawn even when the node is down, so faults never shift the workload stream.
-    const op = this.mixes[i]!.sample(this.opRngs[i]!);
+    const op = workload.draw(i);
     const r = this.replicas[i]!;
     if (r.up) this.update(r, op, "workload");
-    const next = this.arrivals[i]!.next();
+    const next = workload.next(i);
     if (next >= 0) this.queue.push(ev, next);
   }
 

@@ -6,7 +6,10 @@
  */
 import { ARG_ALPHABET, opWeight, parseArgGen } from "../../core/arg-gen.ts";
 import type { Op, OpSpec } from "../../core/contract.ts";
-import type { Rng } from "../rng.ts";
+import { STREAM, type Rng, type Streams } from "../rng.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { Ev, EvKind } from "./event.ts";
+import type { EventQueue } from "./event-queue.ts";
 
 type Gen = (rng: Rng) => unknown;
 
@@ -84,5 +87,59 @@ export class Arrivals {
     this.at += -this.meanGap * Math.log(1 - this.rng.float());
     const t = Math.floor(this.at);
     return t < this.to ? t : -1;
+  }
+}
+
+/**
+ * A scenario's `workload` as the clients of the run: per issuing node its Poisson arrivals and
+ * its op stream, both from streams of its own. The engine asks for the next op and the next
+ * arrival time when an arrival event fires.
+ */
+export class ClientWorkload {
+  private readonly arrivals: (Arrivals | null)[] = [];
+  private readonly mixes: OpMix[] = [];
+  private readonly opRngs: Rng[] = [];
+
+  private constructor(
+    private readonly scenario: Scenario,
+    private readonly mix: OpMix,
+    private readonly streams: Streams,
+  ) {}
+
+  /** The scenario's workload, or null when it has none (or a rate of zero). */
+  static of(scenario: Scenario, crdtOps: readonly OpSpec[], streams: Streams): ClientWorkload | null {
+    const w = scenario.workload;
+    if (!w || !(w.ratePerNode > 0)) return null;
+    return new ClientWorkload(scenario, new OpMix(w.ops ?? crdtOps), streams);
+  }
+
+  /** Puts each issuing node's first arrival on the agenda. */
+  schedule(queue: EventQueue<Ev>): void {
+    const w = this.scenario.workload!;
+    const names = this.scenario.nodes;
+    const issuing = new Set(w.nodes ?? names);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (!issuing.has(name)) {
+        this.arrivals.push(null);
+        continue;
+      }
+      const arr = new Arrivals(w.from ?? 0, w.to ?? this.scenario.duration, w.ratePerNode, this.streams.get(STREAM.arrivals(name)));
+      this.arrivals.push(arr);
+      this.mixes[i] = this.mix;
+      this.opRngs[i] = this.streams.get(STREAM.ops(name));
+      const t = arr.next();
+      if (t >= 0) queue.push(new Ev(EvKind.Arrival, i), t);
+    }
+  }
+
+  /** Node i's next op. */
+  draw(i: number): Op {
+    return this.mixes[i]!.sample(this.opRngs[i]!);
+  }
+
+  /** Node i's next arrival time, or -1 when its window is over. */
+  next(i: number): number {
+    return this.arrivals[i]!.next();
   }
 }

@@ -15,8 +15,7 @@
  */
 import { Ev, EvKind } from "../engine/event.ts";
 import { Network } from "../engine/network.ts";
-import type { ServiceHooks } from "../engine/service-hooks.ts";
-import type { Simulator } from "../engine/simulator.ts";
+import type { ServiceEnv, ServiceHooks } from "../engine/service-hooks.ts";
 import type { Trace } from "../engine/trace.ts";
 import type { CheckResult, ServiceTally } from "../run-types.ts";
 import type { Step } from "../scenario/types.ts";
@@ -61,7 +60,8 @@ export class ServiceHost implements ServiceHooks {
   /** Per node: service messages and timers that came due while it was paused. */
   private readonly inbox: Ev[][];
 
-  constructor(readonly sim: Simulator) {
+  constructor(readonly env: ServiceEnv) {
+    const sim = env;
     this.index = new Map(sim.names.map((n, i) => [n, i]));
     const streams = {
       latency: sim.streams.get(STREAMS.latency),
@@ -75,17 +75,17 @@ export class ServiceHost implements ServiceHooks {
   }
 
   get now(): number {
-    return this.sim.now;
+    return this.env.now;
   }
 
   nodeIndex(name: string): number {
     const i = this.index.get(name);
-    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${this.sim.names.join(", ")})`);
+    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${this.env.names.join(", ")})`);
     return i;
   }
 
   name(i: number): string {
-    return this.sim.names[i]!;
+    return this.env.names[i]!;
   }
 
   add(s: Service): void {
@@ -96,12 +96,12 @@ export class ServiceHost implements ServiceHooks {
 
   /** A sequencer history event at `node`, now. */
   seq(node: number, e: Parameters<Trace["seq"]>[2]): void {
-    this.sim.trace.seq(this.now, node, e);
+    this.env.trace.seq(this.now, node, e);
   }
 
   /** A RAMP transaction event at `node`, now. */
   txn(node: number, e: Parameters<Trace["txn"]>[2]): void {
-    this.sim.trace.txn(this.now, node, e);
+    this.env.trace.txn(this.now, node, e);
   }
 
   // ---- network -------------------------------------------------------------------------
@@ -113,7 +113,7 @@ export class ServiceHost implements ServiceHooks {
     // The payload travels as text: every delivery parses its own copy, nothing is shared.
     const text = JSON.stringify(msg);
     ev.payload = { type: msg.type, text } satisfies OnTheWire;
-    ev.epoch = this.sim.replicas[to]!.epoch;
+    ev.epoch = this.env.replicas[to]!.epoch;
     this.net.send(ev, text.length);
   }
 
@@ -126,15 +126,15 @@ export class ServiceHost implements ServiceHooks {
     const ev = new Ev(EvKind.ServiceTimer, node);
     ev.id = this.services.indexOf(svc) * 16 + kind;
     ev.origin = bound ? 0 : 1;
-    ev.epoch = this.sim.replicas[node]!.epoch;
-    this.sim.queue.push(ev, Math.max(at, this.now));
+    ev.epoch = this.env.replicas[node]!.epoch;
+    this.env.queue.push(ev, Math.max(at, this.now));
   }
 
   // ---- engine hooks ----------------------------------------------------------------------
 
   onEvent(ev: Ev): void {
     if (ev.kind === EvKind.ServiceTimer && ev.origin === 1) return this.run(ev);
-    const r = this.sim.replicas[ev.node]!;
+    const r = this.env.replicas[ev.node]!;
     // A message to a crashed node (or to an incarnation that has since crashed) is lost, and one
     // on a link a partition cut while it was in flight is dropped or held, as the replicas' are;
     // a timer of a process that no longer exists just dies.
@@ -152,8 +152,8 @@ export class ServiceHost implements ServiceHooks {
   private run(ev: Ev): void {
     if (ev.kind === EvKind.ServiceTimer) return this.services[ev.id >> 4]!.timer(ev.node, ev.id & 15, ev.t);
     const msg = JSON.parse((ev.payload as OnTheWire).text) as ServiceMsg;
-    this.sim.stats.delivered++;
-    this.sim.trace.serviceDeliver(this.now, ev.id, this.sim.replicas[ev.node]!, ev.from, msg.type);
+    this.env.stats.delivered++;
+    this.env.trace.serviceDeliver(this.now, ev.id, this.env.replicas[ev.node]!, ev.from, msg.type);
     const svc = this.services.find((s) => msg.type.startsWith(s.prefix));
     if (svc === undefined) throw new Error(`service message of unknown type ${JSON.stringify(msg.type)}`);
     svc.deliver(ev.node, msg);
@@ -169,10 +169,10 @@ export class ServiceHost implements ServiceHooks {
   step(step: Step, index: number): void {
     if (!("node" in step)) return;
     const i = this.nodeIndex(step.node);
-    const r = this.sim.replicas[i]!;
+    const r = this.env.replicas[i]!;
     const what = "next" in step ? "next" : "txn";
     if (!r.up) {
-      this.sim.trace.skip(this.now, i, { op: what }, r.crashed ? "crashed" : "paused");
+      this.env.trace.skip(this.now, i, { op: what }, r.crashed ? "crashed" : "paused");
       return;
     }
     const svc = this.services.find((s) => s.handles(step));
@@ -212,7 +212,7 @@ export class ServiceHost implements ServiceHooks {
   availability(): Record<string, Record<string, number | Tally>> {
     // fromEntries defines own keys: a node called "__proto__" gets its row like any other.
     return Object.fromEntries(
-      this.sim.replicas.map((r, i) => {
+      this.env.replicas.map((r, i) => {
         const entry: Record<string, number | Tally> = { crdtWrites: r.seq };
         for (const s of this.services) {
           const t = s.tally(i);

@@ -93,7 +93,7 @@ export class RampService implements Service {
       this.servers.set(node, this.makeServer(node));
     }
     this.clients = new ClientTable(
-      host.sim.n,
+      host.env.n,
       (node) => this.makeClient(node),
       (node, at) => host.timer(this, node, TICK, at),
     );
@@ -206,7 +206,7 @@ export class RampService implements Service {
       return node === undefined ? undefined : this.host.name(node);
     };
     const out = [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail, nodeOf)];
-    if (this.host.sim.checkers.durability !== null) out.push(firstFailure("durability", committedDurable(this.history, this.recovered()), this.times, expected, "", nodeOf));
+    if (this.host.env.checksDurability) out.push(firstFailure("durability", committedDurable(this.history, this.recovered()), this.times, expected, "", nodeOf));
     return out;
   }
 
@@ -246,7 +246,7 @@ export class RampService implements Service {
 
   private makeClient(node: number): RampClient {
     const name = this.host.name(node);
-    const epoch = this.host.sim.replicas[node]!.epoch;
+    const epoch = this.host.env.replicas[node]!.epoch;
     // A fresh id per incarnation: timestamps (t, id) stay unique across the node's restarts.
     const id = epoch === 0 ? name : `${name}~${epoch}`;
     this.clientNode.set(id, node);

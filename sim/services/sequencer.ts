@@ -57,7 +57,7 @@ export class SequencerService implements Service {
     this.syncLag = syncLagMs;
     this.server = Sequencer.recover(this.storage, this.options());
     this.clients = new ClientTable(
-      host.sim.n,
+      host.env.n,
       (node) => this.makeClient(node),
       (node, at) => host.timer(this, node, TICK, at),
     );
@@ -180,7 +180,7 @@ export class SequencerService implements Service {
 
   private makeClient(node: number): SequencerClient {
     // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
-    const incarnation = this.host.sim.replicas[node]!.epoch;
+    const incarnation = this.host.env.replicas[node]!.epoch;
     return new SequencerClient({
       id: this.host.name(node),
       sequencer: this.host.name(this.node),
