@@ -75,21 +75,36 @@ export function integerWeights(ops: readonly OpSpec[]): number[] {
 }
 
 /**
- * A property-testing library's arbitraries for the four kinds (fast-check's, in core's law tests
- * and in the `laws` command): `argArbitraryFrom` applies the generator's meaning, the library only
- * builds. Passed in because core may not depend on fast-check outside its tests.
+ * The part of fast-check the mapping below calls. Typed by shape, not imported: core may not
+ * depend on fast-check outside its tests, and both core's law tests and the `laws` command
+ * (sim/laws/op-arbitrary.ts) must map generators the same way, so they pass `fc` in.
  */
-export type ArbitraryKit<A> = {
-  integer(lo: number, hi: number): A;
-  oneOf(values: readonly unknown[]): A;
-  letters(length: number, alphabet: string): A;
-  constant(value: unknown): A;
+type FastCheck = {
+  integer(c: { min: number; max: number }): any;
+  constantFrom(...values: any[]): any;
+  constant(value: unknown): any;
+  string(c: { unit: any; minLength: number; maxLength: number }): any;
+  tuple(...parts: any[]): any;
+  oneof(...weighted: { weight: number; arbitrary: any }[]): any;
 };
 
-export function argArbitraryFrom<A>(kit: ArbitraryKit<A>, gen: unknown): A {
+/** One argument's arbitrary: the generator's meaning above, in fast-check's terms. */
+export function argArbitraryFrom(fc: FastCheck, gen: unknown): unknown {
   const g = parseArgGen(gen);
-  if (g.kind === "int") return kit.integer(g.lo, g.hi);
-  if (g.kind === "pick") return kit.oneOf(g.values);
-  if (g.kind === "string") return kit.letters(g.length, ARG_ALPHABET);
-  return kit.constant(g.value);
+  if (g.kind === "int") return fc.integer({ min: g.lo, max: g.hi });
+  if (g.kind === "pick") return fc.constantFrom(...g.values);
+  if (g.kind === "string") return fc.string({ unit: fc.constantFrom(...ARG_ALPHABET), minLength: g.length, maxLength: g.length });
+  return fc.constant(g.value);
+}
+
+/** One op from the alphabet, weighted like a workload's op mix (the caller types it: `fc.Arbitrary<Op>`). */
+export function opArbitraryFrom(fc: FastCheck, ops: readonly OpSpec[]): unknown {
+  if (ops.length === 0) throw new Error("the CRDT declares no ops (its `ops` alphabet is empty): nothing to generate");
+  const weights = integerWeights(ops);
+  return fc.oneof(
+    ...ops.map((spec, i) => ({
+      weight: weights[i]!,
+      arbitrary: fc.tuple(...(spec.args ?? []).map((a) => argArbitraryFrom(fc, a))).map((args: unknown[]) => ({ op: spec.op, args })),
+    })),
+  );
 }

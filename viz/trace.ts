@@ -3,36 +3,24 @@
  * events. The views only read: an unknown event type is kept (as `Other`) and shown nowhere
  * rather than rejected, so a newer engine's trace still draws in an older viewer.
  */
-import type {
-  AckEvent,
-  BufferEvent,
-  DeliverEvent,
-  DropEvent,
-  DuplicateEvent,
-  HoldEvent,
-  LostEvent,
-  MetaEvent,
-  NodeEvent,
-  SendEvent,
-  TraceEvent,
-  UpdateEvent,
-  ClockJumpEvent,
-} from "../sim/run-types.ts";
+import type { MetaEvent as Meta, TraceEvent } from "../sim/run-types.ts";
 
-// The event types are the engine's (sim/run-types.ts); these are the views' short names for them.
-export type { VV } from "../sim/run-types.ts";
-export type Meta = MetaEvent;
-export type UpdateEv = UpdateEvent;
-export type SendEv = SendEvent;
-export type DeliverEv = DeliverEvent;
-export type DropEv = DropEvent;
-export type DuplicateEv = DuplicateEvent;
-export type HoldEv = HoldEvent;
-export type NodeEv = NodeEvent;
-export type AckEv = AckEvent;
-export type LostEv = LostEvent;
-export type BufferEv = BufferEvent;
-export type JumpEv = ClockJumpEvent;
+// The event types are the engine's (sim/run-types.ts), under the views' short names.
+export type {
+  VV,
+  MetaEvent as Meta,
+  UpdateEvent as UpdateEv,
+  SendEvent as SendEv,
+  DeliverEvent as DeliverEv,
+  DropEvent as DropEv,
+  DuplicateEvent as DuplicateEv,
+  HoldEvent as HoldEv,
+  NodeEvent as NodeEv,
+  AckEvent as AckEv,
+  LostEvent as LostEv,
+  BufferEvent as BufferEv,
+  ClockJumpEvent as JumpEv,
+} from "../sim/run-types.ts";
 /** An event type this viewer does not know (a newer engine's): kept, drawn from whatever fields it carries. */
 export type Other = { t: number; type: string; [field: string]: unknown };
 
