@@ -285,14 +285,61 @@ export class Trace implements NetTracer {
 
   // ---- service histories -----------------------------------------------------------------
 
-  /** A sequencer history event; the members after `event` in SeqEvent's order, values as canonical JSON. */
+  /** A sequencer history event; its members in SeqEvent's order, user data (names, counters) as canonical JSON. */
   seq(t: number, node: number, e: DistributiveOmit<SeqEvent, "t" | "type" | "node">): void {
-    this.rare(`{"t":${t},"type":"seq","node":${this.q[node]}${members(e)}}`);
+    let m: string;
+    switch (e.event) {
+      case "next":
+      case "timeout":
+        m = `"name":${JSON.stringify(e.name)},"req":${e.req}`;
+        break;
+      case "ok":
+        m = `"name":${JSON.stringify(e.name)},"req":${e.req},"n":${e.n}`;
+        break;
+      case "assign":
+        m = `"name":${JSON.stringify(e.name)},"req":${e.req},"client":${JSON.stringify(e.client)},"n":${e.n}`;
+        break;
+      case "unsynced-lost":
+        m = `"records":${e.records}`;
+        break;
+      case "recover":
+        m = `"counters":${canonicalKey(e.counters)}`;
+        break;
+    }
+    this.rare(`{"t":${t},"type":"seq","node":${this.q[node]},"event":"${e.event}",${m}}`);
   }
 
-  /** A RAMP transaction event, like `seq`. */
+  /** A RAMP transaction event, like `seq`; `ts` is a timestamp key, keys and values user data. */
   txn(t: number, node: number, e: DistributiveOmit<TxnEvent, "t" | "type" | "node">): void {
-    this.rare(`{"t":${t},"type":"txn","node":${this.q[node]}${members(e)}}`);
+    let m: string;
+    switch (e.event) {
+      case "rejected":
+        m = `"reason":${JSON.stringify(e.reason)}`;
+        break;
+      case "unsynced-lost":
+        m = `"records":${e.records}`;
+        break;
+      case "recover":
+        m = `"versions":${e.versions}`;
+        break;
+      case "write":
+        m = `"ts":${JSON.stringify(e.ts)},"writes":${canonicalKey(e.writes)}`;
+        break;
+      case "committed":
+      case "write-timeout":
+        m = `"ts":${JSON.stringify(e.ts)}`;
+        break;
+      case "read":
+        m = `"read":${e.read},"keys":${canonicalKey(e.keys)}`;
+        break;
+      case "read-ok":
+        m = `"read":${e.read},"values":${canonicalKey(e.values)},"versions":${canonicalKey(e.versions)}`;
+        break;
+      case "read-timeout":
+        m = `"read":${e.read}`;
+        break;
+    }
+    this.rare(`{"t":${t},"type":"txn","node":${this.q[node]},"event":"${e.event}",${m}}`);
   }
 
   /** Node-name pairs as canonical JSON: [["a","b"],…]. */
@@ -321,13 +368,3 @@ export class Trace implements NetTracer {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/**
- * `,"key":value…` in the order the object was built — the SeqEvent / TxnEvent member order, which
- * the service's call site spells out — with canonical JSON values (user data: no key order leaks in).
- */
-function members(e: object): string {
-  let out = "";
-  for (const [k, v] of Object.entries(e)) out += `,${JSON.stringify(k)}:${canonicalKey(v) ?? "null"}`;
-  return out;
-}

@@ -211,11 +211,10 @@ export class SequencerService implements Service {
       const key = `${e.client}#${e.requestId}`;
       if (e.type === "invoke") this.clients.invoked(this.host.nodeIndex(e.client), key, now);
       if (e.type === "ok" || e.type === "unavailable") this.clients.outcome(this.host.nodeIndex(e.client), e.type === "ok", key, now);
-      const req = { name: e.name, req: e.requestId };
-      if (e.type === "invoke") this.host.seq(node, { event: "next", ...req });
-      else if (e.type === "ok") this.host.seq(node, { event: "ok", ...req, n: e.n });
-      else if (e.type === "unavailable") this.host.seq(node, { event: "timeout", ...req });
-      else this.host.seq(node, { event: "assign", ...req, client: e.client, n: e.n });
+      if (e.type === "invoke") this.host.seq(node, { event: "next", name: e.name, req: e.requestId });
+      else if (e.type === "ok") this.host.seq(node, { event: "ok", name: e.name, req: e.requestId, n: e.n });
+      else if (e.type === "unavailable") this.host.seq(node, { event: "timeout", name: e.name, req: e.requestId });
+      else this.host.seq(node, { event: "assign", name: e.name, req: e.requestId, client: e.client, n: e.n });
       if (e.type === "ok" || e.type === "unavailable") {
         const done = this.waiting.get(key);
         if (done) {
