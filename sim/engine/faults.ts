@@ -10,9 +10,9 @@ import type { Step } from "../scenario/types.ts";
 import { STREAM } from "../rng.ts";
 import { Ev, EvKind } from "./event.ts";
 import { completeGroups, groupPairs, randomPartition, type Pair } from "./links.ts";
-import type { Simulator } from "./simulator.ts";
+import type { FaultEnv } from "./fault-env.ts";
 
-export function installFaults(sim: Simulator): void {
+export function installFaults(sim: FaultEnv): void {
   const index = new Map(sim.names.map((name, i) => [name, i]));
   const idx = (name: string): number => {
     const i = index.get(name);
@@ -95,7 +95,7 @@ export function installFaults(sim: Simulator): void {
   };
 }
 
-function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => number): void {
+function runStep(sim: FaultEnv, step: Step, i: number, idx: (name: string) => number): void {
   const t = sim.now;
   const trace = sim.trace;
   if ("op" in step) {
@@ -130,7 +130,7 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
 }
 
 /** Clears partitions and cuts and releases held messages (each with a fresh latency). */
-export function heal(sim: Simulator, by: FaultCause | "final"): void {
+export function heal(sim: FaultEnv, by: FaultCause | "final"): void {
   const t = sim.now;
   sim.links.heal();
   sim.trace.heal(t, by);
@@ -138,7 +138,7 @@ export function heal(sim: Simulator, by: FaultCause | "final"): void {
   sim.services?.heal();
 }
 
-export function crash(sim: Simulator, i: number, by: FaultCause = "step"): void {
+export function crash(sim: FaultEnv, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (r.crashed) return;
   const t = sim.now;
@@ -166,7 +166,7 @@ export function crash(sim: Simulator, i: number, by: FaultCause = "step"): void 
   sim.services?.crash(i);
 }
 
-export function restart(sim: Simulator, i: number, by: FaultCause = "step"): void {
+export function restart(sim: FaultEnv, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (!r.crashed) return;
   r.crashed = false;
@@ -175,17 +175,17 @@ export function restart(sim: Simulator, i: number, by: FaultCause = "step"): voi
   sim.trace.restart(sim.now, r, by);
   sim.services?.restart(i);
   // Op mode: catch up at once — ask a peer for the ops this replica lacks.
-  if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.ops!.sendDigest(r);
+  sim.catchUp(r);
 }
 
-export function pause(sim: Simulator, i: number): void {
+export function pause(sim: FaultEnv, i: number): void {
   const r = sim.replicas[i]!;
   if (!r.up) return;
   r.paused = true;
   sim.trace.nodeEvent(sim.now, "pause", i);
 }
 
-export function resume(sim: Simulator, i: number): void {
+export function resume(sim: FaultEnv, i: number): void {
   const r = sim.replicas[i]!;
   if (!r.paused) return;
   r.paused = false;

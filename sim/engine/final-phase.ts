@@ -8,11 +8,12 @@
 import type { FinalPhase } from "../checkers/convergence.ts";
 import { EvKind } from "./event.ts";
 import { heal, restart, resume } from "./faults.ts";
-import { DEFAULT_ANTI_ENTROPY_MS, type Simulator } from "./simulator.ts";
+import type { FaultEnv } from "./fault-env.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../scenario/limits.ts";
 
 export const MAX_ROUNDS = 100;
 
-function drain(sim: Simulator): void {
+function drain(sim: FaultEnv): void {
   const q = sim.queue;
   while (sim.net.inFlight > 0) {
     const ev = q.pop();
@@ -24,13 +25,13 @@ function drain(sim: Simulator): void {
   }
 }
 
-function quiescent(sim: Simulator): boolean {
+function quiescent(sim: FaultEnv): boolean {
   const [first, ...rest] = sim.replicas;
   if (!first) return true;
   return rest.every((r) => r.knowledge.likelySame(first.knowledge) && r.knowledge.sameAs(first.knowledge) && r.valueKey() === first.valueKey());
 }
 
-export function runFinalPhase(sim: Simulator): FinalPhase {
+export function runFinalPhase(sim: FaultEnv): FinalPhase {
   const duration = sim.scenario.duration;
   sim.final = true;
   sim.time.now = Math.max(sim.now, duration);

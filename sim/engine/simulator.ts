@@ -11,7 +11,7 @@ import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { eventLimit } from "../scenario/limits.ts";
+import { DEFAULT_ANTI_ENTROPY_MS, eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
 import type { SqlSchema } from "../../sql/index.ts";
 import type { RunStats } from "../run-types.ts";
@@ -30,6 +30,7 @@ import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
 import { WriteAhead } from "./write-ahead.ts";
 import type { ServiceEnv, ServiceHooks } from "./service-hooks.ts";
+import type { FaultEnv } from "./fault-env.ts";
 import { Trace } from "./trace.ts";
 import { ClientWorkload } from "./workload.ts";
 import { clockSpecOf, metaEvent } from "./run-meta.ts";
@@ -56,10 +57,7 @@ export type EngineOptions = {
   maxEvents?: number;
 };
 
-/** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. */
-export const DEFAULT_ANTI_ENTROPY_MS = 500;
-
-export class Simulator implements EngineHost, ServiceEnv {
+export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
   readonly time: TimeSource = { now: 0 };
   readonly names: readonly string[];
   readonly n: number;
@@ -353,6 +351,11 @@ export class Simulator implements EngineHost, ServiceEnv {
     if (this.storage === null) return;
     this.storage.recover(r);
     this.checkers.order.reset(r);
+  }
+
+  /** A restarted replica catches up at once: in op mode it asks a peer for the ops it lacks. */
+  catchUp(r: Replica): void {
+    if (this.opMode && this.n > 1 && this.antiEntropyMs > 0) this.ops!.sendDigest(r);
   }
 
   /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
