@@ -125,7 +125,7 @@ export type SkipEvent = { t: number; type: "skip"; node: string; reason: "crashe
 export type SqlErrorEvent = { t: number; type: "sql-error"; node: string; step: number; reason: string };
 export type ConvergedEvent = { t: number; type: "converged"; ok: boolean; at: number | null; rounds: number; values: Record<string, unknown> };
 /** The sequencer's history as it happens (sim/services/sequencer.ts). */
-export type SeqEvent = { t: number; type: "seq"; node: string } & (
+export type SequencerEvent = { t: number; type: "seq"; node: string } & (
   | { event: "next" | "timeout"; name: string; req: number }
   | { event: "ok"; name: string; req: number; n: number }
   | { event: "assign"; name: string; req: number; client: string; n: number }
@@ -133,7 +133,7 @@ export type SeqEvent = { t: number; type: "seq"; node: string } & (
   | { event: "recover"; counters: Record<string, number> }
 );
 /** RAMP transactions as they happen (sim/services/ramp.ts); `ts` is the transaction's timestamp key. */
-export type TxnEvent = { t: number; type: "txn"; node: string } & (
+export type TransactionEvent = { t: number; type: "txn"; node: string } & (
   | { event: "rejected"; reason: string }
   | { event: "unsynced-lost"; records: number }
   | { event: "recover"; versions: number }
@@ -164,8 +164,8 @@ export type TraceEvent =
   | SkipEvent
   | SqlErrorEvent
   | ConvergedEvent
-  | SeqEvent
-  | TxnEvent;
+  | SequencerEvent
+  | TransactionEvent;
 
 export type Run = {
   summary: Summary;

@@ -5,7 +5,7 @@
  * or without `trace`; lines are only built when the trace is kept. Nothing else writes a line.
  */
 import { canonicalKey } from "../../core/util/json.ts";
-import type { DropReason, FaultCause, MetaEvent, SeqEvent, TxnEvent } from "../run-types.ts";
+import type { DropReason, FaultCause, MetaEvent, SequencerEvent, TransactionEvent } from "../run-types.ts";
 import type { Ev } from "./event.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { NetTracer } from "./network.ts";
@@ -285,8 +285,8 @@ export class Trace implements NetTracer {
 
   // ---- service histories -----------------------------------------------------------------
 
-  /** A sequencer history event; its members in SeqEvent's order, user data (names, counters) as canonical JSON. */
-  seq(t: number, node: number, e: DistributiveOmit<SeqEvent, "t" | "type" | "node">): void {
+  /** A sequencer history event; its members in SequencerEvent's order, user data (names, counters) as canonical JSON. */
+  seq(t: number, node: number, e: DistributiveOmit<SequencerEvent, "t" | "type" | "node">): void {
     let m: string;
     switch (e.event) {
       case "next":
@@ -310,7 +310,7 @@ export class Trace implements NetTracer {
   }
 
   /** A RAMP transaction event, like `seq`; `ts` is a timestamp key, keys and values user data. */
-  txn(t: number, node: number, e: DistributiveOmit<TxnEvent, "t" | "type" | "node">): void {
+  txn(t: number, node: number, e: DistributiveOmit<TransactionEvent, "t" | "type" | "node">): void {
     let m: string;
     switch (e.event) {
       case "rejected":
