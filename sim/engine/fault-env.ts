@@ -8,40 +8,23 @@
 import type { Op, StateCrdt } from "../../core/contract.ts";
 import type { SqlSchema } from "../../sql/index.ts";
 import type { Checkers } from "../checkers/index.ts";
-import type { Streams } from "../rng.ts";
-import type { RunStats } from "../run-types.ts";
-import type { Scenario } from "../scenario/types.ts";
 import type { Ev } from "./event.ts";
-import type { EventQueue } from "./event-queue.ts";
-import type { Links } from "./links.ts";
 import type { Network } from "./network.ts";
-import type { Replica, TimeSource } from "./replica.ts";
+import type { Replica } from "./replica.ts";
+import type { RunParts } from "./run-parts.ts";
 import type { ServiceHooks } from "./service-hooks.ts";
-import type { Trace } from "./trace.ts";
 import type { WriteAhead } from "./write-ahead.ts";
 
-export interface FaultEnv {
-  readonly scenario: Scenario;
-  readonly names: readonly string[];
-  readonly n: number;
-  readonly time: TimeSource;
-  readonly now: number;
-  readonly replicas: readonly Replica[];
-  readonly queue: EventQueue<Ev>;
-  readonly links: Links;
+export interface FaultEnv extends RunParts {
   /** The replicas' network (the services heal their own through `services.heal`). */
   readonly net: Network;
-  readonly trace: Trace;
-  readonly streams: Streams;
   readonly storage: WriteAhead | null;
-  readonly syncLag: number;
   readonly checkers: Checkers;
   readonly services: ServiceHooks | null;
   readonly sqlSchema: SqlSchema | null;
   readonly stateCrdt: StateCrdt<any, unknown> | null;
   readonly antiEntropyMs: number;
   readonly maxEvents: number;
-  readonly stats: RunStats;
   /** Past `duration`: timers stop, only deliveries run (final-phase.ts sets it). */
   final: boolean;
   readonly lastChange: number;

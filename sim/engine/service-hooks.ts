@@ -5,15 +5,10 @@
  * faults that concern every node (crash, restart, resume, heal). Null on the simulator when a
  * scenario declares no services, so CRDT-only runs pay nothing.
  */
-import type { Streams } from "../rng.ts";
-import type { RunStats } from "../run-types.ts";
-import type { Scenario, Step } from "../scenario/types.ts";
+import type { Step } from "../scenario/types.ts";
 import type { Ev } from "./event.ts";
-import type { EventQueue } from "./event-queue.ts";
-import type { Links } from "./links.ts";
 import type { MessageIds } from "./network.ts";
-import type { Replica, TimeSource } from "./replica.ts";
-import type { Trace } from "./trace.ts";
+import type { RunParts } from "./run-parts.ts";
 
 export interface ServiceHooks {
   /** An EvKind.ServiceDeliver or EvKind.ServiceTimer event is due. */
@@ -37,20 +32,8 @@ export interface ServiceHooks {
  * replicas (up, crashed, incarnation), the agenda and the clock, the trace, the links, stats and
  * message ids their network shares with the replicas', the random streams, and the disk's sync lag.
  */
-export interface ServiceEnv {
-  readonly scenario: Scenario;
-  readonly names: readonly string[];
-  readonly n: number;
-  readonly time: TimeSource;
-  readonly now: number;
-  readonly replicas: readonly Replica[];
-  readonly queue: EventQueue<Ev>;
-  readonly trace: Trace;
-  readonly links: Links;
-  readonly stats: RunStats;
+export interface ServiceEnv extends RunParts {
   readonly msgIds: MessageIds;
-  readonly streams: Streams;
-  readonly syncLag: number;
   /** The durability check runs: RAMP adds its committed transactions to it. */
   readonly checksDurability: boolean;
 }
