@@ -12,7 +12,8 @@ export type Ctx = { replica: string; now(): number };
 
 /**
  * An argument generator for random workloads: a literal value, or one of
- * `{ int: [lo, hi] }` (inclusive), `{ pick: [...] }`, `{ string: length }`.
+ * `{ int: [lo, hi] }` (inclusive), `{ pick: [...] }`, `{ string: n }` (n letters a–z); core/arg-gen.ts
+ * parses it, for every tool alike.
  */
 export type ArgGen = unknown;
 

@@ -4,6 +4,33 @@
  * the explorer). Everything bad about a scenario surfaces as a ScenarioError.
  */
 export type { CheckAt, CheckResult, Run, RunStats, ServiceTally, Summary, TraceEvent } from "./run-types.ts";
+// Each line of trace.jsonl, by type (TraceEvent is their union).
+export type {
+  AckEvent,
+  BufferEvent,
+  ClockJumpEvent,
+  ClockSkewEvent,
+  ConvergedEvent,
+  CutEvent,
+  DeliverEvent,
+  DropEvent,
+  DropReason,
+  DuplicateEvent,
+  FaultCause,
+  HealEvent,
+  HoldEvent,
+  LostEvent,
+  MetaEvent,
+  NodeEvent,
+  PartitionEvent,
+  SendEvent,
+  SequencerEvent,
+  SkipEvent,
+  SqlErrorEvent,
+  TransactionEvent,
+  UpdateEvent,
+  VV,
+} from "./run-types.ts";
 export type { Side, Violation } from "./laws/evaluate.ts";
 export type { Method, METHODS } from "./plugin/call-slots.ts";
 export type { EventSource } from "./scenario/limits.ts";

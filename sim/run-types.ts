@@ -68,15 +68,136 @@ export type Summary = {
   final: Record<string, unknown>;
 };
 
+/** A version vector as printed in the trace: contiguous prefix per origin, gaps under "+". */
+export type VV = { [origin: string]: number | { [origin: string]: number[] } };
+
+/** Who caused a fault: a scenario step, or the nemesis (`by` is left out for a step on crash, restart, pause, resume). */
+export type FaultCause = "step" | "nemesis";
+
 /**
- * One line of trace.jsonl. Every event has the virtual time `t` and a `type`; the first line is
- * `{ t: 0, type: "meta", ... }`. Events that change a replica carry `vv` (the replica's knowledge
- * of updates, as a version vector over update origins) and `value` (its value afterwards).
+ * The events of trace.jsonl, one JSON object per line, the first `meta`. Every event has the
+ * virtual time `t` and a `type`; the key order of each is the one written here (the writer,
+ * sim/engine/trace.ts, owns it). Events that change a replica carry `vv` (the replica's
+ * knowledge of updates) and `value` (its value afterwards). Service messages (sequencer, RAMP)
+ * are `send`/`deliver`/… events too, with their message `kind`.
  */
-export type TraceEvent = { t: number; type: string; [field: string]: unknown };
+export type MetaEvent = {
+  t: 0;
+  type: "meta";
+  scenario: string;
+  seed: number;
+  crdt: string;
+  nodes: string[];
+  sync: "op" | "state" | "delta";
+  antiEntropyMs: number;
+  duration: number;
+  clocks?: Record<string, { skew: number; drift: number }>;
+  dedup?: boolean;
+  causal?: boolean;
+  syncLagMs?: number;
+  antiEntropy?: "digest";
+};
+export type UpdateEvent = { t: number; type: "update"; node: string; op: string; args: unknown[]; id: [string, number]; vv: VV; value: unknown };
+export type SendEvent = { t: number; type: "send"; msg: number; from: string; to: string; kind: string; bytes: number };
+/** `kind`: only on a service message's delivery. */
+export type DeliverEvent = { t: number; type: "deliver"; msg: number; to: string; from: string; vv: VV; value: unknown; kind?: string };
+export type DropReason = "loss" | "partition" | "crash" | "dedup";
+export type DropEvent = { t: number; type: "drop"; msg: number; reason: DropReason };
+export type DuplicateEvent = { t: number; type: "duplicate"; msg: number; of: number };
+export type HoldEvent = { t: number; type: "hold" | "release"; msg: number };
+/** A restart also carries what was recovered from durable storage. */
+export type NodeEvent = { t: number; type: "crash" | "restart" | "pause" | "resume"; node: string; by?: "nemesis"; vv?: VV; value?: unknown };
+/** A write became durable (acknowledged) at its node's group commit. */
+export type AckEvent = { t: number; type: "ack"; node: string; id: [string, number] };
+/** A crash lost writes not yet synced (never acknowledged, never sent). */
+export type LostEvent = { t: number; type: "unsynced-lost"; node: string; records: number; updates: [string, number][] };
+/** Op mode: a delivered message's ops were (partly) buffered until causally ready. */
+export type BufferEvent = { t: number; type: "buffer"; msg: number; to: string; ops: number; buffered: number };
+/** `clock`: the node's clock reading afterwards; `source` only when the nemesis did it. */
+export type ClockJumpEvent = { t: number; type: "clock-jump"; node: string; by: number; clock: number; source?: "nemesis" };
+export type ClockSkewEvent = { t: number; type: "clock-skew"; node: string; skew: number; clock: number; source: "nemesis" };
+export type PartitionEvent = { t: number; type: "partition"; by: FaultCause; shape: string } & ({ groups: string[][] } | { links: [string, string][] });
+export type CutEvent = { t: number; type: "cut"; links: [string, string][] };
+/** `final`: the end of the run heals every partition before the final anti-entropy. */
+export type HealEvent = { t: number; type: "heal"; by: FaultCause | "final" };
+/** A step that found its node down: an op, a SQL statement or a service request (`op`: "next", "txn"). */
+export type SkipEvent = { t: number; type: "skip"; node: string; reason: "crashed" | "paused" } & ({ op: string } | { sql: string });
+export type SqlErrorEvent = { t: number; type: "sql-error"; node: string; step: number; reason: string };
+export type ConvergedEvent = { t: number; type: "converged"; ok: boolean; at: number | null; rounds: number; values: Record<string, unknown> };
+/** The sequencer's history as it happens (sim/services/sequencer.ts). */
+export type SequencerEvent = { t: number; type: "seq"; node: string } & (
+  | { event: "next" | "timeout"; name: string; req: number }
+  | { event: "ok"; name: string; req: number; n: number }
+  | { event: "assign"; name: string; req: number; client: string; n: number }
+  | { event: "unsynced-lost"; records: number }
+  | { event: "recover"; counters: Record<string, number> }
+);
+/** RAMP transactions as they happen (sim/services/ramp.ts); `ts` is the transaction's timestamp key. */
+export type TransactionEvent = { t: number; type: "txn"; node: string } & (
+  | { event: "rejected"; reason: string }
+  | { event: "unsynced-lost"; records: number }
+  | { event: "recover"; versions: number }
+  | { event: "write"; ts: string; writes: Record<string, unknown> }
+  | { event: "committed" | "write-timeout"; ts: string }
+  | { event: "read"; read: number; keys: string[] }
+  | { event: "read-ok"; read: number; values: Record<string, unknown>; versions: Record<string, unknown> }
+  | { event: "read-timeout"; read: number }
+);
+
+export type TraceEvent =
+  | MetaEvent
+  | UpdateEvent
+  | SendEvent
+  | DeliverEvent
+  | DropEvent
+  | DuplicateEvent
+  | HoldEvent
+  | NodeEvent
+  | AckEvent
+  | LostEvent
+  | BufferEvent
+  | ClockJumpEvent
+  | ClockSkewEvent
+  | PartitionEvent
+  | CutEvent
+  | HealEvent
+  | SkipEvent
+  | SqlErrorEvent
+  | ConvergedEvent
+  | SequencerEvent
+  | TransactionEvent;
 
 export type Run = {
   summary: Summary;
   /** Canonical trace lines (JSON, no trailing newline each); absent with `trace: false`. */
   trace?: string[];
 };
+
+/** Every event type of the trace, as a value (the type checker keeps it equal to TraceEvent's). */
+export const TRACE_EVENT_TYPES = Object.keys({
+  meta: 0,
+  update: 0,
+  send: 0,
+  deliver: 0,
+  drop: 0,
+  duplicate: 0,
+  hold: 0,
+  release: 0,
+  crash: 0,
+  restart: 0,
+  pause: 0,
+  resume: 0,
+  ack: 0,
+  "unsynced-lost": 0,
+  buffer: 0,
+  "clock-jump": 0,
+  "clock-skew": 0,
+  partition: 0,
+  cut: 0,
+  heal: 0,
+  skip: 0,
+  "sql-error": 0,
+  converged: 0,
+  seq: 0,
+  txn: 0,
+} satisfies Record<TraceEvent["type"], 0>) as TraceEvent["type"][];

@@ -3,31 +3,28 @@
  * events. The views only read: an unknown event type is kept (as `Other`) and shown nowhere
  * rather than rejected, so a newer engine's trace still draws in an older viewer.
  */
-import type { TraceEvent } from "../sim/run-types.ts";
+import type { MetaEvent as Meta, TraceEvent } from "../sim/run-types.ts";
 
-/** A version vector as printed by the engine: contiguous prefix per origin, gaps under "+". */
-export type VV = { [origin: string]: number | { [origin: string]: number[] } };
+// The event types are the engine's (sim/run-types.ts), under the views' short names.
+export type {
+  VV,
+  MetaEvent as Meta,
+  UpdateEvent as UpdateEv,
+  SendEvent as SendEv,
+  DeliverEvent as DeliverEv,
+  DropEvent as DropEv,
+  DuplicateEvent as DuplicateEv,
+  HoldEvent as HoldEv,
+  NodeEvent as NodeEv,
+  AckEvent as AckEv,
+  LostEvent as LostEv,
+  BufferEvent as BufferEv,
+  ClockJumpEvent as JumpEv,
+} from "../sim/run-types.ts";
+/** An event type this viewer does not know (a newer engine's): kept, drawn from whatever fields it carries. */
+export type Other = { t: number; type: string; [field: string]: unknown };
 
-export type Meta = { t: 0; type: "meta"; scenario?: string; seed?: number; crdt?: string; nodes?: string[] } & TraceEvent;
-export type UpdateEv = { t: number; type: "update"; node: string; op: string; args: unknown[]; id: [string, number]; vv: VV; value: unknown };
-export type SendEv = { t: number; type: "send"; msg: number; from: string; to: string; kind: string; bytes: number };
-export type DeliverEv = { t: number; type: "deliver"; msg: number; to: string; from: string; vv: VV; value: unknown };
-export type DropEv = { t: number; type: "drop"; msg: number; reason: string };
-export type DuplicateEv = { t: number; type: "duplicate"; msg: number; of: number };
-export type HoldEv = { t: number; type: "hold" | "release"; msg: number };
-/** A restart also carries what was recovered from durable storage (traces since the disk). */
-export type NodeEv = { t: number; type: "crash" | "restart" | "pause" | "resume"; node: string; vv?: VV; value?: unknown };
-/** A write became durable (acknowledged) at its node's group commit. */
-export type AckEv = { t: number; type: "ack"; node: string; id: [string, number] };
-/** A crash lost writes not yet synced (never acknowledged, never sent). */
-export type LostEv = { t: number; type: "unsynced-lost"; node: string; records: number; updates: [string, number][] };
-/** Op mode: a delivered message's ops were (partly) buffered until causally ready. */
-export type BufferEv = { t: number; type: "buffer"; msg: number; to: string; ops: number; buffered: number };
-export type JumpEv = { t: number; type: "clock-jump"; node: string; by: number };
-/** partition / cut / heal / converged and anything newer: drawn from whatever fields they carry. */
-export type Other = TraceEvent;
-
-export type Event = UpdateEv | SendEv | DeliverEv | DropEv | DuplicateEv | HoldEv | NodeEv | JumpEv | AckEv | LostEv | BufferEv | Other;
+export type Event = TraceEvent | Other;
 
 export type ParsedTrace = { meta: Meta | null; events: Event[] };
 

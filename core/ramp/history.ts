@@ -17,4 +17,4 @@ export type RampEvent =
   | { type: "read-ok"; client: string; read: number; versions: Record<string, ReadVersion> }
   | { type: "read-unavailable"; client: string; read: number };
 
-export type CheckResult<E> = { ok: true; detail: string } | { ok: false; detail: string; index: number; event: E };
+export type { CheckResult } from "../history-check.ts";

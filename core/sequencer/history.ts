@@ -10,7 +10,6 @@ export type SeqEvent =
   | { type: "unavailable"; client: string; requestId: number; name: string }
   | { type: "assign"; client: string; requestId: number; name: string; n: number };
 
-/** Result of a checker: the first offending event (index into the history) when not ok. */
-export type CheckResult<E> = { ok: true; detail: string } | { ok: false; detail: string; index: number; event: E };
+export type { CheckResult } from "../history-check.ts";
 
 export const requestKey = (client: string, requestId: number): string => `${JSON.stringify(client)}#${requestId}`;

@@ -1,9 +1,10 @@
 /**
- * The checkers of a run. CHECK_NAMES is the contract's list (docs/design.md, "Checkers"): the
- * scenario loader rejects any other name in `expect.checks`. Universal checks always run;
+ * The checkers of a run. The names a scenario may ask for are catalogue.ts's (CHECK_NAMES,
+ * re-exported here): the scenario loader rejects any other name in `expect.checks`. Universal checks always run;
  * intent checks run when they apply to the type (counter-total for counters, add-wins for the
  * OR-Set) or when the scenario names them. `expected-value` is added when `expect.value` is set.
  */
+export { CHECK_NAMES } from "./catalogue.ts";
 import { expectedRows } from "./expected-value.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
 import type { SelectExpectation } from "../scenario/types.ts";
@@ -24,21 +25,6 @@ import { NoLostWrites } from "./no-lost-writes.ts";
 import { RegisterFields } from "./register-fields.ts";
 import { opReplayer, OrderIndependence, stateReplayer } from "./order-independence.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
-
-export const CHECK_NAMES: readonly string[] = [
-  "convergence",
-  "strong-convergence",
-  "idempotence",
-  "order-independence",
-  "laws",
-  "no-lost-writes",
-  "counter-total",
-  "add-wins",
-  "sequencer-unique",
-  "sequencer-monotonic",
-  "read-atomic",
-  "durability",
-];
 
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [

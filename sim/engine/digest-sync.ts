@@ -128,7 +128,7 @@ export class DigestSync {
     const sim = this.sim;
     const k = r.knowledge;
     // Own updates leave the node only once durable (write-ahead).
-    const ownTop = sim.disk === null ? r.seq : r.durableSeq;
+    const ownTop = sim.storage === null ? r.seq : r.durableSeq;
     const covered = new Knowledge(sim.n);
     const used = new Set<Entry>();
     let joined: unknown = undefined;
@@ -160,7 +160,7 @@ export class DigestSync {
       return;
     }
     // The log cannot cover the gap: the full state, unless it holds own updates not yet durable.
-    if (sim.disk !== null && r.durableSeq < r.seq) return;
+    if (sim.storage !== null && r.durableSeq < r.seq) return;
     this.answers++;
     this.fallbacks++;
     const snap = sim.clone(r.state);

@@ -1,6 +1,6 @@
 /**
  * What the engine's helpers (op-mode.ts, digest-sync.ts) may use of the simulator: its
- * configuration, shared state and the few services they call back (send, log, issued).
+ * configuration, shared state, the storage part and the few services they call back (send, issued).
  *
  * Why an interface of its own: the Simulator constructs the helpers and the helpers drive it,
  * so typing them against the Simulator class made simulator.ts and its helpers import each
@@ -15,8 +15,8 @@ import type { RunStats } from "../run-types.ts";
 import type { MsgKind } from "./event.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { Replica, TimeSource } from "./replica.ts";
-import type { Rec, SimDisk } from "./storage.ts";
 import type { Trace } from "./trace.ts";
+import type { WriteAhead } from "./write-ahead.ts";
 
 export interface EngineHost {
   readonly time: TimeSource;
@@ -26,8 +26,8 @@ export interface EngineHost {
   readonly n: number;
   readonly replicas: Replica[];
   readonly trace: Trace;
-  /** The simulated disk; null when no crash can happen and there is no sync lag. */
-  readonly disk: SimDisk | null;
+  /** The storage part (write-ahead log); null when no crash can happen and there is no sync lag. */
+  readonly storage: WriteAhead | null;
   readonly syncLag: number;
   readonly opStoreGc: boolean;
   readonly dedup: boolean;
@@ -43,9 +43,5 @@ export interface EngineHost {
   lastChange: number;
   /** The intent checkers and the trace learn of update `seq` just issued at `r`. */
   issued(r: Replica, seq: number, op: Op, now: number): void;
-  /** Logs an own update; true when it is staged (sync lag) and leaves the node only at the sync. */
-  logOwn(r: Replica, rec: Rec, seq: number): boolean;
-  /** Logs a delivered record. */
-  logOther(r: Replica, rec: Rec): void;
   send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void;
 }

@@ -5,13 +5,14 @@
  * canonical line is hashed whole).
  */
 import { runSqlStep } from "./sql-step.ts";
+import type { FaultCause } from "../run-types.ts";
 import type { Step } from "../scenario/types.ts";
 import { STREAM } from "../rng.ts";
 import { Ev, EvKind } from "./event.ts";
 import { completeGroups, groupPairs, randomPartition, type Pair } from "./links.ts";
-import type { Simulator } from "./simulator.ts";
+import type { FaultEnv } from "./fault-env.ts";
 
-export function installFaults(sim: Simulator): void {
+export function installFaults(sim: FaultEnv): void {
   const index = new Map(sim.names.map((name, i) => [name, i]));
   const idx = (name: string): number => {
     const i = index.get(name);
@@ -36,7 +37,7 @@ export function installFaults(sim: Simulator): void {
         sim.queue.push(ev, sim.now + Math.max(1, sim.syncLag)); // a paused process does no I/O: retry
         return;
       }
-      return sim.syncNode(r);
+      return sim.storage!.sync(r);
     }
     if (sim.final) return;
     if (ev.kind === EvKind.Step) return runStep(sim, steps[ev.id]!, ev.id, idx);
@@ -49,11 +50,11 @@ export function installFaults(sim: Simulator): void {
       if (useSkew) {
         const skew = rClock.int(clockNemesis.skew![0], clockNemesis.skew![1]);
         r.clock.setSkew(skew);
-        trace.rare(`{"t":${t},"type":"clock-skew","node":${trace.nodeName(r.index)},"skew":${skew},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+        trace.clockSkew(t, r.index, skew, r.clock.read(t));
       } else {
         const by = rClock.int(clockNemesis.jump![0], clockNemesis.jump![1]);
         r.clock.jump(by);
-        trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${by},"clock":${r.clock.read(t)},"source":"nemesis"}`);
+        trace.clockJump(t, r.index, by, r.clock.read(t), "nemesis");
       }
       sim.queue.push(ev, t + clockNemesis.every);
       return;
@@ -80,8 +81,8 @@ export function installFaults(sim: Simulator): void {
       const p = randomPartition(nemesis.shape ?? "random", sim.n, rNemesis);
       sim.links.setPartition(p.pairs);
       const t = sim.now;
-      const shape = p.groups ? `"shape":"${p.shape}","groups":${sim.trace.groups(p.groups)}` : `"shape":"${p.shape}","links":${sim.trace.links(p.pairs)}`;
-      sim.trace.rare(`{"t":${t},"type":"partition","by":"nemesis",${shape}}`);
+      if (p.groups) sim.trace.partitionGroups(t, "nemesis", p.shape, p.groups);
+      else sim.trace.partitionLinks(t, "nemesis", p.shape, p.pairs);
       const end = new Ev(EvKind.NemesisEnd, 0);
       end.id = ++generation;
       const [lo, hi] = nemesis.duration;
@@ -94,13 +95,13 @@ export function installFaults(sim: Simulator): void {
   };
 }
 
-function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => number): void {
+function runStep(sim: FaultEnv, step: Step, i: number, idx: (name: string) => number): void {
   const t = sim.now;
   const trace = sim.trace;
   if ("op" in step) {
     const r = sim.replicas[idx(step.node)]!;
     if (!r.up) {
-      trace.rare(`{"t":${t},"type":"skip","node":${trace.nodeName(r.index)},"op":${JSON.stringify(step.op)},"reason":"${r.crashed ? "crashed" : "paused"}"}`);
+      trace.skip(t, r.index, { op: step.op }, r.crashed ? "crashed" : "paused");
       return;
     }
     sim.update(r, { op: step.op, args: step.args ?? [] }, `steps[${i}]`);
@@ -110,11 +111,11 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
       sim.n,
     );
     sim.links.setPartition(groupPairs(groups, sim.n));
-    trace.rare(`{"t":${t},"type":"partition","by":"step","shape":"groups","groups":${trace.groups(groups)}}`);
+    trace.partitionGroups(t, "step", "groups", groups);
   } else if ("cut" in step) {
     const pairs: Pair[] = step.cut.map(([a, b]) => [idx(a), idx(b)]);
     sim.links.addCuts(pairs);
-    trace.rare(`{"t":${t},"type":"cut","links":${trace.links(pairs)}}`);
+    trace.cut(t, pairs);
   } else if ("heal" in step) heal(sim, "step");
   else if ("crash" in step) crash(sim, idx(step.crash));
   else if ("restart" in step) restart(sim, idx(step.restart));
@@ -123,26 +124,21 @@ function runStep(sim: Simulator, step: Step, i: number, idx: (name: string) => n
   else if ("clockJump" in step) {
     const r = sim.replicas[idx(step.clockJump.node)]!;
     r.clock.jump(step.clockJump.by);
-    trace.rare(`{"t":${t},"type":"clock-jump","node":${trace.nodeName(r.index)},"by":${step.clockJump.by},"clock":${r.clock.read(t)}}`);
+    trace.clockJump(t, r.index, step.clockJump.by, r.clock.read(t), "step");
   } else if ("sql" in step) runSqlStep(sim, sim.sqlSchema!, sim.replicas[idx(step.node)]!, step, i);
   else if ("next" in step || "txn" in step) sim.services?.step(step, i);
 }
 
 /** Clears partitions and cuts and releases held messages (each with a fresh latency). */
-export function heal(sim: Simulator, by: string): void {
+export function heal(sim: FaultEnv, by: FaultCause | "final"): void {
   const t = sim.now;
   sim.links.heal();
-  sim.trace.rare(`{"t":${t},"type":"heal","by":"${by}"}`);
-  const held = sim.held;
-  sim.held = [];
-  for (const ev of held) {
-    sim.trace.release(t, ev.id);
-    sim.dispatch(ev);
-  }
+  sim.trace.heal(t, by);
+  sim.net.release();
   sim.services?.heal();
 }
 
-export function crash(sim: Simulator, i: number, by = "step"): void {
+export function crash(sim: FaultEnv, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (r.crashed) return;
   const t = sim.now;
@@ -154,27 +150,23 @@ export function crash(sim: Simulator, i: number, by = "step"): void {
   r.op?.clearBuffer();
   r.deferred = [];
   r.aeDeferred = false;
-  if (sim.disk) {
-    const { records, own } = sim.disk.crash(i);
+  if (sim.storage) {
+    const { records, own } = sim.storage.crash(i);
     if (records > 0) {
       // Own updates lost with them were never acknowledged nor sent (write-ahead): for every
       // checker they never happened, and their seqs are issued again after the restart.
       for (const seq of own) sim.checkers.retract(i, seq);
-      const node = sim.trace.nodeName(i);
-      sim.trace.rare(`{"t":${t},"type":"unsynced-lost","node":${node},"records":${records},"updates":[${own.map((s) => `[${node},${s}]`).join(",")}]}`);
+      sim.trace.unsyncedLost(t, i, records, own);
     }
   }
   // Whatever sat unprocessed in a paused node's buffers is volatile.
   const lost = r.inbox as Ev[];
   r.inbox = [];
-  for (const ev of lost) {
-    sim.stats.dropped++;
-    sim.trace.drop(t, ev.id, "crash");
-  }
+  for (const ev of lost) sim.net.drop(ev, "crash");
   sim.services?.crash(i);
 }
 
-export function restart(sim: Simulator, i: number, by = "step"): void {
+export function restart(sim: FaultEnv, i: number, by: FaultCause = "step"): void {
   const r = sim.replicas[i]!;
   if (!r.crashed) return;
   r.crashed = false;
@@ -183,17 +175,17 @@ export function restart(sim: Simulator, i: number, by = "step"): void {
   sim.trace.restart(sim.now, r, by);
   sim.services?.restart(i);
   // Op mode: catch up at once — ask a peer for the ops this replica lacks.
-  if (sim.opMode && sim.n > 1 && sim.antiEntropyMs > 0) sim.ops!.sendDigest(r);
+  sim.catchUp(r);
 }
 
-export function pause(sim: Simulator, i: number): void {
+export function pause(sim: FaultEnv, i: number): void {
   const r = sim.replicas[i]!;
   if (!r.up) return;
   r.paused = true;
   sim.trace.nodeEvent(sim.now, "pause", i);
 }
 
-export function resume(sim: Simulator, i: number): void {
+export function resume(sim: FaultEnv, i: number): void {
   const r = sim.replicas[i]!;
   if (!r.paused) return;
   r.paused = false;

@@ -8,13 +8,14 @@
 import type { FinalPhase } from "../checkers/convergence.ts";
 import { EvKind } from "./event.ts";
 import { heal, restart, resume } from "./faults.ts";
-import { DEFAULT_ANTI_ENTROPY_MS, type Simulator } from "./simulator.ts";
+import type { FaultEnv } from "./fault-env.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../scenario/limits.ts";
 
 export const MAX_ROUNDS = 100;
 
-function drain(sim: Simulator): void {
+function drain(sim: FaultEnv): void {
   const q = sim.queue;
-  while (sim.inFlight > 0) {
+  while (sim.net.inFlight > 0) {
     const ev = q.pop();
     if (!ev) break;
     sim.time.now = ev.t;
@@ -24,25 +25,25 @@ function drain(sim: Simulator): void {
   }
 }
 
-function quiescent(sim: Simulator): boolean {
+function quiescent(sim: FaultEnv): boolean {
   const [first, ...rest] = sim.replicas;
   if (!first) return true;
   return rest.every((r) => r.knowledge.likelySame(first.knowledge) && r.knowledge.sameAs(first.knowledge) && r.valueKey() === first.valueKey());
 }
 
-export function runFinalPhase(sim: Simulator): FinalPhase {
+export function runFinalPhase(sim: FaultEnv): FinalPhase {
   const duration = sim.scenario.duration;
   sim.final = true;
   sim.time.now = Math.max(sim.now, duration);
   sim.checkers.order.finalPhase(sim.replicas, sim.now);
-  if (sim.links.any || sim.held.length > 0) heal(sim, "final");
+  if (sim.links.any || sim.net.holding > 0) heal(sim, "final");
   for (let i = 0; i < sim.n; i++) {
     if (sim.replicas[i]!.paused) resume(sim, i);
     if (sim.replicas[i]!.crashed) restart(sim, i);
   }
   // Final group commit: what is still staged becomes durable (and is sent); from now on every
   // write is synced at once (sim.final).
-  for (const r of sim.replicas) sim.syncNode(r);
+  if (sim.storage) for (const r of sim.replicas) sim.storage.sync(r);
   const period = sim.antiEntropyMs > 0 ? sim.antiEntropyMs : 0;
   let rounds = 0;
   let lastRound = sim.now;
@@ -59,9 +60,7 @@ export function runFinalPhase(sim: Simulator): FinalPhase {
   sim.queue.clear();
   const at = sim.now;
   const convergedAt = done ? sim.lastChange : null;
-  const names = sim.names.map((name, i) => [name, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const values = names.map(([, i]) => `${sim.trace.nodeName(i)}:${sim.replicas[i]!.valueJson()}`).join(",");
-  sim.trace.rare(`{"t":${at},"type":"converged","ok":${done},"at":${convergedAt},"rounds":${rounds},"values":{${values}}}`);
+  sim.trace.converged(at, done, convergedAt, rounds, sim.replicas);
   sim.stats.simTimeMs = at;
   sim.stats.convergedAtMs = convergedAt;
   const first = sim.replicas[0]!;

@@ -55,7 +55,8 @@ export class OpMode {
     this.sim.lastChange = now;
     ck.order.record(r, rec);
     this.sim.issued(r, seq, op, now);
-    const staged = this.sim.disk !== null && this.sim.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
+    const storage = this.sim.storage;
+    const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
     if (staged) r.deferred.push({ seq, payload: rec });
@@ -91,7 +92,7 @@ export class OpMode {
         if (this.sim.syncLag === 0) r.op!.hear(ev.from, theirs);
         r.op!.collect(r.knowledge, r.index);
       }
-      const missing = r.op!.missing(theirs, r.index, this.sim.disk === null ? r.seq : r.durableSeq);
+      const missing = r.op!.missing(theirs, r.index, this.sim.storage === null ? r.seq : r.durableSeq);
       this.sim.trace.deliver(now, ev.id, r, ev.from);
       if (missing.length > 0) {
         let bytes = 0;
@@ -136,7 +137,7 @@ export class OpMode {
       return;
     }
     this.sim.trace.deliver(now, ev.id, r, ev.from);
-    if (held > 0) this.sim.trace.rare(`{"t":${now},"type":"buffer","msg":${ev.id},"to":${this.sim.trace.nodeName(r.index)},"ops":${held},"buffered":${r.op!.buffered}}`);
+    if (held > 0) this.sim.trace.buffer(now, ev.id, r.index, held, r.op!.buffered);
   }
 
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
@@ -171,7 +172,7 @@ export class OpMode {
     const learned = r.knowledge.add(rec.o, rec.s);
     r.op!.put(rec);
     r.touch();
-    if (this.sim.disk !== null) this.sim.logOther(r, { kind: RecKind.Op, op: rec });
+    this.sim.storage?.logOther(r, { kind: RecKind.Op, op: rec });
     if (learned) this.sim.lastChange = now;
     ck.order.record(r, rec);
     if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);

@@ -17,6 +17,7 @@ export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOption
   const sim = new Simulator(scenario, crdt as StateCrdt<any, unknown>, options);
   installFaults(sim);
   const services = installServices(sim);
+  sim.services = services;
   sim.runMain();
   const fin = runFinalPhase(sim);
   const expectChecks = scenario.expect?.checks ?? {};

@@ -10,8 +10,8 @@
 import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { Checkers } from "../checkers/index.ts";
 import { Streams, STREAM, type Rng } from "../rng.ts";
-import type { ClockSpec, Scenario } from "../scenario/types.ts";
-import { eventLimit } from "../scenario/limits.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { DEFAULT_ANTI_ENTROPY_MS, eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
 import type { SqlSchema } from "../../sql/index.ts";
 import type { RunStats } from "../run-types.ts";
@@ -23,14 +23,17 @@ import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Knowledge } from "./knowledge.ts";
-import { latencySampler, type LatencySampler } from "./latency.ts";
 import { Links } from "./links.ts";
+import { MessageIds, Network } from "./network.ts";
 import { OpMode } from "./op-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
-import type { ServiceHooks } from "./service-hooks.ts";
+import { WriteAhead } from "./write-ahead.ts";
+import type { ServiceEnv, ServiceHooks } from "./service-hooks.ts";
+import type { FaultEnv } from "./fault-env.ts";
 import { Trace } from "./trace.ts";
-import { Arrivals, OpMix } from "./workload.ts";
+import { ClientWorkload } from "./workload.ts";
+import { clockSpecOf, metaEvent } from "./run-meta.ts";
 import { wireSizer } from "./wire-size.ts";
 
 // Imported bindings copied into module constants: the hot path then reads plain locals.
@@ -54,10 +57,7 @@ export type EngineOptions = {
   maxEvents?: number;
 };
 
-/** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. */
-export const DEFAULT_ANTI_ENTROPY_MS = 500;
-
-export class Simulator implements EngineHost {
+export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
   readonly time: TimeSource = { now: 0 };
   readonly names: readonly string[];
   readonly n: number;
@@ -66,8 +66,8 @@ export class Simulator implements EngineHost {
   readonly links: Links;
   readonly trace: Trace;
   readonly streams: Streams;
-  /** The simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
-  readonly disk: SimDisk | null;
+  /** The write-ahead log on the simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
+  readonly storage: WriteAhead | null;
   /** storage.syncLagMs: a write is durable (acknowledged, sendable) only at the next group commit. */
   readonly syncLag: number;
   /** Op mode: drop causally stable ops from the stores (causal.ts, op-mode.ts). */
@@ -100,13 +100,12 @@ export class Simulator implements EngineHost {
   readonly antiEntropyMs: number;
   /** stats.events may not pass this (checked with one compare per event). */
   readonly maxEvents: number;
-  readonly holdMode: boolean;
-  /** Messages held by a partition (hold mode), released at heal in hold order. */
-  held: Ev[] = [];
+  /** The replicas' network (network.ts); services have one of their own over the same links. */
+  readonly net: Network;
+  /** Message ids, shared with the services' network. */
+  readonly msgIds = new MessageIds();
   /** Delivered message events that `send` reuses (one allocation fewer per message). */
   private readonly spare: Ev[] = [];
-  /** Messages scheduled for delivery and not yet delivered (held ones excluded). */
-  inFlight = 0;
   /** Last time any replica's state or knowledge changed (for convergedAtMs). */
   lastChange = 0;
   /** True once `duration` is over: timers stop, only deliveries run. */
@@ -118,21 +117,9 @@ export class Simulator implements EngineHost {
   readonly digestSync: DigestSync | null = null;
   readonly sizeOf: (s: unknown) => number;
   private readonly stateMode: boolean;
-  private readonly latency: LatencySampler;
-  private readonly rLatency: Rng;
-  private readonly rLoss: Rng;
-  private readonly rDup: Rng;
-  private readonly rReorder: Rng;
   readonly rAntiEntropy: Rng;
-  private readonly loss: number;
-  private readonly dup: number;
-  private readonly reorder: number;
-  /** Per-link time of the last scheduled delivery (FIFO), or null when FIFO is off. */
-  private readonly fifoLast: Float64Array | null;
-  private nextMsg = 1;
-  private readonly mixes: OpMix[] = [];
-  private readonly arrivals: (Arrivals | null)[] = [];
-  private readonly opRngs: Rng[] = [];
+  /** The scenario's random workload (its clients), or null without one. */
+  private readonly workload: ClientWorkload | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -157,37 +144,38 @@ export class Simulator implements EngineHost {
     this.links = new Links(this.n);
     this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
     this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
-    const net = scenario.network ?? {};
-    this.latency = latencySampler(net.latency);
-    this.loss = net.loss ?? 0;
-    this.dup = net.duplicate ?? 0;
-    this.reorder = net.reorder ?? 0;
-    this.holdMode = net.partitionMode === "hold";
-    this.fifoLast = net.fifo ? new Float64Array(this.n * this.n) : null;
-    this.rLatency = this.streams.get(STREAM.latency);
-    this.rLoss = this.streams.get(STREAM.loss);
-    this.rDup = this.streams.get(STREAM.duplicate);
-    this.rReorder = this.streams.get(STREAM.reorder);
+    const streams = this.streams;
+    const netStreams = { latency: streams.get(STREAM.latency), loss: streams.get(STREAM.loss), duplicate: streams.get(STREAM.duplicate), reorder: streams.get(STREAM.reorder) };
+    this.net = new Network(this.n, scenario.network ?? {}, this.links, this.queue, this.time, this.msgIds, netStreams, this.trace, this.stats);
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
+    this.workload = ClientWorkload.of(scenario, crdt.ops, this.streams);
     this.syncLag = scenario.storage?.syncLagMs ?? 0;
     this.maxEvents = options.maxEvents ?? eventLimit(scenario, {}, options.trace);
     this.opStoreGc = this.opMode && options.opStoreGc !== false;
     const steps = scenario.steps ?? [];
     const crashes = steps.some((s) => "crash" in s) || scenario.nemesis?.crashes !== undefined;
-    this.disk = crashes || this.syncLag > 0 ? new SimDisk(this.syncLag, this.clone) : null;
+    this.storage =
+      crashes || this.syncLag > 0
+        ? new WriteAhead(new SimDisk(this.syncLag, this.clone), this.syncLag, this.queue, this.time, this.trace, this.clone, {
+            acked: (r, seq, now) => this.checkers.durability?.acked(r.index, seq, now),
+            synced: (r) => this.synced(r),
+            replay: (state, rec) => this.replay(state, rec),
+            final: () => this.final,
+          })
+        : null;
     this.checkers = new Checkers(scenario, crdt, options.crdtName, this.clone, this.streams.get(STREAM.checks), this.n, {
       opMode: this.opMode,
       causal: this.causal,
       reapply: this.opMode ? (state, rec) => (this.dedup ? state : this.ops!.applyEffect(state, rec as OpRec)) : null,
       applyOp: this.opMode ? (state, rec) => this.ops!.applyEffect(state, rec as OpRec) : null,
-      durable: this.disk !== null,
+      durable: this.storage !== null,
     });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
-      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(this.clockSpec(name)), crdt as StateCrdt<any, unknown>, this.time);
+      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(clockSpecOf(scenario, name)), crdt as StateCrdt<any, unknown>, this.time);
       if (this.opMode) r.op = new OpNode(this.n);
-      this.disk?.init(i, r.state, r.knowledge);
+      this.storage?.disk.init(i, r.state, r.knowledge);
       return r;
     });
     this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks));
@@ -198,9 +186,9 @@ export class Simulator implements EngineHost {
     return this.time.now;
   }
 
-  /** A fresh message id (service messages share the trace's id space with replica messages). */
-  msgId(): number {
-    return this.nextMsg++;
+  /** The durability check runs (the services' port: RAMP adds its committed transactions to it). */
+  get checksDurability(): boolean {
+    return this.checkers.durability !== null;
   }
 
   // ---- setup and main loop -------------------------------------------------------------
@@ -208,19 +196,23 @@ export class Simulator implements EngineHost {
   /** Schedules steps, workload, anti-entropy and nemesis; then runs until `duration`. */
   runMain(): void {
     const sc = this.scenario;
-    this.trace.rare(
-      `{"t":0,"type":"meta","scenario":${JSON.stringify(sc.name)},"seed":${this.options.seed},` +
-        `"crdt":${JSON.stringify(this.options.crdtName)},"nodes":[${this.names.map((x) => JSON.stringify(x)).join(",")}],` +
-        `"sync":"${this.opMode ? "op" : this.stateMode ? "state" : "delta"}","antiEntropyMs":${this.antiEntropyMs},"duration":${sc.duration}` +
-        this.metaExtras() +
-        `}`,
+    this.trace.meta(
+      metaEvent(sc, {
+        seed: this.options.seed,
+        crdtName: this.options.crdtName,
+        sync: this.opMode ? "op" : this.stateMode ? "state" : "delta",
+        antiEntropyMs: this.antiEntropyMs,
+        opMode: this.opMode ? { dedup: this.dedup, causal: this.causal } : null,
+        syncLagMs: this.storage ? this.syncLag : null,
+        digest: this.digestSync !== null,
+      }),
     );
     (sc.steps ?? []).forEach((_, i) => {
       const ev = new Ev(EvKind.Step, 0);
       ev.id = i;
       this.queue.push(ev, sc.steps![i]!.at);
     });
-    this.scheduleWorkload();
+    this.workload?.schedule(this.queue);
     if (this.antiEntropyMs > 0 && this.n > 1)
       for (let i = 0; i < this.n; i++) {
         // A seeded phase per node, so that gossip rounds do not all fire in the same millisecond.
@@ -233,53 +225,6 @@ export class Simulator implements EngineHost {
     const crashEvery = sc.nemesis?.crashes?.every;
     if (crashEvery) this.queue.push(new Ev(EvKind.CrashNemesis, 0), crashEvery);
     this.loop(sc.duration);
-  }
-
-  /** A node's scenario clock, by own key only (`clocks.constructor` of a plain object is Object). */
-  private clockSpec(name: string): ClockSpec | undefined {
-    const clocks = this.scenario.clocks;
-    return clocks && Object.hasOwn(clocks, name) ? clocks[name] : undefined;
-  }
-
-  /**
-   * Optional meta fields, only when configured (so that other runs keep their traces): the
-   * initial clocks (`clocks`: node → {skew, drift}, read by the timeline's lane labels), the
-   * op-mode switches and the sync lag.
-   */
-  private metaExtras(): string {
-    const sc = this.scenario;
-    let out = "";
-    if (sc.clocks || sc.nemesis?.clocks) {
-      const entries = this.names.map((name) => {
-        const c = this.clockSpec(name) ?? {};
-        return `${JSON.stringify(name)}:{"skew":${c.skew ?? 0},"drift":${c.drift ?? 0}}`;
-      });
-      out += `,"clocks":{${entries.join(",")}}`;
-    }
-    if (this.opMode) out += `,"dedup":${this.dedup},"causal":${this.causal}`;
-    if (this.disk) out += `,"syncLagMs":${this.syncLag}`;
-    if (this.digestSync) out += `,"antiEntropy":"digest"`;
-    return out;
-  }
-
-  private scheduleWorkload(): void {
-    const w = this.scenario.workload;
-    if (!w || !(w.ratePerNode > 0)) return;
-    const issuing = new Set(w.nodes ?? this.names);
-    const mix = new OpMix(w.ops ?? this.crdt.ops);
-    for (let i = 0; i < this.n; i++) {
-      const name = this.names[i]!;
-      if (!issuing.has(name)) {
-        this.arrivals.push(null);
-        continue;
-      }
-      const arr = new Arrivals(w.from ?? 0, w.to ?? this.scenario.duration, w.ratePerNode, this.streams.get(STREAM.arrivals(name)));
-      this.arrivals.push(arr);
-      this.mixes[i] = mix;
-      this.opRngs[i] = this.streams.get(STREAM.ops(name));
-      const t = arr.next();
-      if (t >= 0) this.queue.push(new Ev(EvKind.Arrival, i), t);
-    }
   }
 
   /** Processes events up to and including time `until`. */
@@ -322,11 +267,12 @@ export class Simulator implements EngineHost {
   private arrival(ev: Ev): void {
     if (this.final) return;
     const i = ev.node;
+    const workload = this.workload!;
     // The op is drawn even when the node is down, so faults never shift the workload stream.
-    const op = this.mixes[i]!.sample(this.opRngs[i]!);
+    const op = workload.draw(i);
     const r = this.replicas[i]!;
     if (r.up) this.update(r, op, "workload");
-    const next = this.arrivals[i]!.next();
+    const next = workload.next(i);
     if (next >= 0) this.queue.push(ev, next);
   }
 
@@ -353,7 +299,7 @@ export class Simulator implements EngineHost {
     ck.order.record(r, result.delta);
     this.issued(r, seq, op, now);
     // Logged after the checkers saw the update: with no lag it is acknowledged right here.
-    const staged = this.disk !== null && this.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
+    const staged = this.storage !== null && this.storage.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
     // A negative event id names the replica's own update -seq (no string built on the hot path).
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
@@ -370,64 +316,18 @@ export class Simulator implements EngineHost {
     this.trace.update(now, r, op.op, op.args, seq);
   }
 
-  // ---- storage: write-ahead log, group commit, acknowledgement ---------------------------
-
-  /**
-   * Logs an own update (also op-mode.ts). Returns true when it is staged (sync lag): it is then
-   * acknowledged and sent at the sync.
-   */
-  logOwn(r: Replica, rec: Rec, seq: number): boolean {
-    const disk = this.disk!;
-    if (disk.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) {
-      disk.nodes[r.index]!.pendingOwn.push(seq);
-      this.scheduleSync(r);
-      return true;
-    }
-    r.durableSeq = seq;
-    this.checkers.durability?.acked(r.index, seq, this.time.now);
-    return false;
-  }
+  // ---- storage (write-ahead.ts): what the engine does when a node's writes become durable ----
 
   /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
   private logDelivery(r: Replica, ev: Ev): void {
-    this.logOther(
+    this.storage!.logOther(
       r,
       ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! },
     );
   }
 
-  logOther(r: Replica, rec: Rec): void {
-    if (this.disk!.write(r.index, rec, r.state, r.knowledge, this.syncLag > 0 && !this.final)) this.scheduleSync(r);
-  }
-
-  private scheduleSync(r: Replica): void {
-    const d = this.disk!.nodes[r.index]!;
-    if (d.syncScheduled) return;
-    d.syncScheduled = true;
-    const ev = new Ev(EvKind.Sync, r.index);
-    ev.epoch = r.epoch;
-    this.queue.push(ev, this.time.now + this.syncLag);
-  }
-
-  /**
-   * Group commit at node r: staged writes become durable; its own updates among them are
-   * acknowledged (trace `ack`) and only now leave the node (write-ahead), as does an
-   * anti-entropy round that waited for them.
-   */
-  syncNode(r: Replica): void {
-    const disk = this.disk;
-    if (disk === null || r.crashed) return;
-    const d = disk.nodes[r.index]!;
-    d.syncScheduled = false;
-    d.store.sync();
-    const now = this.time.now;
-    const node = this.trace.nodeName(r.index);
-    for (const seq of d.pendingOwn) {
-      r.durableSeq = seq;
-      this.checkers.durability?.acked(r.index, seq, now);
-      this.trace.rare(`{"t":${now},"type":"ack","node":${node},"id":[${node},${seq}]}`);
-    }
-    d.pendingOwn = [];
+  /** r's group commit completed: its own updates and an anti-entropy round that waited for it now leave the node. */
+  private synced(r: Replica): void {
     const deferred = r.deferred;
     r.deferred = [];
     if (deferred.length > 0 && this.n > 1) {
@@ -441,30 +341,21 @@ export class Simulator implements EngineHost {
     }
   }
 
+  /** One logged record re-applied to a recovering state. */
+  private replay(state: unknown, rec: Rec): unknown {
+    return rec.kind === RecKind.Op ? this.ops!.applyEffect(state, rec.op) : this.stateCrdt!.merge(state, rec.payload);
+  }
+
   /** Rebuilds a restarting replica from its durable snapshot and log. */
   recover(r: Replica): void {
-    const disk = this.disk;
-    if (disk === null) return;
-    const { snapshot, log } = disk.nodes[r.index]!.store.load();
-    let state = this.clone(snapshot!.state);
-    const k = snapshot!.knowledge.clone();
-    for (const rec of log) {
-      if (rec.kind === RecKind.Op) {
-        state = this.ops!.applyEffect(state, rec.op);
-        k.add(rec.op.o, rec.op.s);
-      } else {
-        state = this.stateCrdt!.merge(state, rec.payload);
-        if (rec.kind === RecKind.Delta) k.add(rec.o, rec.s);
-        else k.mergeFrom(rec.k);
-      }
-    }
-    r.state = state;
-    r.knowledge = k;
-    // Own updates are applied in order, so the durable ones are a prefix: the next seq follows it.
-    r.seq = r.durableSeq = k.contig[r.index]!;
-    r.op?.prune(k);
-    r.touch();
+    if (this.storage === null) return;
+    this.storage.recover(r);
     this.checkers.order.reset(r);
+  }
+
+  /** A restarted replica catches up at once: in op mode it asks a peer for the ops it lacks. */
+  catchUp(r: Replica): void {
+    if (this.opMode && this.n > 1 && this.antiEntropyMs > 0) this.ops!.sendDigest(r);
   }
 
   /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
@@ -495,7 +386,7 @@ export class Simulator implements EngineHost {
     const r = this.replicas[ev.node]!;
     if (r.up) {
       // Write-ahead: while own updates wait for their sync, the state must not leave the node.
-      if (this.disk !== null && this.disk.nodes[r.index]!.pendingOwn.length > 0) r.aeDeferred = true;
+      if (this.storage !== null && this.storage.pendingOwn(r) > 0) r.aeDeferred = true;
       else this.antiEntropyFrom(r);
     }
     this.queue.push(ev, this.time.now + this.antiEntropyMs);
@@ -511,92 +402,25 @@ export class Simulator implements EngineHost {
 
   // ---- network ---------------------------------------------------------------------------
 
+  /** Sends a replica message over the network (`bytes`: its encoded size, counted as metadata). */
   send(from: number, to: number, kind: MsgKind, payload: unknown, origin: number, oseq: number, k: Knowledge | null, bytes: number): void {
-    const now = this.time.now;
-    const id = this.nextMsg++;
-    const stats = this.stats;
-    stats.sent++;
-    stats.metadataBytes += bytes;
-    this.trace.send(now, id, from, to, kind, bytes);
-    // Fixed draws per send (one per configured fault), so fault decisions stay aligned.
-    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
-    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
-    if (lost) {
-      stats.dropped++;
-      this.trace.drop(now, id, "loss");
-      return;
-    }
+    this.stats.metadataBytes += bytes;
     const ev = this.spare.pop() ?? new NewEv(DELIVER, to);
     ev.kind = DELIVER;
     ev.node = to;
     ev.from = from;
-    ev.id = id;
     ev.mkind = kind;
     ev.payload = payload;
     ev.origin = origin;
     ev.oseq = oseq;
     ev.knowledge = k;
     ev.epoch = this.replicas[to]!.epoch;
-    this.dispatch(ev);
-    if (dupl) {
-      const copy = new NewEv(DELIVER, to);
-      copy.from = from;
-      copy.id = this.nextMsg++;
-      copy.mkind = kind;
-      copy.payload = payload;
-      copy.origin = origin;
-      copy.oseq = oseq;
-      copy.knowledge = k;
-      copy.epoch = ev.epoch;
-      stats.duplicated++;
-      this.trace.duplicate(now, copy.id, id);
-      this.dispatch(copy);
-    }
-  }
-
-  /** Puts a message on the wire: blocked by a partition, or scheduled after its latency. */
-  dispatch(ev: Ev): void {
-    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
-      this.blocked(ev);
-      return;
-    }
-    const now = this.time.now;
-    let lat = this.latency(this.rLatency);
-    if (this.reorder > 0 && this.rReorder.chance(this.reorder)) lat += 1 + Math.floor(this.rReorder.float() * 10 * lat);
-    let at = now + lat;
-    const fifo = this.fifoLast;
-    if (fifo !== null) {
-      const link = ev.from * this.n + ev.node;
-      if (at < fifo[link]!) at = fifo[link]!;
-      fifo[link] = at;
-    }
-    this.queue.push(ev, at);
-    this.inFlight++;
-  }
-
-  private blocked(ev: Ev): void {
-    if (this.holdMode) {
-      this.held.push(ev);
-      this.trace.hold(this.time.now, ev.id);
-    } else {
-      this.stats.dropped++;
-      this.trace.drop(this.time.now, ev.id, "partition");
-    }
+    this.net.send(ev, bytes);
   }
 
   deliver(ev: Ev): void {
-    this.inFlight--;
     const r = this.replicas[ev.node]!;
-    if (r.crashed || ev.epoch !== r.epoch) {
-      this.stats.dropped++;
-      this.trace.drop(this.time.now, ev.id, "crash");
-      return;
-    }
-    // The link is checked at delivery too: a partition that starts while a message is in flight catches it.
-    if (this.links.any && this.links.blocked[ev.from * this.n + ev.node] !== 0) {
-      this.blocked(ev);
-      return;
-    }
+    if (!this.net.arrive(ev, r.crashed || ev.epoch !== r.epoch)) return;
     if (r.paused) {
       r.inbox.push(ev);
       return;
@@ -622,7 +446,7 @@ export class Simulator implements EngineHost {
     const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
-    if (this.disk !== null) this.logDelivery(r, ev);
+    if (this.storage !== null) this.logDelivery(r, ev);
     if (learned) this.lastChange = now;
     const stats = this.stats;
     stats.delivered++;

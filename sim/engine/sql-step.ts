@@ -14,14 +14,14 @@
 import type { StoreCrdt, StoreState } from "../../core/index.ts";
 import { SequencerUnavailableError, SqlDatabase, SqlError, type SqlSchema, type SqlSequencer, storeOverState } from "../../sql/index.ts";
 import type { Replica } from "./replica.ts";
-import type { Simulator } from "./simulator.ts";
+import type { FaultEnv } from "./fault-env.ts";
 
 type SqlStep = { sql: string; params?: unknown[] };
 
-export function runSqlStep(sim: Simulator, schema: SqlSchema, r: Replica, step: SqlStep, i: number): void {
+export function runSqlStep(sim: FaultEnv, schema: SqlSchema, r: Replica, step: SqlStep, i: number): void {
   const trace = sim.trace;
   if (!r.up) {
-    trace.rare(`{"t":${sim.now},"type":"skip","node":${trace.nodeName(r.index)},"sql":${JSON.stringify(step.sql)},"reason":"${r.crashed ? "crashed" : "paused"}"}`);
+    trace.skip(sim.now, r.index, { sql: step.sql }, r.crashed ? "crashed" : "paused");
     return;
   }
   const params = step.params ?? [];
@@ -49,7 +49,7 @@ export function runSqlStep(sim: Simulator, schema: SqlSchema, r: Replica, step: 
   if (!asked) failed(sim, r, i, new SequencerUnavailableError(`NEXTVAL('${counters[0]}'): the scenario runs no sequencer (declare services.sequencer); nothing was applied`));
 }
 
-function execute(sim: Simulator, schema: SqlSchema, r: Replica, step: SqlStep, i: number, sequencer: SqlSequencer | null): void {
+function execute(sim: FaultEnv, schema: SqlSchema, r: Replica, step: SqlStep, i: number, sequencer: SqlSequencer | null): void {
   try {
     database(sim, schema, r, i, sequencer).sql(step.sql, step.params ?? []);
   } catch (e) {
@@ -57,7 +57,7 @@ function execute(sim: Simulator, schema: SqlSchema, r: Replica, step: SqlStep, i
   }
 }
 
-function database(sim: Simulator, schema: SqlSchema, r: Replica, i: number, sequencer: SqlSequencer | null): SqlDatabase {
+function database(sim: FaultEnv, schema: SqlSchema, r: Replica, i: number, sequencer: SqlSequencer | null): SqlDatabase {
   const store = storeOverState(
     sim.stateCrdt as StoreCrdt,
     () => r.state as StoreState,
@@ -66,7 +66,7 @@ function database(sim: Simulator, schema: SqlSchema, r: Replica, i: number, sequ
   return new SqlDatabase(schema, store, sequencer ? { sequencer } : {});
 }
 
-function failed(sim: Simulator, r: Replica, i: number, e: unknown): void {
+function failed(sim: FaultEnv, r: Replica, i: number, e: unknown): void {
   if (!(e instanceof SqlError)) throw e;
-  sim.trace.rare(`{"t":${sim.now},"type":"sql-error","node":${sim.trace.nodeName(r.index)},"step":${i},"reason":${JSON.stringify(e.message)}}`);
+  sim.trace.sqlError(sim.now, r.index, i, e.message);
 }

@@ -3,6 +3,7 @@
  * candidate is still a valid scenario (declared nodes only, ordered times inside the duration),
  * so whatever the shrinker keeps can be written out and replayed as it is.
  */
+import { ARG_ALPHABET, parseArgGen } from "../../core/arg-gen.ts";
 import type { OpSpec } from "../../core/contract.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
 
@@ -78,26 +79,29 @@ export function configMoves(sc: Scenario): Scenario[] {
 }
 
 /**
- * An argument's simpler values inside its generator's domain — so a shrunk scenario only holds
- * ops the workload could have issued — in a well-founded order, so argument moves never cycle:
- * `{int}` toward 0 (then toward the bound nearest 0), `{pick}` toward the front of the list,
- * `{string}` shorter; a literal has no simpler value.
+ * An argument's simpler values inside its generator's domain (core/arg-gen.ts) — so a shrunk
+ * scenario only holds ops the workload could have issued — in a well-founded order, so argument
+ * moves never cycle: `{int}` toward 0 (then toward the bound nearest 0), `{pick}` toward the front
+ * of the list, `{string}` toward "aaa…" (its length is part of the domain: fewer letters other
+ * than "a"); a literal has no simpler value.
  */
 export function simplerArgs(gen: unknown, x: unknown): unknown[] {
-  if (gen === null || typeof gen !== "object" || Array.isArray(gen)) return [];
-  const g = gen as Record<string, unknown>;
-  if (Array.isArray(g.int) && typeof x === "number") {
-    const [lo, hi] = g.int as [number, number];
-    const clamp = (v: number) => Math.min(hi, Math.max(lo, v));
+  const g = parseArgGen(gen);
+  if (g.kind === "int" && typeof x === "number") {
+    const clamp = (v: number) => Math.min(g.hi, Math.max(g.lo, v));
     const size = (v: number) => Math.abs(v - clamp(0));
     return [clamp(0), clamp(Math.sign(x)), clamp(Math.trunc(x / 2))].filter((v) => size(v) < size(x));
   }
-  if (Array.isArray(g.pick)) {
-    const keys = g.pick.map((v) => JSON.stringify(v));
+  if (g.kind === "pick") {
+    const keys = g.values.map((v) => JSON.stringify(v));
     const at = keys.indexOf(JSON.stringify(x));
-    return at > 0 ? [g.pick[0], g.pick[at - 1]] : [];
+    return at > 0 ? [g.values[0], g.values[at - 1]] : [];
   }
-  if (typeof g.string === "number" && typeof x === "string" && x.length > 1) return [x.slice(0, 1), x.slice(0, x.length - 1)];
+  if (g.kind === "string" && typeof x === "string") {
+    const first = ARG_ALPHABET[0]!;
+    const last = Math.max(...[...x].map((c, i) => (c === first ? -1 : i)));
+    return last < 0 ? [] : [first.repeat(x.length), x.slice(0, last) + first + x.slice(last + 1)];
+  }
   return [];
 }
 

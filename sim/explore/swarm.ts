@@ -11,6 +11,7 @@
  * scenario alone, and the shrinker can drop or simplify any single op or fault.
  */
 import type { Crdt, OpSpec } from "../../core/contract.ts";
+import { parseArgGen } from "../../core/arg-gen.ts";
 import { Rng } from "../rng.ts";
 import { OpMix } from "../engine/workload.ts";
 import type { LatencySpec, Scenario, Step } from "../scenario/types.ts";
@@ -107,10 +108,9 @@ function workload(rng: Rng, ops: readonly OpSpec[], nodes: string[], duration: n
 }
 
 function narrow(gen: unknown): unknown {
-  if (gen === null || typeof gen !== "object" || Array.isArray(gen)) return gen;
-  const g = gen as Record<string, unknown>;
-  if (Array.isArray(g.int) && g.int.length === 2) return { int: [g.int[0], Math.min(g.int[1] as number, (g.int[0] as number) + 1)] };
-  if (Array.isArray(g.pick) && g.pick.length > 2) return { pick: g.pick.slice(0, 2) };
+  const g = parseArgGen(gen);
+  if (g.kind === "int") return { int: [g.lo, Math.min(g.hi, g.lo + 1)] };
+  if (g.kind === "pick" && g.values.length > 2) return { pick: g.values.slice(0, 2) };
   return gen;
 }
 

@@ -61,7 +61,8 @@ function perUpdate(s: Scenario): number {
   return 1 + (s.nodes.length - 1) * (1 + (s.network?.duplicate ?? 0));
 }
 
-const DEFAULT_ANTI_ENTROPY_MS = 500; // sim/engine/simulator.ts (not imported: the loader does not depend on the engine)
+/** Default anti-entropy period (docs/design.md, "The simulator"): each node gossips its state twice a second. The engine's too. */
+export const DEFAULT_ANTI_ENTROPY_MS = 500;
 
 /**
  * The expected number of events of a run, by source. Expected values, not worst cases: a run

@@ -5,58 +5,16 @@
  * the path of the field to fix.
  */
 import type { Scenario, Step } from "./types.ts";
+import { argGenProblem, firstValue, parseArgGen } from "../../core/arg-gen.ts";
+import { CHECK_NAMES } from "../checkers/catalogue.ts";
 import { didYouMean } from "../../core/util/did-you-mean.ts";
 import { joinPath, type ScenarioIssue } from "./load-errors.ts";
 import { clockIssues, latencyIssues } from "./load-bounds.ts";
 import { serviceIssues } from "./load-services.ts";
 
-/**
- * The checker names of the contract (docs/design.md, "Checkers"). Kept here, not imported from
- * sim/checkers, so validation stays synchronous and independent of the engine; a test keeps it
- * equal to sim/checkers' CHECK_NAMES.
- */
-export const KNOWN_CHECKS: readonly string[] = [
-  "convergence",
-  "strong-convergence",
-  "idempotence",
-  "order-independence",
-  "laws",
-  "no-lost-writes",
-  "counter-total",
-  "add-wins",
-  "sequencer-unique",
-  "sequencer-monotonic",
-  "read-atomic",
-  "durability",
-];
-
-const GEN_KEYS = ["int", "pick", "string"];
-
-/** Reason an argument generator is malformed, or undefined. Plain values are literals. */
-export function argGenProblem(gen: unknown): string | undefined {
-  if (gen === null || typeof gen !== "object" || Array.isArray(gen)) return undefined;
-  const keys = Object.keys(gen);
-  if (keys.length !== 1 || !GEN_KEYS.includes(keys[0]!)) return undefined;
-  const v = (gen as Record<string, unknown>)[keys[0]!];
-  if (keys[0] === "int") {
-    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x))) return '{"int": [lo, hi]} needs two integers';
-    if ((v[0] as number) > (v[1] as number)) return `{"int": [${v[0]}, ${v[1]}]}: lo must not exceed hi`;
-  } else if (keys[0] === "pick") {
-    if (!Array.isArray(v) || v.length === 0) return '{"pick": [...]} needs a non-empty array';
-  } else if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > 10_000) {
-    return '{"string": n} needs a length n in [0, 10000]';
-  }
-  return undefined;
-}
-
-/** One concrete value a generator can produce (for dry-running an op against the CRDT). */
+/** One concrete value a generator can produce (for dry-running an op against the CRDT); a malformed one is passed as it is. */
 export function sampleArg(gen: unknown): unknown {
-  if (argGenProblem(gen) !== undefined || gen === null || typeof gen !== "object" || Array.isArray(gen)) return gen;
-  const [key, v] = Object.entries(gen)[0] ?? [];
-  if (key === "int") return (v as number[])[0];
-  if (key === "pick") return (v as unknown[])[0];
-  if (key === "string") return "a".repeat(v as number);
-  return gen;
+  return argGenProblem(gen) === undefined ? firstValue(parseArgGen(gen)) : gen;
 }
 
 /** Every cross-field problem of an already shape-valid scenario, in file order. */
@@ -124,7 +82,7 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
   issues.push(...serviceIssues(s, node));
 
   for (const name of Object.keys(s.expect?.checks ?? {})) {
-    if (!KNOWN_CHECKS.includes(name)) add(joinPath("expect.checks", name), `unknown check "${name}" (${didYouMean(name, KNOWN_CHECKS)}checks: ${KNOWN_CHECKS.join(", ")})`);
+    if (!CHECK_NAMES.includes(name)) add(joinPath("expect.checks", name), `unknown check "${name}" (${didYouMean(name, CHECK_NAMES)}checks: ${CHECK_NAMES.join(", ")})`);
   }
   return issues;
 }

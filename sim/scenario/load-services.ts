@@ -4,17 +4,11 @@
  * values are JSON, and a step or a check that needs a service finds it declared. Each problem
  * carries the path of the field to fix.
  */
+import { serviceOfCheck } from "../checkers/catalogue.ts";
 import { jsonProblem } from "../../core/util/json.ts";
 import { shardFunction } from "../services/shards.ts";
 import { joinPath, type ScenarioIssue } from "./load-errors.ts";
 import type { Scenario } from "./types.ts";
-
-/** Checks that only mean something when the scenario runs the service they observe. */
-export const SERVICE_CHECKS: Readonly<Record<string, "sequencer" | "ramp">> = {
-  "sequencer-unique": "sequencer",
-  "sequencer-monotonic": "sequencer",
-  "read-atomic": "ramp",
-};
 
 export function serviceIssues(s: Scenario, node: (path: string, n: string) => void): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
@@ -81,7 +75,7 @@ export function serviceIssues(s: Scenario, node: (path: string, n: string) => vo
     }
   });
   for (const name of Object.keys(s.expect?.checks ?? {})) {
-    const needs = Object.hasOwn(SERVICE_CHECKS, name) ? SERVICE_CHECKS[name] : undefined; // "constructor" is no service check
+    const needs = serviceOfCheck(name);
     if (needs && !s.services?.[needs])
       add(joinPath("expect.checks", name), `check "${name}" observes the ${needs === "ramp" ? "RAMP transactions" : "sequencer"}: declare services.${needs}`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CHECK_NAMES } from "../checkers/index.ts";
-import { KNOWN_CHECKS } from "./load-semantics.ts";
+import { CHECKS } from "../checkers/catalogue.ts";
+import { semanticIssues } from "./load-semantics.ts";
 import { scenarioJsonSchema, scenarioSchema } from "./schema.ts";
 
 describe("scenario.schema.json", () => {
@@ -28,7 +28,10 @@ describe("scenarioSchema", () => {
 });
 
 describe("check names", () => {
-  it("the loader's list (kept local so validation stays synchronous) equals the checkers' CHECK_NAMES", () => {
-    expect([...KNOWN_CHECKS].sort()).toEqual([...CHECK_NAMES].sort());
+  it("expect.checks takes the check catalogue's names (a service's once it is declared) and nothing else", () => {
+    const checks = (names: string[]) =>
+      semanticIssues({ name: "x", nodes: ["a"], crdt: "g-counter", duration: 1, expect: { checks: Object.fromEntries(names.map((n) => [n, true])) } });
+    expect(checks(CHECKS.filter((c) => !c.service).map((c) => c.name))).toEqual([]);
+    expect(checks(["convergance"]).map((i) => i.path)).toEqual(["expect.checks.convergance"]);
   });
 });

@@ -3,9 +3,10 @@
  * index into the history) as a run's CheckResult whose detail points at that event in time,
  * and whose `at` places it on the node of the client that saw it (`nodeOf`).
  */
+import type { CheckResult as HistoryCheckResult } from "../../core/history-check.ts";
 import { failedCheck, type CheckResult } from "../run-types.ts";
 
-type CoreVerdict = { ok: true; detail: string } | { ok: false; detail: string; index: number };
+type CoreVerdict = HistoryCheckResult<unknown>;
 
 export function firstFailure(
   name: string,

@@ -1,9 +1,10 @@
 /**
- * The services of a run (sequencer, RAMP shards) and the network they talk over. Service
- * messages cross the same simulated network as the replicas' — the same latency distribution,
- * loss, duplication and reordering, the same partitions and crashes — but on their own agenda
- * kinds (EvKind.ServiceDeliver / ServiceTimer) and their own seeded streams, so adding service
- * traffic to a scenario neither slows the replicas' delivery path nor reshuffles their network.
+ * The services of a run (sequencer, RAMP shards). Service messages cross the run's network
+ * component (sim/engine/network.ts) — an instance of their own over the replicas' links, stats
+ * and message ids: the same latency distribution, loss, duplication, reordering, per-link FIFO,
+ * partitions, hold and release — but on their own agenda kinds (EvKind.ServiceDeliver /
+ * ServiceTimer) and their own seeded streams, so adding service traffic to a scenario neither
+ * slows the replicas' delivery path nor reshuffles their network.
  *
  * Everything a service does is traced as a rare event (its canonical line is hashed whole):
  * service traffic is small, and the traceHash is then the same with or without the trace by
@@ -12,17 +13,18 @@
  * service, which the message does not change), so every reader of the trace draws service
  * messages as arrows; local service events have their own types (`seq`, `txn`).
  */
-import { canonicalKey } from "../../core/util/json.ts";
 import { Ev, EvKind } from "../engine/event.ts";
-import { latencySampler, type LatencySampler } from "../engine/latency.ts";
-import type { ServiceHooks } from "../engine/service-hooks.ts";
-import type { Simulator } from "../engine/simulator.ts";
-import type { Rng } from "../rng.ts";
+import { Network } from "../engine/network.ts";
+import type { ServiceEnv, ServiceHooks } from "../engine/service-hooks.ts";
+import type { Trace } from "../engine/trace.ts";
 import type { CheckResult, ServiceTally } from "../run-types.ts";
 import type { Step } from "../scenario/types.ts";
 
 /** A service message: plain JSON with a `type` ("seq.next", "ramp.prepare", …). */
 export type ServiceMsg = { type: string };
+
+/** A service message on the wire: its type (for the trace) and its JSON text. */
+type OnTheWire = { type: string; text: string };
 
 /** Per-node availability of one service (summary `stats.availability`). */
 export type Tally = ServiceTally;
@@ -53,51 +55,37 @@ const STREAMS = { latency: "services/latency", loss: "services/loss", duplicate:
 export class ServiceHost implements ServiceHooks {
   readonly services: Service[] = [];
   private readonly index: Map<string, number>;
-  private readonly latency: LatencySampler;
-  private readonly rLatency: Rng;
-  private readonly rLoss: Rng;
-  private readonly rDup: Rng;
-  private readonly rReorder: Rng;
-  private readonly loss: number;
-  private readonly dup: number;
-  private readonly reorder: number;
-  private readonly holdMode: boolean;
-  /** Service messages held by a partition (hold mode), released at heal. */
-  private held: Ev[] = [];
+  /** The services' network: the replicas' links, stats and message ids, streams of its own. */
+  private readonly net: Network;
   /** Per node: service messages and timers that came due while it was paused. */
   private readonly inbox: Ev[][];
-  /** Node indices by name, the order trace.ts prints version vectors in. */
-  private readonly sorted: number[];
 
-  constructor(readonly sim: Simulator) {
+  constructor(readonly env: ServiceEnv) {
+    const sim = env;
     this.index = new Map(sim.names.map((n, i) => [n, i]));
-    const net = sim.scenario.network ?? {};
-    this.latency = latencySampler(net.latency);
-    this.loss = net.loss ?? 0;
-    this.dup = net.duplicate ?? 0;
-    this.reorder = net.reorder ?? 0;
-    this.holdMode = net.partitionMode === "hold";
-    this.rLatency = sim.streams.get(STREAMS.latency);
-    this.rLoss = sim.streams.get(STREAMS.loss);
-    this.rDup = sim.streams.get(STREAMS.duplicate);
-    this.rReorder = sim.streams.get(STREAMS.reorder);
+    const streams = {
+      latency: sim.streams.get(STREAMS.latency),
+      loss: sim.streams.get(STREAMS.loss),
+      duplicate: sim.streams.get(STREAMS.duplicate),
+      reorder: sim.streams.get(STREAMS.reorder),
+    };
+    const tracer = sim.trace.serviceMessages((ev) => (ev.payload as OnTheWire).type);
+    this.net = new Network(sim.n, sim.scenario.network ?? {}, sim.links, sim.queue, sim.time, sim.msgIds, streams, tracer, sim.stats);
     this.inbox = sim.names.map(() => []);
-    const names = sim.names;
-    this.sorted = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   }
 
   get now(): number {
-    return this.sim.now;
+    return this.env.now;
   }
 
   nodeIndex(name: string): number {
     const i = this.index.get(name);
-    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${this.sim.names.join(", ")})`);
+    if (i === undefined) throw new Error(`unknown node "${name}" (nodes: ${this.env.names.join(", ")})`);
     return i;
   }
 
   name(i: number): string {
-    return this.sim.names[i]!;
+    return this.env.names[i]!;
   }
 
   add(s: Service): void {
@@ -106,62 +94,27 @@ export class ServiceHost implements ServiceHooks {
 
   // ---- tracing -------------------------------------------------------------------------
 
-  /** A local service event at `node`: `{"t","type","node",…fields}` (fields: canonical JSON members). */
-  note(type: string, node: number, fields: string): void {
-    this.sim.trace.rare(`{"t":${this.now},"type":"${type}","node":${this.sim.trace.nodeName(node)}${fields ? "," + fields : ""}}`);
+  /** A sequencer history event at `node`, now. */
+  seq(node: number, e: Parameters<Trace["seq"]>[2]): void {
+    this.env.trace.seq(this.now, node, e);
   }
 
-  /** `"key":value` with the value as canonical JSON (user data: no key order leaks in). */
-  static field(key: string, value: unknown): string {
-    return `${JSON.stringify(key)}:${canonicalKey(value) ?? "null"}`;
+  /** A RAMP transaction event at `node`, now. */
+  txn(node: number, e: Parameters<Trace["txn"]>[2]): void {
+    this.env.trace.txn(this.now, node, e);
   }
 
   // ---- network -------------------------------------------------------------------------
 
-  /** Sends `msg` from node `from` to node `to` over the simulated network. */
+  /** Sends `msg` from node `from` to node `to` over the services' network. */
   send(from: number, to: number, msg: ServiceMsg): void {
-    const sim = this.sim;
-    const t = this.now;
-    const id = sim.msgId();
-    // The payload travels as text: every delivery parses its own copy, nothing is shared.
-    const text = JSON.stringify(msg);
-    const trace = sim.trace;
-    trace.rare(`{"t":${t},"type":"send","msg":${id},"from":${trace.nodeName(from)},"to":${trace.nodeName(to)},"kind":${JSON.stringify(msg.type)},"bytes":${text.length}}`);
-    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
-    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
-    if (lost) return this.drop(id, "loss");
     const ev = new Ev(EvKind.ServiceDeliver, to);
     ev.from = from;
-    ev.id = id;
-    ev.payload = text;
-    ev.epoch = sim.replicas[to]!.epoch;
-    this.dispatch(ev);
-    if (dupl) {
-      const copy = new Ev(EvKind.ServiceDeliver, to);
-      copy.from = from;
-      copy.id = sim.msgId();
-      copy.payload = text;
-      copy.epoch = ev.epoch;
-      trace.rare(`{"t":${t},"type":"duplicate","msg":${copy.id},"of":${id}}`);
-      this.dispatch(copy);
-    }
-  }
-
-  private drop(id: number, reason: "loss" | "partition" | "crash"): void {
-    this.sim.trace.rare(`{"t":${this.now},"type":"drop","msg":${id},"reason":"${reason}"}`);
-  }
-
-  private dispatch(ev: Ev): void {
-    if (this.sim.links.isBlocked(ev.from, ev.node)) return this.blocked(ev);
-    let lat = this.latency(this.rLatency);
-    if (this.reorder > 0 && this.rReorder.chance(this.reorder)) lat += 1 + Math.floor(this.rReorder.float() * 10 * lat);
-    this.sim.queue.push(ev, this.now + lat);
-  }
-
-  private blocked(ev: Ev): void {
-    if (!this.holdMode) return this.drop(ev.id, "partition");
-    this.held.push(ev);
-    this.sim.trace.rare(`{"t":${this.now},"type":"hold","msg":${ev.id}}`);
+    // The payload travels as text: every delivery parses its own copy, nothing is shared.
+    const text = JSON.stringify(msg);
+    ev.payload = { type: msg.type, text } satisfies OnTheWire;
+    ev.epoch = this.env.replicas[to]!.epoch;
+    this.net.send(ev, text.length);
   }
 
   /**
@@ -173,22 +126,22 @@ export class ServiceHost implements ServiceHooks {
     const ev = new Ev(EvKind.ServiceTimer, node);
     ev.id = this.services.indexOf(svc) * 16 + kind;
     ev.origin = bound ? 0 : 1;
-    ev.epoch = this.sim.replicas[node]!.epoch;
-    this.sim.queue.push(ev, Math.max(at, this.now));
+    ev.epoch = this.env.replicas[node]!.epoch;
+    this.env.queue.push(ev, Math.max(at, this.now));
   }
 
   // ---- engine hooks ----------------------------------------------------------------------
 
   onEvent(ev: Ev): void {
     if (ev.kind === EvKind.ServiceTimer && ev.origin === 1) return this.run(ev);
-    const r = this.sim.replicas[ev.node]!;
-    if (r.crashed || ev.epoch !== r.epoch) {
-      // A message to a crashed node (or to an incarnation that has since crashed) is lost; so
-      // is a timer of a process that no longer exists.
-      if (ev.kind === EvKind.ServiceDeliver) this.drop(ev.id, "crash");
-      return;
-    }
-    if (ev.kind === EvKind.ServiceDeliver && this.sim.links.isBlocked(ev.from, ev.node)) return this.blocked(ev);
+    const r = this.env.replicas[ev.node]!;
+    // A message to a crashed node (or to an incarnation that has since crashed) is lost, and one
+    // on a link a partition cut while it was in flight is dropped or held, as the replicas' are;
+    // a timer of a process that no longer exists just dies.
+    const gone = r.crashed || ev.epoch !== r.epoch;
+    if (ev.kind === EvKind.ServiceDeliver) {
+      if (!this.net.arrive(ev, gone)) return;
+    } else if (gone) return;
     if (r.paused) {
       this.inbox[ev.node]!.push(ev);
       return;
@@ -198,13 +151,9 @@ export class ServiceHost implements ServiceHooks {
 
   private run(ev: Ev): void {
     if (ev.kind === EvKind.ServiceTimer) return this.services[ev.id >> 4]!.timer(ev.node, ev.id & 15, ev.t);
-    const msg = JSON.parse(ev.payload as string) as ServiceMsg;
-    const trace = this.sim.trace;
-    const r = this.sim.replicas[ev.node]!;
-    trace.rare(
-      `{"t":${this.now},"type":"deliver","msg":${ev.id},"to":${trace.nodeName(ev.node)},"from":${trace.nodeName(ev.from)},` +
-        `"vv":${r.knowledge.vvJson(this.sim.names, this.sorted)},"value":${r.valueJson()},"kind":${JSON.stringify(msg.type)}}`,
-    );
+    const msg = JSON.parse((ev.payload as OnTheWire).text) as ServiceMsg;
+    this.env.stats.delivered++;
+    this.env.trace.serviceDeliver(this.now, ev.id, this.env.replicas[ev.node]!, ev.from, msg.type);
     const svc = this.services.find((s) => msg.type.startsWith(s.prefix));
     if (svc === undefined) throw new Error(`service message of unknown type ${JSON.stringify(msg.type)}`);
     svc.deliver(ev.node, msg);
@@ -220,10 +169,10 @@ export class ServiceHost implements ServiceHooks {
   step(step: Step, index: number): void {
     if (!("node" in step)) return;
     const i = this.nodeIndex(step.node);
-    const r = this.sim.replicas[i]!;
+    const r = this.env.replicas[i]!;
     const what = "next" in step ? "next" : "txn";
     if (!r.up) {
-      this.note("skip", i, `"op":"${what}","reason":"${r.crashed ? "crashed" : "paused"}"`);
+      this.env.trace.skip(this.now, i, { op: what }, r.crashed ? "crashed" : "paused");
       return;
     }
     const svc = this.services.find((s) => s.handles(step));
@@ -233,7 +182,7 @@ export class ServiceHost implements ServiceHooks {
 
   crash(node: number): void {
     // What waited in a paused process's buffers is volatile.
-    for (const ev of this.inbox[node]!.splice(0)) if (ev.kind === EvKind.ServiceDeliver) this.drop(ev.id, "crash");
+    for (const ev of this.inbox[node]!.splice(0)) if (ev.kind === EvKind.ServiceDeliver) this.net.drop(ev, "crash");
     for (const s of this.services) s.crash(node);
   }
 
@@ -246,12 +195,7 @@ export class ServiceHost implements ServiceHooks {
   }
 
   heal(): void {
-    const held = this.held;
-    this.held = [];
-    for (const ev of held) {
-      this.sim.trace.rare(`{"t":${this.now},"type":"release","msg":${ev.id}}`);
-      this.dispatch(ev);
-    }
+    this.net.release();
   }
 
   // ---- results -----------------------------------------------------------------------------
@@ -268,7 +212,7 @@ export class ServiceHost implements ServiceHooks {
   availability(): Record<string, Record<string, number | Tally>> {
     // fromEntries defines own keys: a node called "__proto__" gets its row like any other.
     return Object.fromEntries(
-      this.sim.replicas.map((r, i) => {
+      this.env.replicas.map((r, i) => {
         const entry: Record<string, number | Tally> = { crdtWrites: r.seq };
         for (const s of this.services) {
           const t = s.tally(i);

@@ -50,7 +50,6 @@ const TICK = 0;
 const ARRIVAL = 1;
 const FLUSH = 2;
 const REQUESTS = new Set(["ramp.prepare", "ramp.commit", "ramp.put", "ramp.get"]);
-const field = ServiceHost.field;
 
 /** A transaction's key for its latency, from its invoke to its outcome event (same client, same ts or read number). */
 const writeKey = (e: { client: string; ts: Ts }) => `w ${e.client} ${tsKey(e.ts)}`;
@@ -94,7 +93,7 @@ export class RampService implements Service {
       this.servers.set(node, this.makeServer(node));
     }
     this.clients = new ClientTable(
-      host.sim.n,
+      host.env.n,
       (node) => this.makeClient(node),
       (node, at) => host.timer(this, node, TICK, at),
     );
@@ -149,7 +148,7 @@ export class RampService implements Service {
         // A request the shard cannot serve is rejected, its state untouched (a commit of a version it
         // never prepared can only come from a shard that lost an answered prepare: a disk that lies).
         if (!(e instanceof RampError)) throw e;
-        this.host.note("txn", node, `"event":"rejected",${field("reason", e.message)}`);
+        this.host.txn(node, { event: "rejected", reason: e.message });
         return;
       }
       this.serverStep(node, step);
@@ -186,7 +185,7 @@ export class RampService implements Service {
       const lost = storage.crash();
       this.servers.set(node, null);
       this.flushAt.delete(node);
-      if (lost > 0) this.host.note("txn", node, `"event":"unsynced-lost","records":${lost}`);
+      if (lost > 0) this.host.txn(node, { event: "unsynced-lost", records: lost });
     }
     this.clients.drop(node);
   }
@@ -195,7 +194,7 @@ export class RampService implements Service {
     if (this.servers.get(node) !== null) return;
     const server = this.makeServer(node);
     this.servers.set(node, server);
-    this.host.note("txn", node, `"event":"recover","versions":${server.versionCount}`);
+    this.host.txn(node, { event: "recover", versions: server.versionCount });
   }
 
   checks(expected: (name: string) => boolean): CheckResult[] {
@@ -207,7 +206,7 @@ export class RampService implements Service {
       return node === undefined ? undefined : this.host.name(node);
     };
     const out = [firstFailure("read-atomic", readAtomic(this.history), this.times, expected, tail, nodeOf)];
-    if (this.host.sim.checkers.durability !== null) out.push(firstFailure("durability", committedDurable(this.history, this.recovered()), this.times, expected, "", nodeOf));
+    if (this.host.env.checksDurability) out.push(firstFailure("durability", committedDurable(this.history, this.recovered()), this.times, expected, "", nodeOf));
     return out;
   }
 
@@ -247,7 +246,7 @@ export class RampService implements Service {
 
   private makeClient(node: number): RampClient {
     const name = this.host.name(node);
-    const epoch = this.host.sim.replicas[node]!.epoch;
+    const epoch = this.host.env.replicas[node]!.epoch;
     // A fresh id per incarnation: timestamps (t, id) stay unique across the node's restarts.
     const id = epoch === 0 ? name : `${name}~${epoch}`;
     this.clientNode.set(id, node);
@@ -269,19 +268,19 @@ export class RampService implements Service {
       switch (e.type) {
         case "write-invoke":
           this.clients.invoked(node, writeKey(e), now);
-          this.host.note("txn", node, `"event":"write","ts":"${tsKey(e.ts)}",${field("writes", e.writes)}`);
+          this.host.txn(node, { event: "write", ts: tsKey(e.ts), writes: e.writes });
           break;
         case "write-ok":
           this.clients.outcome(node, true, writeKey(e), now);
-          this.host.note("txn", node, `"event":"committed","ts":"${tsKey(e.ts)}"`);
+          this.host.txn(node, { event: "committed", ts: tsKey(e.ts) });
           break;
         case "write-unavailable":
           this.clients.outcome(node, false, writeKey(e), now);
-          this.host.note("txn", node, `"event":"write-timeout","ts":"${tsKey(e.ts)}"`);
+          this.host.txn(node, { event: "write-timeout", ts: tsKey(e.ts) });
           break;
         case "read-invoke":
           this.clients.invoked(node, readKey(e), now);
-          this.host.note("txn", node, `"event":"read","read":${e.read},${field("keys", e.keys)}`);
+          this.host.txn(node, { event: "read", read: e.read, keys: e.keys });
           break;
         case "read-ok": {
           this.clients.outcome(node, true, readKey(e), now);
@@ -289,12 +288,12 @@ export class RampService implements Service {
           const read = Object.entries(e.versions);
           const values = Object.fromEntries(read.map(([k, v]) => [k, v.value]));
           const versions = Object.fromEntries(read.map(([k, v]) => [k, tsKey(v.ts)]));
-          this.host.note("txn", node, `"event":"read-ok","read":${e.read},${field("values", values)},${field("versions", versions)}`);
+          this.host.txn(node, { event: "read-ok", read: e.read, values, versions });
           break;
         }
         case "read-unavailable":
           this.clients.outcome(node, false, readKey(e), now);
-          this.host.note("txn", node, `"event":"read-timeout","read":${e.read}`);
+          this.host.txn(node, { event: "read-timeout", read: e.read });
           break;
       }
     }

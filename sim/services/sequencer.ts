@@ -29,7 +29,6 @@ export const SEQUENCER_DEFAULTS = { timeoutMs: 1000, retryMs: 200 };
 const TICK = 0;
 const FLUSH = 1;
 const ARRIVAL = 2;
-const field = ServiceHost.field;
 
 export class SequencerService implements Service {
   readonly prefix = "seq.";
@@ -58,7 +57,7 @@ export class SequencerService implements Service {
     this.syncLag = syncLagMs;
     this.server = Sequencer.recover(this.storage, this.options());
     this.clients = new ClientTable(
-      host.sim.n,
+      host.env.n,
       (node) => this.makeClient(node),
       (node, at) => host.timer(this, node, TICK, at),
     );
@@ -144,7 +143,7 @@ export class SequencerService implements Service {
       const lost = this.storage.crash();
       this.server = null;
       this.flushAt = undefined;
-      if (lost > 0) this.host.note("seq", node, `"event":"unsynced-lost","records":${lost}`);
+      if (lost > 0) this.host.seq(node, { event: "unsynced-lost", records: lost });
     }
     this.clients.drop(node);
     // The client process is gone, and the SQL statements waiting on it with it.
@@ -158,7 +157,7 @@ export class SequencerService implements Service {
     this.server = Sequencer.recover(this.storage, this.options());
     const names = [...new Set(this.history.map((e) => e.name))].sort();
     const counters = Object.fromEntries(names.map((n) => [n, this.server!.current(n)]));
-    this.host.note("seq", node, `"event":"recover",${field("counters", counters)}`);
+    this.host.seq(node, { event: "recover", counters });
   }
 
   checks(expected: (name: string) => boolean): CheckResult[] {
@@ -181,7 +180,7 @@ export class SequencerService implements Service {
 
   private makeClient(node: number): SequencerClient {
     // Request ids must never repeat across the node's incarnations (the sequencer dedups by them).
-    const incarnation = this.host.sim.replicas[node]!.epoch;
+    const incarnation = this.host.env.replicas[node]!.epoch;
     return new SequencerClient({
       id: this.host.name(node),
       sequencer: this.host.name(this.node),
@@ -212,11 +211,10 @@ export class SequencerService implements Service {
       const key = `${e.client}#${e.requestId}`;
       if (e.type === "invoke") this.clients.invoked(this.host.nodeIndex(e.client), key, now);
       if (e.type === "ok" || e.type === "unavailable") this.clients.outcome(this.host.nodeIndex(e.client), e.type === "ok", key, now);
-      const req = `"name":${JSON.stringify(e.name)},"req":${e.requestId}`;
-      if (e.type === "invoke") this.host.note("seq", node, `"event":"next",${req}`);
-      else if (e.type === "ok") this.host.note("seq", node, `"event":"ok",${req},"n":${e.n}`);
-      else if (e.type === "unavailable") this.host.note("seq", node, `"event":"timeout",${req}`);
-      else this.host.note("seq", node, `"event":"assign",${req},"client":${JSON.stringify(e.client)},"n":${e.n}`);
+      if (e.type === "invoke") this.host.seq(node, { event: "next", name: e.name, req: e.requestId });
+      else if (e.type === "ok") this.host.seq(node, { event: "ok", name: e.name, req: e.requestId, n: e.n });
+      else if (e.type === "unavailable") this.host.seq(node, { event: "timeout", name: e.name, req: e.requestId });
+      else this.host.seq(node, { event: "assign", name: e.name, req: e.requestId, client: e.client, n: e.n });
       if (e.type === "ok" || e.type === "unavailable") {
         const done = this.waiting.get(key);
         if (done) {

@@ -24,7 +24,7 @@ export class ServiceArrivals<R> {
     private readonly draw: (rng: Rng, node: number) => R,
     private readonly issue: (node: number, request: R) => void,
   ) {
-    const sim = host.sim;
+    const sim = host.env;
     const asking = new Set(spec.nodes ?? sim.names);
     this.arrivals = sim.names.map((n) =>
       asking.has(n) ? new Arrivals(spec.from ?? 0, spec.to ?? sim.scenario.duration, spec.ratePerNode, sim.streams.get(`services/${name}/arrivals/${n}`)) : null,
@@ -39,7 +39,7 @@ export class ServiceArrivals<R> {
   /** The arrival timer of `node` fired. */
   fire(node: number): void {
     const request = this.draw(this.rngs[node]!, node);
-    if (this.host.sim.replicas[node]!.up) this.issue(node, request);
+    if (this.host.env.replicas[node]!.up) this.issue(node, request);
     this.schedule(this.arrivals[node]!, node);
   }
 

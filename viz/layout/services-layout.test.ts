@@ -94,7 +94,7 @@ describe("service events on the timeline", () => {
     // The invoice scenario also adds to an OR-Set: its replication and convergence still show.
     const mixed = renderRunViews(await simulate(scenario("invoice-sequencer-partition")));
     expect(mixed.model!.flags.map((f) => f.kind)).toContain("converged");
-    expect(/<p class="stats">([^<]*)<\/p>/.exec(mixed.html!)![1]).toMatch(/replication: \d+ sent.*converged at .*services: \d+ messages/);
+    expect(/<p class="stats">([^<]*)<\/p>/.exec(mixed.html!)![1]).toMatch(/all messages: \d+ sent.*converged at .*services: \d+ messages/);
   });
 
   it("labels tolerate lines with missing fields", () => {

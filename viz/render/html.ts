@@ -111,13 +111,13 @@ function defs(): string {
 
 function header(m: Model): string {
   const s = m.stats;
-  // The summary's counts are the replication's; service traffic (seq.*, ramp.*) is counted apart.
+  // Service traffic (seq.*, ramp.*) is also counted apart; the summary's counts include it.
   const svc = m.arrows.mk.filter((k) => m.strs[k]!.includes(".")).length;
-  // A services-only run (no replicated updates) has no replication counts or convergence to report.
-  const replicated = m.ev.kind.includes(K.update) || (s !== null && s.sent > 0);
+  // A services-only run (no replicated updates, no replica message) has no replication counts or convergence to report.
+  const replicated = m.ev.kind.includes(K.update) || m.arrows.mk.some((k) => !m.strs[k]!.includes("."));
   const replication =
     s && replicated
-      ? [`${svc ? "replication: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`]
+      ? [`${svc ? "all messages: " : ""}${s.sent} sent`, `${s.delivered} delivered`, `${s.dropped} dropped`, `${s.duplicated} duplicated`, `${s.metadataBytes} B of metadata`]
       : [];
   const stats = s
     ? [

@@ -7,7 +7,7 @@
  * scenario's expectations (exit 0).
  */
 import type { CheckResult, RunStats } from "../../sim/run-types.ts";
-import { SERVICE_CHECKS } from "../../sim/scenario/load-services.ts";
+import { serviceOfCheck } from "../../sim/checkers/catalogue.ts";
 
 export type Verdict = {
   /** CSS class: pass (green), shown (amber: the anomaly the scenario demonstrates), fail (red). */
@@ -72,7 +72,7 @@ export const checkPhrase = (name: string): string => name.replace(/-/g, " ");
 export function foldIdleChecks(s: { checks: readonly CheckResult[]; stats: RunStats | null }): { shown: CheckResult[]; idle: CheckResult[] } {
   if (!servicesOnly(s.stats)) return { shown: [...s.checks], idle: [] };
   const txns = Object.values(s.stats!.availability!).some((a) => a.transactions !== undefined);
-  const fold = (c: CheckResult) => !Object.hasOwn(SERVICE_CHECKS, c.name) && !(txns && c.name === "durability") && c.ok && c.expected;
+  const fold = (c: CheckResult) => serviceOfCheck(c.name) === undefined && !(txns && c.name === "durability") && c.ok && c.expected;
   return { shown: s.checks.filter((c) => !fold(c)), idle: s.checks.filter(fold) };
 }
 
