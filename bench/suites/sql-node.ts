@@ -33,7 +33,6 @@ const IN_FLIGHT = 64;
 const CUSTOMERS = 2_000;
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const best = (n: number, f: () => number): number => Math.min(...Array.from({ length: n }, f));
 const row = (n: string, value: number, unit: string, note?: string): BenchRow =>
   note === undefined ? { suite: name, name: n, value, unit } : { suite: name, name: n, value, unit, note };
 
