@@ -18,7 +18,7 @@ import type { RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
 import type { EngineHost } from "./engine-host.ts";
-import { crdtThrew, EventLimitError } from "./errors.ts";
+import { EventLimitError } from "./errors.ts";
 import { NodeClock } from "./clock.ts";
 import { Ev, EvKind, MsgKind } from "./event.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -26,6 +26,7 @@ import { Knowledge } from "./knowledge.ts";
 import { Links } from "./links.ts";
 import { MessageIds, Network } from "./network.ts";
 import { OpMode } from "./op-mode.ts";
+import { StateMode } from "./state-mode.ts";
 import { Replica, type TimeSource } from "./replica.ts";
 import { RecKind, SimDisk, type Rec } from "./storage.ts";
 import { WriteAhead } from "./write-ahead.ts";
@@ -41,8 +42,6 @@ const NewEv = Ev;
 const DELIVER = EvKind.Deliver;
 const ARRIVAL = EvKind.Arrival;
 const ANTI_ENTROPY = EvKind.AntiEntropy;
-const M_DELTA = MsgKind.Delta;
-const M_STATE = MsgKind.State;
 const M_AE = MsgKind.AntiEntropy;
 const M_OP = MsgKind.Op;
 const M_DIGEST = MsgKind.Digest;
@@ -76,6 +75,8 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
   readonly opMode: boolean;
   /** Op mode's half of the engine (op-mode.ts); null in delta and state modes. */
   readonly ops: OpMode | null;
+  /** Delta and state modes' half (state-mode.ts); null in op mode. */
+  private readonly states: StateMode | null;
   /** Op mode switches (scenario sync.dedup / sync.causal). */
   readonly dedup: boolean;
   readonly causal: boolean;
@@ -180,6 +181,7 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     });
     this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks));
     if (scenario.sync?.antiEntropy === "digest" && !this.opMode) this.digestSync = new DigestSync(this);
+    this.states = isOp || this.opMode ? null : new StateMode(this, crdt, this.stateMode, this.digestSync);
   }
 
   get now(): number {
@@ -278,33 +280,8 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
 
   /** Issues `op` at replica `r` and ships it. `origin` names the step for error messages. */
   update(r: Replica, op: Op, origin: string): void {
-    if (this.opMode) return this.ops!.update(r, op, origin);
-    const now = this.time.now;
-    const seq = r.seq + 1;
-    const ck = this.checkers;
-    ck.order.before(r, now);
-    ck.counter?.issue(r.index, seq, op.op, op.args);
-    let result: { state: unknown; delta: unknown };
-    try {
-      result = this.stateCrdt!.update(r.state, op, r.ctx);
-    } catch (e) {
-      throw crdtThrew(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}`, e);
-    }
-    r.seq = seq;
-    r.state = result.state;
-    r.knowledge.add(r.index, seq);
-    r.touch();
-    this.lastChange = now;
-    this.digestSync?.log(r, r.index, seq, result.delta);
-    ck.order.record(r, result.delta);
-    this.issued(r, seq, op, now);
-    // Logged after the checkers saw the update: with no lag it is acknowledged right here.
-    const staged = this.storage !== null && this.storage.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
-    // A negative event id names the replica's own update -seq (no string built on the hot path).
-    ck.strong.afterChange(r, now, -seq);
-    ck.counter?.afterChange(r, now, -seq);
-    if (staged) r.deferred.push({ seq, payload: result.delta });
-    else this.broadcast(r, seq, result.delta);
+    if (this.opMode) this.ops!.update(r, op, origin);
+    else this.states!.update(r, op, origin);
   }
 
   /** The intent checkers and the trace learn of update `seq` just issued at `r` (also from op-mode.ts). */
@@ -318,22 +295,13 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
 
   // ---- storage (write-ahead.ts): what the engine does when a node's writes become durable ----
 
-  /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
-  private logDelivery(r: Replica, ev: Ev): void {
-    this.storage!.logOther(
-      r,
-      ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! },
-    );
-  }
-
   /** r's group commit completed: its own updates and an anti-entropy round that waited for it now leave the node. */
   private synced(r: Replica): void {
     const deferred = r.deferred;
     r.deferred = [];
     if (deferred.length > 0 && this.n > 1) {
       if (this.opMode) for (const x of deferred) this.ops!.broadcast(r, x.payload as OpRec);
-      else if (this.stateMode) this.broadcast(r, deferred[deferred.length - 1]!.seq, null);
-      else for (const x of deferred) this.broadcast(r, x.seq, x.payload);
+      else this.states!.shipDeferred(r, deferred);
     }
     if (r.aeDeferred) {
       r.aeDeferred = false;
@@ -363,22 +331,6 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     if (this.opMode) this.ops!.sendDigest(r);
     else if (this.digestSync !== null) this.digestSync.round(r);
     else this.sendState(r, M_AE);
-  }
-
-  /** Ships update `seq`: its delta to every peer, or (state mode) the full state. */
-  private broadcast(r: Replica, seq: number, delta: unknown): void {
-    if (this.n < 2) return;
-    const from = r.index;
-    if (this.stateMode) {
-      // One snapshot shared by every recipient: merge never mutates its second argument.
-      const snap = this.clone(r.state);
-      const k = r.knowledge.clone();
-      const bytes = this.sizeOf(snap);
-      for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_STATE, snap, 0, 0, k, bytes);
-    } else {
-      const bytes = this.sizeOf(delta);
-      for (let to = 0; to < this.n; to++) if (to !== from) this.send(from, to, M_DELTA, delta, from, seq, null, bytes);
-    }
   }
 
   private antiEntropyTick(ev: Ev): void {
@@ -437,24 +389,8 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
 
   /** Merges a delivered message into `r` (also used for a paused node's inbox at resume). */
   apply(r: Replica, ev: Ev): void {
-    if (ev.mkind >= M_OP) return this.digestSync !== null && ev.mkind === M_DIGEST ? this.digestSync.onDigest(r, ev) : this.ops!.onMessage(r, ev);
-    const now = this.time.now;
-    const ck = this.checkers;
-    ck.order.before(r, now);
-    r.state = this.stateCrdt!.merge(r.state, ev.payload);
-    const isDelta = ev.mkind === M_DELTA;
-    const learned = isDelta ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
-    if (this.digestSync !== null) this.digestSync.applied(r, ev);
-    r.touch();
-    if (this.storage !== null) this.logDelivery(r, ev);
-    if (learned) this.lastChange = now;
-    const stats = this.stats;
-    stats.delivered++;
-    if (ev.mkind !== M_AE) stats.deliveredUpdates++;
-    ck.order.record(r, ev.payload);
-    if (ck.idem.sample()) ck.idem.check(r, ev.payload, now, ev.id);
-    this.trace.deliver(now, ev.id, r, ev.from);
-    ck.strong.afterChange(r, now, ev.id);
-    ck.counter?.afterChange(r, now, ev.id);
+    if (ev.mkind < M_OP) this.states!.apply(r, ev);
+    else if (this.digestSync !== null && ev.mkind === M_DIGEST) this.digestSync.onDigest(r, ev);
+    else this.ops!.onMessage(r, ev);
   }
 }
