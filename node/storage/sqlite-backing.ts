@@ -81,6 +81,7 @@ export class SqliteBacking implements StoreBacking {
   private readonly counts = new Map<number, number>();
   private logCount: number | undefined;
   private readonly putListeners: PutListener[] = [];
+  private readonly flushListeners: (() => void)[] = [];
   /** The entry read last (a key of the cache, or forgotten with it). */
   private last: { key: string; entry: Entry } | undefined;
 
@@ -163,6 +164,16 @@ export class SqliteBacking implements StoreBacking {
       if (cc !== undefined) this.q.putKnowledge.run(c, causalContextCodec.encode(cc));
     }
     this.knownDirty.clear();
+    for (const fn of this.flushListeners) fn();
+  }
+
+  /** Calls `fn` at each flush: inside the transaction, just before its COMMIT (a listener that throws fails the commit); returns the unsubscribe. */
+  onFlush(fn: () => void): () => void {
+    this.flushListeners.push(fn);
+    return () => {
+      const at = this.flushListeners.indexOf(fn);
+      if (at >= 0) this.flushListeners.splice(at, 1);
+    };
   }
 
   /** Forgets what is cached of the rows (objects, counts, origins): re-read on demand. */

@@ -1,4 +1,9 @@
-/** Test helper: a replica over a SqliteBacking in an in-memory SQLite database, with the read model attached (the node's write path without its disk). */
+/**
+ * Test helper: a replica over a SqliteBacking in an in-memory SQLite database, with the read model
+ * attached (the node's write path without its disk). `write(fn)` runs `fn` as the node runs a
+ * write: in a transaction whose COMMIT is preceded by the backing's flush (where the read model
+ * writes the rows of the objects the transaction put).
+ */
 import Database from "better-sqlite3";
 import { resolveBuiltin, StoreReplica, type StoreCrdt } from "../../../core/index.ts";
 import { SqlDatabase, type SqlSchema } from "../../../sql/index.ts";
@@ -13,5 +18,11 @@ export function memoryNode(schema: SqlSchema, id: string, now: () => number) {
   const backing = new SqliteBacking(db, crdt, 1000);
   const replica = new StoreReplica(id, crdt, now, backing);
   const model = attachSqlReadModel({ db, backing }, schema, replica);
-  return { db, replica, model, sql: new SqlDatabase(schema, replica) };
+  const write = <T>(fn: () => T): T =>
+    db.transaction(() => {
+      const out = fn();
+      backing.flush();
+      return out;
+    })();
+  return { db, replica, model, write, sql: new SqlDatabase(schema, replica) };
 }
