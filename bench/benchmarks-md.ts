@@ -100,6 +100,12 @@ GROUP BY over 1,000,000 rows (\`BENCH_SQL_NODE_ROWS\` to change it), written thr
 per-record apply, not through the store. Then what the model costs each durable write (SQL UPDATEs
 on a node store with group commit, with and without it) and its share of the file.`,
   },
+  startup: {
+    title: "CLI start-up",
+    about: `The installed CLI (\`dist/bin/memoconductor.js\`, as \`npx memoconductor\` runs it) against
+\`node -e ''\` in the same run: \`--help\`, \`list\` and a 50-event \`run --no-trace\`, median wall time of
+15 each, as a ratio to starting Node (goal ≤ 3×).`,
+  },
   loader: {
     title: "Scenario loader",
     about: `Loading 5 MB and 50 MB generated scenarios: JSON.parse alone as the floor, the loader's strict
