@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, errorLine, processIo, type Io } from "./io.ts";
 import { packageFile } from "./package-root.ts";
-import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/defaults.ts";
 
 // Each command's module is imported when that command runs, not before: `--help` or `list`
 // must not pay for loading the simulator, the views (d3), fast-check or the explorer.

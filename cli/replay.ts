@@ -16,7 +16,7 @@ import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
 import { firstJsonDifference } from "./json-diff.ts";
 import { FILES, readRunDir, runDirFromArg, type RecordedRun } from "./run-dir.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
-import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/defaults.ts";
 import { compareTrace, excerpt, recordedLines, sha256, traceText, type TraceDiff } from "./trace-compare.ts";
 
 export async function replayCommand(arg: string, io: Io, o: { pluginTimeout?: number } = {}): Promise<ExitCode> {

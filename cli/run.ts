@@ -12,7 +12,7 @@ import { progress } from "./progress.ts";
 import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
 import { runDirOf, writeRunDir } from "./run-dir.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
-import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/supervise.ts";
+import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/defaults.ts";
 
 /** `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S); `limits`: the flags' limits, over the file's. */
 export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; limits?: LimitOverrides };

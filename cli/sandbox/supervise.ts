@@ -18,8 +18,7 @@ import type { Job, WorkerMessage } from "./worker-main.ts";
 // (dist/) it is the compiled worker-main.js itself — plain JavaScript, no tsx.
 const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.js" : "./worker-main.js", import.meta.url);
 
-/** Seconds a single plugin call (or the plugin's import) may take; `--plugin-timeout` raises it. */
-export const DEFAULT_PLUGIN_TIMEOUT_S = 10;
+export { DEFAULT_PLUGIN_TIMEOUT_S } from "./defaults.ts";
 
 /** A plugin misbehaved; the message is one line, starting with `plugin <path as written>`. */
 export class PluginFailure extends Error {
