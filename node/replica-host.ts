@@ -59,15 +59,7 @@ export class ReplicaHost {
   async updateMany<T extends { deltas: readonly DeltaMessage[] }>(fn: () => T): Promise<T> {
     const [out, changes] = await this.store.write(() => {
       const out = fn();
-      // Each changed object once, with its value after the whole statement (taken inside the write).
-      const seen = new Set<string>();
-      const objects = out.deltas.filter((d) => {
-        const key = JSON.stringify([d.collection, d.id]);
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-      return [out, this.changes(objects)] as const;
+      return [out, this.changes(out.deltas)] as const;
     });
     this.tell(changes);
     return out;
@@ -135,10 +127,17 @@ export class ReplicaHost {
     this.replica.count(collection);
   }
 
-  /** Inside a write: the values the watched ones of these objects have now. */
+  /** Inside a write: the values the watched ones of these objects have now, each object once (a statement or a batch of deltas may touch one many times). */
   private changes(objects: readonly { collection: string; id: string }[]): Changes {
     const out: Changes = [];
-    for (const { collection, id } of objects) if (this.watchers.get(collection)?.size) out.push({ collection, id, value: objectValue(this.replica, collection, id) });
+    const seen = new Set<string>();
+    for (const { collection, id } of objects) {
+      if (!this.watchers.get(collection)?.size) continue;
+      const key = `${collection}\u0000${id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ collection, id, value: objectValue(this.replica, collection, id) });
+    }
     return out;
   }
 

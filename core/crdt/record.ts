@@ -174,7 +174,7 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
           if (!bytesEqual(bytes, bottom.get(f)!)) present.push([index.get(f)!, bytes]);
         }
         w.uint(present.length);
-        for (const [at, bytes] of present) w.uint(at).uint(bytes.length).raw(bytes);
+        for (const [at, bytes] of present) w.uint(at).bytes(bytes);
       },
       (r) => {
         const n = r.count(2);
