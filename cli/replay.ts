@@ -10,7 +10,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Run, ScenarioError } from "../sim/index.ts";
+import { type Run, ScenarioError } from "../sim/simulate.ts";
 import { shownPath } from "./format.ts";
 import { EXIT, errorLine, type ExitCode, type Io } from "./io.ts";
 import { firstJsonDifference } from "./json-diff.ts";

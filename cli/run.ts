@@ -4,7 +4,8 @@
  * exit code: 2 if any file was bad input, else 1 if any expectation failed, else 0. A bad file
  * does not stop the others: every good scenario still runs and is reported.
  */
-import { type LimitOverrides, ScenarioError, type Summary } from "../sim/index.ts";
+import type { Summary } from "../sim/index.ts";
+import { type LimitOverrides, ScenarioError } from "../sim/simulate.ts";
 import { existsSync, statSync } from "node:fs";
 import { shownPath, verdictBlock } from "./format.ts";
 import { scenarioFiles } from "./list.ts";

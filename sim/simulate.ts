@@ -17,6 +17,8 @@ export type { Run } from "./run-types.ts";
 export type { Scenario } from "./scenario/types.ts";
 export type { LimitOverrides } from "./scenario/limits.ts";
 export { ScenarioError } from "./scenario/load-errors.ts";
+// The plugin supervisor's call slots: `run` of a plugin scenario watches them from the main thread.
+export { callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
 export { modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile } from "./scenario/load.ts";
 
 /** The seed used when neither the caller nor the scenario gives one: runs are reproducible by default. */

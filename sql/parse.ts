@@ -3,9 +3,19 @@
  * rewrite (dialect.ts). A syntax error becomes one line with the line and column the parser
  * stopped at, counted in the text as written (the rewrite keeps every offset).
  */
-import { parse as parsePg, type Statement } from "pgsql-ast-parser";
+import { createRequire } from "node:module";
+import type { Statement } from "pgsql-ast-parser";
 import { type DeletePolicyClause, rewriteDialect } from "./dialect.ts";
 import { SqlError } from "./errors.ts";
+
+// The parser is a third of a megabyte of grammar tables: loaded the first time SQL is parsed, so a
+// CLI command or scenario that has no SQL does not pay for it (`npm run bench -- startup`).
+type PgParse = typeof import("pgsql-ast-parser").parse;
+let pgParse: PgParse | undefined;
+function parsePg(text: string, options: { locationTracking: boolean }): Statement[] {
+  pgParse ??= (createRequire(import.meta.url)("pgsql-ast-parser") as typeof import("pgsql-ast-parser")).parse;
+  return pgParse(text, options);
+}
 
 export type Parsed = { statements: Statement[]; policies: DeletePolicyClause[] };
 

@@ -10,7 +10,7 @@
  * run; what it may not do is stay inside one call longer than the budget (--plugin-timeout).
  */
 import { Worker } from "node:worker_threads";
-import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/index.ts";
+import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/simulate.ts";
 import type { Job, WorkerMessage } from "./worker-main.ts";
 
 // From the sources the entry is worker.js, a launcher that registers tsx (a worker does not
