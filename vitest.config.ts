@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // Spawned CLIs run a bundle of the sources made once per run (see the file for why).
+    globalSetup: ["./cli/_test/cli-bundle.ts"],
     include: [
       "core/**/*.test.ts",
       "sql/**/*.test.ts",

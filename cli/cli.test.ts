@@ -1,15 +1,16 @@
 /**
  * Bad input of every kind exits 2 with exactly one line on stderr naming the file, the field
  * and the reason — never a stack trace — and prints nothing on stdout. Every case runs
- * in-process (runCli); a few also as a user meets them, spawned through the package bin
- * (cli/bin.js → tsx → main.ts), where a stray stack trace or exit code would really show.
+ * in-process (runCli); a few also as a user meets them, spawned as a bundle like the package bin
+ * (cli/spawn-cli.ts), where a stray stack trace or exit code would really show.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-import { cli, cliInProcess } from "./spawn-cli.ts";
+import { cli, CLI_ENTRY, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mc-cli-"));
 
@@ -159,6 +160,19 @@ describe("bad input → exit 2, one line, no stack", () => {
     const r = await cliInProcess(["explode"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^memoconductor: unknown command 'explode'/);
+  });
+
+  it("cli/bin.js — the sources through tsx, what `npm start` runs — answers as the spawned bundle does", async () => {
+    expect(CLI_ENTRY).not.toBe(join(ROOT, "cli/bin.js")); // vitest's global setup made the bundle
+    const fromSources = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      execFile(process.execPath, [join(ROOT, "cli/bin.js"), "list"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 }, (e, stdout) =>
+        done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout }),
+      );
+    });
+    const bundled = await cli(["list"]);
+    expect(fromSources.code).toBe(0);
+    expect(fromSources.stdout).toContain("Builtin CRDTs");
+    expect(fromSources.stdout).toBe(bundled.stdout);
   });
 
   it("no command prints the help and exits 2", async () => {

@@ -60,7 +60,7 @@ describe("memoconductor explore", () => {
     }
   });
 
-  it("runs worker threads from the installed bin (node cli/bin.js, --jobs 2, a shard)", async () => {
+  it("runs worker threads from a spawned CLI (--jobs 2, a shard)", async () => {
     const r = await cli(["explore", "--crdt", "g-counter", "--runs", "30", "--jobs", "2", "--shard", "2/3", "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -14,7 +14,7 @@ import { waitFor } from "../node/_test/wait.ts";
 import { nodeHarness } from "./_test/node-harness.ts";
 import { startNode } from "./_test/node-process.ts";
 import { HELP_EXAMPLES } from "./program.ts";
-import { cli, ROOT } from "./spawn-cli.ts";
+import { cli, CLI_ENTRY } from "./spawn-cli.ts";
 
 const { tempDir, client } = nodeHarness("mc-node-");
 
@@ -183,7 +183,7 @@ describe("memoconductor node and client, as processes", () => {
   it("client watch prints one JSON line per change until SIGINT (exit 0)", async () => {
     const dir = tempDir();
     const a = await startNode(["--data", "a"], dir);
-    const watcher = spawn(process.execPath, [join(ROOT, "cli/bin.js"), "client", a.url, "watch", "customers"], { cwd: dir });
+    const watcher = spawn(process.execPath, [CLI_ENTRY, "client", a.url, "watch", "customers"], { cwd: dir });
     let out = "";
     watcher.stdout.setEncoding("utf8").on("data", (t: string) => void (out += t));
     const exited = new Promise<number | null>((resolve) => watcher.on("close", resolve));

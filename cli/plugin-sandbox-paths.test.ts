@@ -13,7 +13,7 @@ import { simulate } from "../sim/index.ts";
 import { pluginScenario } from "./_test/misbehaving-plugin.ts";
 import { runScenarioFile } from "./run-scenario.ts";
 import { startCommand } from "./start.ts";
-import { ROOT } from "./spawn-cli.ts";
+import { CLI_ENTRY, ROOT } from "./spawn-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mc-plugin-paths-"));
 writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
@@ -23,7 +23,7 @@ function cli(args: string[], cwd = dir): Promise<Result> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "cli/bin.js"), ...args],
+      [CLI_ENTRY, ...args],
       { cwd, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 90_000, killSignal: "SIGKILL" },
       (e, stdout, stderr) => done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
     );

@@ -10,7 +10,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./spawn-cli.ts";
+import { CLI_ENTRY } from "./spawn-cli.ts";
 import { pluginScenario } from "./_test/misbehaving-plugin.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mc-plugin-sandbox-"));
@@ -27,7 +27,7 @@ function cli(args: string[]): Promise<Result> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "cli/bin.js"), ...args],
+      [CLI_ENTRY, ...args],
       { cwd: dir, encoding: "utf8", env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: 60_000, killSignal: "SIGKILL" },
       (e, stdout, stderr) => done({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, stdout, stderr }),
     );

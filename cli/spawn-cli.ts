@@ -1,9 +1,16 @@
-/** Test helper: runs the CLI as a user would, through the package bin, in a child process. */
+/** Test helper: runs the CLI as a user would, as a bundle like the package bin, in a child process. */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The `memoconductor` a spawned test runs: the bundle of the current sources that vitest's global
+ * setup made (cli/_test/cli-bundle.ts, a third of the start-up of the sources through tsx), or,
+ * outside vitest, the sources through tsx (cli/bin.js, what `npm start` runs).
+ */
+export const CLI_ENTRY = process.env.MEMOCONDUCTOR_TEST_CLI ?? join(ROOT, "cli/bin.js");
 
 /** A child that runs longer than this is killed (its code is then null). */
 const TIMEOUT_MS = 120_000;
@@ -17,7 +24,7 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
  * calling onTaskUpdate", reported although every test passed). Several can run at once.
  */
 export function cli(args: string[], cwd = ROOT, stdin?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [join(ROOT, "cli/bin.js"), ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: TIMEOUT_MS });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" }, timeout: TIMEOUT_MS });
   // `stdin`: what is piped to the command (then closed); without it stdin stays open and unused.
   if (stdin !== undefined) child.stdin.end(stdin);
   let stdout = "";

@@ -13,7 +13,7 @@ import { waitFor } from "../node/_test/wait.ts";
 import { nodeHarness } from "./_test/node-harness.ts";
 import { startNode } from "./_test/node-process.ts";
 import { HELP_EXAMPLES } from "./program.ts";
-import { cli, ROOT } from "./spawn-cli.ts";
+import { cli, CLI_ENTRY } from "./spawn-cli.ts";
 
 const { tempDir } = nodeHarness("mc-sql-");
 
@@ -173,9 +173,7 @@ describe("memoconductor sql, with nodes as processes", () => {
   it("the --help example answers a node started with a SQL schema", async () => {
     const dir = withSchema();
     const n = await sqlNode(dir, "n");
-    const example = HELP_EXAMPLES.sql
-      .replace(/^npx memoconductor /, `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, "cli/bin.js"))} `)
-      .replace(":7401", `:${n.port}`);
+    const example = HELP_EXAMPLES.sql.replace(/^npx memoconductor /, `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_ENTRY)} `).replace(":7401", `:${n.port}`);
     const child = spawn("bash", ["-c", example], { cwd: dir });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => void (out += t));

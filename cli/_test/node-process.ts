@@ -5,15 +5,14 @@
  * can stop whatever is left (`stopAll`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
-import { ROOT } from "../spawn-cli.ts";
+import { CLI_ENTRY } from "../spawn-cli.ts";
 
 export type NodeProcess = { url: string; port: number; child: ChildProcess; stderr: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> };
 
 const running = new Set<NodeProcess>();
 
 export function startNode(args: string[], cwd: string, timeoutMs = 60_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [join(ROOT, "cli/bin.js"), "node", ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" } });
+  const child = spawn(process.execPath, [CLI_ENTRY, "node", ...args], { cwd, env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" } });
   let stdout = "";
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (t: string) => void (stderr += t));
