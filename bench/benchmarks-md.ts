@@ -98,7 +98,9 @@ values, the statement translated to one SQLite SELECT) against the same query on
 table of the same rows in the same database (goal ≥ 0.5 as a ratio of throughput): a WHERE and a
 GROUP BY over 1,000,000 rows (\`BENCH_SQL_NODE_ROWS\` to change it), written through the model's own
 per-record apply, not through the store. Then what the model costs each durable write (SQL UPDATEs
-on a node store with group commit, with and without it) and its share of the file.`,
+on a node store with group commit, with and without it) and its share of the file. Last, SQL over
+the wire: UPDATE statements sent by a client to a node on loopback against the same field writes
+sent as the client's store updates, each acknowledged once durable.`,
   },
   startup: {
     title: "CLI start-up",

@@ -4,7 +4,8 @@
  * SQLite table holding the same data, in the same database and run — the ratio is the share of
  * plain SQLite's throughput the read model keeps (goal ≥ 0.5); what the model adds to each durable
  * write (SQL UPDATEs on a node store with group commit, with and without the model attached);
- * and its bytes on disk against the plain table's.
+ * its bytes on disk against the plain table's; and SQL UPDATEs over the wire (a client and a node
+ * on loopback) against the same field writes as the client's store updates.
  *
  * The ROWS (1,000,000 by default; BENCH_SQL_NODE_ROWS to change it) are written to the model's
  * table through its own `apply` — the per-record call the store's write path makes — in one
@@ -18,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { resolveBuiltin, type StoreCrdt, StoreReplica } from "../../core/index.ts";
+import { connect, openNode } from "../../node/index.ts";
 import { attachSqlReadModel, createSqlReadModel } from "../../node/sql-read/index.ts";
 import { openNodeStore } from "../../node/storage/index.ts";
 import { SqlDatabase, SqlSchema } from "../../sql/index.ts";
@@ -129,6 +131,52 @@ async function writes(dir: string, withModel: boolean): Promise<{ rate: number; 
   return { rate, modelBytes, fileBytes };
 }
 
+/**
+ * Over the wire: a node on loopback (openNode, group commit, read model attached) and a client
+ * (connect), `IN_FLIGHT` requests at a time on one connection. SQL UPDATEs against the same field
+ * writes sent as the client's store updates (views +1 and the phone: two `update` requests per
+ * statement's worth), each acknowledged once durable. Alternated, best of 3.
+ */
+async function overWire(dir: string): Promise<BenchRow[]> {
+  const sqlSchema = "CREATE TABLE customers (id TEXT PRIMARY KEY, phone MV TEXT, email TEXT, views COUNTER)";
+  const pass = async (k: number, how: "sql" | "update"): Promise<number> => {
+    const node = await openNode({ dir: join(dir, `wire-${how}-${k}`), port: 0, host: "127.0.0.1", sqlSchema, log: () => {} });
+    const client = await connect(node.url);
+    try {
+      let next = 0;
+      const inParallel = async (f: (i: number) => Promise<unknown>, n: number) => {
+        next = 0;
+        const worker = async () => {
+          for (let i = next++; i < n; i = next++) await f(i);
+        };
+        await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+      };
+      await inParallel((i) => client.sql("INSERT INTO customers (id, phone, email, views) VALUES ($1, $2, $3, 0)", [`c${i}`, "555-0100", `c${i}@example.org`]), CUSTOMERS);
+      const id = (i: number) => `c${(i * 7919) % CUSTOMERS}`;
+      const start = process.hrtime.bigint();
+      if (how === "sql") await inParallel((i) => client.sql("UPDATE customers SET views = views + 1, phone = $2 WHERE id = $1", [id(i), `555-${i}`]), WRITES);
+      else await inParallel((i) => Promise.all([client.update("customers", id(i), "inc", ["views", 1]), client.update("customers", id(i), "set", ["phone", `555-${i}`])]), WRITES);
+      return (WRITES / ms(start)) * 1000;
+    } finally {
+      await client.close();
+      await node.close();
+    }
+  };
+  let sql = 0;
+  let upd = 0;
+  for (let k = 0; k < 3; k++) {
+    if (k % 2 === 1) upd = Math.max(upd, await pass(k, "update"));
+    sql = Math.max(sql, await pass(k, "sql"));
+    if (k % 2 === 0) upd = Math.max(upd, await pass(k, "update"));
+  }
+  const note = `one WebSocket connection on loopback, ${IN_FLIGHT} requests in flight, group commit (the node's default), ${CUSTOMERS.toLocaleString("en-US")} rows`;
+  return [
+    row("SQL UPDATEs over the wire", sql, "statements/s", `client.sql("UPDATE customers SET views = views + 1, phone = $2 WHERE id = $1"); ${note}`),
+    row("the same field writes as client updates", upd, "statement-equivalents/s", `client.update inc views + set phone, two requests each; ${note}`),
+    row("SQL over the wire / client updates", sql / upd, "ratio", "each SQL UPDATE also reads the row on the node and writes its _row field (add-wins table)"),
+  ];
+}
+
 export async function run(): Promise<BenchRow[]> {
   const Driver = require("better-sqlite3") as typeof Database;
   const dir = mkdtempSync(join(tmpdir(), "bench-sql-node-"));
@@ -158,6 +206,7 @@ export async function run(): Promise<BenchRow[]> {
         "ratio",
         `${(w.modelBytes / 1e3).toFixed(0)} kB of ${(w.fileBytes / 1e3).toFixed(0)} kB after the writes`,
       ),
+      ...(await overWire(dir)),
     );
     return out;
   } finally {
