@@ -116,8 +116,10 @@ few runs.`,
   },
   "node-disk": {
     title: "The node's disk",
-    about: `node/storage (SQLite through better-sqlite3, WAL, synchronous=FULL) against raw better-sqlite3 on
-the same disk in the same run, same pragmas: durable writes/s with sync "always" against one
+    about: `node/storage (SQLite through better-sqlite3, WAL; synchronous=FULL with sync "always", and with
+group commit synchronous=NORMAL plus the node's own fsync of the WAL before any write is
+acknowledged: the same durability) against raw better-sqlite3 (WAL, synchronous=FULL) on the same
+disk in the same run: durable writes/s with sync "always" against one
 autocommitted upsert per row, and with group commit (64 writes in flight) against raw upserts
 committed in batches of the store's own batch size; bytes on disk per customer record (phone and
 email) against a plain (id, phone, email) table, with the delta log and after compacting it; the

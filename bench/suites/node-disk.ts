@@ -1,6 +1,7 @@
 /**
- * The node's disk (node/storage, SQLite in WAL mode, synchronous=FULL), against raw
- * better-sqlite3 on the same disk in the same run, with the same pragmas:
+ * The node's disk (node/storage, SQLite in WAL mode; with group commit synchronous=NORMAL and the
+ * node's own WAL fsync before each acknowledgement, as durable as FULL: wal-sync.ts), against raw
+ * better-sqlite3 on the same disk in the same run (WAL, synchronous=FULL):
  *
  * Writes are a StoreReplica's `update` over the store's backing (what a node does for a client).
  *

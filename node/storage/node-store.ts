@@ -10,7 +10,8 @@
  * - `{ mode: "group", maxWaitMs }`: writes join an open batch; the batch commits (one fsync) as
  *   soon as a turn of the event loop adds no write to it, at the latest when `maxWaitMs` has
  *   passed since its first write, or when it holds `maxBatch` writes, and every
- *   promise of the batch resolves then. Nothing is acknowledged before its commit.
+ *   promise of the batch resolves once that commit is fsynced (off the event loop:
+ *   write-batch.ts, wal-sync.ts). Nothing is acknowledged before.
  *
  * A failed commit (full disk, I/O error) rejects every promise of the batch with a StorageError,
  * rolls the transaction back and drops the backing's cache, so the replica sees exactly the
@@ -47,7 +48,8 @@ export interface NodeStore {
   write<T>(fn: () => T): Promise<T>;
   /**
    * Runs `fn` (reads of the backing) over durable state only: at once when no write batch is
-   * open, else right after the open batch commits (or rolls back), before a later write starts.
+   * open and every commit is synced, else as soon as that is so (a write arriving meanwhile waits
+   * for the readers).
    * A client's read or a sync answer to a peer never shows a write a crash could still take away.
    */
   read<T>(fn: () => T): Promise<T>;

@@ -25,6 +25,7 @@ import type { NodeStore, NodeStoreOptions } from "./node-store.ts";
 import { checkHeader, checkIdentity, isSchema, quickCheck, readMeta } from "./open-checks.ts";
 import { SqliteBacking } from "./sqlite-backing.ts";
 import { SqliteSequencerLog } from "./sequencer-log.ts";
+import type { WalSync } from "./wal-sync.ts";
 import { WriteBatcher } from "./write-batch.ts";
 
 export const DEFAULT_CACHE_OBJECTS = 10_000;
@@ -60,19 +61,24 @@ export class SqliteNodeStore implements NodeStore {
     this.backing = new SqliteBacking(db, crdt, options.cacheObjects ?? DEFAULT_CACHE_OBJECTS);
     const log = new SqliteSequencerLog(db, { inWrite: () => this.batcher.inWrite(), commitNow: (rows) => this.batcher.commitNow(rows) });
     this.sequencer = log;
-    this.batcher = new WriteBatcher(db, options.sync ?? { mode: "always" }, {
-      beginWrite: () => this.backing.beginWrite(),
-      endWrite: () => this.backing.endWrite(),
-      undoWrite: () => {
-        this.backing.undoWrite();
-        log.dropStaged();
+    this.batcher = new WriteBatcher(
+      db,
+      options.sync ?? { mode: "always" },
+      {
+        beginWrite: () => this.backing.beginWrite(),
+        endWrite: () => this.backing.endWrite(),
+        undoWrite: () => {
+          this.backing.undoWrite();
+          log.dropStaged();
+        },
+        beforeCommit: () => this.backing.flush(),
+        rolledBack: () => {
+          this.backing.reset();
+          log.dropStaged();
+        },
       },
-      beforeCommit: () => this.backing.flush(),
-      rolledBack: () => {
-        this.backing.reset();
-        log.dropStaged();
-      },
-    });
+      `${file}-wal`,
+    );
   }
 
   get nodeId(): string {
@@ -90,6 +96,11 @@ export class SqliteNodeStore implements NodeStore {
   /** The release that created the directory (`memoconductor 0.1.0`). */
   get createdWith(): string {
     return this.meta.createdWith;
+  }
+
+  /** With group commit, the WAL's own fsync (wal-sync.ts); tests hold or fail it as a slow or failing disk would. */
+  get walSync(): WalSync | undefined {
+    return this.batcher.wal;
   }
 
   /** Commits made so far. */
