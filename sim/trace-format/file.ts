@@ -64,19 +64,19 @@ export function* fileLines(file: string, torn: (line: string) => void = () => {}
 }
 
 /** What reading a trace file found besides its lines. */
-export type TraceFileInfo = { version: number; lines: number; whole: boolean; torn: boolean };
+export type TraceFileInfo = { version: number; lines: number; whole: boolean; torn?: string };
 
 /**
  * The canonical lines of a trace file, one at a time. A format error throws decode.ts's TraceFormatError;
- * a last line cut off mid-way (the run was stopped while writing it) is not given out, and
- * `info.torn` says so. `info.whole`: a version-2 file's trailer was read.
+ * a last line cut off mid-way (no newline: the run was stopped while writing it) is not given
+ * out but left in `info.torn`. `info.whole`: a version-2 file's trailer was read.
  */
-export function* traceFileLines(file: string, info: TraceFileInfo = { version: 1, lines: 0, whole: false, torn: false }): Generator<string> {
+export function* traceFileLines(file: string, info: TraceFileInfo = { version: 1, lines: 0, whole: false }): Generator<string> {
   const d = new TraceDecoder();
   let torn = false;
   for (const text of fileLines(file, () => (torn = true))) {
     if (torn) {
-      info.torn = true;
+      info.torn = text;
       break;
     }
     const line = d.next(text);
