@@ -137,7 +137,10 @@ function canonicalCopy(file: string, out: string): string {
     try {
       for (const l of traceFileLines(file)) {
         chunk += l + "\n";
-        if (chunk.length > 1 << 20) (writeSync(fd, chunk), (chunk = ""));
+        if (chunk.length > 1 << 20) {
+          writeSync(fd, chunk);
+          chunk = "";
+        }
       }
     } catch (e) {
       // Up to where an edited file stops decoding (the problem says where).

@@ -162,7 +162,10 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     this.storage =
       crashes || this.syncLag > 0
         ? new WriteAhead(new SimDisk(this.syncLag, this.clone), this.syncLag, this.queue, this.time, this.trace, this.clone, {
-            acked: (r, seq, now) => this.checkers.durability?.acked(r.index, seq, now),
+            acked: (r, seq, now) => {
+              this.checkers.durability?.acked(r.index, seq, now);
+              this.checkers.addWins?.acked(r.index, seq);
+            },
             synced: (r) => this.synced(r),
             replay: (state, rec) => this.replay(state, rec),
             final: () => this.final,
