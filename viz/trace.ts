@@ -4,7 +4,7 @@
  * rather than rejected, so a newer engine's trace still draws in an older viewer.
  */
 import type { MetaEvent as Meta, TraceEvent } from "../sim/run-types.ts";
-import { traceFileLines, type TraceFileInfo } from "../sim/trace-format/file.ts";
+import { countLines, traceFileLines, type TraceFileInfo } from "../sim/trace-format/file.ts";
 
 // The event types are the engine's (sim/run-types.ts), under the views' short names.
 export type {
@@ -68,6 +68,8 @@ export const TIMELINE_MAX_EVENTS = 200_000;
  * (a run stopped while writing it). A line the format does not allow throws TraceFormatError.
  */
 export function timelineLines(file: string): { lines: string[] } | { over: number } | { torn: number } {
+  // Counted first, so a long run's lines are never held only to be dropped (a header and a trailer besides the events).
+  if (countLines(file) > TIMELINE_MAX_EVENTS + 2) return { over: TIMELINE_MAX_EVENTS };
   const info: TraceFileInfo = { version: 1, lines: 0, whole: false };
   const lines: string[] = [];
   for (const l of traceFileLines(file, info)) {
