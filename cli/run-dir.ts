@@ -11,7 +11,7 @@
  * views and removes the marker. A run stopped half-way (Ctrl-C, kill) leaves the marker: readers
  * say the run is incomplete in one line (incompleteRun) instead of reading a torn trace.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Run, Scenario, Summary } from "../sim/index.ts";
 import { traceFileLines } from "../sim/simulate.ts";
@@ -98,6 +98,16 @@ export function incompleteRun(dir: string, shown: string): string | null {
   const got = `${events.toLocaleString("en-US")} events in ${FILES.trace}`;
   if (pid && pid !== process.pid && pidAlive(pid)) return `${shown}: the run is still going (pid ${pid}; ${got} so far)`;
   return `${shown}: an incomplete run — stopped before it finished (${got}, no ${FILES.summary}); run it again: npx memoconductor run ${join(shown, FILES.scenario)}`;
+}
+
+/** The run directories under `outRoot` (`<scenario>/<seed>/`) left incomplete, each as incompleteRun's line. */
+export function incompleteRuns(outRoot: string, shown: (dir: string) => string): string[] {
+  if (!existsSync(outRoot)) return [];
+  const dirs = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith("."));
+  return dirs(outRoot)
+    .flatMap((s) => dirs(join(outRoot, s.name)).map((r) => join(outRoot, s.name, r.name)))
+    .sort()
+    .flatMap((dir) => incompleteRun(dir, shown(dir)) ?? []);
 }
 
 /** Resolves `<run-dir>` or `<run-dir>/trace.jsonl` (or any file in it) to the run directory. */
