@@ -76,7 +76,16 @@ collection and without ([Faults](faults.md)).`,
     about: `Delivered update messages per second of wall time for a 5-node G-Counter run without trace,
 against a bare loop over the same event queue, events, arrival process and latency draws whose
 handlers do no CRDT, checker or trace work; the ratio is the share of the bare loop's speed the
-engine keeps.`,
+engine keeps. Then a row per builtin type: the same 5-node workload with the type's own ops,
+delta sync (op-based types in op mode), no trace — delivered updates per CPU second, the cost of
+a delivery against the g-counter's in the same process, and the bytes per message.`,
+  },
+  trace: {
+    title: "Long runs with the trace on",
+    about: `The or-set run of \`bench/fixtures/or-set-long-run.json\` (5 nodes, 2 % loss and duplication, one
+partition) at about 10,000, 100,000 and 1,000,000 simulator events, each in a child process
+streaming \`trace.jsonl\` as it goes ([Reading a run](reading-a-run.md#the-trace-file)): run CPU
+time, peak RSS, and the trace's bytes per event.`,
   },
   services: {
     title: "Services throughput",

@@ -29,29 +29,38 @@ async function main(): Promise<void> {
   }
   // The machine's load when the run started: on a shared box it explains slow figures.
   const load = Math.round(loadavg()[0]! * 100) / 100;
-  const rows: BenchRow[] = [];
+  const fresh: (BenchRow & { at: string; load: number })[] = [];
   const ran = new Set<string>();
+  const out = join(root, "reports", "bench");
+  mkdirSync(out, { recursive: true });
+  const file = join(out, "bench.json");
+  const previous = previousRows(file);
+  /**
+   * bench.json and the page with the rows so far. A partial run (`npm run bench -- simulator`)
+   * replaces only its own suites' rows, so the file keeps the latest figure of every suite; a
+   * full run keeps earlier rows only until its own suites replace them (each row says when it was
+   * measured), and at its end only its own.
+   */
+  const write = (end: boolean) => {
+    const kept = wanted.length || !end ? previous.filter((r) => !ran.has(r.suite)) : [];
+    const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at: new Date().toISOString(), rows: [...kept, ...fresh] };
+    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    writeBenchmarksPage(root);
+  };
   for (const file of files) {
     // A suite's file is named after it: filter before importing (some suites load heavy tools).
     if (wanted.length && !wanted.includes(file.replace(/\.ts$/, ""))) continue;
     const suite = (await import(pathToFileURL(join(here, "suites", file)).href)) as BenchSuite;
     process.stderr.write(`bench: ${suite.name}…\n`);
-    rows.push(...(await suite.run()));
+    const at = new Date().toISOString();
+    fresh.push(...(await suite.run()).map((r) => ({ ...r, at, load })));
     ran.add(suite.name);
+    // Written as each suite ends: a bench stopped (or stalled) later keeps what it measured.
+    write(false);
   }
-  printTable(rows);
-  const out = join(root, "reports", "bench");
-  mkdirSync(out, { recursive: true });
-  const file = join(out, "bench.json");
-  // A partial run (`npm run bench -- simulator`) replaces only its own suites' rows, so the
-  // file keeps the latest figure of every suite; each row says when it was measured.
-  const at = new Date().toISOString();
-  const kept = wanted.length ? previousRows(file).filter((r) => !ran.has(r.suite)) : [];
-  const fresh = rows.map((r) => ({ ...r, at, load }));
-  const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", at, rows: [...kept, ...fresh] };
-  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  printTable(fresh);
+  write(true);
   process.stderr.write(`bench: wrote ${join("reports", "bench", "bench.json")}\n`);
-  writeBenchmarksPage(root);
   process.stderr.write(`bench: wrote ${join("docs", "benchmarks.md")}\n`);
 }
 

@@ -79,6 +79,51 @@ export function writeDirAtomically(dir: string, fill: (tmp: string) => void, o: 
   );
 }
 
+/** A directory replaced but not yet committed (replaceDirHeld). */
+export type HeldDir = { commit(): void; rollBack(): void };
+
+/**
+ * Replaces `dir` now with what `fill` writes, and keeps holding its lock while the caller goes on
+ * writing into it (a run streaming its trace): `commit` then removes the old directory, `rollBack`
+ * puts it back; both release the lock. A writer killed meanwhile leaves the new directory as far
+ * as it got (the next writer removes the old one, as for any leftover).
+ */
+export function replaceDirHeld(dir: string, fill: (tmp: string) => void, o: AtomicDirOptions = {}): HeldDir {
+  const parent = dirname(dir);
+  const base = basename(dir);
+  mkdirSync(parent, { recursive: true });
+  const release = lockDir(dir, o.waitMs === undefined ? {} : { waitMs: o.waitMs });
+  const tmp = join(parent, tmpName(base));
+  const old = join(parent, oldName(base));
+  try {
+    cleanUp(parent, dir);
+    mkdirSync(tmp);
+    fill(tmp);
+    if (existsSync(dir)) renameSync(dir, old);
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(dir) && existsSync(old)) renameSync(old, dir);
+    release();
+    throw e;
+  }
+  let done = false;
+  const finish = (keepNew: boolean) => {
+    if (done) return;
+    done = true;
+    try {
+      if (keepNew) rmSync(old, { recursive: true, force: true });
+      else {
+        rmSync(dir, { recursive: true, force: true });
+        if (existsSync(old)) renameSync(old, dir);
+      }
+    } finally {
+      release();
+    }
+  };
+  return { commit: () => finish(true), rollBack: () => finish(false) };
+}
+
 function swapIn(dir: string, tmp: string, old: string): void {
   if (!existsSync(dir)) return renameSync(tmp, dir);
   renameSync(dir, old);

@@ -161,16 +161,17 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "after",
       [
         "",
-        "Compares the re-run with the recorded files: summary.json's traceHash, trace.jsonl as stored (its",
-        "sha256, then line by line: the first differing line, a file cut off mid-line, extra or missing",
-        "lines) and the rest of summary.json. A run written with --no-trace is compared by hash and summary.",
+        "Compares the re-run with the recorded files: summary.json's traceHash, trace.jsonl's canonical lines",
+        "(either format version; their sha256, then line by line: the first differing line, a file cut off",
+        "mid-line, extra or missing lines) and the rest of summary.json. A run written with --no-trace is",
+        "compared by hash and summary.",
       ].join("\n") +
         "\n" +
         helpFooter(
           [
             [0, "everything agrees"],
             [1, "the run does not reproduce as recorded (the engine now runs it differently, or a recorded file was edited or cut off)"],
-            [2, "not a readable run directory (no scenario.json or summary.json, unreadable JSON, an invalid scenario)"],
+            [2, "not a readable run directory (no scenario.json or summary.json, unreadable JSON, an invalid scenario, a run stopped before it finished)"],
           ],
           HELP_EXAMPLES.replay,
           ", after the `run` example",

@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { traceFileLines } from "../sim/index.ts";
 import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const out = mkdtempSync(join(tmpdir(), "mc-replay-"));
@@ -30,6 +31,7 @@ describe("replay", () => {
 
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
     writeFileSync(join(dir, "summary.json"), JSON.stringify({ ...summary, traceHash: "0".repeat(64) }));
+    // Line 4 of the compact file is its third event (the header comes first).
     const trace = readFileSync(join(dir, "trace.jsonl"), "utf8").split("\n");
     trace[3] = '{"t":0,"type":"tampered"}';
     writeFileSync(join(dir, "trace.jsonl"), trace.join("\n"));
@@ -38,14 +40,17 @@ describe("replay", () => {
     expect(bad.stdout).toContain("✗ DIFFERENT traceHash: the run does not reproduce");
     expect(bad.stdout).toContain(`recorded traceHash    ${"0".repeat(64)}`);
     expect(bad.stdout).toContain(`replayed traceHash    ${summary.traceHash}`);
-    expect(bad.stdout).toContain("first difference at trace.jsonl line 4, column 6:");
+    expect(bad.stdout).toMatch(/first difference at trace\.jsonl event 3, column \d+:/);
     removeReplayedTrace(bad.stdout);
   });
 
+  // The edits are written as canonical (format version 1) files, the lines themselves: replay
+  // reads that format too, and its line numbers are the file's.
   describe("checks the recorded trace.jsonl, not only the summary's traceHash", async () => {
     await cliInProcess(["run", youtube, "--seed", "6", "--out", out]);
     const recorded = join(out, "youtube-view-counter/6");
-    const text = readFileSync(join(recorded, "trace.jsonl"), "utf8");
+    const compact = readFileSync(join(recorded, "trace.jsonl"), "utf8");
+    const text = [...traceFileLines(join(recorded, "trace.jsonl"))].map((l) => l + "\n").join("");
     const lines = text.trimEnd().split("\n");
     let copies = 0;
     /** A copy of the recorded run dir with its trace.jsonl replaced; the replay's result. */
@@ -110,6 +115,29 @@ describe("replay", () => {
       fails(long);
       expect(long.stdout).toContain(`trace.jsonl has 1 extra line from line ${lines.length + 1}, where the replay's trace ends:`);
       expect(long.stdout).toContain('    recorded  {"t":99999,"type":"extra"}');
+    });
+
+    it("the compact file as recorded reproduces; an edited record or a file cut off mid-record is named by its event", async () => {
+      expect((await replayWith(compact)).code).toBe(0);
+      const records = compact.split("\n");
+      const at = records.findIndex((l, i) => i > 5 && l.startsWith("[2,"));
+      const edited = [...records];
+      edited[at] = edited[at]!.replace(/,(\d+)\]$/, (_, bytes) => `,${Number(bytes) + 1}]`);
+      const r = await replayWith(edited.join("\n"));
+      fails(r);
+      expect(r.stdout).toMatch(new RegExp(`first difference at trace\\.jsonl event ${at}, column \\d+:`));
+      expect(r.stdout).toMatch(/whole lines: .*memoconductor-replay-.*\/recorded\.jsonl:\d+ and .*memoconductor-replay-.*\/trace\.jsonl:\d+/);
+      const cut = await replayWith(compact.slice(0, compact.indexOf(records[at]!) + 5));
+      fails(cut);
+      expect(cut.stdout).toContain(`trace.jsonl is truncated at event ${at} (cut off mid-line: no newline at its end)`);
+    });
+
+    it("a record the compact format does not allow is named by its line in the file", async () => {
+      const records = compact.split("\n");
+      records[5] = "[2,oops]";
+      const r = await replayWith(records.join("\n"));
+      fails(r);
+      expect(r.stdout).toMatch(/trace\.jsonl line 6: not JSON .*: the compact trace does not decode from there/);
     });
 
     it("an edited verdict in summary.json is named too", async () => {

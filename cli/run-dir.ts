@@ -4,17 +4,22 @@
  * absolute, so `replay` (or `run <dir>/scenario.json`) reproduces the run from the directory
  * alone — and the views beside them (timeline.html, report.md, … rendered by viz/).
  *
- * Written whole (atomic-dir.ts): every file is rendered first, then the directory is built
- * beside the target and swapped in, so a reader or a second writer never sees half of one run
- * and half of another (a --no-trace run's summary beside another run's trace or timeline).
+ * Never half of one run and half of another (a --no-trace run's summary beside another run's
+ * trace or timeline), through atomic-dir.ts: a run without a trace is rendered first and swapped
+ * in whole; a traced run replaces the directory when it starts — scenario.json and an INCOMPLETE
+ * marker — streams trace.jsonl into it as it goes, and at its end writes summary.json and the
+ * views and removes the marker. A run stopped half-way (Ctrl-C, kill) leaves the marker: readers
+ * say the run is incomplete in one line (incompleteRun) instead of reading a torn trace.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Run, Scenario, Summary } from "../sim/index.ts";
+import { traceFileLines } from "../sim/simulate.ts";
 import { putFiles, runViewFiles } from "../viz/index.ts";
-import { writeDirAtomically, type AtomicDirOptions } from "./atomic-dir.ts";
+import { replaceDirHeld, writeDirAtomically, type AtomicDirOptions } from "./atomic-dir.ts";
+import { pidAlive } from "./dir-lock.ts";
 
-export const FILES = { summary: "summary.json", trace: "trace.jsonl", scenario: "scenario.json" } as const;
+export const FILES = { summary: "summary.json", trace: "trace.jsonl", scenario: "scenario.json", incomplete: "INCOMPLETE" } as const;
 
 export function runDirOf(outRoot: string, scenarioName: string, seed: number): string {
   return resolve(outRoot, scenarioName, String(seed));
@@ -25,7 +30,7 @@ export function runDirFiles(dir: string, scenario: Scenario, run: Run): Record<s
   return {
     [FILES.scenario]: JSON.stringify(scenario, null, 2) + "\n",
     [FILES.summary]: JSON.stringify(run.summary, null, 2) + "\n",
-    [FILES.trace]: run.trace ? run.trace.map((l) => l + "\n").join("") : null,
+    ...(run.traceFile === undefined ? { [FILES.trace]: run.trace ? run.trace.map((l) => l + "\n").join("") : null } : {}),
     ...runViewFiles(dir, run, scenario),
   };
 }
@@ -36,6 +41,75 @@ export function writeRunDir(dir: string, scenario: Scenario, run: Run, o: Atomic
   writeDirAtomically(dir, (tmp) => void putFiles(tmp, files), o);
 }
 
+/** A traced run's directory while the run goes (beginRunDir). */
+export type RunDirInProgress = { traceFile: string; finish(run: Run): void; abandon(): void };
+
+/**
+ * Replaces `dir` with a run directory in progress — scenario.json and the INCOMPLETE marker — and
+ * holds its lock while the run streams `traceFile` into it. `finish` writes the summary and the
+ * views and removes the marker; `abandon` (the run failed: bad input, a plugin that misbehaved)
+ * puts back the directory that was there.
+ */
+export function beginRunDir(dir: string, scenario: Scenario, o: AtomicDirOptions = {}): RunDirInProgress {
+  const held = replaceDirHeld(
+    dir,
+    (tmp) =>
+      void putFiles(tmp, {
+        [FILES.scenario]: JSON.stringify(scenario, null, 2) + "\n",
+        [FILES.incomplete]: incompleteText(process.pid),
+      }),
+    o,
+  );
+  return {
+    traceFile: join(dir, FILES.trace),
+    finish(run) {
+      try {
+        const { [FILES.trace]: _streamed, [FILES.scenario]: _written, ...rest } = runDirFiles(dir, scenario, run);
+        putFiles(dir, { ...rest, [FILES.incomplete]: null });
+      } catch (e) {
+        held.rollBack();
+        throw e;
+      }
+      held.commit();
+    },
+    abandon: () => held.rollBack(),
+  };
+}
+
+const incompleteText = (pid: number) =>
+  `This run did not finish: it was stopped, or it is still running (pid ${pid}). ${FILES.trace} holds its events up to there; ` +
+  `${FILES.summary} and the views are written when a run ends. Run ${FILES.scenario} again to redo it.\n`;
+
+/**
+ * One line when `dir` holds a run that did not finish (its INCOMPLETE marker is there), naming
+ * how far its trace got; null for a finished run.
+ */
+export function incompleteRun(dir: string, shown: string): string | null {
+  const marker = join(dir, FILES.incomplete);
+  if (!existsSync(marker)) return null;
+  const pid = Number(/pid (\d+)/.exec(readFileSync(marker, "utf8"))?.[1]);
+  const trace = join(dir, FILES.trace);
+  let events = 0;
+  try {
+    if (existsSync(trace)) for (const _ of traceFileLines(trace)) events++;
+  } catch {
+    // A line the format does not allow: the count stops there.
+  }
+  const got = `${events.toLocaleString("en-US")} events in ${FILES.trace}`;
+  if (pid && pid !== process.pid && pidAlive(pid)) return `${shown}: the run is still going (pid ${pid}; ${got} so far)`;
+  return `${shown}: an incomplete run — stopped before it finished (${got}, no ${FILES.summary}); run it again: npx memoconductor run ${join(shown, FILES.scenario)}`;
+}
+
+/** The run directories under `outRoot` (`<scenario>/<seed>/`) left incomplete, each as incompleteRun's line. */
+export function incompleteRuns(outRoot: string, shown: (dir: string) => string): string[] {
+  if (!existsSync(outRoot)) return [];
+  const dirs = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith("."));
+  return dirs(outRoot)
+    .flatMap((s) => dirs(join(outRoot, s.name)).map((r) => join(outRoot, s.name, r.name)))
+    .sort()
+    .flatMap((dir) => incompleteRun(dir, shown(dir)) ?? []);
+}
+
 /** Resolves `<run-dir>` or `<run-dir>/trace.jsonl` (or any file in it) to the run directory. */
 export function runDirFromArg(arg: string): string {
   const p = resolve(arg);
@@ -43,13 +117,15 @@ export function runDirFromArg(arg: string): string {
   return statSync(p).isDirectory() ? p : dirname(p);
 }
 
-/** A run directory as read back: its scenario file, its summary, and its trace file's text as stored. */
-export type RecordedRun = { scenarioFile: string; summary: Summary; traceText?: string };
+/** A run directory as read back: its scenario file, its summary, and its trace file when it has one. */
+export type RecordedRun = { scenarioFile: string; summary: Summary; traceFile?: string };
 
 /** Reads a run directory; throws a one-line error naming the file when it is not a readable one. */
 export function readRunDir(dir: string, shown: string): RecordedRun {
   const scenarioFile = join(dir, FILES.scenario);
   const summaryFile = join(dir, FILES.summary);
+  const incomplete = incompleteRun(dir, shown);
+  if (incomplete) throw new Error(incomplete);
   for (const f of [scenarioFile, summaryFile]) {
     if (!existsSync(f)) throw new Error(`${shown}: not a run directory (no ${basename(f)}; runs write one with \`memoconductor run\`)`);
   }
@@ -61,10 +137,5 @@ export function readRunDir(dir: string, shown: string): RecordedRun {
   }
   if (typeof summary?.traceHash !== "string") throw new Error(`${join(shown, FILES.summary)}: no traceHash`);
   const traceFile = join(dir, FILES.trace);
-  if (!existsSync(traceFile)) return { scenarioFile, summary };
-  try {
-    return { scenarioFile, summary, traceText: readFileSync(traceFile, "utf8") };
-  } catch (e) {
-    throw new Error(`${join(shown, FILES.trace)}: unreadable (${(e as Error).message})`);
-  }
+  return existsSync(traceFile) ? { scenarioFile, summary, traceFile } : { scenarioFile, summary };
 }

@@ -22,8 +22,18 @@ import { errorLine } from "./io.ts";
 import { JobError, PluginFailure, supervise } from "./sandbox/supervise.ts";
 
 export type Ran = { scenario: Scenario; seed: number; run: Run; portable: Scenario };
-/** `limits`: the CLI flags' bounds, which win over the scenario's `limits` block. */
-export type RunFileOptions = { seed?: number; trace: boolean; pluginTimeoutS: number; limits?: LimitOverrides };
+/**
+ * `limits`: the CLI flags' bounds, which win over the scenario's `limits` block. `traceFileFor`:
+ * where to stream the trace (told the scenario as read, its seed and its portable form, just
+ * before the run starts); without it a traced run keeps its canonical lines in memory.
+ */
+export type RunFileOptions = {
+  seed?: number;
+  trace: boolean;
+  pluginTimeoutS: number;
+  limits?: LimitOverrides;
+  traceFileFor?: (scenario: Scenario, seed: number, portable: Scenario) => string;
+};
 
 /** A run that could not be done, as the one line to print (`<file>: …`). ScenarioErrors pass through. */
 export class RunFailure extends Error {
@@ -34,18 +44,15 @@ export async function runScenarioFile(file: string, o: RunFileOptions): Promise<
   const limits = o.limits ?? {};
   const scenario = readScenarioFile(file, { limits });
   const seed = o.seed ?? scenario.seed ?? DEFAULT_SEED;
-  const ranIn = (run: Run, modulePath?: string): Ran => ({
-    scenario,
-    seed,
-    run,
-    portable: portableScenario(modulePath ? { scenario, modulePath, limits } : { scenario, limits }, seed),
-  });
   const baseDir = dirname(resolve(file));
   const modulePath = modulePathOf(scenario.crdt, baseDir);
+  const portable = portableScenario(modulePath ? { scenario, modulePath, limits } : { scenario, limits }, seed);
+  const ranIn = (run: Run): Ran => ({ scenario, seed, run, portable });
+  const streamTo = () => (o.trace && o.traceFileFor ? { traceFile: o.traceFileFor(scenario, seed, portable) } : {});
   if (modulePath === undefined) {
     const loaded = await prepareScenario(scenario, { file, baseDir, limits });
     try {
-      return ranIn(runLoaded(loaded, { seed, trace: o.trace }));
+      return ranIn(runLoaded(loaded, { seed, trace: o.trace, ...streamTo() }));
     } catch (e) {
       // Over its event limit (refused up front, or stopped by the engine): `<file>: limits.events: …`.
       if (e instanceof ScenarioError) throw e;
@@ -54,8 +61,8 @@ export async function runScenarioFile(file: string, o: RunFileOptions): Promise<
   }
   const shown = (scenario.crdt as { module: string }).module;
   try {
-    const run = (await supervise({ kind: "run", file, seed, trace: o.trace, limits }, { plugin: shown, timeoutS: o.pluginTimeoutS })) as Run;
-    return ranIn(run, modulePath);
+    const run = (await supervise({ kind: "run", file, seed, trace: o.trace, limits, ...streamTo() }, { plugin: shown, timeoutS: o.pluginTimeoutS })) as Run;
+    return ranIn(run);
   } catch (e) {
     if (e instanceof PluginFailure) throw new RunFailure(`${file}: ${e.message}`);
     if (e instanceof JobError) throw new RunFailure(e.stage === "load" || e.byPlugin ? prefixed(file, e.message) : `${file}: run failed (seed ${seed}): ${e.message}`);

@@ -4,14 +4,14 @@
  * exit code: 2 if any file was bad input, else 1 if any expectation failed, else 0. A bad file
  * does not stop the others: every good scenario still runs and is reported.
  */
-import type { Summary } from "../sim/index.ts";
+import type { Scenario, Summary } from "../sim/index.ts";
 import { type LimitOverrides, ScenarioError } from "../sim/simulate.ts";
 import { existsSync, statSync } from "node:fs";
 import { shownPath, verdictBlock } from "./format.ts";
 import { scenarioFiles } from "./list.ts";
 import { progress } from "./progress.ts";
 import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
-import { runDirOf, writeRunDir } from "./run-dir.ts";
+import { beginRunDir, runDirOf, type RunDirInProgress, writeRunDir } from "./run-dir.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
 import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/defaults.ts";
 
@@ -31,6 +31,17 @@ export async function runOne(file: string, opts: RunOptions, io: Io, quiet = fal
 
 async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: () => void): Promise<Outcome> {
   const io: Io = { out: io0.out, err: (t) => (beforeOutput(), io0.err(t)) };
+  // A traced run streams its trace into its run directory as it goes (run-dir.ts beginRunDir).
+  let inProgress: RunDirInProgress | undefined;
+  const traceFileFor = (scenario: Scenario, seed: number, portable: Scenario): string => {
+    const dir = runDirOf(opts.out, scenario.name, seed);
+    try {
+      inProgress = beginRunDir(dir, portable);
+    } catch (e) {
+      throw new RunFailure(`${file}: cannot write run directory ${dir}: ${errorLine(e)}`);
+    }
+    return inProgress.traceFile;
+  };
   let ran;
   try {
     ran = await runScenarioFile(file, {
@@ -38,16 +49,20 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
       trace: opts.trace,
       pluginTimeoutS: opts.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_S,
       limits: opts.limits ?? {},
+      traceFileFor,
     });
   } catch (e) {
-    // A bad scenario, a plugin whose method threw or that misbehaved: bad input, one line.
+    // A bad scenario, a plugin whose method threw or that misbehaved: bad input, one line; the
+    // run directory stays as it was.
+    inProgress?.abandon();
     io.err(`${e instanceof ScenarioError || e instanceof RunFailure ? e.message : `${file}: ${errorLine(e)}`}\n`);
     return { code: EXIT.badInput };
   }
   const { scenario, seed, run, portable } = ran;
   const runDir = runDirOf(opts.out, scenario.name, seed);
   try {
-    writeRunDir(runDir, portable, run);
+    if (inProgress) inProgress.finish(run);
+    else writeRunDir(runDir, portable, run);
   } catch (e) {
     io.err(`${file}: cannot write run directory ${runDir}: ${errorLine(e)}\n`);
     return { code: EXIT.badInput };

@@ -1,10 +1,10 @@
 /**
  * The recorded trace.jsonl against a replay's trace lines: where they first part, and how — a
  * line that differs, a file cut off mid-line, lines the file has beyond the replay's end, or
- * lines it lacks. Works on the file's text as stored (the traceHash cannot be recomputed from
- * it: the hash is fed compact records of the events, not their JSON lines, and leaves out what
- * a line carries beyond the event — the replica's vv and value), so the comparison is against
- * the lines the replay wrote.
+ * lines it lacks. Compares canonical lines (a compact file decoded, an old one as it is), one
+ * line of each side at a time (the traceHash cannot be recomputed from a file: the hash is fed
+ * compact records of the events, not their JSON lines, and leaves out what a line carries beyond
+ * the event — the replica's vv and value), so the comparison is against the lines the replay wrote.
  */
 import { createHash } from "node:crypto";
 
@@ -19,7 +19,7 @@ export type TraceDiff =
   /** The file ends before `line`; the replay has `count` more lines from there. */
   | { kind: "missing"; line: number; count: number; replayed: string };
 
-/** The text of a trace file for these lines, as the run directory writes it. */
+/** The text of a trace file for these lines, as the canonical (version 1) format writes it. */
 export const traceText = (lines: readonly string[]): string => lines.map((l) => l + "\n").join("");
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
@@ -33,6 +33,9 @@ const isJson = (s: string): boolean => {
   }
 };
 
+/** A recorded file's last line when it is cut off, and why. */
+export type Cut = { text: string; why: string };
+
 /** The file's lines, and why its last line is cut off (undefined when it is whole). */
 export function recordedLines(text: string): { lines: string[]; cut?: string } {
   if (text === "") return { lines: [] };
@@ -42,23 +45,48 @@ export function recordedLines(text: string): { lines: string[]; cut?: string } {
   return isJson(lines.at(-1)!) ? { lines } : { lines, cut: "not JSON" };
 }
 
+/** A recorded trace file's text against a replay's lines (in memory: the tests' form of compareLines). */
 export function compareTrace(text: string, replayed: readonly string[]): TraceDiff {
   const { lines, cut } = recordedLines(text);
-  const common = Math.min(lines.length, replayed.length);
-  for (let i = 0; i < common; i++) {
-    const a = lines[i]!;
-    const b = replayed[i]!;
-    if (a === b) continue;
-    if (cut !== undefined && i === lines.length - 1) return { kind: "truncated", line: i + 1, why: cut, recorded: a, replayed: b };
-    let c = 0;
-    while (c < a.length && a[c] === b[c]) c++;
-    return { kind: "differs", line: i + 1, column: c + 1, recorded: a, replayed: b };
+  const torn = cut === "no newline at its end" ? lines.pop() : undefined;
+  return compareLines(lines, () => (torn === undefined ? undefined : { text: torn, why: cut! }), replayed);
+}
+
+/**
+ * Walks the recorded canonical lines and the replay's side by side, one line of each in memory.
+ * `cut` is asked once the recorded lines have run out: the line the file ends with mid-way, if
+ * any (not among `recorded`). A whole last line that is not JSON is cut off too.
+ */
+export function compareLines(recorded: Iterable<string>, cut: () => Cut | undefined, replayed: Iterable<string>): TraceDiff {
+  const rec = recorded[Symbol.iterator]();
+  const rep = replayed[Symbol.iterator]();
+  let line = 0;
+  let a = rec.next();
+  for (;;) {
+    const b = rep.next();
+    line++;
+    if (a.done) {
+      const c = cut();
+      if (c !== undefined) return { kind: "truncated", line, why: c.why, recorded: c.text, replayed: b.done ? undefined : b.value };
+      if (b.done) return { kind: "same" };
+      return { kind: "missing", line, count: 1 + drain(rep), replayed: b.value };
+    }
+    const next = rec.next();
+    if (b.done) return { kind: "extra", line, count: 1 + (next.done ? 0 : 1 + drain(rec)), recorded: a.value };
+    if (a.value !== b.value) {
+      if (next.done && cut() === undefined && !isJson(a.value)) return { kind: "truncated", line, why: "not JSON", recorded: a.value, replayed: b.value };
+      let c = 0;
+      while (c < a.value.length && a.value[c] === b.value[c]) c++;
+      return { kind: "differs", line, column: c + 1, recorded: a.value, replayed: b.value };
+    }
+    a = next;
   }
-  if (lines.length > replayed.length) return { kind: "extra", line: common + 1, count: lines.length - common, recorded: lines[common]! };
-  if (lines.length < replayed.length) return { kind: "missing", line: common + 1, count: replayed.length - common, replayed: replayed[common]! };
-  // Every line equal, and yet not the same bytes: only the final newline can be missing.
-  if (cut !== undefined) return { kind: "truncated", line: lines.length, why: cut, recorded: lines.at(-1)!, replayed: replayed.at(-1) };
-  return { kind: "same" };
+}
+
+function drain(it: Iterator<string>): number {
+  let n = 0;
+  while (!it.next().done) n++;
+  return n;
 }
 
 /** A line shown in one terminal line: at most `width` characters around `column`, cut with "…". */

@@ -12,8 +12,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Summary } from "../sim/index.ts";
-import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
+import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, timelineLines, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
 import { withDirLock } from "./atomic-dir.ts";
+import { incompleteRun } from "./run-dir.ts";
 
 type Io = { out(text: string): void; err(text: string): void };
 
@@ -29,9 +30,19 @@ function load(dir: string, traceFile: string): Loaded {
       throw new Error(`${relative(process.cwd(), f) || f}: unreadable JSON (${(e as Error).message})`);
     }
   };
-  const trace = readFileSync(traceFile, "utf8")
-    .split("\n")
-    .filter((l) => l !== "");
+  const shown = relative(process.cwd(), traceFile) || traceFile;
+  // The run directory's INCOMPLETE marker first: a stopped run's trace is torn, not malformed.
+  const incomplete = existsSync(join(dir, "summary.json")) ? null : incompleteRun(dir, relative(process.cwd(), dir) || dir);
+  if (incomplete) throw new Error(incomplete);
+  let read;
+  try {
+    read = timelineLines(traceFile);
+  } catch (e) {
+    throw new Error(`${shown}: ${(e as Error).message}`);
+  }
+  if ("over" in read) throw new Error(`${shown}: over ${read.over.toLocaleString("en-US")} events; a timeline draws at most that many (report.md and junit.xml have the verdicts)`);
+  if ("torn" in read) throw new Error(`${shown}: cut off after ${read.torn.toLocaleString("en-US")} events (the run was stopped while writing it)`);
+  const trace = read.lines;
   let summary = readJson<Summary>(join(dir, "summary.json"));
   const scenario = readJson<ScenarioInfo>(join(dir, "scenario.json"));
   if (summary && typeof summary.traceHash !== "string") summary = null;

@@ -62,7 +62,7 @@ export { loadScenario, modulePathOf, parseScenario, portableScenario, prepareSce
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
 export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
 
-export { DEFAULT_SEED, runLoaded, simulate, type SimulateOptions } from "./simulate.ts";
+export { DEFAULT_SEED, runLoaded, simulate, traceFileLines, TraceFormatError, type SimulateOptions, type TraceFileInfo } from "./simulate.ts";
 
 // Finding bugs in any CRDT (docs/finding-bugs.md): swarm exploration with
 // shrinking, the law checker, and the must-fail canaries.

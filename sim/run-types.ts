@@ -169,8 +169,10 @@ export type TraceEvent =
 
 export type Run = {
   summary: Summary;
-  /** Canonical trace lines (JSON, no trailing newline each); absent with `trace: false`. */
+  /** Canonical trace lines (JSON, no trailing newline each); absent with `trace: false` or `traceFile`. */
   trace?: string[];
+  /** The file the trace was streamed to, in the compact format (sim/trace-format/), when the run was asked to. */
+  traceFile?: string;
 };
 
 /** Every event type of the trace, as a value (the type checker keeps it equal to TraceEvent's). */

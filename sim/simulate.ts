@@ -6,6 +6,7 @@
 import type { Run } from "./run-types.ts";
 import type { Scenario } from "./scenario/types.ts";
 import { runSimulation } from "./engine/run-simulation.ts";
+import { TraceFileWriter } from "./trace-format/file.ts";
 import { EventLimitError } from "./engine/errors.ts";
 import { eventLimit, eventLimitIssue, type LimitOverrides } from "./scenario/limits.ts";
 import { ScenarioError } from "./scenario/load-errors.ts";
@@ -20,6 +21,8 @@ export { ScenarioError } from "./scenario/load-errors.ts";
 // The plugin supervisor's call slots: `run` of a plugin scenario watches them from the main thread.
 export { callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
 export { modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile } from "./scenario/load.ts";
+export { traceFileLines, type TraceFileInfo } from "./trace-format/file.ts";
+export { TraceFormatError } from "./trace-format/decode.ts";
 
 /** The seed used when neither the caller nor the scenario gives one: runs are reproducible by default. */
 export const DEFAULT_SEED = 1;
@@ -29,6 +32,11 @@ export type SimulateOptions = {
   seed?: number;
   /** Keep the canonical trace in the result (default true); checks and traceHash are the same without it. */
   trace?: boolean;
+  /**
+   * Stream the trace to this file as the run goes (the compact format, docs/reading-a-run.md)
+   * instead of keeping it in the result: a long run's memory then does not grow with its length.
+   */
+  traceFile?: string;
   /** Where a `{ "module": … }` CRDT path is resolved from when `scenario` is an object (default: cwd). */
   baseDir?: string;
   /** Bounds on the run's size; they win over the scenario's `limits` block (docs/limits.md). */
@@ -53,7 +61,7 @@ export async function simulate(scenario: Scenario | string, options: SimulateOpt
  * size is over its event limit is refused before it starts, and one that passes the limit anyway
  * is stopped: both as a ScenarioError naming the field (docs/limits.md).
  */
-export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean } = {}): Run {
+export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean; traceFile?: string } = {}): Run {
   const seed = options.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
   const trace = options.trace ?? true;
@@ -61,9 +69,15 @@ export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trac
   const fromDefault = loaded.limits.events === undefined && loaded.scenario.limits?.events === undefined;
   const tooBig = eventLimitIssue(loaded.scenario, maxEvents, fromDefault, trace);
   if (tooBig) throw new ScenarioError(loaded.file, tooBig);
+  // Streamed as the run goes: a run stopped half-way leaves the file without its trailer.
+  const file = trace && options.traceFile !== undefined ? new TraceFileWriter(options.traceFile, loaded.scenario.nodes) : null;
   try {
-    return runSimulation(loaded.scenario, loaded.crdt, { seed, trace, crdtName: loaded.crdtName, maxEvents });
+    const run = runSimulation(loaded.scenario, loaded.crdt, { seed, trace, crdtName: loaded.crdtName, maxEvents, ...(file ? { traceSink: file.sink } : {}) });
+    if (!file) return run;
+    file.end();
+    return { ...run, traceFile: file.file };
   } catch (e) {
+    file?.close();
     if (e instanceof EventLimitError) throw new ScenarioError(loaded.file, { path: "limits.events", reason: e.message });
     throw e;
   }

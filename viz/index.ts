@@ -13,7 +13,7 @@ import { renderTimelineHtml } from "./render/html.ts";
 import { renderJunit } from "./render/junit.ts";
 import { renderReportMd } from "./render/report-md.ts";
 import { renderSvg } from "./render/svg.ts";
-import { parseTrace } from "./trace.ts";
+import { parseTrace, timelineLines } from "./trace.ts";
 
 export type { A as ARROW_STATUS, Arrows, ArrowStatus, Band, Events, Flag, K as EVENT_KIND, Kind as EventKind, Lane, Model } from "./layout/model.ts";
 export type { AvailabilityTable, Tone } from "./render/availability.ts";
@@ -28,15 +28,16 @@ export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";
 export { checkExpectedWord, checkOutcomeWord, convergenceWords, NOT_RUN, servicesOnly, VERDICT_WORD, verdictLabel, verdictOf, verdictSentence } from "./render/verdict.ts";
 export { availabilityTable, tallyText } from "./render/availability.ts";
-export { parseTrace } from "./trace.ts";
+export { parseTrace, timelineLines, TIMELINE_MAX_EVENTS } from "./trace.ts";
 export { renderGallery, renderJunit, renderReportMd, renderSvg, renderTimelineHtml };
 
 export const VIEW_FILES = { html: "timeline.html", svg: "timeline.svg", md: "report.md", junit: "junit.xml" } as const;
 
-/** The timeline model of a run (null without a trace). */
+/** The timeline model of a run (null without a trace, or with one too long to draw: TIMELINE_MAX_EVENTS). */
 export function modelOf(run: Run, scenario?: ScenarioInfo | null): Model | null {
-  if (!run.trace) return null;
-  return layoutRun({ trace: parseTrace(run.trace), summary: run.summary, scenario: scenario ?? null });
+  const read = run.trace ? { lines: run.trace } : run.traceFile ? timelineLines(run.traceFile) : null;
+  if (!read || !("lines" in read)) return null;
+  return layoutRun({ trace: parseTrace(read.lines), summary: run.summary, scenario: scenario ?? null });
 }
 
 /** `npx memoconductor replay <dir>`, with the directory as the user would type it from here. */

@@ -14,6 +14,7 @@ import { runSimulation } from "../../sim/engine/run-simulation.ts";
 import { Arrivals } from "../../sim/engine/workload.ts";
 import type { Scenario } from "../../sim/scenario/types.ts";
 import type { BenchRow } from "../types.ts";
+import { typeRows } from "../simulator-types.ts";
 
 export const name = "simulator";
 
@@ -119,5 +120,6 @@ export function run(): BenchRow[] {
       note: `${loop.deliveries.toLocaleString("en-US")} deliveries, ${Math.round(loop.ms)} ms`,
     },
     { suite: name, name: "engine / bare loop", value: (100 * sim.perSec) / loop.perSec, unit: "%", note: spread },
+    ...typeRows(name),
   ];
 }

@@ -10,7 +10,7 @@ import { attachCallSlot, installThreadSandbox } from "../../sim/index.ts";
 import type { Io } from "../io.ts";
 
 export type Job =
-  | { kind: "run"; file: string; seed?: number; trace: boolean; limits: import("../../sim/index.ts").LimitOverrides }
+  | { kind: "run"; file: string; seed?: number; trace: boolean; traceFile?: string; limits: import("../../sim/index.ts").LimitOverrides }
   | { kind: "laws"; arg: string; options: import("../laws.ts").LawsCliOptions }
   | { kind: "explore"; options: import("../explore.ts").ExploreCliOptions };
 
@@ -52,7 +52,8 @@ async function runJob(j: Extract<Job, { kind: "run" }>): Promise<{ value: unknow
     return undefined;
   }
   try {
-    return { value: runLoaded(loaded, { seed: j.seed ?? loaded.scenario.seed ?? DEFAULT_SEED, trace: j.trace }) };
+    const seed = j.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
+    return { value: runLoaded(loaded, { seed, trace: j.trace, ...(j.traceFile === undefined ? {} : { traceFile: j.traceFile }) }) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // Stopped at its event limit: a scenario problem with its own `<file>: limits.events: …` line.

@@ -81,7 +81,7 @@ export class Checkers {
     const counterLike = crdt.ops.length > 0 && crdt.ops.every((o) => o.op === "inc" || o.op === "dec");
     this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply);
     this.counter = COUNTER_TYPES.includes(crdtName) || counterLike || named("counter-total") ? new CounterTotal(nodes) : null;
-    this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins() : null;
+    this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins(nodes, mode.durable) : null;
     const fields = RegisterFields.of(crdtName, scenario.crdt);
     this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? RegisterFields.bareRegister("lww")) : null;
     this.durability = mode.durable || named("durability") ? new Durability(nodes, durabilityKind(crdtName, counterLike, fields !== null), fields) : null;

@@ -56,12 +56,22 @@ export class NoLostWrites {
         for (const v of shown) {
           shownCount++;
           const json = canonicalKey(v);
-          const candidates = writes.filter((w) => w.json === json);
+          const candidates: number[] = [];
+          writes.forEach((w, i) => w.json === json && candidates.push(i));
           if (candidates.length === 0) continue;
-          const later = (c: Write) => writes.find((w) => w !== c && w.json !== c.json && w.k.has(c.o, c.seq));
-          if (candidates.some((c) => !later(c))) continue;
-          const c = candidates[0]!;
-          const w = later(c)!;
+          // A write can only have been observed by writes issued after it (the list is in issue
+          // order): the search starts there, so the open candidate — usually near the end — is cheap.
+          const later = (i: number): Write | undefined => {
+            const c = writes[i]!;
+            for (let j = i + 1; j < writes.length; j++) {
+              const w = writes[j]!;
+              if (w.json !== c.json && w.k.has(c.o, c.seq)) return w;
+            }
+            return undefined;
+          };
+          if (candidates.some((i) => !later(i))) continue;
+          const c = writes[candidates[0]!]!;
+          const w = later(candidates[0]!)!;
           const field = this.fields.bare ? "" : ` ${key}`;
           const detail =
             `${r.name} shows${field} = ${json} from ${c.node}'s write ${c.node}:${c.seq} at t=${c.t} (${c.node}'s clock read ${c.clock}), ` +

@@ -7,6 +7,7 @@ import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Run, Summary } from "../run-types.ts";
 import { installServices } from "../services/install.ts";
+import { CanonicalLines } from "../trace-format/sink.ts";
 import { installFaults } from "./faults.ts";
 import { runFinalPhase } from "./final-phase.ts";
 import { Simulator, type EngineOptions } from "./simulator.ts";
@@ -36,5 +37,6 @@ export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOption
     stats: services ? { ...stats, deliveredUpdates, availability: services.availability() } : { ...stats, deliveredUpdates },
     final,
   };
-  return sim.trace.lines ? { summary, trace: sim.trace.lines } : { summary };
+  const sink = sim.trace.sink;
+  return sink instanceof CanonicalLines ? { summary, trace: sink.lines } : { summary };
 }

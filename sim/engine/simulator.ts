@@ -33,6 +33,7 @@ import { WriteAhead } from "./write-ahead.ts";
 import type { ServiceEnv, ServiceHooks } from "./service-hooks.ts";
 import type { FaultEnv } from "./fault-env.ts";
 import { Trace } from "./trace.ts";
+import { CanonicalLines, type TraceSink } from "../trace-format/sink.ts";
 import { ClientWorkload } from "./workload.ts";
 import { clockSpecOf, metaEvent } from "./run-meta.ts";
 import { wireSizer } from "./wire-size.ts";
@@ -48,7 +49,9 @@ const M_DIGEST = MsgKind.Digest;
 
 export type EngineOptions = {
   seed: number;
+  /** Keep the trace: in `traceSink` when given (the compact file, streamed), else as canonical lines in memory. */
   trace: boolean;
+  traceSink?: TraceSink;
   crdtName: string;
   /** Op mode: drop causally stable ops from the stores (default on; off only in tests). */
   opStoreGc?: boolean;
@@ -141,7 +144,7 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     this.names = scenario.nodes;
     this.n = scenario.nodes.length;
     this.streams = new Streams(options.seed);
-    this.trace = new Trace(this.names, options.trace);
+    this.trace = new Trace(this.names, options.trace ? (options.traceSink ?? new CanonicalLines(this.names)) : null);
     this.links = new Links(this.n);
     this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
     this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
@@ -159,7 +162,10 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     this.storage =
       crashes || this.syncLag > 0
         ? new WriteAhead(new SimDisk(this.syncLag, this.clone), this.syncLag, this.queue, this.time, this.trace, this.clone, {
-            acked: (r, seq, now) => this.checkers.durability?.acked(r.index, seq, now),
+            acked: (r, seq, now) => {
+              this.checkers.durability?.acked(r.index, seq, now);
+              this.checkers.addWins?.acked(r.index, seq);
+            },
             synced: (r) => this.synced(r),
             replay: (state, rec) => this.replay(state, rec),
             final: () => this.final,

@@ -2,13 +2,15 @@
  * The trace writer: one typed method per event kind of sim/run-types.ts's TraceEvent. It owns
  * each type's key order (the lines are built by hand, so no object's key order — user data —
  * leaks in) and the traceHash (trace-hash.ts): every event is fed to the hash identically with
- * or without `trace`; lines are only built when the trace is kept. Nothing else writes a line.
+ * or without `trace`. A kept trace goes to a sink (sim/trace-format/sink.ts): the canonical lines
+ * in memory, or the compact file streamed as the run goes. Nothing else writes a line.
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import type { DropReason, FaultCause, MetaEvent, SequencerEvent, TransactionEvent } from "../run-types.ts";
 import type { Ev } from "./event.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { NetTracer } from "./network.ts";
+import type { TraceSink } from "../trace-format/sink.ts";
 import { TraceHash } from "./trace-hash.ts";
 
 export type { DropReason } from "../run-types.ts";
@@ -20,8 +22,6 @@ export interface TracedReplica {
   valueJson(): string;
 }
 
-/** Message kind names by MsgKind number (event.ts). */
-const KIND_NAME = ["delta", "state", "ae", "op", "ops", "digest"];
 const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3 };
 
 const Tag = {
@@ -41,7 +41,6 @@ const Tag = {
 /** The writer is also the replicas' network tracer (network.ts): the hot path makes one call per message event. */
 export class Trace implements NetTracer {
   readonly hash = new TraceHash();
-  readonly lines: string[] | null;
   private readonly q: string[];
   private readonly sorted: number[];
   /** Op names seen so far → small ints; a name is hashed in full once, when first seen. */
@@ -49,9 +48,9 @@ export class Trace implements NetTracer {
 
   constructor(
     readonly names: readonly string[],
-    keep: boolean,
+    /** Where kept events go; null: only the hash is fed. */
+    readonly sink: TraceSink | null,
   ) {
-    this.lines = keep ? [] : null;
     this.q = names.map((n) => JSON.stringify(n));
     this.sorted = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   }
@@ -63,7 +62,7 @@ export class Trace implements NetTracer {
   /** Rare events: the line is hashed as text, and kept when tracing. */
   private rare(line: string): void {
     this.hash.line(Tag.Line, line);
-    if (this.lines) this.lines.push(line);
+    if (this.sink) this.sink.rare(line);
   }
 
   update(t: number, r: TracedReplica, op: string, args: readonly unknown[], seq: number): void {
@@ -92,13 +91,7 @@ export class Trace implements NetTracer {
         h.str(canonicalKey(a) ?? "null");
       }
     }
-    if (this.lines) {
-      const argsJson = canonicalKey(args);
-      const node = this.q[r.index]!;
-      this.lines.push(
-        `{"t":${t},"type":"update","node":${node},"op":${JSON.stringify(op)},"args":${argsJson},` + `"id":[${node},${seq}],"vv":${this.vv(r)},"value":${r.valueJson()}}`,
-      );
-    }
+    if (this.sink) this.sink.update(t, r.index, op, canonicalKey(args), seq, this.vv(r), r.valueJson());
   }
 
   send(t: number, ev: Ev, bytes: number): void {
@@ -118,24 +111,20 @@ export class Trace implements NetTracer {
       h.uint(to);
       h.uint(bytes);
     }
-    if (this.lines !== null) this.sendLine(this.lines, t, msg, from, to, kind, bytes);
-  }
-
-  // The JSON lines of the per-message events are built out of line: V8 counts a callee's whole
-  // bytecode against the caller's inlining budget, and these template strings were most of
-  // `send`/`deliver`, so the engine's delivery path ran out of budget before inlining the merge.
-  private sendLine(lines: string[], t: number, msg: number, from: number, to: number, kind: number, bytes: number): void {
-    lines.push(`{"t":${t},"type":"send","msg":${msg},"from":${this.q[from]},"to":${this.q[to]},"kind":"${KIND_NAME[kind]}","bytes":${bytes}}`);
+    // The sink builds its line out of line: V8 counts a callee's whole bytecode against the
+    // caller's inlining budget, and building lines here left the delivery path out of budget
+    // before it inlined the merge.
+    if (this.sink !== null) this.sink.send(t, msg, from, to, kind, bytes);
   }
 
   deliver(t: number, msg: number, r: TracedReplica, from: number): void {
     // Recipient and sender are those of the message's send record: not repeated here.
     this.hash.rec2(Tag.Deliver, t, msg);
-    if (this.lines !== null) this.deliverLine(this.lines, t, msg, r, from);
+    if (this.sink !== null) this.deliverOut(this.sink, t, msg, r, from);
   }
 
-  private deliverLine(lines: string[], t: number, msg: number, r: TracedReplica, from: number): void {
-    lines.push(`{"t":${t},"type":"deliver","msg":${msg},"to":${this.q[r.index]},"from":${this.q[from]},` + `"vv":${this.vv(r)},"value":${r.valueJson()}}`);
+  private deliverOut(sink: TraceSink, t: number, msg: number, r: TracedReplica, from: number): void {
+    sink.deliver(t, msg, r.index, from, this.vv(r), r.valueJson());
   }
 
   drop(t: number, msg: number, reason: DropReason): void {
@@ -144,7 +133,7 @@ export class Trace implements NetTracer {
     h.uint(t);
     h.uint(msg);
     h.uint(DROP_CODE[reason]);
-    if (this.lines) this.lines.push(`{"t":${t},"type":"drop","msg":${msg},"reason":"${reason}"}`);
+    if (this.sink) this.sink.drop(t, msg, reason);
   }
 
   duplicate(t: number, msg: number, of: number): void {
@@ -153,21 +142,21 @@ export class Trace implements NetTracer {
     h.uint(t);
     h.uint(msg);
     h.uint(of);
-    if (this.lines) this.lines.push(`{"t":${t},"type":"duplicate","msg":${msg},"of":${of}}`);
+    if (this.sink) this.sink.duplicate(t, msg, of);
   }
 
   hold(t: number, msg: number): void {
     this.hash.tag(Tag.Hold);
     this.hash.uint(t);
     this.hash.uint(msg);
-    if (this.lines) this.lines.push(`{"t":${t},"type":"hold","msg":${msg}}`);
+    if (this.sink) this.sink.hold(t, msg, false);
   }
 
   release(t: number, msg: number): void {
     this.hash.tag(Tag.Release);
     this.hash.uint(t);
     this.hash.uint(msg);
-    if (this.lines) this.lines.push(`{"t":${t},"type":"release","msg":${msg}}`);
+    if (this.sink) this.sink.hold(t, msg, true);
   }
 
   // ---- rare events: each is one line, hashed as text ---------------------------------------

@@ -94,33 +94,30 @@ export class DotKernel {
   /** a ⊔ b into this (mutates this, only reads `other`). */
   join(other: DotKernel): this {
     if (other === this) return this;
+    // No closures in here: join runs once per delivery, and a closure made per call (or per
+    // replica) was a measurable share of an or-set delivery.
     // 1. Drop our dots that the other side has seen and no longer holds (removed there).
     for (const [r, mine] of this.byDot) {
       const seenUpTo = other.ctx.vv.get(r);
       const seenCloud = other.ctx.cloudOf(r);
       if (seenUpTo === 0 && !seenCloud) continue;
       const theirs = other.byDot.get(r);
-      const doomed: number[] = [];
-      const drops = (c: number) => mine.has(c) && !theirs?.has(c);
+      let doomed: number[] | null = null;
       // Walk whichever is smaller: our dots of r, or the dots of r their context names.
       if (mine.size <= seenUpTo + (seenCloud?.size ?? 0)) {
-        for (const c of mine.keys()) if ((c <= seenUpTo || seenCloud?.has(c)) && !theirs?.has(c)) doomed.push(c);
+        for (const c of mine.keys()) if ((c <= seenUpTo || seenCloud?.has(c)) && !theirs?.has(c)) (doomed ??= []).push(c);
       } else {
-        for (let c = 1; c <= seenUpTo; c++) if (drops(c)) doomed.push(c);
-        for (const c of seenCloud ?? []) if (drops(c)) doomed.push(c);
+        for (let c = 1; c <= seenUpTo; c++) if (mine.has(c) && !theirs?.has(c)) (doomed ??= []).push(c);
+        if (seenCloud) for (const c of seenCloud) if (mine.has(c) && !theirs?.has(c)) (doomed ??= []).push(c);
       }
-      for (const c of doomed) this.removeDot(r, c);
+      if (doomed) for (const c of doomed) this.removeDot(r, c);
     }
     // 2. Take their dots that we have never seen (a dot we saw and lack was removed here).
     for (const [r, theirs] of other.byDot)
       for (const [c, key] of theirs) {
         if (this.ctx.has([r, c])) continue;
         const entry = other.entries.get(key)!;
-        this.insert(
-          key,
-          entry.value,
-          entry.dots.find((d) => d[0] === r && d[1] === c)!,
-        );
+        this.insert(key, entry.value, dotIn(entry.dots, r, c));
       }
     this.ctx.merge(other.ctx);
     return this;
@@ -214,6 +211,12 @@ export class DotKernel {
     }
     return out;
   }
+}
+
+/** The dot (r, c) among an entry's dots (the caller knows it is there). */
+function dotIn(dots: readonly Dot[], r: string, c: number): Dot {
+  for (const d of dots) if (d[0] === r && d[1] === c) return d;
+  throw new Error(`dot (${r}, ${c}) is not among the entry's dots`);
 }
 
 /** The codec of a type whose state is a bare kernel: header with the type's tag, then the kernel. */
