@@ -60,6 +60,7 @@ export class WriteBatcher {
   /** Prepared once: a savepoint per write is the batch's per-write overhead, so it is not re-parsed. */
   private readonly savepoint: Database.Statement;
   private readonly release: Database.Statement;
+  private readonly ackBeforeCommit: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -71,6 +72,7 @@ export class WriteBatcher {
       const max = policy.maxBatch ?? DEFAULT_MAX_BATCH;
       if (!Number.isSafeInteger(max) || max < 1) throw new StorageError(`sync group: maxBatch must be a positive integer, got ${policy.maxBatch}`);
     } else if (policy.mode !== "always") throw new StorageError(`sync mode must be "always" or "group", got ${JSON.stringify((policy as { mode: unknown }).mode)}`);
+    this.ackBeforeCommit = policy.mode === "group" && policy.ackBeforeCommit === true;
     this.savepoint = db.prepare("SAVEPOINT w");
     this.release = db.prepare("RELEASE w");
   }
@@ -146,7 +148,8 @@ export class WriteBatcher {
         batch.seen = batch.waiters.length;
         batch.quiet = setImmediate(endOfTurn);
       };
-      batch.quiet = setImmediate(endOfTurn);
+      // Test-only ackBeforeCommit (cluster mode's broken node): no early commit, only the timer's.
+      if (!this.ackBeforeCommit) batch.quiet = setImmediate(endOfTurn);
       this.batch = batch;
       batch.timer = setTimeout(() => {
         if (this.batch === batch) this.commitBatch();
@@ -161,6 +164,12 @@ export class WriteBatcher {
     } catch (e) {
       this.rollbackOne(e);
       return Promise.reject(wrap(e));
+    }
+    if (this.ackBeforeCommit) {
+      // The deliberate bug: answered now, committed up to maxWaitMs later — a kill -9 in between loses an acknowledged write.
+      this.batch.waiters.push({ resolve: () => {}, reject: () => {}, value });
+      if (this.batch.waiters.length >= maxBatch) this.commitBatch();
+      return Promise.resolve(value);
     }
     const promise = new Promise<T>((resolve, reject) => this.batch!.waiters.push({ resolve: resolve as (v: unknown) => void, reject, value }));
     if (this.batch.waiters.length >= maxBatch) this.commitBatch();
