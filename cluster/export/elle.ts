@@ -3,8 +3,8 @@
  * event, `{index, time, process, type, f, value}`, `type` "invoke" then "ok" / "fail" / "info".
  * Register writes and reads and RAMP transactions are `f: "txn"` with micro-ops
  * `["w", key, value]` / `["r", key, value]` (a register's key is "value", a RAMP key its name),
- * the shape of Elle's rw-register checker; other types keep their op as `f` and its argument as
- * `value`. A simulated run's updates are instantaneous (invoke and ok at the same time); a
+ * the shape of Elle's rw-register checker; a set's adds and a counter's increments are Jepsen's
+ * `set` and `counter` histories (`f: "add"`, and the final `read` of each node). A simulated run's updates are instantaneous (invoke and ok at the same time); a
  * cluster run's have their wall-clock invoke and completion times. `time` is in nanoseconds.
  */
 import type { HistoryEntry } from "../history.ts";
@@ -12,6 +12,18 @@ import type { HistoryEntry } from "../history.ts";
 export type ElleOp = { index: number; time: number; process: number; type: "invoke" | "ok" | "fail" | "info"; f: string; value: unknown };
 
 const REGISTERS = ["lww-register", "mv-register"];
+
+/**
+ * A non-register op as Elle's models name it: a counter's inc/dec is Jepsen's counter `add`
+ * (a dec as a negative add — that model assumes none), a set's add stays `add` (Jepsen's set).
+ */
+function plainOp(op: string, arg: unknown): { f: string; value: unknown } {
+  if (op === "inc" || op === "dec") {
+    const n = typeof arg === "number" ? arg : 1;
+    return { f: "add", value: op === "dec" ? -n : n };
+  }
+  return { f: op, value: arg ?? null };
+}
 
 /** Hands out process numbers so that no process has two operations open at once (Elle's model of a client). */
 class Processes {
@@ -73,8 +85,7 @@ export function elleFromTrace(traceLines: readonly string[], crdt: string): Elle
     const node = String(e.node ?? "");
     if (e.type === "update") {
       const args = (e.args as unknown[]) ?? [];
-      const f = register ? "txn" : String(e.op);
-      const value = register ? [["w", "value", args[0] ?? null]] : (args[0] ?? null);
+      const { f, value } = register ? { f: "txn", value: [["w", "value", args[0] ?? null]] } : plainOp(String(e.op), args[0]);
       ops.push({ at: e.t, node, invoke: { time: ns(e.t), type: "invoke", f, value }, end: { time: ns(e.t), type: "ok", f, value } });
     } else if (e.type === "txn") {
       const ev = String(e.event);
@@ -109,8 +120,9 @@ export function elleFromHistory(history: readonly HistoryEntry[], crdt: string):
   const register = REGISTERS.includes(crdt);
   const ops: Pending[] = history.map((h) => {
     const read = h.op === "read";
-    const f = register ? "txn" : h.op;
-    const inValue = register ? [read ? ["r", "value", null] : ["w", "value", h.args[0] ?? null]] : read ? null : (h.args[0] ?? null);
+    const plain = plainOp(h.op, h.args[0]);
+    const f = register ? "txn" : plain.f;
+    const inValue = register ? [read ? ["r", "value", null] : ["w", "value", h.args[0] ?? null]] : read ? null : plain.value;
     const outValue = read && h.type === "ok" ? (register ? [["r", "value", h.value ?? null]] : (h.value ?? null)) : inValue;
     return { at: h.invoke, node: h.node, invoke: { time: ns(h.invoke), type: "invoke", f, value: inValue }, end: { time: ns(h.complete), type: h.type, f, value: outValue } };
   });
