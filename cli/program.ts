@@ -287,10 +287,10 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--group-ms <n>", "group commit: the longest a write waits for its batch's fsync, in ms", parseCount, 5)
     .option("--sequencer <name>", "serve this named sequence (client next NAME); repeatable (default: none)", collect)
     .option("--digest-ms <n>", "milliseconds between digest rounds with each peer (repairs what a link lost)", parseCount, 3000)
-    .option("--test-clock-file <file>", "testing only (memoconductor cluster): a file holding this node's clock offset in ms, re-read on SIGUSR2")
+    .option("--test-clock-file <file>", "testing only (memoconductor cluster): a file holding this node's clock offset in ms, re-read on SIGUSR2 (default: none, the real clock)")
     .option(
       "--test-ack-before-commit",
-      "testing only: a deliberate bug — answer writes before their group commit, which waits the full --group-ms (a kill -9 loses acknowledged writes)",
+      "testing only: a deliberate bug — answer writes before their group commit, which waits the full --group-ms (a kill -9 loses acknowledged writes) (default: off)",
     )
     .addHelpText(
       "after",
@@ -336,10 +336,10 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "run a scenario against real node processes on loopback: a fault-injecting proxy per link, kill -9, SIGSTOP, clock offsets; check the recorded history (see docs/cluster.md)",
     )
     .argument("<scenario.json>", "the scenario")
-    .option("--seed <n>", "seed of the schedule (the workload's ops and the nemesis), over the scenario's", parseSeed)
+    .option("--seed <n>", "seed of the schedule (the workload's ops and the nemesis), over the scenario's (default: the scenario's seed, else 1)", parseSeed)
     .option("--out <dir>", "root of the run directories (the run goes to <out>/<scenario>/cluster-<seed>/)", "reports")
     .option("--keep-data", "keep the nodes' data directories and logs (their path is printed)", false)
-    .option("--node-arg <flag>", "one more flag for every node process; repeatable (testing: --node-arg=--test-ack-before-commit)", collect)
+    .option("--node-arg <flag>", "one more flag for every node process; repeatable (testing: --node-arg=--test-ack-before-commit) (default: none)", collect)
     .addHelpText(
       "after",
       helpFooter(
@@ -359,8 +359,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command("export")
     .description("a run's history (simulated or cluster) for other checkers: Elle's JSON history, or a ShiViz log (see docs/cluster.md)")
     .argument("<run-dir>", "a run directory (memoconductor run or cluster)")
-    .requiredOption("--format <format>", "elle or shiviz")
-    .option("-o, --output <file>", "write here instead of stdout")
+    .option("--format <format>", "elle (Elle's JSON history) or shiviz (a ShiViz log; its parser regex goes to stderr)", "elle")
+    .option("-o, --output <file>", "write here instead of stdout (default: stdout)")
     .addHelpText(
       "after",
       helpFooter(

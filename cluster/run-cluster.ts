@@ -177,7 +177,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
     }
     await sleepUntil(start + s.duration);
     log(`schedule done at ${at()} ms; healing and waiting for the nodes to agree`);
-    await Promise.all([...inFlight]);
+    await Promise.all(inFlight);
     faults.heal();
     events.push({ t: at(), type: "heal", by: "final" });
     for (const name of s.nodes) nodes.resume(name);

@@ -14,7 +14,7 @@ export function shivizFromTrace(traceLines: readonly string[]): string {
   const atSend = new Map<number, Clock>();
   const out: string[] = [];
   const tick = (host: string, merge?: Clock): Clock => {
-    const c = { ...(clocks.get(host) ?? {}) };
+    const c: Clock = { ...clocks.get(host) };
     if (merge) for (const [h, n] of Object.entries(merge)) c[h] = Math.max(c[h] ?? 0, n);
     c[host] = (c[host] ?? 0) + 1;
     clocks.set(host, c);
