@@ -24,6 +24,8 @@ export type ClusterNodesOptions = {
   digestMs: number;
   groupMs?: number;
   offsets: Record<string, number>;
+  /** The sequences each node serves (`--sequencer`). */
+  sequencers: Record<string, readonly string[]>;
   startTimeoutMs: number;
 };
 
@@ -62,6 +64,7 @@ export class ClusterNodes {
         this.clockFile(name),
         ...(this.o.groupMs !== undefined ? ["--group-ms", String(this.o.groupMs)] : []),
         ...peers,
+        ...(this.o.sequencers[name] ?? []).flatMap((seq) => ["--sequencer", seq]),
         ...this.o.nodeArgs,
       ];
       this.procs.set(name, new NodeProcess(name, { command: this.o.command, args, logFile: join(dir, "node.log"), timeoutMs: this.o.startTimeoutMs }));

@@ -11,6 +11,8 @@ import type { OpSpec } from "../core/index.ts";
 
 export type Action =
   | { t: number; kind: "op"; node: string; op: string; args: unknown[] }
+  /** A request for the next number of a sequence (services.sequencer). */
+  | { t: number; kind: "next"; node: string; name: string }
   /** Directed links blocked: a partition replaces the blocked set, a cut adds to it. */
   | { t: number; kind: "block"; links: [string, string][]; replace: boolean; by: "step" | "nemesis"; shape: string; groups?: string[][] }
   | { t: number; kind: "heal"; by: "step" | "nemesis" }
@@ -36,6 +38,7 @@ export function planRun(scenario: Scenario, seed: number, crdtOps: readonly OpSp
   for (const step of scenario.steps ?? []) {
     const t = step.at;
     if ("op" in step) actions.push({ t, kind: "op", node: step.node, op: step.op, args: step.args ?? [] });
+    else if ("next" in step) actions.push({ t, kind: "next", node: step.node, name: step.next });
     else if ("partition" in step) {
       const groups = completeGroups(
         step.partition.map((g) => g.map(idx)),
@@ -66,6 +69,8 @@ export function planRun(scenario: Scenario, seed: number, crdtOps: readonly OpSp
       }
     }
   }
+
+  addSequencerWorkload(actions, scenario, streams);
 
   const nem = scenario.nemesis;
   if (nem?.partitions) {
@@ -107,6 +112,18 @@ export function planRun(scenario: Scenario, seed: number, crdtOps: readonly OpSp
     offsets[a.node] = a.offset;
   }
   return { actions, initialOffsets };
+}
+
+/** The sequencer's random requests, from the streams the simulator's sequencer draws them from (sim/services/workload.ts). */
+function addSequencerWorkload(actions: Action[], scenario: Scenario, streams: Streams): void {
+  const w = scenario.services?.sequencer?.workload;
+  if (!w || !(w.ratePerNode > 0)) return;
+  const names = w.names ?? ["invoice"];
+  for (const node of w.nodes ?? scenario.nodes) {
+    const arrivals = new Arrivals(w.from ?? 0, w.to ?? scenario.duration, w.ratePerNode, streams.get(`services/sequencer/arrivals/${node}`));
+    const pick = streams.get(`services/sequencer/requests/${node}`);
+    for (let t = arrivals.next(); t >= 0; t = arrivals.next()) actions.push({ t, kind: "next", node, name: pick.pick(names) });
+  }
 }
 
 /** Crashes of a running node (never the last one running) and their restarts after the downtime, interleaved with the scripted crashes. */

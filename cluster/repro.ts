@@ -27,6 +27,9 @@ export function scenarioOfPlan(s: Scenario, plan: Plan): Scenario {
           if (a.links.length > 0) steps.push({ at, cut: a.links });
         }
         break;
+      case "next":
+        steps.push({ at, node: a.node, next: a.name });
+        break;
       case "heal":
         steps.push({ at, heal: true });
         break;

@@ -87,6 +87,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
       digestMs,
       ...(syncLag > 0 ? { groupMs: syncLag } : {}),
       offsets: plan.initialOffsets,
+      sequencers: sequencersOf(s, plan),
       startTimeoutMs: o.startTimeoutMs ?? 60_000,
     },
     faults,
@@ -129,6 +130,25 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
               .then((h) => {
                 if (h.type === "ok") events.push({ t: Math.round(h.complete), type: "update", node: a.node, op: a.op, args: a.args, id: [a.node, ++seq], vv: {}, value: null });
                 else events.push({ t: Math.round(h.complete), type: "client-" + h.type, node: a.node, op: a.op, error: h.error });
+              }),
+          );
+          return;
+        }
+        case "next": {
+          const client = nodes.clients.get(a.node);
+          const state = nodes.state.get(a.node);
+          if (state !== "up" || !client) {
+            rec.skipped(a.node, "next", [a.name], `node ${state ?? "unknown"}`);
+            events.push({ t: at(), type: "skip", node: a.node, reason: state === "paused" ? "paused" : "crashed", op: "next" });
+            return;
+          }
+          const timeout = s.services?.sequencer?.timeoutMs ?? opTimeoutMs;
+          track(
+            rec
+              .record(a.node, "next", [a.name], () => client.next(a.name), timeout)
+              .then((h) => {
+                const base = { t: Math.round(h.complete), type: "seq", node: a.node, name: a.name, req: h.index };
+                events.push(h.type === "ok" ? { ...base, event: "ok", n: h.value } : { ...base, event: "timeout" });
               }),
           );
           return;
@@ -193,6 +213,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
       finals: finals.values,
       settled: { equal, afterMs: finals.at - healedAt },
       expectChecks: s.expect?.checks ?? {},
+      sequencer: s.services?.sequencer !== undefined,
       ...(s.expect && "value" in s.expect ? { expectValue: { value: s.expect.value } } : {}),
     });
     return { plan, support, history: rec.entries, events, finals: finals.values, checks, links: { ...faults.stats }, wallMs: Math.round(performance.now() - start), convergedAtMs };
@@ -200,6 +221,16 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
     faults.close();
     await nodes.stop();
   }
+}
+
+/** The sequencer node serves every name the schedule asks for (the simulator's sequencer serves any name). */
+function sequencersOf(s: Scenario, plan: Plan): Record<string, string[]> {
+  const node = s.services?.sequencer?.node;
+  if (node === undefined) return {};
+  const names = new Set<string>(s.services?.sequencer?.workload?.names ?? []);
+  for (const a of plan.actions) if (a.kind === "next") names.add(a.name);
+  if (names.size === 0) names.add("invoice");
+  return { [node]: [...names].sort() };
 }
 
 /** Reads every node until two rounds in a row show one value everywhere, or `deadline` passes; the reads go into the history. */

@@ -10,6 +10,7 @@ import type { CheckResult } from "../../sim/index.ts";
 import type { HistoryEntry } from "../history.ts";
 import type { ClusterCrdt } from "../support.ts";
 import { counterDurability, counterTotal } from "./counters.ts";
+import { sequencerChecks } from "./sequencer.ts";
 import { addWins, setDurability } from "./sets.ts";
 
 export type CheckInput = {
@@ -21,6 +22,8 @@ export type CheckInput = {
   settled: { equal: boolean; afterMs: number };
   expectChecks: Record<string, boolean>;
   expectValue?: { value: unknown };
+  /** The scenario declares a sequencer: its checks run on the history's `next` requests. */
+  sequencer?: boolean;
 };
 
 export function checkHistory(i: CheckInput): CheckResult[] {
@@ -33,6 +36,7 @@ export function checkHistory(i: CheckInput): CheckResult[] {
     if (i.crdt === "or-set" || "add-wins" in i.expectChecks) out.push(addWins(i.history, i.finals, expected("add-wins")));
     out.push(setDurability(i.history, i.finals, expected("durability")));
   } else out.push(registerDurability(i.history, i.finals, expected("durability")));
+  if (i.sequencer) out.push(...sequencerChecks(i.history, expected("sequencer-unique"), expected("sequencer-monotonic")));
   if (i.expectValue) out.push(expectedValue(i.finals, i.expectValue.value, expected("expected-value")));
   return out;
 }
