@@ -34,16 +34,11 @@ export function scenarioOfPlan(s: Scenario, plan: Plan): Scenario {
         steps.push({ at, heal: true });
         break;
       case "crash":
-        steps.push({ at, crash: a.node });
-        break;
       case "restart":
-        steps.push({ at, restart: a.node });
-        break;
       case "pause":
-        steps.push({ at, pause: a.node });
-        break;
       case "resume":
-        steps.push({ at, resume: a.node });
+        // The action's kind is the step's key: { at, crash: node }, { at, restart: node }, …
+        steps.push({ at, [a.kind]: a.node } as Step);
         break;
       case "clock": {
         const by = a.offset - (offsets[a.node] ?? 0);
