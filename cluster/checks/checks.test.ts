@@ -51,3 +51,16 @@ describe("cluster history checks", () => {
     expect(verdicts(overlap, { a: [] }, "g-set", true)).toMatchObject({ "sequencer-monotonic": true });
   });
 });
+
+describe("expectations a history cannot decide", () => {
+  it("an anomaly the scenario demands but a history cannot show is reported unmet, never as shown", () => {
+    const [extra] = checkHistory({
+      crdt: "g-set",
+      history: [],
+      finals: { a: [] },
+      settled: { equal: true, afterMs: 0 },
+      expectChecks: { "strong-convergence": false, convergence: true },
+    }).filter((c) => c.name === "strong-convergence");
+    expect(extra).toMatchObject({ ok: true, expected: false });
+  });
+});

@@ -38,6 +38,15 @@ export function checkHistory(i: CheckInput): CheckResult[] {
   } else out.push(registerDurability(i.history, i.finals, expected("durability")));
   if (i.sequencer) out.push(...sequencerChecks(i.history, expected("sequencer-unique"), expected("sequencer-monotonic")));
   if (i.expectValue) out.push(expectedValue(i.finals, i.expectValue.value, expected("expected-value")));
+  // An anomaly the scenario demands (`false`) that a history cannot show is never passed as shown: reported unmet, as the simulator does with a check it lacks.
+  for (const [name, want] of Object.entries(i.expectChecks).sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (!want && !out.some((c) => c.name === name))
+      out.push({
+        name,
+        ok: true,
+        expected: false,
+        detail: `the scenario demands a ${name} anomaly, which a client history cannot show (a real run checks this only in the simulator)`,
+      });
   return out;
 }
 
