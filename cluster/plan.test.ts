@@ -68,6 +68,6 @@ describe("clusterSupport", () => {
       "x.json: crdt: cluster mode does not run lseq yet (it runs g-set, or-set, g-counter, pn-counter, lww-register, mv-register)",
       "x.json: clocks.a.drift: a real node's clock cannot be made to drift (cluster mode sets clock offsets only: skew and jumps)",
     ]);
-    expect(support.approximated.map((a) => a.split(":")[0])).toEqual(["sync.mode", "network.reorder/fifo", "nemesis.crashes"]);
+    expect(support.approximated.map((a) => a.split(":")[0])).toEqual(["sync.mode", "network.reorder/fifo", "restart"]);
   });
 });

@@ -171,7 +171,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
         case "restart":
           chain(a.node, () =>
             nodes.restart(a.node).then(
-              () => void events.push({ t: at(), type: "restart", node: a.node, ...(a.by === "nemesis" ? { by: a.by } : {}) }),
+              () => void events.push({ t: at(), type: "restart", node: a.node, ...(a.by === "nemesis" ? { by: a.by } : {}), scheduled: a.t }),
               (e: unknown) => log(`restart of ${a.node} failed: ${e instanceof Error ? e.message : String(e)}`),
             ),
           );

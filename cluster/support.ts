@@ -44,8 +44,10 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     approximated.push("network.reorder/fifo: each link is one WebSocket (TCP) stream and the proxy keeps it in order: messages are delayed, never reordered");
   if ((s.storage?.syncLagMs ?? 0) > 0)
     approximated.push(`storage.syncLagMs: the nodes run group commit with --group-ms ${s.storage?.syncLagMs} (a batch commits sooner when no more writes arrive)`);
-  if (s.nemesis?.crashes)
-    approximated.push("nemesis.crashes: a crash is kill -9 of the node process; its restart takes as long as the process needs to start, on top of the downtime");
+  if (s.nemesis?.crashes || (s.steps ?? []).some((x) => "restart" in x))
+    approximated.push(
+      "restart: a crash is kill -9 of the node process, and its restart takes as long as the process needs to start, on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
+    );
   const notChecked = SIMULATOR_ONLY_CHECKS.map((c) => `${c}: needs every delivery and each replica's state along the way, which a client history does not have`);
   if (crdtName === "lww-register" || crdtName === "mv-register")
     notChecked.push("no-lost-writes: which write overwrote which is a causal fact (a write's causal past), and a client history records wall-clock times only");
