@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ClusterRefused, clusterRunFiles, runCluster, scenarioOfPlan, simulateSchedule } from "../cluster/index.ts";
+import { ClusterRefused, clusterRunFiles, isUndecided, runCluster, scenarioOfPlan, simulateSchedule } from "../cluster/index.ts";
 import { DEFAULT_SEED, loadScenario, ScenarioError } from "../sim/index.ts";
 import { putFiles } from "../viz/index.ts";
 import { writeDirAtomically } from "./atomic-dir.ts";
@@ -56,12 +56,20 @@ export async function clusterCommand(file: string, o: ClusterCommandOptions, io:
   const dir = resolve(o.out, scenario.name, `cluster-${seed}`);
   const repro = scenarioOfPlan({ ...scenario, seed }, run.plan);
   const failed = run.checks.filter((c) => c.ok !== c.expected);
+  const undecided = failed.filter(isUndecided).map((c) => c.name);
   let reproNote: string;
   try {
-    reproNote = (await simulateSchedule(repro, failed)).note;
+    reproNote = (
+      await simulateSchedule(
+        repro,
+        failed.filter((c) => !isUndecided(c)),
+      )
+    ).note;
   } catch (e) {
     reproNote = `The simulator could not run this schedule: ${errorLine(e)}`;
   }
+  if (undecided.length > 0)
+    reproNote += ` The real run could not decide ${undecided.join(", ")}: memoconductor run simulated-scenario.json to see ${undecided.length === 1 ? "it" : "them"} on this schedule.`;
   const rerun = `npx memoconductor cluster ${join(dir, "scenario.json")}`;
   const files = clusterRunFiles({ dir, scenario, seed, crdtName: loaded.crdtName, run, rerun, repro, reproNote });
   try {

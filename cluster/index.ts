@@ -8,7 +8,7 @@ export { runCluster, ClusterRefused, type ClusterOptions, type ClusterRun } from
 export { clusterRunFiles, clusterSummary, type ClusterSummary } from "./run-dir.ts";
 export { scenarioOfPlan, simulateSchedule } from "./repro.ts";
 export { planRun, type Action, type Plan } from "./plan.ts";
-export { checkHistory, type CheckInput } from "./checks/index.ts";
+export { checkHistory, isUndecided, type CheckInput } from "./checks/index.ts";
 export { clusterSupport, CLUSTER_CRDTS, type Support } from "./support.ts";
 export type { HistoryEntry } from "./history.ts";
 export { elleFromHistory, elleFromTrace, type ElleOp } from "./export/elle.ts";

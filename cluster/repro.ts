@@ -60,7 +60,8 @@ export function scenarioOfPlan(s: Scenario, plan: Plan): Scenario {
 
 /** Whether the simulator, on the same schedule, fails the checks the cluster run failed (`failed`: their names). */
 export async function simulateSchedule(repro: Scenario, failed: readonly CheckResult[]): Promise<{ reproduced: boolean; note: string }> {
-  if (failed.length === 0) return { reproduced: true, note: "Every check came out as expected; simulated-scenario.json holds this run's schedule for the simulator." };
+  if (failed.length === 0)
+    return { reproduced: true, note: "Every check the history decides came out as expected; simulated-scenario.json holds this run's schedule for the simulator." };
   const run = await simulate(repro, { trace: false });
   const simFailed = new Set(run.summary.checks.filter((c) => c.ok !== c.expected).map((c) => c.name));
   const names = failed.map((c) => c.name);

@@ -2,7 +2,7 @@
 // what wall-clock order does not settle is never blamed.
 import { describe, expect, it } from "vitest";
 import type { HistoryEntry } from "../history.ts";
-import { checkHistory } from "./index.ts";
+import { checkHistory, isUndecided } from "./index.ts";
 
 let n = 0;
 const op = (node: string, op: string, args: unknown[], invoke: number, complete: number, type: HistoryEntry["type"] = "ok", value?: unknown): HistoryEntry => ({
@@ -62,5 +62,6 @@ describe("expectations a history cannot decide", () => {
       expectChecks: { "strong-convergence": false, convergence: true },
     }).filter((c) => c.name === "strong-convergence");
     expect(extra).toMatchObject({ ok: true, expected: false });
+    expect(isUndecided(extra!)).toBe(true);
   });
 });

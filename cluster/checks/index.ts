@@ -40,14 +40,24 @@ export function checkHistory(i: CheckInput): CheckResult[] {
   if (i.expectValue) out.push(expectedValue(i.finals, i.expectValue.value, expected("expected-value")));
   // An anomaly the scenario demands (`false`) that a history cannot show is never passed as shown: reported unmet, as the simulator does with a check it lacks.
   for (const [name, want] of Object.entries(i.expectChecks).sort(([a], [b]) => (a < b ? -1 : 1)))
-    if (!want && !out.some((c) => c.name === name))
-      out.push({
+    if (!want && !out.some((c) => c.name === name)) {
+      const c: CheckResult = {
         name,
         ok: true,
         expected: false,
         detail: `the scenario demands a ${name} anomaly, which a client history cannot show (a real run checks this only in the simulator)`,
-      });
+      };
+      UNDECIDED.add(c);
+      out.push(c);
+    }
   return out;
+}
+
+const UNDECIDED = new WeakSet<CheckResult>();
+
+/** A verdict that stands for an expectation the history could not decide (not a failure the run showed). */
+export function isUndecided(c: CheckResult): boolean {
+  return UNDECIDED.has(c);
 }
 
 function convergence(i: CheckInput, expected: boolean): CheckResult {
