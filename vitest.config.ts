@@ -20,6 +20,7 @@ export default defineConfig({
       "cli/**/*.test.ts",
       "viz/**/*.test.ts",
       "node/**/*.test.ts",
+      "cluster/**/*.test.ts",
       "scenarios/**/*.test.ts",
       "bench/**/*.test.ts",
       "package/*.test.ts",

@@ -141,6 +141,14 @@ time and RSS to open the store in a fresh process. 100,000 records by default;
 class), with --jobs 2 and 1; and the false-alarm sweep: every builtin over 1,000 swarm seeds,
 the value being the number of failing seeds found (0 is right).`,
   },
+  cluster: {
+    title: "Cluster mode",
+    about: `A 60 s [cluster run](cluster.md) of 5 real node processes on loopback, every link through its
+fault-injecting proxy: a pn-counter workload of 100 ops/s per node, a partition into halves every
+10 s and a kill -9 every 15 s. Acknowledged ops/s beside the offered rate, with the latency of the
+acknowledged ones; the history checks' time beside the simulator's time for the same schedule;
+and bytes of history per operation beside the simulator's trace for that schedule.`,
+  },
   node: {
     title: "Nodes on the wire",
     about: `Two [nodes](running-a-node.md) syncing over WebSocket on loopback, both in the benchmark's process

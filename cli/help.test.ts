@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HELP_EXAMPLES } from "./program.ts";
 import { cli, cliInProcess, ROOT } from "./spawn-cli.ts";
 
-const COMMANDS = ["run", "replay", "viz", "explore", "laws", "list", "start", "node", "client", "sql"] as const;
+const COMMANDS = ["run", "replay", "viz", "explore", "laws", "list", "start", "node", "client", "sql", "cluster", "export"] as const;
 
 /** The Options block's entries, each with its wrapped description joined into one line. */
 function options(help: string): string[] {
@@ -49,8 +49,9 @@ describe("--help of every command", () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     // start runs the whole gallery (cli/run.test.ts covers it); its example is the bare command.
     // node runs until stopped and client needs a running node: cli/node-process.test.ts runs both examples
-    // (sql's, which needs a node with a SQL schema: cli/sql-command.test.ts).
-    for (const c of COMMANDS.filter((c) => c !== "start" && c !== "node" && c !== "client" && c !== "sql")) {
+    // (sql's, which needs a node with a SQL schema: cli/sql-command.test.ts). cluster starts real
+    // node processes and logs its progress: cli/cluster-command.test.ts runs its example.
+    for (const c of COMMANDS.filter((c) => c !== "start" && c !== "node" && c !== "client" && c !== "sql" && c !== "cluster")) {
       it(c, async () => {
         const argv = HELP_EXAMPLES[c].replace(/^npx memoconductor /, "").split(" ");
         const r = await cli(argv, dir);

@@ -19,6 +19,12 @@ export type NodeCommandOptions = {
   sync: string;
   groupMs: number;
   sequencer: string[];
+  /** Milliseconds between digest rounds with each peer (default 3000). */
+  digestMs?: number;
+  /** Testing only (cluster mode): a file holding the clock offset in ms, read at start and again on SIGUSR2. */
+  testClockFile?: string;
+  /** Testing only: the deliberate bug of acknowledging a write before its commit (see SyncPolicy). */
+  testAckBeforeCommit?: boolean;
 };
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
@@ -65,6 +71,24 @@ export function readSchema(file: string): { collections: Record<string, unknown>
   return { collections: parsed.data.collections };
 }
 
+/** The clock offset kept in `file` (an integer of ms): read now, and again at each SIGUSR2 (cluster mode's clock jumps). */
+function clockFromFile(file: string): () => number {
+  const read = (): number => {
+    const text = readText(file).trim();
+    if (!/^-?[0-9]+$/.test(text)) throw new Error(`${file}: expected an integer clock offset in ms, got "${text.slice(0, 40)}"`);
+    return Number(text);
+  };
+  let offset = read();
+  process.on("SIGUSR2", () => {
+    try {
+      offset = read();
+    } catch (e) {
+      process.stderr.write(`memoconductor node: clock offset kept at ${offset} ms: ${errorLine(e)}\n`);
+    }
+  });
+  return () => offset;
+}
+
 /** Resolves with the exit code once the node has closed after a signal (or at once on bad input). */
 export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number> {
   if (o.sync !== "always" && o.sync !== "group") {
@@ -81,6 +105,13 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
     io.err(`memoconductor node: ${errorLine(e)}\n`);
     return EXIT.badInput;
   }
+  let clock: (() => number) | undefined;
+  try {
+    clock = o.testClockFile === undefined ? undefined : clockFromFile(o.testClockFile);
+  } catch (e) {
+    io.err(`memoconductor node: ${errorLine(e)}\n`);
+    return EXIT.badInput;
+  }
   let node;
   try {
     node = await openNode({
@@ -90,8 +121,10 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       peers: o.peer,
       ...(schema ? { schema } : {}),
       ...(sqlSchema !== undefined ? { sqlSchema } : {}),
-      sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs },
+      sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs, ...(o.testAckBeforeCommit ? { ackBeforeCommit: true } : {}) },
       sequencer: o.sequencer,
+      ...(o.digestMs !== undefined ? { digestMs: o.digestMs } : {}),
+      ...(clock ? { clockOffsetMs: clock } : {}),
       log: (line) => io.err(`${line}\n`),
     });
   } catch (e) {

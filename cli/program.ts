@@ -19,6 +19,8 @@ const commands = {
   list: () => import("./list.ts"),
   start: () => import("./start.ts"),
   node: () => import("./node-command.ts"),
+  cluster: () => import("./cluster-command.ts"),
+  export: () => import("./export-command.ts"),
   client: () => import("./client-command.ts"),
   sql: () => import("./sql-command.ts"),
 };
@@ -88,6 +90,8 @@ export const HELP_EXAMPLES = {
   list: "npx memoconductor list",
   start: "npx memoconductor start",
   node: "npx memoconductor node --data node-a --port 0",
+  cluster: "npx memoconductor cluster scenarios/or-set-add-wins.json",
+  export: "npx memoconductor export reports/or-set-add-wins/11 --format elle",
   client: "npx memoconductor client ws://127.0.0.1:7401 get customers A",
   sql: `npx memoconductor sql ws://127.0.0.1:7401 "SELECT id, phone FROM customers WHERE CONFLICTED(phone)"`,
 } as const;
@@ -283,6 +287,12 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--sync <mode>", "when a write is acknowledged: always (its own commit and fsync) or group (group commit: one fsync for the writes of a short window)", "group")
     .option("--group-ms <n>", "group commit: the longest a write waits for its batch's fsync, in ms", parseCount, 5)
     .option("--sequencer <name>", "serve this named sequence (client next NAME); repeatable (default: none)", collect)
+    .option("--digest-ms <n>", "milliseconds between digest rounds with each peer (repairs what a link lost)", parseCount, 3000)
+    .option("--test-clock-file <file>", "testing only (memoconductor cluster): a file holding this node's clock offset in ms, re-read on SIGUSR2 (default: none, the real clock)")
+    .option(
+      "--test-ack-before-commit",
+      "testing only: a deliberate bug — answer writes before their group commit, which waits the full --group-ms (a kill -9 loses acknowledged writes) (default: off)",
+    )
     .addHelpText(
       "after",
       [
@@ -305,9 +315,64 @@ function build(io: Io, setCode: (code: number) => void): Command {
           "; it runs until Ctrl-C",
         ),
     )
-    .action(async (o: { data: string; port: number; host: string; peer?: string[]; schema?: string; sync: string; groupMs: number; sequencer?: string[] }) =>
-      setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
+    .action(
+      async (o: {
+        data: string;
+        port: number;
+        host: string;
+        peer?: string[];
+        schema?: string;
+        sync: string;
+        groupMs: number;
+        sequencer?: string[];
+        digestMs: number;
+        testClockFile?: string;
+        testAckBeforeCommit?: boolean;
+      }) => setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
     );
+
+  program
+    .command("cluster")
+    .description(
+      "run a scenario against real node processes on loopback: a fault-injecting proxy per link, kill -9, SIGSTOP, clock offsets; check the recorded history (see docs/cluster.md)",
+    )
+    .argument("<scenario.json>", "the scenario")
+    .option("--seed <n>", "seed of the schedule (the workload's ops and the nemesis), over the scenario's (default: the scenario's seed, else 1)", parseSeed)
+    .option("--out <dir>", "root of the run directories (the run goes to <out>/<scenario>/cluster-<seed>/)", "reports")
+    .option("--keep-data", "keep the nodes' data directories and logs (their path is printed)", false)
+    .option("--node-arg <flag>", "one more flag for every node process; repeatable (testing: --node-arg=--test-ack-before-commit) (default: none)", collect)
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "every expectation met"],
+          [1, "a check came out other than expected (the run directory is still written, with the schedule as a simulated scenario)"],
+          [2, "bad input: an invalid scenario, or a feature cluster mode cannot reproduce (one line naming the field)"],
+        ],
+        HELP_EXAMPLES.cluster,
+      ),
+    )
+    .action(async (file: string, o: { seed?: number; out: string; keepData: boolean; nodeArg?: string[] }) =>
+      setCode(await (await commands.cluster()).clusterCommand(file, o, io)),
+    );
+
+  program
+    .command("export")
+    .description("a run's history (simulated or cluster) for other checkers: Elle's JSON history, or a ShiViz log (see docs/cluster.md)")
+    .argument("<run-dir>", "a run directory (memoconductor run or cluster)")
+    .option("--format <format>", "elle (Elle's JSON history) or shiviz (a ShiViz log; its parser regex goes to stderr)", "elle")
+    .option("-o, --output <file>", "write here instead of stdout (default: stdout)")
+    .addHelpText(
+      "after",
+      helpFooter(
+        [
+          [0, "written"],
+          [2, "bad input: not a run directory, an unknown format"],
+        ],
+        HELP_EXAMPLES.export,
+      ),
+    )
+    .action(async (dir: string, o: { format: string; output?: string }) => setCode(await (await commands.export()).exportCommand(dir, o, io)));
 
   program
     .command("client")

@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sql", "sim", "viz", "cli", "node", "bench", "scenarios", "examples", "tools"];
+const SOURCE_DIRS = ["core", "sql", "sim", "viz", "cli", "node", "cluster", "bench", "scenarios", "examples", "tools"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -197,6 +197,25 @@ describe("module boundaries", () => {
         .map((t) => `${file} imports ${t}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("cluster/ uses core, sim, node and viz only through their index modules and never imports cli/; only cli/ (and bench/) import cluster/, through cluster/index.ts", () => {
+    // Cluster mode is a client of the library and of the node, like the CLI is; the CLI is its one front end.
+    const fromCluster = sourceFiles("cluster").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => (/^(core|sql|sim|viz|node)\//.test(t) && !["core/index.ts", "sim/index.ts", "viz/index.ts", "node/index.ts"].includes(t)) || t.startsWith("cli/"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    const intoCluster = ["core", "sql", "sim", "viz", "node", "cli", "bench"].flatMap(sourceFiles).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => target(file, spec))
+        .filter((t) => t.startsWith("cluster/") && (!/^(cli|bench)\//.test(file) || t !== "cluster/index.ts"))
+        .map((t) => `${file} imports ${t}`),
+    );
+    expect([...fromCluster, ...intoCluster]).toEqual([]);
   });
 
   it("node/ uses core only through core/index.ts (tests may also use core's test harness) and never imports sim/, viz/ or cli/; sim/ and viz/ never import node/", () => {

@@ -27,6 +27,7 @@ export { CausalContext } from "./clock/causal-context.ts";
 export { versionVectorCodec, causalContextCodec } from "./clock/codec.ts";
 export { HybridLogicalClock, compareHlc, type Hlc } from "./clock/hlc.ts";
 export type { Json } from "./util/json.ts";
+export { canonicalKey } from "./util/json.ts";
 // Types that appear in the signatures above, exported so a user can name them (and the API
 // reference can link them: typedoc's validation fails on a public signature naming a type that is not exported).
 export type { RecordState, RecordValue } from "./crdt/record.ts";

@@ -51,8 +51,8 @@ export type NodeOptions = {
   sync?: SyncPolicy;
   /** Sequence names this node serves. */
   sequencer?: string[];
-  /** Added to Date.now() for the replica's clock (LWW fields): tests of clock skew. */
-  clockOffsetMs?: number;
+  /** Added to Date.now() for the replica's clock (LWW fields): tests of clock skew; a function is read at every tick (cluster mode's clock jumps). */
+  clockOffsetMs?: number | (() => number);
   /** The node id: chosen and stored when `dir` is new (default: a random one); an existing directory's must match. */
   nodeId?: string;
   /** Opens the node's store (default: openNodeStore, SQLite). Tests pass one that keeps the store to inject faults. */
@@ -107,7 +107,7 @@ export async function openNode(options: NodeOptions): Promise<Node> {
 async function serve(store: NodeStore, options: NodeOptions, log: (line: string) => void): Promise<Node> {
   const crdt = resolveBuiltin({ type: "store", ...store.schema }) as unknown as StoreCrdt;
   const offset = options.clockOffsetMs ?? 0;
-  const host = new ReplicaHost(store, crdt, () => Date.now() + offset);
+  const host = new ReplicaHost(store, crdt, typeof offset === "number" ? () => Date.now() + offset : () => Date.now() + offset());
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
   const tables = storedTables(store);
   const ids = new NextIds(`${host.id}/${randomUUID()}`);

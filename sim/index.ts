@@ -82,3 +82,10 @@ export { checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type 
 export { attachCallSlot, callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
 export { installThreadSandbox } from "./plugin/thread-sandbox.ts";
 export { methodThatThrew, PluginError } from "./plugin/guard.ts";
+
+// Cluster mode (cluster/): the same seeded streams, workload and nemesis shapes the simulator
+// draws, so a real run's schedule is the one a simulation of the same seed would draw.
+export { Rng, Streams, STREAM } from "./rng.ts";
+export { OpMix, Arrivals } from "./engine/workload.ts";
+export { latencySampler, type LatencySampler } from "./engine/latency.ts";
+export { randomPartition, completeGroups, groupPairs, type NemesisPartition, type Pair } from "./engine/links.ts";

@@ -49,14 +49,15 @@ export function replayCommand(runDir: string, cwd = process.cwd()): string {
 }
 
 /** The four views as strings (no I/O): what writeRunViews writes. */
-export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string } = {}) {
+export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string; notes?: readonly string[]; realRun?: boolean } = {}) {
   const replay = o.replay ?? "npx memoconductor replay <run-dir>";
   const model = modelOf(run, scenario);
+  const real = o.realRun ? { realRun: true } : {};
   return {
     model,
-    html: model ? renderTimelineHtml(model, { replay }) : null,
+    html: model ? renderTimelineHtml(model, { replay, ...real }) : null,
     svg: model ? renderSvg(model) : null,
-    md: renderReportMd(run.summary, { replay, ...(scenario?.description ? { description: scenario.description } : {}) }),
+    md: renderReportMd(run.summary, { replay, ...real, ...(o.notes ? { notes: o.notes } : {}), ...(scenario?.description ? { description: scenario.description } : {}) }),
     junit: renderJunit(run.summary),
   };
 }

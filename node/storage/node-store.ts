@@ -21,7 +21,11 @@
  */
 import type { SequencerStorage, StoreBacking } from "../../core/index.ts";
 
-export type SyncPolicy = { mode: "always" } | { mode: "group"; maxWaitMs: number; maxBatch?: number };
+/**
+ * `ackBeforeCommit` is a deliberate bug for testing only (cluster mode's durability check must
+ * catch it): a write is answered at once and committed only when `maxWaitMs` has passed.
+ */
+export type SyncPolicy = { mode: "always" } | { mode: "group"; maxWaitMs: number; maxBatch?: number; ackBeforeCommit?: boolean };
 
 export type NodeStoreOptions = {
   /** The store's collections (a scenario's store options, `{ collections: {...} }`). Required when the directory is new; when given for an existing one it must equal the stored schema. */

@@ -74,6 +74,7 @@ export class WriteBatcher {
   private readonly deferred: (() => void)[] = [];
   /** Set when a WAL sync failed: every later write is refused with it. */
   private broken: StorageError | undefined;
+  private readonly ackBeforeCommit: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -86,6 +87,7 @@ export class WriteBatcher {
       const max = policy.maxBatch ?? DEFAULT_MAX_BATCH;
       if (!Number.isSafeInteger(max) || max < 1) throw new StorageError(`sync group: maxBatch must be a positive integer, got ${policy.maxBatch}`);
     } else if (policy.mode !== "always") throw new StorageError(`sync mode must be "always" or "group", got ${JSON.stringify((policy as { mode: unknown }).mode)}`);
+    this.ackBeforeCommit = policy.mode === "group" && policy.ackBeforeCommit === true;
     this.savepoint = db.prepare("SAVEPOINT w");
     this.release = db.prepare("RELEASE w");
     if (policy.mode === "group") {
@@ -177,7 +179,8 @@ export class WriteBatcher {
         batch.seen = batch.waiters.length;
         batch.quiet = setImmediate(endOfTurn);
       };
-      batch.quiet = setImmediate(endOfTurn);
+      // Test-only ackBeforeCommit (cluster mode's broken node): no early commit, only the timer's.
+      if (!this.ackBeforeCommit) batch.quiet = setImmediate(endOfTurn);
       this.batch = batch;
       batch.timer = setTimeout(() => {
         if (this.batch === batch) this.commitBatch();
@@ -192,6 +195,12 @@ export class WriteBatcher {
     } catch (e) {
       this.rollbackOne(e);
       return Promise.reject(wrap(e));
+    }
+    if (this.ackBeforeCommit) {
+      // The deliberate bug: answered now, committed up to maxWaitMs later — a kill -9 in between loses an acknowledged write.
+      this.batch.waiters.push({ resolve: () => {}, reject: () => {}, value });
+      if (this.batch.waiters.length >= maxBatch) this.commitBatch();
+      return Promise.resolve(value);
     }
     const promise = new Promise<T>((resolve, reject) => this.batch!.waiters.push({ resolve: resolve as (v: unknown) => void, reject, value }));
     if (this.batch.waiters.length >= maxBatch) this.commitBatch();

@@ -82,6 +82,16 @@ describe("write(fn) with group commit", () => {
     expect(seenAtResolve).toEqual(Array(10).fill([1, false]));
   });
 
+  it("ackBeforeCommit (the deliberate bug cluster mode's durability check must catch): resolved at once, committed only by the timer", async () => {
+    const s = store({ mode: "group", maxWaitMs: 150, ackBeforeCommit: true });
+    await s.write(() => bump(s.backing, "a"));
+    await tick();
+    await tick();
+    expect([s.commits, s.db.inTransaction]).toEqual([0, true]); // answered, yet not on disk: a kill -9 now loses it
+    await new Promise((r) => setTimeout(r, 300));
+    expect([s.commits, s.db.inTransaction]).toEqual([1, false]);
+  });
+
   it("commits as soon as a batch holds maxBatch writes", async () => {
     const s = store({ mode: "group", maxWaitMs: 60_000, maxBatch: 3 });
     const all = Array.from({ length: 6 }, () => s.write(() => bump(s.backing, "a")));

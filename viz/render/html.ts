@@ -31,7 +31,7 @@ export function d3Source(): string {
 /** JSON safe inside <script>: no "</script>" or "<!--" can appear. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
-export type HtmlOptions = { replay?: string };
+export type HtmlOptions = { replay?: string; realRun?: boolean };
 
 export function renderTimelineHtml(m: Model, o: HtmlOptions = {}): string {
   const data = {
@@ -74,7 +74,7 @@ ${legendFor(m)
   .map((item) => `<div><svg width="36" height="20" viewBox="0 0 36 20">${legendIcon(item, 18, 10)}</svg><b>${esc(item.label)}</b><span>${esc(item.why)}</span></div>`)
   .join("\n")}
 </section>
-<footer>${o.replay ? `Replay this run bit for bit: <code>${esc(o.replay)}</code> · ` : ""}made by MemoConductor from the run's trace</footer>
+<footer>${o.replay ? `${o.realRun ? "Run the same schedule again (real processes: not deterministic)" : "Replay this run bit for bit"}: <code>${esc(o.replay)}</code> · ` : ""}made by MemoConductor from the run's trace</footer>
 </main>
 <div class="tip" id="tip"></div>
 <script>${d3Source()}</script>

@@ -11,7 +11,12 @@ import { mdCode, mdFence, mdLine, mdRow, mdText } from "./markdown-escape.ts";
 import { availabilityTable, serviceTitle } from "./availability.ts";
 import { checkExpectedWord, checkOutcomeWord, servicesOnly, verdictOf, verdictSentence } from "./verdict.ts";
 
-export type ReportOptions = { description?: string; replay: string };
+/**
+ * `notes`: lines shown under the checks (a cluster run: what was approximated, what could not be
+ * checked); `realRun`: the run was against real processes, so `replay` runs the same schedule
+ * again rather than reproducing this run.
+ */
+export type ReportOptions = { description?: string; replay: string; notes?: readonly string[]; realRun?: boolean };
 
 /** A check's detail and a final value are cut at these lengths; the whole text is in summary.json. */
 const DETAIL_CHARS = 300;
@@ -34,9 +39,15 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
   }
   const st = s.stats;
   if (st) {
-    out.push("", "| events | sent | delivered | dropped | duplicated | simulated | converged at | metadata |", "|---:|---:|---:|---:|---:|---:|---:|---:|");
     const converged = st.convergedAtMs === null ? "never converged" : fmtMs(st.convergedAtMs);
-    out.push(mdRow([st.events, st.sent, st.delivered, st.dropped, st.duplicated, fmtMs(st.simTimeMs), converged, `${st.metadataBytes} B`]));
+    if (o.realRun) {
+      // A real run: its time is the wall clock's, its messages the link proxies' (their bytes are not measured).
+      out.push("", "| events | sent | delivered | dropped | duplicated | wall clock | converged at |", "|---:|---:|---:|---:|---:|---:|---:|");
+      out.push(mdRow([st.events, st.sent, st.delivered, st.dropped, st.duplicated, fmtMs(st.simTimeMs), converged]));
+    } else {
+      out.push("", "| events | sent | delivered | dropped | duplicated | simulated | converged at | metadata |", "|---:|---:|---:|---:|---:|---:|---:|---:|");
+      out.push(mdRow([st.events, st.sent, st.delivered, st.dropped, st.duplicated, fmtMs(st.simTimeMs), converged, `${st.metadataBytes} B`]));
+    }
   }
   const avail = availabilityTable(st ?? null);
   if (avail) {
@@ -47,7 +58,9 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
   out.push("", ...finals(s.final));
   // Said where it happens, so nobody takes a cut text (ending in …) for the whole of it.
   if (cut) out.push("", `Texts ending in … are cut short here: ${"`summary.json`"} beside this file has them whole.`);
-  out.push("", "Replay it bit for bit:", "", ...mdFence(o.replay, "sh"), "");
+  if (o.notes?.length) out.push("", ...o.notes.map((n) => `- ${mdLine(n)}`));
+  const again = o.realRun ? "Run the same schedule again (real processes: not deterministic, the interleaving will differ):" : "Replay it bit for bit:";
+  out.push("", again, "", ...mdFence(o.replay, "sh"), "");
   out.push("Views beside this file: `timeline.html` (interactive, opens offline), `timeline.svg`, `junit.xml`, `trace.jsonl`.", "");
   return out.join("\n");
 }

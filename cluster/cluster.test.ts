@@ -1,0 +1,62 @@
+// Cluster mode against real node processes on loopback (port 0, every wait bounded, every
+// process stopped by runCluster's own finally): a partition and a kill -9 pass every check.
+// (The deliberately broken node failing durability: cli/cluster-command.test.ts.)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { prepareScenario, type Scenario } from "../sim/index.ts";
+import { runCluster, type ClusterRun } from "./index.ts";
+
+const BIN = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function run(scenario: Scenario): Promise<ClusterRun> {
+  const loaded = await prepareScenario(scenario, { limits: {} });
+  const workDir = mkdtempSync(join(tmpdir(), "mc-cluster-test-"));
+  dirs.push(workDir);
+  return runCluster({
+    file: "<test>",
+    scenario: loaded.scenario,
+    crdt: loaded.crdt,
+    crdtName: loaded.crdtName,
+    seed: 7,
+    workDir,
+    nodeCommand: [process.execPath, BIN],
+    startTimeoutMs: 60_000,
+  });
+}
+
+const verdicts = (r: ClusterRun) => Object.fromEntries(r.checks.map((c) => [c.name, c.ok]));
+
+describe("memoconductor cluster", () => {
+  it("a 3-node or-set cluster with a partition and a kill -9 passes every check", async () => {
+    const r = await run({
+      name: "cluster-or-set",
+      nodes: ["a", "b", "c"],
+      crdt: "or-set",
+      sync: { mode: "delta", antiEntropyMs: 200 },
+      network: { latency: { dist: "uniform", min: 1, max: 20 } },
+      steps: [
+        { at: 0, node: "a", op: "add", args: ["milk"] },
+        { at: 400, partition: [["a"], ["b", "c"]] },
+        { at: 500, node: "a", op: "remove", args: ["milk"] },
+        { at: 600, node: "b", op: "add", args: ["milk"] },
+        { at: 1000, crash: "b" },
+        { at: 1400, restart: "b" },
+        { at: 2000, heal: true },
+      ],
+      workload: { from: 0, to: 2500, ratePerNode: 8, ops: [{ op: "add", args: [{ int: [0, 1_000_000] }] }] },
+      duration: 2600,
+    });
+    expect(r.history.some((h) => h.op === "add" && h.type === "ok")).toBe(true);
+    expect(r.events.some((e) => e.type === "crash") && r.events.some((e) => e.type === "restart")).toBe(true);
+    expect(r.checks.map((c) => `${c.name}: ${c.detail}`).filter((_, i) => !r.checks[i]!.ok)).toEqual([]);
+    expect(verdicts(r)).toMatchObject({ convergence: true, "add-wins": true, durability: true });
+    expect((r.finals.a as unknown[]).includes("milk")).toBe(true);
+  }, 180_000);
+});

@@ -1,0 +1,61 @@
+/**
+ * The recorded history of a cluster run: one entry per client operation, with wall-clock ms
+ * (since the run's start) at invocation and completion. `type` is Jepsen's: "ok" (the node
+ * acknowledged it: durable there), "fail" (it surely did not happen: refused, or its node was
+ * down so it was never sent), "info" (indeterminate: the connection died or the answer did not
+ * come in time — it may or may not have happened).
+ */
+export type HistoryEntry = {
+  index: number;
+  node: string;
+  /** "read" entries are the final reads of each node's state. */
+  op: string;
+  args: unknown[];
+  invoke: number;
+  complete: number;
+  type: "ok" | "fail" | "info";
+  /** A read's value; a failure's reason. */
+  value?: unknown;
+  error?: string;
+};
+
+export class HistoryRecorder {
+  readonly entries: HistoryEntry[] = [];
+
+  constructor(private readonly start: number) {}
+
+  now(): number {
+    return Math.round((performance.now() - this.start) * 10) / 10;
+  }
+
+  /** Runs `call` as one operation of `node` and records it; never rejects. */
+  async record(node: string, op: string, args: unknown[], call: () => Promise<unknown>, timeoutMs: number): Promise<HistoryEntry> {
+    const invoke = this.now();
+    const entry: HistoryEntry = { index: -1, node, op, args, invoke, complete: invoke, type: "info" };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const value = await Promise.race([call(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Timeout()), timeoutMs)))]);
+      entry.type = "ok";
+      if (value !== undefined) entry.value = value;
+    } catch (e) {
+      // A refused request ("bad-request") surely did nothing; a timeout or a lost connection may have done it.
+      const kind = (e as { kind?: string }).kind;
+      entry.type = kind === "bad-request" ? "fail" : "info";
+      entry.error = e instanceof Timeout ? `no answer within ${timeoutMs} ms` : e instanceof Error ? e.message : String(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    entry.complete = this.now();
+    entry.index = this.entries.length;
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** An operation never sent: its node was down (crashed, restarting or paused). */
+  skipped(node: string, op: string, args: unknown[], why: string): void {
+    const t = this.now();
+    this.entries.push({ index: this.entries.length, node, op, args, invoke: t, complete: t, type: "fail", error: why });
+  }
+}
+
+class Timeout extends Error {}
