@@ -31,7 +31,7 @@ export type ExploreOptions = {
    * looks past it); never to hide a bug of the CRDT.
    */
   ignore?: string[];
-  /** Fix the node count or duration, or turn every fault class on. */
+  /** Fix the node count or duration, turn every fault class on, or (freshText: false) type letters a–z. */
   swarm?: SwarmOptions;
   /** Shrink the first failure (default true), within this many runs (default 3000). */
   shrink?: boolean;
@@ -76,7 +76,8 @@ export async function explore(crdt: string | Crdt, o: ExploreOptions = {}): Prom
   if (!Number.isSafeInteger(first)) throw new RangeError(`seed must be an integer, got ${first}`);
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
   const shard = typeof o.shard === "string" ? parseShard(o.shard) : (o.shard ?? { index: 1, count: 1 });
-  const swarm = o.swarm ?? {};
+  // Sequence types type fresh characters, so that the sequence checks can follow them.
+  const swarm: SwarmOptions = { freshText: true, ...o.swarm };
   let target: Target;
   if (typeof crdt === "string") target = await resolveTarget(targetRef(crdt, o.baseDir));
   else {
