@@ -9,6 +9,7 @@ import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Rng } from "../rng.ts";
+import { thrownText } from "./thrown.ts";
 
 const FULL = 1000;
 
@@ -52,16 +53,20 @@ export class Idempotence {
   /** `r` has just merged `payload` (message `msg`, at time t). */
   check(r: Replica, payload: unknown, t: number, msg: number): void {
     this.checked++;
-    const again = this.reapply ? this.reapply(this.clone(r.state), payload) : this.crdt.merge(this.clone(r.state), payload);
-    const v = this.crdt.value(again);
-    const key = typeof v === "number" ? v : canonicalKey(v);
     let problem = "";
-    if (key !== r.valueKey()) problem = `value ${r.valueJson()} became ${typeof key === "number" ? key : key}`;
-    else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
-      problem = `value unchanged but the encoded state differs`;
+    try {
+      const again = this.reapply ? this.reapply(this.clone(r.state), payload) : this.crdt.merge(this.clone(r.state), payload);
+      const v = this.crdt.value(again);
+      const key = typeof v === "number" ? v : canonicalKey(v);
+      if (key !== r.valueKey()) problem = `changed the state: value ${r.valueJson()} became ${key}`;
+      else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
+        problem = `changed the state: value unchanged but the encoded state differs`;
+    } catch (e) {
+      problem = `threw: ${thrownText(e)}`;
+    }
     if (problem && this.violations++ === 0) {
       this.at = { t, node: r.name };
-      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time changed the state: ${problem}`;
+      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time ${problem}`;
     }
   }
 

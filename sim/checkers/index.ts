@@ -26,6 +26,7 @@ import { RegisterFields } from "./register-fields.ts";
 import { opReplayer, OrderIndependence, stateReplayer } from "./order-independence.ts";
 import { SequenceIntent } from "./sequence-intent.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
+import { guardedCheck } from "./thrown.ts";
 
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
@@ -130,22 +131,26 @@ export class Checkers {
 
   /** `services`: the verdicts of the scenario's services (sim/services), when it declares any. */
   results(replicas: readonly Replica[], fin: FinalPhase, services: readonly CheckResult[] = []): CheckResult[] {
+    // Each check guarded: a checker that crashes fails by name, and every other verdict stands.
+    const g = (name: string, check: () => CheckResult) => guardedCheck(name, this.expected(name), check);
     const out: CheckResult[] = [
-      convergence(replicas, fin, this.expected("convergence")),
-      this.strong.result(this.expected("strong-convergence")),
-      this.idem.result(this.expected("idempotence")),
-      this.order.result(replicas, this.expected("order-independence")),
+      g("convergence", () => convergence(replicas, fin, this.expected("convergence"))),
+      g("strong-convergence", () => this.strong.result(this.expected("strong-convergence"))),
+      g("idempotence", () => this.idem.result(this.expected("idempotence"))),
+      g("order-independence", () => this.order.result(replicas, this.expected("order-independence"))),
     ];
-    if (this.counter) out.push(this.counter.result(replicas, this.expected("counter-total")));
-    if (this.addWins) out.push(this.addWins.result(replicas, this.expected("add-wins")));
-    if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
-    if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
+    const { counter, addWins, noLostWrites, durability } = this;
+    if (counter) out.push(g("counter-total", () => counter.result(replicas, this.expected("counter-total"))));
+    if (addWins) out.push(g("add-wins", () => addWins.result(replicas, this.expected("add-wins"))));
+    if (noLostWrites) out.push(g("no-lost-writes", () => noLostWrites.result(replicas, this.expected("no-lost-writes"))));
+    if (durability) out.push(g("durability", () => durability.result(replicas, this.expected("durability"))));
     const seq = this.sequence;
     // A run that typed a character twice cannot be checked: said only when the scenario asked.
-    if (seq && this.sequenceChecks.intent && (seq.checkable || named(this.expectChecks, "sequence-intent"))) out.push(seq.intent(replicas, this.expected("sequence-intent")));
+    if (seq && this.sequenceChecks.intent && (seq.checkable || named(this.expectChecks, "sequence-intent")))
+      out.push(g("sequence-intent", () => seq.intent(replicas, this.expected("sequence-intent"))));
     if (seq && this.sequenceChecks.interleaving && (seq.checkable || named(this.expectChecks, "no-interleaving")))
-      out.push(seq.interleaving(replicas, this.expected("no-interleaving")));
-    if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws")));
+      out.push(g("no-interleaving", () => seq.interleaving(replicas, this.expected("no-interleaving"))));
+    if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(g("laws", () => lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws"))));
     for (const c of services) {
       // A service's part of a check the replicas also run (RAMP's committed transactions in `durability`) joins that one verdict.
       const i = out.findIndex((o) => o.name === c.name);

@@ -17,6 +17,7 @@ import type { StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
+import { thrownText } from "./thrown.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 
 export const WINDOW = 1024;
@@ -151,12 +152,19 @@ export class OrderIndependence {
   private check(r: Replica, w: Window, t: number | null): void {
     const rp = this.replayer;
     const start = w.since === FROM_INIT ? rp.init(r.name) : rp.clone(w.base);
-    const key = keyOf(rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng)));
+    let key: ReturnType<typeof keyOf> | undefined;
+    let threw = "";
+    try {
+      key = keyOf(rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng)));
+    } catch (e) {
+      threw = thrownText(e);
+    }
     this.checkedWindows++;
     this.replayed += w.n;
-    if (this.first || key === r.valueKey()) return;
+    if (this.first || (!threw && key === r.valueKey())) return;
     const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
-    this.first = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)} gives ${key}, but ${shown}`;
+    const replaying = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)}`;
+    this.first = threw ? `${replaying} threw: ${threw}` : `${replaying} gives ${key}, but ${shown}`;
     if (t !== null) this.at = { t, node: r.name };
   }
 
