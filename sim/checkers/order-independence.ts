@@ -18,6 +18,7 @@ import { canonicalKey } from "../../core/util/json.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
 import { thrownText } from "./thrown.ts";
+import { differenceOf, thrownShape } from "./signature.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 
 export const WINDOW = 1024;
@@ -74,6 +75,7 @@ export class OrderIndependence {
   private checkedWindows = 0;
   private replayed = 0;
   private first = "";
+  private signature = "";
   private at: CheckAt | undefined = undefined;
 
   constructor(
@@ -153,9 +155,11 @@ export class OrderIndependence {
     const rp = this.replayer;
     const start = w.since === FROM_INIT ? rp.init(r.name) : rp.clone(w.base);
     let key: ReturnType<typeof keyOf> | undefined;
+    let replayed: unknown;
     let threw = "";
     try {
-      key = keyOf(rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng)));
+      replayed = rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng));
+      key = keyOf(replayed);
     } catch (e) {
       threw = thrownText(e);
     }
@@ -165,6 +169,7 @@ export class OrderIndependence {
     const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
     const replaying = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)}`;
     this.first = threw ? `${replaying} threw: ${threw}` : `${replaying} gives ${key}, but ${shown}`;
+    this.signature = threw ? `threw: ${thrownShape(threw)}` : `replay differs: ${differenceOf(shownValue(r), replayed)}`;
     if (t !== null) this.at = { t, node: r.name };
   }
 
@@ -180,7 +185,7 @@ export class OrderIndependence {
         `then a seeded one in ${SPREAD}, and the final phase) in ${rp.orders}`
       : `replayed every replica's ${this.replayed} ${rp.noun} in total from init in ${rp.orders}`;
     const detail = this.first ? `${this.first} (${scope})` : scope;
-    return this.first ? failedCheck("order-independence", expected, detail, this.at) : { name: "order-independence", ok: true, expected, detail };
+    return this.first ? failedCheck("order-independence", expected, detail, this.at, this.signature) : { name: "order-independence", ok: true, expected, detail };
   }
 }
 
@@ -258,4 +263,13 @@ function causalOrder(inputs: readonly OpInput[], vv: readonly number[], rng: Rng
     if (inputs[i]!.s > done[o]!) done[o] = inputs[i]!.s;
   }
   return out;
+}
+
+/** What `r` shows, read back from its canonical JSON (the one reading every replica stand-in offers). */
+function shownValue(r: Replica): unknown {
+  try {
+    return JSON.parse(r.valueJson());
+  } catch {
+    return r.valueJson();
+  }
 }

@@ -174,7 +174,8 @@ export class SequenceIntent {
 
   private failed(name: string, expected: boolean, problems: string[], text: string): CheckResult {
     const more = problems.length > MAX_PROBLEMS_SHOWN ? ` (and ${problems.length - MAX_PROBLEMS_SHOWN} more)` : "";
-    return failedCheck(name, expected, `${problems.slice(0, MAX_PROBLEMS_SHOWN).join("; ")}${more}; text ${JSON.stringify(text)}`, undefined);
+    const detail = `${problems.slice(0, MAX_PROBLEMS_SHOWN).join("; ")}${more}; text ${JSON.stringify(text)}`;
+    return failedCheck(name, expected, detail, undefined, kindOf(problems[0]!));
   }
 }
 
@@ -199,4 +200,14 @@ function nearest(c: Char, side: "left" | "right", pos: Map<string, number>): Cha
 
 function describe(c: Char): string {
   return `"${c.ch}" (typed by ${c.node} at t=${c.t})`;
+}
+
+/** A problem's kind, for the failure's signature: without the node, the characters, the times. */
+function kindOf(problem: string): string {
+  return problem
+    .replace(/^\S+?:? /, "")
+    .replace(/ \(typed by [^)]*\)/g, "")
+    .replace(/\S+'s run/g, "a run")
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\d+/g, "#");
 }

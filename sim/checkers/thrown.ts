@@ -7,6 +7,7 @@
  * input, not a verdict, and goes on up.
  */
 import { PluginError } from "../plugin/guard.ts";
+import { thrownShape } from "./signature.ts";
 import { failedCheck, type CheckResult } from "../run-types.ts";
 
 /** What was thrown, as one line. Rethrows a PluginError. */
@@ -21,6 +22,7 @@ export function guardedCheck(name: string, expected: boolean, check: () => Check
   try {
     return check();
   } catch (e) {
-    return failedCheck(name, expected, `the ${name} checker crashed: ${thrownText(e)}`, undefined);
+    const text = thrownText(e);
+    return failedCheck(name, expected, `the ${name} checker crashed: ${text}`, undefined, `checker crashed: ${thrownShape(text)}`);
   }
 }
