@@ -23,7 +23,7 @@ describe("memoconductor explore", () => {
     const base = join(out, "explore", "canary-unsorted-g-set", seed);
     const scenario = JSON.parse(readFileSync(`${base}.scenario.json`, "utf8"));
     expect(() => validateScenario(scenario)).not.toThrow();
-    expect(scenario.description).toMatch(/fails for canary-unsorted-g-set/);
+    expect(scenario.description).toMatch(/fails \(.+\) for canary-unsorted-g-set/);
     for (const f of [`${base}.compare.html`, join(base, "original/timeline.html"), join(base, "shrunk/timeline.html"), join(base, "shrunk/scenario.json")])
       expect(existsSync(f), f).toBe(true);
     const page = readFileSync(`${base}.compare.html`, "utf8");

@@ -106,7 +106,7 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<Exit
       [
         `✗ ${result.crdt}: seed ${f.seed} fails ${f.failed.join(", ")} (after ${result.runs} of ${result.planned} scenarios; ${range})`,
         `  ${f.detail}`,
-        `  shrunk ${a.steps} steps on ${a.nodes} nodes → ${b.steps} steps (${b.ops} ops, ${b.faults} faults) on ${b.nodes} nodes in ${f.shrunk?.runs ?? 0} runs; "${f.check}" still fails:`,
+        `  shrunk ${a.steps} steps on ${a.nodes} nodes → ${b.steps} steps (${b.ops} ops, ${b.faults} faults) on ${b.nodes} nodes in ${f.shrunk?.runs ?? 0} runs; "${f.check}" still fails (${f.signature}):`,
         `  ${f.shrunk ? detailOf(f.shrunk.verdict, f.check) : f.detail}`,
         `  scenario  ${shownPath(scenarioFile)}`,
         `  compare   ${shownPath(compare)}`,

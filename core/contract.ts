@@ -31,6 +31,15 @@ export interface Codec<S> {
   size?(state: S): number;
 }
 
+/**
+ * A list or text type (value: a string) declares it, and the sequence checks apply to it:
+ * `sequence-intent` (what was typed is kept, where it was typed relative to its neighbours: the
+ * strong list specification) and `no-interleaving` (runs typed concurrently at one place stay
+ * whole). `interleaves` says why the type does not promise the second: that check then runs only
+ * when a scenario names it.
+ */
+export type SequenceTraits = { interleaves?: string };
+
 /** Convergent (state-based) CRDT, optionally with delta mutators. */
 export interface StateCrdt<S = any, V = unknown> {
   kind: "state";
@@ -43,6 +52,7 @@ export interface StateCrdt<S = any, V = unknown> {
   merge(a: S, b: S): S;
   value(state: S): V;
   clone?(state: S): S;
+  sequence?: SequenceTraits;
   /** Builtins only (optional for plugins): compact validating encoding of states and deltas. */
   codec?: Codec<S>;
 }
@@ -59,6 +69,7 @@ export interface OpCrdt<S = any, E = any, V = unknown> {
   effect(state: S, effect: E, meta: { origin: string; seq: number }): S;
   value(state: S): V;
   clone?(state: S): S;
+  sequence?: SequenceTraits;
 }
 
 export type Crdt = StateCrdt<any, unknown> | OpCrdt<any, any, unknown>;

@@ -17,14 +17,21 @@ export type CheckResult = {
    * (convergence, order-independence) and on success.
    */
   at?: CheckAt;
+  /**
+   * On failure, when the check can tell: the kind of difference and the shape of the values
+   * involved ("value-changed: string gained elements"), which explore's shrinker keeps.
+   */
+  signature?: string;
 };
 
 /** The node and virtual time of a check's first offending event. */
 export type CheckAt = { t: number; node: string };
 
 /** A failed check; `at` only when one event is to blame (an absent key, not an undefined one). */
-export function failedCheck(name: string, expected: boolean, detail: string, at: CheckAt | undefined): CheckResult {
-  return at === undefined ? { name, ok: false, expected, detail } : { name, ok: false, expected, detail, at };
+export function failedCheck(name: string, expected: boolean, detail: string, at: CheckAt | undefined, signature?: string): CheckResult {
+  const out: CheckResult = at === undefined ? { name, ok: false, expected, detail } : { name, ok: false, expected, detail, at };
+  if (signature !== undefined) out.signature = signature;
+  return out;
 }
 
 export type RunStats = {

@@ -244,6 +244,8 @@ export const lseq = builtin(NAME, {}, {}, (): StateCrdt<LSeqState, string> => ({
   kind: "state",
   name: NAME,
   ops: SEQ_OPS,
+  // Why, in docs/crdts.md (Text): paths order concurrent inserts at one place, not runs.
+  sequence: { interleaves: "concurrent inserts at one place are ordered by their identifiers' digits, so two runs typed there at once can interleave" },
   init: () => new LState(),
   update(state: LSeqState, op: Op, ctx: Ctx) {
     seqArgs(NAME, op);

@@ -56,6 +56,7 @@ export const rga = builtin(NAME, {}, {}, (): StateCrdt<RgaStateClass, string> =>
   kind: "state",
   name: NAME,
   ops: SEQ_OPS,
+  sequence: {},
   init: () => new RgaState(),
   update(state: RgaStateClass, op: Op, ctx: Ctx) {
     seqArgs(NAME, op);

@@ -32,6 +32,35 @@ function newDoc(): Y.Doc {
   return doc;
 }
 
+/**
+ * A copy that Yjs treats exactly as the original, pending content included. Re-encoding the whole
+ * doc (`encodeStateAsUpdate`, which adds the pending updates) into a fresh doc is not one: Yjs can
+ * hold an edit pending although everything it needs has arrived (its note of what is missing
+ * names a later clock than the edit needs, so the arrival does not wake it), and a fresh doc
+ * integrates such an edit at once — the copy shows text the original does not. That made the
+ * idempotence check (which re-applies a message to a copy) flag Yjs falsely; the finding and a
+ * plain-Yjs reproduction are in examples/yjs-held-pending/. So: the integrated content goes
+ * through an update, and the pending bookkeeping is carried over as it is.
+ */
+function copyDoc(from: Y.Doc): Y.Doc {
+  const { pendingStructs, pendingDs } = from.store;
+  from.store.pendingStructs = null;
+  from.store.pendingDs = null;
+  let integrated: Uint8Array;
+  try {
+    integrated = Y.encodeStateAsUpdate(from);
+  } finally {
+    from.store.pendingStructs = pendingStructs;
+    from.store.pendingDs = pendingDs;
+  }
+  const doc = newDoc();
+  Y.applyUpdate(doc, integrated);
+  // Yjs replaces these (never mutates the bytes), so the copy may share the update bytes.
+  doc.store.pendingStructs = pendingStructs && { missing: new Map(pendingStructs.missing), update: pendingStructs.update };
+  doc.store.pendingDs = pendingDs;
+  return doc;
+}
+
 const bytesOf = (s: YState) => s.update ?? Y.encodeStateAsUpdate(s.doc!);
 const textOf = (doc: Y.Doc) => doc.getText("t");
 
@@ -75,9 +104,7 @@ const yjsText: StateCrdt<YState, string> = {
   },
   clone(s) {
     if (!s.doc) return { doc: null, update: s.update };
-    const doc = newDoc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(s.doc));
-    return { doc, update: null };
+    return { doc: copyDoc(s.doc), update: null };
   },
 };
 

@@ -22,6 +22,8 @@ export const CHECKS: readonly CheckEntry[] = [
   { name: "no-lost-writes", pointsAtEvent: true },
   { name: "counter-total", pointsAtEvent: true },
   { name: "add-wins", pointsAtEvent: true },
+  { name: "sequence-intent", pointsAtEvent: false },
+  { name: "no-interleaving", pointsAtEvent: false },
   { name: "sequencer-unique", service: "sequencer", pointsAtEvent: true },
   { name: "sequencer-monotonic", service: "sequencer", pointsAtEvent: true },
   { name: "read-atomic", service: "ramp", pointsAtEvent: true },

@@ -3,6 +3,7 @@
  * The engine reports how the final phase ended; this turns it into a verdict whose detail lists
  * the differing values.
  */
+import { disagreementOf } from "./signature.ts";
 import type { CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 
@@ -28,5 +29,8 @@ export function convergence(replicas: readonly Replica[], fin: FinalPhase, expec
   }
   const values = [...groups.entries()].map(([, names]) => `${names.join(", ")} = ${replicas.find((r) => r.name === names[0])!.valueJson()}`).join("; ");
   const why = fin.sameUpdates ? "every replica has applied the same updates, yet values differ" : `update sets still differ after ${fin.rounds} anti-entropy rounds`;
-  return { name: "convergence", ok: false, expected, detail: `at t=${fin.at}, ${why}: ${values}` };
+  const shown = [...groups.values()].map((names) => replicas.find((r) => r.name === names[0])!.value());
+  const shape = shown.length > 1 ? disagreementOf(shown[0], shown[1]) : "one value";
+  const signature = `${fin.sameUpdates ? "same updates, values differ" : "update sets differ"}: ${shape}`;
+  return { name: "convergence", ok: false, expected, detail: `at t=${fin.at}, ${why}: ${values}`, signature };
 }

@@ -9,6 +9,8 @@ import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Rng } from "../rng.ts";
+import { thrownText } from "./thrown.ts";
+import { differenceOf, thrownShape } from "./signature.ts";
 
 const FULL = 1000;
 
@@ -25,6 +27,7 @@ export class Idempotence {
   private first = "";
   private at: CheckAt | undefined = undefined;
   private violations = 0;
+  private signature = "";
 
   /**
    * `reapply` (op mode): what delivering the same message again does to a state — nothing when
@@ -52,16 +55,27 @@ export class Idempotence {
   /** `r` has just merged `payload` (message `msg`, at time t). */
   check(r: Replica, payload: unknown, t: number, msg: number): void {
     this.checked++;
-    const again = this.reapply ? this.reapply(this.clone(r.state), payload) : this.crdt.merge(this.clone(r.state), payload);
-    const v = this.crdt.value(again);
-    const key = typeof v === "number" ? v : canonicalKey(v);
     let problem = "";
-    if (key !== r.valueKey()) problem = `value ${r.valueJson()} became ${typeof key === "number" ? key : key}`;
-    else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state)))
-      problem = `value unchanged but the encoded state differs`;
+    let signature = "";
+    try {
+      const again = this.reapply ? this.reapply(this.clone(r.state), payload) : this.crdt.merge(this.clone(r.state), payload);
+      const v = this.crdt.value(again);
+      const key = typeof v === "number" ? v : canonicalKey(v);
+      if (key !== r.valueKey()) {
+        problem = `changed the state: value ${r.valueJson()} became ${key}`;
+        signature = `value changed: ${differenceOf(r.value(), v)}`;
+      } else if (!this.reapply && this.crdt.codec && !sameBytes(this.crdt.codec.encode(again), this.crdt.codec.encode(r.state))) {
+        problem = `changed the state: value unchanged but the encoded state differs`;
+        signature = "encoding changed";
+      }
+    } catch (e) {
+      problem = `threw: ${thrownText(e)}`;
+      signature = `threw: ${thrownShape(problem)}`;
+    }
     if (problem && this.violations++ === 0) {
       this.at = { t, node: r.name };
-      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time changed the state: ${problem}`;
+      this.signature = signature;
+      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time ${problem}`;
     }
   }
 
@@ -71,6 +85,6 @@ export class Idempotence {
     const ok = this.violations === 0;
     if (ok) return { name: "idempotence", ok, expected, detail: scope };
     const detail = `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`;
-    return failedCheck("idempotence", expected, detail, this.at);
+    return failedCheck("idempotence", expected, detail, this.at, this.signature);
   }
 }

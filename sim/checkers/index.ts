@@ -24,7 +24,9 @@ import { lawsCheck } from "./laws.ts";
 import { NoLostWrites } from "./no-lost-writes.ts";
 import { RegisterFields } from "./register-fields.ts";
 import { opReplayer, OrderIndependence, stateReplayer } from "./order-independence.ts";
+import { SequenceIntent } from "./sequence-intent.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
+import { guardedCheck } from "./thrown.ts";
 
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
@@ -35,6 +37,8 @@ export const IMPLEMENTED_CHECKS: readonly string[] = [
   "no-lost-writes",
   "counter-total",
   "add-wins",
+  "sequence-intent",
+  "no-interleaving",
   "expected-value",
   "durability",
   "laws",
@@ -65,6 +69,9 @@ export class Checkers {
   readonly addWins: AddWins | null;
   readonly noLostWrites: NoLostWrites | null;
   readonly durability: Durability | null;
+  /** List and text types (`sequence` in the contract), or a scenario that names a sequence check. */
+  readonly sequence: SequenceIntent | null;
+  private readonly sequenceChecks: { intent: boolean; interleaving: boolean };
   private readonly expectChecks: Record<string, boolean>;
 
   constructor(
@@ -84,6 +91,12 @@ export class Checkers {
     this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins(nodes, mode.durable) : null;
     const fields = RegisterFields.of(crdtName, scenario.crdt);
     this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? RegisterFields.bareRegister("lww")) : null;
+    const traits = crdt.sequence;
+    this.sequenceChecks = {
+      intent: traits !== undefined || named("sequence-intent"),
+      interleaving: (traits !== undefined && traits.interleaves === undefined) || named("no-interleaving"),
+    };
+    this.sequence = this.sequenceChecks.intent || this.sequenceChecks.interleaving ? new SequenceIntent() : null;
     this.durability = mode.durable || named("durability") ? new Durability(nodes, durabilityKind(crdtName, counterLike, fields !== null), fields) : null;
   }
 
@@ -109,6 +122,7 @@ export class Checkers {
     this.addWins?.retract(o, seq);
     this.noLostWrites?.retract(o, seq);
     this.durability?.retract(o, seq);
+    this.sequence?.retract(o, seq);
   }
 
   private expected(name: string): boolean {
@@ -117,17 +131,26 @@ export class Checkers {
 
   /** `services`: the verdicts of the scenario's services (sim/services), when it declares any. */
   results(replicas: readonly Replica[], fin: FinalPhase, services: readonly CheckResult[] = []): CheckResult[] {
+    // Each check guarded: a checker that crashes fails by name, and every other verdict stands.
+    const g = (name: string, check: () => CheckResult) => guardedCheck(name, this.expected(name), check);
     const out: CheckResult[] = [
-      convergence(replicas, fin, this.expected("convergence")),
-      this.strong.result(this.expected("strong-convergence")),
-      this.idem.result(this.expected("idempotence")),
-      this.order.result(replicas, this.expected("order-independence")),
+      g("convergence", () => convergence(replicas, fin, this.expected("convergence"))),
+      g("strong-convergence", () => this.strong.result(this.expected("strong-convergence"))),
+      g("idempotence", () => this.idem.result(this.expected("idempotence"))),
+      g("order-independence", () => this.order.result(replicas, this.expected("order-independence"))),
     ];
-    if (this.counter) out.push(this.counter.result(replicas, this.expected("counter-total")));
-    if (this.addWins) out.push(this.addWins.result(replicas, this.expected("add-wins")));
-    if (this.noLostWrites) out.push(this.noLostWrites.result(replicas, this.expected("no-lost-writes")));
-    if (this.durability) out.push(this.durability.result(replicas, this.expected("durability")));
-    if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws")));
+    const { counter, addWins, noLostWrites, durability } = this;
+    if (counter) out.push(g("counter-total", () => counter.result(replicas, this.expected("counter-total"))));
+    if (addWins) out.push(g("add-wins", () => addWins.result(replicas, this.expected("add-wins"))));
+    if (noLostWrites) out.push(g("no-lost-writes", () => noLostWrites.result(replicas, this.expected("no-lost-writes"))));
+    if (durability) out.push(g("durability", () => durability.result(replicas, this.expected("durability"))));
+    const seq = this.sequence;
+    // A run that typed a character twice cannot be checked: said only when the scenario asked.
+    if (seq && this.sequenceChecks.intent && (seq.checkable || named(this.expectChecks, "sequence-intent")))
+      out.push(g("sequence-intent", () => seq.intent(replicas, this.expected("sequence-intent"))));
+    if (seq && this.sequenceChecks.interleaving && (seq.checkable || named(this.expectChecks, "no-interleaving")))
+      out.push(g("no-interleaving", () => seq.interleaving(replicas, this.expected("no-interleaving"))));
+    if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(g("laws", () => lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws"))));
     for (const c of services) {
       // A service's part of a check the replicas also run (RAMP's committed transactions in `durability`) joins that one verdict.
       const i = out.findIndex((o) => o.name === c.name);
@@ -151,6 +174,10 @@ export class Checkers {
     }
     return out;
   }
+}
+
+function named(checks: Record<string, boolean>, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(checks, name);
 }
 
 /** One verdict from two parts of the same check: it holds when both do; the first failure gives `at`. */

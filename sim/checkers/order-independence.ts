@@ -17,6 +17,8 @@ import type { StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
+import { thrownText } from "./thrown.ts";
+import { differenceOf, thrownShape } from "./signature.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 
 export const WINDOW = 1024;
@@ -73,6 +75,7 @@ export class OrderIndependence {
   private checkedWindows = 0;
   private replayed = 0;
   private first = "";
+  private signature = "";
   private at: CheckAt | undefined = undefined;
 
   constructor(
@@ -151,12 +154,22 @@ export class OrderIndependence {
   private check(r: Replica, w: Window, t: number | null): void {
     const rp = this.replayer;
     const start = w.since === FROM_INIT ? rp.init(r.name) : rp.clone(w.base);
-    const key = keyOf(rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng)));
+    let key: ReturnType<typeof keyOf> | undefined;
+    let replayed: unknown;
+    let threw = "";
+    try {
+      replayed = rp.value(rp.replay(start, w.inputs, w.n, w.vv, this.rng));
+      key = keyOf(replayed);
+    } catch (e) {
+      threw = thrownText(e);
+    }
     this.checkedWindows++;
     this.replayed += w.n;
-    if (this.first || key === r.valueKey()) return;
+    if (this.first || (!threw && key === r.valueKey())) return;
     const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
-    this.first = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)} gives ${key}, but ${shown}`;
+    const replaying = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)}`;
+    this.first = threw ? `${replaying} threw: ${threw}` : `${replaying} gives ${key}, but ${shown}`;
+    this.signature = threw ? `threw: ${thrownShape(threw)}` : `replay differs: ${differenceOf(shownValue(r), replayed)}`;
     if (t !== null) this.at = { t, node: r.name };
   }
 
@@ -172,7 +185,7 @@ export class OrderIndependence {
         `then a seeded one in ${SPREAD}, and the final phase) in ${rp.orders}`
       : `replayed every replica's ${this.replayed} ${rp.noun} in total from init in ${rp.orders}`;
     const detail = this.first ? `${this.first} (${scope})` : scope;
-    return this.first ? failedCheck("order-independence", expected, detail, this.at) : { name: "order-independence", ok: true, expected, detail };
+    return this.first ? failedCheck("order-independence", expected, detail, this.at, this.signature) : { name: "order-independence", ok: true, expected, detail };
   }
 }
 
@@ -250,4 +263,13 @@ function causalOrder(inputs: readonly OpInput[], vv: readonly number[], rng: Rng
     if (inputs[i]!.s > done[o]!) done[o] = inputs[i]!.s;
   }
   return out;
+}
+
+/** What `r` shows, read back from its canonical JSON (the one reading every replica stand-in offers). */
+function shownValue(r: Replica): unknown {
+  try {
+    return JSON.parse(r.valueJson());
+  } catch {
+    return r.valueJson();
+  }
 }

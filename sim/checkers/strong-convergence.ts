@@ -4,6 +4,7 @@
  * replicas' current state: knowledge fingerprints are compared first (integers), values only
  * when the update sets agree, so the cost per delivery is a few integer comparisons.
  */
+import { disagreementOf } from "./signature.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
@@ -11,6 +12,7 @@ export class StrongConvergence {
   private compared = 0;
   private violations = 0;
   private first = "";
+  private signature = "";
   private at: CheckAt | undefined = undefined;
 
   constructor(private readonly replicas: readonly Replica[]) {}
@@ -33,6 +35,7 @@ export class StrongConvergence {
   private violation(r: Replica, other: Replica, t: number, what: number): void {
     if (this.violations++ > 0) return;
     this.at = { t, node: r.name };
+    this.signature = `values differ: ${disagreementOf(r.value(), other.value())}`;
     this.first =
       `t=${t} after ${describe(r, what)} at ${r.name}: ${r.name} and ${other.name} have applied the same ${r.knowledge.count} ` +
       `updates but show ${r.valueJson()} and ${other.valueJson()}`;
@@ -43,6 +46,6 @@ export class StrongConvergence {
     const detail = ok
       ? `${this.compared} comparisons of replicas with equal update sets, all equal`
       : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
-    return ok ? { name: "strong-convergence", ok, expected, detail } : failedCheck("strong-convergence", expected, detail, this.at);
+    return ok ? { name: "strong-convergence", ok, expected, detail } : failedCheck("strong-convergence", expected, detail, this.at, this.signature);
   }
 }

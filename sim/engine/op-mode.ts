@@ -31,6 +31,7 @@ export class OpMode {
     const ck = this.sim.checkers;
     ck.order.before(r, now);
     ck.counter?.issue(r.index, seq, op.op, op.args);
+    ck.sequence?.beforeUpdate(r);
     // Dependencies: what this replica had delivered when the op was prepared.
     const deps = vectorOf(r.knowledge);
     let rec: OpRec;

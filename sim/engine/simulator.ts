@@ -296,6 +296,7 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     ck.addWins?.issued(r, seq, op.op, op.args, now);
     ck.noLostWrites?.issued(r, seq, op.op, op.args, now);
     ck.durability?.issued(r, seq, op.op, op.args, now);
+    ck.sequence?.issued(r, seq, now);
     this.trace.update(now, r, op.op, op.args, seq);
   }
 

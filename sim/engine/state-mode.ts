@@ -36,6 +36,7 @@ export class StateMode {
     const ck = sim.checkers;
     ck.order.before(r, now);
     ck.counter?.issue(r.index, seq, op.op, op.args);
+    ck.sequence?.beforeUpdate(r);
     let result: { state: unknown; delta: unknown };
     try {
       result = this.crdt.update(r.state, op, r.ctx);

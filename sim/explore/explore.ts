@@ -1,7 +1,8 @@
 /**
  * explore: swarm-test a CRDT. Each seed of the sweep becomes a scripted random scenario
  * (swarm.ts) run with every check; the sweep stops at the first failing seed (in seed order, for
- * any --jobs), whose scenario is then shrunk to a minimal one that still fails the same check.
+ * any --jobs), whose scenario is then shrunk to a minimal one that still fails the same check
+ * with the same signature (the kind of difference, sim/checkers/signature.ts).
  * Pure and deterministic: the same target, seeds and options give the same result; files are
  * written by the caller (the CLI writes the scenario and the original-vs-shrunk page).
  */
@@ -31,7 +32,7 @@ export type ExploreOptions = {
    * looks past it); never to hide a bug of the CRDT.
    */
   ignore?: string[];
-  /** Fix the node count or duration, or turn every fault class on. */
+  /** Fix the node count or duration, turn every fault class on, or (freshText: false) type letters a–z. */
   swarm?: SwarmOptions;
   /** Shrink the first failure (default true), within this many runs (default 3000). */
   shrink?: boolean;
@@ -48,6 +49,8 @@ export type ExploreFailure = {
   seed: number;
   /** The check the shrinker preserved (the first failed one) and every check that failed. */
   check: string;
+  /** The kind of failure the shrinker kept (sim/checkers/signature.ts; the check's name when it gives none). */
+  signature: string;
   failed: string[];
   detail: string;
   original: Scenario;
@@ -76,7 +79,8 @@ export async function explore(crdt: string | Crdt, o: ExploreOptions = {}): Prom
   if (!Number.isSafeInteger(first)) throw new RangeError(`seed must be an integer, got ${first}`);
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
   const shard = typeof o.shard === "string" ? parseShard(o.shard) : (o.shard ?? { index: 1, count: 1 });
-  const swarm = o.swarm ?? {};
+  // Sequence types type fresh characters, so that the sequence checks can follow them.
+  const swarm: SwarmOptions = { freshText: true, ...o.swarm };
   let target: Target;
   if (typeof crdt === "string") target = await resolveTarget(targetRef(crdt, o.baseDir));
   else {
@@ -120,13 +124,13 @@ function sweepHere(seeds: number[], target: Target, swarm: SwarmOptions, ignore:
 function failure(v: SeedVerdict, target: Target, swarm: SwarmOptions, o: ExploreOptions): ExploreFailure {
   const original = swarmScenario(v.seed, { crdt: target.crdt, spec: specFor(target.ref, o.scenarioDir) }, swarm);
   const check = v.failed[0]!;
-  const f: ExploreFailure = { seed: v.seed, check, failed: v.failed, detail: v.detail, original };
+  const f: ExploreFailure = { seed: v.seed, check, signature: v.signatures[0] ?? check, failed: v.failed, detail: v.detail, original };
   if (o.shrink === false) return f;
   const r = shrink(original, target.crdt, target.crdt.name, check, { maxRuns: o.shrinkRuns ?? DEFAULT_SHRINK_RUNS });
   const before = sizeOf(original);
   const after = sizeOf(r.scenario);
   const description =
-    `Found by memoconductor explore (seed ${v.seed}) and shrunk: check "${check}" fails for ${target.crdt.name}. ` +
+    `Found by memoconductor explore (seed ${v.seed}) and shrunk: check "${check}" fails (${f.signature}) for ${target.crdt.name}. ` +
     `${detailOf(r.verdict, check)} — shrunk from ${before.steps} steps on ${before.nodes} nodes to ${after.steps} on ${after.nodes} in ${r.runs} runs.`;
   f.shrunk = { scenario: { ...r.scenario, name: `${original.name}-shrunk`, description }, verdict: r.verdict, runs: r.runs, exhausted: r.exhausted };
   return f;

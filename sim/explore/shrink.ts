@@ -1,6 +1,7 @@
 /**
  * Shrinking a failing scenario (delta debugging, fast-check style): repeatedly try smaller or
- * simpler candidates and keep the first that still fails the same check, until a whole round
+ * simpler candidates and keep the first that still fails the same check with the same signature
+ * (the kind of difference and the shape of the values: sim/checkers/signature.ts), until a whole round
  * changes nothing or the run budget is spent. Moves, roughly from coarse to fine: drop chunks of
  * steps (halves, quarters, … single steps — ops and faults alike), drop nodes, switch network
  * and clock features off, simplify op arguments and clock jumps, pull step times together and
@@ -10,7 +11,7 @@
 import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { argMoves, configMoves, jumpMoves, timeMoves, withoutNode } from "./shrink-moves.ts";
-import { judge, sameFailure, type Verdict } from "./verdict.ts";
+import { judge, sameFailure, signatureOf, type Verdict } from "./verdict.ts";
 
 export type ShrinkOptions = { maxRuns?: number };
 export type ShrinkResult = { scenario: Scenario; verdict: Verdict; runs: number; rounds: number; exhausted: boolean };
@@ -21,6 +22,8 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   const maxRuns = o.maxRuns ?? DEFAULT_SHRINK_RUNS;
   let best = start;
   let verdict = judge(start, crdt, crdtName).verdict;
+  // The failure's signature, kept while shrinking: a difference of another kind is another failure.
+  const signature = signatureOf(verdict, check);
   let runs = 1;
   let rounds = 0;
   /** Tries one candidate; keeps it when it still fails `check`. */
@@ -28,7 +31,7 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
     if (!c || runs >= maxRuns) return false;
     runs++;
     const v = judge(c, crdt, crdtName).verdict;
-    if (!sameFailure(v, check)) return false;
+    if (!sameFailure(v, check, signature)) return false;
     best = c;
     verdict = v;
     return true;

@@ -14,6 +14,7 @@ import type { Crdt, OpSpec } from "../../core/contract.ts";
 import { parseArgGen } from "../../core/arg-gen.ts";
 import { Rng } from "../rng.ts";
 import { OpMix } from "../engine/workload.ts";
+import { freshenInserts } from "./fresh-text.ts";
 import type { LatencySpec, Scenario, Step } from "../scenario/types.ts";
 
 export type SwarmOptions = {
@@ -25,6 +26,12 @@ export type SwarmOptions = {
   allFaults?: boolean;
   /** Upper bound on generated ops (default 300). */
   maxOps?: number;
+  /**
+   * A sequence type's inserts type characters never typed before in the run (fresh-text.ts), so
+   * that the sequence checks can follow them. explore turns it on; off, a seed's scenario is the
+   * one recorded before the option existed.
+   */
+  freshText?: boolean;
 };
 
 /** The scenario's `crdt` field: a builtin name or `{ module }` (absolute, or relative to where the file is written). */
@@ -63,6 +70,7 @@ export function swarmScenario(seed: number, target: SwarmTarget, o: SwarmOptions
     .map((s, i) => [s, i] as const)
     .sort((a, b) => a[0].at - b[0].at || a[1] - b[1])
     .map(([s]) => s);
+  if (o.freshText === true && target.crdt.sequence !== undefined) freshenInserts(sc.steps);
   return sc;
 }
 

@@ -8,7 +8,7 @@ import { specFor, type Target } from "./target.ts";
 import { judge } from "./verdict.ts";
 
 export type Shard = { index: number; count: number };
-export type SeedVerdict = { seed: number; ok: boolean; failed: string[]; detail: string; details: string[] };
+export type SeedVerdict = { seed: number; ok: boolean; failed: string[]; detail: string; details: string[]; signatures: string[] };
 
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

@@ -19,6 +19,8 @@ export type Verdict = {
   detail: string;
   /** Each failed check's detail, aligned with `failed`. */
   details: string[];
+  /** Each failed check's signature (sim/checkers/signature.ts; the check's name when it gives none), aligned with `failed`. */
+  signatures: string[];
 };
 
 /** `ignore`: checks whose failures do not count (a known, reported false alarm of a checker). */
@@ -30,15 +32,27 @@ export function judge(scenario: Scenario, crdt: Crdt, crdtName: string, trace = 
     // A plugin breaking the contract (value() not JSON) is bad input, not a bug to shrink.
     if (e instanceof PluginError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
-    return { verdict: { ok: false, failed: [THREW], detail, details: [detail] } };
+    return { verdict: { ok: false, failed: [THREW], detail, details: [detail], signatures: [THREW] } };
   }
   const bad = run.summary.checks.filter((c) => c.ok !== c.expected && !ignore.includes(c.name));
-  return { verdict: { ok: bad.length === 0, failed: bad.map((c) => c.name), detail: bad[0]?.detail ?? "", details: bad.map((c) => c.detail) }, run };
+  const signatures = bad.map((c) => c.signature ?? c.name);
+  return { verdict: { ok: bad.length === 0, failed: bad.map((c) => c.name), detail: bad[0]?.detail ?? "", details: bad.map((c) => c.detail), signatures }, run };
 }
 
-/** True when `v` shows the failure the shrinker must preserve: the same check still fails. */
-export function sameFailure(v: Verdict, check: string): boolean {
-  return v.failed.includes(check);
+/**
+ * True when `v` shows the failure the shrinker must preserve: the same check still fails, and
+ * with the same signature when one is given (the same kind of difference, not just any failure
+ * under that name).
+ */
+export function sameFailure(v: Verdict, check: string, signature?: string): boolean {
+  const i = v.failed.indexOf(check);
+  return i >= 0 && (signature === undefined || v.signatures[i] === signature);
+}
+
+/** The signature of `check` in `v`, if it failed. */
+export function signatureOf(v: Verdict, check: string): string | undefined {
+  const i = v.failed.indexOf(check);
+  return i >= 0 ? v.signatures[i] : undefined;
 }
 
 /** The detail of `check` in `v` (the first failure's when `check` did not fail). */

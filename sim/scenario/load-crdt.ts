@@ -98,6 +98,9 @@ export function checkContract(x: unknown, shown: string): Crdt {
     if (typeof c[f] !== "function") bad(`"${f}" must be a function (kind "${kind}" needs ${FUNCTIONS[kind].join(", ")})`);
   }
   if (c.clone !== undefined && typeof c.clone !== "function") bad('"clone" must be a function when present');
+  const seq = c.sequence as Record<string, unknown> | undefined;
+  if (seq !== undefined && (seq === null || typeof seq !== "object" || (seq.interleaves !== undefined && typeof seq.interleaves !== "string")))
+    bad('"sequence" must be { interleaves?: string } when present (a list or text type: the sequence checks apply)');
   return x as Crdt;
 }
 
