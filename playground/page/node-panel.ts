@@ -1,0 +1,78 @@
+/**
+ * One card per replica at the cursor: its value and version vector, whether it is down, and what
+ * can be done to it now — an op (the type's ops, with argument fields prefilled from its op
+ * alphabet), crash or restart, a clock jump, a skew from the start, and the partition side.
+ */
+import type { Crdt } from "../../core/contract.ts";
+import { sampleArg } from "../../sim/scenario/load-semantics.ts";
+import type { Step } from "../../sim/scenario/types.ts";
+import type { ReplicaAt } from "../session/at-cursor.ts";
+import { h } from "./dom.ts";
+
+export type NodeActions = {
+  step(s: Omit<Step, "at"> & { at?: number }): void;
+  skew(node: string, ms: number): void;
+  select(node: string): void;
+  toggleSide(node: string): void;
+};
+
+/** An argument field's text as JSON when it parses, else as a plain string ("milk" or milk). */
+export function parseArg(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function opForm(node: string, crdt: Crdt, act: NodeActions): HTMLElement {
+  const select = h("select", { "aria-label": `op on ${node}`, class: "op-name" });
+  for (const o of crdt.ops) select.append(h("option", { value: o.op }, o.op));
+  const args = h("span", { class: "op-args" });
+  const fill = () => {
+    const spec = crdt.ops.find((o) => o.op === select.value);
+    args.replaceChildren(...(spec?.args ?? []).map((a, i) => h("input", { class: "op-arg", "aria-label": `argument ${i + 1}`, value: JSON.stringify(sampleArg(a)) ?? "", size: "8" })));
+  };
+  select.addEventListener("change", fill);
+  fill();
+  const issue = () => {
+    const values = [...args.querySelectorAll("input")].map((i) => parseArg(i.value));
+    act.step({ node, op: select.value, args: values });
+  };
+  return h("div", { class: "op-form" }, select, args, h("button", { class: "issue", onclick: issue }, "issue"));
+}
+
+export function nodeCard(r: ReplicaAt, crdt: Crdt, o: { selected: boolean; side: boolean; skew: number }, act: NodeActions): HTMLElement {
+  const n = r.node;
+  const down = r.down !== null;
+  return h(
+    "section",
+    { class: `node${o.selected ? " selected" : ""}${down ? " down" : ""}`, "data-node": n },
+    h(
+      "header",
+      { onclick: () => act.select(n) },
+      h("b", {}, n),
+      r.down ? h("span", { class: "badge down" }, r.down) : null,
+      h("label", { class: "side", title: "partition side: checked nodes form one group, the rest the other" }, h("input", { type: "checkbox", class: "side-box", checked: o.side, onchange: () => act.toggleSide(n) }), "side A"),
+    ),
+    h("div", { class: "value", title: "value at the cursor" }, r.value),
+    h("div", { class: "vv", title: "version vector at the cursor" }, r.vv),
+    o.selected ? opForm(n, crdt, act) : null,
+    o.selected
+      ? h(
+          "div",
+          { class: "node-faults" },
+          down ? h("button", { class: "restart", onclick: () => act.step({ restart: n }) }, "restart") : h("button", { class: "crash", onclick: () => act.step({ crash: n }) }, "crash"),
+          h("button", { class: "jump", onclick: () => act.step({ clockJump: { node: n, by: -30000 } }) }, "clock −30 s"),
+          h("button", { class: "jump", onclick: () => act.step({ clockJump: { node: n, by: 30000 } }) }, "clock +30 s"),
+          h(
+            "label",
+            { title: "the clock's offset from the start of the session" },
+            "skew ",
+            h("input", { class: "skew", type: "number", step: "1000", value: String(o.skew), onchange: (e) => act.skew(n, Number((e.target as HTMLInputElement).value) || 0) }),
+            " ms",
+          ),
+        )
+      : null,
+  );
+}

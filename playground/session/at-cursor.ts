@@ -1,0 +1,71 @@
+/**
+ * What the page shows at the cursor — each replica's value and version vector, whether it is
+ * down, which partition holds, which checks have fired — read from the run's timeline model.
+ * Built once per run (per-lane event indexes), then each frame is a few binary searches.
+ */
+import type { CheckResult } from "../../sim/run-types.ts";
+import type { Model } from "../../viz/layout/model.ts";
+
+export type ReplicaAt = { node: string; value: string; vv: string; down: "crashed" | "paused" | null };
+export type CheckAt = { check: CheckResult; fired: boolean };
+export type Cursor = { replicas: ReplicaAt[]; partition: string | null; checks: CheckAt[]; diverged: boolean };
+
+/** Index of the last element ≤ t in a sorted array, or -1. */
+function lastAtOrBefore(ts: readonly number[], t: number): number {
+  let lo = 0,
+    hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+export class CursorReader {
+  private readonly laneEvents: number[][];
+  private readonly laneTimes: number[][];
+  /** When the run's own events end: end-state checks (convergence) fire there. */
+  readonly end: number;
+
+  constructor(
+    private readonly m: Model,
+    duration: number,
+  ) {
+    this.laneEvents = m.lanes.map(() => []);
+    this.laneTimes = m.lanes.map(() => []);
+    m.ev.t.forEach((t, i) => {
+      const lane = m.ev.lane[i]!;
+      this.laneEvents[lane]?.push(i);
+      this.laneTimes[lane]?.push(t);
+    });
+    this.end = Math.max(duration, m.t1);
+  }
+
+  /** The first event time after t (for "step"), or null at the end. */
+  nextEventAfter(t: number): number | null {
+    const i = lastAtOrBefore(this.m.ev.t, t) + 1;
+    return i < this.m.ev.t.length ? this.m.ev.t[i]! : null;
+  }
+
+  at(t: number): Cursor {
+    const m = this.m;
+    const str = (i: number | undefined) => (i === undefined || i < 0 ? "" : (m.strs[i] ?? ""));
+    const replicas = m.lanes.map((lane, l): ReplicaAt => {
+      const k = lastAtOrBefore(this.laneTimes[l] ?? [], t);
+      const i = k < 0 ? undefined : this.laneEvents[l]?.[k];
+      const band = m.bands.find((b) => b.lane === l && (b.kind === "crash" || b.kind === "pause") && b.from <= t && t < b.to);
+      return {
+        node: lane.name,
+        value: i === undefined ? "—" : str(m.ev.val[i]) || "—",
+        vv: i === undefined ? "{}" : str(m.ev.vv[i]),
+        down: band?.kind === "crash" ? "crashed" : band?.kind === "pause" ? "paused" : null,
+      };
+    });
+    const part = m.bands.find((b) => b.lane === -1 && b.from <= t && t < b.to);
+    const live = replicas.filter((r) => r.down === null && r.value !== "—");
+    const diverged = live.some((r) => r.value !== live[0]!.value);
+    const checks = m.checks.map((check) => ({ check, fired: !check.ok && (check.at ? check.at.t <= t : t >= this.end) }));
+    return { replicas, partition: part ? part.label : null, checks, diverged };
+  }
+}
