@@ -69,7 +69,7 @@ function setCursor(t: number): void {
     const at = st.reader.at(st.cursor);
     syncNodes(byId("nodes"), st, at, actions);
     renderChecks(byId("checks"), at, (t) => (player.pause(), setCursor(t)));
-    byId("partition-now").textContent = at.partition ? `partitioned: ${at.partition}` : "network whole";
+    byId("partition-now").textContent = at.partition ?? "network whole";
     byId("diverged").textContent = at.diverged ? "replicas differ" : "replicas agree";
     byId("diverged").className = at.diverged ? "pill warn" : "pill ok";
   }
@@ -87,8 +87,11 @@ function redraw(): void {
   byId("error").hidden = st.error === null;
   const r = st.result;
   if (!r) return;
-  byId("hash").textContent = r.run.summary.traceHash;
-  byId("stats").textContent = `${r.crdt.name} · seed ${r.run.summary.seed} · ${r.model.ev.t.length} events · simulated in ${r.simMs.toFixed(1)} ms`;
+  const hash = r.run.summary.traceHash;
+  byId("hash").textContent = `${hash.slice(0, 16)}…`;
+  byId("hash").title = hash;
+  byId("hash").dataset.hash = hash;
+  byId("stats").textContent = `${r.crdt.name} · seed ${r.run.summary.seed} · ${r.model.ev.t.length} events · simulated in ${r.simMs.toFixed(1)} ms · traceHash ${hash}`;
   view.select(st.selected);
   byId("nodes").dataset.key = "";
   renderSteps(byId("steps"), st.scenario, (i) => void setScenario(removeStep(st.scenario, i)));

@@ -35,7 +35,9 @@ export class TimelineView {
   }
 
   show(m: Model): void {
-    const width = Math.max(720, Math.round(this.host.clientWidth || 1200));
+    // Drawn at the run pages' width and scaled to the box by CSS: the legend and labels keep the
+    // proportions they were laid out for.
+    const width = 1200;
     this.g = diagramGeometry(m, { width, bare: true });
     this.lanes = m.lanes.map((l) => l.name);
     this.host.innerHTML = renderSvg(m, { width, bare: true });

@@ -13,7 +13,7 @@ import type { CrdtSpec } from "../../sim/scenario/types.ts";
 export const PAGE_PLUGINS: Record<string, Crdt> = { "naive-counter.ts": naiveCounter as unknown as Crdt };
 
 export function resolveInPage(spec: CrdtSpec): ResolvedCrdt {
-  if (typeof spec === "object" && "module" in spec) {
+  if (typeof spec === "object" && "module" in spec && typeof spec.module === "string") {
     const file = spec.module.split("/").pop() ?? "";
     const plugin = Object.hasOwn(PAGE_PLUGINS, file) ? PAGE_PLUGINS[file] : undefined;
     if (plugin === undefined)
