@@ -24,6 +24,7 @@ export async function buildPlayground(outDir = PLAYGROUND_DIR): Promise<string> 
     // The package's own source condition, as the tests use: the sources, not a stale dist/.
     conditions: ["memoconductor-source"],
     plugins: [browserSeam],
+    inject: [at("playground/build/shims/buffer.ts")],
     // The sources read import.meta.url to find files beside them; a classic script has none, and
     // the page reads no files: a fixed, non-.ts name (not "running from source") stands in.
     define: { "import.meta.url": JSON.stringify("memoconductor-playground:app.js") },

@@ -14,7 +14,7 @@ import type { AppState } from "./main.ts";
 export function syncNodes(host: HTMLElement, st: AppState, at: Cursor, act: NodeActions): void {
   const crdt = st.result?.crdt;
   if (!crdt) return;
-  const key = JSON.stringify([st.selected, [...st.sideA], at.replicas.map((r) => r.down), st.scenario.clocks ?? {}, st.scenario.steps?.length, crdt.name]);
+  const key = JSON.stringify([st.scenario.nodes, st.selected, [...st.sideA], at.replicas.map((r) => r.down), st.scenario.clocks ?? {}, st.scenario.steps?.length, crdt.name]);
   if (host.dataset.key !== key) {
     host.dataset.key = key;
     const card = (r: Cursor["replicas"][number]) => nodeCard(r, crdt, { selected: st.selected === r.node, side: st.sideA.has(r.node), skew: st.scenario.clocks?.[r.node]?.skew ?? 0 }, act);
