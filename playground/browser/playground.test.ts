@@ -138,7 +138,11 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await untilSteps(8);
     await page.locator('[data-node="bob"] .jump').first().click();
     await untilSteps(9);
-    expect((await state()).scenario.steps.slice(-3)).toEqual([{ at: 3000, crash: "bob" }, { at: 3100, restart: "bob" }, { at: 3100, clockJump: { node: "bob", by: -30000 } }]);
+    expect((await state()).scenario.steps.slice(-3)).toEqual([
+      { at: 3000, crash: "bob" },
+      { at: 3100, restart: "bob" },
+      { at: 3100, clockJump: { node: "bob", by: -30000 } },
+    ]);
   });
 
   it("the exported scenario replays on the CLI to the hash the page shows, and the link reopens it", async () => {
@@ -177,6 +181,21 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await setCursor((await state()).end);
     expect(new Set((await state()).at.replicas.map((r) => r.value))).toEqual(new Set(["2"]));
     await page.screenshot({ path: join(OUT, "playground-lesson-done.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("a lesson with a service: a fractured read, then RAMP-Fast", async () => {
+    await page.selectOption("#lessons", { label: "Fractured reads vs RAMP-Fast" });
+    await page.waitForFunction("window.playground.state().stage === 'cause'");
+    await setCursor(700);
+    const n = await steps();
+    await (await select("bob")).locator(".txn-read").click();
+    await untilSteps(n + 1);
+    expect((await state()).stage).toBe("caused");
+    await setCursor(800);
+    await page.screenshot({ path: join(OUT, "playground-lesson-ramp.png") });
+    await page.click(".apply-fix");
+    await page.waitForFunction("window.playground.state().stage === 'done'");
     expect(problems).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ export function lessonStage(l: Lesson, fixApplied: boolean, s: Scenario, run: Ru
 
 const STAGE_TEXT: Record<LessonStage, string> = {
   cause: "Your turn: cause the anomaly.",
-  caused: "There it is. Play to the end to see where the checker points, then apply the fix: the same clicks, another CRDT.",
+  caused: "There it is. Play to the end to see where the checker points, then apply the fix: the same clicks, made safe.",
   "fixed-pending": "The fix is in: play it through.",
   done: "Lesson complete ✓ — same steps, nothing lost.",
 };

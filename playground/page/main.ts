@@ -8,7 +8,7 @@ import { CursorReader } from "../session/at-cursor.ts";
 import { GALLERY } from "../session/gallery.ts";
 import { LESSONS, type Lesson } from "../session/lessons.ts";
 import { runSession, type SessionRun } from "../session/run-session.ts";
-import { addStep, emptySession, partitionStep, removeStep, withCrdt, withSkew } from "../session/session.ts";
+import { addStep, emptySession, partitionStep, removeStep, withSkew } from "../session/session.ts";
 import { decodeSession, encodeSession, exportJson } from "../session/share.ts";
 import { byId } from "./dom.ts";
 import { lessonStage } from "./lesson-panel.ts";
@@ -78,8 +78,15 @@ function setCursor(t: number): void {
 const actions = {
   step: (s: Omit<Step, "at"> & { at?: number }) => void setScenario(addStep(st.scenario, { ...s, at: s.at ?? st.cursor } as Step)),
   skew: (node: string, ms: number) => void setScenario(withSkew(st.scenario, node, ms)),
-  select: (node: string) => ((st.selected = st.selected === node ? null : node), view.select(st.selected), setCursor(st.cursor)),
-  toggleSide: (node: string) => (st.sideA.has(node) ? st.sideA.delete(node) : st.sideA.add(node), setCursor(st.cursor)),
+  select: (node: string) => {
+    st.selected = st.selected === node ? null : node;
+    view.select(st.selected);
+    setCursor(st.cursor);
+  },
+  toggleSide: (node: string) => {
+    if (!st.sideA.delete(node)) st.sideA.add(node);
+    setCursor(st.cursor);
+  },
 };
 
 function redraw(): void {
@@ -96,9 +103,19 @@ function redraw(): void {
   byId("nodes").dataset.key = "";
   renderSteps(byId("steps"), st.scenario, (i) => void setScenario(removeStep(st.scenario, i)));
   renderLesson(byId("lesson"), st, {
-    fix: () => st.lesson && ((st.lesson.fixApplied = true), void setScenario(withCrdt(st.scenario, st.lesson.l.fix.crdt), { cursor: 0 })),
+    fix: () => {
+      const lesson = st.lesson;
+      if (!lesson) return;
+      lesson.fixApplied = true;
+      void setScenario(lesson.l.fix.apply(st.scenario), { cursor: 0 }).then((ok) => {
+        if (!ok) lesson.fixApplied = false;
+      });
+    },
     restart: () => st.lesson && startLesson(st.lesson.l),
-    leave: () => ((st.lesson = null), redraw()),
+    leave: () => {
+      st.lesson = null;
+      redraw();
+    },
   });
   const link = byId<HTMLAnchorElement>("download");
   URL.revokeObjectURL(link.href);
@@ -119,7 +136,9 @@ function fillPickers(): void {
   gallery.addEventListener("change", () => {
     const g = GALLERY[Number(gallery.value)];
     gallery.value = "";
-    if (g) ((st.lesson = null), void setScenario(structuredClone(g.scenario) as Scenario, { cursor: 0 }));
+    if (!g) return;
+    st.lesson = null;
+    void setScenario(structuredClone(g.scenario) as Scenario, { cursor: 0 });
   });
   const lessons = byId<HTMLSelectElement>("lessons");
   LESSONS.forEach((l, i) => lessons.append(new Option(l.title, String(i))));
@@ -127,6 +146,20 @@ function fillPickers(): void {
     const l = LESSONS[Number(lessons.value)];
     lessons.value = "";
     if (l) startLesson(l);
+  });
+  // A scenario file from disk — one of the gallery's, or the scenario.json of any run directory.
+  byId<HTMLInputElement>("open-file").addEventListener("change", async (e) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    try {
+      st.lesson = null;
+      await setScenario(JSON.parse(await file.text()) as Scenario, { cursor: 0 });
+    } catch (err) {
+      st.error = `${file.name}: not JSON (${(err as Error).message})`;
+      redraw();
+    }
   });
   const crdt = byId<HTMLSelectElement>("crdt");
   crdt.addEventListener("change", () => {

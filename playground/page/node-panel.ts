@@ -5,7 +5,7 @@
  */
 import type { Crdt } from "../../core/contract.ts";
 import { sampleArg } from "../../sim/scenario/load-semantics.ts";
-import type { Step } from "../../sim/scenario/types.ts";
+import type { ServicesSpec, Step } from "../../sim/scenario/types.ts";
 import type { ReplicaAt } from "../session/at-cursor.ts";
 import { h } from "./dom.ts";
 
@@ -31,7 +31,9 @@ function opForm(node: string, crdt: Crdt, act: NodeActions): HTMLElement {
   const args = h("span", { class: "op-args" });
   const fill = () => {
     const spec = crdt.ops.find((o) => o.op === select.value);
-    args.replaceChildren(...(spec?.args ?? []).map((a, i) => h("input", { class: "op-arg", "aria-label": `argument ${i + 1}`, value: JSON.stringify(sampleArg(a)) ?? "", size: "8" })));
+    args.replaceChildren(
+      ...(spec?.args ?? []).map((a, i) => h("input", { class: "op-arg", "aria-label": `argument ${i + 1}`, value: JSON.stringify(sampleArg(a)) ?? "", size: "8" })),
+    );
   };
   select.addEventListener("change", fill);
   fill();
@@ -42,27 +44,60 @@ function opForm(node: string, crdt: Crdt, act: NodeActions): HTMLElement {
   return h("div", { class: "op-form" }, select, args, h("button", { class: "issue", onclick: issue }, "issue"));
 }
 
-export function nodeCard(r: ReplicaAt, crdt: Crdt, o: { selected: boolean; side: boolean; skew: number }, act: NodeActions): HTMLElement {
+/** Requests to the scenario's services, when it declares them: the sequencer's next number, a RAMP write or read. */
+function serviceForms(node: string, services: ServicesSpec, act: NodeActions): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (services.sequencer) {
+    const name = h("input", { class: "seq-name", "aria-label": "sequence name", value: "invoice", size: "8" });
+    out.push(h("div", { class: "op-form" }, h("span", {}, "sequencer"), name, h("button", { class: "next", onclick: () => act.step({ node, next: name.value }) }, "next number")));
+  }
+  const keys = Object.keys(services.ramp?.keys ?? {});
+  if (keys.length) {
+    const write = h("input", { class: "txn-write", "aria-label": "transaction write", value: JSON.stringify(Object.fromEntries(keys.map((k) => [k, 1]))), size: "14" });
+    const doWrite = () => {
+      const value = parseArg(write.value);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) act.step({ node, txn: { write: value as Record<string, unknown> } });
+    };
+    out.push(
+      h(
+        "div",
+        { class: "op-form" },
+        h("span", {}, "RAMP"),
+        write,
+        h("button", { class: "txn-write-go", onclick: doWrite }, "write"),
+        h("button", { class: "txn-read", onclick: () => act.step({ node, txn: { read: keys } }) }, `read ${keys.join(", ")}`),
+      ),
+    );
+  }
+  return out;
+}
+
+export type CardOptions = { selected: boolean; side: boolean; skew: number; services: ServicesSpec | undefined };
+
+export function nodeCard(r: ReplicaAt, crdt: Crdt, o: CardOptions, act: NodeActions): HTMLElement {
   const n = r.node;
   const down = r.down !== null;
   return h(
     "section",
     { class: `node${o.selected ? " selected" : ""}${down ? " down" : ""}`, "data-node": n },
+    h("header", { onclick: () => act.select(n) }, h("b", {}, n), r.down ? h("span", { class: "badge down" }, r.down) : null),
     h(
-      "header",
-      { onclick: () => act.select(n) },
-      h("b", {}, n),
-      r.down ? h("span", { class: "badge down" }, r.down) : null,
+      "label",
+      { class: "side", title: "partition side: ticked nodes form one group, the rest the other" },
+      h("input", { type: "checkbox", class: "side-box", checked: o.side, onchange: () => act.toggleSide(n) }),
+      "side A",
     ),
-    h("label", { class: "side", title: "partition side: ticked nodes form one group, the rest the other" }, h("input", { type: "checkbox", class: "side-box", checked: o.side, onchange: () => act.toggleSide(n) }), "side A"),
     h("div", { class: "value", title: "value at the cursor" }, r.value),
     h("div", { class: "vv", title: "version vector at the cursor" }, r.vv),
     o.selected ? opForm(n, crdt, act) : null,
+    ...(o.selected && o.services ? serviceForms(n, o.services, act) : []),
     o.selected
       ? h(
           "div",
           { class: "node-faults" },
-          down ? h("button", { class: "restart", onclick: () => act.step({ restart: n }) }, "restart") : h("button", { class: "crash", onclick: () => act.step({ crash: n }) }, "crash"),
+          down
+            ? h("button", { class: "restart", onclick: () => act.step({ restart: n }) }, "restart")
+            : h("button", { class: "crash", onclick: () => act.step({ crash: n }) }, "crash"),
           h("button", { class: "jump", onclick: () => act.step({ clockJump: { node: n, by: -30000 } }) }, "clock −30 s"),
           h("button", { class: "jump", onclick: () => act.step({ clockJump: { node: n, by: 30000 } }) }, "clock +30 s"),
           h(

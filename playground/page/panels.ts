@@ -17,7 +17,8 @@ export function syncNodes(host: HTMLElement, st: AppState, at: Cursor, act: Node
   const key = JSON.stringify([st.scenario.nodes, st.selected, [...st.sideA], at.replicas.map((r) => r.down), st.scenario.clocks ?? {}, st.scenario.steps?.length, crdt.name]);
   if (host.dataset.key !== key) {
     host.dataset.key = key;
-    const card = (r: Cursor["replicas"][number]) => nodeCard(r, crdt, { selected: st.selected === r.node, side: st.sideA.has(r.node), skew: st.scenario.clocks?.[r.node]?.skew ?? 0 }, act);
+    const card = (r: Cursor["replicas"][number]) =>
+      nodeCard(r, crdt, { selected: st.selected === r.node, side: st.sideA.has(r.node), skew: st.scenario.clocks?.[r.node]?.skew ?? 0, services: st.scenario.services }, act);
     return void host.replaceChildren(...at.replicas.map(card));
   }
   for (const r of at.replicas) {
@@ -62,7 +63,9 @@ export function stepText(s: Step): string {
 export function renderSteps(host: HTMLElement, s: Scenario, remove: (i: number) => void): void {
   const steps = s.steps ?? [];
   host.replaceChildren(
-    ...(steps.length ? steps : []).map((step, i) => h("li", {}, h("span", { class: "at" }, fmt(step.at)), " ", stepText(step), " ", h("button", { class: "remove", title: "remove this step", onclick: () => remove(i) }, "×"))),
+    ...(steps.length ? steps : []).map((step, i) =>
+      h("li", {}, h("span", { class: "at" }, fmt(step.at)), " ", stepText(step), " ", h("button", { class: "remove", title: "remove this step", onclick: () => remove(i) }, "×")),
+    ),
   );
   if (!steps.length) host.append(h("li", { class: "empty" }, "No steps yet: click a lane to pick a node, then issue an op."));
 }

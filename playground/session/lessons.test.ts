@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Scenario, Step } from "../../sim/scenario/types.ts";
 import { LESSONS } from "./lessons.ts";
 import { runSession } from "./run-session.ts";
-import { addStep, partitionStep, withCrdt } from "./session.ts";
+import { addStep, partitionStep } from "./session.ts";
 
 const CLICKS: Record<string, (s: Scenario) => Step[]> = {
   "youtube-counter": () => [
@@ -25,6 +25,7 @@ const CLICKS: Record<string, (s: Scenario) => Step[]> = {
     { at: 1100, node: "bob", op: "set", args: ["+33 1 22"] },
     { at: 2000, heal: true },
   ],
+  "fractured-reads": () => [{ at: 700, node: "bob", txn: { read: ["x", "y"] } }],
 };
 
 describe("lessons", () => {
@@ -40,7 +41,7 @@ describe("lessons", () => {
       const broken = await runSession(clicked);
       expect(lesson.caused(broken.scenario, broken.run)).toBe(true);
       expect(lesson.fixed(broken.scenario, broken.run)).toBe(false);
-      const fixed = await runSession(withCrdt(clicked, lesson.fix.crdt));
+      const fixed = await runSession(lesson.fix.apply(clicked));
       expect(lesson.fixed(fixed.scenario, fixed.run)).toBe(true);
       expect(lesson.caused(fixed.scenario, fixed.run)).toBe(false);
     });

@@ -5,6 +5,10 @@
  */
 import type { Run } from "../../sim/run-types.ts";
 import type { CrdtSpec, Scenario } from "../../sim/scenario/types.ts";
+import { withCrdt } from "./session.ts";
+
+/** A fix that swaps the CRDT and keeps every step. */
+const useCrdt = (crdt: CrdtSpec, why: string): Lesson["fix"] => ({ why, apply: (s) => withCrdt(s, crdt) });
 
 export type Lesson = {
   id: string;
@@ -16,7 +20,8 @@ export type Lesson = {
   start: Scenario;
   /** Whether this run shows the anomaly. */
   caused(scenario: Scenario, run: Run): boolean;
-  fix: { crdt: CrdtSpec; why: string };
+  /** The same session made safe: another CRDT, a clock, a protocol. */
+  fix: { why: string; apply(s: Scenario): Scenario };
   /** Whether the fixed run kept what the anomaly lost. */
   fixed(scenario: Scenario, run: Run): boolean;
 };
@@ -55,7 +60,7 @@ export const LESSONS: Lesson[] = [
     task: "Click a lane (eu) and issue inc, then another lane (us) and issue inc before the first has arrived — or partition first. Play to the end: counter-total flags the lost view.",
     start: base("lesson-youtube-counter", ["eu", "us", "asia"], { module: "./plugins/naive-counter.ts" }, { expect: { checks: { "counter-total": true } } }),
     caused: (_s, run) => failed(run, "counter-total"),
-    fix: { crdt: "g-counter", why: "A G-Counter keeps one entry per replica and sums them: concurrent increments land in different entries, so none overwrites another." },
+    fix: useCrdt("g-counter", "A G-Counter keeps one entry per replica and sums them: concurrent increments land in different entries, so none overwrites another."),
     fixed: (s, run) => held(run, "counter-total") && opSteps(s).length > 0,
   },
   {
@@ -66,7 +71,10 @@ export const LESSONS: Lesson[] = [
     task: "Issue set on alice, let it reach bob (watch the arrow land), then issue set on bob with a new value. Play on: no-lost-writes rings Bob's lost write.",
     start: base("lesson-lww-clock-skew", ["alice", "bob", "server"], { type: "lww-register", clock: "physical" }, { clocks: { bob: { skew: -60000 } } }),
     caused: (_s, run) => failed(run, "no-lost-writes"),
-    fix: { crdt: { type: "lww-register", clock: "hlc" }, why: "A hybrid logical clock never goes below what its node has seen: Bob's write, made after Alice's, is stamped later whatever his wall clock says." },
+    fix: useCrdt(
+      { type: "lww-register", clock: "hlc" },
+      "A hybrid logical clock never goes below what its node has seen: Bob's write, made after Alice's, is stamped later whatever his wall clock says.",
+    ),
     fixed: (_s, run) => held(run, "no-lost-writes"),
   },
   {
@@ -76,7 +84,7 @@ export const LESSONS: Lesson[] = [
     task: "On alice add milk; on bob remove milk once it has arrived; later, on alice add milk again. At the end milk is missing everywhere.",
     start: base("lesson-two-phase-set", ["alice", "bob"], "2p-set"),
     caused: lostReAdds,
-    fix: { crdt: "or-set", why: "An OR-Set tags every add; a remove deletes only the tags it has seen, so a later add (a new tag) brings the element back." },
+    fix: useCrdt("or-set", "An OR-Set tags every add; a remove deletes only the tags it has seen, so a later add (a new tag) brings the element back."),
     fixed: (s, run) => !lostReAdds(s, run) && opSteps(s).some((st) => st.op === "remove"),
   },
   {
@@ -87,7 +95,36 @@ export const LESSONS: Lesson[] = [
     task: "Partition alice from bob, set a different phone number on each side, then heal. After the merge every replica shows one number: the other is gone.",
     start: base("lesson-both-phones", ["alice", "bob"], "lww-register"),
     caused: (s, run) => new Set(opSteps(s).map((st) => st.node)).size >= 2 && finals(run).every((v) => !Array.isArray(v)),
-    fix: { crdt: "mv-register", why: "A multi-value register keeps every concurrent write (one per causal branch): both numbers are shown until someone writes over them." },
+    fix: useCrdt("mv-register", "A multi-value register keeps every concurrent write (one per causal branch): both numbers are shown until someone writes over them."),
     fixed: (_s, run) => finals(run).every((v) => Array.isArray(v) && v.length >= 2),
+  },
+  {
+    id: "fractured-reads",
+    title: "Fractured reads vs RAMP-Fast",
+    point:
+      "Alice writes x and y in one transaction, to two shards. Without a protocol a reader can see the write on one shard and not yet on the other: a fractured read. RAMP makes every read see all of a transaction or none of it.",
+    task: "Alice's second write (x = y = 1, at 600 ms) reaches s1 at once but s2 only after the link heals at 900 ms. Click bob's card and issue a read of x and y somewhere in between.",
+    start: base("lesson-fractured-reads", ["alice", "bob", "s1", "s2"], "g-counter", {
+      sync: { antiEntropyMs: 0 },
+      network: { latency: { dist: "constant", ms: 10 } },
+      services: { ramp: { shards: ["s1", "s2"], keys: { x: "s1", y: "s2" }, mode: "naive", timeoutMs: 2000, retryMs: 100 } },
+      steps: [
+        { at: 100, node: "alice", txn: { write: { x: 0, y: 0 } } },
+        { at: 600, node: "alice", txn: { write: { x: 1, y: 1 } } },
+        { at: 605, cut: [["alice", "s2"]] },
+        { at: 900, heal: true },
+      ],
+      duration: 2000,
+      expect: { checks: { "read-atomic": true } },
+    }),
+    caused: (_s, run) => failed(run, "read-atomic"),
+    fix: {
+      why: "RAMP-Fast writes in two phases and reads with the transaction's metadata: a reader that sees x = 1 learns that y = 1 belongs with it and fetches that version, so it never mixes two transactions.",
+      apply: (s) => {
+        const ramp = s.services?.ramp;
+        return ramp ? { ...s, services: { ...s.services, ramp: { ...ramp, mode: "ramp" } } } : s;
+      },
+    },
+    fixed: (s, run) => held(run, "read-atomic") && (s.steps ?? []).some((st) => "txn" in st && st.txn.read !== undefined),
   },
 ];

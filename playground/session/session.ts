@@ -48,7 +48,7 @@ export function withCrdt(s: Scenario, crdt: CrdtSpec): Scenario {
 
 /** A node's physical clock offset from the start (ms; 0 takes the entry out). */
 export function withSkew(s: Scenario, node: string, skew: number): Scenario {
-  const clocks = { ...(s.clocks ?? {}) };
+  const clocks = { ...s.clocks };
   const { skew: _old, ...rest } = clocks[node] ?? {};
   if (skew === 0) {
     if (Object.keys(rest).length) clocks[node] = rest;
