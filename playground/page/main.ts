@@ -4,6 +4,7 @@
  * (deterministic: what lies before the cursor does not change); playing moves the cursor only.
  */
 import type { Scenario, Step } from "../../sim/scenario/types.ts";
+import type { AppState } from "./app-state.ts";
 import { CursorReader } from "../session/at-cursor.ts";
 import { GALLERY } from "../session/gallery.ts";
 import { LESSONS, type Lesson } from "../session/lessons.ts";
@@ -15,17 +16,6 @@ import { lessonStage } from "./lesson-panel.ts";
 import { Player } from "./player.ts";
 import { renderChecks, renderLesson, renderSteps, syncNodes } from "./panels.ts";
 import { TimelineView } from "./timeline-view.ts";
-
-export type AppState = {
-  scenario: Scenario;
-  result: SessionRun | null;
-  reader: CursorReader | null;
-  error: string | null;
-  cursor: number;
-  selected: string | null;
-  sideA: Set<string>;
-  lesson: { l: Lesson; fixApplied: boolean } | null;
-};
 
 const st: AppState = { scenario: emptySession("or-set"), result: null, reader: null, error: null, cursor: 0, selected: null, sideA: new Set(), lesson: null };
 const view = new TimelineView(byId("timeline"), (node, t) => {

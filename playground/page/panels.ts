@@ -4,7 +4,7 @@ import type { Cursor } from "../session/at-cursor.ts";
 import { h } from "./dom.ts";
 import { lessonPanel, lessonStage } from "./lesson-panel.ts";
 import { nodeCard, type NodeActions } from "./node-panel.ts";
-import type { AppState } from "./main.ts";
+import type { AppState } from "./app-state.ts";
 
 /**
  * The replica cards at the cursor. Rebuilt when what they offer changes (selection, sides, a node
