@@ -196,6 +196,7 @@ window.playground = {
     at: st.reader?.at(st.cursor) ?? null,
     stage: st.lesson ? lessonStage(st.lesson.l, st.lesson.fixApplied, st.scenario, st.result?.run ?? null) : null,
     events: st.result?.model.ev.t.length ?? 0,
+    simEvents: st.result?.run.summary.stats.events ?? 0,
     simMs: st.result?.simMs ?? 0,
   }),
   exportJson: () => exportJson(st.scenario),
