@@ -198,4 +198,20 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await page.waitForFunction("window.playground.state().stage === 'done'");
     expect(problems).toEqual([]);
   });
+
+  it("a message in flight, clicked: dropped, it never arrives", async () => {
+    await page.evaluate(
+      `window.playground.load(${JSON.stringify({ name: "msg", nodes: ["alice", "bob"], crdt: "or-set", sync: { antiEntropyMs: 0 }, network: { latency: { dist: "constant", ms: 200 } }, steps: [{ at: 100, node: "alice", op: "add", args: ["x"] }], duration: 2000 })})`,
+    );
+    await setCursor(150);
+    const msg = Number(await page.locator("#flight li").first().getAttribute("data-msg"));
+    expect(msg).toBeGreaterThan(0);
+    await page.locator("#flight li").first().locator(".msg-drop").click();
+    await untilSteps(2);
+    expect((await state()).scenario.steps[1]).toEqual({ at: 150, drop: msg });
+    await setCursor(400);
+    // Without anti-entropy bob learns of the add only at the end of the run's final phase.
+    expect((await state()).at.replicas.find((r) => r.node === "bob")?.value).not.toContain("x");
+    await page.screenshot({ path: join(OUT, "playground-message-dropped.png") });
+  });
 });

@@ -14,7 +14,7 @@ import { decodeSession, encodeSession, exportJson } from "../session/share.ts";
 import { byId } from "./dom.ts";
 import { lessonStage } from "./lesson-panel.ts";
 import { Player } from "./player.ts";
-import { renderChecks, renderLesson, renderSteps, syncNodes } from "./panels.ts";
+import { renderChecks, renderLesson, renderSteps, syncInFlight, syncNodes } from "./panels.ts";
 import { TimelineView } from "./timeline-view.ts";
 
 const st: AppState = { scenario: emptySession("or-set"), result: null, reader: null, error: null, cursor: 0, selected: null, sideA: new Set(), lesson: null };
@@ -59,6 +59,7 @@ function setCursor(t: number): void {
     const at = st.reader.at(st.cursor);
     syncNodes(byId("nodes"), st, at, actions);
     renderChecks(byId("checks"), at, (t) => (player.pause(), setCursor(t)));
+    syncInFlight(byId("flight"), at.inFlight, actions.step);
     byId("partition-now").textContent = at.partition ?? "network whole";
     byId("diverged").textContent = at.diverged ? "replicas differ" : "replicas agree";
     byId("diverged").className = at.diverged ? "pill warn" : "pill ok";
@@ -91,6 +92,7 @@ function redraw(): void {
   byId("stats").textContent = `${r.crdt.name} · seed ${r.run.summary.seed} · ${r.model.ev.t.length} events · simulated in ${r.simMs.toFixed(1)} ms · traceHash ${hash}`;
   view.select(st.selected);
   byId("nodes").dataset.key = "";
+  byId("flight").dataset.key = "-";
   renderSteps(byId("steps"), st.scenario, (i) => void setScenario(removeStep(st.scenario, i)));
   renderLesson(byId("lesson"), st, {
     fix: () => {
@@ -201,7 +203,10 @@ window.playground = {
   }),
   exportJson: () => exportJson(st.scenario),
   setCursor: (t: number) => (player.pause(), setCursor(t)),
-  load: (s: Scenario) => setScenario(s, { cursor: 0 }),
+  load: (s: Scenario) => {
+    st.lesson = null;
+    return setScenario(s, { cursor: 0 });
+  },
   player,
 };
 

@@ -1,6 +1,6 @@
 /** The side panels: replicas, checks as they fire, the session's steps, the lesson. */
 import type { Scenario, Step } from "../../sim/scenario/types.ts";
-import type { Cursor } from "../session/at-cursor.ts";
+import type { Cursor, MessageAt } from "../session/at-cursor.ts";
 import { h } from "./dom.ts";
 import { lessonPanel, lessonStage } from "./lesson-panel.ts";
 import { nodeCard, type NodeActions } from "./node-panel.ts";
@@ -32,15 +32,39 @@ export function syncNodes(host: HTMLElement, st: AppState, at: Cursor, act: Node
 
 const fmt = (t: number) => `${t} ms`;
 
+/**
+ * The replica messages on the wire at the cursor, each with what a step can do to it. Rebuilt
+ * only when the set changes, so a click is not lost to a frame of play redrawing the list.
+ */
+export function syncInFlight(host: HTMLElement, messages: MessageAt[], act: (step: Omit<Step, "at">) => void): void {
+  const key = messages.map((m) => m.msg).join(",");
+  if (host.dataset.key === key) return;
+  host.dataset.key = key;
+  if (!messages.length) return void host.replaceChildren(h("li", { class: "empty" }, "No message on the wire here."));
+  host.replaceChildren(
+    ...messages.map((m) =>
+      h(
+        "li",
+        { "data-msg": String(m.msg), title: `sent at ${fmt(m.sentAt)}; arrives (or ends) at ${fmt(m.endsAt)}` },
+        h("span", { class: "msg" }, `#${m.msg} ${m.kind} ${m.from} → ${m.to}`),
+        h("button", { class: "msg-drop", onclick: () => act({ drop: m.msg }) }, "drop"),
+        h("button", { class: "msg-duplicate", onclick: () => act({ duplicate: m.msg }) }, "dup"),
+        h("button", { class: "msg-hold", title: "held until the next heal", onclick: () => act({ hold: m.msg }) }, "hold"),
+      ),
+    ),
+  );
+}
+
 export function renderChecks(host: HTMLElement, at: Cursor, jump: (t: number) => void): void {
   host.replaceChildren(
-    ...at.checks.map(({ check: c, fired }) => {
+    ...at.checks.map(({ check: c, fired, decided }) => {
       const expectedAnomaly = !c.expected;
-      const cls = fired ? (expectedAnomaly ? "caught" : "fired") : c.ok ? "holds" : "pending";
-      const label = fired ? "✗" : "✓";
+      // Before the end a check that has not broken yet is only "so far": the end state decides convergence.
+      const cls = fired ? (expectedAnomaly ? "caught" : "fired") : decided ? "holds" : "so-far";
+      const label = fired ? "✗" : decided ? "✓" : "…";
       return h(
         "li",
-        { class: `check ${cls}`, "data-check": c.name, title: fired ? c.detail : "" },
+        { class: `check ${cls}`, "data-check": c.name, title: fired ? c.detail : decided ? "" : "has not broken so far; decided by the end of the run" },
         h("b", {}, `${label} ${c.name}`),
         fired && c.at ? h("button", { class: "jump-to", onclick: () => jump(c.at!.t) }, `at ${fmt(c.at.t)} on ${c.at.node}`) : null,
         fired ? h("div", { class: "detail" }, c.detail) : null,
@@ -56,6 +80,9 @@ export function stepText(s: Step): string {
   if ("crash" in s) return `crash ${s.crash}`;
   if ("restart" in s) return `restart ${s.restart}`;
   if ("clockJump" in s) return `${s.clockJump.node}: clock ${s.clockJump.by > 0 ? "+" : ""}${s.clockJump.by} ms`;
+  if ("drop" in s) return `drop message #${s.drop}`;
+  if ("duplicate" in s) return `duplicate message #${s.duplicate}`;
+  if ("hold" in s) return `hold message #${s.hold} until a heal`;
   const { at: _at, ...rest } = s;
   return JSON.stringify(rest);
 }

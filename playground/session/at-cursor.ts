@@ -4,11 +4,19 @@
  * Built once per run (per-lane event indexes), then each frame is a few binary searches.
  */
 import type { CheckResult } from "../../sim/run-types.ts";
-import type { Model } from "../../viz/layout/model.ts";
+import { A, type Model } from "../../viz/layout/model.ts";
 
 export type ReplicaAt = { node: string; value: string; vv: string; down: "crashed" | "paused" | null };
-export type CheckAt = { check: CheckResult; fired: boolean };
-export type Cursor = { replicas: ReplicaAt[]; partition: string | null; checks: CheckAt[]; diverged: boolean };
+/** `fired`: the check broke at or before the cursor; `decided`: its verdict is known by then (fired, or the run's end reached). */
+export type CheckAt = { check: CheckResult; fired: boolean; decided: boolean };
+/** A replica message on the wire at the cursor: what the drop, duplicate and hold steps can name. */
+export type MessageAt = { msg: number; kind: string; from: string; to: string; sentAt: number; endsAt: number };
+export type Cursor = { replicas: ReplicaAt[]; partition: string | null; checks: CheckAt[]; diverged: boolean; inFlight: MessageAt[] };
+
+/** The replicas' message kinds (sim/engine/trace.ts); a service's messages cross another network, which steps do not reach. */
+const REPLICA_KINDS = new Set(["delta", "state", "ae", "op", "ops", "digest"]);
+/** At most this many messages in flight are listed (a busy run has hundreds). */
+export const MAX_IN_FLIGHT = 12;
 
 /** Index of the last element ≤ t in a sorted array, or -1. */
 function lastAtOrBefore(ts: readonly number[], t: number): number {
@@ -65,7 +73,28 @@ export class CursorReader {
     const part = m.bands.find((b) => b.lane === -1 && b.from <= t && t < b.to);
     const live = replicas.filter((r) => r.down === null && r.value !== "—");
     const diverged = live.some((r) => r.value !== live[0]!.value);
-    const checks = m.checks.map((check) => ({ check, fired: !check.ok && (check.at ? check.at.t <= t : t >= this.end) }));
-    return { replicas, partition: part ? part.label : null, checks, diverged };
+    const checks = m.checks.map((check) => {
+      const fired = !check.ok && (check.at ? check.at.t <= t : t >= this.end);
+      return { check, fired, decided: fired || t >= this.end };
+    });
+    return { replicas, partition: part ? part.label : null, checks, diverged, inFlight: this.inFlightAt(t) };
+  }
+
+  /** Replica messages sent at or before t and not yet delivered, dropped or held, oldest first. */
+  private inFlightAt(t: number): MessageAt[] {
+    const { ev, arrows: ar, lanes, strs } = this.m;
+    const out: MessageAt[] = [];
+    for (let k = 0; k < ar.s.length && out.length < MAX_IN_FLIGHT; k++) {
+      const s = ar.s[k]!;
+      const sentAt = ev.t[s]!;
+      // A duplicate's arrow starts at the original's send: its own id is not on the model.
+      if (sentAt > t || ar.st[k] === A.duplicate) continue;
+      const held = ar.h[k]!;
+      const endsAt = held >= 0 ? held : ar.t[k]!;
+      const kind = strs[ar.mk[k]!] ?? "";
+      if (t >= endsAt || !REPLICA_KINDS.has(kind)) continue;
+      out.push({ msg: ev.msg[s]!, kind, from: lanes[ev.lane[s]!]?.name ?? "?", to: lanes[ar.to[k]!]?.name ?? "?", sentAt, endsAt });
+    }
+    return out;
   }
 }

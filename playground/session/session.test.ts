@@ -44,6 +44,23 @@ describe("a session is a scenario", () => {
     expect(reader.nextEventAfter(reader.end + 10 ** 9)).toBeNull();
   });
 
+  it("lists the replica messages on the wire at the cursor, and a drop step takes one off", async () => {
+    const s = addStep(emptySession("or-set"), { at: 100, node: "alice", op: "add", args: ["x"] });
+    const at = async (scenario: typeof s, t: number) => {
+      const { model } = await runSession(scenario);
+      return new CursorReader(model, scenario.duration).at(t).inFlight;
+    };
+    // Anti-entropy rounds are on the wire too; alice's add went out as two deltas.
+    const flying = (await at(s, 101)).filter((m) => m.kind === "delta");
+    expect(flying.map((m) => [m.kind, m.from, m.to])).toEqual([
+      ["delta", "alice", "bob"],
+      ["delta", "alice", "carol"],
+    ]);
+    expect(flying.every((m) => m.sentAt === 100 && m.endsAt > 101)).toBe(true);
+    const dropped = addStep(s, { at: 101, drop: flying[0]!.msg });
+    expect((await at(dropped, 101)).filter((m) => m.kind === "delta").map((m) => m.msg)).toEqual([flying[1]!.msg]);
+  });
+
   it("refuses an invalid session with the loader's line, naming the field", async () => {
     const bad = addStep(emptySession("or-set"), { at: 0, node: "dave", op: "add", args: ["x"] });
     await expect(runSession(bad)).rejects.toThrow(/<playground>: steps\[0\]\.node: .*dave/);
