@@ -34,7 +34,7 @@ const player = new Player((dt) => {
 async function setScenario(next: Scenario, o: { cursor?: number } = {}): Promise<boolean> {
   try {
     const result = await runSession(next, () => performance.now());
-    Object.assign(st, { scenario: result.scenario, result, reader: new CursorReader(result.model, result.scenario.duration), error: null });
+    Object.assign(st, { scenario: result.scenario, result, reader: new CursorReader(result.model, result.scenario.duration, result.initial), error: null });
     view.show(result.model);
     history.replaceState(null, "", encodeSession(result.scenario));
   } catch (e) {

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from "../../sim/run-types.ts";
 import { A, type Model } from "../../viz/layout/model.ts";
+import { formatVV } from "../../viz/layout/text.ts";
 
 export type ReplicaAt = { node: string; value: string; vv: string; down: "crashed" | "paused" | null };
 /** `fired`: the check broke at or before the cursor; `decided`: its verdict is known by then (fired, or the run's end reached). */
@@ -36,9 +37,14 @@ export class CursorReader {
   /** When the run's own events end: end-state checks (convergence) fire there. */
   readonly end: number;
 
+  /**
+   * `initial`: each lane's value before its first event (the CRDT's initial value, as JSON), so
+   * a replica that has heard nothing yet shows its empty value rather than nothing.
+   */
   constructor(
     private readonly m: Model,
     duration: number,
+    private readonly initial: readonly string[] = [],
   ) {
     this.laneEvents = m.lanes.map(() => []);
     this.laneTimes = m.lanes.map(() => []);
@@ -63,10 +69,12 @@ export class CursorReader {
       const k = lastAtOrBefore(this.laneTimes[l] ?? [], t);
       const i = k < 0 ? undefined : this.laneEvents[l]?.[k];
       const band = m.bands.find((b) => b.lane === l && (b.kind === "crash" || b.kind === "pause") && b.from <= t && t < b.to);
+      // No value known (-1): before the replica's first change its initial value; while crashed, nothing.
+      const known = i === undefined ? "" : str(m.ev.val[i]);
       return {
         node: lane.name,
-        value: i === undefined ? "—" : str(m.ev.val[i]) || "—",
-        vv: i === undefined ? "{}" : str(m.ev.vv[i]),
+        value: known || (band?.kind === "crash" ? "—" : (this.initial[l] ?? "—")),
+        vv: i === undefined ? formatVV({}, []) : str(m.ev.vv[i]),
         down: band?.kind === "crash" ? "crashed" : band?.kind === "pause" ? "paused" : null,
       };
     });

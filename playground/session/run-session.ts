@@ -16,7 +16,8 @@ import type { Model } from "../../viz/layout/model.ts";
 import { parseTrace } from "../../viz/trace.ts";
 import { resolveInPage } from "./page-crdts.ts";
 
-export type SessionRun = { scenario: Scenario; crdt: Crdt; run: Run; model: Model; simMs: number };
+/** `initial`: each node's value before anything happens (JSON), for the cards at time 0. */
+export type SessionRun = { scenario: Scenario; crdt: Crdt; run: Run; model: Model; simMs: number; initial: string[] };
 
 const FILE = "<playground>";
 
@@ -38,5 +39,6 @@ export async function runSession(input: unknown, clock: () => number = () => 0):
   const run = runLoaded({ file: FILE, scenario, crdt, crdtName: crdt.name, limits: {} });
   const simMs = clock() - started;
   const model = layoutRun({ trace: parseTrace(run.trace ?? []), summary: run.summary, scenario });
-  return { scenario, crdt, run, model, simMs };
+  const initial = model.lanes.map((l) => (scenario.nodes.includes(l.name) ? (JSON.stringify(crdt.value(crdt.init(l.name) as never)) ?? "—") : "—"));
+  return { scenario, crdt, run, model, simMs, initial };
 }

@@ -34,9 +34,9 @@ describe("a session is a scenario", () => {
   it("shows each replica at the cursor, and the checks once the run reaches them", async () => {
     let s = emptySession("lww-register");
     s = addStep(s, { at: 100, node: "alice", op: "set", args: [1] });
-    const { model, run } = await runSession(s);
-    const reader = new CursorReader(model, s.duration);
-    expect(reader.at(50).replicas.map((r) => r.value)).toEqual(["—", "—", "—"]);
+    const { model, run, initial } = await runSession(s);
+    const reader = new CursorReader(model, s.duration, initial);
+    expect(reader.at(50).replicas.map((r) => r.value)).toEqual(["null", "null", "null"]);
     expect(reader.at(100).replicas[0]).toMatchObject({ node: "alice", value: "1" });
     const end = reader.at(reader.end).replicas.map((r) => JSON.parse(r.value) as unknown);
     expect(end).toEqual(Object.values(run.summary.final));
