@@ -26,6 +26,7 @@ const CLICKS: Record<string, (s: Scenario) => Step[]> = {
     { at: 2000, heal: true },
   ],
   "fractured-reads": () => [{ at: 700, node: "bob", txn: { read: ["x", "y"] } }],
+  "invoice-partition": (s) => [partitionStep(1000, s.nodes, new Set(["carol"])), { at: 1200, node: "carol", next: "invoice" }],
 };
 
 describe("lessons", () => {

@@ -4,7 +4,7 @@
  * the same steps under another CRDT (or clock), where the anomaly cannot happen.
  */
 import type { Run } from "../../sim/run-types.ts";
-import type { CrdtSpec, Scenario } from "../../sim/scenario/types.ts";
+import type { CrdtSpec, Scenario, Step } from "../../sim/scenario/types.ts";
 import { withCrdt } from "./session.ts";
 
 /** A fix that swaps the CRDT and keeps every step. */
@@ -37,6 +37,39 @@ function lostReAdds(s: Scenario, run: Run): boolean {
   for (const st of opSteps(s)) last.set(JSON.stringify(st.args?.[0]), st.op);
   const readded = [...last].filter(([el, op]) => op === "add" && opSteps(s).some((st) => st.op === "remove" && JSON.stringify(st.args?.[0]) === el));
   return readded.some(([el]) => finals(run).some((v) => Array.isArray(v) && !v.some((x) => JSON.stringify(x) === el)));
+}
+
+/** Requests to the sequencer that timed out, over every node. */
+const tally = (run: Run, key: "timedOut" | "attempted") =>
+  Object.values(run.summary.stats.availability ?? {}).reduce((n, services) => {
+    const seq = services.sequencer;
+    return n + (typeof seq === "object" ? seq[key] : 0);
+  }, 0);
+const timedOut = (run: Run) => tally(run, "timedOut");
+const asked = (run: Run) => tally(run, "attempted");
+
+/**
+ * The invoice lesson's contrast: every `next` asked during a partition is asked again once it
+ * heals instead (a heal is added 300 ms after the last of them when the session has none).
+ */
+function askAfterHeal(s: Scenario): Scenario {
+  const steps = s.steps ?? [];
+  let cut = false;
+  const moved: Step[] = [];
+  const kept: Step[] = [];
+  for (const st of steps) {
+    if ("partition" in st) cut = true;
+    else if ("heal" in st) cut = false;
+    if ("next" in st && cut) moved.push(st);
+    else kept.push(st);
+  }
+  if (!moved.length) return s;
+  const last = Math.max(...moved.map((st) => st.at));
+  const heal = kept.find((st) => "heal" in st && st.at >= last);
+  const healAt = heal?.at ?? last + 300;
+  const retried: Step[] = moved.map((st, i) => ({ ...st, at: healAt + 100 + 10 * i }));
+  const all = [...kept, ...(heal ? [] : [{ at: healAt, heal: true } as Step]), ...retried].sort((a, b) => a.at - b.at);
+  return { ...s, steps: all, duration: Math.max(s.duration, healAt + 100 + 10 * moved.length + 1000) };
 }
 
 const base = (name: string, nodes: string[], crdt: CrdtSpec, extra: Partial<Scenario> = {}): Scenario => ({
@@ -126,5 +159,23 @@ export const LESSONS: Lesson[] = [
       },
     },
     fixed: (s, run) => held(run, "read-atomic") && (s.steps ?? []).some((st) => "txn" in st && st.txn.read !== undefined),
+  },
+  {
+    id: "invoice-partition",
+    title: "The invoice number under a partition",
+    point:
+      "Invoice numbers must be unique and in order, so one sequencer hands them out (on the server). CAP: when a partition cuts a node off from it, that node cannot number — it waits and times out rather than risk a duplicate.",
+    task: "Tick side A on carol and partition her away from the server, then click carol's card and ask for the next number. It times out: unavailable, but never a duplicate.",
+    start: base("lesson-invoice-partition", ["server", "alice", "bob", "carol"], "or-set", {
+      services: { sequencer: { node: "server", timeoutMs: 500, retryMs: 100 } },
+      steps: [{ at: 200, node: "alice", next: "invoice" }],
+      expect: { checks: { "sequencer-unique": true, "sequencer-monotonic": true } },
+    }),
+    caused: (_s, run) => timedOut(run) > 0,
+    fix: {
+      why: "No fix keeps both: a CRDT counter would go on numbering on both sides and hand out the same number twice. The sequencer keeps numbers unique; the same requests made once the partition heals are all answered, in order.",
+      apply: askAfterHeal,
+    },
+    fixed: (_s, run) => timedOut(run) === 0 && held(run, "sequencer-unique") && asked(run) > 1,
   },
 ];
