@@ -19,7 +19,7 @@ const STAGE_TEXT: Record<LessonStage, string> = {
   cause: "Your turn: cause the anomaly.",
   caused: "There it is. Play to the end to see where the checker points, then apply the fix: the same clicks, made safe.",
   "fixed-pending": "The fix is in: play it through.",
-  done: "Lesson complete ✓ — same steps, nothing lost.",
+  done: "Lesson complete ✓ — the fixed session keeps what the anomaly lost.",
 };
 
 export function lessonPanel(l: Lesson, stage: LessonStage, act: { fix(): void; restart(): void; leave(): void }): HTMLElement {
