@@ -214,4 +214,25 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     expect((await state()).at.replicas.find((r) => r.node === "bob")?.value).not.toContain("x");
     await page.screenshot({ path: join(OUT, "playground-message-dropped.png") });
   });
+
+  it("a step the loader refuses is not applied: its one line is shown, the session stays", async () => {
+    await page.selectOption("#crdt", "g-counter");
+    await page.waitForFunction("window.playground.state().scenario.crdt === 'g-counter'");
+    const before = await state();
+    await setCursor(500);
+    const card = await select("alice");
+    await card.locator(".op-arg").fill("-3");
+    await card.locator(".issue").click();
+    await page.waitForSelector("#error:not([hidden])");
+    expect(await page.locator("#error").textContent()).toMatch(/^<playground>: steps\[0\]\.args: .*inc/);
+    const after = await state();
+    expect([after.scenario.steps, after.traceHash]).toEqual([before.scenario.steps, before.traceHash]);
+  });
+
+  it("opens a scenario file from disk, as a run directory's scenario.json", async () => {
+    await page.locator("#open-file").setInputFiles(join(process.cwd(), "scenarios", "or-set-add-wins.json"));
+    await page.waitForFunction("window.playground.state().scenario.name === 'or-set-add-wins'");
+    expect((await state()).error).toBeNull();
+    expect(await page.locator("#steps li").count()).toBeGreaterThan(0);
+  });
 });
