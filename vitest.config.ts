@@ -24,6 +24,7 @@ export default defineConfig({
       "scenarios/**/*.test.ts",
       "bench/**/*.test.ts",
       "package/*.test.ts",
+      "playground/**/*.test.ts",
     ],
     // Child processes, not threads: a test file that spawns CLIs, starts worker threads of its
     // own or leaves handles open is isolated and killed with its process.

@@ -160,6 +160,13 @@ are not slowed by B: at saturation this is the queue ahead of B). Paced latency:
 time, the next once the previous is visible on B. Catch-up: B opened (a new directory) after A took
 100,000 updates on 10,000 objects; the time until B holds them all.`,
   },
+  playground: {
+    title: "The playground",
+    about: `The [playground](playground.md) in headless Chromium: a session of 5 nodes × 50 ops/s for 10
+virtual seconds simulated in the page, against the same session simulated in Node (the same
+sources); the time from an edit to the redrawn page (the run recomputed from scratch); and the time
+between frames while it plays live at 1× (goal: 60 fps, 16.7 ms).`,
+  },
   viz: {
     title: "Timeline at scale",
     about: `A 100,000-event run: layout, building timeline.html and the SVG, the first render in headless

@@ -15,7 +15,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["core", "sql", "sim", "viz", "cli", "node", "cluster", "bench", "scenarios", "examples", "tools"];
+const SOURCE_DIRS = ["core", "sql", "sim", "viz", "cli", "node", "cluster", "bench", "scenarios", "examples", "tools", "playground"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -172,6 +172,20 @@ describe("module boundaries", () => {
         .filter((t) => t.startsWith("cli/") || t.startsWith("viz/"))
         .map((t) => `${file} imports ${t}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it("nothing imports playground/: the page is a client of sim and viz, bundled on its own (its bench and tests aside)", () => {
+    const offenders = SOURCE_DIRS.filter((d) => d !== "playground" && existsSync(join(root, d)))
+      .flatMap(sourceFiles)
+      .filter((file) => !(file.startsWith("bench/") && file.includes("playground")))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith("."))
+          .map((spec) => target(file, spec))
+          .filter((t) => t.startsWith("playground/"))
+          .map((t) => `${file} imports ${t}`),
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -108,7 +108,8 @@ export type UpdateEvent = { t: number; type: "update"; node: string; op: string;
 export type SendEvent = { t: number; type: "send"; msg: number; from: string; to: string; kind: string; bytes: number };
 /** `kind`: only on a service message's delivery. */
 export type DeliverEvent = { t: number; type: "deliver"; msg: number; to: string; from: string; vv: VV; value: unknown; kind?: string };
-export type DropReason = "loss" | "partition" | "crash" | "dedup";
+/** `step`: a scenario step dropped that message in flight (`{"drop": msg}`). */
+export type DropReason = "loss" | "partition" | "crash" | "dedup" | "step";
 export type DropEvent = { t: number; type: "drop"; msg: number; reason: DropReason };
 export type DuplicateEvent = { t: number; type: "duplicate"; msg: number; of: number };
 export type HoldEvent = { t: number; type: "hold" | "release"; msg: number };

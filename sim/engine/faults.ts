@@ -125,7 +125,10 @@ function runStep(sim: FaultEnv, step: Step, i: number, idx: (name: string) => nu
     const r = sim.replicas[idx(step.clockJump.node)]!;
     r.clock.jump(step.clockJump.by);
     trace.clockJump(t, r.index, step.clockJump.by, r.clock.read(t), "step");
-  } else if ("sql" in step) runSqlStep(sim, sim.sqlSchema!, sim.replicas[idx(step.node)]!, step, i);
+  } else if ("drop" in step) sim.net.act(step.drop, "drop");
+  else if ("duplicate" in step) sim.net.act(step.duplicate, "duplicate");
+  else if ("hold" in step) sim.net.act(step.hold, "hold");
+  else if ("sql" in step) runSqlStep(sim, sim.sqlSchema!, sim.replicas[idx(step.node)]!, step, i);
   else if ("next" in step || "txn" in step) sim.services?.step(step, i);
 }
 

@@ -58,6 +58,13 @@ export class Network {
   private readonly holdMode: boolean;
   /** Per-link time of the last scheduled delivery (FIFO), or null when FIFO is off. */
   private readonly fifoLast: Float64Array | null;
+  /**
+   * Messages on the wire by id, kept only when the scenario's steps name messages (drop,
+   * duplicate, hold): a map write per send is not paid by runs that never ask.
+   */
+  private readonly onWire: Map<number, Ev> | null;
+  /** Messages a step took off the wire: their scheduled arrival is ignored. */
+  private readonly taken = new Set<Ev>();
 
   constructor(
     private readonly n: number,
@@ -69,6 +76,7 @@ export class Network {
     streams: NetStreams,
     private readonly tracer: NetTracer,
     private readonly stats: NetStats,
+    messageSteps = false,
   ) {
     this.latency = latencySampler(spec.latency);
     this.rLatency = streams.latency;
@@ -80,6 +88,7 @@ export class Network {
     this.reorder = spec.reorder ?? 0;
     this.holdMode = spec.partitionMode === "hold";
     this.fifoLast = spec.fifo ? new Float64Array(n * n) : null;
+    this.onWire = messageSteps ? new Map() : null;
   }
 
   /** Messages waiting for a heal. */
@@ -126,6 +135,39 @@ export class Network {
     }
     this.queue.push(ev, at);
     this.inFlight++;
+    this.onWire?.set(ev.id, ev);
+  }
+
+  /**
+   * A scenario step acts on message `id` if it is on the wire now: drops it, holds it until the
+   * next heal, or sends a copy (its own id, a fresh latency). False, and nothing happens, when
+   * it is not (not yet sent, arrived, dropped or already held).
+   */
+  act(id: number, action: "drop" | "duplicate" | "hold"): boolean {
+    const ev = this.onWire?.get(id);
+    if (ev === undefined) return false;
+    const now = this.time.now;
+    if (action === "duplicate") {
+      const copy = copyOf(ev);
+      copy.id = this.ids.next++;
+      this.stats.duplicated++;
+      this.tracer.duplicate(now, copy.id, id);
+      this.dispatch(copy);
+      return true;
+    }
+    this.onWire!.delete(id);
+    this.taken.add(ev);
+    this.inFlight--;
+    if (action === "drop") this.drop(ev, "step");
+    else {
+      // A copy under the same id goes to the held list: the original's arrival, still on the
+      // agenda, must stay ignored even if the held one is released and arrives first.
+      const held = copyOf(ev);
+      held.id = id;
+      this.held.push(held);
+      this.tracer.hold(now, id);
+    }
+    return true;
   }
 
   private blocked(ev: Ev): void {
@@ -141,7 +183,9 @@ export class Network {
    * started while it was in flight (dropped or held).
    */
   arrive(ev: Ev, gone: boolean): boolean {
+    if (this.taken.size !== 0 && this.taken.delete(ev)) return false;
     this.inFlight--;
+    this.onWire?.delete(ev.id);
     if (gone) {
       this.drop(ev, "crash");
       return false;

@@ -150,7 +150,8 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
     const streams = this.streams;
     const netStreams = { latency: streams.get(STREAM.latency), loss: streams.get(STREAM.loss), duplicate: streams.get(STREAM.duplicate), reorder: streams.get(STREAM.reorder) };
-    this.net = new Network(this.n, scenario.network ?? {}, this.links, this.queue, this.time, this.msgIds, netStreams, this.trace, this.stats);
+    const messageSteps = (scenario.steps ?? []).some((s) => "drop" in s || "duplicate" in s || "hold" in s);
+    this.net = new Network(this.n, scenario.network ?? {}, this.links, this.queue, this.time, this.msgIds, netStreams, this.trace, this.stats, messageSteps);
     this.rAntiEntropy = this.streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.workload = ClientWorkload.of(scenario, crdt.ops, this.streams);

@@ -22,7 +22,7 @@ export interface TracedReplica {
   valueJson(): string;
 }
 
-const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3 };
+const DROP_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3, step: 4 };
 
 const Tag = {
   Update: 1,

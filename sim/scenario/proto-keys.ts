@@ -21,7 +21,7 @@ const define = (o: Obj, k: string, value: unknown) => Object.defineProperty(o, k
 const shape = scenarioSchema.shape;
 const CLOCK = shape.clocks.unwrap().valueType;
 const SHARD = shape.services.unwrap().shape.ramp.unwrap().shape.keys.unwrap().valueType;
-const WRITE_VALUE = stepSchemas[10].shape.txn.shape.write.unwrap().valueType;
+const WRITE_VALUE = stepSchemas[13].shape.txn.shape.write.unwrap().valueType;
 const CHECK = shape.expect.unwrap().shape.checks.unwrap().valueType;
 
 /**

@@ -19,6 +19,8 @@ const time = z
   .describe("integer virtual ms from 0");
 const probability = z.number().min(0, "a probability must be in [0, 1]").max(1, "a probability must be in [0, 1]");
 const nodeName = z.string().min(1, "a node name must not be empty");
+/** A message id as the trace numbers them (from 1). */
+const messageId = z.int().min(1, "message ids start at 1");
 /** A latency parameter in ms; load-bounds.ts also bounds what a distribution can draw from it. */
 const ms = z.number().min(0, "must be a non-negative number of ms").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} ms (about 11.6 days)`);
 const positiveMs = z.number().positive("must be positive").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} ms (about 11.6 days)`);
@@ -47,7 +49,7 @@ export const crdtSpecSchema = z.union([z.string().min(1), z.strictObject({ modul
  * Step variants, in this order; load.ts picks the variant by which action key a step has, so an
  * error names the field of the step the author meant rather than "no union member matched".
  */
-export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump", "next", "txn", "sql"] as const;
+export const STEP_ACTIONS = ["op", "partition", "cut", "heal", "crash", "restart", "pause", "resume", "clockJump", "drop", "duplicate", "hold", "next", "txn", "sql"] as const;
 export const stepSchemas = [
   z.strictObject({ at: time, node: nodeName, op: z.string().min(1), args: z.array(z.unknown()).optional() }),
   z.strictObject({ at: time, partition: z.array(z.array(nodeName).min(1, "a partition group must not be empty")).min(1) }),
@@ -58,6 +60,9 @@ export const stepSchemas = [
   z.strictObject({ at: time, pause: nodeName }),
   z.strictObject({ at: time, resume: nodeName }),
   z.strictObject({ at: time, clockJump: z.strictObject({ node: nodeName, by: z.int() }) }),
+  z.strictObject({ at: time, drop: messageId.describe("a replica message in flight (the trace's msg): lost now") }),
+  z.strictObject({ at: time, duplicate: messageId.describe("a replica message in flight (the trace's msg): a copy sent now") }),
+  z.strictObject({ at: time, hold: messageId.describe("a replica message in flight (the trace's msg): held until the next heal") }),
   z.strictObject({ at: time, node: nodeName, next: serviceName.describe("the counter to draw the next number of (services.sequencer)") }),
   z.strictObject({
     at: time,

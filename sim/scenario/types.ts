@@ -67,6 +67,12 @@ export type Step =
   | { at: number; pause: string }
   | { at: number; resume: string }
   | { at: number; clockJump: { node: string; by: number } }
+  /** The replica message with this id (the trace's `msg`), if it is in flight then: lost now. */
+  | { at: number; drop: number }
+  /** … a copy of it is sent now (its own id, a fresh latency). */
+  | { at: number; duplicate: number }
+  /** … held until the next heal, then sent again with a fresh latency. */
+  | { at: number; hold: number }
   /** Asks the sequencer (services.sequencer) for the next number of this name, from `node`. */
   | { at: number; node: string; next: string }
   /** A RAMP transaction (services.ramp) coordinated by `node`: exactly one of write / read. */

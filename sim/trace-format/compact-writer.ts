@@ -32,7 +32,7 @@ export const KEYFRAME_EVERY = 256;
 const CHUNK = 1 << 20;
 
 export const Rec = { update: 1, send: 2, deliver: 3, drop: 4, duplicate: 5, hold: 6, release: 7 } as const;
-const REASON_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3 };
+const REASON_CODE: Record<DropReason, number> = { loss: 0, partition: 1, crash: 2, dedup: 3, step: 4 };
 
 export function headerLine(names: readonly string[], keyframeEvery: number): string {
   return JSON.stringify({ format: FORMAT, version: VERSION, nodes: names, keyframeEvery });

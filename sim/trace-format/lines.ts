@@ -10,7 +10,7 @@ import type { DropReason } from "../run-types.ts";
 /** Message kind names by MsgKind number (sim/engine/event.ts). */
 export const KIND_NAME = ["delta", "state", "ae", "op", "ops", "digest"] as const;
 /** Drop reasons by their code in the compact file (and the traceHash's words). */
-export const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "crash", "dedup"];
+export const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "crash", "dedup", "step"];
 
 export const updateLine = (t: number, node: string, op: string, argsJson: string, seq: number, vv: string, value: string): string =>
   `{"t":${t},"type":"update","node":${node},"op":${JSON.stringify(op)},"args":${argsJson},"id":[${node},${seq}],"vv":${vv},"value":${value}}`;

@@ -31,9 +31,17 @@ export function diagramCrop(lanes: number, width = 1200): { aspect: string; marg
   return { aspect: `${width} / ${h}`, marginTop: `-${+((top / width) * 100).toFixed(3)}%` };
 }
 
-export function renderSvg(m: Model, o: { width?: number } = {}): string {
+/**
+ * The pixel geometry renderSvg draws with, for a layer drawn over it (the playground's cursor).
+ * `bare`: no header (title, verdict, check chips), as the playground shows a run still unfolding.
+ */
+export function diagramGeometry(m: Model, o: { width?: number; bare?: boolean } = {}): Geometry {
+  return geometry(m, { width: o.width ?? 1200, top: (o.bare ? 8 : HEADER) + AXIS });
+}
+
+export function renderSvg(m: Model, o: { width?: number; bare?: boolean } = {}): string {
   const W = o.width ?? 1200;
-  const g = geometry(m, { width: W, top: HEADER + AXIS });
+  const g = diagramGeometry(m, o);
   const bottom = g.top + m.lanes.length * g.laneH;
   const items = legendFor(m);
   const legendRows = Math.ceil(items.length / 3);
@@ -48,7 +56,7 @@ export function renderSvg(m: Model, o: { width?: number } = {}): string {
       .join("")}` +
       `<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${STYLE.band.crash}"/><path d="M0,0V6" stroke="#9ca3af" stroke-width="2"/></pattern></defs>`,
     `<rect width="${W}" height="${H}" fill="${STYLE.paper}"/>`,
-    header(m, W),
+    o.bare ? "" : header(m, W),
     bands(m, g, bottom),
     lanes(m, g),
     axis(g, bottom),

@@ -1,0 +1,22 @@
+/**
+ * node:crypto in the browser build: the trace hash (sim/engine/trace-hash.ts) is a synchronous
+ * sha256 over incremental updates, which WebCrypto (async, one-shot) cannot give; @noble/hashes
+ * computes the same digest, so the page shows the traceHash `memoconductor run` prints.
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
+export type Hash = { update(data: Uint8Array): Hash; digest(encoding: "hex"): string };
+
+export function createHash(algorithm: string): Hash {
+  if (algorithm !== "sha256") throw new Error(`the playground's createHash knows sha256 only, not ${algorithm}`);
+  const h = sha256.create();
+  const hash: Hash = {
+    update(data) {
+      h.update(data);
+      return hash;
+    },
+    digest: () => bytesToHex(h.digest()),
+  };
+  return hash;
+}
