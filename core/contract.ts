@@ -53,6 +53,12 @@ export interface StateCrdt<S = any, V = unknown> {
   value(state: S): V;
   clone?(state: S): S;
   sequence?: SequenceTraits;
+  /**
+   * Optional: whether `state` is the initial state, i.e. encodes like `init(…)` — without
+   * encoding it. Containers (record, store) ask it of every update's delta; a type without it
+   * is asked through its codec (encode and compare).
+   */
+  isBottom?(state: S): boolean;
   /** Builtins only (optional for plugins): compact validating encoding of states and deltas. */
   codec?: Codec<S>;
 }

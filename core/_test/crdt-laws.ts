@@ -135,6 +135,21 @@ export function lawTests<S>(crdt: StateCrdt<S>, options: { numRuns?: number; rep
       );
     });
 
+    const isBottom = crdt.isBottom;
+    if (isBottom) {
+      it(`${crdt.name}: isBottom tells exactly the states and deltas that encode like the initial state`, () => {
+        const bottom = Buffer.from(codec.encode(crdt.init("a"))).toString("hex");
+        checkProperty(
+          fc.property(hist, (steps) => {
+            const { states, deltas } = replay(crdt, steps, replicas, ids);
+            for (const s of [crdt.init("a"), ...states, ...deltas])
+              expect(isBottom.call(crdt, s), `isBottom of ${Buffer.from(codec.encode(s)).toString("hex")}`).toBe(Buffer.from(codec.encode(s)).toString("hex") === bottom);
+          }),
+          { numRuns },
+        );
+      });
+    }
+
     it(`${crdt.name}: malformed bytes are refused with a DecodeError (truncations, random bytes, trailing garbage)`, () => {
       checkProperty(
         fc.property(hist, fc.uint8Array({ maxLength: 40 }), (steps, noise) => {

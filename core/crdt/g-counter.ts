@@ -72,5 +72,7 @@ export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, numbe
   merge: mergeCounts,
   value: sumCounts,
   clone: (s) => new Map(s),
+  // Counts are never stored as 0: an entry is always written.
+  isBottom: (s) => s.size === 0,
   codec: framedCodec(NAME, writeCounts, readCounts),
 }));

@@ -86,6 +86,7 @@ const make = ({ clock }: { clock: LwwClock }): StateCrdt<LwwRegisterState, Json>
   },
   value: (s) => (s.write === null ? null : s.write.value),
   clone: (s) => ({ write: s.write }),
+  isBottom: (s) => s.write === null,
   codec: framedCodec(
     NAME,
     (w, s) => {

@@ -46,5 +46,7 @@ export const orSet = builtin(NAME, {}, {}, (): StateCrdt<ORSetState, Json[]> => 
   merge: (a, b) => a.join(b),
   value: (s) => s.values(),
   clone: (s) => s.clone(),
+  // The context holds every entry's dots: an empty one means an empty kernel.
+  isBottom: (s) => s.size === 0 && s.ctx.isEmpty(),
   codec: kernelCodec(NAME),
 }));

@@ -40,6 +40,8 @@ export const pnCounter = builtin(NAME, {}, {}, (): StateCrdt<PNCounterState, num
   },
   value: (s) => sumCounts(s.p) - sumCounts(s.n),
   clone: (s) => ({ p: new Map(s.p), n: new Map(s.n) }),
+  // Counts are never stored as 0: an entry is always written.
+  isBottom: (s) => s.p.size === 0 && s.n.size === 0,
   codec: framedCodec(
     NAME,
     (w, s) => {

@@ -40,6 +40,7 @@ import { CrdtOptionError, OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "./_internals/builtin.ts";
 import {
+  bottomTest,
   bytesEqual,
   type Composite,
   type Conflict,
@@ -104,7 +105,8 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
   const codecOf = (f: string) => nested.get(f)!;
   const bottom = new Map(names.map((f) => [f, codecOf(f).encode(schema.get(f)!.init("_"))]));
   const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
-  const isBottom = (f: string, s: unknown) => bytesEqual(codecOf(f).encode(s), bottom.get(f)!);
+  const bottomOf = new Map(names.map((f) => [f, bottomTest(schema.get(f)!)]));
+  const isBottom = (f: string, s: unknown) => bottomOf.get(f)!(s);
   const fieldState = (state: RecordState, f: string) => (state.has(f) ? state.get(f) : schema.get(f)!.init("_"));
   const schemaList = names.join(", ");
 
@@ -155,6 +157,11 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
     },
     value: (s) => objectOf(names.map((f) => [f, schema.get(f)!.value(fieldState(s, f))] as const)),
     clone: (s) => new Map([...s].map(([f, x]) => [f, copy(schema.get(f)!, x)])),
+    // Initial-state fields are left out of the encoding: a record of only those encodes like init.
+    isBottom(s) {
+      for (const [f, x] of s) if (!isBottom(f, x)) return false;
+      return true;
+    },
     conflicts: (s) => names.flatMap((f) => prefixConflicts(f, conflictsOf(schema.get(f)!, fieldState(s, f)))),
     subsumed(s, d) {
       for (const [f, x] of s) {

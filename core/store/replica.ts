@@ -33,7 +33,7 @@
  */
 import { CausalContext } from "../clock/causal-context.ts";
 import { VersionVector } from "../clock/version-vector.ts";
-import type { Op, StateCrdt } from "../contract.ts";
+import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { CrdtError } from "../errors.ts";
 import { objectOf } from "../crdt/_internals/object-of.ts";
 import { compareStrings } from "../util/json.ts";
@@ -68,7 +68,11 @@ export class StoreReplica {
       throw new StoreError(`a store replica needs a store type (resolveBuiltin({ type: "store", collections: … })), got ${JSON.stringify(store?.name)}`);
     const crdt = (this.crdt = store as StoreCrdt);
     this.codecs = storeCodecs(crdt);
+    this.ctx = { replica: id, now };
   }
+
+  /** What the object types' updates may know (one object for every update). */
+  private readonly ctx: Ctx;
 
   /** The whole store state: MemoryBacking's live map, or one read from the backing (every object: for tests and small stores). */
   get state(): StoreState {
@@ -119,22 +123,17 @@ export class StoreReplica {
 
   /** Applies a local op (`set ["customers", "A", "phone", v]`) and returns the message to broadcast. */
   update(op: Op): DeltaMessage {
-    // The store CRDT validates collection, id and the object's op before it writes anything;
-    // it runs on a view holding only the object (if the args name one), read from the backing.
-    const [c, i] = Array.isArray(op?.args) ? op.args : [];
-    const known = typeof c === "string" && this.crdt.collections.includes(c) && typeof i === "string" && i !== "";
-    const view: StoreState = known ? this.viewOf(c, i) : new Map();
-    const { delta } = this.crdt.update(view, op, { replica: this.id, now: this.now });
-    // Validated by update: the collection and id of the op. An update that changed nothing
-    // (a remove of an absent element) has an empty delta; it still takes a seq, with the
-    // object type's initial state as its delta.
-    const collection = c as string;
-    const id = i as string;
-    const d = delta.get(collection)?.get(id) ?? this.typeOf(collection).init(this.id);
+    // The store CRDT validates collection, id and the object's op before it writes anything,
+    // then applies the op to the object as the backing holds it (no store state around it).
+    const u = this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id));
+    const { collection, id } = u;
+    // An update that changed nothing (a remove of an absent element) has no delta; it still
+    // takes a seq, with the object type's initial state as its delta.
+    const d = u.delta ?? this.typeOf(collection).init(this.id);
     const cc = this.backing.knowledge(collection) ?? new CausalContext();
     const seq = cc.next(this.id)[1];
     this.backing.putKnowledge(collection, cc);
-    this.record(collection, id, view, this.id, seq, d);
+    this.record(collection, id, u.state, this.id, seq, d);
     return { collection, id, origin: this.id, seq, delta: d };
   }
 
@@ -150,7 +149,7 @@ export class StoreReplica {
     this.crdt.merge(view, single(msg.collection, msg.id, msg.delta));
     cc.add([msg.origin, msg.seq]);
     this.backing.putKnowledge(msg.collection, cc);
-    this.record(msg.collection, msg.id, view, msg.origin, msg.seq, msg.delta);
+    this.record(msg.collection, msg.id, view.get(msg.collection)?.get(msg.id), msg.origin, msg.seq, msg.delta);
     return true;
   }
 
@@ -320,12 +319,11 @@ export class StoreReplica {
   }
 
   /**
-   * After an update was applied to the object's view: raises its version vector, writes the
-   * object back (unless it is still absent: an update that changed nothing creates no object)
-   * and logs the update.
+   * After an update was applied to the object (its state now, undefined while it is still
+   * absent: an update that changed nothing creates no object): raises its version vector,
+   * writes it back and logs the update.
    */
-  private record(c: string, id: string, view: StoreState, origin: string, seq: number, delta: unknown): void {
-    const state = view.get(c)?.get(id);
+  private record(c: string, id: string, state: unknown, origin: string, seq: number, delta: unknown): void {
     if (state !== undefined) {
       const vv = this.backing.vv(c, id) ?? new VersionVector();
       if (vv.get(origin) < seq) vv.set(origin, seq);

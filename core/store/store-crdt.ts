@@ -32,7 +32,18 @@ import type { Writer } from "../encoding/writer.ts";
 import { CrdtOptionError, OpError } from "../errors.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin } from "../crdt/_internals/builtin.ts";
-import { bytesEqual, type Conflict, conflictsOf, prefixConflicts, readNested, relabelOpError, type Resolve, resolveSpec, type TypeSpec } from "../crdt/_internals/nested.ts";
+import {
+  bottomTest,
+  bytesEqual,
+  type Conflict,
+  conflictsOf,
+  prefixConflicts,
+  readNested,
+  relabelOpError,
+  type Resolve,
+  resolveSpec,
+  type TypeSpec,
+} from "../crdt/_internals/nested.ts";
 import { objectOf } from "../crdt/_internals/object-of.ts";
 import { recordType } from "../crdt/record.ts";
 
@@ -49,7 +60,20 @@ export type StoreCrdt = StateCrdt<StoreState, StoreValue> & {
   /** One object's encoding (used by the messaging layer), and the reader of it. */
   writeObject(w: Writer, collection: string, state: unknown): void;
   readObject(r: Reader, collection: string, where: string): unknown;
+  /**
+   * An op applied to one object, read through `read` once the op's collection and id are known
+   * to be valid (the state it returns may be mutated): what `update` does to a store state, and
+   * what StoreReplica does to its backing's object without building a store state around it.
+   */
+  updateObject(op: Op, ctx: Ctx, read: (collection: string, id: string) => unknown): ObjectUpdate;
 };
+
+/**
+ * An op's effect on its object: the state after it — undefined when the object is still absent
+ * (an update that left a new object initial creates nothing) — and the delta, undefined when
+ * the update changed nothing (its delta the initial state).
+ */
+export type ObjectUpdate = { collection: string; id: string; state: unknown; delta: unknown };
 
 const NAME = "store";
 
@@ -80,7 +104,8 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
   const bottom = new Map(names.map((c) => [c, codecOf(c).encode(schema.get(c)!.init("_"))]));
   const list = names.join(", ");
   const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
-  const isBottom = (c: string, s: unknown) => bytesEqual(codecOf(c).encode(s), bottom.get(c)!);
+  const bottomOf = new Map(names.map((c) => [c, bottomTest(schema.get(c)!)]));
+  const isBottom = (c: string, s: unknown) => bottomOf.get(c)!(s);
 
   const typeOf = (c: string): StateCrdt<any, unknown> => {
     const t = typeof c === "string" ? schema.get(c) : undefined;
@@ -99,6 +124,21 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
     return { c, id, crdt: schema.get(c)! };
   };
 
+  function updateObject(op: Op, ctx: Ctx, read: (collection: string, id: string) => unknown): ObjectUpdate {
+    const { c, id, crdt } = target(op);
+    const current = read(c, id);
+    let res: { state: unknown; delta: unknown };
+    try {
+      res = crdt.update(current ?? crdt.init(ctx.replica), { op: op.op, args: op.args.slice(2) }, ctx);
+    } catch (e) {
+      relabelOpError(NAME, String(op.op), `${c}["${id}"] (${crdt.name})`, e);
+    }
+    // An object still in its initial state (e.g. a remove of an absent tag) is not created:
+    // states only grow, so "present ⇔ not initial" keeps the value a function of the bytes.
+    const state = current !== undefined || !isBottom(c, res.state) ? res.state : undefined;
+    return { collection: c, id, state, delta: isBottom(c, res.delta) ? undefined : res.delta };
+  }
+
   const writeObject = (w: Writer, c: string, s: unknown) => {
     const bytes = codecOf(c).encode(s);
     w.uint(bytes.length).raw(bytes);
@@ -115,23 +155,15 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
     // Every op of every collection's type, on a few colliding ids.
     ops: names.flatMap((c) => schema.get(c)!.ops.map((s) => ({ ...s, args: [c, { pick: STORE_ARBITRARY_IDS }, ...(s.args ?? [])] }))),
     init: () => new Map(),
+    updateObject,
     update(state: StoreState, op: Op, ctx: Ctx) {
-      const { c, id, crdt } = target(op);
-      const objects = state.get(c);
-      const before = objects?.get(id) ?? crdt.init(ctx.replica);
-      let res: { state: unknown; delta: unknown };
-      try {
-        res = crdt.update(before, { op: op.op, args: op.args.slice(2) }, ctx);
-      } catch (e) {
-        relabelOpError(NAME, String(op.op), `${c}["${id}"] (${crdt.name})`, e);
+      const u = updateObject(op, ctx, (c, id) => state.get(c)?.get(id));
+      if (u.state !== undefined) {
+        const objects = state.get(u.collection);
+        if (objects) objects.set(u.id, u.state);
+        else state.set(u.collection, new Map([[u.id, u.state]]));
       }
-      // An object still in its initial state (e.g. a remove of an absent tag) is not created:
-      // states only grow, so "present ⇔ not initial" keeps the value a function of the bytes.
-      if (objects?.has(id) || !isBottom(c, res.state)) {
-        if (objects) objects.set(id, res.state);
-        else state.set(c, new Map([[id, res.state]]));
-      }
-      return { state, delta: isBottom(c, res.delta) ? new Map() : new Map([[c, new Map([[id, res.delta]])]]) };
+      return { state, delta: u.delta === undefined ? new Map() : new Map([[u.collection, new Map([[u.id, u.delta]])]]) };
     },
     merge(a, b) {
       if (a === b) return a;
@@ -155,6 +187,11 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
         }),
       ),
     clone: (s) => new Map([...s].map(([c, m]) => [c, new Map([...m].map(([id, x]) => [id, copy(schema.get(c)!, x)]))])),
+    // Initial-state objects are left out of the encoding: a store of only those encodes like init.
+    isBottom(s) {
+      for (const [c, objects] of s) for (const x of objects.values()) if (!isBottom(c, x)) return false;
+      return true;
+    },
     conflicts: (s) =>
       names.flatMap((c) => {
         const objects = s.get(c);

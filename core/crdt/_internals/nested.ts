@@ -61,6 +61,17 @@ export function writeNested(w: Writer, crdt: StateCrdt, state: unknown): void {
   w.uint(bytes.length).raw(bytes);
 }
 
+/**
+ * The initial-state test of a nested type: its own `isBottom` when it has one, otherwise its
+ * (unchecked) encoding compared with the initial state's.
+ */
+export function bottomTest(crdt: StateCrdt): (state: unknown) => boolean {
+  if (typeof crdt.isBottom === "function") return (s) => crdt.isBottom!(s);
+  const codec = nestedCodec(crdt.codec!);
+  const bottom = codec.encode(crdt.init("_"));
+  return (s) => bytesEqual(codec.encode(s), bottom);
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
