@@ -8,7 +8,7 @@ import type { AppState } from "./app-state.ts";
 import { CursorReader } from "../session/at-cursor.ts";
 import { GALLERY } from "../session/gallery.ts";
 import { LESSONS, type Lesson } from "../session/lessons.ts";
-import { runSession, type SessionRun } from "../session/run-session.ts";
+import { runSession } from "../session/run-session.ts";
 import { addStep, emptySession, partitionStep, removeStep, withSkew } from "../session/session.ts";
 import { decodeSession, encodeSession, exportJson } from "../session/share.ts";
 import { byId } from "./dom.ts";
