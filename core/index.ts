@@ -19,7 +19,7 @@ export { recordType, conflicts, DEFAULT_RECORD_FIELDS, type RecordCrdt } from ".
 export { rga, RgaState } from "./crdt/rga.ts";
 export { lseq, LSeqState } from "./crdt/lseq.ts";
 export { storeType, StoreReplica, StoreError, MemoryBacking, storeCodecs, digestJson, DEFAULT_STORE_COLLECTIONS } from "./store/index.ts";
-export type { StoreCrdt, StoreState, StoreValue, StoreDigest, DeltaMessage, SyncMessage, StoreBacking, LoggedDelta } from "./store/index.ts";
+export type { StoreCrdt, StoreState, StoreValue, StoreDigest, DeltaMessage, SyncMessage, StoreBacking, LoggedDelta, ObjectUpdate } from "./store/index.ts";
 export type { Conflict } from "./crdt/_internals/nested.ts";
 export { VersionVector, type Ordering } from "./clock/version-vector.ts";
 export { type Dot, dotKey, compareDots } from "./clock/dot.ts";

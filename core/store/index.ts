@@ -1,5 +1,5 @@
 /** The messaging store: collections of keyed objects, per-collection digests, anti-entropy of what a peer lacks. */
-export { storeType, DEFAULT_STORE_COLLECTIONS, type StoreCrdt, type StoreState, type StoreValue, type StoreOptions } from "./store-crdt.ts";
+export { storeType, DEFAULT_STORE_COLLECTIONS, type StoreCrdt, type StoreState, type StoreValue, type StoreOptions, type ObjectUpdate } from "./store-crdt.ts";
 export { StoreReplica, StoreError } from "./replica.ts";
 export { MemoryBacking } from "./memory-backing.ts";
 export type { StoreBacking, LoggedDelta } from "./backing.ts";
