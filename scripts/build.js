@@ -18,6 +18,9 @@ import { relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
+// The options the tests' bundle of the sources shares (cli/_test/cli-bundle.ts); see the file's note.
+const { "//": _why, ...shared } = JSON.parse(await readFile(new URL("./cli-bundle.json", import.meta.url), "utf8"));
+
 const root = fileURLToPath(new URL("../", import.meta.url));
 const at = (rel) => fileURLToPath(new URL(rel, new URL("../", import.meta.url)));
 const BIN = at("dist/bin");
@@ -47,21 +50,9 @@ const importMetaUrlAsBuilt = {
 };
 
 await build({
+  ...shared,
   entryPoints: { memoconductor: at("cli/main.ts") },
   outdir: BIN,
-  // Chunks beside the entry: one directory, so the plugin's relative URLs hold for all of them.
-  chunkNames: "[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // tsx is imported only to load a TypeScript plugin, from its own files (its loader hooks).
-  // ws (optional native add-ons of its own) and better-sqlite3 (a native build) load from
-  // node_modules at run time: only the node and client commands import them.
-  external: ["tsx", "tsx/*", "ws", "better-sqlite3"],
-  // Bundled CommonJS dependencies (commander) call require() for Node's modules.
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "eof",

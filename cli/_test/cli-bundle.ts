@@ -23,7 +23,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
+// The same options as the shipped bundle (scripts/build.js).
+import options from "../../scripts/cli-bundle.json" with { type: "json" };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -42,18 +44,11 @@ const sourceImportMetaUrl: Plugin = {
 };
 
 export async function bundleCli(outdir: string): Promise<string> {
+  const { "//": _why, ...shared } = options;
   await build({
+    ...(shared as BuildOptions),
     entryPoints: { memoconductor: join(ROOT, "cli/main.ts") },
     outdir,
-    chunkNames: "[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["tsx", "tsx/*", "ws", "better-sqlite3"],
-    // Bundled CommonJS dependencies (commander) call require() for Node's modules.
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     plugins: [sourceImportMetaUrl],
     logLevel: "warning",
   });

@@ -13,3 +13,8 @@ export const statSync = missing("fs.statSync");
 export const existsSync = missing("fs.existsSync");
 export const pathToFileURL = missing("url.pathToFileURL");
 export const register = missing("tsx register");
+// A run's trace file (sim/trace-format/file.ts): the page keeps its trace in memory.
+export const openSync = missing("fs.openSync");
+export const readSync = missing("fs.readSync");
+export const writeSync = missing("fs.writeSync");
+export const closeSync = missing("fs.closeSync");
