@@ -13,3 +13,4 @@ export { clusterSupport, CLUSTER_CRDTS, type Support } from "./support.ts";
 export type { HistoryEntry } from "./history.ts";
 export { elleFromHistory, elleFromTrace, type ElleOp } from "./export/elle.ts";
 export { SHIVIZ_REGEX, shivizFromTrace } from "./export/shiviz.ts";
+export { awaitListening } from "./await-listening.ts";

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
+import { awaitListening } from "./await-listening.ts";
 
 export type NodeSpawn = {
   /** The node command without its arguments: e.g. [process.execPath, "…/cli/bin.js"]. */
@@ -39,25 +40,7 @@ export class NodeProcess {
     const log = this.spawnSpec.logFile;
     child.stderr!.setEncoding("utf8").on("data", (t: string) => appendFileSync(log, t));
     this.exited = new Promise((resolve) => child.on("close", () => resolve()));
-    let stdout = "";
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`node ${this.name}: no "listening on" line within ${this.spawnSpec.timeoutMs} ms (see ${log})`));
-      }, this.spawnSpec.timeoutMs);
-      void this.exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`node ${this.name} exited (${child.exitCode ?? child.signalCode}) before listening (see ${log})`));
-      });
-      child.stdout!.setEncoding("utf8").on("data", (t: string) => {
-        stdout += t;
-        const m = /^listening on (ws:\/\/\S+)\n/.exec(stdout);
-        if (!m) return;
-        clearTimeout(timer);
-        this.url = m[1]!;
-        resolve(this.url);
-      });
-    });
+    return awaitListening(child, this.exited, this.spawnSpec.timeoutMs, `node ${this.name}`, () => `see ${log}`).then((url) => (this.url = url));
   }
 
   /** kill -9: no chance to flush or close anything. Resolves once the process is gone. */
