@@ -9,9 +9,12 @@
 //    Bundled code keeps each module's own import.meta.url — that of its file in dist/ — so
 //    every path it resolves relative to itself (workers, page assets, the package root) is
 //    the one the unbundled build resolves.
-// dist/ is removed first, so a file deleted from the sources does not live on in the package.
+// The build is made in a fresh staging directory and swapped in for dist/ at the end (two
+// renames): a file deleted from the sources does not live on in the package, and whatever runs
+// dist/ meanwhile — the test suite's manual examples while its pack test builds — never meets
+// a half-built or missing dist/. The replaced one is removed by the next build.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { relative, sep } from "node:path";
@@ -23,15 +26,18 @@ const { "//": _why, ...shared } = JSON.parse(await readFile(new URL("./cli-bundl
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const at = (rel) => fileURLToPath(new URL(rel, new URL("../", import.meta.url)));
-const BIN = at("dist/bin");
+const STAGE = `.dist-staging-${process.pid}`;
+const out = (rel) => at(`${STAGE}/${rel}`);
+const BIN = out("bin");
 
-rmSync(at("dist"), { recursive: true, force: true });
+// What earlier builds left: their staging (if one stopped half-way) and the dist/ they replaced.
+for (const f of readdirSync(root)) if (/^\.dist-(staging|old)-\d+$/.test(f)) rmSync(at(f), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", STAGE], { cwd: root, stdio: "inherit" });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 for (const f of readdirSync(at("viz/page"))) {
-  if (/\.(js|css)$/.test(f)) cpSync(at(`viz/page/${f}`), at(`dist/viz/page/${f}`));
+  if (/\.(js|css)$/.test(f)) cpSync(at(`viz/page/${f}`), out(`viz/page/${f}`));
 }
 
 /** Each bundled source file's import.meta.url becomes the URL of its compiled twin in dist/. */
@@ -41,7 +47,7 @@ const importMetaUrlAsBuilt = {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       const text = await readFile(args.path, "utf8");
       if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-      const twin = relative(BIN, at(`dist/${relative(root, args.path).replace(/\.ts$/, ".js")}`))
+      const twin = relative(BIN, out(relative(root, args.path).replace(/\.ts$/, ".js")))
         .split(sep)
         .join("/");
       return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(twin)}, import.meta.url).href`), loader: "ts" };
@@ -59,4 +65,8 @@ await build({
   plugins: [importMetaUrlAsBuilt],
   logLevel: "warning",
 });
-chmodSync(at("dist/bin/memoconductor.js"), 0o755);
+chmodSync(out("bin/memoconductor.js"), 0o755);
+
+// The replaced dist/ stays until the next build: a CLI started from it may still load a chunk.
+if (existsSync(at("dist"))) renameSync(at("dist"), at(`.dist-old-${process.pid}`));
+renameSync(at(STAGE), at("dist"));
