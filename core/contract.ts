@@ -7,8 +7,14 @@
 /** One operation as issued by a client: `{ op: "add", args: ["x"] }`. */
 export type Op = { op: string; args: unknown[] };
 
-/** What an update may know about where it runs. `now()` is the node's own (skewed) clock in ms. */
-export type Ctx = { replica: string; now(): number };
+/**
+ * What a call may know about where it runs. `now()` is the node's own (skewed) clock in ms.
+ * `random()` is a uniform float in [0, 1) from a stream seeded by the run's seed and the node's
+ * name: a plugin routes a library's ambient randomness (Yjs client ids, Automerge actor ids)
+ * through it and its runs replay. The simulator, `laws` and `explore` always provide it (to
+ * `init`, `update` and `prepare`); a builtin running in a real node gets no `random`, and uses none.
+ */
+export type Ctx = { replica: string; now(): number; random?(): number };
 
 /**
  * An argument generator for random workloads: a literal value, or one of
@@ -45,7 +51,8 @@ export interface StateCrdt<S = any, V = unknown> {
   kind: "state";
   name: string;
   ops: OpSpec[];
-  init(replica: string): S;
+  /** `ctx` (optional to read): the node's clock and seeded random stream, as for `update`. */
+  init(replica: string, ctx?: Ctx): S;
   /** May mutate and return `state`; the returned `delta` must share nothing mutable with it. */
   update(state: S, op: Op, ctx: Ctx): { state: S; delta: S };
   /** May mutate and return `a`; never mutates `b` (a delta is shared by every recipient). */
@@ -68,7 +75,8 @@ export interface OpCrdt<S = any, E = any, V = unknown> {
   kind: "op";
   name: string;
   ops: OpSpec[];
-  init(replica: string): S;
+  /** `ctx` (optional to read): the node's clock and seeded random stream, as for `prepare`. */
+  init(replica: string, ctx?: Ctx): S;
   /** Runs at the origin only; the returned effect is JSON-serialisable. */
   prepare(state: S, op: Op, ctx: Ctx): E;
   /** Runs at every replica, the origin included. */

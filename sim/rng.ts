@@ -70,6 +70,10 @@ export const STREAM = {
   antiEntropy: "anti-entropy",
   checks: "checks",
   orderChecks: "checks/order",
+  /** What a plugin's init, when a check replays from it, draws from its ctx.random() (never a node's own stream). */
+  checksPlugin: "checks/plugin",
+  /** A node's ctx.random() for its plugin calls (init, update, prepare). */
+  plugin: (node: string) => `plugin/${node}`,
   arrivals: (node: string) => `workload/arrivals/${node}`,
   ops: (node: string) => `workload/ops/${node}`,
 } as const;

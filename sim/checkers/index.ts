@@ -100,19 +100,19 @@ export class Checkers {
     this.durability = mode.durable || named("durability") ? new Durability(nodes, durabilityKind(crdtName, counterLike, fields !== null), fields) : null;
   }
 
-  /** `orderRng`: order-independence's own stream (which windows it samples, and its replay orders). */
-  attach(replicas: readonly Replica[], orderRng: Rng): void {
+  /**
+   * `orderRng`: order-independence's own stream (which windows it samples, and its replay orders);
+   * `pluginRng`: what an init made for a replay draws from its ctx.random(), so that checks never
+   * move a node's own stream.
+   */
+  attach(replicas: readonly Replica[], orderRng: Rng, pluginRng: Rng): void {
     this.strong = new StrongConvergence(replicas);
     const crdt = this.crdt;
+    const nowOf = new Map(replicas.map((r) => [r.name, r.ctx.now]));
+    const init = (name: string) => crdt.init(name, { replica: name, now: nowOf.get(name) ?? (() => 0), random: () => pluginRng.float() });
     const replayer = this.mode.opMode
-      ? opReplayer(
-          (name) => crdt.init(name),
-          this.mode.applyOp!,
-          (s) => crdt.value(s),
-          this.clone,
-          this.mode.causal,
-        )
-      : stateReplayer(crdt as StateCrdt<any, unknown>, this.clone);
+      ? opReplayer(init, this.mode.applyOp!, (s) => crdt.value(s), this.clone, this.mode.causal)
+      : stateReplayer(crdt as StateCrdt<any, unknown>, this.clone, init);
     this.order = new OrderIndependence(replayer, replicas, orderRng);
   }
 

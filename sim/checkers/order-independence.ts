@@ -190,9 +190,9 @@ export class OrderIndependence {
 }
 
 /** State-based types: the inputs (deltas and states) merged in a seeded shuffled order. */
-export function stateReplayer(crdt: StateCrdt<any, unknown>, clone: (s: any) => any): Replayer {
+export function stateReplayer(crdt: StateCrdt<any, unknown>, clone: (s: any) => any, init: (replica: string) => unknown = (name) => crdt.init(name)): Replayer {
   return {
-    init: (name) => crdt.init(name),
+    init,
     clone,
     value: (s) => crdt.value(s),
     replay(state, inputs, n, _vv, rng) {

@@ -5,6 +5,7 @@
  */
 import type { Ctx, StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
+import type { Rng } from "../rng.ts";
 import type { OpNode } from "./causal.ts";
 import type { NodeClock } from "./clock.ts";
 import type { Knowledge } from "./knowledge.ts";
@@ -46,8 +47,10 @@ export class Replica<S = any> implements TracedReplica {
     readonly clock: NodeClock,
     private readonly crdt: StateCrdt<S, unknown>,
     time: TimeSource,
+    /** This node's plugin stream (STREAM.plugin): ctx.random() draws from it, nothing else does. */
+    random: Rng,
   ) {
-    this.ctx = { replica: name, now: () => clock.read(time.now) };
+    this.ctx = { replica: name, now: () => clock.read(time.now), random: () => random.float() };
   }
 
   get up(): boolean {

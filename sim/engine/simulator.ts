@@ -181,12 +181,23 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     });
     const weights = this.checkers.counter?.weights ?? null;
     this.replicas = this.names.map((name, i) => {
-      const r = new Replica(i, name, crdt.init(name), new Knowledge(this.n, weights), new NodeClock(clockSpecOf(scenario, name)), crdt as StateCrdt<any, unknown>, this.time);
+      const r = new Replica(
+        i,
+        name,
+        null,
+        new Knowledge(this.n, weights),
+        new NodeClock(clockSpecOf(scenario, name)),
+        crdt as StateCrdt<any, unknown>,
+        this.time,
+        this.streams.get(STREAM.plugin(name)),
+      );
+      // Made with the node's ctx: a library's ids drawn in init come from the node's seeded stream.
+      r.state = crdt.init(name, r.ctx);
       if (this.opMode) r.op = new OpNode(this.n);
       this.storage?.disk.init(i, r.state, r.knowledge);
       return r;
     });
-    this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks));
+    this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks), this.streams.get(STREAM.checksPlugin));
     if (scenario.sync?.antiEntropy === "digest" && !this.opMode) this.digestSync = new DigestSync(this);
     this.states = isOp || this.opMode ? null : new StateMode(this, crdt, this.stateMode, this.digestSync);
   }

@@ -5,10 +5,11 @@
  * bytes. Returns the first violation with enough context to print a counterexample, or null.
  * An exception thrown by the CRDT is a violation too (the simulator would stop on it).
  */
-import type { Crdt, OpCrdt, StateCrdt } from "../../core/contract.ts";
+import type { Crdt, Ctx, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import { REPLICA_IDS, opText, stepText, type History, type OpStep, type StateStep } from "./history.ts";
 import { PluginError } from "../plugin/guard.ts";
+import { detachedCtx } from "../plugin/plugin-ctx.ts";
 
 export type Side = { label: string; value: unknown };
 export type Violation = {
@@ -72,9 +73,13 @@ export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | 
     return { ...v, history: lines, ops, values };
   };
   try {
-    states = REPLICA_IDS.slice(0, replicas).map((id) => crdt.init(id));
-    if (crdt.kind === "state") stateLaws(crdt, h.steps as StateStep[], states, lines, ops);
-    else opLaws(crdt, h, states, lines, ops);
+    // One ctx per replica for the whole history, its clock the step's now (see sim/plugin/plugin-ctx.ts).
+    let now = 0;
+    const ctxs = REPLICA_IDS.slice(0, replicas).map((id) => detachedCtx("laws", id, () => now));
+    const ctxAt = (at: number, t: number) => ((now = t), ctxs[at]!);
+    states = ctxs.map((ctx) => crdt.init(ctx.replica, ctx));
+    if (crdt.kind === "state") stateLaws(crdt, h.steps as StateStep[], states, lines, ops, ctxAt);
+    else opLaws(crdt, h, states, lines, ops, ctxAt);
     return null;
   } catch (e) {
     if (e instanceof Found) return finish(e.v);
@@ -84,7 +89,9 @@ export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | 
   }
 }
 
-function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines: string[], ops: Record<string, string[]>): void {
+type CtxAt = (at: number, now: number) => Ctx;
+
+function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt): void {
   const deltas: unknown[] = [];
   const sent: string[] = [];
   const labels: string[] = [];
@@ -106,7 +113,7 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
       const id = REPLICA_IDS[s.at]!;
       ops[id]!.push(`${opText(s.op)} [now() = ${s.now}]`);
       const pre = copy(crdt, states[s.at]);
-      const { state, delta } = crdt.update(states[s.at], s.op, { replica: id, now: () => s.now });
+      const { state, delta } = crdt.update(states[s.at], s.op, ctxAt(s.at, s.now));
       states[s.at] = state;
       const label = `${id}: ${opText(s.op)}`;
       const d = `delta(${label})`;
@@ -147,7 +154,7 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
 
 type Eff = { origin: number; seq: number; effect: unknown; deps: number[]; label: string };
 
-function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], ops: Record<string, string[]>): void {
+function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt): void {
   const n = states.length;
   const vv = states.map(() => new Array<number>(n).fill(0));
   const effects: Eff[] = [];
@@ -160,7 +167,7 @@ function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], op
       const id = REPLICA_IDS[s.at]!;
       lines.push(stepText(s, []));
       ops[id]!.push(`${opText(s.op)} [now() = ${s.now}]`);
-      const e = crdt.prepare(states[s.at], s.op, { replica: id, now: () => s.now });
+      const e = crdt.prepare(states[s.at], s.op, ctxAt(s.at, s.now));
       const seq = vv[s.at]![s.at]! + 1;
       const eff: Eff = { origin: s.at, seq, effect: wire(e), deps: [...vv[s.at]!], label: `${id}#${seq} ${opText(s.op)}` };
       effects.push(eff);

@@ -19,6 +19,7 @@ import { sampleArg } from "./load-semantics.ts";
 import { opSpecSchema } from "./schema.ts";
 import { enter, leave } from "../plugin/call-slots.ts";
 import { guardPlugin } from "../plugin/guard.ts";
+import { detachedCtx } from "../plugin/plugin-ctx.ts";
 import { pluginFileProblem } from "../plugin/plugin-file.ts";
 import { prepareToImport } from "../plugin/typescript-loader.ts";
 
@@ -118,7 +119,7 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   if (s.sync?.antiEntropy !== undefined && opMode)
     issues.push({ path: "sync.antiEntropy", reason: `applies to delta and state modes only (op mode's causal layer always exchanges digests)` });
   try {
-    crdt.init(s.nodes[0]!);
+    crdt.init(s.nodes[0]!, detachedCtx("load", s.nodes[0]!));
   } catch (e) {
     return [{ path: builtin ? "crdt" : "crdt.module", reason: `${crdt.name}: init("${s.nodes[0]}") threw: ${messageOf(e)}` }];
   }
@@ -136,9 +137,9 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
     let problem = verdicts.get(key);
     if (!verdicts.has(key)) {
       try {
-        const ctx = { replica: node, now: () => 0 };
-        if (crdt.kind === "state") crdt.update(crdt.init(node), { op, args }, ctx);
-        else crdt.prepare(crdt.init(node), { op, args }, ctx);
+        const ctx = detachedCtx("load", node);
+        if (crdt.kind === "state") crdt.update(crdt.init(node, ctx), { op, args }, ctx);
+        else crdt.prepare(crdt.init(node, ctx), { op, args }, ctx);
       } catch (e) {
         problem = e instanceof OpError ? `op "${op}": ${e.reason}` : messageOf(e);
       }
