@@ -88,6 +88,26 @@ export interface OpCrdt<S = any, E = any, V = unknown> {
 
 export type Crdt = StateCrdt<any, unknown> | OpCrdt<any, any, unknown>;
 
+/**
+ * What the merge of a type that declares `answers: true` returns: the merged state, and deltas
+ * to broadcast to every peer (none, or `send` left out: a plain merge). An answer is a delta of
+ * the state that sends it (merging it there changes nothing; `laws` checks this), and it counts
+ * as carrying what the answered message carried: the receivers learn the update(s) the answered
+ * delta or state held, so an answer includes them (forward `b`, or `b` joined with a cleanup).
+ */
+export type Answer<S> = { state: S; send?: S[] };
+
+/**
+ * A state-based type whose merge may answer: having merged a message in, it has something to
+ * tell every peer (a cleanup, a resolution, what it learned and passes on). The simulator sends
+ * each answer through the network like any replica message (traced, counted in `stats.answers`,
+ * subject to every fault). Delta and state sync modes only.
+ */
+export interface AnsweringStateCrdt<S = any, V = unknown> extends Omit<StateCrdt<S, V>, "merge"> {
+  answers: true;
+  merge(a: S, b: S): Answer<S>;
+}
+
 /** A builtin type's options as written in a scenario: `{ "type": "lww-register", "clock": "hlc" }`. */
 export type CrdtOptions = Record<string, unknown>;
 

@@ -47,6 +47,8 @@ export type RunStats = {
   metadataBytes: number;
   /** Deliveries of update messages (delta or state after an update), anti-entropy excluded. */
   deliveredUpdates?: number;
+  /** Only for a type whose merge answers (`answers: true`): answer messages sent (one per recipient). */
+  answers?: number;
   /**
    * Only when the scenario declares services: per node, CRDT writes accepted (`crdtWrites`)
    * and, per service it used (`sequencer`, `transactions`), requests attempted / succeeded /

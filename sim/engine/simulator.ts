@@ -37,6 +37,7 @@ import { CanonicalLines, type TraceSink } from "../trace-format/sink.ts";
 import { ClientWorkload } from "./workload.ts";
 import { clockSpecOf, metaEvent } from "./run-meta.ts";
 import { wireSizer } from "./wire-size.ts";
+import { adaptAnswers, type Outbox } from "./answers.ts";
 
 // Imported bindings copied into module constants: the hot path then reads plain locals.
 const NewEv = Ev;
@@ -90,7 +91,7 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
   readonly opCrdt: OpCrdt<any, any, unknown> | null;
   readonly checkers: Checkers;
   readonly clone: (s: any) => any;
-  readonly stats: RunStats & { deliveredUpdates: number } = {
+  readonly stats: RunStats & { deliveredUpdates: number; answers?: number } = {
     events: 0,
     sent: 0,
     delivered: 0,
@@ -125,14 +126,24 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
   /** The scenario's random workload (its clients), or null without one. */
   private readonly workload: ClientWorkload | null;
 
+  /** The CRDT as the engine drives it: a merge that answers adapted to return a state (answers.ts). */
+  readonly crdt: Crdt;
+  /** A type whose merge answers: where its merges leave their answers; null otherwise. */
+  readonly outbox: Outbox | null;
+
   constructor(
     readonly scenario: Scenario,
-    readonly crdt: Crdt,
+    given: Crdt,
     readonly options: EngineOptions,
   ) {
+    const { crdt, outbox } = adaptAnswers(given);
+    this.crdt = crdt;
+    this.outbox = outbox;
     const isOp = crdt.kind === "op";
     const mode = scenario.sync?.mode ?? (isOp ? "op" : "delta");
     if (isOp && mode !== "op") throw new Error(`${crdt.name} is op-based (kind "op"): it replicates through sync mode "op" only, got "${mode}"`);
+    if (outbox !== null && mode === "op")
+      throw new Error(`${crdt.name}: a merge that answers (answers: true) replicates in delta or state mode, not op mode (its causal layer sends only numbered ops)`);
     this.opMode = mode === "op";
     this.ops = this.opMode ? new OpMode(this) : null;
     this.opCrdt = isOp ? crdt : null;
@@ -199,7 +210,8 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     });
     this.checkers.attach(this.replicas, this.streams.get(STREAM.orderChecks), this.streams.get(STREAM.checksPlugin));
     if (scenario.sync?.antiEntropy === "digest" && !this.opMode) this.digestSync = new DigestSync(this);
-    this.states = isOp || this.opMode ? null : new StateMode(this, crdt, this.stateMode, this.digestSync);
+    this.states = isOp || this.opMode ? null : new StateMode(this, crdt, this.stateMode, this.digestSync, outbox);
+    if (outbox !== null) this.stats.answers = 0;
   }
 
   get now(): number {

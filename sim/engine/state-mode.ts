@@ -13,6 +13,7 @@ import { crdtThrew } from "./errors.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
 import { RecKind } from "./storage.ts";
+import type { Outbox } from "./answers.ts";
 
 const M_DELTA = MsgKind.Delta;
 const M_STATE = MsgKind.State;
@@ -26,6 +27,8 @@ export class StateMode {
     private readonly wholeState: boolean,
     /** sync.antiEntropy "digest": it keeps a delta log and learns what each merge brought. */
     private readonly digestSync: DigestSync | null,
+    /** A type whose merge answers: where its merges leave their answers (answers.ts); else null. */
+    private readonly outbox: Outbox | null = null,
   ) {}
 
   /** Issues `op` at replica `r` and ships it (once durable). `origin` names the step for error messages. */
@@ -91,6 +94,9 @@ export class StateMode {
     const now = sim.time.now;
     const ck = sim.checkers;
     ck.order.before(r, now);
+    const outbox = this.outbox;
+    // What earlier merges on copies (the checks, a recovery) left there is not this replica's to send.
+    if (outbox !== null) outbox.length = 0;
     r.state = this.crdt.merge(r.state, ev.payload);
     const learned = ev.mkind === M_DELTA ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
@@ -105,6 +111,25 @@ export class StateMode {
     sim.trace.deliver(now, ev.id, r, ev.from);
     ck.strong.afterChange(r, now, ev.id);
     ck.counter?.afterChange(r, now, ev.id);
+    if (outbox !== null && outbox.length > 0) this.answer(r, ev, outbox.splice(0));
+  }
+
+  /**
+   * Broadcasts what `r`'s merge of `ev` answered. An answer carries what the answered message
+   * carried — its update's dot, or its sender's knowledge — so a receiver learns exactly that
+   * (contract: an answer includes the message it answers); it goes as the same kind of message.
+   */
+  private answer(r: Replica, ev: Ev, sent: unknown[]): void {
+    const sim = this.sim;
+    const n = sim.n;
+    for (const m of sent) {
+      const bytes = sim.sizeOf(m);
+      for (let to = 0; to < n; to++)
+        if (to !== r.index) {
+          sim.stats.answers!++;
+          sim.send(r.index, to, ev.mkind, m, ev.origin, ev.oseq, ev.knowledge, bytes);
+        }
+    }
   }
 
   /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */

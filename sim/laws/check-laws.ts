@@ -6,9 +6,10 @@
  * Deterministic: the default seed is fixed, so CI sees the same histories on every run.
  */
 import fc from "fast-check";
-import type { Crdt } from "../../core/contract.ts";
+import type { AnsweringStateCrdt, Crdt } from "../../core/contract.ts";
 import { historyArbitrary, type History } from "./history.ts";
-import { evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
+import { ANSWER_LAW, evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
+import { answers } from "../engine/answers.ts";
 import { PluginError } from "../plugin/guard.ts";
 
 export type LawsOptions = {
@@ -36,14 +37,14 @@ export type LawsResult = { crdt: string; kind: Crdt["kind"]; ok: boolean; runs: 
 export const DEFAULT_LAW_RUNS = 200;
 export const DEFAULT_LAW_SEED = 1;
 
-export function checkLaws(crdt: Crdt, options: LawsOptions = {}): LawsResult {
+export function checkLaws(crdt: Crdt | AnsweringStateCrdt, options: LawsOptions = {}): LawsResult {
   const runs = options.runs ?? DEFAULT_LAW_RUNS;
   const seed = options.seed ?? DEFAULT_LAW_SEED;
   const replicas = options.replicas ?? 3;
   if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   if (!Number.isInteger(replicas) || replicas < 3 || replicas > 5) throw new RangeError(`replicas must be 3 to 5, got ${replicas}`);
-  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS)];
+  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS), ...(answers(crdt) ? [ANSWER_LAW] : [])];
   const arb = historyArbitrary(crdt, replicas, options.maxSteps ?? 30);
   const details = fc.check(
     fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null),
@@ -65,7 +66,7 @@ export function checkLaws(crdt: Crdt, options: LawsOptions = {}): LawsResult {
  * fast-check's shrinker stops at a local minimum of its own value tree; one more greedy pass
  * that drops single steps (keeping the same law violated) removes leftovers such as no-op syncs.
  */
-function minimise(crdt: Crdt, h: History, replicas: number): History {
+function minimise(crdt: Crdt | AnsweringStateCrdt, h: History, replicas: number): History {
   const law = evaluate(crdt, h, replicas)?.law;
   let steps = h.steps;
   for (let i = steps.length - 1; i >= 0; i--) {

@@ -5,7 +5,8 @@
  * bytes. Returns the first violation with enough context to print a counterexample, or null.
  * An exception thrown by the CRDT is a violation too (the simulator would stop on it).
  */
-import type { Crdt, Ctx, OpCrdt, StateCrdt } from "../../core/contract.ts";
+import type { AnsweringStateCrdt, Crdt, Ctx, OpCrdt, StateCrdt } from "../../core/contract.ts";
+import { adaptAnswers, type Outbox } from "../engine/answers.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import { REPLICA_IDS, opText, stepText, type History, type OpStep, type StateStep } from "./history.ts";
 import { PluginError } from "../plugin/guard.ts";
@@ -35,6 +36,8 @@ export const STATE_LAWS = [
   "a delta re-merged changes nothing: merge(post, delta) = post",
   "a delta is not changed by later updates",
 ] as const;
+/** Checked only on a type whose merge answers (answers: true): see stateLaws. */
+export const ANSWER_LAW = "an answer is a delta of the state that sent it: merge(state, answer) = state";
 export const OP_LAWS = ["concurrent effects commute", "causal delivery in any order converges"] as const;
 
 /** Observable identity of a state: its value, and its encoding when there is a codec. */
@@ -57,7 +60,8 @@ function expectSame(crdt: Crdt, law: string, left: [string, unknown], right: [st
   throw new Found({ law, left: { label: left[0], value: crdt.value(left[1]) }, right: { label: right[0], value: crdt.value(right[1]) } });
 }
 
-export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | null {
+export function evaluate(given: Crdt | AnsweringStateCrdt, h: History, replicas: number): Violation | null {
+  const { crdt, outbox } = adaptAnswers(given);
   const lines: string[] = [];
   const ops: Record<string, string[]> = Object.fromEntries(REPLICA_IDS.slice(0, replicas).map((id) => [id, []]));
   let states: unknown[] = [];
@@ -78,7 +82,7 @@ export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | 
     const ctxs = REPLICA_IDS.slice(0, replicas).map((id) => detachedCtx("laws", id, () => now));
     const ctxAt = (at: number, t: number) => ((now = t), ctxs[at]!);
     states = ctxs.map((ctx) => crdt.init(ctx.replica, ctx));
-    if (crdt.kind === "state") stateLaws(crdt, h.steps as StateStep[], states, lines, ops, ctxAt);
+    if (crdt.kind === "state") stateLaws(crdt, h.steps as StateStep[], states, lines, ops, ctxAt, outbox);
     else opLaws(crdt, h, states, lines, ops, ctxAt);
     return null;
   } catch (e) {
@@ -91,14 +95,34 @@ export function evaluate(crdt: Crdt, h: History, replicas: number): Violation | 
 
 type CtxAt = (at: number, now: number) => Ctx;
 
-function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt): void {
+/**
+ * The laws are about states: a merge that answers (answers: true) is held to them through the
+ * state it returns. Its answers are not delivered in the histories (every replica's state meets
+ * every other's anyway, through the sync steps and the final merges); each one is held to
+ * ANSWER_LAW instead — the sender already has what it tells the others, so an answer carries no
+ * change of its own that the sender lacks (a cleanup the sender did not apply would diverge).
+ */
+function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt, outbox: Outbox | null): void {
   const deltas: unknown[] = [];
   const sent: string[] = [];
   const labels: string[] = [];
+  /** `crdt.merge`, then ANSWER_LAW on what it answered. */
+  const mergeIn = (a: unknown, b: unknown, la: string, lb: string): unknown => {
+    if (outbox === null) return crdt.merge(a, b);
+    outbox.length = 0;
+    const out = crdt.merge(a, b);
+    const answered = outbox.splice(0);
+    answered.forEach((x, i) => {
+      const again = crdt.merge(copy(crdt, out), x);
+      outbox.length = 0;
+      expectSame(crdt, ANSWER_LAW, [`merge(${la} merged with ${lb}, its answer ${i + 1})`, again], [`${la} merged with ${lb}`, out]);
+    });
+    return out;
+  };
   const merge = (a: unknown, b: unknown, la: string, lb: string): unknown => {
     const before = keyOf(crdt, b);
     const shown = JSON.parse(canonicalKey(crdt.value(b)) ?? "null") as unknown;
-    const out = crdt.merge(copy(crdt, a), b);
+    const out = mergeIn(copy(crdt, a), b, la, lb);
     if (keyOf(crdt, b) !== before)
       throw new Found({
         law: "merge leaves its second argument unchanged",
@@ -124,9 +148,9 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
       sent.push(keyOf(crdt, delta));
       labels.push(label);
     } else if (s.kind === "sync") {
-      states[s.to] = crdt.merge(states[s.to], copy(crdt, states[s.from]));
+      states[s.to] = mergeIn(states[s.to], copy(crdt, states[s.from]), REPLICA_IDS[s.to]!, REPLICA_IDS[s.from]!);
     } else if (deltas.length > 0) {
-      states[s.to] = crdt.merge(states[s.to], deltas[s.delta % deltas.length]);
+      states[s.to] = mergeIn(states[s.to], deltas[s.delta % deltas.length], REPLICA_IDS[s.to]!, `delta(${labels[s.delta % deltas.length]})`);
     }
   }
   deltas.forEach((d, i) => {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { StateCrdt } from "../../core/contract.ts";
+import { checkLaws } from "../laws/check-laws.ts";
+import { ANSWER_LAW } from "../laws/evaluate.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { leakyRelayingGSet, relayingGSet } from "./fixtures/relaying-g-set.ts";
+import { runSimulation } from "./run-simulation.ts";
+
+// a cannot reach c; b reaches both. No anti-entropy: nothing but an answer repairs c.
+const bridge: Scenario = {
+  name: "bridge",
+  nodes: ["a", "b", "c"],
+  crdt: { module: "relaying-g-set.ts" },
+  sync: { mode: "delta", antiEntropyMs: 0 },
+  network: { latency: { dist: "constant", ms: 10 } },
+  steps: [
+    { at: 0, cut: [["a", "c"]] },
+    { at: 100, node: "a", op: "add", args: ["x"] },
+  ],
+  duration: 1000,
+};
+// The same set with a merge that does not answer.
+const { answers: _, ...rest } = relayingGSet;
+const plain: StateCrdt<string[], string[]> = { ...rest, name: "plain-g-set", merge: (a: string[], b: string[]) => relayingGSet.merge(a, b).state };
+const run = (sc: Scenario, crdt: unknown) => runSimulation(sc, crdt as StateCrdt, { seed: 1, trace: true, crdtName: "relaying-g-set" });
+const check = (r: ReturnType<typeof run>, name: string) => r.summary.checks.find((c) => c.name === name)!;
+
+describe("a merge that answers", () => {
+  it("without answers, the add never crosses the cut link: convergence is flagged", () => {
+    const r = run(bridge, plain);
+    expect(check(r, "convergence").ok).toBe(false);
+    expect(r.summary.final).toEqual({ a: ["x"], b: ["x"], c: [] });
+    expect(r.summary.stats.answers).toBeUndefined();
+  });
+
+  it("b's merge answers with what it learned; the answer reaches c through the network, traced and counted", () => {
+    const r = run(bridge, relayingGSet);
+    expect(r.summary.ok).toBe(true);
+    expect(r.summary.final).toEqual({ a: ["x"], b: ["x"], c: ["x"] });
+    // b learned x: it answers a and c; c learned x from that and answers a and b; nobody learns more.
+    expect(r.summary.stats.answers).toBe(4);
+    const lines = r.trace!.map((l) => JSON.parse(l) as { type: string; from?: string; to?: string; msg?: number; t: number });
+    const answerSends = lines.filter((e) => e.type === "send" && e.from === "b");
+    expect(answerSends.map((e) => [e.to, e.t])).toEqual([
+      ["a", 110],
+      ["c", 110],
+    ]);
+    expect(lines.some((e) => e.type === "deliver" && e.to === "c" && e.msg === answerSends[1]!.msg)).toBe(true);
+    expect(r.summary.stats.sent).toBe(2 + 4);
+  });
+
+  it("an answer meets faults like any message: with b's link to c cut too, c stays empty", () => {
+    const r = run(
+      {
+        ...bridge,
+        steps: [
+          {
+            at: 0,
+            cut: [
+              ["a", "c"],
+              ["b", "c"],
+            ],
+          },
+          bridge.steps![1]!,
+        ],
+      },
+      relayingGSet,
+    );
+    expect(check(r, "convergence").ok).toBe(false);
+    expect(r.summary.final.c).toEqual([]);
+    expect(r.summary.stats.answers).toBe(2);
+    expect(r.summary.stats.dropped).toBeGreaterThanOrEqual(2);
+  });
+
+  it("is refused in op mode, whose causal layer sends only numbered ops", () => {
+    expect(() => run({ ...bridge, sync: { mode: "op" } }, relayingGSet)).toThrow(/answers.*op mode/);
+  });
+
+  it("laws: an answer must be a delta of its sender (the relaying set passes, one that answers what it never merged fails)", () => {
+    const good = checkLaws(relayingGSet, { runs: 100 });
+    expect(good.ok).toBe(true);
+    expect(good.laws).toContain(ANSWER_LAW);
+    const bad = checkLaws(leakyRelayingGSet, { runs: 100 });
+    expect(bad.failure?.law).toBe(ANSWER_LAW);
+  });
+});
