@@ -46,6 +46,12 @@ export interface Codec<S> {
  */
 export type SequenceTraits = { interleaves?: string };
 
+/**
+ * One change event of a text type, in the delta format of Quill and Yjs: `retain n` keeps n
+ * characters, `insert s` inserts s there, `delete n` removes n; the rest of the text is kept.
+ */
+export type TextDelta = ({ retain: number } | { insert: string } | { delete: number })[];
+
 /** Convergent (state-based) CRDT, optionally with delta mutators. */
 export interface StateCrdt<S = any, V = unknown> {
   kind: "state";
@@ -60,6 +66,13 @@ export interface StateCrdt<S = any, V = unknown> {
   value(state: S): V;
   clone?(state: S): S;
   sequence?: SequenceTraits;
+  /**
+   * Optional, for a text type (a string value): the change events its library emitted since the
+   * last call, oldest first — what an editor would be told (Yjs's Y.Text observer deltas). The
+   * harness drains them after every change to a replica, and the `change-events` check holds
+   * that applying them in order to the value the replica showed reproduces `value()`.
+   */
+  events?(state: S): TextDelta[];
   /**
    * Optional: whether `state` is the initial state, i.e. encodes like `init(…)` — without
    * encoding it. Containers (record, store) ask it of every update's delta; a type without it
@@ -84,6 +97,13 @@ export interface OpCrdt<S = any, E = any, V = unknown> {
   value(state: S): V;
   clone?(state: S): S;
   sequence?: SequenceTraits;
+  /**
+   * Optional, for a text type (a string value): the change events its library emitted since the
+   * last call, oldest first — what an editor would be told (Yjs's Y.Text observer deltas). The
+   * harness drains them after every change to a replica, and the `change-events` check holds
+   * that applying them in order to the value the replica showed reproduces `value()`.
+   */
+  events?(state: S): TextDelta[];
 }
 
 export type Crdt = StateCrdt<any, unknown> | OpCrdt<any, any, unknown>;

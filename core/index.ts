@@ -1,5 +1,5 @@
 /** The public API of the core library: a curated export list. */
-export type { Answer, AnsweringStateCrdt, ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, SequenceTraits, StateCrdt } from "./contract.ts";
+export type { Answer, AnsweringStateCrdt, ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, SequenceTraits, StateCrdt, TextDelta } from "./contract.ts";
 export { CrdtError, CrdtOptionError, DecodeError, OpError } from "./errors.ts";
 export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
 export type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";

@@ -10,9 +10,13 @@
  * re-randomises a doc's id when a remote update carries edits under it — which happens here on
  * purpose (a restarted replica reloads its own edits, the checkers replay a replica's own
  * deltas) — so the id of record is set only for the duration of an edit.
+ *
+ * Change events: each replica's doc (and each copy) has a Y.Text observer whose deltas are kept
+ * until `events` drains them — what an editor binding would be told; the change-events check
+ * holds them to the text.
  */
 import * as Y from "yjs";
-import type { StateCrdt } from "../../core/contract.ts";
+import type { StateCrdt, TextDelta } from "../../core/contract.ts";
 
 /** A replica's doc, or (for deltas) just the update bytes. */
 export type YState = { doc: Y.Doc | null; update: Uint8Array | null };
@@ -29,6 +33,18 @@ const IDLE_ID = 0;
 function newDoc(): Y.Doc {
   const doc = new Y.Doc({ gc: true });
   doc.clientID = IDLE_ID;
+  return doc;
+}
+
+/** The observer deltas a doc has emitted and `events` has not yet drained. */
+const emitted = new WeakMap<Y.Doc, TextDelta[]>();
+
+/** A replica's doc, or a copy of one: its text's changes are recorded as Yjs reports them. */
+function observedDoc(): Y.Doc {
+  const doc = newDoc();
+  const out: TextDelta[] = [];
+  emitted.set(doc, out);
+  textOf(doc).observe((e) => void out.push(e.delta as TextDelta));
   return doc;
 }
 
@@ -53,7 +69,7 @@ function copyDoc(from: Y.Doc): Y.Doc {
     from.store.pendingStructs = pendingStructs;
     from.store.pendingDs = pendingDs;
   }
-  const doc = newDoc();
+  const doc = observedDoc();
   Y.applyUpdate(doc, integrated);
   // Yjs replaces these (never mutates the bytes), so the copy may share the update bytes.
   doc.store.pendingStructs = pendingStructs && { missing: new Map(pendingStructs.missing), update: pendingStructs.update };
@@ -71,7 +87,7 @@ const yjsText: StateCrdt<YState, string> = {
     { op: "insert", args: [{ int: [0, 20] }, { string: 2 }], weight: 3 },
     { op: "delete", args: [{ int: [0, 20] }, { int: [1, 3] }] },
   ],
-  init: () => ({ doc: newDoc(), update: null }),
+  init: () => ({ doc: observedDoc(), update: null }),
   update(s, op, ctx) {
     const doc = s.doc!;
     const before = Y.encodeStateVector(doc);
@@ -101,6 +117,10 @@ const yjsText: StateCrdt<YState, string> = {
     const doc = newDoc();
     Y.applyUpdate(doc, s.update!);
     return textOf(doc).toString();
+  },
+  events(s) {
+    const out = s.doc ? emitted.get(s.doc) : undefined;
+    return out ? out.splice(0) : [];
   },
   clone(s) {
     if (!s.doc) return { doc: null, update: s.update };

@@ -24,6 +24,7 @@ export const CHECKS: readonly CheckEntry[] = [
   { name: "add-wins", pointsAtEvent: true },
   { name: "sequence-intent", pointsAtEvent: false },
   { name: "no-interleaving", pointsAtEvent: false },
+  { name: "change-events", pointsAtEvent: true },
   { name: "sequencer-unique", service: "sequencer", pointsAtEvent: true },
   { name: "sequencer-monotonic", service: "sequencer", pointsAtEvent: true },
   { name: "read-atomic", service: "ramp", pointsAtEvent: true },

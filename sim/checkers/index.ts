@@ -25,6 +25,7 @@ import { NoLostWrites } from "./no-lost-writes.ts";
 import { RegisterFields } from "./register-fields.ts";
 import { opReplayer, OrderIndependence, stateReplayer } from "./order-independence.ts";
 import { SequenceIntent } from "./sequence-intent.ts";
+import { ChangeEvents } from "./change-events.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
 import { guardedCheck } from "./thrown.ts";
 
@@ -39,6 +40,7 @@ export const IMPLEMENTED_CHECKS: readonly string[] = [
   "add-wins",
   "sequence-intent",
   "no-interleaving",
+  "change-events",
   "expected-value",
   "durability",
   "laws",
@@ -64,6 +66,8 @@ const STATE_MODE: CheckerMode = { opMode: false, causal: true, reapply: null, ap
 export class Checkers {
   strong!: StrongConvergence;
   order!: OrderIndependence;
+  /** A type that exposes change events (`events` in the contract); null otherwise. */
+  events: ChangeEvents | null = null;
   readonly idem: Idempotence;
   readonly counter: CounterTotal | null;
   readonly addWins: AddWins | null;
@@ -108,6 +112,8 @@ export class Checkers {
   attach(replicas: readonly Replica[], orderRng: Rng, pluginRng: Rng): void {
     this.strong = new StrongConvergence(replicas);
     const crdt = this.crdt;
+    const events = crdt.events;
+    if (typeof events === "function") this.events = new ChangeEvents((s) => events.call(crdt, s), replicas);
     const nowOf = new Map(replicas.map((r) => [r.name, r.ctx.now]));
     const init = (name: string) => crdt.init(name, { replica: name, now: nowOf.get(name) ?? (() => 0), random: () => pluginRng.float() });
     const replayer = this.mode.opMode
@@ -150,6 +156,13 @@ export class Checkers {
       out.push(g("sequence-intent", () => seq.intent(replicas, this.expected("sequence-intent"))));
     if (seq && this.sequenceChecks.interleaving && (seq.checkable || named(this.expectChecks, "no-interleaving")))
       out.push(g("no-interleaving", () => seq.interleaving(replicas, this.expected("no-interleaving"))));
+    const events = this.events;
+    if (events) out.push(g("change-events", () => events.result(this.expected("change-events"))));
+    else if (named(this.expectChecks, "change-events")) {
+      // Never let an unverified expectation pass: report the opposite of what was expected.
+      const expected = this.expected("change-events");
+      out.push({ name: "change-events", ok: !expected, expected, detail: `${this.crdt.name} exposes no change events (events(state) in the contract)` });
+    }
     if (Object.prototype.hasOwnProperty.call(this.expectChecks, "laws")) out.push(g("laws", () => lawsCheck(this.crdt, this.rng.int(1, 0x7fffffff), this.expected("laws"))));
     for (const c of services) {
       // A service's part of a check the replicas also run (RAMP's committed transactions in `durability`) joins that one verdict.

@@ -60,6 +60,7 @@ export class OpMode {
     const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
+    ck.events?.afterChange(r, now, -seq);
     if (staged) r.deferred.push({ seq, payload: rec });
     else this.broadcast(r, rec);
   }
@@ -179,5 +180,6 @@ export class OpMode {
     if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);
     ck.strong.afterChange(r, now, msg);
     ck.counter?.afterChange(r, now, msg);
+    ck.events?.afterChange(r, now, msg);
   }
 }

@@ -350,6 +350,7 @@ export class Simulator implements EngineHost, ServiceEnv, FaultEnv {
     if (this.storage === null) return;
     this.storage.recover(r);
     this.checkers.order.reset(r);
+    this.checkers.events?.reset(r);
   }
 
   /** A restarted replica catches up at once: in op mode it asks a peer for the ops it lacks. */

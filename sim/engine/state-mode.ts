@@ -60,6 +60,7 @@ export class StateMode {
     // A negative event id names the replica's own update -seq (no string built on the hot path).
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
+    ck.events?.afterChange(r, now, -seq);
     if (staged) r.deferred.push({ seq, payload: result.delta });
     else this.broadcast(r, seq, result.delta);
   }
@@ -111,6 +112,7 @@ export class StateMode {
     sim.trace.deliver(now, ev.id, r, ev.from);
     ck.strong.afterChange(r, now, ev.id);
     ck.counter?.afterChange(r, now, ev.id);
+    ck.events?.afterChange(r, now, ev.id);
     if (outbox !== null && outbox.length > 0) this.answer(r, ev, outbox.splice(0));
   }
 

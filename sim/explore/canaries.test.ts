@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate, validateScenario } from "../index.ts";
-import { CANARIES } from "./canaries/index.ts";
+import { CANARIES, CHECK_CANARIES } from "./canaries/index.ts";
 import { DEFAULT_EXPLORE_RUNS, explore } from "./explore.ts";
 import { sizeOf } from "./shrink.ts";
 
@@ -35,5 +35,20 @@ describe("explore catches every canary (op-based ones in op mode) and shrinks it
         const off = await simulate({ ...shrunk, sync: { ...shrunk.sync, antiEntropyMs: 0 } });
         expect(off.summary.checks.find((x) => x.name === f.check)!.ok).toBe(true);
       }
+    });
+});
+
+describe("explore catches every check canary by its check, and shrinks it to ≤ 10 steps", () => {
+  for (const c of CHECK_CANARIES)
+    it(`${c.file}: ${c.bug}`, async () => {
+      const r = await explore(join(here, "canaries", c.file));
+      expect(r.ok).toBe(false);
+      expect(r.runs).toBeLessThanOrEqual(DEFAULT_EXPLORE_RUNS);
+      const f = r.failure!;
+      expect(f.check).toBe(c.check);
+      const shrunk = f.shrunk!.scenario;
+      expect(sizeOf(shrunk).steps).toBeLessThanOrEqual(10);
+      const replay = await simulate(shrunk);
+      expect(replay.summary.checks.filter((x) => !x.ok).map((x) => x.name)).toEqual([c.check]);
     });
 });

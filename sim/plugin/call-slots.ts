@@ -11,7 +11,7 @@
  * A thread with no slot attached (the CLI's own thread on builtins, library users) only keeps
  * the method name in a variable, for error messages.
  */
-export const METHODS = ["", "loading", "init", "update", "merge", "value", "clone", "prepare", "effect", "codec.encode", "codec.decode", "codec.size"] as const;
+export const METHODS = ["", "loading", "init", "update", "merge", "value", "clone", "prepare", "effect", "codec.encode", "codec.decode", "codec.size", "events"] as const;
 export type Method = Exclude<(typeof METHODS)[number], "">;
 
 const INDEX = new Map<string, number>(METHODS.map((m, i) => [m, i]));

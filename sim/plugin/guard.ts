@@ -14,7 +14,7 @@ export class PluginError extends Error {
   override name = "PluginError";
 }
 
-const CALLS = ["init", "update", "merge", "value", "clone", "prepare", "effect"] as const;
+const CALLS = ["init", "update", "merge", "value", "clone", "prepare", "effect", "events"] as const;
 
 export function guardPlugin(crdt: Crdt, shown: string): Crdt {
   const c = crdt as unknown as Record<string, unknown>;

@@ -17,6 +17,7 @@ import resurrectingOrSet from "./resurrecting-or-set.ts";
 import twoBitCounter from "./two-bit-counter.ts";
 import unsortedGSet from "./unsorted-g-set.ts";
 import wraparoundRegister from "./wraparound-register.ts";
+import deletelessEventsText from "./deleteless-events-text.ts";
 
 export type Canary = { file: string; bug: string; crdt: Crdt; law: string };
 
@@ -32,4 +33,14 @@ export const CANARIES: readonly Canary[] = [
   { file: "resurrecting-or-set.ts", bug: "a remove that resurrects", crdt: resurrectingOrSet, law: "a delta inflates: merge(pre, delta) = post" },
   { file: "unsorted-g-set.ts", bug: "a value that depends on delivery order", crdt: unsortedGSet, law: "merge is commutative" },
   { file: "aliased-delta-counter.ts", bug: "a delta aliased to the state", crdt: aliasedDeltaCounter, law: "a delta is not changed by later updates" },
+];
+
+/**
+ * Canaries that break no law and no convergence check — only the check named — so they are kept
+ * out of CANARIES (whose law each must break, and whose swarm traces are recorded hashes).
+ */
+export type CheckCanary = { file: string; bug: string; crdt: Crdt; check: string };
+
+export const CHECK_CANARIES: readonly CheckCanary[] = [
+  { file: "deleteless-events-text.ts", bug: "change events that miss a delete", crdt: deletelessEventsText, check: "change-events" },
 ];
