@@ -56,6 +56,22 @@ describe("docs/benchmarks.md", () => {
     expect(measured.indexOf("| rustcode (40,173)")).toBeLessThan(measured.indexOf("**Hand-kept figures of an earlier run**"));
   });
 
+  it("shows the canaries as one line per specimen: seeds to find, the check, the shrunk size, the laws", () => {
+    const table = section(
+      renderBenchmarks(
+        report([
+          { suite: "canaries", name: "canary x.ts — a bug: seeds", value: 3, unit: "seeds", note: "convergence (values differ); 1.2 s with the shrink" },
+          { suite: "canaries", name: "canary x.ts — a bug: shrunk", value: 2, unit: "steps", note: "2 nodes, 2 ops, 0 faults; 40 shrink runs" },
+          { suite: "canaries", name: "canary x.ts — a bug: laws", value: 7, unit: "histories", note: "merge is commutative" },
+          { suite: "canaries", name: "real y — missed: seeds", value: 500, unit: "seeds", note: "not found in 500 seeds (9.0 s)" },
+        ]),
+      ),
+      "Canaries: what the harness catches, and how fast",
+    );
+    expect(table).toContain("| canary x.ts — a bug | 3 | convergence (values differ) | 2 steps (2 nodes, 2 ops, 0 faults) | 7 (merge is commutative) |");
+    expect(table).toContain("| real y — missed | – | not found in 500 seeds (9.0 s) | – | – |");
+  });
+
   it("says how to measure a suite that has neither", () => {
     expect(section(renderBenchmarks(undefined), "Simulator throughput")).toContain("Not measured yet: run `npm run bench -- simulator`.");
   });

@@ -141,6 +141,16 @@ time and RSS to open the store in a fresh process. 100,000 records by default;
 class), with --jobs 2 and 1; and the false-alarm sweep: every builtin over 1,000 swarm seeds,
 the value being the number of failing seeds found (0 is right).`,
   },
+  canaries: {
+    title: "Canaries: what the harness catches, and how fast",
+    about: `Every must-fail canary of [the canary zoo](finding-bugs.md) and every real-library bug class
+the harness has a specimen of (a stand-in written after the library's bug, or the library itself
+behind the adapter that had the bug): how many swarm seeds \`explore\` needed to find it (seeds
+1…, at most 500), the check it failed with its signature, the size of the scenario the shrinker
+left, and for a specimen that breaks a CRDT law how many random histories \`laws\` needed. The
+figures are verdicts, the same on any machine: only the seconds in the notes are timings.`,
+    table: canaryTable,
+  },
   cluster: {
     title: "Cluster mode",
     about: `A 60 s [cluster run](cluster.md) of 5 real node processes on loopback, every link through its
@@ -210,6 +220,28 @@ function sequenceTable(rows: BenchRow[]): string {
     lastTrace = trace;
     const fig = (m: string) => (got.has(m) ? (m === "encoded" ? Math.round(got.get(m)!.value).toLocaleString("en-US") : formatFigure(got.get(m)!.value)) : "–");
     lines.push(`| ${first} | ${impl} | ${measures.map(fig).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** One line per specimen (bench/suites/canaries.ts): seeds to find, the check, the shrunk size, the laws. */
+function canaryTable(rows: BenchRow[]): string {
+  const by = new Map<string, Map<string, BenchRow>>();
+  for (const r of rows) {
+    const m = /^(.*): (seeds|shrunk|laws)$/.exec(r.name);
+    if (!m) continue;
+    if (!by.has(m[1]!)) by.set(m[1]!, new Map());
+    by.get(m[1]!)!.set(m[2]!, r);
+  }
+  const lines = ["| specimen — bug class | seeds to find | caught by (signature) | shrunk to | laws: histories to find |", "|---|---:|---|---|---|"];
+  for (const [label, got] of by) {
+    const seeds = got.get("seeds");
+    const found = seeds !== undefined && !seeds.note?.startsWith("not found");
+    const caught = found ? (seeds.note ?? "").replace(/; [\d.]+ s with the shrink$/, "") : (seeds?.note ?? "–");
+    const shrunk = got.get("shrunk");
+    const laws = got.get("laws");
+    const lawCell = laws ? (laws.note?.startsWith("no law") ? laws.note : `${laws.value} (${laws.note})`) : "–";
+    lines.push(`| ${label} | ${found ? seeds.value : "–"} | ${caught} | ${shrunk ? `${shrunk.value} steps (${shrunk.note?.split(";")[0]})` : "–"} | ${lawCell} |`);
   }
   return lines.join("\n");
 }

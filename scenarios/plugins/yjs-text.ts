@@ -87,6 +87,10 @@ const yjsText: StateCrdt<YState, string> = {
     { op: "insert", args: [{ int: [0, 20] }, { string: 2 }], weight: 3 },
     { op: "delete", args: [{ int: [0, 20] }, { int: [1, 3] }] },
   ],
+  // Yjs keeps what is typed where it was typed (sequence-intent), but can split a run typed
+  // forwards: a character typed after deleted text is anchored to the last tombstone, and a
+  // concurrent insert anchored there may land first (examples/yjs-tombstone-interleaving/).
+  sequence: { interleaves: "a character typed after deleted text is anchored to the tombstone, where a concurrent insert may land first" },
   init: () => ({ doc: observedDoc(), update: null }),
   update(s, op, ctx) {
     const doc = s.doc!;

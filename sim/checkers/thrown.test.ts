@@ -10,29 +10,7 @@ import { runSimulation } from "../engine/run-simulation.ts";
 import { PluginError } from "../plugin/guard.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { guardedCheck } from "./thrown.ts";
-
-type Log = Record<string, number>;
-
-/** Each replica's updates numbered 1, 2, …; a merge refuses a gap, as delta-crdts 0.8.2's RGA join did (js-delta-crdts #38). */
-const gapRefusing: StateCrdt<Log, number> = {
-  kind: "state",
-  name: "gap-refusing-log",
-  ops: [{ op: "inc", args: [] }],
-  init: () => ({}),
-  update(s, _op, ctx) {
-    const n = (s[ctx.replica] ?? 0) + 1;
-    s[ctx.replica] = n;
-    return { state: s, delta: { [ctx.replica]: n } };
-  },
-  merge(a, b) {
-    for (const [r, n] of Object.entries(b)) {
-      if (n > (a[r] ?? 0) + 1) throw new RangeError(`missing entry ${(a[r] ?? 0) + 1} of ${r} before ${n}`);
-      a[r] = Math.max(a[r] ?? 0, n);
-    }
-    return a;
-  },
-  value: (s) => Object.values(s).reduce((x, y) => x + y, 0),
-};
+import { gapRefusing, type Log } from "./fixtures/gap-refusing-log.ts";
 
 /** `a` counts six times; FIFO links, no faults, no anti-entropy: the run itself never merges out of order. */
 function scenario(): Scenario {
