@@ -111,9 +111,9 @@ export type Crdt = StateCrdt<any, unknown> | OpCrdt<any, any, unknown>;
 /**
  * What the merge of a type that declares `answers: true` returns: the merged state, and deltas
  * to broadcast to every peer (none, or `send` left out: a plain merge). An answer is a delta of
- * the state that sends it (merging it there changes nothing; `laws` checks this), and it counts
- * as carrying what the answered message carried: the receivers learn the update(s) the answered
- * delta or state held, so an answer includes them (forward `b`, or `b` joined with a cleanup).
+ * the state that sends it (merging it there changes nothing), and it counts as carrying what the
+ * answered message carried: the receivers learn the update(s) the answered delta or state held,
+ * so an answer includes them (forward `b`, or `b` joined with a cleanup). `laws` checks both.
  */
 export type Answer<S> = { state: S; send?: S[] };
 

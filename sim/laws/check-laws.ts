@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import type { AnsweringStateCrdt, Crdt } from "../../core/contract.ts";
 import { historyArbitrary, type History } from "./history.ts";
-import { ANSWER_LAW, evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
+import { ANSWER_LAWS, evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
 import { answers } from "../engine/answers.ts";
 import { PluginError } from "../plugin/guard.ts";
 
@@ -44,7 +44,7 @@ export function checkLaws(crdt: Crdt | AnsweringStateCrdt, options: LawsOptions 
   if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   if (!Number.isInteger(replicas) || replicas < 3 || replicas > 5) throw new RangeError(`replicas must be 3 to 5, got ${replicas}`);
-  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS), ...(answers(crdt) ? [ANSWER_LAW] : [])];
+  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS), ...(answers(crdt) ? ANSWER_LAWS : [])];
   const arb = historyArbitrary(crdt, replicas, options.maxSteps ?? 30);
   const details = fc.check(
     fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null),

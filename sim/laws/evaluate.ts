@@ -38,6 +38,8 @@ export const STATE_LAWS = [
 ] as const;
 /** Checked only on a type whose merge answers (answers: true): see stateLaws. */
 export const ANSWER_LAW = "an answer is a delta of the state that sent it: merge(state, answer) = state";
+export const ANSWER_INCLUDES_LAW = "an answer includes the message it answers: merge(answer, message) = answer";
+export const ANSWER_LAWS = [ANSWER_LAW, ANSWER_INCLUDES_LAW] as const;
 export const OP_LAWS = ["concurrent effects commute", "causal delivery in any order converges"] as const;
 
 /** Observable identity of a state: its value, and its encoding when there is a codec. */
@@ -99,8 +101,11 @@ type CtxAt = (at: number, now: number) => Ctx;
  * The laws are about states: a merge that answers (answers: true) is held to them through the
  * state it returns. Its answers are not delivered in the histories (every replica's state meets
  * every other's anyway, through the sync steps and the final merges); each one is held to
- * ANSWER_LAW instead — the sender already has what it tells the others, so an answer carries no
- * change of its own that the sender lacks (a cleanup the sender did not apply would diverge).
+ * ANSWER_LAWS instead: the sender already has what it tells the others, so an answer carries no
+ * change of its own that the sender lacks (a cleanup the sender did not apply would diverge); and
+ * it includes the message it answers, since the simulator credits its receivers with what that
+ * message carried (an answer to a full state that passes on only part of it would make them
+ * claim updates they lack).
  */
 function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt, outbox: Outbox | null): void {
   const deltas: unknown[] = [];
@@ -114,8 +119,10 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
     const answered = outbox.splice(0);
     answered.forEach((x, i) => {
       const again = crdt.merge(copy(crdt, out), x);
+      const whole = crdt.merge(copy(crdt, x), b);
       outbox.length = 0;
       expectSame(crdt, ANSWER_LAW, [`merge(${la} merged with ${lb}, its answer ${i + 1})`, again], [`${la} merged with ${lb}`, out]);
+      expectSame(crdt, ANSWER_INCLUDES_LAW, [`merge(answer ${i + 1}, ${lb})`, whole], [`answer ${i + 1} of ${la} to ${lb}`, x]);
     });
     return out;
   };
