@@ -109,4 +109,21 @@ describe("a merge that answers", () => {
     const r = await explore(relayingGSet, { runs: 60 });
     expect(r.failure?.detail).toBeUndefined();
   }, 60_000);
+
+  it("what merges into copies answer (the checks re-apply and replay messages) is never sent", () => {
+    type C = { xs: string[]; copy?: true };
+    // Answers only when merging into a copy: anything sent would be a check's answer.
+    const copyAnswerer = {
+      ...relayingGSet,
+      init: () => ({ xs: [] }),
+      update: (s: C, op: { args: unknown[] }) => ({ state: { ...s, xs: [...s.xs, String(op.args[0])] }, delta: { xs: [String(op.args[0])] } }),
+      merge: (a: C, b: C) => ({ state: { ...a, xs: [...new Set([...a.xs, ...b.xs])].sort() }, send: a.copy ? [{ xs: ["from a copy"] }] : [] }),
+      value: (s: C) => s.xs,
+      clone: (s: C): C => ({ xs: [...s.xs], copy: true }),
+    };
+    const r = run({ ...bridge, steps: [bridge.steps![1]!] }, copyAnswerer);
+    expect(r.summary.checks.find((c) => c.name === "idempotence")!.detail).toMatch(/checked all [1-9]/);
+    expect(r.summary.stats.answers).toBe(0);
+    expect(r.summary.final.c).toEqual(["x"]);
+  });
 });

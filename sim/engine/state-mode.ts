@@ -99,6 +99,8 @@ export class StateMode {
     // What earlier merges on copies (the checks, a recovery) left there is not this replica's to send.
     if (outbox !== null) outbox.length = 0;
     r.state = this.crdt.merge(r.state, ev.payload);
+    // Taken at once: the checks below merge into copies, and their answers are not this replica's.
+    const answered = outbox !== null && outbox.length > 0 ? outbox.splice(0) : null;
     const learned = ev.mkind === M_DELTA ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
@@ -113,7 +115,7 @@ export class StateMode {
     ck.strong.afterChange(r, now, ev.id);
     ck.counter?.afterChange(r, now, ev.id);
     ck.events?.afterChange(r, now, ev.id);
-    if (outbox !== null && outbox.length > 0) this.answer(r, ev, outbox.splice(0));
+    if (answered !== null) this.answer(r, ev, answered);
   }
 
   /**
