@@ -1,5 +1,21 @@
 /** The public API of the core library: a curated export list. */
-export type { ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, SequenceTraits, StateCrdt } from "./contract.ts";
+export type {
+  ArgGen,
+  ArgLiteral,
+  BuiltinCrdt,
+  Codec,
+  Crdt,
+  CrdtOptions,
+  Ctx,
+  IntArgGen,
+  Op,
+  OpCrdt,
+  OpSpec,
+  PickArgGen,
+  SequenceTraits,
+  StateCrdt,
+  StringArgGen,
+} from "./contract.ts";
 export { CrdtError, CrdtOptionError, DecodeError, OpError } from "./errors.ts";
 export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
 export type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { StateCrdt } from "../../core/contract.ts";
+import type { OpSpec, StateCrdt } from "../../core/contract.ts";
 import { checkProperty } from "../../core/_test/prop.ts";
 import { resolveBuiltin } from "../../core/registry.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
@@ -43,7 +43,7 @@ const faultsArb: fc.Arbitrary<Faults> = fc.record({
   crashes: fc.array(fc.record({ at: fc.integer({ min: 0, max: DURATION - 1 }), node: fc.nat(3), down: fc.integer({ min: 0, max: 500 }) }), { maxLength: 2 }),
 });
 
-function scenario(f: Faults, crdt: Scenario["crdt"], ops?: { op: string; args: unknown[] }[]): Scenario {
+function scenario(f: Faults, crdt: Scenario["crdt"], ops?: OpSpec[]): Scenario {
   const nodes = NODES.slice(0, f.nodes);
   const steps: Step[] = [];
   for (const c of f.crashes) {
