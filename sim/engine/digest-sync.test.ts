@@ -10,8 +10,6 @@ import type { OpSpec, StateCrdt } from "../../core/contract.ts";
 import { checkProperty } from "../../core/_test/prop.ts";
 import { resolveBuiltin } from "../../core/registry.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
-import { installFaults } from "./faults.ts";
-import { runFinalPhase } from "./final-phase.ts";
 import { runSimulation } from "./run-simulation.ts";
 import { Simulator } from "./simulator.ts";
 
@@ -72,9 +70,8 @@ function scenario(f: Faults, crdt: Scenario["crdt"], ops?: OpSpec[]): Scenario {
 /** Runs a scenario and also returns the engine, for the digest layer's counters. */
 function runWithEngine(sc: Scenario, crdt: StateCrdt, name: string) {
   const sim = new Simulator(sc, crdt, { seed: sc.seed!, trace: false, crdtName: name });
-  installFaults(sim);
   sim.runMain();
-  const fin = runFinalPhase(sim);
+  const fin = sim.runFinal();
   return { sim, fin, checks: sim.checkers.results(sim.replicas, fin) };
 }
 
