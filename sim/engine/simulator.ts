@@ -5,9 +5,10 @@
  * link-faults.ts), the node lifecycle (lifecycle.ts), the fault schedule (fault-schedule.ts),
  * storage with its log and recovery (write-ahead.ts), the clocks (clock.ts), the sync modes
  * (state-mode.ts, op-mode.ts, digest-sync.ts), the services (sim/services, through ServiceEnv),
- * the checkers (sim/checkers) and the end of the run (final-phase.ts). This file builds them,
- * hands each the port it needs (never the simulator), and runs the agenda: arrivals, deliveries
- * and anti-entropy ticks here; everything else is routed to the part that owns it.
+ * anti-entropy (anti-entropy.ts), the checkers (sim/checkers) and the end of the run
+ * (final-phase.ts). This file builds them, hands each the port it needs (never the simulator),
+ * and runs the agenda: arrivals and deliveries here (the hot path), everything else routed to
+ * the part that owns it.
  *
  * Hot-path rules: no JSON unless tracing, no closures per message, one allocation per message
  * (the Ev), every random draw from the stream of its concern.
@@ -16,7 +17,7 @@ import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import type { StoreCrdt } from "../../core/index.ts";
 import type { FinalPhase } from "../checkers/convergence.ts";
 import { Checkers } from "../checkers/index.ts";
-import { Streams, STREAM, type Rng } from "../rng.ts";
+import { Streams, STREAM } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { DEFAULT_ANTI_ENTROPY_MS, eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
@@ -49,12 +50,12 @@ import { ClientWorkload } from "./workload.ts";
 import { clockSpecOf, metaEvent } from "./run-meta.ts";
 import { wireSizer } from "./wire-size.ts";
 import { ReplicaWire } from "./wire.ts";
+import { AntiEntropy } from "./anti-entropy.ts";
 
 // Imported bindings copied into module constants: the hot path then reads plain locals.
 const DELIVER = EvKind.Deliver;
 const ARRIVAL = EvKind.Arrival;
 const ANTI_ENTROPY = EvKind.AntiEntropy;
-const M_AE = MsgKind.AntiEntropy;
 const M_OP = MsgKind.Op;
 const M_DIGEST = MsgKind.Digest;
 
@@ -112,10 +113,8 @@ export class Simulator {
   private readonly workload: ClientWorkload | null;
   private readonly opMode: boolean;
   private readonly antiEntropyMs: number;
-  private readonly rAntiEntropy: Rng;
   private readonly maxEvents: number;
-  private readonly clone: (s: any) => any;
-  private readonly sizeOf: (s: unknown) => number;
+  private readonly antiEntropy: AntiEntropy;
   private readonly stateCrdt: StateCrdt<any, unknown> | null;
 
   constructor(
@@ -139,14 +138,14 @@ export class Simulator {
     const streams = (this.streams = new Streams(options.seed));
     const trace = (this.trace = new Trace(names, options.trace ? (options.traceSink ?? new CanonicalLines(names)) : null));
     const links = new Links(n);
-    const clone = (this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone);
-    const sizeOf = (this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>));
+    const clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
+    const sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
     const netStreams = { latency: streams.get(STREAM.latency), loss: streams.get(STREAM.loss), duplicate: streams.get(STREAM.duplicate), reorder: streams.get(STREAM.reorder) };
     const messageSteps = (scenario.steps ?? []).some((s) => "drop" in s || "duplicate" in s || "hold" in s);
     const msgIds = new MessageIds();
     const stats = this.stats;
     const net = (this.net = new Network(n, scenario.network ?? {}, links, queue, time, msgIds, netStreams, trace, stats, messageSteps));
-    this.rAntiEntropy = streams.get(STREAM.antiEntropy);
+    const rAntiEntropy = streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.workload = ClientWorkload.of(scenario, crdt.ops, streams);
     const syncLag = scenario.storage?.syncLagMs ?? 0;
@@ -200,13 +199,27 @@ export class Simulator {
       clone,
       stats,
       sizeOf,
-      rAntiEntropy: this.rAntiEntropy,
+      rAntiEntropy,
       progress,
       wire,
     };
     this.ops = opMode ? new OpMode(host) : null;
     if (scenario.sync?.antiEntropy === "digest" && !opMode) this.digestSync = new DigestSync(host);
     this.states = isOp || opMode ? null : new StateMode(host, crdt, mode === "state", this.digestSync);
+    this.antiEntropy = new AntiEntropy({
+      periodMs: this.antiEntropyMs,
+      replicas,
+      time,
+      queue,
+      progress,
+      storage,
+      rng: rAntiEntropy,
+      wire,
+      clone,
+      sizeOf,
+      ops: this.ops,
+      digestSync: this.digestSync,
+    });
 
     // The fault parts. The services come last (their start puts timers on the agenda); the
     // ports reach them through `services()`, which answers null until then.
@@ -282,11 +295,7 @@ export class Simulator {
     );
     this.faults.scheduleSteps();
     this.workload?.schedule(this.queue);
-    if (this.antiEntropyMs > 0 && this.n > 1)
-      for (let i = 0; i < this.n; i++) {
-        // A seeded phase per node, so that gossip rounds do not all fire in the same millisecond.
-        this.queue.push(new Ev(EvKind.AntiEntropy, i), this.rAntiEntropy.int(1, this.antiEntropyMs));
-      }
+    this.antiEntropy.schedule();
     this.faults.scheduleNemeses();
     this.loop(this.scenario.duration);
   }
@@ -311,7 +320,7 @@ export class Simulator {
         if (++this.stats.events > this.maxEvents) throw this.overEventLimit();
         this.deliver(ev);
       },
-      antiEntropyFrom: (r) => this.antiEntropyFrom(r),
+      antiEntropyFrom: (r) => this.antiEntropy.round(r),
     });
   }
 
@@ -334,7 +343,7 @@ export class Simulator {
           this.arrival(top);
           break;
         case ANTI_ENTROPY:
-          this.antiEntropyTick(top);
+          this.antiEntropy.tick(top);
           break;
         default:
           this.route(top);
@@ -385,36 +394,8 @@ export class Simulator {
     }
     if (r.aeDeferred) {
       r.aeDeferred = false;
-      if (r.up && this.n > 1) this.antiEntropyFrom(r);
+      if (r.up && this.n > 1) this.antiEntropy.round(r);
     }
-  }
-
-  // ---- anti-entropy ----------------------------------------------------------------------
-
-  /** One anti-entropy round from `r`: its full state (state and delta modes) or its digest (op mode). */
-  private antiEntropyFrom(r: Replica): void {
-    if (this.opMode) this.ops!.sendDigest(r);
-    else if (this.digestSync !== null) this.digestSync.round(r);
-    else this.sendState(r, M_AE);
-  }
-
-  private antiEntropyTick(ev: Ev): void {
-    if (this.progress.final) return;
-    const r = this.replicas[ev.node]!;
-    if (r.up) {
-      // Write-ahead: while own updates wait for their sync, the state must not leave the node.
-      if (this.storage !== null && this.storage.pendingOwn(r) > 0) r.aeDeferred = true;
-      else this.antiEntropyFrom(r);
-    }
-    this.queue.push(ev, this.time.now + this.antiEntropyMs);
-  }
-
-  /** Full state to one seeded-random peer. */
-  private sendState(r: Replica, kind: MsgKind): void {
-    let peer = this.rAntiEntropy.int(0, this.n - 2);
-    if (peer >= r.index) peer++;
-    const snap = this.clone(r.state);
-    this.wire.send(r.index, peer, kind, snap, 0, 0, r.knowledge.clone(), this.sizeOf(snap));
   }
 
   // ---- deliveries ------------------------------------------------------------------------
