@@ -1,11 +1,11 @@
 /**
- * The one reading of an op-argument generator (`ArgGen`, core/contract.ts). A scenario's
+ * The one reading of an op-argument generator (the `ArgGen` union, core/contract.ts). A scenario's
  * workload, a type's op alphabet, `explore`, `laws` and the loader all parse an argument
  * through `parseArgGen` and interpret the parsed union, so `{ "string": 3 }` means the same
  * thing everywhere: three letters a–z. Anything that is not exactly one of the generator shapes
  * is a literal, passed as it is.
  */
-import type { OpSpec } from "./contract.ts";
+import type { ArgGen, OpSpec } from "./contract.ts";
 
 export type ParsedArgGen =
   { kind: "int"; lo: number; hi: number } | { kind: "pick"; values: readonly unknown[] } | { kind: "string"; length: number } | { kind: "literal"; value: unknown };
@@ -20,6 +20,10 @@ function only(x: unknown, key: string): x is Record<string, unknown> {
   return keys.length === 1 && keys[0] === key;
 }
 
+/**
+ * The one parser: what a written generator means. Takes `unknown` because the loader hands it
+ * a scenario's JSON before it knows the value is an ArgGen (every value is one: a literal at worst).
+ */
 export function parseArgGen(gen: unknown): ParsedArgGen {
   if (only(gen, "int") && Array.isArray(gen.int) && gen.int.length === 2) return { kind: "int", lo: gen.int[0] as number, hi: gen.int[1] as number };
   if (only(gen, "pick") && Array.isArray(gen.pick) && gen.pick.length > 0) return { kind: "pick", values: gen.pick as unknown[] };
@@ -89,7 +93,7 @@ type FastCheck = {
 };
 
 /** One argument's arbitrary: the generator's meaning above, in fast-check's terms. */
-export function argArbitraryFrom(fc: FastCheck, gen: unknown): unknown {
+export function argArbitraryFrom(fc: FastCheck, gen: ArgGen): unknown {
   const g = parseArgGen(gen);
   if (g.kind === "int") return fc.integer({ min: g.lo, max: g.hi });
   if (g.kind === "pick") return fc.constantFrom(...g.values);

@@ -3,6 +3,7 @@
  * The simulator drives every replica only through these interfaces, so a user's plugin is
  * exercised exactly like a builtin.
  */
+import type { Json } from "./util/json.ts";
 
 /** One operation as issued by a client: `{ op: "add", args: ["x"] }`. */
 export type Op = { op: string; args: unknown[] };
@@ -16,14 +17,44 @@ export type Op = { op: string; args: unknown[] };
  */
 export type Ctx = { replica: string; now(): number; random?(): number };
 
-/**
- * An argument generator for random workloads: a literal value, or one of
- * `{ int: [lo, hi] }` (inclusive), `{ pick: [...] }`, `{ string: n }` (n letters a–z); core/arg-gen.ts
- * parses it, for every tool alike.
- */
-export type ArgGen = unknown;
+/** `{ int: [lo, hi] }`: an integer drawn uniformly from lo to hi, both included (lo ≤ hi). */
+export type IntArgGen = { readonly int: readonly [lo: number, hi: number] };
 
-/** One entry of a type's op alphabet; `explore` and `laws` generate random ops from it. */
+/** `{ pick: [...] }`: one of the listed values, each as likely (the list must not be empty). */
+export type PickArgGen = { readonly pick: readonly unknown[] };
+
+/** `{ string: n }`: a string of exactly n letters a–z (0 ≤ n ≤ 10000). */
+export type StringArgGen = { readonly string: number };
+
+/**
+ * A literal argument, passed to every op as it is: any JSON value. An object is a literal only
+ * when it has none of the generator keys: `{ "int": [5] }` is refused as a malformed generator
+ * (by the compiler here, by the loader in a scenario), not taken as the value the user meant.
+ */
+export type ArgLiteral = string | number | boolean | null | Json[] | ({ [key: string]: Json } & { int?: never; pick?: never; string?: never });
+
+/**
+ * An argument generator for random workloads, `explore` and `laws`: one of the three generator
+ * shapes ({@link IntArgGen}, {@link PickArgGen}, {@link StringArgGen}) or a literal
+ * ({@link ArgLiteral}). A generator is an object with exactly its one key; core/arg-gen.ts parses
+ * it the same way for every tool (the workload, fast-check's mapping, the loader's validation).
+ *
+ * @example
+ * ```ts
+ * const ops: OpSpec[] = [
+ *   { op: "set", args: [{ pick: ["name", "email"] }, { string: 3 }], weight: 3 },
+ *   { op: "inc", args: [{ int: [1, 5] }] },
+ *   { op: "tag", args: ["draft"] }, // a literal
+ * ];
+ * ```
+ */
+export type ArgGen = IntArgGen | PickArgGen | StringArgGen | ArgLiteral;
+
+/**
+ * One entry of a type's op alphabet; a scenario's workload, `explore` and `laws` generate random
+ * ops from it: `op` with one argument per generator in `args`, chosen with relative frequency
+ * `weight` (default 1) among the alphabet's entries.
+ */
 export type OpSpec = { op: string; args?: ArgGen[]; weight?: number };
 
 /**

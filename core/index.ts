@@ -1,5 +1,24 @@
 /** The public API of the core library: a curated export list. */
-export type { Answer, AnsweringStateCrdt, ArgGen, BuiltinCrdt, Codec, Crdt, CrdtOptions, Ctx, Op, OpCrdt, OpSpec, SequenceTraits, StateCrdt, TextDelta } from "./contract.ts";
+export type {
+  Answer,
+  AnsweringStateCrdt,
+  ArgGen,
+  ArgLiteral,
+  BuiltinCrdt,
+  Codec,
+  Crdt,
+  CrdtOptions,
+  Ctx,
+  IntArgGen,
+  Op,
+  OpCrdt,
+  OpSpec,
+  PickArgGen,
+  SequenceTraits,
+  StateCrdt,
+  StringArgGen,
+  TextDelta,
+} from "./contract.ts";
 export { CrdtError, CrdtOptionError, DecodeError, OpError } from "./errors.ts";
 export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } from "./registry.ts";
 export type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";

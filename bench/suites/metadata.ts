@@ -21,8 +21,6 @@ import { resolveAnyBuiltin, resolveBuiltin } from "../../core/registry.ts";
 import { StoreReplica } from "../../core/store/replica.ts";
 import type { StoreCrdt } from "../../core/store/store-crdt.ts";
 import { Rng } from "../../sim/rng.ts";
-import { installFaults } from "../../sim/engine/faults.ts";
-import { runFinalPhase } from "../../sim/engine/final-phase.ts";
 import { Simulator } from "../../sim/engine/simulator.ts";
 import { simulate } from "../../sim/index.ts";
 import type { Scenario } from "../../sim/scenario/types.ts";
@@ -162,9 +160,8 @@ function opStoreRows(): BenchRow[] {
   };
   const held = (gc: boolean) => {
     const sim = new Simulator(sc, resolveAnyBuiltin("op-counter") as never, { seed: 3, trace: false, crdtName: "op-counter", opStoreGc: gc });
-    installFaults(sim);
     sim.runMain();
-    runFinalPhase(sim);
+    sim.runFinal();
     return Math.max(...sim.replicas.map((r) => r.op!.held));
   };
   const off = held(false),

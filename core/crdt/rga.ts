@@ -14,7 +14,7 @@
  * Deltas arriving before the characters they refer to wait inside the state (pending), so
  * merge is idempotent, commutative and associative whatever the delivery order.
  */
-import type { Ctx, Op, StateCrdt } from "../contract.ts";
+import type { Ctx, Op, OpSpec, StateCrdt } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
 import { OpError } from "../errors.ts";
 import { builtin, unknownOp } from "./_internals/builtin.ts";
@@ -47,7 +47,7 @@ export function seqArgs(crdt: string, op: Op): void {
 }
 
 /** Sequence op alphabet for random workloads and law tests: small indices so edits collide. */
-export const SEQ_OPS = [
+export const SEQ_OPS: OpSpec[] = [
   { op: "insert", args: [{ int: [0, 6] }, { string: 3 }], weight: 3 },
   { op: "delete", args: [{ int: [0, 6] }, { int: [0, 3] }], weight: 1 },
 ];

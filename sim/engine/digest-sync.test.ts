@@ -6,12 +6,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { StateCrdt } from "../../core/contract.ts";
+import type { OpSpec, StateCrdt } from "../../core/contract.ts";
 import { checkProperty } from "../../core/_test/prop.ts";
 import { resolveBuiltin } from "../../core/registry.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
-import { installFaults } from "./faults.ts";
-import { runFinalPhase } from "./final-phase.ts";
 import { runSimulation } from "./run-simulation.ts";
 import { Simulator } from "./simulator.ts";
 
@@ -43,7 +41,7 @@ const faultsArb: fc.Arbitrary<Faults> = fc.record({
   crashes: fc.array(fc.record({ at: fc.integer({ min: 0, max: DURATION - 1 }), node: fc.nat(3), down: fc.integer({ min: 0, max: 500 }) }), { maxLength: 2 }),
 });
 
-function scenario(f: Faults, crdt: Scenario["crdt"], ops?: { op: string; args: unknown[] }[]): Scenario {
+function scenario(f: Faults, crdt: Scenario["crdt"], ops?: OpSpec[]): Scenario {
   const nodes = NODES.slice(0, f.nodes);
   const steps: Step[] = [];
   for (const c of f.crashes) {
@@ -72,9 +70,8 @@ function scenario(f: Faults, crdt: Scenario["crdt"], ops?: { op: string; args: u
 /** Runs a scenario and also returns the engine, for the digest layer's counters. */
 function runWithEngine(sc: Scenario, crdt: StateCrdt, name: string) {
   const sim = new Simulator(sc, crdt, { seed: sc.seed!, trace: false, crdtName: name });
-  installFaults(sim);
   sim.runMain();
-  const fin = runFinalPhase(sim);
+  const fin = sim.runFinal();
   return { sim, fin, checks: sim.checkers.results(sim.replicas, fin) };
 }
 

@@ -48,14 +48,14 @@ export class DigestSync {
   answers = 0;
   fallbacks = 0;
 
-  constructor(private readonly sim: EngineHost) {
-    this.crdt = sim.stateCrdt!;
+  constructor(private readonly host: EngineHost) {
+    this.crdt = host.stateCrdt!;
     this.sizeOf = wireSizer(this.crdt);
-    this.logs = sim.replicas.map((r) => this.fresh(r.epoch));
+    this.logs = host.replicas.map((r) => this.fresh(r.epoch));
   }
 
   private fresh(epoch: number): NodeLog {
-    const n = this.sim.n;
+    const n = this.host.n;
     return { epoch, origins: Array.from({ length: n }, () => ({ base: 0, items: [] })), peers: new Array<Int32Array | null>(n).fill(null) };
   }
 
@@ -78,7 +78,7 @@ export class DigestSync {
     const k = ev.knowledge!;
     const log = this.logOf(r);
     const entry: Entry = { payload: ev.payload, o: -1, s: 0, k };
-    for (let o = 0; o < this.sim.n; o++) {
+    for (let o = 0; o < this.host.n; o++) {
       // An answer's dots: a run above each origin's prefix in k, or a few scattered extras.
       for (const s of k.extraSeqs(o)) this.put(log, o, s, entry);
       for (let s = k.contig[o]!; s >= 1 && k.has(o, s) && s > log.origins[o]!.base; s--) this.put(log, o, s, entry);
@@ -94,28 +94,28 @@ export class DigestSync {
 
   /** One anti-entropy round from `r`: its digest to one seeded-random peer (the same draw as a state round). */
   round(r: Replica): void {
-    const sim = this.sim;
-    let peer = sim.rAntiEntropy.int(0, sim.n - 2);
+    const host = this.host;
+    let peer = host.rAntiEntropy.int(0, host.n - 2);
     if (peer >= r.index) peer++;
     this.sendDigest(r, peer, false);
   }
 
   private sendDigest(r: Replica, to: number, reply: boolean): void {
-    this.sim.send(r.index, to, MsgKind.Digest, Int32Array.from(r.knowledge.contig), reply ? 1 : 0, 0, null, 4 * this.sim.n);
+    this.host.wire.send(r.index, to, MsgKind.Digest, Int32Array.from(r.knowledge.contig), reply ? 1 : 0, 0, null, 4 * this.host.n);
   }
 
   /** A digest reaches `r`: answer with what its sender lacks; ask back if the sender has more. */
   onDigest(r: Replica, ev: Ev): void {
-    const sim = this.sim;
-    sim.stats.delivered++;
-    sim.trace.deliver(sim.now, ev.id, r, ev.from);
+    const host = this.host;
+    host.stats.delivered++;
+    host.trace.deliver(host.time.now, ev.id, r, ev.from);
     const theirs = ev.payload as Int32Array;
     const log = this.logOf(r);
     log.peers[ev.from] = theirs;
     this.answer(r, ev.from, theirs, log);
     if (ev.origin === 0) {
       const mine = r.knowledge.contig;
-      for (let o = 0; o < sim.n; o++)
+      for (let o = 0; o < host.n; o++)
         if (theirs[o]! > mine[o]!) {
           this.sendDigest(r, ev.from, true);
           break;
@@ -125,15 +125,15 @@ export class DigestSync {
   }
 
   private answer(r: Replica, to: number, theirs: Int32Array, log: NodeLog): void {
-    const sim = this.sim;
+    const host = this.host;
     const k = r.knowledge;
     // Own updates leave the node only once durable (write-ahead).
-    const ownTop = sim.storage === null ? r.seq : r.durableSeq;
-    const covered = new Knowledge(sim.n);
+    const ownTop = host.storage === null ? r.seq : r.durableSeq;
+    const covered = new Knowledge(host.n);
     const used = new Set<Entry>();
     let joined: unknown = undefined;
     let complete = true;
-    for (let o = 0; o < sim.n && complete; o++) {
+    for (let o = 0; o < host.n && complete; o++) {
       const from = theirs[o]!;
       const seqs: number[] = [];
       for (let s = from + 1; s <= k.contig[o]!; s++) seqs.push(s);
@@ -148,7 +148,7 @@ export class DigestSync {
         }
         if (used.has(e)) continue;
         used.add(e);
-        joined = joined === undefined ? sim.clone(e.payload) : this.crdt.merge(joined, e.payload);
+        joined = joined === undefined ? host.clone(e.payload) : this.crdt.merge(joined, e.payload);
         if (e.k === null) covered.add(e.o, e.s);
         else covered.mergeFrom(e.k);
       }
@@ -156,20 +156,20 @@ export class DigestSync {
     if (complete) {
       if (joined === undefined) return;
       this.answers++;
-      sim.send(r.index, to, MsgKind.AntiEntropy, joined, 0, 1, covered, this.sizeOf(joined) + 8 * sim.n);
+      host.wire.send(r.index, to, MsgKind.AntiEntropy, joined, 0, 1, covered, this.sizeOf(joined) + 8 * host.n);
       return;
     }
     // The log cannot cover the gap: the full state, unless it holds own updates not yet durable.
-    if (sim.storage !== null && r.durableSeq < r.seq) return;
+    if (host.storage !== null && r.durableSeq < r.seq) return;
     this.answers++;
     this.fallbacks++;
-    const snap = sim.clone(r.state);
-    sim.send(r.index, to, MsgKind.AntiEntropy, snap, 0, 0, k.clone(), this.sizeOf(snap));
+    const snap = host.clone(r.state);
+    host.wire.send(r.index, to, MsgKind.AntiEntropy, snap, 0, 0, k.clone(), this.sizeOf(snap));
   }
 
   /** Drops the deltas every peer has reported having (each peer's latest digest): they will not be asked for again unless a peer loses them in a crash, which the fallback covers. */
   private truncate(r: Replica, log: NodeLog): void {
-    const n = this.sim.n;
+    const n = this.host.n;
     for (let p = 0; p < n; p++) if (p !== r.index && log.peers[p] === null) return;
     for (let o = 0; o < n; o++) {
       let floor = Infinity;

@@ -21,7 +21,7 @@ export const EvKind = {
   CrashNemesis: 8,
   NemesisRestart: 9,
   /** Service traffic (sim/services): a message to a service endpoint, and a service timer. Kept
-   * off the CRDT delivery path: the main loop hands them to `onFault`, which routes them on. */
+   * off the CRDT delivery path: the main loop routes them to the services (Simulator.route). */
   ServiceDeliver: 10,
   ServiceTimer: 11,
 } as const;

@@ -6,64 +6,92 @@
  * (antiEntropyMs 0) the network is only drained: nothing repairs what was lost, by design.
  */
 import type { FinalPhase } from "../checkers/convergence.ts";
-import { EvKind } from "./event.ts";
-import { heal, restart, resume } from "./faults.ts";
-import type { FaultEnv } from "./fault-env.ts";
+import type { Checkers } from "../checkers/index.ts";
+import type { RunStats } from "../run-types.ts";
+import { type Ev, EvKind } from "./event.ts";
+import type { EventQueue } from "./event-queue.ts";
+import type { LinkFaults } from "./link-faults.ts";
+import type { NodeLifecycle } from "./lifecycle.ts";
+import type { Progress } from "./progress.ts";
+import type { Replica, TimeSource } from "./replica.ts";
+import type { Trace } from "./trace.ts";
+import type { WriteAhead } from "./write-ahead.ts";
 import { DEFAULT_ANTI_ENTROPY_MS } from "../scenario/limits.ts";
 
 export const MAX_ROUNDS = 100;
 
-function drain(sim: FaultEnv): void {
-  const q = sim.queue;
-  while (sim.net.inFlight > 0) {
+/** What the final phase may use of the run. */
+export interface FinalPhaseEnv {
+  readonly duration: number;
+  readonly antiEntropyMs: number;
+  readonly replicas: readonly Replica[];
+  readonly time: TimeSource;
+  readonly queue: EventQueue<Ev>;
+  /** The replicas' network: the drain runs while messages are in flight. */
+  readonly net: { readonly inFlight: number };
+  readonly lifecycle: NodeLifecycle;
+  readonly linkFaults: LinkFaults;
+  readonly storage: WriteAhead | null;
+  readonly checkers: Pick<Checkers, "order">;
+  readonly trace: Pick<Trace, "converged">;
+  readonly stats: RunStats;
+  readonly progress: Progress;
+  /** Counts one agenda event and delivers replica message `ev` (throws past the event limit). */
+  deliver(ev: Ev): void;
+  /** One anti-entropy round from `r`. */
+  antiEntropyFrom(r: Replica): void;
+}
+
+function drain(env: FinalPhaseEnv): void {
+  const q = env.queue;
+  while (env.net.inFlight > 0) {
     const ev = q.pop();
     if (!ev) break;
-    sim.time.now = ev.t;
+    env.time.now = ev.t;
     if (ev.kind !== EvKind.Deliver) continue; // timers are over
-    if (++sim.stats.events > sim.maxEvents) throw sim.overEventLimit();
-    sim.deliver(ev);
+    env.deliver(ev);
   }
 }
 
-function quiescent(sim: FaultEnv): boolean {
-  const [first, ...rest] = sim.replicas;
+function quiescent(env: FinalPhaseEnv): boolean {
+  const [first, ...rest] = env.replicas;
   if (!first) return true;
   return rest.every((r) => r.knowledge.likelySame(first.knowledge) && r.knowledge.sameAs(first.knowledge) && r.valueKey() === first.valueKey());
 }
 
-export function runFinalPhase(sim: FaultEnv): FinalPhase {
-  const duration = sim.scenario.duration;
-  sim.final = true;
-  sim.time.now = Math.max(sim.now, duration);
-  sim.checkers.order.finalPhase(sim.replicas, sim.now);
-  if (sim.links.any || sim.net.holding > 0) heal(sim, "final");
-  for (let i = 0; i < sim.n; i++) {
-    if (sim.replicas[i]!.paused) resume(sim, i);
-    if (sim.replicas[i]!.crashed) restart(sim, i);
+export function runFinalPhase(env: FinalPhaseEnv): FinalPhase {
+  const { replicas, time } = env;
+  env.progress.final = true;
+  time.now = Math.max(time.now, env.duration);
+  env.checkers.order.finalPhase(replicas, time.now);
+  if (env.linkFaults.faulty) env.linkFaults.heal("final");
+  for (let i = 0; i < replicas.length; i++) {
+    if (replicas[i]!.paused) env.lifecycle.resume(i);
+    if (replicas[i]!.crashed) env.lifecycle.restart(i);
   }
   // Final group commit: what is still staged becomes durable (and is sent); from now on every
-  // write is synced at once (sim.final).
-  if (sim.storage) for (const r of sim.replicas) sim.storage.sync(r);
-  const period = sim.antiEntropyMs > 0 ? sim.antiEntropyMs : 0;
+  // write is synced at once (progress.final).
+  if (env.storage) for (const r of replicas) env.storage.sync(r);
+  const period = env.antiEntropyMs > 0 ? env.antiEntropyMs : 0;
   let rounds = 0;
-  let lastRound = sim.now;
-  drain(sim);
-  let done = quiescent(sim);
-  while (!done && period > 0 && sim.n > 1 && rounds < MAX_ROUNDS) {
-    sim.time.now = Math.max(sim.now, lastRound + (period || DEFAULT_ANTI_ENTROPY_MS));
-    lastRound = sim.now;
+  let lastRound = time.now;
+  drain(env);
+  let done = quiescent(env);
+  while (!done && period > 0 && replicas.length > 1 && rounds < MAX_ROUNDS) {
+    time.now = Math.max(time.now, lastRound + (period || DEFAULT_ANTI_ENTROPY_MS));
+    lastRound = time.now;
     rounds++;
-    for (const r of sim.replicas) sim.antiEntropyFrom(r);
-    drain(sim);
-    done = quiescent(sim);
+    for (const r of replicas) env.antiEntropyFrom(r);
+    drain(env);
+    done = quiescent(env);
   }
-  sim.queue.clear();
-  const at = sim.now;
-  const convergedAt = done ? sim.lastChange : null;
-  sim.trace.converged(at, done, convergedAt, rounds, sim.replicas);
-  sim.stats.simTimeMs = at;
-  sim.stats.convergedAtMs = convergedAt;
-  const first = sim.replicas[0]!;
-  const sameUpdates = sim.replicas.every((r) => r.knowledge.sameAs(first.knowledge));
+  env.queue.clear();
+  const at = time.now;
+  const convergedAt = done ? env.progress.lastChange : null;
+  env.trace.converged(at, done, convergedAt, rounds, replicas);
+  env.stats.simTimeMs = at;
+  env.stats.convergedAtMs = convergedAt;
+  const first = replicas[0]!;
+  const sameUpdates = replicas.every((r) => r.knowledge.sameAs(first.knowledge));
   return { quiescent: done, sameUpdates, rounds, at, convergedAt };
 }

@@ -9,6 +9,7 @@ import { causallyReady, vectorOf, type OpRec } from "./causal.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
 import type { EngineHost } from "./engine-host.ts";
+import { noteIssued } from "./issued.ts";
 import { crdtThrew } from "./errors.ts";
 import { RecKind } from "./storage.ts";
 
@@ -16,19 +17,24 @@ const M_OP = MsgKind.Op;
 const M_OPS = MsgKind.Ops;
 const M_DIGEST = MsgKind.Digest;
 
+/** One op's effect applied to `state`: an OpCrdt's effect, or a state-based type's delta merged (also for replay and the checkers). */
+export function applyOpEffect(crdts: Pick<EngineHost, "opCrdt" | "stateCrdt" | "names">, state: unknown, rec: OpRec): unknown {
+  return crdts.opCrdt !== null ? crdts.opCrdt.effect(state, rec.e, { origin: crdts.names[rec.o]!, seq: rec.s }) : crdts.stateCrdt!.merge(state, rec.e);
+}
+
 export class OpMode {
-  constructor(private readonly sim: EngineHost) {}
+  constructor(private readonly host: EngineHost) {}
 
   /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
   applyEffect(state: unknown, rec: OpRec): unknown {
-    return this.sim.opCrdt !== null ? this.sim.opCrdt.effect(state, rec.e, { origin: this.sim.names[rec.o]!, seq: rec.s }) : this.sim.stateCrdt!.merge(state, rec.e);
+    return applyOpEffect(this.host, state, rec);
   }
 
   /** Issues `op` at `r` as an op (its dependencies: what `r` has delivered) and ships it once durable. */
   update(r: Replica, op: Op, origin: string): void {
-    const now = this.sim.time.now;
+    const now = this.host.time.now;
     const seq = r.seq + 1;
-    const ck = this.sim.checkers;
+    const ck = this.host.checkers;
     ck.order.before(r, now);
     ck.counter?.issue(r.index, seq, op.op, op.args);
     ck.sequence?.beforeUpdate(r);
@@ -37,15 +43,15 @@ export class OpMode {
     let rec: OpRec;
     try {
       let effect: unknown;
-      if (this.sim.opCrdt !== null) effect = this.sim.opCrdt.prepare(r.state, op, r.ctx);
+      if (this.host.opCrdt !== null) effect = this.host.opCrdt.prepare(r.state, op, r.ctx);
       else {
-        const result = this.sim.stateCrdt!.update(r.state, op, r.ctx);
+        const result = this.host.stateCrdt!.update(r.state, op, r.ctx);
         r.state = result.state;
         effect = result.delta;
       }
-      rec = { o: r.index, s: seq, deps, e: effect, bytes: this.sim.sizeOf(effect) + 4 * (this.sim.n + 2) };
+      rec = { o: r.index, s: seq, deps, e: effect, bytes: this.host.sizeOf(effect) + 4 * (this.host.n + 2) };
       // An op-based type applies its own op through effect, like every other replica.
-      if (this.sim.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
+      if (this.host.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
     } catch (e) {
       throw crdtThrew(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}`, e);
     }
@@ -53,10 +59,10 @@ export class OpMode {
     r.knowledge.add(r.index, seq);
     r.op!.put(rec);
     r.touch();
-    this.sim.lastChange = now;
+    this.host.progress.lastChange = now;
     ck.order.record(r, rec);
-    this.sim.issued(r, seq, op, now);
-    const storage = this.sim.storage;
+    noteIssued(this.host, r, seq, op, now);
+    const storage = this.host.storage;
     const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
     ck.strong.afterChange(r, now, -seq);
     ck.counter?.afterChange(r, now, -seq);
@@ -68,43 +74,43 @@ export class OpMode {
   /** Sends op `rec` to every other replica. */
   broadcast(r: Replica, rec: OpRec): void {
     const from = r.index;
-    for (let to = 0; to < this.sim.n; to++) if (to !== from) this.sim.send(from, to, M_OP, rec, rec.o, rec.s, null, rec.bytes);
+    for (let to = 0; to < this.host.n; to++) if (to !== from) this.host.wire.send(from, to, M_OP, rec, rec.o, rec.s, null, rec.bytes);
   }
 
   /** Anti-entropy in op mode: this replica's delivered vector to one seeded-random peer. */
   sendDigest(r: Replica, to = -1, reply = false): void {
     let peer = to;
     if (peer < 0) {
-      peer = this.sim.rAntiEntropy.int(0, this.sim.n - 2);
+      peer = this.host.rAntiEntropy.int(0, this.host.n - 2);
       if (peer >= r.index) peer++;
     }
-    this.sim.send(r.index, peer, M_DIGEST, vectorOf(r.knowledge), reply ? 1 : 0, 0, null, 4 * this.sim.n);
+    this.host.wire.send(r.index, peer, M_DIGEST, vectorOf(r.knowledge), reply ? 1 : 0, 0, null, 4 * this.host.n);
   }
 
   /** An op-mode message reaches `r`: an op, a batch of ops, or a digest. */
   onMessage(r: Replica, ev: Ev): void {
-    const now = this.sim.time.now;
-    const stats = this.sim.stats;
+    const now = this.host.time.now;
+    const stats = this.host.stats;
     stats.delivered++;
     if (ev.mkind === M_DIGEST) {
       const theirs = ev.payload as Int32Array;
-      if (this.sim.opStoreGc) {
+      if (this.host.opStoreGc) {
         // A digest is the sender's volatile delivered vector: with a sync lag a crash can take
         // part of it back, so only an op's dependencies (durable once the op is sent) count then.
-        if (this.sim.syncLag === 0) r.op!.hear(ev.from, theirs);
+        if (this.host.syncLag === 0) r.op!.hear(ev.from, theirs);
         r.op!.collect(r.knowledge, r.index);
       }
-      const missing = r.op!.missing(theirs, r.index, this.sim.storage === null ? r.seq : r.durableSeq);
-      this.sim.trace.deliver(now, ev.id, r, ev.from);
+      const missing = r.op!.missing(theirs, r.index, this.host.storage === null ? r.seq : r.durableSeq);
+      this.host.trace.deliver(now, ev.id, r, ev.from);
       if (missing.length > 0) {
         let bytes = 0;
         for (const m of missing) bytes += m.bytes;
-        this.sim.send(r.index, ev.from, M_OPS, missing, 0, 0, null, bytes);
+        this.host.wire.send(r.index, ev.from, M_OPS, missing, 0, 0, null, bytes);
       }
       // The sender has ops this replica lacks: ask for them (once; a reply never asks back).
       if (ev.origin === 0) {
         const mine = r.knowledge.contig;
-        for (let o = 0; o < this.sim.n; o++)
+        for (let o = 0; o < this.host.n; o++)
           if (theirs[o]! > mine[o]!) {
             this.sendDigest(r, ev.from, true);
             break;
@@ -125,9 +131,9 @@ export class OpMode {
         if (k === 1) applied++;
         else if (k === 2) held++;
       }
-    if (applied > 0 && this.sim.causal) {
+    if (applied > 0 && this.host.causal) {
       // Delivering an op may make buffered ones ready.
-      for (let rec = r.op!.takeReady(r.knowledge, this.sim.dedup); rec !== undefined; rec = r.op!.takeReady(r.knowledge, this.sim.dedup)) {
+      for (let rec = r.op!.takeReady(r.knowledge, this.host.dedup); rec !== undefined; rec = r.op!.takeReady(r.knowledge, this.host.dedup)) {
         this.deliver(r, rec, ev.id);
         applied++;
       }
@@ -135,25 +141,25 @@ export class OpMode {
     if (applied === 0 && held === 0 && ev.mkind === M_OP) {
       // Every op in it was delivered before: the layer drops the duplicate.
       stats.dropped++;
-      this.sim.trace.drop(now, ev.id, "dedup");
+      this.host.trace.drop(now, ev.id, "dedup");
       return;
     }
-    this.sim.trace.deliver(now, ev.id, r, ev.from);
-    if (held > 0) this.sim.trace.buffer(now, ev.id, r.index, held, r.op!.buffered);
+    this.host.trace.deliver(now, ev.id, r, ev.from);
+    if (held > 0) this.host.trace.buffer(now, ev.id, r.index, held, r.op!.buffered);
   }
 
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
   private receive(r: Replica, rec: OpRec, msg: number): number {
     const k = r.knowledge;
-    if (this.sim.opStoreGc) {
+    if (this.host.opStoreGc) {
       // The op tells what its origin had delivered: its dependencies and its own earlier ops.
       const node = r.op!;
       node.hear(rec.o, rec.deps);
       node.heardOwn(rec.o, rec.s);
       node.maybeCollect(k, r.index);
     }
-    if (this.sim.dedup && (k.has(rec.o, rec.s) || (this.sim.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
-    if (this.sim.causal && !causallyReady(k, rec)) {
+    if (this.host.dedup && (k.has(rec.o, rec.s) || (this.host.causal && r.op!.isBuffered(rec.o, rec.s)))) return 0;
+    if (this.host.causal && !causallyReady(k, rec)) {
       r.op!.hold(rec);
       return 2;
     }
@@ -163,19 +169,19 @@ export class OpMode {
 
   /** Applies a causally ready op at `r`, stores it for retransmission, logs it, and tells the checkers. */
   private deliver(r: Replica, rec: OpRec, msg: number): void {
-    const now = this.sim.time.now;
-    const ck = this.sim.checkers;
+    const now = this.host.time.now;
+    const ck = this.host.checkers;
     ck.order.before(r, now);
     try {
       r.state = this.applyEffect(r.state, rec);
     } catch (e) {
-      throw crdtThrew(`t=${now} msg ${msg} to ${r.name}: op ${this.sim.names[rec.o]}:${rec.s}`, e);
+      throw crdtThrew(`t=${now} msg ${msg} to ${r.name}: op ${this.host.names[rec.o]}:${rec.s}`, e);
     }
     const learned = r.knowledge.add(rec.o, rec.s);
     r.op!.put(rec);
     r.touch();
-    this.sim.storage?.logOther(r, { kind: RecKind.Op, op: rec });
-    if (learned) this.sim.lastChange = now;
+    this.host.storage?.logOther(r, { kind: RecKind.Op, op: rec });
+    if (learned) this.host.progress.lastChange = now;
     ck.order.record(r, rec);
     if (ck.idem.sample()) ck.idem.check(r, rec, now, msg);
     ck.strong.afterChange(r, now, msg);

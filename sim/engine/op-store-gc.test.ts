@@ -10,8 +10,6 @@ import { checkProperty } from "../../core/_test/prop.ts";
 import { resolveAnyBuiltin } from "../../core/registry.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
-import { installFaults } from "./faults.ts";
-import { runFinalPhase } from "./final-phase.ts";
 import { Knowledge } from "./knowledge.ts";
 import { runSimulation } from "./run-simulation.ts";
 import { Simulator } from "./simulator.ts";
@@ -112,9 +110,8 @@ describe("op-store collection changes nothing a run does", () => {
       const sc = scenario({ seed: 3, loss: 0.05, duplicate: 0.1, partitionEvery: null, crashEvery: null, ae: 200, syncLag }, "op-counter", 20_000);
       const held = (gc: boolean) => {
         const sim = new Simulator(sc, resolveAnyBuiltin("op-counter") as never, { seed: 3, trace: false, crdtName: "op-counter", opStoreGc: gc });
-        installFaults(sim);
         sim.runMain();
-        runFinalPhase(sim);
+        sim.runFinal();
         return sim.replicas.map((r) => r.op!.held);
       };
       const without = held(false),

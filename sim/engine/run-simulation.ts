@@ -3,24 +3,23 @@
  * A pure function of (scenario, crdt, seed): same inputs, same trace and traceHash, in any
  * process. The public `simulate()` in sim/index.ts resolves the CRDT and calls this.
  */
-import type { Crdt, StateCrdt } from "../../core/contract.ts";
+import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Run, Summary } from "../run-types.ts";
 import { installServices } from "../services/install.ts";
+import type { ServiceHost } from "../services/host.ts";
 import { CanonicalLines } from "../trace-format/sink.ts";
-import { installFaults } from "./faults.ts";
-import { runFinalPhase } from "./final-phase.ts";
 import { Simulator, type EngineOptions } from "./simulator.ts";
 
 export type RunOptions = EngineOptions;
 
 export function runSimulation(scenario: Scenario, crdt: Crdt, options: RunOptions): Run {
-  const sim = new Simulator(scenario, crdt as StateCrdt<any, unknown>, options);
-  installFaults(sim);
-  const services = installServices(sim);
-  sim.services = services;
+  let made: ServiceHost | null = null;
+  const sim = new Simulator(scenario, crdt, options, (env) => (made = installServices(env)));
+  // (Assigned in the callback: the compiler cannot see it, so the type is restated.)
+  const services = made as ServiceHost | null;
   sim.runMain();
-  const fin = runFinalPhase(sim);
+  const fin = sim.runFinal();
   const expectChecks = scenario.expect?.checks ?? {};
   const serviceChecks = services?.checks((name) => expectChecks[name] ?? true) ?? [];
   const checks = sim.checkers.results(sim.replicas, fin, serviceChecks);

@@ -5,10 +5,14 @@
  * faults that concern every node (crash, restart, resume, heal). Null on the simulator when a
  * scenario declares no services, so CRDT-only runs pay nothing.
  */
-import type { Step } from "../scenario/types.ts";
+import type { Streams } from "../rng.ts";
+import type { RunStats } from "../run-types.ts";
+import type { Scenario, Step } from "../scenario/types.ts";
 import type { Ev } from "./event.ts";
-import type { MessageIds } from "./network.ts";
-import type { RunParts } from "./run-parts.ts";
+import type { EventQueue } from "./event-queue.ts";
+import type { NetStreams, NetTracer, Network } from "./network.ts";
+import type { Replica, TimeSource } from "./replica.ts";
+import type { Trace } from "./trace.ts";
 
 export interface ServiceHooks {
   /** An EvKind.ServiceDeliver or EvKind.ServiceTimer event is due. */
@@ -28,12 +32,25 @@ export interface ServiceHooks {
 }
 
 /**
- * What the services may use of the engine (the Simulator implements it): the nodes and their
- * replicas (up, crashed, incarnation), the agenda and the clock, the trace, the links, stats and
- * message ids their network shares with the replicas', the random streams, and the disk's sync lag.
+ * What the services may use of the run (the simulator builds it from its parts): the scenario,
+ * the nodes and their replicas (up, crashed, incarnation), the agenda and the clock, the trace,
+ * the stats, the random streams, the disk's sync lag, and a network of their own over the
+ * replicas' links, message ids and stats (network.ts), so every fault treats their messages alike.
  */
-export interface ServiceEnv extends RunParts {
-  readonly msgIds: MessageIds;
+export interface ServiceEnv {
+  readonly scenario: Scenario;
+  readonly names: readonly string[];
+  readonly n: number;
+  readonly replicas: readonly Replica[];
+  readonly time: TimeSource;
+  readonly queue: EventQueue<Ev>;
+  readonly trace: Trace;
+  readonly stats: RunStats;
+  readonly streams: Streams;
+  /** storage.syncLagMs (0 without a disk). */
+  readonly syncLag: number;
   /** The durability check runs: RAMP adds its committed transactions to it. */
   readonly checksDurability: boolean;
+  /** A network component over the run's links, ids and stats, with the given streams and tracer. */
+  network(streams: NetStreams, tracer: NetTracer): Network;
 }

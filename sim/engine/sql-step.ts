@@ -13,60 +13,73 @@
  */
 import type { StoreCrdt, StoreState } from "../../core/index.ts";
 import { SequencerUnavailableError, SqlDatabase, SqlError, type SqlSchema, type SqlSequencer, storeOverState } from "../../sql/index.ts";
-import type { Replica } from "./replica.ts";
-import type { FaultEnv } from "./fault-env.ts";
+import type { Op } from "../../core/contract.ts";
+import type { Replica, TimeSource } from "./replica.ts";
+import type { ServiceHooks } from "./service-hooks.ts";
+import type { Trace } from "./trace.ts";
+
+/** What a SQL step may use of the run: the store type, the clock, the trace, the update path, the sequencer. */
+export interface SqlStepEnv {
+  readonly crdt: StoreCrdt;
+  readonly schema: SqlSchema;
+  readonly time: TimeSource;
+  readonly trace: Pick<Trace, "skip" | "sqlError">;
+  update(r: Replica, op: Op, origin: string): void;
+  services(): ServiceHooks | null;
+}
 
 type SqlStep = { sql: string; params?: unknown[] };
 
-export function runSqlStep(sim: FaultEnv, schema: SqlSchema, r: Replica, step: SqlStep, i: number): void {
-  const trace = sim.trace;
+export function runSqlStep(env: SqlStepEnv, r: Replica, step: SqlStep, i: number): void {
+  const schema = env.schema;
+  const trace = env.trace;
   if (!r.up) {
-    trace.skip(sim.now, r.index, { sql: step.sql }, r.crashed ? "crashed" : "paused");
+    trace.skip(env.time.now, r.index, { sql: step.sql }, r.crashed ? "crashed" : "paused");
     return;
   }
   const params = step.params ?? [];
   let counters: string[];
   try {
-    counters = database(sim, schema, r, i, null).nextvalsOf(step.sql, params);
+    counters = database(env, schema, r, i, null).nextvalsOf(step.sql, params);
   } catch (e) {
-    return failed(sim, r, i, e);
+    return failed(env, r, i, e);
   }
-  if (counters.length === 0) return execute(sim, schema, r, step, i, null);
+  if (counters.length === 0) return execute(env, schema, r, step, i, null);
   const numbers: (number | null)[] = new Array<number | null>(counters.length);
   let pending = counters.length;
   const epoch = r.epoch;
   const asked = counters.every((name, k) =>
-    sim.services?.nextval(r.index, name, (n) => {
+    env.services()?.nextval(r.index, name, (n) => {
       numbers[k] = n;
       if (--pending > 0 || r.epoch !== epoch) return;
       const lost = counters.findIndex((_, j) => numbers[j] === null);
       if (lost >= 0)
-        return failed(sim, r, i, new SequencerUnavailableError(`NEXTVAL('${counters[lost]}'): the sequencer did not answer before the timeout (unreachable); nothing was applied`));
+        return failed(env, r, i, new SequencerUnavailableError(`NEXTVAL('${counters[lost]}'): the sequencer did not answer before the timeout (unreachable); nothing was applied`));
       let next = 0;
-      execute(sim, schema, r, step, i, { next: () => numbers[next++]! });
+      execute(env, schema, r, step, i, { next: () => numbers[next++]! });
     }),
   );
-  if (!asked) failed(sim, r, i, new SequencerUnavailableError(`NEXTVAL('${counters[0]}'): the scenario runs no sequencer (declare services.sequencer); nothing was applied`));
+  if (!asked) failed(env, r, i, new SequencerUnavailableError(`NEXTVAL('${counters[0]}'): the scenario runs no sequencer (declare services.sequencer); nothing was applied`));
 }
 
-function execute(sim: FaultEnv, schema: SqlSchema, r: Replica, step: SqlStep, i: number, sequencer: SqlSequencer | null): void {
+function execute(env: SqlStepEnv, schema: SqlSchema, r: Replica, step: SqlStep, i: number, sequencer: SqlSequencer | null): void {
   try {
-    database(sim, schema, r, i, sequencer).sql(step.sql, step.params ?? []);
+    database(env, schema, r, i, sequencer).sql(step.sql, step.params ?? []);
   } catch (e) {
-    failed(sim, r, i, e);
+    failed(env, r, i, e);
   }
 }
 
-function database(sim: FaultEnv, schema: SqlSchema, r: Replica, i: number, sequencer: SqlSequencer | null): SqlDatabase {
+function database(env: SqlStepEnv, schema: SqlSchema, r: Replica, i: number, sequencer: SqlSequencer | null): SqlDatabase {
   const store = storeOverState(
-    sim.stateCrdt as StoreCrdt,
+    env.crdt,
     () => r.state as StoreState,
-    (op) => sim.update(r, op, `steps[${i}]`),
+    (op) => env.update(r, op, `steps[${i}]`),
   );
   return new SqlDatabase(schema, store, sequencer ? { sequencer } : {});
 }
 
-function failed(sim: FaultEnv, r: Replica, i: number, e: unknown): void {
+function failed(env: SqlStepEnv, r: Replica, i: number, e: unknown): void {
   if (!(e instanceof SqlError)) throw e;
-  sim.trace.sqlError(sim.now, r.index, i, e.message);
+  env.trace.sqlError(env.time.now, r.index, i, e.message);
 }

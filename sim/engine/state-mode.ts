@@ -9,6 +9,7 @@
 import type { Op, StateCrdt } from "../../core/contract.ts";
 import type { DigestSync } from "./digest-sync.ts";
 import type { EngineHost } from "./engine-host.ts";
+import { noteIssued } from "./issued.ts";
 import { crdtThrew } from "./errors.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
@@ -21,7 +22,7 @@ const M_AE = MsgKind.AntiEntropy;
 
 export class StateMode {
   constructor(
-    private readonly sim: EngineHost,
+    private readonly host: EngineHost,
     private readonly crdt: StateCrdt<any, unknown>,
     /** State mode: an update ships the whole state, not its delta. */
     private readonly wholeState: boolean,
@@ -33,10 +34,10 @@ export class StateMode {
 
   /** Issues `op` at replica `r` and ships it (once durable). `origin` names the step for error messages. */
   update(r: Replica, op: Op, origin: string): void {
-    const sim = this.sim;
-    const now = sim.time.now;
+    const host = this.host;
+    const now = host.time.now;
     const seq = r.seq + 1;
-    const ck = sim.checkers;
+    const ck = host.checkers;
     ck.order.before(r, now);
     ck.counter?.issue(r.index, seq, op.op, op.args);
     ck.sequence?.beforeUpdate(r);
@@ -50,12 +51,12 @@ export class StateMode {
     r.state = result.state;
     r.knowledge.add(r.index, seq);
     r.touch();
-    sim.lastChange = now;
+    host.progress.lastChange = now;
     this.digestSync?.log(r, r.index, seq, result.delta);
     ck.order.record(r, result.delta);
-    sim.issued(r, seq, op, now);
+    noteIssued(host, r, seq, op, now);
     // Logged after the checkers saw the update: with no lag it is acknowledged right here.
-    const storage = sim.storage;
+    const storage = host.storage;
     const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Delta, payload: result.delta, o: r.index, s: seq }, seq);
     // A negative event id names the replica's own update -seq (no string built on the hot path).
     ck.strong.afterChange(r, now, -seq);
@@ -73,27 +74,27 @@ export class StateMode {
 
   /** Ships update `seq`: its delta to every peer, or (state mode) the full state. */
   private broadcast(r: Replica, seq: number, delta: unknown): void {
-    const sim = this.sim;
-    const n = sim.n;
+    const host = this.host;
+    const n = host.n;
     if (n < 2) return;
     const from = r.index;
     if (this.wholeState) {
       // One snapshot shared by every recipient: merge never mutates its second argument.
-      const snap = sim.clone(r.state);
+      const snap = host.clone(r.state);
       const k = r.knowledge.clone();
-      const bytes = sim.sizeOf(snap);
-      for (let to = 0; to < n; to++) if (to !== from) sim.send(from, to, M_STATE, snap, 0, 0, k, bytes);
+      const bytes = host.sizeOf(snap);
+      for (let to = 0; to < n; to++) if (to !== from) host.wire.send(from, to, M_STATE, snap, 0, 0, k, bytes);
     } else {
-      const bytes = sim.sizeOf(delta);
-      for (let to = 0; to < n; to++) if (to !== from) sim.send(from, to, M_DELTA, delta, from, seq, null, bytes);
+      const bytes = host.sizeOf(delta);
+      for (let to = 0; to < n; to++) if (to !== from) host.wire.send(from, to, M_DELTA, delta, from, seq, null, bytes);
     }
   }
 
   /** Merges a delivered delta or state into `r`. */
   apply(r: Replica, ev: Ev): void {
-    const sim = this.sim;
-    const now = sim.time.now;
-    const ck = sim.checkers;
+    const host = this.host;
+    const now = host.time.now;
+    const ck = host.checkers;
     ck.order.before(r, now);
     const outbox = this.outbox;
     // What earlier merges on copies (the checks, a recovery) left there is not this replica's to send.
@@ -104,14 +105,14 @@ export class StateMode {
     const learned = ev.mkind === M_DELTA ? r.knowledge.add(ev.origin, ev.oseq) : r.knowledge.mergeFrom(ev.knowledge!) > 0;
     if (this.digestSync !== null) this.digestSync.applied(r, ev);
     r.touch();
-    if (sim.storage !== null) this.logDelivery(r, ev);
-    if (learned) sim.lastChange = now;
-    const stats = sim.stats;
+    if (host.storage !== null) this.logDelivery(r, ev);
+    if (learned) host.progress.lastChange = now;
+    const stats = host.stats;
     stats.delivered++;
     if (ev.mkind !== M_AE) stats.deliveredUpdates++;
     ck.order.record(r, ev.payload);
     if (ck.idem.sample()) ck.idem.check(r, ev.payload, now, ev.id);
-    sim.trace.deliver(now, ev.id, r, ev.from);
+    host.trace.deliver(now, ev.id, r, ev.from);
     ck.strong.afterChange(r, now, ev.id);
     ck.counter?.afterChange(r, now, ev.id);
     ck.events?.afterChange(r, now, ev.id);
@@ -124,21 +125,21 @@ export class StateMode {
    * (contract: an answer includes the message it answers); it goes as the same kind of message.
    */
   private answer(r: Replica, ev: Ev, sent: unknown[]): void {
-    const sim = this.sim;
-    const n = sim.n;
+    const host = this.host;
+    const n = host.n;
     for (const m of sent) {
-      const bytes = sim.sizeOf(m);
+      const bytes = host.sizeOf(m);
       for (let to = 0; to < n; to++)
         if (to !== r.index) {
-          sim.stats.answers!++;
-          sim.send(r.index, to, ev.mkind, m, ev.origin, ev.oseq, ev.knowledge, bytes);
+          host.stats.answers!++;
+          host.wire.send(r.index, to, ev.mkind, m, ev.origin, ev.oseq, ev.knowledge, bytes);
         }
     }
   }
 
   /** Logs a delivered delta or state (out of line: most runs have no disk, and `apply` is the hot path). */
   private logDelivery(r: Replica, ev: Ev): void {
-    this.sim.storage!.logOther(
+    this.host.storage!.logOther(
       r,
       ev.mkind === M_DELTA ? { kind: RecKind.Delta, payload: ev.payload, o: ev.origin, s: ev.oseq } : { kind: RecKind.State, payload: ev.payload, k: ev.knowledge! },
     );

@@ -70,6 +70,16 @@ export class WriteAhead {
     this.queue.push(ev, this.time.now + this.syncLag);
   }
 
+  /** A group commit came due on the agenda (EvKind.Sync) for `r`. */
+  onSyncEvent(ev: Ev, r: Replica): void {
+    if (r.crashed || ev.epoch !== r.epoch) return; // a sync scheduled before a crash never completes
+    if (r.paused && !this.hooks.final()) {
+      this.queue.push(ev, this.time.now + Math.max(1, this.syncLag)); // a paused process does no I/O: retry
+      return;
+    }
+    this.sync(r);
+  }
+
   /**
    * Group commit at node r: staged writes become durable; its own updates among them are
    * acknowledged, and what waited for them may now leave the node (the `synced` hook).

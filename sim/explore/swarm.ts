@@ -10,7 +10,7 @@
  * steps (no `workload`, no `nemesis`). A failing seed therefore replays bit-for-bit from its
  * scenario alone, and the shrinker can drop or simplify any single op or fault.
  */
-import type { Crdt, OpSpec } from "../../core/contract.ts";
+import type { ArgGen, Crdt, OpSpec } from "../../core/contract.ts";
 import { parseArgGen } from "../../core/arg-gen.ts";
 import { Rng } from "../rng.ts";
 import { OpMix } from "../engine/workload.ts";
@@ -115,7 +115,7 @@ function workload(rng: Rng, ops: readonly OpSpec[], nodes: string[], duration: n
   return out;
 }
 
-function narrow(gen: unknown): unknown {
+function narrow(gen: ArgGen): ArgGen {
   const g = parseArgGen(gen);
   if (g.kind === "int") return { int: [g.lo, Math.min(g.hi, g.lo + 1)] };
   if (g.kind === "pick" && g.values.length > 2) return { pick: g.values.slice(0, 2) };

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { Crdt } from "../../core/contract.ts";
+import type { ArgGen, Crdt } from "../../core/contract.ts";
 import type { Scenario } from "./types.ts";
 import { ScenarioError, oneLine, type ScenarioIssue } from "./load-errors.ts";
 import { loadLawsCheck } from "../checkers/laws.ts";
@@ -112,7 +112,9 @@ export function parseScenario(text: string, options: ValidateOptions = {}): Scen
  */
 /** A value with every optional field's explicit `undefined` taken out of its type. */
 // (A homomorphic mapped type keeps arrays and tuples as they are.)
-type Defined<T> = T extends object ? { [K in keyof T]: Defined<Exclude<T[K], undefined>> } : T;
+// An op argument (core's ArgGen) is a JSON value with no optional fields: left as it is, since
+// mapping its recursive literal type would never end.
+type Defined<T> = T extends ArgGen ? T : T extends object ? { [K in keyof T]: Defined<Exclude<T[K], undefined>> } : T;
 
 /**
  * zod lets an optional field through with an explicit `undefined` (a library caller may pass

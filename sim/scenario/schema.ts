@@ -8,6 +8,7 @@
  * resolved CRDT, check names) live in load-semantics.ts and load-crdt.ts.
  */
 import { z } from "zod";
+import type { ArgGen } from "../../core/contract.ts";
 import type { Scenario } from "./types.ts";
 import { MAX_LATENCY_MS, MAX_TIME_MS } from "./load-bounds.ts";
 
@@ -35,10 +36,17 @@ const latency = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("pareto"), scale: positiveMs, shape: z.number().positive("must be positive"), max: ms.optional() }),
 ]);
 
-/** One entry of an op mix: `{ op, args?: ArgGen[], weight? }` (ArgGen checked in load-semantics.ts). */
+/**
+ * One argument generator: any JSON value here; its shape (a generator, or a literal) is checked
+ * by core's one parser in load-semantics.ts, which names the field and the reason. Typed as
+ * core's ArgGen union so that a loaded scenario's op mix is core's OpSpec.
+ */
+const argGen = z.unknown() as z.ZodType<ArgGen>;
+
+/** One entry of an op mix: `{ op, args?: ArgGen[], weight? }`. */
 export const opSpecSchema = z.strictObject({
   op: z.string().min(1),
-  args: z.array(z.unknown()).optional(),
+  args: z.array(argGen).optional(),
   weight: z.number().positive().optional(),
 });
 

@@ -14,7 +14,7 @@
  * messages as arrows; local service events have their own types (`seq`, `txn`).
  */
 import { Ev, EvKind } from "../engine/event.ts";
-import { Network } from "../engine/network.ts";
+import type { Network } from "../engine/network.ts";
 import type { ServiceEnv, ServiceHooks } from "../engine/service-hooks.ts";
 import type { Trace } from "../engine/trace.ts";
 import type { CheckResult, ServiceTally } from "../run-types.ts";
@@ -61,21 +61,22 @@ export class ServiceHost implements ServiceHooks {
   private readonly inbox: Ev[][];
 
   constructor(readonly env: ServiceEnv) {
-    const sim = env;
-    this.index = new Map(sim.names.map((n, i) => [n, i]));
+    this.index = new Map(env.names.map((n, i) => [n, i]));
     const streams = {
-      latency: sim.streams.get(STREAMS.latency),
-      loss: sim.streams.get(STREAMS.loss),
-      duplicate: sim.streams.get(STREAMS.duplicate),
-      reorder: sim.streams.get(STREAMS.reorder),
+      latency: env.streams.get(STREAMS.latency),
+      loss: env.streams.get(STREAMS.loss),
+      duplicate: env.streams.get(STREAMS.duplicate),
+      reorder: env.streams.get(STREAMS.reorder),
     };
-    const tracer = sim.trace.serviceMessages((ev) => (ev.payload as OnTheWire).type);
-    this.net = new Network(sim.n, sim.scenario.network ?? {}, sim.links, sim.queue, sim.time, sim.msgIds, streams, tracer, sim.stats);
-    this.inbox = sim.names.map(() => []);
+    this.net = env.network(
+      streams,
+      env.trace.serviceMessages((ev) => (ev.payload as OnTheWire).type),
+    );
+    this.inbox = env.names.map(() => []);
   }
 
   get now(): number {
-    return this.env.now;
+    return this.env.time.now;
   }
 
   nodeIndex(name: string): number {

@@ -7,11 +7,11 @@ import { ServiceHost } from "./host.ts";
 import { RampService } from "./ramp.ts";
 import { SequencerService } from "./sequencer.ts";
 
-export function installServices(sim: ServiceEnv): ServiceHost | null {
-  const spec = sim.scenario.services;
+export function installServices(env: ServiceEnv): ServiceHost | null {
+  const spec = env.scenario.services;
   if (!spec || (!spec.sequencer && !spec.ramp)) return null;
-  const host = new ServiceHost(sim);
-  const services = [...(spec.sequencer ? [new SequencerService(host, spec.sequencer, sim.syncLag)] : []), ...(spec.ramp ? [new RampService(host, spec.ramp, sim.syncLag)] : [])];
+  const host = new ServiceHost(env);
+  const services = [...(spec.sequencer ? [new SequencerService(host, spec.sequencer, env.syncLag)] : []), ...(spec.ramp ? [new RampService(host, spec.ramp, env.syncLag)] : [])];
   for (const s of services) host.add(s);
   for (const s of services) s.start();
   return host;

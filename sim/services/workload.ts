@@ -24,12 +24,12 @@ export class ServiceArrivals<R> {
     private readonly draw: (rng: Rng, node: number) => R,
     private readonly issue: (node: number, request: R) => void,
   ) {
-    const sim = host.env;
-    const asking = new Set(spec.nodes ?? sim.names);
-    this.arrivals = sim.names.map((n) =>
-      asking.has(n) ? new Arrivals(spec.from ?? 0, spec.to ?? sim.scenario.duration, spec.ratePerNode, sim.streams.get(`services/${name}/arrivals/${n}`)) : null,
+    const env = host.env;
+    const asking = new Set(spec.nodes ?? env.names);
+    this.arrivals = env.names.map((n) =>
+      asking.has(n) ? new Arrivals(spec.from ?? 0, spec.to ?? env.scenario.duration, spec.ratePerNode, env.streams.get(`services/${name}/arrivals/${n}`)) : null,
     );
-    this.rngs = sim.names.map((n) => (asking.has(n) ? sim.streams.get(`services/${name}/requests/${n}`) : null));
+    this.rngs = env.names.map((n) => (asking.has(n) ? env.streams.get(`services/${name}/requests/${n}`) : null));
   }
 
   start(): void {
