@@ -17,6 +17,7 @@ declare global {
   const stateAt: typeof Query.stateAt;
   const clockAt: typeof Query.clockAt;
   const placeLabels: typeof Query.placeLabels;
+  const textOf: typeof Query.textOf;
   interface Window {
     /** The page's hooks for the browser tests and the render benchmark (timeline.js sets them). */
     timeline: unknown;

@@ -147,3 +147,22 @@ export function clockAt(lane, t) {
   }
   return { label, since };
 }
+
+/**
+ * The text of entry `i` of a text table (viz/layout/text-table.ts): its keyframe's text with
+ * each splice on the way applied in turn — at most KEYFRAME_DEPTH of them.
+ */
+export function textOf(tab, i) {
+  const chain = [];
+  let j = i;
+  while (tab.p[j] >= 0) {
+    chain.push(j);
+    j = tab.prev[j];
+  }
+  let text = tab.mid[j];
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const e = chain[k];
+    text = text.slice(0, tab.p[e]) + tab.mid[e] + text.slice(text.length - tab.s[e]);
+  }
+  return text;
+}

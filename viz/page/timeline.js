@@ -37,6 +37,9 @@
     nl = M.lanes.length,
     n = ev.t.length;
   const lists = laneLists(ev, nl);
+  // Version vectors and values are decoded when shown (a long run's would not fit whole).
+  const vvText = (i) => textOf(M.texts.vv, ev.vv[i]);
+  const valText = (i) => (ev.val[i] < 0 ? null : textOf(M.texts.val, ev.val[i]));
   const span = Math.max(1, M.t1 - M.t0);
   const tEnd = M.t1 + Math.ceil(span * D.pad);
   const laneH = nl <= 8 ? 64 : Math.max(28, Math.floor(560 / nl));
@@ -382,7 +385,7 @@
           const px = x(ev.t[i]),
             l = ev.lane[i];
           if (px - lastX[l] < 8) continue; // one label per spot: the rest are in the tooltip
-          const label = strs[ev.vv[i]];
+          const label = vvText(i);
           ctx.fillStyle = "rgba(255,255,255,.85)";
           ctx.fillRect(px - 2, yOf(l) - 22, ctx.measureText(label).width + 4, 12);
           ctx.fillStyle = S.ink;
@@ -651,8 +654,8 @@
     }
     if (ev.src[i] >= 0) lines.push(`<span class="m">sent at ${fmtMs(ev.t[ev.src[i]])}, in flight ${fmtMs(ev.t[i] - ev.t[ev.src[i]])}</span>`);
     const rec = k === K.restart ? "recovered " : "";
-    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(strs[ev.vv[i]])}</code>`);
-    lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(strs[ev.val[i]])}</code>`);
+    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(vvText(i))}</code>`);
+    lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(valText(i))}</code>`);
     return lines.join("<br>");
   }
 
@@ -676,12 +679,12 @@
       .html((lane, l) => {
         const i = at[l],
           down = downAt(l, t);
-        const v = i < 0 || ev.val[i] < 0 ? "—" : strs[ev.val[i]];
+        const v = i < 0 || ev.val[i] < 0 ? "—" : valText(i);
         const sw = i < 0 || ev.val[i] < 0 ? "#fff" : S.lanes[(palette.indexOf(ev.val[i]) + 5) % S.lanes.length];
         return (
           `<td><b style="color:${laneColor(l)}">${esc(lane.name)}</b>${down ? ` <span class="down">${down.kind}</span>` : ""}</td>` +
           `<td><span class="swatch" style="background:${sw}" title="same colour = same value"></span><code>${esc(v)}</code></td>` +
-          `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`
+          `<td><code>${i < 0 ? "—" : esc(vvText(i))}</code></td>`
         );
       });
     const agree = byId("agree", HTMLElement);
