@@ -4,7 +4,7 @@
 // and pan are d3-zoom on the time axis only. Inlined into timeline.html after d3, the data and
 // query.js (causalCone, laneLists, lastAt, firstFrom, stateAt, clockAt).
 // Type-checked as browser code (tsconfig.page.json; the page's globals: globals.d.ts).
-(function () {
+(async function () {
   "use strict";
   /**
    * The page's element with this id, of this kind. The page is generated with all of them
@@ -26,7 +26,7 @@
     return g;
   }
 
-  const D = JSON.parse(byId("data", HTMLScriptElement).text);
+  const D = await unpackPageData(byId("data", HTMLScriptElement).text);
   const M = D.model,
     S = D.style,
     K = D.K,
@@ -46,8 +46,8 @@
   const AXIS = 28;
 
   // Arrows in order of their send time, and the longest flight, to cull arrows to the view.
-  const aOrder = Array.from(ar.s.keys()).sort((a, b) => ev.t[ar.s[a]] - ev.t[ar.s[b]] || a - b);
-  const aStart = aOrder.map((a) => ev.t[ar.s[a]]);
+  const aOrder = D.aOrder;
+  const aStart = Float64Array.from(aOrder, (a) => ev.t[ar.s[a]]);
   let maxFlight = 0;
   for (let a = 0; a < ar.s.length; a++) maxFlight = Math.max(maxFlight, ar.t[a] - ev.t[ar.s[a]]);
 
