@@ -27,6 +27,7 @@
   }
 
   const D = await unpackPageData(byId("data", HTMLScriptElement).text);
+  performance.mark("timeline: data unpacked");
   const M = D.model,
     S = D.style,
     K = D.K,
@@ -260,7 +261,7 @@
     return cs & cd & 1 ? 1 : cs & cd & 2 ? 2 : 0;
   }
 
-  const MAX_ARROWS = 6000;
+  const MAX_ARROWS = 3000;
   function drawArrows(v0, v1) {
     const lo = firstFrom(aStart, v0 - maxFlight),
       hi = firstFrom(aStart, v1 + 1e-9);
@@ -279,7 +280,7 @@
       count++;
     }
     drawn.arrows = count;
-    const crowded = count > 3000; // thin, faint, no heads
+    const crowded = stride > 1 || count > 1500; // thin, faint, no heads: a sample or a crowd reads as density
     for (const key of Array.from(buckets.keys()).sort((p, q) => (p % 3) - (q % 3) || p - q)) {
       const st = Math.floor(key / 3),
         side = key % 3;
@@ -336,41 +337,24 @@
     }
   }
 
+  /** Above this many events in view, marks give way to heat strips (drawHeat). */
+  const DETAIL_MARKS = 5000;
+  const SHADES = 6;
+  // Rare events in time order: drawn as marks even in the heat view.
+  const RARE = new Set([K.crash, K.restart, K.pause, K.resume, K.jump, K.lost, K.serviceFail]);
+  const rare = [];
+  for (let i = 0; i < n; i++) if (RARE.has(ev.kind[i])) rare.push(i);
   const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
     const lo = firstFrom(ev.t, v0 - span * 0.002),
       hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
     drawn.marks = hi - lo;
-    const crowded = hi - lo > 12000;
-    drawn.lod = crowded ? "dense" : "full";
+    const crowded = hi - lo > DETAIL_MARKS;
+    drawn.lod = crowded ? "heat" : "full";
     if (crowded) {
-      // Level of detail: one tick per occupied pixel column per lane (taller if an update is
-      // there), so a frame costs O(width × lanes) draws however many events are in view.
-      const cols = Math.ceil(W) + 1,
-        occ = new Uint8Array(cols * nl);
-      for (let i = lo; i < hi; i++) {
-        const c = Math.round(x(ev.t[i]));
-        if (c < 0 || c >= cols) continue;
-        const o = ev.lane[i] * cols + c,
-          v = ev.kind[i] === K.update ? 2 : 1;
-        if (occ[o] < v) occ[o] = v;
-      }
-      ctx.globalAlpha = cone ? 0.2 : 0.85;
-      for (let l = 0; l < nl; l++) {
-        ctx.fillStyle = laneColor(l);
-        const y = yOf(l);
-        for (let c = 0; c < cols; c++) {
-          const v = occ[l * cols + c];
-          if (v) ctx.fillRect(c - 0.5, y - 3 * v, 1, 6 * v);
-        }
-      }
-      ctx.globalAlpha = 1;
-      if (cone)
-        for (let i = lo; i < hi; i++)
-          if (cone[i]) {
-            ctx.fillStyle = coneColour(i);
-            ctx.fillRect(x(ev.t[i]) - 1.5, yOf(ev.lane[i]) - 6, 3, 12);
-          }
+      drawHeat(lo, hi);
+      // The rare events (crashes, restarts, pauses, clock steps, losses, service failures) keep their marks at any zoom.
+      for (const i of rare) if (i >= lo && i < hi) mark(i, ev.kind[i]);
       return;
     }
     for (const k of ORDER) for (let i = lo; i < hi; i++) if (ev.kind[i] === k) mark(i, k);
@@ -403,6 +387,64 @@
       ctx.beginPath();
       ctx.arc(x(ev.t[sel]), yOf(ev.lane[sel]) + dyOf(ev.kind[sel]), 10, 0, 2 * Math.PI);
       ctx.stroke();
+    }
+  }
+
+  /**
+   * Level of detail, zoomed out: per lane a heat strip, one pixel column per bin, its shade the
+   * log of the events in it (one pass over the events in view, then O(width × lanes) fills, in
+   * a few shades per lane). With a selection, the cone's past and future are shaded over it.
+   */
+  function drawHeat(lo, hi) {
+    const cols = Math.ceil(W) + 1,
+      cnt = new Uint32Array(cols * nl),
+      past = cone ? new Uint32Array(cols * nl) : null,
+      fut = cone ? new Uint32Array(cols * nl) : null;
+    const [d0, d1] = x.domain(),
+      [r0, r1] = x.range(),
+      k = (r1 - r0) / (d1 - d0);
+    for (let i = lo; i < hi; i++) {
+      const c = Math.round((ev.t[i] - d0) * k + r0);
+      if (c < 0 || c >= cols) continue;
+      const o = ev.lane[i] * cols + c;
+      cnt[o]++;
+      if (cone && past && fut && cone[i]) {
+        if (cone[i] & 1) past[o]++;
+        if (cone[i] & 2) fut[o]++;
+      }
+    }
+    let max = 1;
+    for (let o = 0; o < cnt.length; o++) if (cnt[o] > max) max = cnt[o];
+    const lmax = Math.log1p(max);
+    const strip = (counts, colour, alpha, h) => {
+      const paths = Array.from({ length: SHADES }, () => new Path2D());
+      let any = false;
+      for (let l = 0; l < nl; l++) {
+        const y = yOf(l);
+        for (let c = 0; c < cols; c++) {
+          const v = counts[l * cols + c];
+          if (!v) continue;
+          any = true;
+          paths[Math.min(SHADES - 1, Math.floor((Math.log1p(v) / lmax) * SHADES))].rect(c - 0.5, y - h / 2, 1, h);
+        }
+      }
+      if (!any) return;
+      ctx.fillStyle = colour;
+      paths.forEach((p, j) => {
+        ctx.globalAlpha = alpha * (0.25 + (0.75 * (j + 1)) / SHADES);
+        ctx.fill(p);
+      });
+      ctx.globalAlpha = 1;
+    };
+    for (let l = 0; l < nl; l++) {
+      // One lane at a time, so each gets its colour: the other lanes' counts are masked out.
+      const only = new Uint32Array(cnt.length);
+      only.set(cnt.subarray(l * cols, (l + 1) * cols), l * cols);
+      strip(only, laneColor(l), cone ? 0.25 : 1, 14);
+    }
+    if (past && fut) {
+      strip(past, S.past, 1, 8);
+      strip(fut, S.future, 1, 8);
     }
   }
 

@@ -12,6 +12,7 @@ export async function unpackPageData(b64) {
   const packed = fromBase64 ? fromBase64(b64) : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
   const all = new Uint8Array(await new Response(stream).arrayBuffer());
+  performance.mark("timeline: data inflated");
   const headLen = new DataView(all.buffer).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(all.subarray(4, 4 + headLen)));
   const model = header.model;
@@ -30,6 +31,7 @@ export async function unpackPageData(b64) {
     else if (a === "texts") tables[b][d] = values;
     else model[a][b] = values;
   }
+  performance.mark("timeline: columns decoded");
   const text = new TextDecoder().decode(all.subarray(at, at + header.textBytes));
   let pos = 0;
   for (const t of [tables.vv, tables.val]) {
