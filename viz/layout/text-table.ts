@@ -15,7 +15,7 @@ import { splice } from "../../sim/trace-format/splice.ts";
 export type TextTable = { prev: number[]; p: number[]; s: number[]; mid: string[] };
 
 /** Links between two whole texts: at most this many splices applied to read one. */
-export const KEYFRAME_DEPTH = 256;
+export const KEYFRAME_DEPTH = 1024;
 
 /** Texts longer than this are told apart by two hashes and their length rather than kept as map keys. */
 const KEY_CHARS = 200;
