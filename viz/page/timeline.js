@@ -40,6 +40,9 @@
   const lists = laneLists(ev, nl);
   // Version vectors and values are decoded when shown (a long run's would not fit whole).
   const vvText = (i) => textOf(M.texts.vv, ev.vv[i]);
+  // A long run's dotted version vector can run to thousands of gaps: the tooltip and table show its start.
+  const VV_SHOWN = 300;
+  const clipVV = (s) => (s.length <= VV_SHOWN ? s : `${s.slice(0, VV_SHOWN)}… (${(s.length - VV_SHOWN).toLocaleString("en-US")} more characters)`);
   const valText = (i) => (ev.val[i] < 0 ? null : textOf(M.texts.val, ev.val[i]));
   const span = Math.max(1, M.t1 - M.t0);
   const tEnd = M.t1 + Math.ceil(span * D.pad);
@@ -267,13 +270,13 @@
       hi = firstFrom(aStart, v1 + 1e-9);
     const buckets = new Map(); // status*3 + side → arrows, each bucket stroked as one path
     let count = 0;
-    // Level of detail: past MAX_ARROWS in view, draw an even sample (cone arrows always), faint
+    // Level of detail: past MAX_ARROWS in view, draw an even sample (of the cone's arrows too), faint
     // enough that the shade still reads as message density.
     const stride = Math.max(1, Math.ceil((hi - lo) / MAX_ARROWS));
     for (let k = lo; k < hi; k++) {
       const a = aOrder[k];
       if (ar.t[a] < v0) continue;
-      if (stride > 1 && k % stride && !(cone && arrowSide(a))) continue;
+      if (stride > 1 && k % stride) continue; // the cone's arrows too: a million of them would stall the frame
       const key = ar.st[a] * 3 + (cone ? arrowSide(a) : 0);
       if (!buckets.has(key)) buckets.set(key, []);
       buckets.get(key).push(a);
@@ -346,8 +349,10 @@
   for (let i = 0; i < n; i++) if (RARE.has(ev.kind[i])) rare.push(i);
   const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
-    const lo = firstFrom(ev.t, v0 - span * 0.002),
-      hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
+    // A mark's radius beyond each edge (a share of the whole span was the whole view when zoomed far in).
+    const margin = ((v1 - v0) * 12) / Math.max(1, W);
+    const lo = firstFrom(ev.t, v0 - margin),
+      hi = firstFrom(ev.t, v1 + margin + 1e-9);
     drawn.marks = hi - lo;
     const crowded = hi - lo > DETAIL_MARKS;
     drawn.lod = crowded ? "heat" : "full";
@@ -696,7 +701,7 @@
     }
     if (ev.src[i] >= 0) lines.push(`<span class="m">sent at ${fmtMs(ev.t[ev.src[i]])}, in flight ${fmtMs(ev.t[i] - ev.t[ev.src[i]])}</span>`);
     const rec = k === K.restart ? "recovered " : "";
-    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(vvText(i))}</code>`);
+    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(clipVV(vvText(i)))}</code>`);
     lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(valText(i))}</code>`);
     return lines.join("<br>");
   }
@@ -726,7 +731,7 @@
         return (
           `<td><b style="color:${laneColor(l)}">${esc(lane.name)}</b>${down ? ` <span class="down">${down.kind}</span>` : ""}</td>` +
           `<td><span class="swatch" style="background:${sw}" title="same colour = same value"></span><code>${esc(v)}</code></td>` +
-          `<td><code>${i < 0 ? "—" : esc(vvText(i))}</code></td>`
+          `<td><code>${i < 0 ? "—" : esc(clipVV(vvText(i)))}</code></td>`
         );
       });
     const agree = byId("agree", HTMLElement);
