@@ -159,10 +159,12 @@ export function textOf(tab, i) {
     chain.push(j);
     j = tab.prev[j];
   }
-  let text = tab.mid[j];
+  // `mid` is an array (the model) or a function of the entry (the page cuts each from one text).
+  const mid = typeof tab.mid === "function" ? tab.mid : (e) => tab.mid[e];
+  let text = mid(j);
   for (let k = chain.length - 1; k >= 0; k--) {
     const e = chain[k];
-    text = text.slice(0, tab.p[e]) + tab.mid[e] + text.slice(text.length - tab.s[e]);
+    text = text.slice(0, tab.p[e]) + mid(e) + text.slice(text.length - tab.s[e]);
   }
   return text;
 }

@@ -344,9 +344,10 @@
   const DETAIL_MARKS = 5000;
   const SHADES = 6;
   // Rare events in time order: drawn as marks even in the heat view.
-  const RARE = new Set([K.crash, K.restart, K.pause, K.resume, K.jump, K.lost, K.serviceFail]);
+  const RARE = new Uint8Array(32);
+  for (const k of [K.crash, K.restart, K.pause, K.resume, K.jump, K.lost, K.serviceFail]) RARE[k] = 1;
   const rare = [];
-  for (let i = 0; i < n; i++) if (RARE.has(ev.kind[i])) rare.push(i);
+  for (let i = 0; i < n; i++) if (RARE[ev.kind[i]]) rare.push(i);
   const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
     // A mark's radius beyond each edge (a share of the whole span was the whole view when zoomed far in).
