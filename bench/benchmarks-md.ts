@@ -179,8 +179,12 @@ between frames while it plays live at 1× (goal: 60 fps, 16.7 ms).`,
   },
   viz: {
     title: "Timeline at scale",
-    about: `A 100,000-event run: layout, building timeline.html and the SVG, the first render in headless
-Chromium and its zoom and pan frames ([Reading a run](reading-a-run.md)).`,
+    about: `Real runs of the long or-set fixture (5 nodes, 2 % loss and duplication, one partition) at about
+10,000, 100,000 and 1,000,000 simulator events: the run with its trace streamed (CPU time, peak RSS,
+trace bytes per event), timeline.html built from the trace (time, peak RSS, page bytes per event),
+each in its own process, then the page in headless Chromium: first render, zoom and pan frames,
+selecting an event (its causal cone) and moving the time slider ([Reading a run](reading-a-run.md)).
+Goals at 1M events: page ≤ 40 MB, first render ≤ 5 s, median frame ≤ 50 ms.`,
   },
 };
 

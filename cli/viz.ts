@@ -12,15 +12,18 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Summary } from "../sim/index.ts";
-import { layoutRun, parseTrace, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, timelineLines, VIEW_FILES, type ScenarioInfo } from "../viz/index.ts";
+import { layoutRun, putFiles, renderSvg, renderTimelineHtml, replayCommand, runViewFiles, streamTraceFile, VIEW_FILES, type Model, type ScenarioInfo } from "../viz/index.ts";
 import { withDirLock } from "./atomic-dir.ts";
 import { incompleteRun } from "./run-dir.ts";
 
 type Io = { out(text: string): void; err(text: string): void };
 
-type Loaded = { trace: string[]; summary: Summary | null; scenario: ScenarioInfo | null };
+type Loaded = { model: Model; summary: Summary | null; scenario: ScenarioInfo | null };
 
-/** Reads a trace and, beside it, summary.json and scenario.json if there; throws one-line errors. */
+/**
+ * Lays out a trace (streamed from its file) with, beside it, summary.json and scenario.json if
+ * there; throws one-line errors (a malformed or cut-off line included: nothing is written then).
+ */
 function load(dir: string, traceFile: string): Loaded {
   const readJson = <T>(f: string): T | null => {
     if (!existsSync(f)) return null;
@@ -34,29 +37,24 @@ function load(dir: string, traceFile: string): Loaded {
   // The run directory's INCOMPLETE marker first: a stopped run's trace is torn, not malformed.
   const incomplete = existsSync(join(dir, "summary.json")) ? null : incompleteRun(dir, relative(process.cwd(), dir) || dir);
   if (incomplete) throw new Error(incomplete);
-  let read;
-  try {
-    read = timelineLines(traceFile);
-  } catch (e) {
-    throw new Error(`${shown}: ${(e as Error).message}`);
-  }
-  if ("over" in read) throw new Error(`${shown}: over ${read.over.toLocaleString("en-US")} events; a timeline draws at most that many (report.md and junit.xml have the verdicts)`);
-  if ("torn" in read) throw new Error(`${shown}: cut off after ${read.torn.toLocaleString("en-US")} events (the run was stopped while writing it)`);
-  const trace = read.lines;
   let summary = readJson<Summary>(join(dir, "summary.json"));
   const scenario = readJson<ScenarioInfo>(join(dir, "scenario.json"));
   if (summary && typeof summary.traceHash !== "string") summary = null;
-  parseTrace(trace); // malformed lines fail here, as bad input
-  return { trace, summary, scenario };
+  try {
+    const trace = streamTraceFile(traceFile);
+    if ("over" in trace) throw new Error(`over ${trace.over.toLocaleString("en-US")} events; a timeline draws at most that many (report.md and junit.xml have the verdicts)`);
+    return { model: layoutRun({ trace, summary, scenario }), summary, scenario };
+  } catch (e) {
+    throw new Error(`${shown}: ${(e as Error).message}`);
+  }
 }
 
 /**
  * The views to write into `dir` (whose replay command names `shownDir`): all four for a run
  * with its summary; the timeline alone (html and svg) for a bare trace.
  */
-function viewFiles(shownDir: string, { trace, summary, scenario }: Loaded): Record<string, string | null> {
-  if (summary) return runViewFiles(shownDir, { summary, trace }, scenario);
-  const model = layoutRun({ trace: parseTrace(trace), summary, scenario });
+function viewFiles(shownDir: string, { model, summary, scenario }: Loaded): Record<string, string | null> {
+  if (summary) return runViewFiles(shownDir, { summary }, scenario, model);
   return { [VIEW_FILES.html]: renderTimelineHtml(model, {}), [VIEW_FILES.svg]: renderSvg(model) };
 }
 
@@ -71,11 +69,10 @@ export async function vizCommand(arg: string, opts: { out?: string }, io: Io): P
   const shown = (f: string) => relative(process.cwd(), f) || f;
   try {
     if (opts.out) {
-      const loaded = load(dir, traceFile);
-      const model = layoutRun({ trace: parseTrace(loaded.trace), summary: loaded.summary, scenario: loaded.scenario });
+      const { model, summary } = load(dir, traceFile);
       const html = resolve(opts.out);
       mkdirSync(dirname(html), { recursive: true });
-      writeFileSync(html, renderTimelineHtml(model, loaded.summary ? { replay: replayCommand(dir) } : {}));
+      writeFileSync(html, renderTimelineHtml(model, summary ? { replay: replayCommand(dir) } : {}));
       io.out(`wrote ${shown(html)}\n`);
       return 0;
     }

@@ -13,12 +13,13 @@ import { renderTimelineHtml } from "./render/html.ts";
 import { renderJunit } from "./render/junit.ts";
 import { renderReportMd } from "./render/report-md.ts";
 import { renderSvg } from "./render/svg.ts";
-import { parseTrace, timelineLines } from "./trace.ts";
+import { parseTrace, streamTraceFile, TornTraceError } from "./trace.ts";
 
+export type { TextTable } from "./layout/text-table.ts";
 export type { A as ARROW_STATUS, Arrows, ArrowStatus, Band, Events, Flag, K as EVENT_KIND, Kind as EventKind, Lane, Model } from "./layout/model.ts";
 export type { AvailabilityTable, Tone } from "./render/availability.ts";
 export type { LayoutInput } from "./layout/layout.ts";
-export type { ParsedTrace, Event as ParsedTraceEvent, Meta as ParsedTraceMeta, Other as OtherTraceEvent } from "./trace.ts";
+export type { ParsedTrace, StreamedTrace, Event as ParsedTraceEvent, Meta as ParsedTraceMeta, Other as OtherTraceEvent } from "./trace.ts";
 export type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, HoldEv, JumpEv, LostEv, NodeEv, SendEv, UpdateEv, VV } from "./trace.ts";
 export type { ReportOptions } from "./render/report-md.ts";
 export type { HtmlOptions } from "./render/html.ts";
@@ -28,16 +29,24 @@ export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";
 export { checkExpectedWord, checkOutcomeWord, convergenceWords, NOT_RUN, servicesOnly, VERDICT_WORD, verdictLabel, verdictOf, verdictSentence } from "./render/verdict.ts";
 export { availabilityTable, tallyText } from "./render/availability.ts";
-export { parseTrace, timelineLines, TIMELINE_MAX_EVENTS } from "./trace.ts";
+export { parseTrace, streamTraceFile, TornTraceError, TIMELINE_MAX_EVENTS } from "./trace.ts";
 export { renderGallery, renderJunit, renderReportMd, renderSvg, renderTimelineHtml };
 
 export const VIEW_FILES = { html: "timeline.html", svg: "timeline.svg", md: "report.md", junit: "junit.xml" } as const;
 
-/** The timeline model of a run (null without a trace, or with one too long to draw: TIMELINE_MAX_EVENTS). */
+/**
+ * The timeline model of a run: null without a trace, with one too long to draw
+ * (TIMELINE_MAX_EVENTS), or with a trace file cut off (a stopped run). A trace file is streamed.
+ */
 export function modelOf(run: Run, scenario?: ScenarioInfo | null): Model | null {
-  const read = run.trace ? { lines: run.trace } : run.traceFile ? timelineLines(run.traceFile) : null;
-  if (!read || !("lines" in read)) return null;
-  return layoutRun({ trace: parseTrace(read.lines), summary: run.summary, scenario: scenario ?? null });
+  const trace = run.trace ? parseTrace(run.trace) : run.traceFile ? streamTraceFile(run.traceFile) : null;
+  if (!trace || "over" in trace) return null;
+  try {
+    return layoutRun({ trace, summary: run.summary, scenario: scenario ?? null });
+  } catch (e) {
+    if (e instanceof TornTraceError) return null;
+    throw e;
+  }
 }
 
 /** `npx memoconductor replay <dir>`, with the directory as the user would type it from here. */
@@ -49,9 +58,9 @@ export function replayCommand(runDir: string, cwd = process.cwd()): string {
 }
 
 /** The four views as strings (no I/O): what writeRunViews writes. */
-export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string; notes?: readonly string[]; realRun?: boolean } = {}) {
+export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string; notes?: readonly string[]; realRun?: boolean; model?: Model | null } = {}) {
   const replay = o.replay ?? "npx memoconductor replay <run-dir>";
-  const model = modelOf(run, scenario);
+  const model = o.model !== undefined ? o.model : modelOf(run, scenario);
   const real = o.realRun ? { realRun: true } : {};
   return {
     model,
@@ -68,8 +77,8 @@ export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { re
  * timeline left from an earlier run would show another run. `runDir` is where the views will
  * live (their replay command names it), wherever they are written first.
  */
-export function runViewFiles(runDir: string, run: Run, scenario?: ScenarioInfo | null): Record<string, string | null> {
-  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir) });
+export function runViewFiles(runDir: string, run: Run, scenario?: ScenarioInfo | null, model?: Model | null): Record<string, string | null> {
+  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir), ...(model !== undefined ? { model } : {}) });
   return { [VIEW_FILES.html]: v.html, [VIEW_FILES.svg]: v.svg, [VIEW_FILES.md]: v.md, [VIEW_FILES.junit]: v.junit };
 }
 

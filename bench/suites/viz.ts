@@ -1,4 +1,4 @@
-/** Viz scale: a 100,000-event timeline in headless Chromium (see viz/bench.ts). */
+/** Viz scale: the or-set run at ~10k, ~100k and ~1M events laid out into timeline.html and opened in headless Chromium (see viz/bench.ts). */
 import { vizBench } from "../../viz/bench.ts";
 import type { BenchRow } from "../types.ts";
 

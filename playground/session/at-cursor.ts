@@ -6,6 +6,7 @@
 import type { CheckResult } from "../../sim/run-types.ts";
 import { A, type Model } from "../../viz/layout/model.ts";
 import { formatVV } from "../../viz/layout/text.ts";
+import { textOf } from "../../viz/page/query.js";
 
 export type ReplicaAt = { node: string; value: string; vv: string; down: "crashed" | "paused" | null };
 /** `fired`: the check broke at or before the cursor; `decided`: its verdict is known by then (fired, or the run's end reached). */
@@ -64,17 +65,17 @@ export class CursorReader {
 
   at(t: number): Cursor {
     const m = this.m;
-    const str = (i: number | undefined) => (i === undefined || i < 0 ? "" : (m.strs[i] ?? ""));
+    const text = (tab: Model["texts"]["vv"], i: number | undefined) => (i === undefined || i < 0 ? "" : textOf(tab, i));
     const replicas = m.lanes.map((lane, l): ReplicaAt => {
       const k = lastAtOrBefore(this.laneTimes[l] ?? [], t);
       const i = k < 0 ? undefined : this.laneEvents[l]?.[k];
       const band = m.bands.find((b) => b.lane === l && (b.kind === "crash" || b.kind === "pause") && b.from <= t && t < b.to);
       // No value known (-1): before the replica's first change its initial value; while crashed, nothing.
-      const known = i === undefined ? "" : str(m.ev.val[i]);
+      const known = i === undefined ? "" : text(m.texts.val, m.ev.val[i]);
       return {
         node: lane.name,
         value: known || (band?.kind === "crash" ? "—" : (this.initial[l] ?? "—")),
-        vv: i === undefined ? formatVV({}, []) : str(m.ev.vv[i]),
+        vv: i === undefined ? formatVV({}, []) : text(m.texts.vv, m.ev.vv[i]),
         down: band?.kind === "crash" ? "crashed" : band?.kind === "pause" ? "paused" : null,
       };
     });

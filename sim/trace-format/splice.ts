@@ -29,13 +29,19 @@ function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
-/** The splice from `prev` to `next`, as JSON text. */
-export function spliceJson(prev: string, next: string): string {
-  if (prev === next) return "0";
+/** The splice from `prev` to `next`: the common prefix and suffix lengths and the middle of `next`. */
+export function splice(prev: string, next: string): [number, number, string] {
   const max = Math.min(prev.length, next.length);
   const p = commonPrefix(prev, next, max);
   const s = commonSuffix(prev, next, max - p);
-  return `[${p},${s},${JSON.stringify(next.slice(p, next.length - s))}]`;
+  return [p, s, next.slice(p, next.length - s)];
+}
+
+/** The splice from `prev` to `next`, as JSON text. */
+export function spliceJson(prev: string, next: string): string {
+  if (prev === next) return "0";
+  const [p, s, mid] = splice(prev, next);
+  return `[${p},${s},${JSON.stringify(mid)}]`;
 }
 
 /** Applies a decoded splice to `prev`; undefined when it does not fit (a corrupt file). */

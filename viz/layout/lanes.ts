@@ -2,7 +2,7 @@
  * Lanes: which nodes, in which order, and how each one's clock lies. Order follows the trace's
  * meta (the scenario's declaration order) so the diagram reads like the scenario file.
  */
-import type { Event, ParsedTrace } from "../trace.ts";
+import type { Event, ParsedTrace, StreamedTrace } from "../trace.ts";
 import { fmtMs } from "./text.ts";
 import type { Lane } from "./model.ts";
 
@@ -14,7 +14,7 @@ export type ScenarioInfo = {
   clocks?: Record<string, { skew?: number; drift?: number }>;
 };
 
-export function laneOrder(trace: ParsedTrace, scenario: ScenarioInfo | null): string[] {
+export function laneOrder(trace: ParsedTrace | StreamedTrace, scenario: ScenarioInfo | null): string[] {
   const declared = trace.meta?.nodes ?? scenario?.nodes;
   const names: string[] = Array.isArray(declared) ? [...declared] : [];
   const seen = new Set(names);
@@ -25,6 +25,8 @@ export function laneOrder(trace: ParsedTrace, scenario: ScenarioInfo | null): st
       names.push(n);
     }
   };
+  // A streamed trace is read once, by the layout: its names come from its header (streamTraceFile).
+  if (!Array.isArray(trace.events)) return names;
   for (const e of trace.events as (Event & { node?: unknown; from?: unknown; to?: unknown })[]) {
     see(e.node);
     see(e.from);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diverge, small } from "../fixtures/index.ts";
-import { causalCone, clockAt, laneLists, stateAt } from "../page/query.js";
+import { causalCone, clockAt, laneLists, stateAt, textOf } from "../page/query.js";
 import { parseTrace } from "../trace.ts";
 import { layoutRun } from "./layout.ts";
 import { lanesOf } from "./lanes.ts";
@@ -92,8 +92,8 @@ describe("layout", () => {
   it("carries the version vector and value onto every event of a lane", () => {
     const m = smallModel();
     const send = find(m, "bob", K.send, 0);
-    expect(m.strs[m.ev.vv[send]!]).toBe("alice:1 bob:1");
-    expect(m.strs[m.ev.val[send]!]).toBe('["x","y"]');
+    expect(textOf(m.texts.vv, m.ev.vv[send]!)).toBe("alice:1 bob:1");
+    expect(textOf(m.texts.val, m.ev.val[send]!)).toBe('["x","y"]');
     expect(m.strs[m.ev.info[find(m, "alice", K.update, 1)]!]).toBe('remove("x")');
   });
 
@@ -136,8 +136,8 @@ describe("durability and op-mode events", () => {
     expect(m.strs[m.ev.info[lost!]!]).toBe('crash lost 1 unsynced log record, with 1 own write never acknowledged: add("y") (a:2)');
     const [restart] = ofKind(m, K.restart);
     // Before the crash a showed ["x","y"] at a:2; it recovered the synced ["x"] at a:1.
-    expect(m.strs[m.ev.val[ofKind(m, K.crash)[0]!]!]).toBe('["x","y"]');
-    expect([m.strs[m.ev.vv[restart!]!], m.strs[m.ev.val[restart!]!]]).toEqual(["a:1", '["x"]']);
+    expect(textOf(m.texts.val, m.ev.val[ofKind(m, K.crash)[0]!]!)).toBe('["x","y"]');
+    expect([textOf(m.texts.vv, m.ev.vv[restart!]!), textOf(m.texts.val, m.ev.val[restart!]!)]).toEqual(["a:1", '["x"]']);
     expect(m.strs[m.ev.info[restart!]!]).toMatch(/recovered this state from durable storage/);
   });
 
@@ -150,7 +150,7 @@ describe("durability and op-mode events", () => {
     const safe = runSimulation(without(lag, "storage"), resolveAnyBuiltin("g-set"), { seed: 1, trace: true, crdtName: "g-set" });
     const m2 = layoutRun({ trace: parseTrace(strip(safe.trace!)) });
     const [r2] = ofKind(m2, K.restart);
-    expect(m2.strs[m2.ev.val[r2!]!]).toBe('["x","y"]');
+    expect(textOf(m2.texts.val, m2.ev.val[r2!]!)).toBe('["x","y"]');
   });
 
   it("marks op-mode deliveries whose ops wait in the causal buffer", () => {
@@ -195,7 +195,7 @@ describe("state at an instant", () => {
   it("reads every replica's value at time t", () => {
     const m = smallModel();
     const lists = laneLists(m.ev, m.lanes.length);
-    const at = (t: number) => stateAt(lists, m.ev.t, t).map((i) => (i < 0 ? null : m.strs[m.ev.val[i]!]));
+    const at = (t: number) => stateAt(lists, m.ev.t, t).map((i) => (i < 0 ? null : textOf(m.texts.val, m.ev.val[i]!)));
     expect(at(160)).toEqual(['["x"]', '["x","y"]', '["x"]']);
     expect(at(900)).toEqual(['["y","z"]', '["y","z"]', '["y","z"]']);
   });

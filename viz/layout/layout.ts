@@ -4,16 +4,18 @@
  * it is byte-identical too.
  */
 import type { Summary } from "../../sim/run-types.ts";
-import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, LostEv, NodeEv, ParsedTrace, SendEv, UpdateEv } from "../trace.ts";
+import type { AckEv, BufferEv, DeliverEv, DropEv, DuplicateEv, Event, JumpEv, LostEv, NodeEv, ParsedTrace, SendEv, StreamedTrace, UpdateEv } from "../trace.ts";
 import { laneOrder, lanesOf, type ScenarioInfo } from "./lanes.ts";
 import { A, K, type Band, type Kind, type Model } from "./model.ts";
 import { anomalyFlags, markExpected } from "./anomaly-flags.ts";
 import { convergenceFlags } from "./convergence.ts";
 import { serviceMarks } from "./service-marks.ts";
+import { TextTableBuilder } from "./text-table.ts";
 import { formatVV, groupsLabel, linksLabel, opLabel } from "./text.ts";
 
 export type LayoutInput = {
-  trace: ParsedTrace;
+  /** The events may be a stream (viz/trace.ts streamTraceFile): read once, in order, none of them kept. */
+  trace: ParsedTrace | StreamedTrace;
   summary?: Summary | null;
   scenario?: ScenarioInfo | null;
   /** Values longer than this (JSON chars) are cut with "…" so a huge sequence can't bloat the page. */
@@ -32,17 +34,23 @@ export function layoutRun(input: LayoutInput): Model {
     if (i === undefined) strIdx.set(s, (i = strs.push(s) - 1));
     return i;
   };
-  const valStr = (v: unknown): number => {
+  const vvs = new TextTableBuilder(),
+    vals = new TextTableBuilder();
+  const vvId = (vv: Parameters<typeof formatVV>[0], lane: number): number => vvs.id(formatVV(vv, names), lane);
+  const valId = (v: unknown, lane: number): number => {
     const j = JSON.stringify(v) ?? "null";
-    return str(j.length > maxChars ? j.slice(0, maxChars) + "…" : j);
+    return vals.id(j.length > maxChars ? j.slice(0, maxChars) + "…" : j, lane);
   };
+  // The events every view reads past the main loop (clock steps, the engine's closing lines), kept
+  // aside so a streamed trace need not be read twice: per-message events are the bulk of a run.
+  const rare: Event[] = [];
 
   const ev: Model["ev"] = { t: [], lane: [], kind: [], vv: [], val: [], info: [], src: [], msg: [] };
   const ar: Model["arrows"] = { s: [], d: [], t: [], to: [], st: [], h: [], mk: [] };
   const bands: Band[] = [];
   const nl = names.length;
   // Per lane: what the replica knows and shows now, carried onto events that don't print it.
-  const curVV = new Array<number>(nl).fill(str(formatVV({}, names)));
+  const curVV = names.map((_, l) => vvId({}, l));
   const curVal = new Array<number>(nl).fill(-1);
   const open = new Map<string, Band>();
   const sendOf = new Map<number, number>(); // msg id → send event index (a copy maps to the original's)
@@ -94,15 +102,16 @@ export function layoutRun(input: LayoutInput): Model {
     }
   };
 
-  for (const e of trace.events as Event[]) {
+  for (const e of trace.events as Iterable<Event>) {
     tLast = Math.max(tLast, e.t);
+    if (!FREQUENT.has(e.type)) rare.push(e);
     switch (e.type) {
       case "update": {
         const u = e as UpdateEv;
         const l = laneOf.get(u.node);
         if (l === undefined) break;
-        curVV[l] = str(formatVV(u.vv, names));
-        curVal[l] = valStr(u.value);
+        curVV[l] = vvId(u.vv, l);
+        curVal[l] = valId(u.value, l);
         const label = opLabel(u.op, u.args);
         if (Array.isArray(u.id)) opOf.set(`${u.id[0]}:${u.id[1]}`, label);
         push(u.t, l, K.update, label);
@@ -147,8 +156,8 @@ export function layoutRun(input: LayoutInput): Model {
         const d = e as DeliverEv;
         const l = laneOf.get(d.to);
         if (l === undefined) break;
-        const vv = str(formatVV(d.vv, names));
-        const val = valStr(d.value);
+        const vv = vvId(d.vv, l);
+        const val = valId(d.value, l);
         // A service message names its kind (seq.next, ramp.prepare, …): say which it was.
         const svcKind = (d as { kind?: unknown }).kind;
         const what = typeof svcKind === "string" ? `${svcKind} ` : "";
@@ -188,8 +197,8 @@ export function layoutRun(input: LayoutInput): Model {
           // What the replica recovered: from the trace, or — for traces without it — the state
           // before the crash when the crash lost nothing; else unknown until its next event.
           if (n.vv !== undefined) {
-            curVV[l] = str(formatVV(n.vv, names));
-            curVal[l] = valStr(n.value);
+            curVV[l] = vvId(n.vv, l);
+            curVal[l] = valId(n.value, l);
           } else if (lostSinceCrash[l]) curVal[l] = -1;
           info =
             n.vv !== undefined || !lostSinceCrash[l]
@@ -266,7 +275,8 @@ export function layoutRun(input: LayoutInput): Model {
   }
 
   const checks = summary?.checks ?? [];
-  const converged = markExpected(convergenceFlags(trace, summary, ev, nl), checks);
+  const kept = { meta: trace.meta, events: rare };
+  const converged = markExpected(convergenceFlags(kept, summary, ev, nl), checks);
   const flags = [...converged, ...anomalyFlags(checks, laneOf, converged)].sort((a, b) => a.t - b.t);
   const t1 = Math.max(tLast, ...flags.map((f) => f.t), 1);
   for (const b of bands) if (b.to < 0) b.to = t1;
@@ -281,7 +291,7 @@ export function layoutRun(input: LayoutInput): Model {
     traceHash: summary?.traceHash ?? "",
     checks: summary?.checks ?? [],
     stats: summary?.stats ?? null,
-    lanes: lanesOf(names, scenario, trace),
+    lanes: lanesOf(names, scenario, kept),
     t0: 0,
     t1,
     ev,
@@ -290,5 +300,9 @@ export function layoutRun(input: LayoutInput): Model {
     flags,
     tags,
     strs,
+    texts: { vv: vvs.table, val: vals.table },
   };
 }
+
+/** The per-message event types: everything else is kept aside for the views that read the trace again. */
+const FREQUENT = new Set(["update", "send", "deliver", "drop", "duplicate", "hold", "release", "ack", "buffer"]);

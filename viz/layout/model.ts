@@ -7,6 +7,7 @@
  * serves every zoom level; `geometry.ts` maps them to pixels.
  */
 import type { CheckResult, RunStats } from "../../sim/run-types.ts";
+import type { TextTable } from "./text-table.ts";
 
 /** Event kinds (the `kind` column). A receive that taught the replica nothing is not a merge. */
 export const K = {
@@ -80,9 +81,9 @@ export type Events = {
   t: number[];
   lane: number[];
   kind: Kind[];
-  /** Index into `strs`: the replica's version vector after the event (carried over for sends; for a restart, what it recovered). */
+  /** Id in `texts.vv` (equal ids, equal texts): the replica's version vector after the event (carried over for sends; for a restart, what it recovered). */
   vv: number[];
-  /** Index into `strs`: the replica's value (JSON) after the event; -1 when unknown (crashed). */
+  /** Id in `texts.val`: the replica's value (JSON) after the event; -1 when unknown (crashed). */
   val: number[];
   /** Index into `strs`: what happened, e.g. `add("x")`, `delta #4 → bob (24 B)`. */
   info: number[];
@@ -127,6 +128,8 @@ export type Model = {
   flags: Flag[];
   /** Short labels written beside service marks on the diagram ("#3", "unavailable"): event index → index into `strs`. */
   tags: { ev: number[]; s: number[] };
-  /** Clock jumps are lane events (kind `jump`); this table of strings is shared by all columns. */
+  /** Clock jumps are lane events (kind `jump`); this table of strings is shared by all columns but vv and val. */
   strs: string[];
+  /** The replicas' version vectors and values, each distinct text once, as splices (text-table.ts; read with textOf). */
+  texts: { vv: TextTable; val: TextTable };
 };

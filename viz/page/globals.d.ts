@@ -5,6 +5,7 @@
  */
 import type * as D3 from "d3";
 import type * as Query from "./query.js";
+import type * as Unpack from "./unpack.js";
 
 declare global {
   const d3: typeof D3;
@@ -17,6 +18,8 @@ declare global {
   const stateAt: typeof Query.stateAt;
   const clockAt: typeof Query.clockAt;
   const placeLabels: typeof Query.placeLabels;
+  const textOf: typeof Query.textOf;
+  const unpackPageData: typeof Unpack.unpackPageData;
   interface Window {
     /** The page's hooks for the browser tests and the render benchmark (timeline.js sets them). */
     timeline: unknown;

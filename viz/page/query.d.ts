@@ -7,3 +7,4 @@ export declare function firstFrom(times: ArrayLike<number>, t: number): number;
 export declare function stateAt(lists: Int32Array[], times: ArrayLike<number>, t: number): number[];
 export declare function placeLabels(count: number, lane: (j: number) => number, rank: (j: number) => number, left: (j: number) => number, width: (j: number) => number): number[];
 export declare function clockAt(lane: { label: string; clockChanges?: { t: number; label: string }[] }, t: number): { label: string; since: number | null };
+export declare function textOf(tab: { prev: ArrayLike<number>; p: ArrayLike<number>; s: ArrayLike<number>; mid: ArrayLike<string> | ((i: number) => string) }, i: number): string;

@@ -147,3 +147,24 @@ export function clockAt(lane, t) {
   }
   return { label, since };
 }
+
+/**
+ * The text of entry `i` of a text table (viz/layout/text-table.ts): its keyframe's text with
+ * each splice on the way applied in turn — at most KEYFRAME_DEPTH of them.
+ */
+export function textOf(tab, i) {
+  const chain = [];
+  let j = i;
+  while (tab.p[j] >= 0) {
+    chain.push(j);
+    j = tab.prev[j];
+  }
+  // `mid` is an array (the model) or a function of the entry (the page cuts each from one text).
+  const mid = typeof tab.mid === "function" ? tab.mid : (e) => tab.mid[e];
+  let text = mid(j);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const e = chain[k];
+    text = text.slice(0, tab.p[e]) + mid(e) + text.slice(text.length - tab.s[e]);
+  }
+  return text;
+}

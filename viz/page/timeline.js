@@ -4,7 +4,7 @@
 // and pan are d3-zoom on the time axis only. Inlined into timeline.html after d3, the data and
 // query.js (causalCone, laneLists, lastAt, firstFrom, stateAt, clockAt).
 // Type-checked as browser code (tsconfig.page.json; the page's globals: globals.d.ts).
-(function () {
+(async function () {
   "use strict";
   /**
    * The page's element with this id, of this kind. The page is generated with all of them
@@ -26,7 +26,8 @@
     return g;
   }
 
-  const D = JSON.parse(byId("data", HTMLScriptElement).text);
+  const D = await unpackPageData(byId("data", HTMLScriptElement).text);
+  performance.mark("timeline: data unpacked");
   const M = D.model,
     S = D.style,
     K = D.K,
@@ -37,14 +38,20 @@
     nl = M.lanes.length,
     n = ev.t.length;
   const lists = laneLists(ev, nl);
+  // Version vectors and values are decoded when shown (a long run's would not fit whole).
+  const vvText = (i) => textOf(M.texts.vv, ev.vv[i]);
+  // A long run's dotted version vector can run to thousands of gaps: the tooltip and table show its start.
+  const VV_SHOWN = 300;
+  const clipVV = (s) => (s.length <= VV_SHOWN ? s : `${s.slice(0, VV_SHOWN)}… (${(s.length - VV_SHOWN).toLocaleString("en-US")} more characters)`);
+  const valText = (i) => (ev.val[i] < 0 ? null : textOf(M.texts.val, ev.val[i]));
   const span = Math.max(1, M.t1 - M.t0);
   const tEnd = M.t1 + Math.ceil(span * D.pad);
   const laneH = nl <= 8 ? 64 : Math.max(28, Math.floor(560 / nl));
   const AXIS = 28;
 
   // Arrows in order of their send time, and the longest flight, to cull arrows to the view.
-  const aOrder = Array.from(ar.s.keys()).sort((a, b) => ev.t[ar.s[a]] - ev.t[ar.s[b]] || a - b);
-  const aStart = aOrder.map((a) => ev.t[ar.s[a]]);
+  const aOrder = D.aOrder;
+  const aStart = Float64Array.from(aOrder, (a) => ev.t[ar.s[a]]);
   let maxFlight = 0;
   for (let a = 0; a < ar.s.length; a++) maxFlight = Math.max(maxFlight, ar.t[a] - ev.t[ar.s[a]]);
 
@@ -257,26 +264,26 @@
     return cs & cd & 1 ? 1 : cs & cd & 2 ? 2 : 0;
   }
 
-  const MAX_ARROWS = 6000;
+  const MAX_ARROWS = 3000;
   function drawArrows(v0, v1) {
     const lo = firstFrom(aStart, v0 - maxFlight),
       hi = firstFrom(aStart, v1 + 1e-9);
     const buckets = new Map(); // status*3 + side → arrows, each bucket stroked as one path
     let count = 0;
-    // Level of detail: past MAX_ARROWS in view, draw an even sample (cone arrows always), faint
+    // Level of detail: past MAX_ARROWS in view, draw an even sample (of the cone's arrows too), faint
     // enough that the shade still reads as message density.
     const stride = Math.max(1, Math.ceil((hi - lo) / MAX_ARROWS));
     for (let k = lo; k < hi; k++) {
       const a = aOrder[k];
       if (ar.t[a] < v0) continue;
-      if (stride > 1 && k % stride && !(cone && arrowSide(a))) continue;
+      if (stride > 1 && k % stride) continue; // the cone's arrows too: a million of them would stall the frame
       const key = ar.st[a] * 3 + (cone ? arrowSide(a) : 0);
       if (!buckets.has(key)) buckets.set(key, []);
       buckets.get(key).push(a);
       count++;
     }
     drawn.arrows = count;
-    const crowded = count > 3000; // thin, faint, no heads
+    const crowded = stride > 1 || count > 1500; // thin, faint, no heads: a sample or a crowd reads as density
     for (const key of Array.from(buckets.keys()).sort((p, q) => (p % 3) - (q % 3) || p - q)) {
       const st = Math.floor(key / 3),
         side = key % 3;
@@ -333,41 +340,27 @@
     }
   }
 
+  /** Above this many events in view, marks give way to heat strips (drawHeat). */
+  const DETAIL_MARKS = 5000;
+  const SHADES = 6;
+  // Rare events in time order: drawn as marks even in the heat view.
+  const RARE = new Uint8Array(32);
+  for (const k of [K.crash, K.restart, K.pause, K.resume, K.jump, K.lost, K.serviceFail]) RARE[k] = 1;
+  const rare = [];
+  for (let i = 0; i < n; i++) if (RARE[ev.kind[i]]) rare.push(i);
   const ORDER = [K.send, K.receive, K.buffered, K.merge, K.update, K.service, K.serviceOk, K.serviceFail, K.ack, K.crash, K.lost, K.restart, K.pause, K.resume, K.jump];
   function drawMarks(v0, v1) {
-    const lo = firstFrom(ev.t, v0 - span * 0.002),
-      hi = firstFrom(ev.t, v1 + span * 0.002 + 1e-9);
+    // A mark's radius beyond each edge (a share of the whole span was the whole view when zoomed far in).
+    const margin = ((v1 - v0) * 12) / Math.max(1, W);
+    const lo = firstFrom(ev.t, v0 - margin),
+      hi = firstFrom(ev.t, v1 + margin + 1e-9);
     drawn.marks = hi - lo;
-    const crowded = hi - lo > 12000;
-    drawn.lod = crowded ? "dense" : "full";
+    const crowded = hi - lo > DETAIL_MARKS;
+    drawn.lod = crowded ? "heat" : "full";
     if (crowded) {
-      // Level of detail: one tick per occupied pixel column per lane (taller if an update is
-      // there), so a frame costs O(width × lanes) draws however many events are in view.
-      const cols = Math.ceil(W) + 1,
-        occ = new Uint8Array(cols * nl);
-      for (let i = lo; i < hi; i++) {
-        const c = Math.round(x(ev.t[i]));
-        if (c < 0 || c >= cols) continue;
-        const o = ev.lane[i] * cols + c,
-          v = ev.kind[i] === K.update ? 2 : 1;
-        if (occ[o] < v) occ[o] = v;
-      }
-      ctx.globalAlpha = cone ? 0.2 : 0.85;
-      for (let l = 0; l < nl; l++) {
-        ctx.fillStyle = laneColor(l);
-        const y = yOf(l);
-        for (let c = 0; c < cols; c++) {
-          const v = occ[l * cols + c];
-          if (v) ctx.fillRect(c - 0.5, y - 3 * v, 1, 6 * v);
-        }
-      }
-      ctx.globalAlpha = 1;
-      if (cone)
-        for (let i = lo; i < hi; i++)
-          if (cone[i]) {
-            ctx.fillStyle = coneColour(i);
-            ctx.fillRect(x(ev.t[i]) - 1.5, yOf(ev.lane[i]) - 6, 3, 12);
-          }
+      drawHeat(lo, hi);
+      // The rare events (crashes, restarts, pauses, clock steps, losses, service failures) keep their marks at any zoom.
+      for (const i of rare) if (i >= lo && i < hi) mark(i, ev.kind[i]);
       return;
     }
     for (const k of ORDER) for (let i = lo; i < hi; i++) if (ev.kind[i] === k) mark(i, k);
@@ -382,7 +375,7 @@
           const px = x(ev.t[i]),
             l = ev.lane[i];
           if (px - lastX[l] < 8) continue; // one label per spot: the rest are in the tooltip
-          const label = strs[ev.vv[i]];
+          const label = vvText(i);
           ctx.fillStyle = "rgba(255,255,255,.85)";
           ctx.fillRect(px - 2, yOf(l) - 22, ctx.measureText(label).width + 4, 12);
           ctx.fillStyle = S.ink;
@@ -400,6 +393,64 @@
       ctx.beginPath();
       ctx.arc(x(ev.t[sel]), yOf(ev.lane[sel]) + dyOf(ev.kind[sel]), 10, 0, 2 * Math.PI);
       ctx.stroke();
+    }
+  }
+
+  /**
+   * Level of detail, zoomed out: per lane a heat strip, one pixel column per bin, its shade the
+   * log of the events in it (one pass over the events in view, then O(width × lanes) fills, in
+   * a few shades per lane). With a selection, the cone's past and future are shaded over it.
+   */
+  function drawHeat(lo, hi) {
+    const cols = Math.ceil(W) + 1,
+      cnt = new Uint32Array(cols * nl),
+      past = cone ? new Uint32Array(cols * nl) : null,
+      fut = cone ? new Uint32Array(cols * nl) : null;
+    const [d0, d1] = x.domain(),
+      [r0, r1] = x.range(),
+      k = (r1 - r0) / (d1 - d0);
+    for (let i = lo; i < hi; i++) {
+      const c = Math.round((ev.t[i] - d0) * k + r0);
+      if (c < 0 || c >= cols) continue;
+      const o = ev.lane[i] * cols + c;
+      cnt[o]++;
+      if (cone && past && fut && cone[i]) {
+        if (cone[i] & 1) past[o]++;
+        if (cone[i] & 2) fut[o]++;
+      }
+    }
+    let max = 1;
+    for (let o = 0; o < cnt.length; o++) if (cnt[o] > max) max = cnt[o];
+    const lmax = Math.log1p(max);
+    const strip = (counts, colour, alpha, h) => {
+      const paths = Array.from({ length: SHADES }, () => new Path2D());
+      let any = false;
+      for (let l = 0; l < nl; l++) {
+        const y = yOf(l);
+        for (let c = 0; c < cols; c++) {
+          const v = counts[l * cols + c];
+          if (!v) continue;
+          any = true;
+          paths[Math.min(SHADES - 1, Math.floor((Math.log1p(v) / lmax) * SHADES))].rect(c - 0.5, y - h / 2, 1, h);
+        }
+      }
+      if (!any) return;
+      ctx.fillStyle = colour;
+      paths.forEach((p, j) => {
+        ctx.globalAlpha = alpha * (0.25 + (0.75 * (j + 1)) / SHADES);
+        ctx.fill(p);
+      });
+      ctx.globalAlpha = 1;
+    };
+    for (let l = 0; l < nl; l++) {
+      // One lane at a time, so each gets its colour: the other lanes' counts are masked out.
+      const only = new Uint32Array(cnt.length);
+      only.set(cnt.subarray(l * cols, (l + 1) * cols), l * cols);
+      strip(only, laneColor(l), cone ? 0.25 : 1, 14);
+    }
+    if (past && fut) {
+      strip(past, S.past, 1, 8);
+      strip(fut, S.future, 1, 8);
     }
   }
 
@@ -651,8 +702,8 @@
     }
     if (ev.src[i] >= 0) lines.push(`<span class="m">sent at ${fmtMs(ev.t[ev.src[i]])}, in flight ${fmtMs(ev.t[i] - ev.t[ev.src[i]])}</span>`);
     const rec = k === K.restart ? "recovered " : "";
-    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(strs[ev.vv[i]])}</code>`);
-    lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(strs[ev.val[i]])}</code>`);
+    lines.push(`<span class="m">${rec}version vector</span> <code class="vv">${esc(clipVV(vvText(i)))}</code>`);
+    lines.push(`<span class="m">${rec}value</span> <code class="val">${ev.val[i] < 0 ? "—" : esc(valText(i))}</code>`);
     return lines.join("<br>");
   }
 
@@ -676,12 +727,12 @@
       .html((lane, l) => {
         const i = at[l],
           down = downAt(l, t);
-        const v = i < 0 || ev.val[i] < 0 ? "—" : strs[ev.val[i]];
+        const v = i < 0 || ev.val[i] < 0 ? "—" : valText(i);
         const sw = i < 0 || ev.val[i] < 0 ? "#fff" : S.lanes[(palette.indexOf(ev.val[i]) + 5) % S.lanes.length];
         return (
           `<td><b style="color:${laneColor(l)}">${esc(lane.name)}</b>${down ? ` <span class="down">${down.kind}</span>` : ""}</td>` +
           `<td><span class="swatch" style="background:${sw}" title="same colour = same value"></span><code>${esc(v)}</code></td>` +
-          `<td><code>${i < 0 ? "—" : esc(strs[ev.vv[i]])}</code></td>`
+          `<td><code>${i < 0 ? "—" : esc(clipVV(vvText(i)))}</code></td>`
         );
       });
     const agree = byId("agree", HTMLElement);

@@ -1,5 +1,5 @@
 /**
- * timeline.html: one self-contained file — d3, the model, the page script and its CSS inlined —
+ * timeline.html: one self-contained file — d3, the model (packed: pack.ts), the page script and its CSS inlined —
  * so it opens offline from disk, from a CI artefact or an e-mail. Everything that doesn't move
  * (header, verdicts, legend) is rendered here as static HTML; the page script only draws the
  * diagram and handles interaction.
@@ -13,6 +13,7 @@ import { fmtMs } from "../layout/text.ts";
 import { availabilityTable, serviceTitle } from "./availability.ts";
 import { esc } from "./escape.ts";
 import { DASH, LOST_DY, STYLE, legendFor } from "./style.ts";
+import { arrowOrder, packPageData } from "./pack.ts";
 import { legendIcon } from "./svg.ts";
 import { convergenceWords, foldIdleChecks, idleChipText, typeLabel, verdictOf } from "./verdict.ts";
 
@@ -28,14 +29,10 @@ export function d3Source(): string {
   return d3Cache;
 }
 
-/** JSON safe inside <script>: no "</script>" or "<!--" can appear. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
-
 export type HtmlOptions = { replay?: string; realRun?: boolean };
 
 export function renderTimelineHtml(m: Model, o: HtmlOptions = {}): string {
   const data = {
-    model: m,
     style: STYLE,
     dash: Object.fromEntries(Object.entries(DASH).map(([k, v]) => [k, v ? v.split(" ").map(Number) : []])),
     K,
@@ -47,7 +44,7 @@ export function renderTimelineHtml(m: Model, o: HtmlOptions = {}): string {
     // No replicated update at all (a services-only run): the values table would only say "0".
     noValues: !m.ev.kind.includes(K.update),
   };
-  const query = page("query.js").replace(/^export /gm, "");
+  const code = (f: string) => page(f).replace(/^export /gm, "");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -78,9 +75,9 @@ ${legendFor(m)
 </main>
 <div class="tip" id="tip"></div>
 <script>${d3Source()}</script>
-<script type="application/json" id="data">${scriptJson(data)}</script>
+<script type="application/octet-stream" id="data">${packPageData(m, data, arrowOrder(m))}</script>
 <script>
-${query}</script>
+${code("query.js")}${code("unpack.js")}</script>
 <script>
 ${page("timeline.js")}</script>
 </body>
