@@ -43,8 +43,9 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     if (!(await card.locator(".op-form").count())) await card.locator("header").click();
     return card;
   };
-  const issue = async (node: string, args: string[]) => {
+  const issue = async (node: string, args: string[], op?: string) => {
     const card = await select(node);
+    if (op) await card.locator(".op-name").selectOption(op);
     const fields = card.locator(".op-arg");
     for (let i = 0; i < args.length; i++) await fields.nth(i).fill(args[i]!);
     const n = await steps();
@@ -181,6 +182,34 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await setCursor((await state()).end);
     expect(new Set((await state()).at.replicas.map((r) => r.value))).toEqual(new Set(["2"]));
     await page.screenshot({ path: join(OUT, "playground-lesson-done.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("a lesson, end to end: the OR-Set's add-wins (a concurrent add and remove)", async () => {
+    await page.selectOption("#lessons", { label: "The OR-Set's add-wins" });
+    await page.waitForFunction("window.playground.state().stage === 'cause'");
+    await setCursor(500);
+    await page.locator('[data-node="alice"] .side-box').check();
+    await page.click("#partition");
+    await untilSteps(2);
+    await setCursor(700);
+    await issue("alice", ['"milk"'], "remove");
+    await setCursor(800);
+    await issue("bob", ['"milk"'], "add");
+    await setCursor(1500);
+    await page.click("#heal");
+    await untilSteps(5);
+    expect((await state()).stage).toBe("caused");
+    await setCursor((await state()).end);
+    const s = await state();
+    expect(s.at.checks.find((c) => c.check.name === "add-wins")?.fired).toBe(true);
+    expect(new Set(s.at.replicas.map((r) => r.value))).toEqual(new Set(["[]"]));
+    await page.screenshot({ path: join(OUT, "playground-lesson-add-wins-caused.png") });
+    await page.click(".apply-fix");
+    await page.waitForFunction("window.playground.state().stage === 'done'");
+    await setCursor((await state()).end);
+    expect(new Set((await state()).at.replicas.map((r) => r.value))).toEqual(new Set(['["milk"]']));
+    await page.screenshot({ path: join(OUT, "playground-lesson-add-wins-done.png") });
     expect(problems).toEqual([]);
   });
 

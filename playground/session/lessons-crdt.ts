@@ -17,7 +17,13 @@ function lostReAdds(s: Scenario, run: Run): boolean {
   return readded.some(([el]) => finals(run).some((v) => Array.isArray(v) && !v.some((x) => JSON.stringify(x) === el)));
 }
 
-/** Requests to the sequencer that timed out, over every node. */
+/** An add and a remove of one element, issued on two different nodes. */
+function concurrentAddAndRemove(s: Scenario): boolean {
+  const ops = opSteps(s);
+  return ops.some((r) => r.op === "remove" && ops.some((a) => a.op === "add" && a.node !== r.node && JSON.stringify(a.args?.[0]) === JSON.stringify(r.args?.[0])));
+}
+
+/** In the page's order: the talk's and the article's cases. */
 export const CRDT_LESSONS: Lesson[] = [
   {
     id: "youtube-counter",
@@ -53,6 +59,23 @@ export const CRDT_LESSONS: Lesson[] = [
     caused: lostReAdds,
     fix: useCrdt("or-set", "An OR-Set tags every add; a remove deletes only the tags it has seen, so a later add (a new tag) brings the element back."),
     fixed: (s, run) => !lostReAdds(s, run) && opSteps(s).some((st) => st.op === "remove"),
+  },
+  {
+    id: "or-set-add-wins",
+    title: "The OR-Set's add-wins",
+    point:
+      "When one replica removes an element while another adds it at the same time, the set has to pick a winner. A 2P-Set lets the remove win: its tombstone also erases an add it never saw, so Bob's fresh milk vanishes.",
+    task: "Tick side A on alice and partition. On alice remove milk (she bought it); on bob add milk (he wants more); heal. Play to the end: milk is gone everywhere, and add-wins rings Bob's add, which Alice's remove never saw.",
+    start: base("lesson-or-set-add-wins", ["alice", "bob", "carol"], "2p-set", {
+      steps: [{ at: 200, node: "carol", op: "add", args: ["milk"] }],
+      expect: { checks: { "add-wins": true } },
+    }),
+    caused: (_s, run) => failed(run, "add-wins"),
+    fix: useCrdt(
+      "or-set",
+      "An OR-Set tags every add with a unique dot, and a remove deletes only the dots it has seen. Bob's add made a dot Alice's remove never saw, so it survives the merge: the add wins. A remove can only cancel what its replica had observed.",
+    ),
+    fixed: (s, run) => held(run, "add-wins") && concurrentAddAndRemove(s),
   },
   {
     id: "both-phones",

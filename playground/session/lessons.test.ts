@@ -19,6 +19,12 @@ const CLICKS: Record<string, (s: Scenario) => Step[]> = {
     { at: 1500, node: "bob", op: "remove", args: ["milk"] },
     { at: 2500, node: "alice", op: "add", args: ["milk"] },
   ],
+  "or-set-add-wins": (s) => [
+    partitionStep(500, s.nodes, new Set(["alice"])),
+    { at: 700, node: "alice", op: "remove", args: ["milk"] },
+    { at: 800, node: "bob", op: "add", args: ["milk"] },
+    { at: 1500, heal: true },
+  ],
   "both-phones": (s) => [
     partitionStep(500, s.nodes, new Set(["alice"])),
     { at: 1000, node: "alice", op: "set", args: ["+33 1 11"] },
