@@ -268,7 +268,9 @@ function legend(items: LegendItem[], W: number, top: number): string {
     .map((item, i) => {
       const x = 24 + Math.floor(i / rows) * colW,
         y = top + (i % rows) * 22 + 8;
-      return `${legendIcon(item, x + 16, y)}<text x="${p(x + 40)}" y="${y + 4}" fill="${STYLE.ink}"><tspan font-weight="600">${esc(item.label)}</tspan><tspan fill="${STYLE.muted}"> — ${esc(clip(item.why, Math.max(8, Math.floor((colW - 48 - item.label.length * 7.4) / 6.1))))}</tspan></text>`;
+      // Widths per character of the widest common sans (DejaVu Sans, Debian's default) at 12 px:
+      // narrower guesses let an entry run into the next column.
+      return `${legendIcon(item, x + 16, y)}<text x="${p(x + 40)}" y="${y + 4}" fill="${STYLE.ink}"><tspan font-weight="600">${esc(item.label)}</tspan><tspan fill="${STYLE.muted}"> — ${esc(clip(item.why, Math.max(8, Math.floor((colW - 56 - item.label.length * 8.2) / 6.9))))}</tspan></text>`;
     })
     .join("");
 }
