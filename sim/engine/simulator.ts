@@ -183,7 +183,16 @@ export class Simulator {
     }));
     const weights = checkers.counter?.weights ?? null;
     const replicas = (this.replicas = names.map((name, i) => {
-      const r = new Replica(i, name, null, new Knowledge(n, weights), new NodeClock(clockSpecOf(scenario, name)), crdt as StateCrdt<any, unknown>, time, streams.get(STREAM.plugin(name)));
+      const r = new Replica(
+        i,
+        name,
+        null,
+        new Knowledge(n, weights),
+        new NodeClock(clockSpecOf(scenario, name)),
+        crdt as StateCrdt<any, unknown>,
+        time,
+        streams.get(STREAM.plugin(name)),
+      );
       // Made with the node's ctx: a library's ids drawn in init come from the node's seeded stream.
       r.state = crdt.init(name, r.ctx);
       if (opMode) r.op = new OpNode(n);
