@@ -63,7 +63,7 @@ function setCursor(t: number): void {
     const at = st.reader.at(st.cursor);
     syncNodes(byId("nodes"), st, at, actions);
     renderChecks(byId("checks"), at, (t) => (player.pause(), setCursor(t)));
-    syncInFlight(byId("flight"), at.inFlight, actions.step);
+    syncInFlight(byId("flight"), at.inFlight, at.serviceInFlight, actions.step);
     byId("partition-now").textContent = at.partition ?? "network whole";
     byId("diverged").textContent = at.diverged ? "replicas differ" : "replicas agree";
     byId("diverged").className = at.diverged ? "pill warn" : "pill ok";
@@ -204,9 +204,12 @@ window.playground = {
     events: st.result?.model.ev.t.length ?? 0,
     simEvents: st.result?.run.summary.stats.events ?? 0,
     simMs: st.result?.simMs ?? 0,
+    from: st.result?.from ?? 0,
   }),
   exportJson: () => exportJson(st.scenario),
   setCursor: (t: number) => (player.pause(), setCursor(t)),
+  /** A step added as a click adds it (the benchmark's edit at the end of a long session). */
+  addStep: (s: Step) => setScenario(addStep(st.scenario, s)),
   load: (s: Scenario) => {
     st.lesson = null;
     return setScenario(s, { cursor: 0 });
