@@ -362,6 +362,11 @@ export class Simulator {
     return this.scenario;
   }
 
+  /** The agenda, to inspect (fork.test.ts compares a fork's with a fresh run's). */
+  get agenda(): EventQueue<Ev> {
+    return this.queue;
+  }
+
   /** The options the run was made with. */
   get runOptions(): EngineOptions {
     return this.options;
