@@ -224,6 +224,7 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await setCursor(705);
     // The RAMP messages are on the timeline, not in the clickable list: the page says why.
     expect(await page.locator("#flight .service-note").textContent()).toMatch(/RAMP message.* not listed: drop, dup and hold reach only the replicas'/);
+    await page.screenshot({ path: join(OUT, "playground-service-messages.png") });
     await setCursor(800);
     await page.screenshot({ path: join(OUT, "playground-lesson-ramp.png") });
     await page.click(".apply-fix");
