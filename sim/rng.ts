@@ -8,13 +8,22 @@
  */
 import seedrandom from "seedrandom";
 
+/** Alea with its state exposed (`state: true` adds `.state()` and leaves the numbers unchanged). */
+type Alea = (() => number) & { state(): object };
+
 export class Rng {
-  private readonly next: () => number;
+  private readonly next: Alea;
   constructor(
     readonly name: string,
     seed: number,
   ) {
-    this.next = seedrandom.alea(`memoconductor/${seed}/${name}`);
+    this.next = seedrandom.alea(`memoconductor/${seed}/${name}`, { state: true }) as Alea;
+  }
+
+  /** An independent copy at the same position: it draws the numbers this stream would draw next (sim/engine/fork.ts). */
+  fork(): Rng {
+    const copy = Object.create(Rng.prototype) as Rng;
+    return Object.assign(copy, { name: this.name, next: seedrandom.alea("", { state: this.next.state() as seedrandom.State.Alea }) });
   }
   /** Uniform float in [0, 1). */
   float(): number {

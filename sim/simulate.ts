@@ -62,13 +62,8 @@ export async function simulate(scenario: Scenario | string, options: SimulateOpt
  * is stopped: both as a ScenarioError naming the field (docs/limits.md).
  */
 export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trace?: boolean; traceFile?: string } = {}): Run {
-  const seed = options.seed ?? loaded.scenario.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
   const trace = options.trace ?? true;
-  const maxEvents = eventLimit(loaded.scenario, loaded.limits, trace);
-  const fromDefault = loaded.limits.events === undefined && loaded.scenario.limits?.events === undefined;
-  const tooBig = eventLimitIssue(loaded.scenario, maxEvents, fromDefault, trace);
-  if (tooBig) throw new ScenarioError(loaded.file, tooBig);
+  const { seed, maxEvents } = runBounds(loaded, options.seed, trace);
   // Streamed as the run goes: a run stopped half-way leaves the file without its trailer.
   const file = trace && options.traceFile !== undefined ? new TraceFileWriter(options.traceFile, loaded.scenario.nodes) : null;
   try {
@@ -78,7 +73,25 @@ export function runLoaded(loaded: LoadedScenario, options: { seed?: number; trac
     return { ...run, traceFile: file.file };
   } catch (e) {
     file?.close();
-    if (e instanceof EventLimitError) throw new ScenarioError(loaded.file, { path: "limits.events", reason: e.message });
-    throw e;
+    throw asScenarioError(e, loaded.file);
   }
+}
+
+/**
+ * The seed and the event limit of a run of `loaded`; a ScenarioError naming the field when the
+ * seed is not an integer or the run's estimated size is over its limit (also the playground's, run-session.ts).
+ */
+export function runBounds(loaded: LoadedScenario, seedOverride: number | undefined, trace: boolean): { seed: number; maxEvents: number } {
+  const seed = seedOverride ?? loaded.scenario.seed ?? DEFAULT_SEED;
+  if (!Number.isSafeInteger(seed)) throw new ScenarioError(loaded.file, { path: "seed", reason: `the seed must be an integer, got ${seed}` });
+  const maxEvents = eventLimit(loaded.scenario, loaded.limits, trace);
+  const fromDefault = loaded.limits.events === undefined && loaded.scenario.limits?.events === undefined;
+  const tooBig = eventLimitIssue(loaded.scenario, maxEvents, fromDefault, trace);
+  if (tooBig) throw new ScenarioError(loaded.file, tooBig);
+  return { seed, maxEvents };
+}
+
+/** A run stopped at its event limit, as the ScenarioError naming `limits.events`; any other error as it is. */
+export function asScenarioError(e: unknown, file: string): unknown {
+  return e instanceof EventLimitError ? new ScenarioError(file, { path: "limits.events", reason: e.message }) : e;
 }

@@ -61,7 +61,8 @@ export async function run(): Promise<BenchRow[]> {
       const out = [];
       for (let i = 0; i < ${REPEATS}; i++) {
         const t = performance.now();
-        await window.playground.load(${JSON.stringify(SESSION)});
+        // Another name each time: the page would otherwise resume the same session from a checkpoint.
+        await window.playground.load({ ...${JSON.stringify(SESSION)}, name: "bench-playground-" + i });
         await new Promise((r) => requestAnimationFrame(() => r()));
         out.push({ edit: performance.now() - t, sim: window.playground.state().simMs });
       }
@@ -70,7 +71,36 @@ export async function run(): Promise<BenchRow[]> {
     if (errors.length) throw new Error(`page error: ${errors[0]}`);
     const pageRate = events / (median(edits.map((e) => e.sim)) / 1000);
     row("simulated events/s in the page", pageRate, "events/s", `${(pageRate / nodeRate).toFixed(2)}× Node's rate, same session`);
-    row("edit → redrawn page", median(edits.map((e) => e.edit)), "ms", "re-run from scratch, layout, SVG, panels (median)");
+    row("new session → redrawn page", median(edits.map((e) => e.edit)), "ms", "run from the start, layout, SVG, panels (median)");
+
+    // An edit at the end of the long session: a step at the cursor's end, recomputed from the
+    // last checkpoint before it (playground/session/incremental.ts). Each adds a step a little
+    // later, past the old end, so the session (and its meta line) grows as a learner's does.
+    const ends = (await page.evaluate(`(async () => {
+      const p = window.playground;
+      const out = [];
+      for (let i = 0; i < ${REPEATS}; i++) {
+        const at = p.state().end - 200;
+        const t = performance.now();
+        await p.addStep({ at, node: "n1", op: "add", args: ["late" + i] });
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        const s = p.state();
+        out.push({ edit: performance.now() - t, sim: s.simMs, from: s.from, events: s.simEvents, hash: s.traceHash, scenario: s.scenario });
+      }
+      return out;
+    })()`)) as { edit: number; sim: number; from: number; events: number; hash: string; scenario: Scenario }[];
+    const last = ends.at(-1)!;
+    // The same scenario run from the start here: an incremental edit must not change the run.
+    const fresh = await runSession(last.scenario);
+    if (fresh.run.summary.traceHash !== last.hash) throw new Error(`incremental edit: traceHash ${last.hash} ≠ ${fresh.run.summary.traceHash} from the start`);
+    const full = median(edits.map((e) => e.edit));
+    const inc = median(ends.map((e) => e.edit));
+    row(
+      "edit at the end → redrawn page",
+      inc,
+      "ms",
+      `${last.events} events; resumed at ${last.from} ms of ${last.scenario.duration}; simulated ${median(ends.map((e) => e.sim)).toFixed(0)} ms; ${(full / inc).toFixed(1)}× faster than from the start (same run); traceHash = the run from the start's (median)`,
+    );
 
     // Live: play at 1× for 3 s of real time and keep the time between frames.
     const frames = (await page.evaluate(`(async () => {

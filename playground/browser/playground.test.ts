@@ -221,6 +221,10 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     await (await select("bob")).locator(".txn-read").click();
     await untilSteps(n + 1);
     expect((await state()).stage).toBe("caused");
+    await setCursor(705);
+    // The RAMP messages are on the timeline, not in the clickable list: the page says why.
+    expect(await page.locator("#flight .service-note").textContent()).toMatch(/RAMP message.* not listed: drop, dup and hold reach only the replicas'/);
+    await page.screenshot({ path: join(OUT, "playground-service-messages.png") });
     await setCursor(800);
     await page.screenshot({ path: join(OUT, "playground-lesson-ramp.png") });
     await page.click(".apply-fix");
@@ -242,6 +246,35 @@ describe.skipIf(!run)("the playground in headless Chromium", () => {
     // Without anti-entropy bob learns of the add only at the end of the run's final phase.
     expect((await state()).at.replicas.find((r) => r.node === "bob")?.value).not.toContain("x");
     await page.screenshot({ path: join(OUT, "playground-message-dropped.png") });
+  });
+
+  it("a long session: an edit at the end resumes from a checkpoint, and the exported scenario still hashes as on the CLI", async () => {
+    const long = {
+      name: "long-session",
+      nodes: ["n1", "n2", "n3", "n4", "n5"],
+      crdt: "or-set",
+      sync: { antiEntropyMs: 500 },
+      network: { latency: { dist: "uniform", min: 20, max: 120 } },
+      workload: { ratePerNode: 50, from: 0, to: 10_000 },
+      steps: [
+        { at: 4000, partition: [["n5"], ["n1", "n2", "n3", "n4"]] },
+        { at: 6000, heal: true },
+      ],
+      duration: 10_000,
+    };
+    await page.evaluate(`window.playground.load(${JSON.stringify(long)})`);
+    await setCursor(9800);
+    const n = await steps();
+    await issue("n2", ['"late"'], "add");
+    await untilSteps(n + 1);
+    const s = (await page.evaluate("window.playground.state()")) as State & { from: number; simEvents: number };
+    expect(s.simEvents).toBeGreaterThan(10_000);
+    expect(s.from).toBeGreaterThan(5000);
+    await page.screenshot({ path: join(OUT, "playground-long-session.png") });
+    const file = join(dir, "long.json");
+    writeFileSync(file, (await page.evaluate("window.playground.exportJson()")) as string);
+    const r = await cli(["run", file, "--json", "--no-trace", "--out", join(dir, "reports")]);
+    expect((JSON.parse(r.stdout.trim()) as { traceHash: string }).traceHash).toBe(s.traceHash);
   });
 
   it("a step the loader refuses is not applied: its one line is shown, the session stays", async () => {

@@ -1,13 +1,15 @@
 /**
  * The playground page: one session (a scenario) and its run, a cursor in virtual time, and the
- * panels drawn from them. Every input edits the scenario and the run is recomputed from scratch
- * (deterministic: what lies before the cursor does not change); playing moves the cursor only.
+ * panels drawn from them. Every input edits the scenario and the run is recomputed — from the
+ * last checkpoint before the edit (deterministic: what lies before it does not change); playing
+ * moves the cursor only.
  */
 import type { Scenario, Step } from "../../sim/scenario/types.ts";
 import type { AppState } from "./app-state.ts";
 import { CursorReader } from "../session/at-cursor.ts";
 import { GALLERY } from "../session/gallery.ts";
 import { LESSONS, type Lesson } from "../session/lessons.ts";
+import { IncrementalRunner } from "../session/incremental.ts";
 import { runSession } from "../session/run-session.ts";
 import { addStep, emptySession, partitionStep, removeStep, withSkew } from "../session/session.ts";
 import { decodeSession, encodeSession, exportJson } from "../session/share.ts";
@@ -17,6 +19,8 @@ import { Player } from "./player.ts";
 import { renderChecks, renderLesson, renderSteps, syncInFlight, syncNodes } from "./panels.ts";
 import { TimelineView } from "./timeline-view.ts";
 
+/** Keeps checkpoints of the last run: an edit recomputes from the last one before it (incremental.ts). */
+const runner = new IncrementalRunner();
 const st: AppState = { scenario: emptySession("or-set"), result: null, reader: null, error: null, cursor: 0, selected: null, sideA: new Set(), lesson: null };
 const view = new TimelineView(byId("timeline"), (node, t) => {
   st.selected = node;
@@ -33,7 +37,7 @@ const player = new Player((dt) => {
 /** Replaces the session; an invalid one is refused whole, with the loader's lines shown, and the old one kept. */
 async function setScenario(next: Scenario, o: { cursor?: number } = {}): Promise<boolean> {
   try {
-    const result = await runSession(next, () => performance.now());
+    const result = await runSession(next, () => performance.now(), runner);
     Object.assign(st, { scenario: result.scenario, result, reader: new CursorReader(result.model, result.scenario.duration, result.initial), error: null });
     view.show(result.model);
     history.replaceState(null, "", encodeSession(result.scenario));
@@ -59,7 +63,7 @@ function setCursor(t: number): void {
     const at = st.reader.at(st.cursor);
     syncNodes(byId("nodes"), st, at, actions);
     renderChecks(byId("checks"), at, (t) => (player.pause(), setCursor(t)));
-    syncInFlight(byId("flight"), at.inFlight, actions.step);
+    syncInFlight(byId("flight"), at.inFlight, at.serviceInFlight, actions.step);
     byId("partition-now").textContent = at.partition ?? "network whole";
     byId("diverged").textContent = at.diverged ? "replicas differ" : "replicas agree";
     byId("diverged").className = at.diverged ? "pill warn" : "pill ok";
@@ -200,9 +204,12 @@ window.playground = {
     events: st.result?.model.ev.t.length ?? 0,
     simEvents: st.result?.run.summary.stats.events ?? 0,
     simMs: st.result?.simMs ?? 0,
+    from: st.result?.from ?? 0,
   }),
   exportJson: () => exportJson(st.scenario),
   setCursor: (t: number) => (player.pause(), setCursor(t)),
+  /** A step added as a click adds it (the benchmark's edit at the end of a long session). */
+  addStep: (s: Step) => setScenario(addStep(st.scenario, s)),
   load: (s: Scenario) => {
     st.lesson = null;
     return setScenario(s, { cursor: 0 });

@@ -36,11 +36,19 @@ const fmt = (t: number) => `${t} ms`;
  * The replica messages on the wire at the cursor, each with what a step can do to it. Rebuilt
  * only when the set changes, so a click is not lost to a frame of play redrawing the list.
  */
-export function syncInFlight(host: HTMLElement, messages: MessageAt[], act: (step: Omit<Step, "at">) => void): void {
-  const key = messages.map((m) => m.msg).join(",");
+export function syncInFlight(host: HTMLElement, messages: MessageAt[], services: number, act: (step: Omit<Step, "at">) => void): void {
+  const key = `${messages.map((m) => m.msg).join(",")}/${services}`;
   if (host.dataset.key === key) return;
   host.dataset.key = key;
-  if (!messages.length) return void host.replaceChildren(h("li", { class: "empty" }, "No message on the wire here."));
+  // Said where they would be clicked: the services' messages cross a network of their own, which the message steps do not reach.
+  const note = services
+    ? h(
+        "li",
+        { class: "service-note" },
+        `+ ${services} sequencer or RAMP message${services === 1 ? "" : "s"} on the wire (on the timeline), not listed: drop, dup and hold reach only the replicas' messages. To lose or delay a service's, partition or cut its link.`,
+      )
+    : null;
+  if (!messages.length) return void host.replaceChildren(note ?? h("li", { class: "empty" }, "No message on the wire here."));
   host.replaceChildren(
     ...messages.map((m) =>
       h(
@@ -52,6 +60,7 @@ export function syncInFlight(host: HTMLElement, messages: MessageAt[], act: (ste
         h("button", { class: "msg-hold", title: "held until the next heal", onclick: () => act({ hold: m.msg }) }, "hold"),
       ),
     ),
+    ...(note ? [note] : []),
   );
 }
 

@@ -13,7 +13,8 @@ export type ReplicaAt = { node: string; value: string; vv: string; down: "crashe
 export type CheckAt = { check: CheckResult; fired: boolean; decided: boolean };
 /** A replica message on the wire at the cursor: what the drop, duplicate and hold steps can name. */
 export type MessageAt = { msg: number; kind: string; from: string; to: string; sentAt: number; endsAt: number };
-export type Cursor = { replicas: ReplicaAt[]; partition: string | null; checks: CheckAt[]; diverged: boolean; inFlight: MessageAt[] };
+/** `serviceInFlight`: the services' messages on the wire at the cursor (drawn, not listed: no step reaches them). */
+export type Cursor = { replicas: ReplicaAt[]; partition: string | null; checks: CheckAt[]; diverged: boolean; inFlight: MessageAt[]; serviceInFlight: number };
 
 /** The replicas' message kinds (sim/engine/trace.ts); a service's messages cross another network, which steps do not reach. */
 const REPLICA_KINDS = new Set(["delta", "state", "ae", "op", "ops", "digest"]);
@@ -86,14 +87,15 @@ export class CursorReader {
       const fired = !check.ok && (check.at ? check.at.t <= t : t >= this.end);
       return { check, fired, decided: fired || t >= this.end };
     });
-    return { replicas, partition: part ? part.label : null, checks, diverged, inFlight: this.inFlightAt(t) };
+    return { replicas, partition: part ? part.label : null, checks, diverged, ...this.inFlightAt(t) };
   }
 
-  /** Replica messages sent at or before t and not yet delivered, dropped or held, oldest first. */
-  private inFlightAt(t: number): MessageAt[] {
+  /** Replica messages sent at or before t and not yet delivered, dropped or held, oldest first; and how many of the services'. */
+  private inFlightAt(t: number): { inFlight: MessageAt[]; serviceInFlight: number } {
     const { ev, arrows: ar, lanes, strs } = this.m;
     const out: MessageAt[] = [];
-    for (let k = 0; k < ar.s.length && out.length < MAX_IN_FLIGHT; k++) {
+    let services = 0;
+    for (let k = 0; k < ar.s.length; k++) {
       const s = ar.s[k]!;
       const sentAt = ev.t[s]!;
       // A duplicate's arrow starts at the original's send: its own id is not on the model.
@@ -101,9 +103,13 @@ export class CursorReader {
       const held = ar.h[k]!;
       const endsAt = held >= 0 ? held : ar.t[k]!;
       const kind = strs[ar.mk[k]!] ?? "";
-      if (t >= endsAt || !REPLICA_KINDS.has(kind)) continue;
-      out.push({ msg: ev.msg[s]!, kind, from: lanes[ev.lane[s]!]?.name ?? "?", to: lanes[ar.to[k]!]?.name ?? "?", sentAt, endsAt });
+      if (t >= endsAt) continue;
+      if (!REPLICA_KINDS.has(kind)) {
+        services++;
+        continue;
+      }
+      if (out.length < MAX_IN_FLIGHT) out.push({ msg: ev.msg[s]!, kind, from: lanes[ev.lane[s]!]?.name ?? "?", to: lanes[ar.to[k]!]?.name ?? "?", sentAt, endsAt });
     }
-    return out;
+    return { inFlight: out, serviceInFlight: services };
   }
 }

@@ -1,3 +1,4 @@
+import type { Scenario } from "../../sim/scenario/types.ts";
 import { describe, expect, it } from "vitest";
 import { CursorReader } from "./at-cursor.ts";
 import { runSession } from "./run-session.ts";
@@ -59,6 +60,20 @@ describe("a session is a scenario", () => {
     expect(flying.every((m) => m.sentAt === 100 && m.endsAt > 101)).toBe(true);
     const dropped = addStep(s, { at: 101, drop: flying[0]!.msg });
     expect((await at(dropped, 101)).filter((m) => m.kind === "delta").map((m) => m.msg)).toEqual([flying[1]!.msg]);
+  });
+
+  it("counts a service's messages on the wire apart: no message step reaches them", async () => {
+    const s: Scenario = {
+      ...emptySession("or-set", ["alice", "server"]),
+      sync: { antiEntropyMs: 0 },
+      network: { latency: { dist: "constant", ms: 100 } },
+      services: { sequencer: { node: "server", timeoutMs: 1000, retryMs: 100 } },
+      steps: [{ at: 100, node: "alice", next: "invoice" }],
+    };
+    const { model } = await runSession(s);
+    const at = new CursorReader(model, s.duration).at(150);
+    expect(at.inFlight).toEqual([]);
+    expect(at.serviceInFlight).toBe(1);
   });
 
   it("refuses an invalid session with the loader's line, naming the field", async () => {

@@ -77,4 +77,23 @@ export class EventQueue<T extends Timed> {
   clear(): void {
     this.heap = [];
   }
+
+  /** The sequence number the next push gets. */
+  get seqNext(): number {
+    return this.nextSeq;
+  }
+
+  /** The scheduled items, in no particular order. */
+  items(): readonly T[] {
+    return this.heap;
+  }
+
+  /**
+   * Replaces the agenda by `items` with the `t` and `seq` they carry, and the next push's
+   * number (a forked run re-numbering its steps, fork.ts). A sorted array is a valid heap.
+   */
+  rebuild(items: T[], nextSeq: number): void {
+    this.heap = items.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    this.nextSeq = nextSeq;
+  }
 }

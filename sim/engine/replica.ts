@@ -50,7 +50,12 @@ export class Replica<S = any> implements TracedReplica {
     /** This node's plugin stream (STREAM.plugin): ctx.random() draws from it, nothing else does. */
     random: Rng,
   ) {
-    this.ctx = { replica: name, now: () => clock.read(time.now), random: () => random.float() };
+    this.ctx = Replica.ctxOf(name, clock, time, random);
+  }
+
+  /** A node's ctx: its own clock at the run's time, its plugin stream (made again for a fork, fork.ts). */
+  static ctxOf(name: string, clock: NodeClock, time: TimeSource, random: Rng): Ctx {
+    return { replica: name, now: () => clock.read(time.now), random: () => random.float() };
   }
 
   get up(): boolean {

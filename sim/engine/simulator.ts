@@ -21,7 +21,7 @@ import { Streams, STREAM } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { DEFAULT_ANTI_ENTROPY_MS, eventLimit } from "../scenario/limits.ts";
 import { scenarioSqlSchema } from "../scenario/load-sql.ts";
-import type { RunStats } from "../run-types.ts";
+import type { MetaEvent, RunStats } from "../run-types.ts";
 import { OpNode, type OpRec } from "./causal.ts";
 import { DigestSync } from "./digest-sync.ts";
 import type { EngineHost } from "./engine-host.ts";
@@ -75,6 +75,9 @@ export type EngineOptions = {
 /** Builds the services of a run over their port (sim/services/install.ts), or null for none. */
 export type ServicesFactory = (env: ServiceEnv) => ServiceHooks | null;
 
+/** The Simulator's fields a fork makes again rather than copies (forkWith). */
+const REWIRED: ReadonlySet<string> = new Set(["lifecycle", "linkFaults", "faults"]);
+
 export class Simulator {
   /** The replicas, for the run's results (final values, checks). */
   readonly replicas: readonly Replica[];
@@ -103,9 +106,15 @@ export class Simulator {
   private readonly wire: ReplicaWire;
   /** The write-ahead log on the simulated disk; null when no crash can happen and there is no sync lag (nothing to persist). */
   private readonly storage: WriteAhead | null;
-  private readonly lifecycle: NodeLifecycle;
-  private readonly linkFaults: LinkFaults;
-  private readonly faults: FaultSchedule;
+  // The fault parts: ports of closures over this simulator, made by wireFaults (again on a fork).
+  private lifecycle!: NodeLifecycle;
+  private linkFaults!: LinkFaults;
+  private faults!: FaultSchedule;
+  private readonly links: Links;
+  /** The CRDT as the engine drives it, and its pure helpers: shared by a fork (fork.ts). */
+  private readonly crdt: Crdt;
+  private readonly clone: (x: any) => any;
+  private readonly sizeOf: (x: any) => number;
   /** Op mode's half of the engine (op-mode.ts); null in delta and state modes. */
   private readonly ops: OpMode | null;
   /** Delta and state modes' half (state-mode.ts); null in op mode. */
@@ -114,14 +123,14 @@ export class Simulator {
   private readonly workload: ClientWorkload | null;
   private readonly opMode: boolean;
   private readonly antiEntropyMs: number;
-  private readonly maxEvents: number;
+  private maxEvents: number;
   private readonly antiEntropy: AntiEntropy;
   private readonly stateCrdt: StateCrdt<any, unknown> | null;
   /** A type whose merge answers: where its merges leave their answers; null otherwise. */
   private readonly outbox: Outbox | null;
 
   constructor(
-    private readonly scenario: Scenario,
+    private scenario: Scenario,
     given: Crdt,
     private readonly options: EngineOptions,
     services?: ServicesFactory,
@@ -129,6 +138,7 @@ export class Simulator {
     // The CRDT as the engine drives it: a merge that answers adapted to return a state (answers.ts).
     const { crdt, outbox } = adaptAnswers(given);
     this.outbox = outbox;
+    this.crdt = crdt;
     const isOp = crdt.kind === "op";
     const mode = scenario.sync?.mode ?? (isOp ? "op" : "delta");
     if (isOp && mode !== "op") throw new Error(`${crdt.name} is op-based (kind "op"): it replicates through sync mode "op" only, got "${mode}"`);
@@ -145,9 +155,9 @@ export class Simulator {
     const queue = this.queue;
     const streams = (this.streams = new Streams(options.seed));
     const trace = (this.trace = new Trace(names, options.trace ? (options.traceSink ?? new CanonicalLines(names)) : null));
-    const links = new Links(n);
-    const clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone;
-    const sizeOf = wireSizer(crdt as StateCrdt<any, unknown>);
+    const links = (this.links = new Links(n));
+    const clone = (this.clone = crdt.clone ? crdt.clone.bind(crdt) : structuredClone);
+    const sizeOf = (this.sizeOf = wireSizer(crdt as StateCrdt<any, unknown>));
     const netStreams = { latency: streams.get(STREAM.latency), loss: streams.get(STREAM.loss), duplicate: streams.get(STREAM.duplicate), reorder: streams.get(STREAM.reorder) };
     const messageSteps = (scenario.steps ?? []).some((s) => "drop" in s || "duplicate" in s || "hold" in s);
     const msgIds = new MessageIds();
@@ -241,8 +251,35 @@ export class Simulator {
       digestSync: this.digestSync,
     });
 
-    // The fault parts. The services come last (their start puts timers on the agenda); the
-    // ports reach them through `services()`, which answers null until then.
+    // The fault parts; the services come last (their start puts timers on the agenda).
+    this.wireFaults();
+    this.services = null;
+    this.services =
+      services?.({
+        scenario,
+        names,
+        n,
+        replicas,
+        time,
+        queue,
+        trace,
+        stats,
+        streams,
+        syncLag,
+        checksDurability: checkers.durability !== null,
+        network: (s, tracer) => new Network(n, scenario.network ?? {}, links, queue, time, msgIds, s, tracer, stats),
+      }) ?? null;
+  }
+
+  /**
+   * Builds the fault parts over this simulator's state: their ports are closures over `this`, so
+   * a fork (fork.ts) copies the state and runs this again on the copy. The ports reach the
+   * services through `services()`, which answers null until they are made.
+   */
+  private wireFaults(): void {
+    const { scenario, replicas, time, trace, storage, net, checkers, n, queue, streams, links } = this;
+    const opMode = this.opMode;
+    const stateCrdt = this.stateCrdt;
     const serviceHooks = () => this.services;
     this.lifecycle = new NodeLifecycle({
       replicas,
@@ -280,45 +317,105 @@ export class Simulator {
       update,
       sql: (r, step, i) => runSqlStep({ crdt: stateCrdt as StoreCrdt, schema: sqlSchema!, time, trace, update, services: serviceHooks }, r, step, i),
     });
-    this.services = null;
-    this.services =
-      services?.({
-        scenario,
-        names,
-        n,
-        replicas,
-        time,
-        queue,
-        trace,
-        stats,
-        streams,
-        syncLag,
-        checksDurability: checkers.durability !== null,
-        network: (s, tracer) => new Network(n, scenario.network ?? {}, links, queue, time, msgIds, s, tracer, stats),
-      }) ?? null;
   }
 
   // ---- setup and main loop -------------------------------------------------------------
 
   /** Schedules steps, workload, anti-entropy and nemesis; then runs until `duration`. */
   runMain(): void {
+    this.start();
+    this.loop(this.scenario.duration);
+  }
+
+  /** The run's first trace line, for its scenario as the engine resolved it. */
+  metaEvent(): MetaEvent {
     const sc = this.scenario;
-    this.trace.meta(
-      metaEvent(sc, {
-        seed: this.options.seed,
-        crdtName: this.options.crdtName,
-        sync: this.opMode ? "op" : (sc.sync?.mode ?? "delta") === "state" ? "state" : "delta",
-        antiEntropyMs: this.antiEntropyMs,
-        opMode: this.opMode ? { dedup: sc.sync?.dedup ?? true, causal: sc.sync?.causal ?? true } : null,
-        syncLagMs: this.storage ? this.storage.syncLag : null,
-        digest: this.digestSync !== null,
-      }),
-    );
+    return metaEvent(sc, {
+      seed: this.options.seed,
+      crdtName: this.options.crdtName,
+      sync: this.opMode ? "op" : (sc.sync?.mode ?? "delta") === "state" ? "state" : "delta",
+      antiEntropyMs: this.antiEntropyMs,
+      opMode: this.opMode ? { dedup: sc.sync?.dedup ?? true, causal: sc.sync?.causal ?? true } : null,
+      syncLagMs: this.storage ? this.storage.syncLag : null,
+      digest: this.digestSync !== null,
+    });
+  }
+
+  /**
+   * The agenda's sequence number of step 0: step i is pushed with stepSeq0 + i, before anything
+   * else of start(), so a forked run (fork.ts) can re-number its steps exactly as a fresh run would.
+   */
+  private stepSeq0 = 0;
+
+  /** Traces the meta line and schedules steps, workload, anti-entropy and nemesis (runMain's first half). */
+  start(): void {
+    this.trace.meta(this.metaEvent());
+    this.stepSeq0 = this.queue.seqNext;
     this.faults.scheduleSteps();
     this.workload?.schedule(this.queue);
     this.antiEntropy.schedule();
     this.faults.scheduleNemeses();
-    this.loop(this.scenario.duration);
+  }
+
+  /** The run's scenario (a fork's is the edited one, fork.ts). */
+  get runScenario(): Scenario {
+    return this.scenario;
+  }
+
+  /** The agenda, to inspect (fork.test.ts compares a fork's with a fresh run's). */
+  get agenda(): EventQueue<Ev> {
+    return this.queue;
+  }
+
+  /** The options the run was made with. */
+  get runOptions(): EngineOptions {
+    return this.options;
+  }
+
+  /** The services the factory made (sim/services/install.ts's host), or null. */
+  get serviceHooks(): ServiceHooks | null {
+    return this.services;
+  }
+
+  // ---- forking (fork.ts) -----------------------------------------------------------------
+
+  /** Why this run cannot be forked, or null: the parts whose state holds closures fork.ts cannot remake. */
+  whyUnforkable(): string | null {
+    if (this.opMode) return "op mode";
+    if (this.storage !== null) return "a disk (crashes or a sync lag)";
+    if (this.services !== null) return "services";
+    if (this.scenario.nemesis) return "a nemesis";
+    if (this.trace.sink !== null && !(this.trace.sink instanceof CanonicalLines)) return "a streamed trace";
+    return null;
+  }
+
+  /**
+   * An independent copy between two events: `copyOf` deep-copies the state (fork.ts), sharing
+   * what never changes (the CRDT, the scenario, the options, the pure clone and sizeOf); the
+   * fault parts, whose ports are closures over the simulator, are made again over the copy, and
+   * so is each replica's ctx.
+   */
+  forkWith(copyOf: (v: unknown, shared: ReadonlySet<unknown>) => unknown): Simulator {
+    const shared = new Set<unknown>([this.crdt, this.scenario, this.options, this.clone, this.sizeOf]);
+    const copy = Object.create(Simulator.prototype) as Simulator;
+    const src = this as unknown as Record<string, unknown>;
+    const dst = copy as unknown as Record<string, unknown>;
+    for (const k of Object.keys(src)) if (!REWIRED.has(k)) dst[k] = copyOf(src[k], shared);
+    copy.wireFaults();
+    for (const r of copy.replicas) (r as { ctx: Replica["ctx"] }).ctx = Replica.ctxOf(r.name, r.clock, copy.time, copy.streams.get(STREAM.plugin(r.name)));
+    return copy;
+  }
+
+  /**
+   * Hands a fork the scenario `next` (fork.ts's retarget checked it differs in steps and duration
+   * only) and its event limit; its steps are read from `next` from here on. Returns the step
+   * numbering base (stepSeq0) and the agenda, which the caller re-numbers.
+   */
+  retargetTo(next: Scenario, maxEvents: number): { stepSeq0: number; queue: EventQueue<Ev> } {
+    this.scenario = next;
+    this.maxEvents = maxEvents;
+    this.wireFaults();
+    return { stepSeq0: this.stepSeq0, queue: this.queue };
   }
 
   /** After `duration`: heals, restarts, drains and repairs until quiescence (final-phase.ts). */
@@ -346,7 +443,7 @@ export class Simulator {
   }
 
   /** Processes events up to and including time `until`. */
-  private loop(until: number): void {
+  loop(until: number): void {
     const q = this.queue;
     const stats = this.stats;
     const maxEvents = this.maxEvents;

@@ -16,14 +16,63 @@ const f64 = new Float64Array(1);
 const f64Words = new Uint32Array(f64.buffer);
 
 export class TraceHash {
-  private readonly hash: Hash = createHash("sha256");
+  private hash: Hash = createHash("sha256");
   private readonly words = new Uint32Array(WORDS);
   private readonly bytes = new Uint8Array(this.words.buffer);
   private pos = 0;
+  /**
+   * With keepFeed(): every byte fed to sha256 so far, in flushed chunks. A forked run (fork.ts)
+   * whose first record changes (its meta line: a longer duration) re-hashes from it.
+   */
+  private feed: Uint8Array[] | null = null;
 
   private flush(): void {
-    if (this.pos > 0) this.hash.update(this.bytes.subarray(0, this.pos * 4));
+    if (this.pos > 0) {
+      const chunk = this.bytes.subarray(0, this.pos * 4);
+      this.hash.update(chunk);
+      if (this.feed) this.feed.push(chunk.slice());
+    }
     this.pos = 0;
+  }
+
+  /** Keeps what is fed from now on (before the first record, for rebase()). */
+  keepFeed(): void {
+    this.feed = [];
+  }
+
+  /** Every byte fed so far, in one array (needs keepFeed). */
+  fed(): Uint8Array {
+    this.flush();
+    const chunks = this.feed ?? [];
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** An independent copy at the same point of the stream: the hash state and the feed kept so far. */
+  fork(): TraceHash {
+    this.flush();
+    const copy = new TraceHash();
+    copy.hash = this.hash.copy();
+    copy.feed = this.feed && [...this.feed];
+    return copy;
+  }
+
+  /**
+   * Replaces the first `length` bytes fed by `head` and re-hashes the rest after it: the same
+   * state as a stream that began with `head` (needs keepFeed).
+   */
+  rebase(length: number, head: Uint8Array): void {
+    const rest = this.fed().subarray(length);
+    const bytes = new Uint8Array(head.length + rest.length);
+    bytes.set(head);
+    bytes.set(rest, head.length);
+    this.hash = createHash("sha256").update(bytes);
+    this.feed = [bytes];
   }
 
   /** Starts a record; guarantees room for ~SLACK words. */

@@ -6,17 +6,24 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
-export type Hash = { update(data: Uint8Array): Hash; digest(encoding: "hex"): string };
+export type Hash = { update(data: Uint8Array): Hash; digest(encoding: "hex"): string; copy(): Hash };
+
+type Sha256 = ReturnType<typeof sha256.create>;
 
 export function createHash(algorithm: string): Hash {
   if (algorithm !== "sha256") throw new Error(`the playground's createHash knows sha256 only, not ${algorithm}`);
-  const h = sha256.create();
+  return wrap(sha256.create());
+}
+
+/** `copy()`: a forked run (sim/engine/fork.ts) goes on hashing from the same state. */
+function wrap(h: Sha256): Hash {
   const hash: Hash = {
     update(data) {
       h.update(data);
       return hash;
     },
     digest: () => bytesToHex(h.digest()),
+    copy: () => wrap(h.clone()),
   };
   return hash;
 }
