@@ -14,17 +14,11 @@ import type { Checkers } from "../checkers/index.ts";
 import type { Rng } from "../rng.ts";
 import type { RunStats } from "../run-types.ts";
 import type { Progress } from "./progress.ts";
-import type { Replica, TimeSource } from "./replica.ts";
-import type { Trace } from "./trace.ts";
+import type { RunView } from "./run-view.ts";
 import type { ReplicaWire } from "./wire.ts";
 import type { WriteAhead } from "./write-ahead.ts";
 
-export interface EngineHost {
-  readonly time: TimeSource;
-  readonly names: readonly string[];
-  readonly n: number;
-  readonly replicas: readonly Replica[];
-  readonly trace: Trace;
+export interface EngineHost extends RunView {
   /** The storage part (write-ahead log); null when no crash can happen and there is no sync lag. */
   readonly storage: WriteAhead | null;
   readonly syncLag: number;

@@ -11,8 +11,7 @@ import type { Scenario, Step } from "../scenario/types.ts";
 import type { Ev } from "./event.ts";
 import type { EventQueue } from "./event-queue.ts";
 import type { NetStreams, NetTracer, Network } from "./network.ts";
-import type { Replica, TimeSource } from "./replica.ts";
-import type { Trace } from "./trace.ts";
+import type { RunView } from "./run-view.ts";
 
 export interface ServiceHooks {
   /** An EvKind.ServiceDeliver or EvKind.ServiceTimer event is due. */
@@ -37,14 +36,9 @@ export interface ServiceHooks {
  * the stats, the random streams, the disk's sync lag, and a network of their own over the
  * replicas' links, message ids and stats (network.ts), so every fault treats their messages alike.
  */
-export interface ServiceEnv {
+export interface ServiceEnv extends RunView {
   readonly scenario: Scenario;
-  readonly names: readonly string[];
-  readonly n: number;
-  readonly replicas: readonly Replica[];
-  readonly time: TimeSource;
   readonly queue: EventQueue<Ev>;
-  readonly trace: Trace;
   readonly stats: RunStats;
   readonly streams: Streams;
   /** storage.syncLagMs (0 without a disk). */
