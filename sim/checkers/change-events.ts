@@ -11,7 +11,8 @@
  * characters, `insert s` inserts s, `delete n` removes n; what no op covers is kept.
  */
 import type { TextDelta } from "../../core/contract.ts";
-import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
+import { FirstViolation } from "./first-violation.ts";
+import type { CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 /** `text` after `delta`, or why the delta does not apply to it. */
@@ -35,10 +36,7 @@ export function applyDelta(text: string, delta: TextDelta): string | { problem: 
 export class ChangeEvents {
   private readonly mirrors: string[];
   private applied = 0;
-  private violations = 0;
-  private first = "";
-  private signature = "";
-  private at: CheckAt | undefined = undefined;
+  private readonly violations = new FirstViolation();
 
   constructor(
     private readonly events: (state: unknown) => TextDelta[],
@@ -76,18 +74,14 @@ export class ChangeEvents {
   private violation(r: Replica, t: number, what: number, text: string, signature: string): void {
     // Checking goes on from what the replica shows.
     this.mirrors[r.index] = String(r.value());
-    if (this.violations++ > 0) return;
-    this.at = { t, node: r.name };
-    this.signature = signature;
-    this.first = `t=${t} after ${describe(r, what)} at ${r.name}: ${text}`;
+    this.violations.record({ t, node: r.name }, () => ({ signature, text: `t=${t} after ${describe(r, what)} at ${r.name}: ${text}` }));
   }
 
   result(expected: boolean): CheckResult {
-    const ok = this.violations === 0;
-    const detail = ok
-      ? `${this.applied} change events applied in order reproduce every replica's value after every change`
-      : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
-    return ok ? { name: "change-events", ok, expected, detail } : failedCheck("change-events", expected, detail, this.at, this.signature);
+    const v = this.violations;
+    if (v.count === 0)
+      return { name: "change-events", ok: true, expected, detail: `${this.applied} change events applied in order reproduce every replica's value after every change` };
+    return v.fail("change-events", expected, `${v.first} (${v.counted()} in all)`);
   }
 }
 

@@ -5,7 +5,8 @@
  * so the hot path stays cheap (about FULL · (1 + ln(deliveries / FULL) / 5) checks in all).
  */
 import type { StateCrdt } from "../../core/contract.ts";
-import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
+import { FirstViolation } from "./first-violation.ts";
+import type { CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import type { Rng } from "../rng.ts";
@@ -24,10 +25,7 @@ export class Idempotence {
   private seen = 0;
   private checked = 0;
   private gap = 0;
-  private first = "";
-  private at: CheckAt | undefined = undefined;
-  private violations = 0;
-  private signature = "";
+  private readonly violations = new FirstViolation();
 
   /**
    * `reapply` (op mode): what delivering the same message again does to a state — nothing when
@@ -72,19 +70,14 @@ export class Idempotence {
       problem = `threw: ${thrownText(e)}`;
       signature = `threw: ${thrownShape(problem)}`;
     }
-    if (problem && this.violations++ === 0) {
-      this.at = { t, node: r.name };
-      this.signature = signature;
-      this.first = `t=${t} msg ${msg} to ${r.name}: applying it a second time ${problem}`;
-    }
+    if (problem) this.violations.record({ t, node: r.name }, () => ({ signature, text: `t=${t} msg ${msg} to ${r.name}: applying it a second time ${problem}` }));
   }
 
   result(expected: boolean): CheckResult {
     const scope =
       this.checked === this.seen ? `checked all ${this.seen} deliveries` : `checked ${this.checked} of ${this.seen} deliveries (all of the first ${FULL}, then a seeded sample)`;
-    const ok = this.violations === 0;
-    if (ok) return { name: "idempotence", ok, expected, detail: scope };
-    const detail = `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"}; ${scope})`;
-    return failedCheck("idempotence", expected, detail, this.at, this.signature);
+    const v = this.violations;
+    if (v.count === 0) return { name: "idempotence", ok: true, expected, detail: scope };
+    return v.fail("idempotence", expected, `${v.first} (${v.counted()}; ${scope})`);
   }
 }

@@ -19,7 +19,8 @@ import type { Replica } from "../engine/replica.ts";
 import type { Rng } from "../rng.ts";
 import { thrownText } from "./thrown.ts";
 import { differenceOf, thrownShape } from "./signature.ts";
-import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
+import { FirstViolation } from "./first-violation.ts";
+import type { CheckResult } from "../run-types.ts";
 
 export const WINDOW = 1024;
 /** Windows per replica checked one after another before sampling starts. */
@@ -74,9 +75,7 @@ export class OrderIndependence {
   private final = false;
   private checkedWindows = 0;
   private replayed = 0;
-  private first = "";
-  private signature = "";
-  private at: CheckAt | undefined = undefined;
+  private readonly violations = new FirstViolation();
 
   constructor(
     private readonly replayer: Replayer,
@@ -165,12 +164,15 @@ export class OrderIndependence {
     }
     this.checkedWindows++;
     this.replayed += w.n;
-    if (this.first || (!threw && key === r.valueKey())) return;
-    const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
-    const replaying = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)}`;
-    this.first = threw ? `${replaying} threw: ${threw}` : `${replaying} gives ${key}, but ${shown}`;
-    this.signature = threw ? `threw: ${thrownShape(threw)}` : `replay differs: ${differenceOf(shownValue(r), replayed)}`;
-    if (t !== null) this.at = { t, node: r.name };
+    // Only the first differing window is reported; later ones are not even described.
+    if (this.violations.count > 0 || (!threw && key === r.valueKey())) return;
+    this.violations.record(t === null ? undefined : { t, node: r.name }, () => {
+      const shown = t === null ? `the run ended with ${r.valueJson()}` : `at t=${t} it showed ${r.valueJson()}`;
+      const replaying = `${r.name}: replaying its ${w.n} ${rp.noun} in ${rp.order} from ${fromText(w.since)}`;
+      return threw
+        ? { text: `${replaying} threw: ${threw}`, signature: `threw: ${thrownShape(threw)}` }
+        : { text: `${replaying} gives ${key}, but ${shown}`, signature: `replay differs: ${differenceOf(shownValue(r), replayed)}` };
+    });
   }
 
   result(replicas: readonly Replica[], expected: boolean): CheckResult {
@@ -184,8 +186,8 @@ export class OrderIndependence {
       ? `replayed ${this.replayed} ${rp.noun} in ${this.checkedWindows} windows of at most ${WINDOW} (each replica's first ${FIRST}, ` +
         `then a seeded one in ${SPREAD}, and the final phase) in ${rp.orders}`
       : `replayed every replica's ${this.replayed} ${rp.noun} in total from init in ${rp.orders}`;
-    const detail = this.first ? `${this.first} (${scope})` : scope;
-    return this.first ? failedCheck("order-independence", expected, detail, this.at, this.signature) : { name: "order-independence", ok: true, expected, detail };
+    const v = this.violations;
+    return v.count > 0 ? v.fail("order-independence", expected, `${v.first} (${scope})`) : { name: "order-independence", ok: true, expected, detail: scope };
   }
 }
 

@@ -5,15 +5,13 @@
  * when the update sets agree, so the cost per delivery is a few integer comparisons.
  */
 import { disagreementOf } from "./signature.ts";
-import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
+import { FirstViolation } from "./first-violation.ts";
+import type { CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 export class StrongConvergence {
   private compared = 0;
-  private violations = 0;
-  private first = "";
-  private signature = "";
-  private at: CheckAt | undefined = undefined;
+  private readonly violations = new FirstViolation();
 
   constructor(private readonly replicas: readonly Replica[]) {}
 
@@ -33,19 +31,17 @@ export class StrongConvergence {
   // Out of line: this runs after every delivery, and the message building would otherwise count
   // against the inlining budget of the engine's delivery path.
   private violation(r: Replica, other: Replica, t: number, what: number): void {
-    if (this.violations++ > 0) return;
-    this.at = { t, node: r.name };
-    this.signature = `values differ: ${disagreementOf(r.value(), other.value())}`;
-    this.first =
-      `t=${t} after ${describe(r, what)} at ${r.name}: ${r.name} and ${other.name} have applied the same ${r.knowledge.count} ` +
-      `updates but show ${r.valueJson()} and ${other.valueJson()}`;
+    this.violations.record({ t, node: r.name }, () => ({
+      signature: `values differ: ${disagreementOf(r.value(), other.value())}`,
+      text:
+        `t=${t} after ${describe(r, what)} at ${r.name}: ${r.name} and ${other.name} have applied the same ${r.knowledge.count} ` +
+        `updates but show ${r.valueJson()} and ${other.valueJson()}`,
+    }));
   }
 
   result(expected: boolean): CheckResult {
-    const ok = this.violations === 0;
-    const detail = ok
-      ? `${this.compared} comparisons of replicas with equal update sets, all equal`
-      : `${this.first} (${this.violations} violation${this.violations === 1 ? "" : "s"} in all)`;
-    return ok ? { name: "strong-convergence", ok, expected, detail } : failedCheck("strong-convergence", expected, detail, this.at, this.signature);
+    const v = this.violations;
+    if (v.count === 0) return { name: "strong-convergence", ok: true, expected, detail: `${this.compared} comparisons of replicas with equal update sets, all equal` };
+    return v.fail("strong-convergence", expected, `${v.first} (${v.counted()} in all)`);
   }
 }
