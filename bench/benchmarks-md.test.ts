@@ -72,6 +72,27 @@ describe("docs/benchmarks.md", () => {
     expect(table).toContain("| real y — missed | – | not found in 500 seeds (9.0 s) | – | – |");
   });
 
+  it("shows a row or suite the bench skipped, with the reason", () => {
+    const reason = "did not finish in its step budget of 60 s (--step-budget, BENCH_STEP_BUDGET)";
+    const page = renderBenchmarks(
+      report([
+        { suite: "sequence", name: "rustcode rga apply", value: 13.61, unit: "ms", note: "40173 edits, best of 3" },
+        { suite: "sequence", name: "automerge-paper automerge", value: NaN, unit: "", skipped: reason },
+        { suite: "metadata", name: "store: bytes per update, full state", value: 58258.11, unit: "B/update" },
+        { suite: "metadata", name: "op store", value: NaN, unit: "", skipped: "the suite did not finish in its budget of 150 s" },
+        { suite: "viz", name: "viz", value: NaN, unit: "", skipped: "not run: the whole bench's budget of 840 s was spent" },
+      ]),
+    );
+    const sequence = section(page, "Sequence CRDTs on real editing traces");
+    expect(sequence).toContain("| rustcode (40,173) | rga | 13.6 |");
+    expect(sequence).toContain(`Skipped:\n\n- automerge-paper automerge: ${reason}`);
+    expect(sequence).not.toContain("| automerge-paper automerge");
+    const metadata = section(page, "Metadata on the wire and at rest");
+    expect(metadata).toContain("| op store | skipped | | the suite did not finish in its budget of 150 s |");
+    expect(metadata).toContain("| store: bytes per update, full state | 58,258 | B/update |  |");
+    expect(section(page, "Timeline at scale")).toContain("| viz | skipped | | not run: the whole bench's budget of 840 s was spent |");
+  });
+
   it("says how to measure a suite that has neither", () => {
     expect(section(renderBenchmarks(undefined), "Simulator throughput")).toContain("Not measured yet: run `npm run bench -- simulator`.");
   });

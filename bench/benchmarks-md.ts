@@ -4,7 +4,8 @@
  * A suite's section is its rows in bench.json, with when they were measured; a suite with no
  * rows there says how to measure it. Figures that were quoted before this page was generated and
  * not measured since on a comparable machine are kept by hand below, labelled with the date and
- * the command that measured them, beside the generated table.
+ * the command that measured them, beside the generated table. A row the bench skipped (it did
+ * not finish in its time budget, bench/budget.ts) is shown as skipped with the reason.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -203,8 +204,16 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function genericTable(rows: BenchRow[]): string {
   const lines = ["| measure | value | unit | note |", "|---|---:|---|---|"];
-  for (const r of rows) lines.push(`| ${cell(r.name)} | ${formatFigure(r.value)} | ${cell(r.unit)} | ${cell(r.note ?? "")} |`);
+  for (const r of rows) {
+    if (r.skipped !== undefined) lines.push(`| ${cell(r.name)} | skipped | | ${cell(r.skipped)} |`);
+    else lines.push(`| ${cell(r.name)} | ${formatFigure(r.value)} | ${cell(r.unit)} | ${cell(r.note ?? "")} |`);
+  }
   return lines.join("\n");
+}
+
+/** Under a suite's own table: the rows the bench skipped (bench/budget.ts), each with the reason. */
+function skippedList(rows: BenchRow[]): string {
+  return ["Skipped:", "", ...rows.map((r) => `- ${r.name}: ${r.skipped}`)].join("\n");
 }
 
 /** The sequence rows (`<trace> <impl> <measure>`) pivoted: one line per trace and implementation. */
@@ -268,8 +277,10 @@ export function renderBenchmarks(report: BenchReport | undefined): string {
     "`npm run bench` runs every suite (a file in `bench/suites/`), writes `reports/bench/bench.json` and",
     "renders this page from it; `npm run bench -- simulator sequence` runs only the named suites and",
     "replaces just their rows, so the file always holds the latest figure of each suite, every row",
-    "stamped with the time it was measured. Benchmarks measure the machine: times vary with its load,",
-    "and no test asserts one.",
+    "stamped with the time it was measured. Each suite runs in its own process within a time budget",
+    "(`--budget`, `--step-budget`, `--total-budget`; see [Performance](design.md#performance)): a row or",
+    "suite that does not finish in it is shown as skipped, with the reason. Benchmarks measure the",
+    "machine: times vary with its load, and no test asserts one.",
     "",
     report ? `Machine of the latest run: Node ${report.node}, ${report.cpus} CPUs (${report.cpu || "unknown model"}).` : "No benchmark has been run yet.",
   ];
@@ -280,7 +291,12 @@ export function renderBenchmarks(report: BenchReport | undefined): string {
     if (section.about) out.push(section.about, "");
     if (mine.length) {
       const when = [...new Set(mine.map((r) => `${day(r.at ?? report?.at)}${r.load === undefined ? "" : ` (load average ${r.load} on ${report?.cpus ?? "?"} CPUs)`}`))].join(", ");
-      out.push(`Measured ${when} with \`npm run bench -- ${suite}\`:`, "", (section.table ?? genericTable)(mine));
+      out.push(`Measured ${when} with \`npm run bench -- ${suite}\`:`, "");
+      // A suite's own table pivots measured rows; what was skipped is listed under it.
+      const measured = section.table ? mine.filter((r) => r.skipped === undefined) : mine;
+      const skipped = section.table ? mine.filter((r) => r.skipped !== undefined) : [];
+      if (measured.length) out.push((section.table ?? genericTable)(measured));
+      if (skipped.length) out.push(...(measured.length ? [""] : []), skippedList(skipped));
     } else {
       out.push(`Not measured yet: run \`npm run bench -- ${suite}\`.`);
     }

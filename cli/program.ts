@@ -123,6 +123,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option("--out <dir>", "root of the run directories", "reports")
     .option("--json", "print one summary JSON object per scenario per line, nothing else", false)
     .option("--no-trace", "keep only the summary; checks and traceHash are unchanged (default: trace.jsonl and the timeline are written)")
+    .option("--timeline", "draw the timeline with the run however long it is (default: only up to 100000 events; past that `viz <run-dir>` draws it)")
     .option(...PLUGIN_TIMEOUT, parseSeconds)
     .option(
       "--max-events <n>",
@@ -145,7 +146,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .action(
       async (
         files: string[],
-        o: { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number },
+        o: { seed?: number; out: string; json: boolean; trace: boolean; timeline?: boolean; pluginTimeout?: number; maxEvents?: number; maxNodes?: number; maxFileMb?: number },
       ) => {
         const limits = {
           ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),

@@ -25,24 +25,27 @@ export function runDirOf(outRoot: string, scenarioName: string, seed: number): s
   return resolve(outRoot, scenarioName, String(seed));
 }
 
+/** How a run directory's views are drawn: `timeline: false` leaves out timeline.html and timeline.svg (`memoconductor viz` draws them later). */
+export type ViewOptions = { timeline?: boolean };
+
 /** Every file of the run directory of `run`, by name (no trace.jsonl without a trace). */
-export function runDirFiles(dir: string, scenario: Scenario, run: Run): Record<string, string | null> {
+export function runDirFiles(dir: string, scenario: Scenario, run: Run, v: ViewOptions = {}): Record<string, string | null> {
   return {
     [FILES.scenario]: JSON.stringify(scenario, null, 2) + "\n",
     [FILES.summary]: JSON.stringify(run.summary, null, 2) + "\n",
     ...(run.traceFile === undefined ? { [FILES.trace]: run.trace ? run.trace.map((l) => l + "\n").join("") : null } : {}),
-    ...runViewFiles(dir, run, scenario),
+    ...runViewFiles(dir, run, scenario, v.timeline === false ? null : undefined),
   };
 }
 
 /** Writes the run directory `dir` whole, replacing what was there. */
-export function writeRunDir(dir: string, scenario: Scenario, run: Run, o: AtomicDirOptions = {}): void {
-  const files = runDirFiles(dir, scenario, run);
+export function writeRunDir(dir: string, scenario: Scenario, run: Run, o: AtomicDirOptions = {}, v: ViewOptions = {}): void {
+  const files = runDirFiles(dir, scenario, run, v);
   writeDirAtomically(dir, (tmp) => void putFiles(tmp, files), o);
 }
 
 /** A traced run's directory while the run goes (beginRunDir). */
-export type RunDirInProgress = { traceFile: string; finish(run: Run): void; abandon(): void };
+export type RunDirInProgress = { traceFile: string; finish(run: Run, v?: ViewOptions): void; abandon(): void };
 
 /**
  * Replaces `dir` with a run directory in progress — scenario.json and the INCOMPLETE marker — and
@@ -62,9 +65,9 @@ export function beginRunDir(dir: string, scenario: Scenario, o: AtomicDirOptions
   );
   return {
     traceFile: join(dir, FILES.trace),
-    finish(run) {
+    finish(run, v = {}) {
       try {
-        const { [FILES.trace]: _streamed, [FILES.scenario]: _written, ...rest } = runDirFiles(dir, scenario, run);
+        const { [FILES.trace]: _streamed, [FILES.scenario]: _written, ...rest } = runDirFiles(dir, scenario, run, v);
         putFiles(dir, { ...rest, [FILES.incomplete]: null });
       } catch (e) {
         held.rollBack();

@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Io } from "./io.ts";
+import { RUN_TIMELINE_MAX_EVENTS, runCommand } from "./run.ts";
 import { cli, cliAsync, cliInProcess, ROOT } from "./spawn-cli.ts";
 
 const out = mkdtempSync(join(tmpdir(), "mc-run-"));
@@ -48,6 +50,40 @@ describe("run", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/counter-total\s+✓ held\s+✗ anomaly\s+← unexpected/);
     expect(r.stdout).toMatch(/^wrong\s+\(g-counter, seed 2\)\s+✗ FAIL$/m);
+  });
+
+  it("past its timeline cap, leaves the timeline to `viz` and says so in one line; --timeline draws it anyway", async () => {
+    expect(RUN_TIMELINE_MAX_EVENTS).toBe(100_000);
+    const collect = () => {
+      const got = { out: "", err: "" };
+      const io: Io = { out: (t) => void (got.out += t), err: (t) => void (got.err += t) };
+      return { got, io };
+    };
+    const dir = join(out, "youtube-view-counter/5");
+    // The youtube run has a few hundred events: a cap of 10 stands for a run of millions.
+    const capped = collect();
+    expect(await runCommand([youtube], { seed: 5, out, json: true, trace: true, timelineMaxEvents: 10 }, capped.io)).toBe(0);
+    const events = JSON.parse(capped.got.out).stats.events as number;
+    expect(events).toBeGreaterThan(10);
+    expect(capped.got.err).toBe(
+      `${dir}: timeline not drawn: ${events.toLocaleString("en-US")} events, over 10 (--timeline draws it with the run); draw it with: npx memoconductor viz ${dir}\n`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["junit.xml", "report.md", "scenario.json", "summary.json", "trace.jsonl"]);
+    expect(readFileSync(join(dir, "report.md"), "utf8")).toContain(`the timeline was not drawn with the run (\`npx memoconductor viz ${dir}\` draws`);
+    // The command it names draws it.
+    expect((await cliInProcess(["viz", dir])).code).toBe(0);
+    expect(existsSync(join(dir, "timeline.html"))).toBe(true);
+
+    const forced = collect();
+    expect(await runCommand([youtube], { seed: 5, out, json: true, trace: true, timelineMaxEvents: 10, timeline: true }, forced.io)).toBe(0);
+    expect(forced.got.err).toBe("");
+    expect(existsSync(join(dir, "timeline.html"))).toBe(true);
+    expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("Views beside this file: `timeline.html`");
+
+    // Under the cap (the default), drawn with the run; the flag parses.
+    const r = await cliInProcess(["run", youtube, "--seed", "5", "--out", out, "--timeline"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(existsSync(join(dir, "timeline.html"))).toBe(true);
   });
 
   it("a bad file among good ones: the good ones still run, the exit code is 2", async () => {

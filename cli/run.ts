@@ -13,11 +13,32 @@ import { progress } from "./progress.ts";
 import { EXIT, errorLine, worst, type ExitCode, type Io } from "./io.ts";
 import { beginRunDir, runDirOf, type RunDirInProgress, writeRunDir } from "./run-dir.ts";
 import { RunFailure, runScenarioFile } from "./run-scenario.ts";
+import { vizCommand } from "../viz/index.ts";
 import { DEFAULT_PLUGIN_TIMEOUT_S } from "./sandbox/defaults.ts";
 
-/** `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S); `limits`: the flags' limits, over the file's. */
-export type RunOptions = { seed?: number; out: string; json: boolean; trace: boolean; pluginTimeout?: number; limits?: LimitOverrides };
-export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string };
+/**
+ * The most events `run` draws a timeline for by itself: about 12 s of CPU and 280 MB to lay out and write
+ * here. Past it the timeline is left to `memoconductor viz <run-dir>` (which draws up to
+ * TIMELINE_MAX_EVENTS, minutes and gigabytes at a million events), or drawn with `--timeline`.
+ */
+export const RUN_TIMELINE_MAX_EVENTS = 100_000;
+
+/**
+ * `pluginTimeout`: seconds one plugin call may take (default DEFAULT_PLUGIN_TIMEOUT_S); `limits`: the flags' limits, over the file's;
+ * `timeline`: draw the timeline whatever the run's length (else only up to `timelineMaxEvents`, default RUN_TIMELINE_MAX_EVENTS).
+ */
+export type RunOptions = {
+  seed?: number;
+  out: string;
+  json: boolean;
+  trace: boolean;
+  pluginTimeout?: number;
+  limits?: LimitOverrides;
+  timeline?: boolean;
+  timelineMaxEvents?: number;
+};
+/** `timeline`: false when a traced run's timeline was left to `viz` (past RUN_TIMELINE_MAX_EVENTS). */
+export type Outcome = { code: ExitCode; summary?: Summary; runDir?: string; description?: string; timeline?: boolean };
 
 /** Runs one scenario file; reports problems on `io.err` as one line. */
 export async function runOne(file: string, opts: RunOptions, io: Io, quiet = false, beforeOutput = () => {}): Promise<Outcome> {
@@ -25,6 +46,11 @@ export async function runOne(file: string, opts: RunOptions, io: Io, quiet = fal
   if (result.summary && result.runDir) {
     if (opts.json) io.out(JSON.stringify(result.summary) + "\n");
     else if (!quiet) io.out(verdictBlock(result.summary, result.runDir) + "\n");
+    // One line (stderr, so --json keeps stdout to the summaries): how to draw what was left out.
+    if (result.timeline === false)
+      io.err(
+        `${shownPath(result.runDir)}: timeline not drawn: ${result.summary.stats.events.toLocaleString("en-US")} events, over ${(opts.timelineMaxEvents ?? RUN_TIMELINE_MAX_EVENTS).toLocaleString("en-US")} (--timeline draws it with the run); draw it with: ${vizCommand(result.runDir)}\n`,
+      );
   }
   return result;
 }
@@ -60,15 +86,24 @@ async function runQuiet(file: string, opts: RunOptions, io0: Io, beforeOutput: (
   }
   const { scenario, seed, run, portable } = ran;
   const runDir = runDirOf(opts.out, scenario.name, seed);
+  // A long traced run's timeline takes minutes and gigabytes to draw: left to `viz` unless asked for.
+  const traced = run.trace !== undefined || run.traceFile !== undefined;
+  const timeline = !traced || opts.timeline === true || run.summary.stats.events <= (opts.timelineMaxEvents ?? RUN_TIMELINE_MAX_EVENTS);
   try {
-    if (inProgress) inProgress.finish(run);
-    else writeRunDir(runDir, portable, run);
+    if (inProgress) inProgress.finish(run, { timeline });
+    else writeRunDir(runDir, portable, run, {}, { timeline });
   } catch (e) {
     io.err(`${file}: cannot write run directory ${runDir}: ${errorLine(e)}\n`);
     return { code: EXIT.badInput };
   }
   beforeOutput();
-  return { code: run.summary.ok ? EXIT.ok : EXIT.failed, summary: run.summary, runDir, ...(scenario.description ? { description: scenario.description } : {}) };
+  return {
+    code: run.summary.ok ? EXIT.ok : EXIT.failed,
+    summary: run.summary,
+    runDir,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    ...(traced ? { timeline } : {}),
+  };
 }
 
 /**

@@ -30,7 +30,8 @@ export async function startCommand(opts: { out: string; pluginTimeout?: number }
     );
     codes.push(r.code);
     const s = r.summary;
-    if (s && r.runDir) gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}) });
+    if (s && r.runDir)
+      gallery.push({ summary: s, runDir: r.runDir, ...(r.description ? { description: r.description } : {}), ...(r.timeline === false ? { hasTimeline: false } : {}) });
     rows.push(
       s
         ? {

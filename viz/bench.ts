@@ -23,7 +23,11 @@ const script = (f: string) => fileURLToPath(new URL(`../bench/${f}`, import.meta
 const child = <T>(f: string, args: string[]): T =>
   JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script(f), ...args], { encoding: "utf8", maxBuffer: 1 << 20 })) as T;
 
-export async function vizBench(o: { sizes?: number[]; outDir?: string } = {}): Promise<VizBenchRow[]> {
+/**
+ * `step` and `emit` let the bench driver time each size as a step (bench/step.ts): a size it
+ * passes over is not measured, and the rows of each size are handed over as soon as it ends.
+ */
+export async function vizBench(o: { sizes?: number[]; outDir?: string; step?: (label: string) => boolean; emit?: (rows: VizBenchRow[]) => void } = {}): Promise<VizBenchRow[]> {
   const outDir = o.outDir ?? join("reports", "bench");
   mkdirSync(outDir, { recursive: true });
   const rows: VizBenchRow[] = [];
@@ -32,6 +36,8 @@ export async function vizBench(o: { sizes?: number[]; outDir?: string } = {}): P
   const tmp = mkdtempSync(join(tmpdir(), "mc-bench-viz-"));
   try {
     for (const until of o.sizes ?? VIZ_BENCH_SIZES) {
+      if (o.step && !o.step(`or-set run of ${until.toLocaleString("en-US")} virtual ms`)) continue;
+      const before = rows.length;
       const traceFile = join(tmp, `or-set-${until}.trace.jsonl`);
       const page = join(outDir, `timeline-or-set-${until}.html`);
       const run = child<{ events: number; bytes: number; cpuMs: number; maxRssKb: number; ok: boolean }>("trace-run.ts", [String(until), traceFile]);
@@ -55,11 +61,9 @@ export async function vizBench(o: { sizes?: number[]; outDir?: string } = {}): P
           note: `${(built.pageBytes / 1e6).toFixed(1)} MB timeline.html; goal ≤ 40 MB at 1M`,
         },
       );
-      if (!browser) {
-        rows.push({ name: `or-set ${size}: first render`, value: NaN, unit: "ms", note: "skipped: no Chromium" });
-        continue;
-      }
-      rows.push(...(await inChromium(browser, page, size)));
+      if (!browser) rows.push({ name: `or-set ${size}: first render`, value: NaN, unit: "ms", note: "skipped: no Chromium" });
+      else rows.push(...(await inChromium(browser, page, size)));
+      o.emit?.(rows.slice(before));
     }
   } finally {
     await browser?.close();

@@ -57,8 +57,17 @@ export function replayCommand(runDir: string, cwd = process.cwd()): string {
   return `npx memoconductor replay ${/[^\w./@:+-]/.test(posix) ? `'${posix.replace(/'/g, `'\\''`)}'` : posix}`;
 }
 
+/** `npx memoconductor viz <dir>`, the command that draws a run directory's timeline. */
+export function vizCommand(runDir: string, cwd = process.cwd()): string {
+  return replayCommand(runDir, cwd).replace(/^npx memoconductor replay /, "npx memoconductor viz ");
+}
+
 /** The four views as strings (no I/O): what writeRunViews writes. */
-export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { replay?: string; notes?: readonly string[]; realRun?: boolean; model?: Model | null } = {}) {
+export function renderRunViews(
+  run: Run,
+  scenario?: ScenarioInfo | null,
+  o: { replay?: string; notes?: readonly string[]; realRun?: boolean; model?: Model | null; views?: string } = {},
+) {
   const replay = o.replay ?? "npx memoconductor replay <run-dir>";
   const model = o.model !== undefined ? o.model : modelOf(run, scenario);
   const real = o.realRun ? { realRun: true } : {};
@@ -66,7 +75,13 @@ export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { re
     model,
     html: model ? renderTimelineHtml(model, { replay, ...real }) : null,
     svg: model ? renderSvg(model) : null,
-    md: renderReportMd(run.summary, { replay, ...real, ...(o.notes ? { notes: o.notes } : {}), ...(scenario?.description ? { description: scenario.description } : {}) }),
+    md: renderReportMd(run.summary, {
+      replay,
+      ...real,
+      ...(o.notes ? { notes: o.notes } : {}),
+      ...(scenario?.description ? { description: scenario.description } : {}),
+      ...(o.views ? { views: o.views } : {}),
+    }),
     junit: renderJunit(run.summary),
   };
 }
@@ -75,10 +90,17 @@ export function renderRunViews(run: Run, scenario?: ScenarioInfo | null, o: { re
  * The view files of a run directory, by file name: their text, or null for a view the run cannot
  * have — a run kept without its trace (--no-trace) has report.md and junit.xml only, and a
  * timeline left from an earlier run would show another run. `runDir` is where the views will
- * live (their replay command names it), wherever they are written first.
+ * live (their replay command names it), wherever they are written first. `model` null leaves the
+ * timeline out of a traced run (`memoconductor run` past its timeline cap): report.md then
+ * names the command that draws it.
  */
 export function runViewFiles(runDir: string, run: Run, scenario?: ScenarioInfo | null, model?: Model | null): Record<string, string | null> {
-  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir), ...(model !== undefined ? { model } : {}) });
+  const traced = run.trace !== undefined || run.traceFile !== undefined;
+  const views =
+    model === null && traced
+      ? `Views beside this file: \`junit.xml\`, \`trace.jsonl\`; the timeline was not drawn with the run (\`${vizCommand(runDir)}\` draws \`timeline.html\` and \`timeline.svg\`).`
+      : undefined;
+  const v = renderRunViews(run, scenario, { replay: replayCommand(runDir), ...(model !== undefined ? { model } : {}), ...(views ? { views } : {}) });
   return { [VIEW_FILES.html]: v.html, [VIEW_FILES.svg]: v.svg, [VIEW_FILES.md]: v.md, [VIEW_FILES.junit]: v.junit };
 }
 

@@ -19,6 +19,7 @@ import { CANARIES, CHECK_CANARIES } from "../../sim/explore/canaries/index.ts";
 import { DEFAULT_EXPLORE_RUNS, explore } from "../../sim/explore/explore.ts";
 import { sizeOf } from "../../sim/explore/shrink.ts";
 import { checkLaws } from "../../sim/laws/check-laws.ts";
+import { emit, step } from "../step.ts";
 import type { BenchRow } from "../types.ts";
 
 export const name = "canaries";
@@ -83,8 +84,12 @@ async function hunt(s: Specimen): Promise<BenchRow[]> {
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const s of SPECIMENS) {
+    // Each specimen is a step of the bench's step budget (bench/step.ts).
+    if (!step(s.label)) continue;
     process.stderr.write(`bench: canaries: ${s.label}\n`);
-    rows.push(...(await hunt(s)));
+    const got = await hunt(s);
+    rows.push(...got);
+    emit(got);
   }
   return rows;
 }

@@ -10,6 +10,7 @@
  */
 import { crdts, opCrdts } from "../../core/registry.ts";
 import { explore } from "../../sim/explore/explore.ts";
+import { emit, step } from "../step.ts";
 import type { BenchRow } from "../types.ts";
 import { KNOWN_CHECKER_FALSE_ALARMS } from "../../sim/explore/known-false-alarms.ts";
 
@@ -38,10 +39,18 @@ export async function run(): Promise<BenchRow[]> {
     ["g-counter", 2000],
     ["or-set", 600],
   ] as const) {
-    rows.push(await seedsPerMinute(crdt, runs, 2));
-    rows.push(await seedsPerMinute(crdt, Math.round(runs / 2), 1));
+    // Each row is a step of the bench's step budget (bench/step.ts).
+    for (const [n, jobs] of [
+      [runs, 2],
+      [Math.round(runs / 2), 1],
+    ] as const) {
+      if (!step(`seeds/min ${crdt} --jobs ${jobs}`)) continue;
+      rows.push(await seedsPerMinute(crdt, n, jobs));
+      emit(rows.slice(-1));
+    }
   }
   for (const crdt of [...Object.keys(crdts), ...Object.keys(opCrdts)]) {
+    if (!step(`false alarms ${crdt}`)) continue;
     const t0 = performance.now();
     const ignore = KNOWN_CHECKER_FALSE_ALARMS[crdt] ?? [];
     const r = await explore(crdt, { runs: FALSE_ALARM_SEEDS, jobs: 2, shrink: false, ignore });
@@ -54,6 +63,7 @@ export async function run(): Promise<BenchRow[]> {
         ? `${r.runs} seeds in ${((performance.now() - t0) / 1000).toFixed(1)} s${ignore.length ? ` (ignoring ${ignore.join(", ")}: known checker false alarm)` : ""}`
         : `seed ${r.failure!.seed}: ${r.failure!.failed.join(", ")}`,
     });
+    emit(rows.slice(-1));
   }
   return rows;
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emit, step } from "../step.ts";
 import type { BenchRow } from "../types.ts";
 
 export const name = "trace";
@@ -22,6 +23,9 @@ export function run(): BenchRow[] {
   const rows: BenchRow[] = [];
   try {
     for (const until of SIZES) {
+      // Each size is a step of the bench's step budget (bench/step.ts).
+      if (!step(`or-set run of ${until.toLocaleString("en-US")} virtual ms`)) continue;
+      const before = rows.length;
       const out = execFileSync(process.execPath, ["--import", "tsx", script, String(until), join(dir, `trace-${until}.jsonl`)], { encoding: "utf8" });
       const r = JSON.parse(out) as { events: number; bytes: number; cpuMs: number; maxRssKb: number; ok: boolean };
       const size = `${r.events.toLocaleString("en-US")} events`;
@@ -30,6 +34,7 @@ export function run(): BenchRow[] {
         { suite: name, name: `or-set run, ${size}, trace on: peak RSS`, value: r.maxRssKb / 1024, unit: "MB", note: "goal < 1 GB at 1M events" },
         { suite: name, name: `or-set run, ${size}: trace bytes per event`, value: r.bytes / r.events, unit: "B", note: `${(r.bytes / 1e6).toFixed(1)} MB trace.jsonl; goal ≤ 150` },
       );
+      emit(rows.slice(before));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

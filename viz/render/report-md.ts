@@ -16,7 +16,8 @@ import { checkExpectedWord, checkOutcomeWord, servicesOnly, verdictOf, verdictSe
  * checked); `realRun`: the run was against real processes, so `replay` runs the same schedule
  * again rather than reproducing this run.
  */
-export type ReportOptions = { description?: string; replay: string; notes?: readonly string[]; realRun?: boolean };
+/** `views`: the closing line naming the views beside report.md, when not all of them are there. */
+export type ReportOptions = { description?: string; replay: string; notes?: readonly string[]; realRun?: boolean; views?: string };
 
 /** A check's detail and a final value are cut at these lengths; the whole text is in summary.json. */
 const DETAIL_CHARS = 300;
@@ -61,7 +62,7 @@ export function renderReportMd(s: Summary, o: ReportOptions): string {
   if (o.notes?.length) out.push("", ...o.notes.map((n) => `- ${mdLine(n)}`));
   const again = o.realRun ? "Run the same schedule again (real processes: not deterministic, the interleaving will differ):" : "Replay it bit for bit:";
   out.push("", again, "", ...mdFence(o.replay, "sh"), "");
-  out.push("Views beside this file: `timeline.html` (interactive, opens offline), `timeline.svg`, `junit.xml`, `trace.jsonl`.", "");
+  out.push(o.views ?? "Views beside this file: `timeline.html` (interactive, opens offline), `timeline.svg`, `junit.xml`, `trace.jsonl`.", "");
   return out.join("\n");
 }
 
