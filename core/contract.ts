@@ -152,12 +152,34 @@ export type Answer<S> = { state: S; send?: S[] };
  * A state-based type whose merge may answer: having merged a message in, it has something to
  * tell every peer (a cleanup, a resolution, what it learned and passes on). The simulator sends
  * each answer through the network like any replica message (traced, counted in `stats.answers`,
- * subject to every fault). Delta and state sync modes only.
+ * subject to every fault). In op mode (sync.mode "op") an answer goes as an op of the answering
+ * replica, as an op-based type's does (see {@link AnsweringOpCrdt}).
  */
 export interface AnsweringStateCrdt<S = any, V = unknown> extends Omit<StateCrdt<S, V>, "merge"> {
   answers: true;
   merge(a: S, b: S): Answer<S>;
 }
+
+/**
+ * What the effect of an op-based type that declares `answers: true` returns: the state, and
+ * effects to broadcast (none, or `send` left out: a plain effect). Each answer is an op of the
+ * answering replica: the simulator numbers it as that replica's next op (its dependencies: what
+ * the replica has delivered, the answered op included), applies it there through `effect` like
+ * any op at its origin, and broadcasts it through the causal layer (traced, counted in
+ * `stats.answers`, subject to every fault, retransmitted by anti-entropy). So an answer is not
+ * applied by the effect that sends it. `laws` delivers answers in its histories, where they are
+ * held to the op laws like every other effect.
+ */
+export type OpAnswer<S, E> = { state: S; send?: E[] };
+
+/** An op-based type whose effect may answer (a cleanup, a resolution, an acknowledgement). */
+export interface AnsweringOpCrdt<S = any, E = any, V = unknown> extends Omit<OpCrdt<S, E, V>, "effect"> {
+  answers: true;
+  effect(state: S, effect: E, meta: { origin: string; seq: number }): OpAnswer<S, E>;
+}
+
+/** A type that answers: a state-based merge or an op-based effect that returns messages to broadcast. */
+export type AnsweringCrdt = AnsweringStateCrdt | AnsweringOpCrdt;
 
 /** A builtin type's options as written in a scenario: `{ "type": "lww-register", "clock": "hlc" }`. */
 export type CrdtOptions = Record<string, unknown>;

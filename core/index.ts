@@ -1,6 +1,8 @@
 /** The public API of the core library: a curated export list. */
 export type {
   Answer,
+  AnsweringCrdt,
+  AnsweringOpCrdt,
   AnsweringStateCrdt,
   ArgGen,
   ArgLiteral,
@@ -11,6 +13,7 @@ export type {
   Ctx,
   IntArgGen,
   Op,
+  OpAnswer,
   OpCrdt,
   OpSpec,
   PickArgGen,

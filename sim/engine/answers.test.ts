@@ -1,8 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { StateCrdt } from "../../core/contract.ts";
+import type { Crdt, StateCrdt } from "../../core/contract.ts";
 import { checkLaws } from "../laws/check-laws.ts";
 import { explore } from "../explore/explore.ts";
-import { ANSWER_INCLUDES_LAW, ANSWER_LAW } from "../laws/evaluate.ts";
+import { ANSWER_INCLUDES_LAW, ANSWER_LAW, OP_ANSWER_LAW } from "../laws/evaluate.ts";
+import { simulate } from "../simulate.ts";
+import { plainReceipts, readReceipts, unsortedReceipts } from "./fixtures/read-receipts.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { leakyRelayingGSet, partialRelayingGSet, relayingGSet } from "./fixtures/relaying-g-set.ts";
 import { runSimulation } from "./run-simulation.ts";
@@ -73,8 +76,12 @@ describe("a merge that answers", () => {
     expect(r.summary.stats.dropped).toBeGreaterThanOrEqual(2);
   });
 
-  it("is refused in op mode, whose causal layer sends only numbered ops", () => {
-    expect(() => run({ ...bridge, sync: { mode: "op" } }, relayingGSet)).toThrow(/answers.*op mode/);
+  it("in op mode, a merge's answer goes as an op of the answering replica (counted, delivered through the causal layer)", () => {
+    const r = run({ ...bridge, sync: { mode: "op" } }, relayingGSet);
+    expect(r.summary.ok).toBe(true);
+    expect(r.summary.final).toEqual({ a: ["x"], b: ["x"], c: ["x"] });
+    // b answers a:1 with its op b:1, whose dependency a:1 c lacks: c holds it until anti-entropy brings a:1.
+    expect(r.summary.stats.answers).toBeGreaterThanOrEqual(2);
   });
 
   it("laws: an answer must be a delta of its sender (the relaying set passes, one that answers what it never merged fails)", () => {
@@ -126,4 +133,83 @@ describe("a merge that answers", () => {
     expect(r.summary.stats.answers).toBe(0);
     expect(r.summary.final.c).toEqual(["x"]);
   });
+});
+
+// An op-based type whose effect answers: a post's receipts (sim/engine/fixtures/read-receipts.ts).
+const receiptsModule = fileURLToPath(new URL("./fixtures/read-receipts.ts", import.meta.url));
+const posting: Scenario = {
+  name: "receipts",
+  nodes: ["a", "b", "c"],
+  crdt: { module: "read-receipts.ts" },
+  sync: { mode: "op" },
+  network: { latency: { dist: "constant", ms: 10 } },
+  steps: [{ at: 100, node: "a", op: "post", args: ["hi"] }],
+  duration: 1000,
+};
+const runOp = (sc: Scenario, crdt: unknown) => runSimulation(sc, crdt as Crdt, { seed: 1, trace: true, crdtName: "read-receipts" });
+const seenBy = (...who: string[]) => ({ "a.1": { text: "hi", seen: who } });
+
+describe("an op-based effect that answers", () => {
+  it("without answers, every replica notes only its own reading: convergence is flagged", () => {
+    const r = runOp(posting, plainReceipts);
+    expect(r.summary.checks.find((c) => c.name === "convergence")!.ok).toBe(false);
+    expect(r.summary.final).toEqual({ a: seenBy("a"), b: seenBy("a", "b"), c: seenBy("a", "c") });
+    expect(r.summary.stats.answers).toBeUndefined();
+  });
+
+  it("b's and c's receipts go out as their own ops, traced and counted, and every replica agrees", () => {
+    const r = runOp(posting, readReceipts);
+    expect(r.summary.ok).toBe(true);
+    expect(r.summary.final).toEqual({ a: seenBy("a", "b", "c"), b: seenBy("a", "b", "c"), c: seenBy("a", "b", "c") });
+    // Two receipts, each sent to two peers.
+    expect(r.summary.stats.answers).toBe(4);
+    expect(r.summary.stats.sent).toBeGreaterThanOrEqual(2 + 4);
+    const lines = r.trace!.map((l) => JSON.parse(l) as { type: string; from?: string; to?: string; msg?: number; t: number });
+    const fromB = lines.filter((e) => e.type === "send" && e.from === "b" && (e as { kind?: string }).kind === "op");
+    // After the deliver that caused them, as in delta and state modes.
+    const delivered = lines.findIndex((e) => e.type === "deliver" && e.to === "b" && e.t === 110);
+    expect(lines.indexOf(fromB[0]!)).toBeGreaterThan(delivered);
+    expect(fromB.map((e) => [e.to, e.t])).toEqual([
+      ["a", 110],
+      ["c", 110],
+    ]);
+    expect(lines.some((e) => e.type === "deliver" && e.to === "c" && e.msg === fromB[1]!.msg)).toBe(true);
+  });
+
+  it("a receipt meets faults like any op: lost with b–c cut and no anti-entropy, retransmitted through a with it", () => {
+    const cut: Scenario = { ...posting, steps: [{ at: 0, cut: [["b", "c"]] }, ...posting.steps!] };
+    const lost = runOp({ ...cut, sync: { mode: "op", antiEntropyMs: 0 } }, readReceipts);
+    expect(lost.summary.checks.find((c) => c.name === "convergence")!.ok).toBe(false);
+    expect(lost.summary.final.c).toEqual(seenBy("a", "c"));
+    const repaired = runOp(cut, readReceipts);
+    expect(repaired.summary.ok).toBe(true);
+    expect(repaired.summary.final.c).toEqual(seenBy("a", "b", "c"));
+  });
+
+  it("loads from a module (no longer refused) and replays bit for bit", async () => {
+    const sc = { ...posting, crdt: { module: receiptsModule } };
+    const [x, y] = [await simulate(sc, { seed: 3 }), await simulate(sc, { seed: 3 })];
+    expect(x.summary.ok).toBe(true);
+    expect(x.summary.stats.answers).toBe(4);
+    expect(x.summary.traceHash).toBe(y.summary.traceHash);
+  });
+
+  it("laws delivers answers in its histories: receipts pass; receipts that do not commute fail", () => {
+    const good = checkLaws(readReceipts, { runs: 200 });
+    expect(good.failure).toBeUndefined();
+    expect(good.laws).toContain(OP_ANSWER_LAW);
+    const bad = checkLaws(unsortedReceipts, { runs: 200 });
+    expect(bad.failure?.law).toMatch(/commute|converges/);
+    expect(bad.failure?.history.join("\n")).toMatch(/answers/);
+  });
+
+  it("laws: answers that never end are a violation, not a hang", () => {
+    const chatty = { ...readReceipts, name: "chatty", effect: (s: unknown) => ({ state: s, send: [{ seen: "x", by: "y" }] }) };
+    expect(checkLaws(chatty as unknown as Crdt, { runs: 5 }).failure?.law).toBe(OP_ANSWER_LAW);
+  });
+
+  it("explore: swarm scenarios (op mode, every fault) find nothing wrong with the receipts", async () => {
+    const r = await explore(readReceipts as unknown as Crdt, { runs: 25 });
+    expect(r.failure?.detail).toBeUndefined();
+  }, 60_000);
 });

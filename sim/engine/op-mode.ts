@@ -12,10 +12,13 @@ import type { EngineHost } from "./engine-host.ts";
 import { noteIssued } from "./issued.ts";
 import { crdtThrew } from "./errors.ts";
 import { RecKind } from "./storage.ts";
+import type { Outbox } from "./answers.ts";
 
 const M_OP = MsgKind.Op;
 const M_OPS = MsgKind.Ops;
 const M_DIGEST = MsgKind.Digest;
+/** How deep answers to answers may go from one delivery before the type is told they never end. */
+const MAX_ANSWER_DEPTH = 100;
 
 /** One op's effect applied to `state`: an OpCrdt's effect, or a state-based type's delta merged (also for replay and the checkers). */
 export function applyOpEffect(crdts: Pick<EngineHost, "opCrdt" | "stateCrdt" | "names">, state: unknown, rec: OpRec): unknown {
@@ -23,7 +26,27 @@ export function applyOpEffect(crdts: Pick<EngineHost, "opCrdt" | "stateCrdt" | "
 }
 
 export class OpMode {
-  constructor(private readonly host: EngineHost) {}
+  constructor(
+    private readonly host: EngineHost,
+    /** A type whose effect (or merge) answers: where it leaves its answers (answers.ts); else null. */
+    private readonly outbox: Outbox | null = null,
+  ) {}
+
+  /** What deliveries at one replica answered, sent once the message that caused them is traced. */
+  private readonly answered: unknown[] = [];
+
+  /** `applyEffect` at replica `r` itself (not a copy): what it answered, taken before any check touches a copy. */
+  private effectAt(r: Replica, rec: OpRec): unknown[] | null {
+    const outbox = this.outbox;
+    if (outbox === null) {
+      r.state = this.applyEffect(r.state, rec);
+      return null;
+    }
+    // What earlier calls on copies (the checks, a recovery) left there is not this replica's to send.
+    outbox.length = 0;
+    r.state = this.applyEffect(r.state, rec);
+    return outbox.length > 0 ? outbox.splice(0) : null;
+  }
 
   /** Applies one op's effect (an OpCrdt's effect, or a state-based type's delta) to `state`. */
   applyEffect(state: unknown, rec: OpRec): unknown {
@@ -41,6 +64,7 @@ export class OpMode {
     // Dependencies: what this replica had delivered when the op was prepared.
     const deps = vectorOf(r.knowledge);
     let rec: OpRec;
+    let answered: unknown[] | null = null;
     try {
       let effect: unknown;
       if (this.host.opCrdt !== null) effect = this.host.opCrdt.prepare(r.state, op, r.ctx);
@@ -51,7 +75,7 @@ export class OpMode {
       }
       rec = { o: r.index, s: seq, deps, e: effect, bytes: this.host.sizeOf(effect) + 4 * (this.host.n + 2) };
       // An op-based type applies its own op through effect, like every other replica.
-      if (this.host.opCrdt !== null) r.state = this.applyEffect(r.state, rec);
+      if (this.host.opCrdt !== null) answered = this.effectAt(r, rec);
     } catch (e) {
       throw crdtThrew(`t=${now} ${origin}: ${r.name} ${op.op} ${JSON.stringify(op.args)}`, e);
     }
@@ -69,6 +93,48 @@ export class OpMode {
     ck.events?.afterChange(r, now, -seq);
     if (staged) r.deferred.push({ seq, payload: rec });
     else this.broadcast(r, rec);
+    if (answered !== null) this.answer(r, answered, 1);
+  }
+
+  /**
+   * Issues what an effect at `r` answered (or, a state-based type in op mode, a merge): each
+   * answer becomes `r`'s next op, its dependencies what `r` has delivered (the answered op
+   * included); it is applied at `r` through effect like any op at its origin (a merge's answer is
+   * in `r`'s state already, by contract), stored, logged and broadcast through the causal layer
+   * like an update — so faults meet it and anti-entropy retransmits it — and counted in
+   * stats.answers, once per peer it is sent to. An answer's own effect may answer in turn.
+   */
+  private answer(r: Replica, sent: unknown[], depth: number): void {
+    const host = this.host;
+    const now = host.time.now;
+    const ck = host.checkers;
+    for (const e of sent) {
+      const seq = r.seq + 1;
+      if (depth > MAX_ANSWER_DEPTH) throw crdtThrew(`t=${now} ${r.name}`, new Error(`answers never came to an end (an answer to an answer, ${MAX_ANSWER_DEPTH} deep)`));
+      ck.order.before(r, now);
+      const rec: OpRec = { o: r.index, s: seq, deps: vectorOf(r.knowledge), e, bytes: host.sizeOf(e) + 4 * (host.n + 2) };
+      let more: unknown[] | null = null;
+      try {
+        if (host.opCrdt !== null) more = this.effectAt(r, rec);
+      } catch (err) {
+        throw crdtThrew(`t=${now} ${r.name}: its answer ${r.name}:${seq}`, err);
+      }
+      r.seq = seq;
+      r.knowledge.add(r.index, seq);
+      r.op!.put(rec);
+      r.touch();
+      host.progress.lastChange = now;
+      ck.order.record(r, rec);
+      const storage = host.storage;
+      const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
+      ck.strong.afterChange(r, now, -seq);
+      ck.counter?.afterChange(r, now, -seq);
+      ck.events?.afterChange(r, now, -seq);
+      host.stats.answers! += host.n - 1;
+      if (staged) r.deferred.push({ seq, payload: rec });
+      else this.broadcast(r, rec);
+      if (more !== null) this.answer(r, more, depth + 1);
+    }
   }
 
   /** Sends op `rec` to every other replica. */
@@ -146,6 +212,7 @@ export class OpMode {
     }
     this.host.trace.deliver(now, ev.id, r, ev.from);
     if (held > 0) this.host.trace.buffer(now, ev.id, r.index, held, r.op!.buffered);
+    if (this.answered.length > 0) this.answer(r, this.answered.splice(0), 1);
   }
 
   /** One op reaches `r`: 0 dropped as a duplicate, 1 delivered, 2 buffered until causally ready. */
@@ -172,8 +239,9 @@ export class OpMode {
     const now = this.host.time.now;
     const ck = this.host.checkers;
     ck.order.before(r, now);
+    let answered: unknown[] | null;
     try {
-      r.state = this.applyEffect(r.state, rec);
+      answered = this.effectAt(r, rec);
     } catch (e) {
       throw crdtThrew(`t=${now} msg ${msg} to ${r.name}: op ${this.host.names[rec.o]}:${rec.s}`, e);
     }
@@ -187,5 +255,6 @@ export class OpMode {
     ck.strong.afterChange(r, now, msg);
     ck.counter?.afterChange(r, now, msg);
     ck.events?.afterChange(r, now, msg);
+    if (answered !== null) for (const a of answered) this.answered.push(a);
   }
 }

@@ -126,7 +126,7 @@ export class Simulator {
   private maxEvents: number;
   private readonly antiEntropy: AntiEntropy;
   private readonly stateCrdt: StateCrdt<any, unknown> | null;
-  /** A type whose merge answers: where its merges leave their answers; null otherwise. */
+  /** A type whose merge or effect answers: where they leave their answers; null otherwise. */
   private readonly outbox: Outbox | null;
 
   constructor(
@@ -135,15 +135,13 @@ export class Simulator {
     private readonly options: EngineOptions,
     services?: ServicesFactory,
   ) {
-    // The CRDT as the engine drives it: a merge that answers adapted to return a state (answers.ts).
+    // The CRDT as the engine drives it: a merge or effect that answers adapted to return a state (answers.ts).
     const { crdt, outbox } = adaptAnswers(given);
     this.outbox = outbox;
     this.crdt = crdt;
     const isOp = crdt.kind === "op";
     const mode = scenario.sync?.mode ?? (isOp ? "op" : "delta");
     if (isOp && mode !== "op") throw new Error(`${crdt.name} is op-based (kind "op"): it replicates through sync mode "op" only, got "${mode}"`);
-    if (outbox !== null && mode === "op")
-      throw new Error(`${crdt.name}: a merge that answers (answers: true) replicates in delta or state mode, not op mode (its causal layer sends only numbered ops)`);
     const opMode = (this.opMode = mode === "op");
     const opCrdt: OpCrdt<any, any, unknown> | null = isOp ? crdt : null;
     const stateCrdt = (this.stateCrdt = isOp ? null : crdt);
@@ -232,7 +230,7 @@ export class Simulator {
       progress,
       wire,
     };
-    this.ops = opMode ? new OpMode(host) : null;
+    this.ops = opMode ? new OpMode(host, outbox) : null;
     if (scenario.sync?.antiEntropy === "digest" && !opMode) this.digestSync = new DigestSync(host);
     this.states = isOp || opMode ? null : new StateMode(host, crdt, mode === "state", this.digestSync, outbox);
     if (outbox !== null) stats.answers = 0;
@@ -382,6 +380,8 @@ export class Simulator {
   /** Why this run cannot be forked, or null: the parts whose state holds closures fork.ts cannot remake. */
   whyUnforkable(): string | null {
     if (this.opMode) return "op mode";
+    // The adapted merge (answers.ts) fills this run's outbox from a closure the copy would share.
+    if (this.outbox !== null) return "a type that answers";
     if (this.storage !== null) return "a disk (crashes or a sync lag)";
     if (this.services !== null) return "services";
     if (this.scenario.nemesis) return "a nemesis";

@@ -6,9 +6,9 @@
  * Deterministic: the default seed is fixed, so CI sees the same histories on every run.
  */
 import fc from "fast-check";
-import type { AnsweringStateCrdt, Crdt } from "../../core/contract.ts";
+import type { AnsweringCrdt, Crdt } from "../../core/contract.ts";
 import { historyArbitrary, type History } from "./history.ts";
-import { ANSWER_LAWS, evaluate, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
+import { ANSWER_LAWS, evaluate, OP_ANSWER_LAW, OP_LAWS, STATE_LAWS, type Violation } from "./evaluate.ts";
 import { answers } from "../engine/answers.ts";
 import { PluginError } from "../plugin/guard.ts";
 
@@ -37,14 +37,14 @@ export type LawsResult = { crdt: string; kind: Crdt["kind"]; ok: boolean; runs: 
 export const DEFAULT_LAW_RUNS = 200;
 export const DEFAULT_LAW_SEED = 1;
 
-export function checkLaws(crdt: Crdt | AnsweringStateCrdt, options: LawsOptions = {}): LawsResult {
+export function checkLaws(crdt: Crdt | AnsweringCrdt, options: LawsOptions = {}): LawsResult {
   const runs = options.runs ?? DEFAULT_LAW_RUNS;
   const seed = options.seed ?? DEFAULT_LAW_SEED;
   const replicas = options.replicas ?? 3;
   if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   if (!Number.isInteger(replicas) || replicas < 3 || replicas > 5) throw new RangeError(`replicas must be 3 to 5, got ${replicas}`);
-  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS), ...(answers(crdt) ? ANSWER_LAWS : [])];
+  const laws = [...(crdt.kind === "op" ? OP_LAWS : STATE_LAWS), ...(answers(crdt) ? (crdt.kind === "op" ? [OP_ANSWER_LAW] : ANSWER_LAWS) : [])];
   const arb = historyArbitrary(crdt, replicas, options.maxSteps ?? 30);
   const details = fc.check(
     fc.property(arb, (h: History) => evaluate(crdt, h, replicas) === null),
@@ -66,7 +66,7 @@ export function checkLaws(crdt: Crdt | AnsweringStateCrdt, options: LawsOptions 
  * fast-check's shrinker stops at a local minimum of its own value tree; one more greedy pass
  * that drops single steps (keeping the same law violated) removes leftovers such as no-op syncs.
  */
-function minimise(crdt: Crdt | AnsweringStateCrdt, h: History, replicas: number): History {
+function minimise(crdt: Crdt | AnsweringCrdt, h: History, replicas: number): History {
   const law = evaluate(crdt, h, replicas)?.law;
   let steps = h.steps;
   for (let i = steps.length - 1; i >= 0; i--) {

@@ -5,7 +5,7 @@
  * bytes. Returns the first violation with enough context to print a counterexample, or null.
  * An exception thrown by the CRDT is a violation too (the simulator would stop on it).
  */
-import type { AnsweringStateCrdt, Crdt, Ctx, OpCrdt, StateCrdt } from "../../core/contract.ts";
+import type { AnsweringCrdt, Crdt, Ctx, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import { adaptAnswers, type Outbox } from "../engine/answers.ts";
 import { canonicalKey } from "../../core/util/json.ts";
 import { REPLICA_IDS, opText, stepText, type History, type OpStep, type StateStep } from "./history.ts";
@@ -41,6 +41,10 @@ export const ANSWER_LAW = "an answer is a delta of the state that sent it: merge
 export const ANSWER_INCLUDES_LAW = "an answer includes the message it answers: merge(answer, message) = answer";
 export const ANSWER_LAWS = [ANSWER_LAW, ANSWER_INCLUDES_LAW] as const;
 export const OP_LAWS = ["concurrent effects commute", "causal delivery in any order converges"] as const;
+/** Checked only on an op-based type whose effect answers: see opLaws. */
+export const OP_ANSWER_LAW = "answers come to an end (an answer's effect may answer, but not forever)";
+/** How many answers one history may send before OP_ANSWER_LAW fails. */
+const MAX_ANSWERS = 1000;
 
 /** Observable identity of a state: its value, and its encoding when there is a codec. */
 function keyOf(crdt: Crdt, s: unknown): string {
@@ -62,7 +66,7 @@ function expectSame(crdt: Crdt, law: string, left: [string, unknown], right: [st
   throw new Found({ law, left: { label: left[0], value: crdt.value(left[1]) }, right: { label: right[0], value: crdt.value(right[1]) } });
 }
 
-export function evaluate(given: Crdt | AnsweringStateCrdt, h: History, replicas: number): Violation | null {
+export function evaluate(given: Crdt | AnsweringCrdt, h: History, replicas: number): Violation | null {
   const { crdt, outbox } = adaptAnswers(given);
   const lines: string[] = [];
   const ops: Record<string, string[]> = Object.fromEntries(REPLICA_IDS.slice(0, replicas).map((id) => [id, []]));
@@ -85,7 +89,7 @@ export function evaluate(given: Crdt | AnsweringStateCrdt, h: History, replicas:
     const ctxAt = (at: number, t: number) => ((now = t), ctxs[at]!);
     states = ctxs.map((ctx) => crdt.init(ctx.replica, ctx));
     if (crdt.kind === "state") stateLaws(crdt, h.steps as StateStep[], states, lines, ops, ctxAt, outbox);
-    else opLaws(crdt, h, states, lines, ops, ctxAt);
+    else opLaws(crdt, h, states, lines, ops, ctxAt, outbox);
     return null;
   } catch (e) {
     if (e instanceof Found) return finish(e.v);
@@ -185,7 +189,16 @@ function stateLaws(crdt: StateCrdt, steps: StateStep[], states: unknown[], lines
 
 type Eff = { origin: number; seq: number; effect: unknown; deps: number[]; label: string };
 
-function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt): void {
+/**
+ * An effect that answers (answers: true) sends ops of the replica that applied it (the contract's
+ * OpAnswer): here, as in the simulator, each answer is numbered as that replica's next effect,
+ * applied there and delivered like every other effect, so the op laws hold answers to what they
+ * hold ops to — concurrent with anything they did not see, they must commute, and every replica
+ * converges once every answer is delivered. Answers of effects applied to copies (the commute
+ * check) are dropped. The final phase then delivers in rounds until nothing is left, answers
+ * included, and a history that keeps answering fails OP_ANSWER_LAW.
+ */
+function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], ops: Record<string, string[]>, ctxAt: CtxAt, outbox: Outbox | null): void {
   const n = states.length;
   const vv = states.map(() => new Array<number>(n).fill(0));
   const effects: Eff[] = [];
@@ -193,6 +206,22 @@ function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], op
   const wire = (e: unknown) => (e === undefined ? undefined : JSON.parse(JSON.stringify(e)));
   const deliverable = (r: number, applied: number[]) => effects.filter((e) => applied[e.origin] === e.seq - 1 && e.deps.every((d, j) => j === e.origin || d <= applied[j]!));
   const apply = (s: unknown, e: Eff) => crdt.effect(s, wire(e.effect), { origin: REPLICA_IDS[e.origin]!, seq: e.seq });
+  let answered = 0;
+  /** Applies `e` at replica `r` itself, and issues what it answered as r's next effects. */
+  const applyAt = (r: number, e: Eff): void => {
+    if (outbox !== null) outbox.length = 0;
+    states[r] = apply(states[r], e);
+    vv[r]![e.origin] = e.seq;
+    if (outbox === null || outbox.length === 0) return;
+    for (const x of outbox.splice(0)) {
+      if (++answered > MAX_ANSWERS) throw new Found({ law: OP_ANSWER_LAW, error: `${MAX_ANSWERS} answers sent and still answering` });
+      const seq = vv[r]![r]! + 1;
+      const ans: Eff = { origin: r, seq, effect: wire(x), deps: [...vv[r]!], label: `${REPLICA_IDS[r]}#${seq} (its answer to ${e.label})` };
+      effects.push(ans);
+      lines.push(`${REPLICA_IDS[r]} answers ${e.label} with ${JSON.stringify(x)}`);
+      applyAt(r, ans);
+    }
+  };
   for (const s of h.steps as OpStep[]) {
     if (s.kind === "op") {
       const id = REPLICA_IDS[s.at]!;
@@ -202,15 +231,13 @@ function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], op
       const seq = vv[s.at]![s.at]! + 1;
       const eff: Eff = { origin: s.at, seq, effect: wire(e), deps: [...vv[s.at]!], label: `${id}#${seq} ${opText(s.op)}` };
       effects.push(eff);
-      states[s.at] = apply(states[s.at], eff);
-      vv[s.at]![s.at] = seq;
+      applyAt(s.at, eff);
     } else {
       const ready = deliverable(s.to, vv[s.to]!);
       if (ready.length === 0) continue;
       const e = ready[s.pick % ready.length]!;
       lines.push(`${REPLICA_IDS[s.to]} applies the effect of ${e.label}`);
-      states[s.to] = apply(states[s.to], e);
-      vv[s.to]![e.origin] = e.seq;
+      applyAt(s.to, e);
     }
   }
   const concurrent = (x: Eff, y: Eff) => x.deps[y.origin]! < y.seq && y.deps[x.origin]! < x.seq;
@@ -228,6 +255,20 @@ function opLaws(crdt: OpCrdt, h: History, states: unknown[], lines: string[], op
   }
   // Deliver everything everywhere, each replica in its own causal order driven by `order`.
   let k = 0;
+  if (outbox !== null) {
+    // Answers sent now must reach the others too: deliver in rounds, on the replicas themselves.
+    for (let progress = true; progress;) {
+      progress = false;
+      for (let r = 0; r < n; r++)
+        for (let ready = deliverable(r, vv[r]!); ready.length > 0; ready = deliverable(r, vv[r]!)) {
+          applyAt(r, ready[(h.order[k++ % Math.max(1, h.order.length)] ?? 0) % ready.length]!);
+          progress = true;
+        }
+    }
+    for (let r = 1; r < n; r++)
+      expectSame(crdt, "causal delivery in any order converges", [`${REPLICA_IDS[0]} after every effect`, states[0]], [`${REPLICA_IDS[r]} after every effect`, states[r]]);
+    return;
+  }
   const finals = states.map((s0, r) => {
     let s = copy(crdt, s0);
     const applied = [...vv[r]!];

@@ -116,15 +116,6 @@ export function opIssues(s: Scenario, resolved: ResolvedCrdt): ScenarioIssue[] {
   const opMode = crdt.kind === "op" || mode === "op";
   for (const key of ["dedup", "causal"] as const)
     if (s.sync?.[key] !== undefined && !opMode) issues.push({ path: `sync.${key}`, reason: `applies to op mode only (sync.mode "op" or an op-based CRDT)` });
-  if ((crdt as { answers?: unknown }).answers === true) {
-    if (crdt.kind === "op")
-      issues.push({ path: "crdt.module", reason: `${crdt.name}: answers: true is for a state-based type's merge (an op-based type's effect cannot answer yet)` });
-    else if (opMode)
-      issues.push({
-        path: "sync.mode",
-        reason: `${crdt.name}'s merge answers (answers: true): it replicates in delta or state mode, not op mode (whose causal layer sends only numbered ops)`,
-      });
-  }
   if (s.sync?.antiEntropy !== undefined && opMode)
     issues.push({ path: "sync.antiEntropy", reason: `applies to delta and state modes only (op mode's causal layer always exchanges digests)` });
   try {
