@@ -25,6 +25,8 @@ export type NodeCommandOptions = {
   testClockFile?: string;
   /** Testing only: the deliberate bug of acknowledging a write before its commit (see SyncPolicy). */
   testAckBeforeCommit?: boolean;
+  testDropEvery?: number;
+  testStartOnStdin?: boolean;
 };
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
@@ -112,6 +114,8 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
     io.err(`memoconductor node: ${errorLine(e)}\n`);
     return EXIT.badInput;
   }
+  // Started ahead by `memoconductor cluster`: loaded, it waits for the word to open the directory.
+  if (o.testStartOnStdin) await startSignal();
   let node;
   try {
     node = await openNode({
@@ -125,6 +129,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       sequencer: o.sequencer,
       ...(o.digestMs !== undefined ? { digestMs: o.digestMs } : {}),
       ...(clock ? { clockOffsetMs: clock } : {}),
+      ...(o.testDropEvery ? { testDropEvery: o.testDropEvery } : {}),
       log: (line) => io.err(`${line}\n`),
     });
   } catch (e) {
@@ -140,4 +145,19 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
   io.err(`${signal}: closing\n`);
   await node.close();
   return EXIT.ok;
+}
+
+/** Resolves at the first line on stdin, or when stdin ends; then stops reading it. */
+function startSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const go = () => {
+      process.stdin.off("data", onData);
+      process.stdin.pause();
+      process.stdin.destroy();
+      resolve();
+    };
+    const onData = (d: Buffer) => d.includes(10) && go();
+    process.stdin.on("data", onData);
+    process.stdin.once("end", go);
+  });
 }

@@ -294,6 +294,12 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "--test-ack-before-commit",
       "testing only: a deliberate bug — answer writes before their group commit, which waits the full --group-ms (a kill -9 loses acknowledged writes) (default: off)",
     )
+    .option("--test-start-on-stdin", "testing only (memoconductor cluster): load, then wait for a line on stdin before opening --data and listening (default: off)")
+    .option(
+      "--test-drop-every <n>",
+      "testing only: a deliberate bug — every n-th update is rolled back yet acknowledged as written, and never sent to peers (default: off)",
+      parseCount,
+    )
     .addHelpText(
       "after",
       [
@@ -329,6 +335,8 @@ function build(io: Io, setCode: (code: number) => void): Command {
         digestMs: number;
         testClockFile?: string;
         testAckBeforeCommit?: boolean;
+        testDropEvery?: number;
+        testStartOnStdin?: boolean;
       }) => setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
     );
 

@@ -96,6 +96,7 @@ export class ClusterNodes {
     this.state.set(name, "down");
     for (const x of this.proxies) if (x.listener === name) x.target = null;
     await p.kill9();
+    p.prepare(); // its restart then takes the time to open the store, not to load a process
     const c = this.clients.get(name);
     this.clients.delete(name);
     await c?.close().catch(() => {});

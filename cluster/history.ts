@@ -17,7 +17,28 @@ export type HistoryEntry = {
   /** A read's value; a failure's reason. */
   value?: unknown;
   error?: string;
+  /** An acknowledged update: what the node's acknowledgement said of it (its dot, causal past and, for a register, the write). */
+  ack?: AckRecord;
+  /** A register's final read: the writes its value shows and the node's causal context. */
+  state?: StateRecord;
 };
+
+/**
+ * A register write as a node's state tells it apart from every other: an MV-Register entry's dot
+ * (replica, counter) or an LWW write's timestamp and writer, with the value written.
+ */
+export type RegisterWrite = { value: unknown; dot?: [string, number]; ts?: { l: number; c: number }; writer?: string };
+
+/**
+ * An acknowledged update: `dot` its store dot (origin, seq); `known` what its node had applied of
+ * the collection when it made it (a causal context: the version vector and the dots beyond it);
+ * `write`, for a register, the write its delta carries (null: an LWW write stamped below what its
+ * node held, which takes no effect anywhere).
+ */
+export type AckRecord = { dot: [string, number]; known: KnownJson; write?: RegisterWrite | null };
+/** A register's final state on a node: the writes its value shows, and every update the node has applied. */
+export type StateRecord = { present: RegisterWrite[]; known: KnownJson };
+export type KnownJson = { vv: Record<string, number>; cloud: [string, number][] };
 
 export class HistoryRecorder {
   readonly entries: HistoryEntry[] = [];
@@ -28,15 +49,23 @@ export class HistoryRecorder {
     return Math.round((performance.now() - this.start) * 10) / 10;
   }
 
-  /** Runs `call` as one operation of `node` and records it; never rejects. */
-  async record(node: string, op: string, args: unknown[], call: () => Promise<unknown>, timeoutMs: number): Promise<HistoryEntry> {
+  /** Runs `call` as one operation of `node` and records it; never rejects. `meta` sets an answer's ack or state record (and may replace its value). */
+  async record(
+    node: string,
+    op: string,
+    args: unknown[],
+    call: () => Promise<unknown>,
+    timeoutMs: number,
+    meta?: (value: unknown, entry: HistoryEntry) => unknown,
+  ): Promise<HistoryEntry> {
     const invoke = this.now();
     const entry: HistoryEntry = { index: -1, node, op, args, invoke, complete: invoke, type: "info" };
     let timer: NodeJS.Timeout | undefined;
     try {
       const value = await Promise.race([call(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Timeout()), timeoutMs)))]);
       entry.type = "ok";
-      if (value !== undefined) entry.value = value;
+      const v = meta ? meta(value, entry) : value;
+      if (v !== undefined) entry.value = v;
     } catch (e) {
       // A refused request ("bad-request") surely did nothing; a timeout or a lost connection may have done it.
       const kind = (e as { kind?: string }).kind;

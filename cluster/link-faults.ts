@@ -36,14 +36,22 @@ export class LinkFaults {
   block(links: readonly (readonly [string, string])[], replace: boolean): void {
     if (replace) this.blocked = new Set();
     for (const [a, b] of links) this.blocked.add(`${a}>${b}`);
+    if (replace) this.release();
   }
 
-  /** Unblocks every link; messages held by a "hold" partition go on, each with a fresh latency. */
+  /** Unblocks every link; held messages go on, each with a fresh latency. */
   heal(): void {
     this.blocked = new Set();
-    const held = [...this.held.entries()];
-    this.held.clear();
-    for (const [key, list] of held) for (const h of list) this.later(key, h.send);
+    this.release();
+  }
+
+  /** Messages held on links no longer blocked go on (a partition that replaced another unblocks some). */
+  private release(): void {
+    for (const [key, list] of this.held) {
+      if (this.blocked.has(key)) continue;
+      this.held.delete(key);
+      for (const h of list) this.later(key, h.send);
+    }
   }
 
   isBlocked(from: string, to: string): boolean {
@@ -52,13 +60,17 @@ export class LinkFaults {
 
   /**
    * One message from → to: `send` delivers it. `first`: the link's opening message (its hello),
-   * which loss and duplication spare so that the link comes up at all; a partition blocks it too.
+   * which loss and duplication spare so that the link comes up at all; a partition holds it
+   * until the heal (in either partition mode).
    */
   pass(from: string, to: string, first: boolean, send: () => void): void {
     const key = `${from}>${to}`;
     this.stats.sent++;
     if (this.blocked.has(key)) {
-      if (this.net.partitionMode === "hold") {
+      // A connection's opening message waits for the heal even in "drop" mode: a real network
+      // cannot lose a message of an open TCP stream, and a dropped hello would leave a link that
+      // never completes its handshake, long after the heal.
+      if (this.net.partitionMode === "hold" || first) {
         this.stats.held++;
         const list = this.held.get(key) ?? [];
         list.push({ send });

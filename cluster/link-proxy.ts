@@ -12,6 +12,8 @@ export class LinkProxy {
   private readonly open = new Set<WebSocket>();
   /** The listening node's URL, or null while it is down (a dial then fails at once, as it would). */
   target: string | null = null;
+  /** performance.now() of each time a link through this proxy came up: the listener's hello reached the dialer (measurements, tests). */
+  readonly ups: number[] = [];
 
   private constructor(
     readonly dialer: string,
@@ -58,7 +60,9 @@ export class LinkProxy {
       const first = firstUp;
       firstUp = false;
       this.faults.pass(this.listener, this.dialer, first, () => {
-        if (down.readyState === WebSocket.OPEN) down.send(data);
+        if (down.readyState !== WebSocket.OPEN) return;
+        down.send(data);
+        if (first) this.ups.push(performance.now());
       });
     });
     const closeBoth = () => {

@@ -20,6 +20,8 @@ export type NodeSpawn = {
 export class NodeProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** A process started ahead, its modules loaded, waiting on stdin to open the data directory and listen. */
+  private standby: { child: ChildProcess; exited: Promise<void> } | null = null;
   url: string | null = null;
 
   constructor(
@@ -31,16 +33,36 @@ export class NodeProcess {
     return this.child?.pid;
   }
 
-  /** Starts the process; resolves with its URL once it printed `listening on`. */
-  start(): Promise<string> {
+  private spawnChild(standby: boolean): { child: ChildProcess; exited: Promise<void> } {
     const [exe, ...pre] = this.spawnSpec.command;
-    if (exe === undefined) return Promise.reject(new Error("cluster: empty node command"));
-    const child = spawn(exe, [...pre, "node", ...this.spawnSpec.args, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" } });
-    this.child = child;
+    const args = [...pre, "node", ...this.spawnSpec.args, "--port", "0", ...(standby ? ["--test-start-on-stdin"] : [])];
+    const child = spawn(exe!, args, { stdio: [standby ? "pipe" : "ignore", "pipe", "pipe"], env: { ...process.env, MEMOCONDUCTOR_DEBUG: "" } });
     const log = this.spawnSpec.logFile;
     child.stderr!.setEncoding("utf8").on("data", (t: string) => appendFileSync(log, t));
-    this.exited = new Promise((resolve) => child.on("close", () => resolve()));
-    return awaitListening(child, this.exited, this.spawnSpec.timeoutMs, `node ${this.name}`, () => `see ${log}`).then((url) => (this.url = url));
+    child.stdin?.on("error", () => {}); // a standby that died: its start reports it
+    return { child, exited: new Promise((resolve) => child.on("close", () => resolve())) };
+  }
+
+  /**
+   * Starts the next process now, up to the point where it would open its data directory: a
+   * process takes seconds to load on a busy machine, and a restart should take the time the
+   * schedule gives it, not that. `start()` then only opens the store and listens.
+   */
+  prepare(): void {
+    if (this.standby || this.spawnSpec.command[0] === undefined) return;
+    this.standby = this.spawnChild(true);
+  }
+
+  /** Starts the process (the prepared one, if any); resolves with its URL once it printed `listening on`. */
+  start(): Promise<string> {
+    if (this.spawnSpec.command[0] === undefined) return Promise.reject(new Error("cluster: empty node command"));
+    const s = this.standby ?? this.spawnChild(false);
+    this.standby = null;
+    s.child.stdin?.end("start\n");
+    this.child = s.child;
+    this.exited = s.exited;
+    const log = this.spawnSpec.logFile;
+    return awaitListening(s.child, s.exited, this.spawnSpec.timeoutMs, `node ${this.name}`, () => `see ${log}`).then((url) => (this.url = url));
   }
 
   /** kill -9: no chance to flush or close anything. Resolves once the process is gone. */
@@ -54,8 +76,14 @@ export class NodeProcess {
     this.child?.kill(sig);
   }
 
-  /** A clean stop (SIGCONT first, in case it is paused), SIGKILL after `graceMs`. */
+  /** A clean stop (SIGCONT first, in case it is paused), SIGKILL after `graceMs`; a prepared process is killed (it holds nothing). */
   async stop(graceMs = 10_000): Promise<void> {
+    const standby = this.standby;
+    this.standby = null;
+    if (standby) {
+      standby.child.kill("SIGKILL");
+      await standby.exited;
+    }
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGCONT");

@@ -11,12 +11,15 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalKey, type Crdt } from "../core/index.ts";
 import type { CheckResult, Scenario } from "../sim/index.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
 import { checkHistory } from "./checks/index.ts";
 import { ClusterNodes } from "./cluster-nodes.ts";
 import { type HistoryEntry, HistoryRecorder } from "./history.ts";
 import { LinkFaults, type LinkStats } from "./link-faults.ts";
 import { type Action, type Plan, planRun } from "./plan.ts";
 import { type ClusterCrdt, clusterSupport, type Support } from "./support.ts";
+import type { ObjectState, WriteAck } from "../node/index.ts";
+import { ackRecord, type RegisterKind, registerKind, stateRecord } from "./registers.ts";
 
 /** The one object each node's store holds: collection "data", id "value". */
 export const COLLECTION = "data";
@@ -71,7 +74,9 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
   const log = o.log ?? (() => {});
   const plan = planRun(s, o.seed, o.crdt.ops);
   const opTimeoutMs = o.opTimeoutMs ?? 5000;
-  const digestMs = (s.sync?.antiEntropyMs ?? 0) > 0 ? s.sync!.antiEntropyMs! : 2_147_483_647;
+  // The simulator's default period when the scenario names none (0: no periodic rounds).
+  const antiEntropyMs = s.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
+  const digestMs = antiEntropyMs > 0 ? antiEntropyMs : 2_147_483_647;
   const settleMs = o.settleMs ?? 4 * Math.min(digestMs, 3000) + 5000;
   const schemaFile = join(o.workDir, "schema.json");
   writeFileSync(schemaFile, JSON.stringify({ collections: { [COLLECTION]: s.crdt } }) + "\n");
@@ -95,6 +100,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
   const events: Record<string, unknown>[] = [];
   let rec = new HistoryRecorder(performance.now());
   const empty = o.crdt.value(o.crdt.init("init"));
+  const kind = registerKind(o.crdtName);
   try {
     log(`starting ${s.nodes.length} node processes`);
     await nodes.start();
@@ -126,7 +132,17 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
           }
           track(
             rec
-              .record(a.node, a.op, a.args, () => client.update(COLLECTION, OBJECT, a.op, a.args), opTimeoutMs)
+              .record(
+                a.node,
+                a.op,
+                a.args,
+                () => client.write(COLLECTION, OBJECT, a.op, a.args),
+                opTimeoutMs,
+                (ack, entry) => {
+                  entry.ack = ackRecord(ack as WriteAck, kind, o.crdt);
+                  return undefined;
+                },
+              )
               .then((h) => {
                 if (h.type === "ok") events.push({ t: Math.round(h.complete), type: "update", node: a.node, op: a.op, args: a.args, id: [a.node, ++seq], vv: {}, value: null });
                 else events.push({ t: Math.round(h.complete), type: "client-" + h.type, node: a.node, op: a.op, error: h.error });
@@ -203,7 +219,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
     for (const name of s.nodes) nodes.resume(name);
     await Promise.all(s.nodes.map((n) => nodes.restart(n)));
     const healedAt = performance.now();
-    const finals = await settle(nodes, s.nodes, rec, empty, healedAt + settleMs, opTimeoutMs);
+    const finals = await settle(nodes, s.nodes, rec, empty, healedAt + settleMs, opTimeoutMs, kind && { kind, crdt: o.crdt });
     const equal = new Set(Object.values(finals.values).map((v) => canonicalKey(v))).size <= 1;
     const convergedAtMs = equal ? Math.round(finals.at - start) : null;
     events.push({ t: at(), type: "converged", ok: equal, at: convergedAtMs, rounds: 0, values: finals.values });
@@ -241,6 +257,7 @@ async function settle(
   empty: unknown,
   deadline: number,
   timeoutMs: number,
+  register: { kind: RegisterKind; crdt: Crdt } | undefined,
 ): Promise<{ values: Record<string, unknown>; at: number }> {
   const readAll = async (record: boolean): Promise<Record<string, unknown>> => {
     const values: Record<string, unknown> = {};
@@ -248,8 +265,16 @@ async function settle(
       const client = nodes.clients.get(name);
       if (!client) continue;
       const read = async () => (await client.get(COLLECTION, OBJECT)) ?? empty;
+      // A register's final read takes its state: the value and the writes it shows, in one read.
+      const readState = (): Promise<unknown> => client.state(COLLECTION, OBJECT);
       const h = record
-        ? await rec.record(name, "read", [], read, timeoutMs)
+        ? register
+          ? await rec.record(name, "read", [], readState, timeoutMs, (st, entry) => {
+              const { value, record: r } = stateRecord(st as ObjectState, register.kind, register.crdt, empty);
+              entry.state = r;
+              return value;
+            })
+          : await rec.record(name, "read", [], read, timeoutMs)
         : await read().then(
             (value) => ({ type: "ok", value, error: "" }),
             (e: unknown) => ({ type: "info", value: null, error: String(e) }),

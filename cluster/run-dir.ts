@@ -5,6 +5,7 @@
  * drawn from the seed) and simulated-scenario.json (that schedule as scripted steps, repro.ts).
  * The trace's times are wall-clock ms since the start; summary.json says `"mode": "cluster"`.
  */
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
 import { createHash } from "node:crypto";
 import type { Run, Scenario, Summary } from "../sim/index.ts";
 import { renderRunViews, VIEW_FILES } from "../viz/index.ts";
@@ -59,7 +60,7 @@ export function clusterTrace(scenario: Scenario, seed: number, crdtName: string,
     crdt: crdtName,
     nodes: scenario.nodes,
     sync: "delta",
-    antiEntropyMs: scenario.sync?.antiEntropyMs ?? 0,
+    antiEntropyMs: scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS,
     duration: scenario.duration,
     mode: "cluster",
   };

@@ -4,6 +4,7 @@
  * in the report under that name — never silently left out.
  */
 import type { Scenario } from "../sim/index.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
 
 /** The CRDTs a node's store holds as one object, and what their history checks can tell. */
 export const CLUSTER_CRDTS = ["g-set", "or-set", "g-counter", "pn-counter", "lww-register", "mv-register"] as const;
@@ -38,7 +39,7 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     if (c.drift !== undefined && c.drift !== 0)
       refuse(`clocks.${node}.drift`, "a real node's clock cannot be made to drift (cluster mode sets clock offsets only: skew and jumps)");
   if (s.sync?.mode === "state") approximated.push('sync.mode: "state" — nodes send field-level deltas, not whole states');
-  if (s.sync?.antiEntropy === "state" || (s.sync?.antiEntropy === undefined && (s.sync?.antiEntropyMs ?? 0) > 0))
+  if (s.sync?.antiEntropy !== "digest" && (s.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS) > 0)
     approximated.push("sync.antiEntropy: a node's anti-entropy round is a digest answered with what the peer lacks, not a full state");
   if ((s.network?.reorder ?? 0) > 0 || s.network?.fifo === false)
     approximated.push("network.reorder/fifo: each link is one WebSocket (TCP) stream and the proxy keeps it in order: messages are delayed, never reordered");
@@ -49,7 +50,5 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
       "restart: a crash is kill -9 of the node process, and its restart takes as long as the process needs to start, on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
     );
   const notChecked = SIMULATOR_ONLY_CHECKS.map((c) => `${c}: needs every delivery and each replica's state along the way, which a client history does not have`);
-  if (crdtName === "lww-register" || crdtName === "mv-register")
-    notChecked.push("no-lost-writes: which write overwrote which is a causal fact (a write's causal past), and a client history records wall-clock times only");
   return { refused, approximated, notChecked };
 }

@@ -1,6 +1,6 @@
 /** What a node offers, embedded (openNode) or remote (connect): the same calls either way. */
 import type { Change, ErrorKind } from "./protocol/index.ts";
-import { sqlValueSchema } from "./protocol/requests.ts";
+import { type ObjectState, sqlValueSchema, type WriteAck } from "./protocol/requests.ts";
 
 /** A SQL statement's answer: a SELECT's rows (each an object, MV and SET columns as arrays), or the number of rows a write wrote. */
 export type SqlAnswer = { kind: "rows"; columns: string[]; rows: Record<string, unknown>[] } | { kind: "write"; count: number };
@@ -8,8 +8,12 @@ export type SqlAnswer = { kind: "rows"; columns: string[]; rows: Record<string, 
 export interface NodeApi {
   /** Applies one store op (`update("customers", "A", "set", ["phone", "555-0101"])`); resolves once durable on the node. */
   update(collection: string, id: string, op: string, args: unknown[]): Promise<void>;
+  /** `update`, resolving with the node's acknowledgement: the write's dot, what the node had applied when it made it, and the object's delta (WriteAck). */
+  write(collection: string, id: string, op: string, args: unknown[]): Promise<WriteAck>;
   /** An object's value (MV fields as sorted arrays), or null when absent. */
   get(collection: string, id: string): Promise<unknown>;
+  /** An object's CRDT state (its type's encoding, base64; null when absent) and the collection's causal context, durable (ObjectState): for history checkers. */
+  state(collection: string, id: string): Promise<ObjectState>;
   /** Every object of a collection, ascending by id. */
   list(collection: string): Promise<{ id: string; value: unknown }[]>;
   /** Calls `fn` on each change of the collection; returns the unsubscribe. */

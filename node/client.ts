@@ -9,6 +9,7 @@ import { DecodeError } from "../core/index.ts";
 import { type NodeApi, RequestError, sqlAnswer } from "./api.ts";
 import { NextIds } from "./next-ids.ts";
 import { type Change, type ClientRequest, type ClientResponse, frameCodec, MAX_FRAME_BYTES } from "./protocol/index.ts";
+import { objectStateSchema, writeAckSchema } from "./protocol/requests.ts";
 
 export type Client = NodeApi & {
   readonly url: string;
@@ -84,7 +85,9 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
     url,
     closed,
     update: async (collection, id, op, args) => void (await request({ type: "update", collection, id, op, args })),
+    write: async (collection, id, op, args) => answerOf(writeAckSchema, await request({ type: "update", collection, id, op, args }), url, "update"),
     get: (collection, id) => request({ type: "get", collection, id }),
+    state: async (collection, id) => answerOf(objectStateSchema, await request({ type: "state", collection, id }), url, "state"),
     list: async (collection) => (await request({ type: "list", collection })) as { id: string; value: unknown }[],
     subscribe(collection, fn) {
       let active = true;
@@ -111,4 +114,12 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
       });
     },
   };
+}
+
+/** A successful answer's value in the shape `schema` gives, or a "failed" RequestError naming the node and the request. */
+function answerOf<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, url: string, what: string): T {
+  const v = schema.safeParse(value);
+  if (!v.success)
+    throw new RequestError("failed", `${url} answered ${what} with ${JSON.stringify(value)?.slice(0, 200) ?? "nothing"}, not the expected shape (a node older than this client?)`);
+  return v.data;
 }

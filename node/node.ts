@@ -19,6 +19,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF, DEFAULT_LINK_OPTIONS, type LinkOp
 import type { NodeContext, PeerConnection } from "./peer/node-context.ts";
 import { PeerLinks } from "./peer/peer-links.ts";
 import { type ClientRequest, type ClientResponse, frameCodec, type Hello, MAX_FRAME_BYTES, schemaFingerprint } from "./protocol/index.ts";
+import { objectStateSchema, writeAckSchema } from "./protocol/requests.ts";
 import { NextIds } from "./next-ids.ts";
 import { ReplicaHost } from "./replica-host.ts";
 import { SequencerHost } from "./sequencer-host.ts";
@@ -63,6 +64,11 @@ export type NodeOptions = {
   backoff?: Partial<BackoffOptions>;
   /** Where log lines go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Testing only, a deliberate bug (`--test-drop-every N`): every N-th local update is rolled
+   * back, yet acknowledged as written; cluster mode's no-lost-writes check must catch it.
+   */
+  testDropEvery?: number;
 };
 
 export type NodeStats = {
@@ -108,6 +114,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
   const crdt = resolveBuiltin({ type: "store", ...store.schema }) as unknown as StoreCrdt;
   const offset = options.clockOffsetMs ?? 0;
   const host = new ReplicaHost(store, crdt, typeof offset === "number" ? () => Date.now() + offset : () => Date.now() + offset());
+  if (options.testDropEvery !== undefined && options.testDropEvery > 0) host.dropEvery = options.testDropEvery;
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
   const tables = storedTables(store);
   const ids = new NextIds(`${host.id}/${randomUUID()}`);
@@ -150,11 +157,16 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
 
   async function run(body: ClientRequest, from: PeerConnection | undefined, rid: number): Promise<unknown> {
     switch (body.type) {
-      case "update":
-        broadcast([await host.update(body.collection, body.id, body.op, body.args)]);
-        return undefined;
+      case "update": {
+        const { delta, ack, dropped } = await host.write(body.collection, body.id, body.op, body.args);
+        // A dropped write (the test-only testDropEvery bug) never left the node: nothing to send.
+        if (!dropped) broadcast([delta]);
+        return ack;
+      }
       case "get":
         return host.get(body.collection, body.id);
+      case "state":
+        return host.state(body.collection, body.id);
       case "list":
         return host.list(body.collection);
       case "next":
@@ -242,7 +254,9 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     id: host.id,
     stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0), synced: { ...host.synced } }),
     update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
+    write: async (collection, id, op, args) => writeAckSchema.parse(await call({ type: "update", collection, id, op, args })),
     get: (collection, id) => call({ type: "get", collection, id }),
+    state: async (collection, id) => objectStateSchema.parse(await call({ type: "state", collection, id })),
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
     subscribe: (collection, fn) => host.subscribe(collection, (id, value) => fn({ collection, id, value })),
     next: (name) => nextNumber(name, async (body) => (await call(body)) as number),

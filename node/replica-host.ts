@@ -14,7 +14,8 @@
  * left, not what a later batch has since changed) and go to the subscribers of their collection
  * once the write is durable.
  */
-import { type DeltaMessage, type StoreDigest, StoreReplica, type SyncMessage, type StoreCrdt } from "../core/index.ts";
+import { type CausalContextJson, type DeltaMessage, type StoreDigest, StoreReplica, type SyncMessage, type StoreCrdt } from "../core/index.ts";
+import type { ObjectState, WriteAck } from "./protocol/requests.ts";
 import type { NodeStore } from "./storage/node-store.ts";
 import { objectIds, objectValue } from "./replica-reads.ts";
 
@@ -43,12 +44,53 @@ export class ReplicaHost {
 
   /** Applies a local op; resolves with the delta to send once it is durable. Rejects (nothing changed) on a bad op. */
   async update(collection: string, id: string, op: string, args: unknown[]): Promise<DeltaMessage> {
-    const [delta, changes] = await this.store.write(() => {
-      const delta = this.replica.update({ op, args: [collection, id, ...args] });
-      return [delta, this.changes([delta])] as const;
+    return (await this.write(collection, id, op, args)).delta;
+  }
+
+  /**
+   * `update`, and the write's acknowledgement (WriteAck): its dot, the collection's causal
+   * context taken inside the same write (what the node had applied when it made it), and the
+   * object's delta in its type's encoding.
+   */
+  async write(collection: string, id: string, op: string, args: unknown[]): Promise<{ delta: DeltaMessage; ack: WriteAck; dropped?: true }> {
+    const drop = this.dropEvery > 0 && ++this.updates % this.dropEvery === 0;
+    let made: { delta: DeltaMessage; known: CausalContextJson; changes: Changes } | undefined;
+    try {
+      await this.store.write(() => {
+        const delta = this.replica.update({ op, args: [collection, id, ...args] });
+        made = { delta, known: this.replica.backing.knowledge(collection)!.toJSON(), changes: this.changes([delta]) };
+        // The deliberate bug (dropEvery): the write is rolled back, and acknowledged all the same.
+        if (drop) throw new DroppedWrite();
+      });
+    } catch (e) {
+      if (!(e instanceof DroppedWrite)) throw e;
+      return { delta: made!.delta, ack: this.ackOf(made!.delta, made!.known), dropped: true };
+    }
+    this.tell(made!.changes);
+    return { delta: made!.delta, ack: this.ackOf(made!.delta, made!.known) };
+  }
+
+  /**
+   * Testing only (`--test-drop-every N`, cluster mode's no-lost-writes check must catch it): every
+   * N-th local update is rolled back yet acknowledged as written, and its delta never leaves.
+   */
+  dropEvery = 0;
+  private updates = 0;
+
+  private ackOf(d: DeltaMessage, known: CausalContextJson): WriteAck {
+    const codec = this.crdt.typeOf(d.collection).codec;
+    return { origin: d.origin, seq: d.seq, known, ...(codec ? { delta: Buffer.from(codec.encode(d.delta)).toString("base64") } : {}) };
+  }
+
+  /** An object's durable CRDT state (base64 of its type's encoding; null when absent, or when the type has no codec) and the collection's causal context. */
+  state(collection: string, id: string): Promise<ObjectState> {
+    return this.store.read(() => {
+      this.replica.object(collection, id); // validates the collection and id (StoreError)
+      const s = this.replica.backing.object(collection, id);
+      const codec = this.crdt.typeOf(collection).codec;
+      const known = this.replica.backing.knowledge(collection)?.toJSON() ?? { vv: {}, cloud: [] };
+      return { state: s === undefined || !codec ? null : Buffer.from(codec.encode(s)).toString("base64"), known };
     });
-    this.tell(changes);
-    return delta;
   }
 
   /**
@@ -146,3 +188,6 @@ export class ReplicaHost {
     for (const { collection, id, value } of changes) for (const fn of this.watchers.get(collection) ?? []) fn(id, value);
   }
 }
+
+/** Thrown inside a write to roll it back: the dropEvery bug. */
+class DroppedWrite extends Error {}

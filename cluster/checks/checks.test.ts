@@ -65,3 +65,69 @@ describe("expectations a history cannot decide", () => {
     expect(isUndecided(extra!)).toBe(true);
   });
 });
+
+describe("no-lost-writes on acknowledged register writes", () => {
+  const known = (vv: Record<string, number>) => ({ vv, cloud: [] as [string, number][] });
+  const mvSet = (node: string, v: unknown, seq: number, vv: Record<string, number>, t: number): HistoryEntry => ({
+    ...op(node, "set", [v], t, t + 1),
+    ack: { dot: [node, seq], known: known({ ...vv, [node]: seq }), write: { value: v, dot: [node, seq] } },
+  });
+  const read = (node: string, present: HistoryEntry[], vv: Record<string, number>): HistoryEntry => ({
+    ...op(
+      node,
+      "read",
+      [],
+      100,
+      101,
+      "ok",
+      present.map((p) => p.args[0]),
+    ),
+    state: { present: present.map((p) => p.ack!.write!), known: known(vv) },
+  });
+  const nlw = (h: HistoryEntry[], crdt: "mv-register" | "lww-register" = "mv-register") =>
+    checkHistory({ crdt, history: h, finals: {}, settled: { equal: true, afterMs: 0 }, expectChecks: {} }).find((c) => c.name === "no-lost-writes")!;
+
+  it("mv: concurrent writes both shown, a later write that saw both alone: pass; a write neither shown nor seen by a shown one: lost", () => {
+    const a1 = mvSet("a", 1, 1, {}, 0);
+    const b1 = mvSet("b", 2, 1, {}, 0);
+    expect(nlw([a1, b1, read("a", [a1, b1], { a: 1, b: 1 })]).ok).toBe(true);
+    const a2 = mvSet("a", 3, 2, { b: 1 }, 10); // saw a1 (its own) and b1
+    expect(nlw([a1, b1, a2, read("a", [a2], { a: 2, b: 1 }), read("b", [a2], { a: 2, b: 1 })]).ok).toBe(true);
+    // b's final state lacks a2, and shows a1 and b1, which a2 had seen: a2 lost on b.
+    const lost = nlw([a1, b1, a2, read("b", [a1, b1], { a: 1, b: 1 })]);
+    expect(lost).toMatchObject({ ok: false, at: { node: "a" } });
+    expect(lost.detail).toContain("happened after it");
+    // A write nobody shows and no shown write had seen: lost, and the detail says whether it arrived.
+    const gone = nlw([a1, b1, read("a", [a1], { a: 1, b: 1 })]);
+    expect(gone.detail).toMatch(/b's write b:1 of 2 .* is lost — a applied it/);
+  });
+
+  it("mv: a dot acknowledged twice is a lost write; a value shown by an unacknowledged write leaves the rest undecided", () => {
+    const a1 = mvSet("a", 1, 1, {}, 0);
+    const again = mvSet("a", 2, 1, {}, 5);
+    expect(nlw([a1, again, read("a", [again], { a: 1 })]).detail).toContain("two writes with the same dot a:1");
+    const unknown: HistoryEntry = { ...op("b", "set", [9], 0, 50, "info") };
+    const r: HistoryEntry = { ...op("a", "read", [], 100, 101, "ok", [9]), state: { present: [{ value: 9, dot: ["b", 1] }], known: known({ a: 1, b: 1 }) } };
+    const c = nlw([a1, unknown, r]);
+    expect(c.ok).toBe(true);
+    expect(c.detail).toContain("1 left undecided");
+  });
+
+  it("lww: the larger timestamp supersedes a concurrent write; a causally later write shown beneath an earlier one is lost", () => {
+    const w = (node: string, v: unknown, seq: number, vv: Record<string, number>, l: number, write = true): HistoryEntry => ({
+      ...op(node, "set", [v], l, l + 1),
+      ack: { dot: [node, seq], known: known({ ...vv, [node]: seq }), write: write ? { value: v, ts: { l, c: 0 }, writer: node } : null },
+    });
+    const lr = (node: string, shown: HistoryEntry): HistoryEntry => ({
+      ...op(node, "read", [], 100, 101, "ok", shown.args[0]),
+      state: { present: [shown.ack!.write!], known: known({ a: 1, b: 1 }) },
+    });
+    const a1 = w("a", "x", 1, {}, 10);
+    const b1 = w("b", "y", 1, {}, 20);
+    expect(nlw([a1, b1, lr("a", b1)], "lww-register").ok).toBe(true);
+    expect(nlw([a1, b1, lr("a", a1)], "lww-register")).toMatchObject({ ok: false });
+    // Physical clocks behind: b saw a1, wrote after it with a smaller stamp (a void write); a1 shows.
+    const void1 = w("b", "y", 1, { a: 1 }, 5, false);
+    expect(nlw([a1, void1, lr("a", a1)], "lww-register").detail).toMatch(/happened after it .* no effect/);
+  });
+});

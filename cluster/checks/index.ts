@@ -2,14 +2,15 @@
  * The checks of a cluster run, on its recorded history and each node's final state: the
  * simulator's check names and verdict shape (sim's CheckResult), decided from what clients saw.
  * Which run depends on the type, as in the simulator: convergence always; durability always
- * (every run may kill -9); counter-total for counters; add-wins for the OR-Set; expected-value
- * when the scenario gives `expect.value`.
+ * (every run may kill -9); counter-total for counters; add-wins for the OR-Set; no-lost-writes
+ * for registers; expected-value when the scenario gives `expect.value`.
  */
 import { canonicalKey } from "../../core/index.ts";
 import type { CheckResult } from "../../sim/index.ts";
 import type { HistoryEntry } from "../history.ts";
 import type { ClusterCrdt } from "../support.ts";
 import { counterDurability, counterTotal } from "./counters.ts";
+import { noLostWrites } from "./registers.ts";
 import { sequencerChecks } from "./sequencer.ts";
 import { addWins, setDurability } from "./sets.ts";
 
@@ -35,7 +36,10 @@ export function checkHistory(i: CheckInput): CheckResult[] {
   } else if (i.crdt === "g-set" || i.crdt === "or-set") {
     if (i.crdt === "or-set" || "add-wins" in i.expectChecks) out.push(addWins(i.history, i.finals, expected("add-wins")));
     out.push(setDurability(i.history, i.finals, expected("durability")));
-  } else out.push(registerDurability(i.history, i.finals, expected("durability")));
+  } else {
+    out.push(registerDurability(i.history, i.finals, expected("durability")));
+    out.push(noLostWrites(i.crdt === "lww-register" ? "lww" : "mv", i.history, expected("no-lost-writes")));
+  }
   if (i.sequencer) out.push(...sequencerChecks(i.history, expected("sequencer-unique"), expected("sequencer-monotonic")));
   if (i.expectValue) out.push(expectedValue(i.finals, i.expectValue.value, expected("expected-value")));
   // An anomaly the scenario demands (`false`) that a history cannot show is never passed as shown: reported unmet, as the simulator does with a check it lacks.

@@ -4,8 +4,11 @@
  * DecodeError like any malformed frame (the connection is closed), never a half-understood call.
  *
  * - update: one store op on one object (`set ["phone", "555-0101"]` on customers/A); answered
- *   `{ ok: true }` once the write is durable.
+ *   once the write is durable with its acknowledgement (WriteAck): the update's dot, what the
+ *   node had applied of the collection when it wrote it, and the object's delta.
  * - get / list: an object's value (null when absent), or every object of a collection.
+ * - state: an object's CRDT state in its type's encoding and the collection's causal context
+ *   (ObjectState): what a history checker needs to tell which writes a value came from.
  * - next: the sequencer's request (client id, request id, `done`, as core's NextRequest), so a
  *   retry of the same id is answered with the same number and forwarding keeps the client's id.
  * - watch: after `{ ok: true }`, one event frame per change of the collection, tagged with the
@@ -25,6 +28,7 @@ export const MAX_SQL_PARAMS = 65_535;
 export const clientRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("update"), collection: name, id: name, op: name, args: z.array(z.unknown()) }),
   z.strictObject({ type: z.literal("get"), collection: name, id: name }),
+  z.strictObject({ type: z.literal("state"), collection: name, id: name }),
   z.strictObject({ type: z.literal("list"), collection: name }),
   z.strictObject({ type: z.literal("next"), name: z.string().min(1).max(256), client: z.string().min(1).max(256), requestId: count, done: count }),
   z.strictObject({ type: z.literal("watch"), collection: name }),
@@ -49,3 +53,28 @@ export const changeSchema = z.strictObject({ collection: name, id: name, value: 
 /** One object's new value, as a watcher sees it. */
 /** One changed object, as `watch` reports it (written out, not inferred, so the API reference can name it). */
 export type Change = { collection: string; id: string; value: unknown };
+
+const causalContextJson = z.strictObject({
+  vv: z.record(z.string(), count),
+  cloud: z.array(z.tuple([z.string(), count])),
+});
+
+/**
+ * What a node answers an `update` with, once the write is durable: the write's identity and
+ * causal past, so that a history records which write it was.
+ * - `origin`, `seq`: the update's dot (the node's id, its seq in the collection);
+ * - `known`: the collection's causal context right after the write, inside the same write —
+ *   every update (dot) the node had applied when it made this one, this one included;
+ * - `delta`: the object's delta, base64 of its type's framed encoding (absent for a type without
+ *   a codec): a register's write identity (an MV entry's dot, an LWW write's timestamp) is in it.
+ */
+export const writeAckSchema = z.strictObject({ origin: name, seq: count, known: causalContextJson, delta: z.string().optional() });
+export type WriteAck = z.infer<typeof writeAckSchema>;
+
+/**
+ * What a node answers a `state` request with, from durable state: the object's state, base64 of
+ * its type's framed encoding (null when the collection holds no such object), and the
+ * collection's causal context (every update the node has applied).
+ */
+export const objectStateSchema = z.strictObject({ state: z.string().nullable(), known: causalContextJson });
+export type ObjectState = z.infer<typeof objectStateSchema>;
