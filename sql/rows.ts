@@ -32,6 +32,12 @@ export interface SqlStore<E = unknown> {
   ids(collection: string): readonly string[];
   /** Applies a local update (`set ["customers", "A", "phone", "555"]`). */
   update(op: Op): E;
+  /**
+   * Optional: applies several field ops of one object as one update (`inc ["views", 1]`, `set
+   * ["_row", "live"]`), all or nothing, with one effect (a StoreReplica's: one delta message).
+   * Without it each op is an `update` of its own (the simulator's SQL steps: one op each).
+   */
+  updateObject?(collection: string, id: string, ops: Op[]): E;
 }
 
 export const LIVE = "live";

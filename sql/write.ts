@@ -267,6 +267,17 @@ export function applyRows<E>(store: SqlStore<E>, t: Table, rows: PendingRow[], d
     updates: r.updates.map(([field, op, ...args]) => [field, op, ...args.map(resolve)] as const),
   }));
   const out: E[] = [];
-  for (const r of ready) for (const [field, op, ...args] of r.updates) out.push(store.update(fieldOp(t, r.id, op, field, ...args)));
+  for (const r of ready) {
+    // A row's field updates are one store update where the store takes them together (one delta per row).
+    if (store.updateObject && r.updates.length > 1)
+      out.push(
+        store.updateObject(
+          t.name,
+          r.id,
+          r.updates.map(([field, op, ...args]) => ({ op, args: [field, ...args] })),
+        ),
+      );
+    else for (const [field, op, ...args] of r.updates) out.push(store.update(fieldOp(t, r.id, op, field, ...args)));
+  }
   return out;
 }

@@ -19,8 +19,11 @@ export type CausalContextJson = { vv: Record<string, number>; cloud: [string, nu
 
 export class CausalContext {
   private readonly vector = new VersionVector();
-  /** replica → counters seen beyond a gap. Never holds an empty Set. */
-  private readonly dots = new Map<string, Set<number>>();
+  /**
+   * replica → counters seen beyond a gap. Never holds an empty Set; made on the first such dot
+   * (most contexts never have one, and every dot-kernel state and delta holds a context).
+   */
+  private dots: Map<string, Set<number>> | undefined;
 
   /** The compact part. For reading only: mutating it would break the cloud invariant. */
   get vv(): VersionVector {
@@ -28,7 +31,7 @@ export class CausalContext {
   }
 
   has(dot: Dot): boolean {
-    return dot[1] <= this.vector.get(dot[0]) || (this.dots.get(dot[0])?.has(dot[1]) ?? false);
+    return dot[1] <= this.vector.get(dot[0]) || (this.dots?.get(dot[0])?.has(dot[1]) ?? false);
   }
 
   add(dot: Dot): this {
@@ -42,18 +45,19 @@ export class CausalContext {
     if (c <= n) return;
     if (c === n + 1) {
       // Contiguous: extend the vector, then absorb whatever run of cloud dots now follows.
-      const set = this.dots.get(r);
+      const set = this.dots?.get(r);
       let top = c;
       if (set) {
         while (set.delete(top + 1)) top++;
-        if (set.size === 0) this.dots.delete(r);
+        if (set.size === 0) this.dots!.delete(r);
       }
       this.vector.set(r, top);
       return;
     }
     // Beyond a gap: the invariant already holds for the existing cloud, so just insert.
-    let set = this.dots.get(r);
-    if (!set) this.dots.set(r, (set = new Set()));
+    const dots = (this.dots ??= new Map());
+    let set = dots.get(r);
+    if (!set) dots.set(r, (set = new Set()));
     set.add(c);
   }
 
@@ -61,7 +65,8 @@ export class CausalContext {
   next(replica: string): Dot {
     checkReplica(replica);
     let max = this.vector.get(replica);
-    for (const c of this.dots.get(replica) ?? []) if (c > max) max = c;
+    const cloud = this.dots?.get(replica);
+    if (cloud) for (const c of cloud) if (c > max) max = c;
     const dot: Dot = [replica, max + 1];
     this.add(dot);
     return dot;
@@ -77,60 +82,64 @@ export class CausalContext {
         this.compact(r);
       }
     }
-    for (const [r, theirs] of other.dots) for (const c of theirs) this.insert(r, c);
+    if (other.dots) for (const [r, theirs] of other.dots) for (const c of theirs) this.insert(r, c);
     return this;
   }
 
   /** Restores the invariant for replica `r`: absorb contiguous dots, drop covered ones. */
   private compact(r: string): void {
-    const set = this.dots.get(r);
+    const set = this.dots?.get(r);
     if (!set) return;
     let n = this.vector.get(r);
     for (const c of set) if (c <= n) set.delete(c);
     const start = n;
     while (set.delete(n + 1)) n++;
-    if (set.size === 0) this.dots.delete(r);
+    if (set.size === 0) this.dots!.delete(r);
     if (n !== start) this.vector.set(r, n);
   }
 
   clone(): CausalContext {
     const out = new CausalContext();
     out.vector.merge(this.vector);
-    for (const [r, set] of this.dots) out.dots.set(r, new Set(set));
+    if (this.dots && this.dots.size > 0) {
+      const dots = (out.dots = new Map());
+      for (const [r, set] of this.dots) dots.set(r, new Set(set));
+    }
     return out;
   }
 
   /** The cloud dots, sorted by replica then counter. */
   cloud(): Dot[] {
     const out: Dot[] = [];
-    for (const [r, set] of this.dots) for (const c of set) out.push([r, c]);
+    if (this.dots) for (const [r, set] of this.dots) for (const c of set) out.push([r, c]);
     return out.sort(compareDots);
   }
 
   /** Cloud counters of one replica, unsorted: for lookups only, never for output. */
   cloudOf(replica: string): ReadonlySet<number> | undefined {
-    return this.dots.get(replica);
+    return this.dots?.get(replica);
   }
 
   /** Every replica id named by the vector or the cloud, sorted. */
   replicas(): string[] {
     const ids = new Set<string>(this.vector.replicaIds());
-    for (const r of this.dots.keys()) ids.add(r);
+    if (this.dots) for (const r of this.dots.keys()) ids.add(r);
     return [...ids].sort(compareStrings);
   }
 
   isEmpty(): boolean {
-    return this.vector.size === 0 && this.dots.size === 0;
+    return this.vector.size === 0 && (this.dots?.size ?? 0) === 0;
   }
 
   /** Same set of dots (the representation is canonical, so this compares the parts). */
   equals(other: CausalContext): boolean {
-    if (!this.vector.equals(other.vector) || this.dots.size !== other.dots.size) return false;
-    for (const [r, set] of this.dots) {
-      const theirs = other.dots.get(r);
-      if (!theirs || theirs.size !== set.size) return false;
-      for (const c of set) if (!theirs.has(c)) return false;
-    }
+    if (!this.vector.equals(other.vector) || (this.dots?.size ?? 0) !== (other.dots?.size ?? 0)) return false;
+    if (this.dots)
+      for (const [r, set] of this.dots) {
+        const theirs = other.dots!.get(r);
+        if (!theirs || theirs.size !== set.size) return false;
+        for (const c of set) if (!theirs.has(c)) return false;
+      }
     return true;
   }
 

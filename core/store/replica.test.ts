@@ -240,3 +240,71 @@ describe("StoreReplica: snapshot and restore (durable image, volatile log)", () 
     expect(() => new StoreReplica("x", resolveBuiltin("or-set"))).toThrow(/needs a store type/);
   });
 });
+
+describe("StoreReplica.updateObject: several ops of one object as one update", () => {
+  const fieldOp = fc.oneof(
+    fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("phone"), fc.constantFrom("1", "2")) }),
+    fc.record({ op: fc.constant("set"), args: fc.tuple(fc.constant("email"), fc.constantFrom("x", "y")) }),
+    fc.record({ op: fc.constantFrom("inc", "dec"), args: fc.tuple(fc.constant("views"), fc.integer({ min: 1, max: 3 })) }),
+  );
+  const tagOp = fc.record({ op: fc.constantFrom("add", "remove"), args: fc.tuple(fc.constantFrom("vip", "new")) });
+
+  it("leaves the state one-by-one updates leave, with one dot and one delta a peer merges to the same state", () => {
+    checkProperty(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...IDS), fc.array(fieldOp, { minLength: 1, maxLength: 4 }), fc.array(tagOp, { minLength: 1, maxLength: 3 })), {
+          maxLength: 8,
+        }),
+        (batches) => {
+          const one = new StoreReplica("n0", crm, () => 5);
+          const many = new StoreReplica("n0", crm, () => 5);
+          const peer = new StoreReplica("n1", crm);
+          for (const [tags, id, fields, tagOps] of batches) {
+            const ops = (tags ? tagOps : fields).map((o) => ({ op: o.op, args: [...o.args] as unknown[] }));
+            const c = tags ? "tags" : "customers";
+            for (const o of ops) one.update({ op: o.op, args: [c, id, ...o.args] });
+            const seqBefore = many.digest().get(c)?.vv.get("n0") ?? 0;
+            const msg = many.updateObject(c, id, ops);
+            expect(msg.seq).toBe(seqBefore + 1);
+            expect(peer.receiveBytes(many.codecs.delta.encode(msg))).toBe(true);
+          }
+          expect(many.value()).toEqual(one.value());
+          expect(hex(peer)).toBe(hex(many));
+        },
+      ),
+    );
+  });
+
+  it("is all or nothing: a failing op leaves the object, its knowledge and its log as they were", () => {
+    const r = new StoreReplica("n0", crm, () => 5);
+    r.update({ op: "set", args: ["customers", "A", "phone", "555"] });
+    r.update({ op: "inc", args: ["customers", "A", "views", 2] });
+    const before = hex(r);
+    const digest = r.digest();
+    const log = r.logSize();
+    expect(() =>
+      r.updateObject("customers", "A", [
+        { op: "set", args: ["phone", "556"] },
+        { op: "inc", args: ["views", 1] },
+        { op: "inc", args: ["nope", 1] },
+      ]),
+    ).toThrow(OpError);
+    expect(() =>
+      r.updateObject("customers", "B", [
+        { op: "set", args: ["phone", "1"] },
+        { op: "dec", args: ["views", -1] },
+      ]),
+    ).toThrow(/customers\["B"\]/);
+    expect(() =>
+      r.updateObject("tags", "A", [
+        { op: "add", args: ["x"] },
+        { op: "bogus", args: [] },
+      ]),
+    ).toThrow(OpError);
+    expect(hex(r)).toBe(before);
+    expect(r.digest()).toEqual(digest);
+    expect(r.logSize()).toBe(log);
+    expect(() => r.updateObject("nope", "A", [{ op: "set", args: ["phone", "1"] }])).toThrow(OpError);
+    expect(() => r.updateObject("customers", "A", [])).toThrow(OpError);
+  });
+});

@@ -41,7 +41,7 @@ import type { StoreBacking } from "./backing.ts";
 import { MemoryBacking } from "./memory-backing.ts";
 import { snapshotCodec } from "./snapshot.ts";
 import { type DeltaMessage, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type SyncObject, type SyncPart } from "./messages.ts";
-import type { StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
+import type { ObjectUpdate, StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
 
 /** A message names something this store does not have (an unknown collection, a bad dot). */
 export class StoreError extends CrdtError {
@@ -125,7 +125,11 @@ export class StoreReplica {
   update(op: Op): DeltaMessage {
     // The store CRDT validates collection, id and the object's op before it writes anything,
     // then applies the op to the object as the backing holds it (no store state around it).
-    const u = this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id));
+    return this.commitLocal(this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id)));
+  }
+
+  /** A local update applied to its object: takes the next seq, writes the object back and logs the delta. */
+  private commitLocal(u: ObjectUpdate): DeltaMessage {
     const { collection, id } = u;
     // An update that changed nothing (a remove of an absent element) has no delta; it still
     // takes a seq, with the object type's initial state as its delta.
@@ -135,6 +139,17 @@ export class StoreReplica {
     this.backing.putKnowledge(collection, cc);
     this.record(collection, id, u.state, this.id, seq, d);
     return { collection, id, origin: this.id, seq, delta: d };
+  }
+
+  /**
+   * Applies several ops to one object as ONE update (`[{ op: "inc", args: ["views", 1] }, { op:
+   * "set", args: ["_row", "live"] }]`: the object type's ops, without the collection and id) and
+   * returns its one message: one dot, one logged delta (their deltas joined), the state applying
+   * them one by one would leave. All or nothing: a failing op leaves the replica as it was.
+   */
+  updateObject(collection: string, id: string, ops: readonly Op[]): DeltaMessage {
+    const u = this.crdt.updateObjectMany(collection, id, ops, this.ctx, (c, i) => this.backing.object(c, i));
+    return this.commitLocal(u);
   }
 
   /** Applies a peer's delta. Returns false (and changes nothing) when it was applied before. */

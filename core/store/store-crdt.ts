@@ -45,7 +45,7 @@ import {
   type TypeSpec,
 } from "../crdt/_internals/nested.ts";
 import { objectOf } from "../crdt/_internals/object-of.ts";
-import { recordType } from "../crdt/record.ts";
+import { type RecordCrdt, recordType } from "../crdt/record.ts";
 
 export type StoreState = Map<string, Map<string, unknown>>;
 export type StoreValue = Record<string, Record<string, unknown>>;
@@ -66,6 +66,13 @@ export type StoreCrdt = StateCrdt<StoreState, StoreValue> & {
    * what StoreReplica does to its backing's object without building a store state around it.
    */
   updateObject(op: Op, ctx: Ctx, read: (collection: string, id: string) => unknown): ObjectUpdate;
+  /**
+   * Several ops of one object (its type's ops, without the collection and id: `inc ["views", 1]`)
+   * applied in order as ONE update: the state after them all and their deltas joined into one —
+   * what applying them one by one would leave, with one delta instead of several. All or
+   * nothing: an op that fails leaves the object as it was before the first (OpError naming it).
+   */
+  updateObjectMany(collection: string, id: string, ops: readonly Op[], ctx: Ctx, read: (collection: string, id: string) => unknown): ObjectUpdate;
 };
 
 /**
@@ -76,6 +83,9 @@ export type StoreCrdt = StateCrdt<StoreState, StoreValue> & {
 export type ObjectUpdate = { collection: string; id: string; state: unknown; delta: unknown };
 
 const NAME = "store";
+
+/** A record field that was absent before a multi-op update (updateObjectMany puts that back on failure). */
+const ABSENT = Symbol("absent");
 
 /** Ids offered to random workloads (explore, laws): few, so that objects collide. */
 export const STORE_ARBITRARY_IDS = ["a", "b", "c"];
@@ -139,6 +149,67 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
     return { collection: c, id, state, delta: isBottom(c, res.delta) ? undefined : res.delta };
   }
 
+  function updateObjectMany(collection: string, id: string, ops: readonly Op[], ctx: Ctx, read: (collection: string, id: string) => unknown): ObjectUpdate {
+    if (!Array.isArray(ops) || ops.length === 0) throw new OpError(NAME, "-", `${collection}["${id}"]: expects at least one op`);
+    if (ops.length === 1) return updateObject({ op: ops[0]!.op, args: [collection, id, ...(Array.isArray(ops[0]!.args) ? ops[0]!.args : [])] }, ctx, read);
+    const { c, crdt } = target({ op: ops[0]!.op, args: [collection, id] });
+    const current = read(c, id);
+    const fieldType = (crdt as Partial<RecordCrdt>).fieldType;
+    // A record's fields are updated in place, each by its own type: before an op that another
+    // follows, its field is copied (only that field), so a later op that fails can put it back.
+    // Any other type: the ops run on a copy of the object, which replaces it once all succeed.
+    const record = typeof fieldType === "function";
+    let state: unknown = current === undefined ? crdt.init(ctx.replica) : record ? current : copy(crdt, current);
+    // A new object is discarded on failure: nothing to put back.
+    const saved = record && current !== undefined ? new Map<string, unknown>() : undefined;
+    let delta: unknown;
+    /** Record fields whose delta in `delta` is a copy of ours (safe to merge into). */
+    let owned: Set<string> | undefined;
+    let at = 0;
+    try {
+      for (; at < ops.length; at++) {
+        const op = ops[at]!;
+        if (saved && at < ops.length - 1 && Array.isArray(op.args)) {
+          const f = op.args[0];
+          if (typeof f === "string" && !saved.has(f) && (crdt as RecordCrdt).fields.includes(f)) {
+            const m = state as Map<string, unknown>;
+            saved.set(f, m.has(f) ? copy(fieldType!(f), m.get(f)) : ABSENT);
+          }
+        }
+        const res = crdt.update(state, op, ctx);
+        state = res.state;
+        if (delta === undefined) delta = res.delta;
+        else if (record) {
+          // Record deltas hold the fields the op touched: a field seen before is joined into our copy.
+          const joined = delta as Map<string, unknown>;
+          for (const [f, d] of res.delta as Map<string, unknown>) {
+            const t = fieldType!(f);
+            if (!joined.has(f)) joined.set(f, d);
+            else {
+              owned ??= new Set();
+              if (!owned.has(f)) {
+                joined.set(f, copy(t, joined.get(f)));
+                owned.add(f);
+              }
+              joined.set(f, t.merge(joined.get(f), d));
+            }
+          }
+        } else delta = crdt.merge(at === 1 ? copy(crdt, delta) : delta, res.delta);
+      }
+    } catch (e) {
+      if (saved && current !== undefined) {
+        const m = current as Map<string, unknown>;
+        for (const [f, s] of saved) {
+          if (s === ABSENT) m.delete(f);
+          else m.set(f, s);
+        }
+      }
+      relabelOpError(NAME, String(ops[at]?.op), `${c}["${id}"] (${crdt.name})`, e);
+    }
+    const kept = current !== undefined || !isBottom(c, state) ? state : undefined;
+    return { collection: c, id, state: kept, delta: isBottom(c, delta) ? undefined : delta };
+  }
+
   const writeObject = (w: Writer, c: string, s: unknown) => {
     const bytes = codecOf(c).encode(s);
     w.uint(bytes.length).raw(bytes);
@@ -156,6 +227,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
     ops: names.flatMap((c) => schema.get(c)!.ops.map((s) => ({ ...s, args: [c, { pick: STORE_ARBITRARY_IDS }, ...(s.args ?? [])] }))),
     init: () => new Map(),
     updateObject,
+    updateObjectMany,
     update(state: StoreState, op: Op, ctx: Ctx) {
       const u = updateObject(op, ctx, (c, id) => state.get(c)?.get(id));
       if (u.state !== undefined) {

@@ -64,9 +64,13 @@ export class DotKernel {
   write(replica: string, key: string, value: Json, supersede: Iterable<string>): DotKernel {
     const dot = Object.freeze(this.ctx.next(replica)); // first: it validates the replica id
     const delta = new DotKernel();
-    // A snapshot: the caller's iterable may be a live view of the entries removeEntry deletes from.
+    // A snapshot: the caller's iterable may be a live view of the entries removeEntry deletes
+    // from (an array is one already: keys() returns a copy).
     // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
-    for (const k of [...supersede]) for (const d of this.removeEntry(k)) delta.ctx.add(d);
+    for (const k of Array.isArray(supersede) ? (supersede as string[]) : [...supersede]) {
+      // The writer's own dot index is kept even when it empties: the new dot goes in next.
+      for (const d of this.removeEntry(k, replica)) delta.ctx.add(d);
+    }
     this.insert(key, value, dot);
     delta.insert(key, value, dot);
     delta.ctx.add(dot);
@@ -141,11 +145,14 @@ export class DotKernel {
   }
 
   /** Removes an entry and its dots (the context keeps them); returns the dots. */
-  private removeEntry(key: string): Dot[] {
+  private removeEntry(key: string, keep?: string): Dot[] {
     const entry = this.entries.get(key);
     if (!entry) return [];
     this.entries.delete(key);
-    for (const [r, c] of entry.dots) this.unindex(r, c);
+    for (const [r, c] of entry.dots) {
+      if (r === keep) this.byDot.get(r)!.delete(c);
+      else this.unindex(r, c);
+    }
     return entry.dots;
   }
 
