@@ -98,6 +98,14 @@ export class CausalContext {
     if (n !== start) this.vector.set(r, n);
   }
 
+  /** A copy holding only the dots of the replicas `keep` accepts. */
+  restricted(keep: (replica: string) => boolean): CausalContext {
+    const out = new CausalContext();
+    for (const r of this.vector.replicaIds()) if (keep(r)) out.vector.set(r, this.vector.get(r));
+    if (this.dots) for (const [r, set] of this.dots) if (keep(r)) (out.dots ??= new Map()).set(r, new Set(set));
+    return out;
+  }
+
   clone(): CausalContext {
     const out = new CausalContext();
     out.vector.merge(this.vector);

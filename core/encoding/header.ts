@@ -37,6 +37,7 @@ export const TYPE_TAGS = {
   "store-sync": 31,
   "store-digest": 32,
   "store-snapshot": 33,
+  "store-txn": 34,
 } as const;
 
 export type TypeTagName = keyof typeof TYPE_TAGS;

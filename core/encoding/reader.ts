@@ -89,6 +89,11 @@ export class Reader {
     return n;
   }
 
+  /** Bytes left to read (an optional trailing part is present when this is above 0). */
+  get remaining(): number {
+    return this.input.length - this.pos;
+  }
+
   /** Asserts the whole input was consumed: trailing garbage is malformed input too. */
   end(): void {
     if (this.pos !== this.input.length) this.fail(`${this.input.length - this.pos} trailing bytes`);

@@ -25,9 +25,10 @@
  */
 import type { CausalContext } from "../clock/causal-context.ts";
 import type { VersionVector } from "../clock/version-vector.ts";
+import type { TxnMeta } from "./messages.ts";
 
-/** One logged update: the object it touched and its delta. */
-export type LoggedDelta = { id: string; delta: unknown };
+/** One logged update: the object it touched and its delta, and the transaction that made it if one did. */
+export type LoggedDelta = { id: string; delta: unknown; txn?: TxnMeta };
 
 export interface StoreBacking {
   // ---- objects ----------------------------------------------------------------------------
@@ -43,6 +44,13 @@ export interface StoreBacking {
   count(collection: string): number;
   /** The ids whose version vector's entry for `origin` is above `above`, ascending: the objects an update of origin past `above` touched. */
   touchedAbove(collection: string, origin: string, above: number): Iterable<string>;
+  /**
+   * The metadata of the last transaction that wrote an object (sent with it when it goes whole
+   * in a sync answer), and its write; plain updates leave it as it was. Optional: a backing
+   * without them keeps no transaction metadata beside objects (logged updates still carry theirs).
+   */
+  txn?(collection: string, id: string): TxnMeta | undefined;
+  putTxn?(collection: string, id: string, txn: TxnMeta): void;
 
   // ---- knowledge --------------------------------------------------------------------------
   /** A collection's causal context (the dots applied), or undefined before the first. */

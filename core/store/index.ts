@@ -3,4 +3,17 @@ export { storeType, DEFAULT_STORE_COLLECTIONS, type StoreCrdt, type StoreState, 
 export { StoreReplica, StoreError } from "./replica.ts";
 export { MemoryBacking } from "./memory-backing.ts";
 export type { StoreBacking, LoggedDelta } from "./backing.ts";
-export { storeCodecs, digestJson, type DeltaMessage, type StoreDigest, type SyncMessage, type SyncPart, type SyncObject, type StoreCodecs } from "./messages.ts";
+export {
+  storeCodecs,
+  digestJson,
+  txnKey,
+  MAX_TXN_UPDATES,
+  type TxnMeta,
+  type TxnMember,
+  type DeltaMessage,
+  type StoreDigest,
+  type SyncMessage,
+  type SyncPart,
+  type SyncObject,
+  type StoreCodecs,
+} from "./messages.ts";

@@ -15,6 +15,7 @@ import type { CausalContext } from "../clock/causal-context.ts";
 import type { VersionVector } from "../clock/version-vector.ts";
 import { compareStrings } from "../util/json.ts";
 import type { LoggedDelta, StoreBacking } from "./backing.ts";
+import type { TxnMeta } from "./messages.ts";
 import type { StoreState } from "./store-crdt.ts";
 
 export class MemoryBacking implements StoreBacking {
@@ -27,6 +28,18 @@ export class MemoryBacking implements StoreBacking {
   /** collection → origin → seq → the logged update. */
   private readonly log = new Map<string, Map<string, Map<number, LoggedDelta>>>();
   private logged = 0;
+  /** collection → id → the last transaction that wrote the object. */
+  private readonly txns = new Map<string, Map<string, TxnMeta>>();
+
+  txn(collection: string, id: string): TxnMeta | undefined {
+    return this.txns.get(collection)?.get(id);
+  }
+
+  putTxn(collection: string, id: string, txn: TxnMeta): void {
+    let m = this.txns.get(collection);
+    if (!m) this.txns.set(collection, (m = new Map()));
+    m.set(id, txn);
+  }
 
   object(collection: string, id: string): unknown {
     return this.state.get(collection)?.get(id);

@@ -11,6 +11,12 @@
  * - SyncMessage: the answer to a digest, per collection: the digest it answers (`base`), what
  *   the sender knew (`known`), and per object either the join of the deltas the peer lacks or,
  *   where the sender's delta log no longer has them, the object's full state.
+ * - TxnMeta: a transaction's metadata (RAMP-Fast's per-item metadata): its origin and every
+ *   update it made (collection, object, seq). A DeltaMessage made by a transaction carries it,
+ *   a SyncObject carries those of the transactions whose updates it joins. Optional, and
+ *   appended after what a plain message has, so a plain message's bytes are what they were
+ *   before transactions existed: a delta's after its object delta (a marker byte 1), a sync
+ *   object's behind bit 1 of its full/delta flag.
  */
 import type { CausalContext } from "../clock/causal-context.ts";
 import { readCausalContext, readVersionVector, writeCausalContext, writeVersionVector } from "../clock/codec.ts";
@@ -22,7 +28,24 @@ import type { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
 import type { StoreCrdt } from "./store-crdt.ts";
 
-export type DeltaMessage = { collection: string; id: string; origin: string; seq: number; delta: unknown };
+/** One update of a transaction: its object and its dot's seq (the origin is the transaction's). */
+export type TxnMember = { collection: string; id: string; seq: number };
+/**
+ * A transaction's metadata: its origin and its updates, in the order they were made (the first
+ * one's dot names the transaction). Every update of a transaction is a dot of its origin, so a
+ * replica can tell when it holds all of them (StoreReplica applies them together, never part).
+ */
+export type TxnMeta = { origin: string; members: TxnMember[] };
+export type DeltaMessage = { collection: string; id: string; origin: string; seq: number; delta: unknown; txn?: TxnMeta };
+
+/** A transaction's id: its origin and first update's dot, as a string key. */
+export function txnKey(t: TxnMeta): string {
+  const m = t.members[0]!;
+  return `${t.origin}\u0000${m.collection}\u0000${m.seq}`;
+}
+
+/** Transactions larger than this are refused (a transaction's metadata travels with each of its updates: O(k²)). */
+export const MAX_TXN_UPDATES = 4096;
 /** Per collection: the dots applied, as a version vector plus the few seen out of order. */
 export type StoreDigest = Map<string, CausalContext>;
 export type SyncObject = {
@@ -32,11 +55,14 @@ export type SyncObject = {
   /** The sender's object version vector: per origin, the highest seq that touched the object. */
   vv: VersionVector;
   state: unknown;
+  /** The transactions whose updates `state` holds (a joined delta: those of its logged updates; a whole object: the last one that wrote it); absent when none. */
+  txns?: TxnMeta[];
 };
 export type SyncPart = { collection: string; base: CausalContext; known: CausalContext; objects: SyncObject[] };
 export type SyncMessage = { parts: SyncPart[] };
 
-export type StoreCodecs = { delta: Codec<DeltaMessage>; digest: Codec<StoreDigest>; sync: Codec<SyncMessage> };
+/** `txn`: a transaction's metadata on its own (what a node keeps beside an object and a logged update). */
+export type StoreCodecs = { delta: Codec<DeltaMessage>; digest: Codec<StoreDigest>; sync: Codec<SyncMessage>; txn: Codec<TxnMeta> };
 
 export function storeCodecs(store: StoreCrdt): StoreCodecs {
   const names = store.collections;
@@ -51,6 +77,32 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
     return id;
   };
   const writeIndexed = (w: Writer, c: string) => w.uint(index.get(c)!);
+  const writeTxn = (w: Writer, t: TxnMeta) => {
+    w.string(t.origin).uint(t.members.length);
+    for (const m of t.members) {
+      writeIndexed(w, m.collection);
+      w.string(m.id).uint(m.seq);
+    }
+  };
+  const readTxn = (r: Reader): TxnMeta => {
+    const origin = r.string();
+    if (origin === "") r.fail("transaction: empty origin");
+    const n = r.count(3);
+    if (n === 0 || n > MAX_TXN_UPDATES) r.fail(`transaction of ${n} updates (1 to ${MAX_TXN_UPDATES})`);
+    const members: TxnMember[] = [];
+    const dots = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const collection = readCollection(r);
+      const id = readId(r, collection);
+      const seq = r.uint();
+      if (seq === 0) r.fail("transaction: seq 0 (seqs count from 1)");
+      const key = `${collection}\u0000${seq}`;
+      if (dots.has(key)) r.fail(`transaction: update (${collection}, ${seq}) listed twice`);
+      dots.add(key);
+      members.push({ collection, id, seq });
+    }
+    return { origin, members };
+  };
 
   const delta = framedCodec<DeltaMessage>(
     "store-delta",
@@ -58,6 +110,8 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
       writeIndexed(w, m.collection);
       w.string(m.id).string(m.origin).uint(m.seq);
       store.writeObject(w, m.collection, m.delta);
+      // A plain update ends here: its bytes are those of every release before transactions.
+      if (m.txn) writeTxn(w.byte(1), m.txn);
     },
     (r) => {
       const collection = readCollection(r);
@@ -66,7 +120,13 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
       const seq = r.uint();
       if (seq === 0) r.fail("seq 0 (seqs count from 1)");
       const d = store.readObject(r, collection, `${collection}["${id}"] delta`);
-      return { collection, id, origin, seq, delta: d };
+      if (r.remaining === 0) return { collection, id, origin, seq, delta: d };
+      const marker = r.byte();
+      if (marker !== 1) r.fail(`bad transaction marker ${marker}`);
+      const txn = readTxn(r);
+      if (txn.origin !== origin) r.fail(`transaction of origin "${txn.origin}" on an update of origin "${origin}"`);
+      if (!txn.members.some((m) => m.collection === collection && m.id === id && m.seq === seq)) r.fail(`transaction does not list its update (${collection}, "${id}", ${seq})`);
+      return { collection, id, origin, seq, delta: d, txn };
     },
   );
 
@@ -106,9 +166,14 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
         writeCausalContext(w, p.known);
         w.uint(p.objects.length);
         for (const o of p.objects) {
-          w.string(o.id).byte(o.full ? 1 : 0);
+          const txns = o.txns?.length ? o.txns : undefined;
+          w.string(o.id).byte((o.full ? 1 : 0) | (txns ? 2 : 0));
           writeVersionVector(w, o.vv);
           store.writeObject(w, p.collection, o.state);
+          if (txns) {
+            w.uint(txns.length);
+            for (const t of txns) writeTxn(w, t);
+          }
         }
       }
     },
@@ -130,10 +195,22 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
           if (last !== undefined && compareStrings(last, id) >= 0) r.fail(`collection "${collection}": ids not strictly ascending ("${last}" then "${id}")`);
           last = id;
           const flag = r.byte();
-          if (flag > 1) r.fail(`${collection}["${id}"]: bad full/delta flag ${flag}`);
+          if (flag > 3) r.fail(`${collection}["${id}"]: bad full/delta flag ${flag}`);
           const vv = readVersionVector(r);
           const state = store.readObject(r, collection, `${collection}["${id}"]`);
-          objects.push({ id, full: flag === 1, vv, state });
+          if ((flag & 2) === 0) {
+            objects.push({ id, full: (flag & 1) === 1, vv, state });
+            continue;
+          }
+          const k = r.count(4);
+          if (k === 0) r.fail(`${collection}["${id}"]: an empty transaction list (left out when empty)`);
+          const txns: TxnMeta[] = [];
+          for (let t = 0; t < k; t++) {
+            const txn = readTxn(r);
+            if (!txn.members.some((m) => m.collection === collection && m.id === id)) r.fail(`${collection}["${id}"]: a transaction that does not update it`);
+            txns.push(txn);
+          }
+          objects.push({ id, full: (flag & 1) === 1, vv, state, txns });
         }
         parts.push({ collection, base, known, objects });
       }
@@ -141,7 +218,9 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
     },
   );
 
-  return { delta, digest, sync };
+  const txn = framedCodec<TxnMeta>("store-txn", writeTxn, readTxn);
+
+  return { delta, digest, sync, txn };
 }
 
 /** A digest's vectors as plain JSON (collection → replica → count), for traces and tests. */

@@ -18,6 +18,16 @@
  * - `compactLog(upTo?)` drops logged deltas at or below a digest (e.g. what every peer has
  *   acknowledged), or all of them; anti-entropy then falls back to object states.
  *
+ * - `transact(ops)` applies several local ops as one transaction: each takes a dot, and each
+ *   delta carries the transaction's metadata (every update's collection, object and seq).
+ *   `receive`/`receiveAll`/`applySync` apply a transaction's updates only together: an update
+ *   (a peer's delta, or a sync object joining one) whose transaction lists a dot this replica
+ *   neither knows nor holds is *prepared* — kept aside in memory, its dots left out of the
+ *   knowledge (so a digest asks for them again, and a crash loses nothing durable) — until the
+ *   last one arrives; then all of them are merged in the same call: read atomicity, RAMP's
+ *   commit, decided locally because every dot of a transaction ends up on every replica.
+ *   Plain updates never wait (docs/design.md, "Transactions on a node").
+ *
  * - `snapshot()` / `StoreReplica.restore()`: the durable image (state, knowledge, object
  *   vectors; not the log) for a storage interface, so a restart keeps everything applied.
  *
@@ -40,7 +50,21 @@ import { compareStrings } from "../util/json.ts";
 import type { StoreBacking } from "./backing.ts";
 import { MemoryBacking } from "./memory-backing.ts";
 import { snapshotCodec } from "./snapshot.ts";
-import { type DeltaMessage, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type SyncObject, type SyncPart } from "./messages.ts";
+import {
+  type DeltaMessage,
+  MAX_TXN_UPDATES,
+  type StoreCodecs,
+  storeCodecs,
+  type StoreDigest,
+  type SyncMessage,
+  type SyncObject,
+  type SyncPart,
+  txnKey,
+  type TxnMeta,
+} from "./messages.ts";
+
+/** An update held back until its transaction is whole: a peer's delta, or a sync answer's object. */
+type Prepared = { kind: "delta"; msg: DeltaMessage & { txn: TxnMeta } } | { kind: "sync"; collection: string; object: SyncObject & { txns: TxnMeta[] }; covered: boolean };
 import type { ObjectUpdate, StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
 
 /** A message names something this store does not have (an unknown collection, a bad dot). */
@@ -123,13 +147,58 @@ export class StoreReplica {
 
   /** Applies a local op (`set ["customers", "A", "phone", v]`) and returns the message to broadcast. */
   update(op: Op): DeltaMessage {
-    // The store CRDT validates collection, id and the object's op before it writes anything,
-    // then applies the op to the object as the backing holds it (no store state around it).
-    return this.commitLocal(this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id)));
+    return this.updateWith(op, undefined);
   }
 
-  /** A local update applied to its object: takes the next seq, writes the object back and logs the delta. */
-  private commitLocal(u: ObjectUpdate): DeltaMessage {
+  /**
+   * Applies several local ops as one transaction: each takes a dot of this replica, and every
+   * delta returned carries the transaction's metadata (so peers apply them together, never
+   * part). The ops are checked one by one as they are applied: a failing one throws, and the
+   * ones before it stay applied unless the caller's storage rolls the write back (a node runs
+   * a transaction in one store write, which does).
+   */
+  transact(ops: readonly Op[]): DeltaMessage[] {
+    if (!Array.isArray(ops) || ops.length === 0 || ops.length > MAX_TXN_UPDATES)
+      throw new StoreError(`a transaction needs 1 to ${MAX_TXN_UPDATES} updates, got ${Array.isArray(ops) ? ops.length : JSON.stringify(ops)}`);
+    // Each update's seq is known before it is made (one past this replica's highest in its
+    // collection, counting the transaction's earlier ones), so every delta and log entry carries
+    // the whole metadata from the start.
+    const next = new Map<string, number>();
+    const members = ops.map((op) => {
+      const [collection, id] = Array.isArray(op?.args) ? op.args : [];
+      this.typeOf(collection as string);
+      if (typeof id !== "string" || id === "") throw new StoreError(`collection "${String(collection)}": bad object id ${JSON.stringify(id) ?? String(id)}`);
+      const c = collection as string;
+      let seq = next.get(c);
+      if (seq === undefined) {
+        const cc = this.backing.knowledge(c);
+        seq = cc ? maxSeq(cc, this.id) : 0;
+      }
+      next.set(c, ++seq);
+      return { collection: c, id, seq };
+    });
+    const txn: TxnMeta = { origin: this.id, members };
+    return ops.map((op, i) => {
+      const d = this.updateWith(op, txn);
+      if (d.seq !== members[i]!.seq || d.collection !== members[i]!.collection || d.id !== members[i]!.id)
+        throw new StoreError(
+          `transaction update ${i} took (${d.collection}, "${d.id}", ${d.seq}), not the (${members[i]!.collection}, "${members[i]!.id}", ${members[i]!.seq}) its metadata lists`,
+        );
+      return d;
+    });
+  }
+
+  private updateWith(op: Op, txn: TxnMeta | undefined): DeltaMessage {
+    // The store CRDT validates collection, id and the object's op before it writes anything,
+    // then applies the op to the object as the backing holds it (no store state around it).
+    return this.commitLocal(this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id)), txn);
+  }
+
+  /**
+   * A local update applied to its object: takes the next seq, writes the object back and logs the
+   * delta (with its transaction's metadata when it is part of one).
+   */
+  private commitLocal(u: ObjectUpdate, txn: TxnMeta | undefined): DeltaMessage {
     const { collection, id } = u;
     // An update that changed nothing (a remove of an absent element) has no delta; it still
     // takes a seq, with the object type's initial state as its delta.
@@ -137,8 +206,8 @@ export class StoreReplica {
     const cc = this.backing.knowledge(collection) ?? new CausalContext();
     const seq = cc.next(this.id)[1];
     this.backing.putKnowledge(collection, cc);
-    this.record(collection, id, u.state, this.id, seq, d);
-    return { collection, id, origin: this.id, seq, delta: d };
+    this.record(collection, id, u.state, this.id, seq, d, txn);
+    return txn ? { collection, id, origin: this.id, seq, delta: d, txn } : { collection, id, origin: this.id, seq, delta: d };
   }
 
   /**
@@ -149,23 +218,139 @@ export class StoreReplica {
    */
   updateObject(collection: string, id: string, ops: readonly Op[]): DeltaMessage {
     const u = this.crdt.updateObjectMany(collection, id, ops, this.ctx, (c, i) => this.backing.object(c, i));
-    return this.commitLocal(u);
+    return this.commitLocal(u, undefined);
   }
 
-  /** Applies a peer's delta. Returns false (and changes nothing) when it was applied before. */
+  /**
+   * Applies a peer's delta. Returns false (and changes nothing) when it was applied (or is held)
+   * before. A transaction's delta is held until every update of its transaction is here, then
+   * they are applied together (`receiveAll` says which were applied).
+   */
   receive(msg: DeltaMessage): boolean {
+    const fresh = this.take(msg);
+    if (fresh && msg.txn) this.settle();
+    return fresh;
+  }
+
+  /**
+   * Applies peers' deltas (a frame of them) and returns those applied now, in order: the new
+   * plain ones and every transaction made whole by them (including updates held from before).
+   * Updates of a transaction still partial are held; duplicates are left out.
+   */
+  receiveAll(msgs: readonly DeltaMessage[]): DeltaMessage[] {
+    const out: DeltaMessage[] = [];
+    let held = false;
+    for (const m of msgs) {
+      if (!this.take(m)) continue;
+      if (m.txn) held = true;
+      else out.push(m);
+    }
+    if (held) out.push(...this.settle());
+    return out;
+  }
+
+  /** Updates held back until their transactions are whole (prepared), for tests and statistics. */
+  get preparedCount(): number {
+    return this.prepared.size;
+  }
+
+  /** The metadata of the last transaction that wrote an object, if the backing keeps it. */
+  txnOf(collection: string, id: string): TxnMeta | undefined {
+    this.typeOf(collection);
+    return this.backing.txn?.(collection, id);
+  }
+
+  /**
+   * Validates a delta and applies it (plain) or holds it (a transaction's): false when known or held already.
+   */
+  private take(msg: DeltaMessage): boolean {
     this.typeOf(msg.collection);
     if (typeof msg.id !== "string" || msg.id === "") throw new StoreError(`delta for collection "${msg.collection}": bad object id ${JSON.stringify(msg.id)}`);
     if (typeof msg.origin !== "string" || msg.origin === "" || !Number.isSafeInteger(msg.seq) || msg.seq < 1)
       throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: bad dot (${JSON.stringify(msg.origin)}, ${JSON.stringify(msg.seq)})`);
     const cc = this.backing.knowledge(msg.collection) ?? new CausalContext();
     if (cc.has([msg.origin, msg.seq])) return false;
+    if (msg.txn) {
+      const t = msg.txn;
+      if (t.origin !== msg.origin || !t.members.some((m) => m.collection === msg.collection && m.id === msg.id && m.seq === msg.seq))
+        throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: its transaction does not list it`);
+      const key = `d\u0000${msg.collection}\u0000${msg.origin}\u0000${msg.seq}`;
+      if (this.prepared.has(key)) return false;
+      this.prepared.set(key, { kind: "delta", msg: msg as DeltaMessage & { txn: TxnMeta } });
+      return true;
+    }
+    this.applyDelta(msg, cc);
+    return true;
+  }
+
+  private applyDelta(msg: DeltaMessage, cc: CausalContext): void {
     const view = this.viewOf(msg.collection, msg.id);
     this.crdt.merge(view, single(msg.collection, msg.id, msg.delta));
     cc.add([msg.origin, msg.seq]);
     this.backing.putKnowledge(msg.collection, cc);
-    this.record(msg.collection, msg.id, view.get(msg.collection)?.get(msg.id), msg.origin, msg.seq, msg.delta);
-    return true;
+    this.record(msg.collection, msg.id, view.get(msg.collection)?.get(msg.id), msg.origin, msg.seq, msg.delta, msg.txn);
+  }
+
+  /** Updates held until their transactions are whole, in arrival order (a Map: deterministic). */
+  private readonly prepared = new Map<string, Prepared>();
+
+  /**
+   * Applies every held update whose transactions are whole: each dot they list is in the
+   * knowledge or provided by another such update. Found as a fixed point: an update that lacks
+   * a dot is dropped from the candidates, which may leave another lacking one. Returns the
+   * deltas applied (to pass on); sync objects applied count in the knowledge only.
+   */
+  private settle(): DeltaMessage[] {
+    if (this.prepared.size === 0) return [];
+    let live = [...this.prepared];
+    for (;;) {
+      const provided = new Set<string>();
+      const whole = new Map<string, VersionVector>();
+      for (const [, p] of live) {
+        if (p.kind === "delta") provided.add(dotKey(p.msg.collection, p.msg.origin, p.msg.seq));
+        else {
+          const { collection: c, object: o } = p;
+          for (const t of o.txns) for (const m of t.members) if (m.collection === c && m.id === o.id) provided.add(dotKey(c, t.origin, m.seq));
+          if (o.full) whole.set(`${c}\u0000${o.id}`, o.vv);
+        }
+      }
+      const has = (t: TxnMeta): boolean =>
+        t.members.every(
+          (m) =>
+            provided.has(dotKey(m.collection, t.origin, m.seq)) ||
+            (this.backing.knowledge(m.collection)?.has([t.origin, m.seq]) ?? false) ||
+            (whole.get(`${m.collection}\u0000${m.id}`)?.get(t.origin) ?? 0) >= m.seq,
+        );
+      const next = live.filter(([, p]) => (p.kind === "delta" ? has(p.msg.txn) : p.object.txns.every(has)));
+      if (next.length === live.length) break;
+      live = next;
+    }
+    const out: DeltaMessage[] = [];
+    for (const [key, p] of live) {
+      this.prepared.delete(key);
+      if (p.kind === "delta") {
+        const cc = this.backing.knowledge(p.msg.collection) ?? new CausalContext();
+        if (cc.has([p.msg.origin, p.msg.seq])) continue;
+        this.applyDelta(p.msg, cc);
+        out.push(p.msg);
+        continue;
+      }
+      const { collection: c, object: o } = p;
+      this.mergeObject(c, o, p.covered);
+      // The transactions' own dots are now known; the rest of what the object joined is left to the part's knowledge (or the next digest).
+      const cc = this.backing.knowledge(c) ?? new CausalContext();
+      let last: TxnMeta | undefined;
+      let top = 0;
+      for (const t of o.txns)
+        for (const m of t.members)
+          if (m.collection === c && m.id === o.id) {
+            cc.add([t.origin, m.seq]);
+            if (m.seq >= top) [last, top] = [t, m.seq];
+          }
+      this.backing.putKnowledge(c, cc);
+      if (last && this.backing.object(c, o.id) !== undefined) this.backing.putTxn?.(c, o.id, last);
+    }
+    return out;
   }
 
   receiveBytes(bytes: Uint8Array): boolean {
@@ -200,6 +385,7 @@ export class StoreReplica {
   private missingIn(c: string, cc: CausalContext, base: CausalContext): SyncPart | null {
     const crdt = this.typeOf(c);
     const deltas = new Map<string, unknown[]>();
+    const txns = new Map<string, Map<string, TxnMeta>>();
     const unlogged: string[] = [];
     let any = false;
     for (const origin of cc.replicas()) {
@@ -221,6 +407,11 @@ export class StoreReplica {
         const list = deltas.get(e.id);
         if (list) list.push(e.delta);
         else deltas.set(e.id, [e.delta]);
+        if (e.txn) {
+          let ts = txns.get(e.id);
+          if (!ts) txns.set(e.id, (ts = new Map()));
+          ts.set(txnKey(e.txn), e.txn);
+        }
       }
     }
     if (!any) return null;
@@ -236,40 +427,95 @@ export class StoreReplica {
       if (state === undefined && unlogged.length > 0) continue;
       const vv = this.backing.vv(c, id)?.clone() ?? new VersionVector();
       if (whole.has(id)) {
-        out.push({ id, full: true, vv, state: copy(crdt, state) });
+        const last = this.backing.txn?.(c, id);
+        out.push(last ? { id, full: true, vv, state: copy(crdt, state), txns: [last] } : { id, full: true, vv, state: copy(crdt, state) });
         continue;
       }
       const list = deltas.get(id)!;
       let joined = copy(crdt, list[0]);
       for (let i = 1; i < list.length; i++) joined = crdt.merge(joined, list[i]);
-      out.push({ id, full: false, vv, state: joined });
+      const ts = txns.get(id);
+      out.push(ts ? { id, full: false, vv, state: joined, txns: [...ts.values()] } : { id, full: false, vv, state: joined });
     }
     return { collection: c, base: base.clone(), known: cc.clone(), objects: out };
   }
 
-  /** Merges an answer to this replica's digest. Returns the number of objects merged. */
+  /**
+   * Merges an answer to this replica's digest. Returns the number of objects merged or held (an
+   * object joining a transaction's update is held until the transaction is whole; while any
+   * object of a collection is held, its knowledge is not raised for the origins such objects
+   * name, so it never claims a dot that is not visible).
+   */
   applySync(msg: SyncMessage): number {
     for (const p of msg.parts) this.typeOf(p.collection);
     let merged = 0;
+    const raise: [SyncPart, boolean][] = [];
+    let held = false;
     for (const p of msg.parts) {
       const c = p.collection;
       const cc = this.backing.knowledge(c) ?? new CausalContext();
       // Knowledge may be raised only if this replica still has everything the answer assumed.
       const covered = includes(cc, p.base);
       for (const o of p.objects) {
-        const view = this.viewOf(c, o.id);
-        this.crdt.merge(view, single(c, o.id, o.state));
-        const state = view.get(c)?.get(o.id);
-        if (state !== undefined) {
-          const vv = this.backing.vv(c, o.id) ?? new VersionVector();
-          if (o.full || covered) vv.merge(o.vv);
-          this.backing.put(c, o.id, state, vv);
-        }
         merged++;
+        if (o.txns?.length) {
+          this.prepare(c, o as SyncObject & { txns: TxnMeta[] }, covered);
+          held = true;
+        } else this.mergeObject(c, o, covered);
       }
-      if (covered) this.backing.putKnowledge(c, cc.merge(p.known));
+      raise.push([p, covered]);
+    }
+    if (held) this.settle();
+    for (const [p, covered] of raise) {
+      if (!covered) continue;
+      const c = p.collection;
+      const cc = this.backing.knowledge(c) ?? new CausalContext();
+      const waiting = this.heldOrigins(c);
+      this.backing.putKnowledge(c, cc.merge(waiting.size === 0 ? p.known : p.known.restricted((r) => !waiting.has(r))));
     }
     return merged;
+  }
+
+  private mergeObject(c: string, o: SyncObject, covered: boolean): void {
+    const view = this.viewOf(c, o.id);
+    this.crdt.merge(view, single(c, o.id, o.state));
+    const state = view.get(c)?.get(o.id);
+    if (state !== undefined) {
+      const vv = this.backing.vv(c, o.id) ?? new VersionVector();
+      if (o.full || covered) vv.merge(o.vv);
+      this.backing.put(c, o.id, state, vv);
+    }
+  }
+
+  /** Holds a sync object that joins a transaction's update (joined with one held before for the same object). */
+  private prepare(c: string, o: SyncObject & { txns: TxnMeta[] }, covered: boolean): void {
+    const key = `s\u0000${c}\u0000${o.id}`;
+    const before = this.prepared.get(key);
+    if (before?.kind !== "sync") {
+      this.prepared.set(key, { kind: "sync", collection: c, object: { ...o, vv: o.vv.clone(), txns: [...o.txns] }, covered });
+      return;
+    }
+    const crdt = this.typeOf(c);
+    const b = before.object;
+    const txns = new Map(b.txns.map((t) => [txnKey(t), t]));
+    for (const t of o.txns) txns.set(txnKey(t), t);
+    this.prepared.set(key, {
+      kind: "sync",
+      collection: c,
+      object: { id: o.id, full: b.full || o.full, vv: b.vv.clone().merge(o.vv), state: crdt.merge(copy(crdt, b.state), o.state), txns: [...txns.values()] },
+      covered: before.covered && covered,
+    });
+  }
+
+  /** The origins whose dots held objects of collection `c` may carry: the knowledge is not raised for them while they wait. */
+  private heldOrigins(c: string): Set<string> {
+    const out = new Set<string>();
+    for (const p of this.prepared.values()) {
+      if (p.kind === "delta") {
+        if (p.msg.collection === c) out.add(p.msg.origin);
+      } else if (p.collection === c) for (const r of p.object.vv.replicaIds()) out.add(r);
+    }
+    return out;
   }
 
   applySyncBytes(bytes: Uint8Array): number {
@@ -338,13 +584,14 @@ export class StoreReplica {
    * absent: an update that changed nothing creates no object): raises its version vector,
    * writes it back and logs the update.
    */
-  private record(c: string, id: string, state: unknown, origin: string, seq: number, delta: unknown): void {
+  private record(c: string, id: string, state: unknown, origin: string, seq: number, delta: unknown, txn?: TxnMeta): void {
     if (state !== undefined) {
       const vv = this.backing.vv(c, id) ?? new VersionVector();
       if (vv.get(origin) < seq) vv.set(origin, seq);
       this.backing.put(c, id, state, vv);
+      if (txn) this.backing.putTxn?.(c, id, txn);
     }
-    this.backing.logPut(c, origin, seq, { id, delta });
+    this.backing.logPut(c, origin, seq, txn ? { id, delta, txn } : { id, delta });
   }
 }
 
@@ -355,6 +602,17 @@ function lacking(cc: CausalContext, peer: CausalContext, origin: string): number
   const cloud = cc.cloudOf(origin);
   if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (!peer.has([origin, s])) out.push(s);
   return out;
+}
+
+/** The highest seq of `replica` a context holds (vector or cloud). */
+function maxSeq(cc: CausalContext, replica: string): number {
+  let max = cc.vv.get(replica);
+  for (const s of cc.cloudOf(replica) ?? []) if (s > max) max = s;
+  return max;
+}
+
+function dotKey(c: string, origin: string, seq: number): string {
+  return `${c}\u0000${origin}\u0000${seq}`;
 }
 
 /** Whether `a` holds every dot of `b`. */

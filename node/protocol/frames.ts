@@ -20,7 +20,8 @@ import { type Change, changeSchema, type ClientRequest, clientRequestSchema, typ
 /** core's message codecs of one store schema. */
 type StoreCodecs = ReturnType<typeof storeCodecs>;
 
-export const PROTOCOL_VERSION = 1;
+/** 2: store deltas and sync objects may carry transaction metadata (a version-1 peer is refused, naming both versions). */
+export const PROTOCOL_VERSION = 2;
 const MAGIC = [0x4d, 0x43]; // "MC"
 const WHAT = "node frame";
 

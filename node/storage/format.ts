@@ -12,7 +12,18 @@
 export const DB_FILE = "memoconductor.db";
 
 /** Bumped on any change to the tables or the encodings of their BLOBs. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+
+/**
+ * Version 1 (before transactions) lacked the two `txn` columns; it is migrated in place at open
+ * (MIGRATE_1_TO_2, one transaction): the columns are added empty, which is what version 1's
+ * rows mean — no update of theirs was made by a transaction.
+ */
+export const MIGRATE_1_TO_2 = `
+ALTER TABLE objects ADD COLUMN txn BLOB;
+ALTER TABLE delta_log ADD COLUMN txn BLOB;
+UPDATE meta SET value = '2' WHERE key = 'format_version';
+`;
 
 /** "MemC": written into the SQLite header at offset 68. */
 export const APPLICATION_ID = 0x4d656d43;
@@ -20,10 +31,10 @@ export const APPLICATION_ID = 0x4d656d43;
 export const CREATE_TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE origins (n INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE objects (c INTEGER NOT NULL, id TEXT NOT NULL, state BLOB NOT NULL, vv BLOB NOT NULL, PRIMARY KEY (c, id)) WITHOUT ROWID;
+CREATE TABLE objects (c INTEGER NOT NULL, id TEXT NOT NULL, state BLOB NOT NULL, vv BLOB NOT NULL, txn BLOB, PRIMARY KEY (c, id)) WITHOUT ROWID;
 CREATE TABLE touched (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (c, origin, seq, id)) WITHOUT ROWID;
 CREATE TABLE knowledge (c INTEGER PRIMARY KEY, cc BLOB NOT NULL);
-CREATE TABLE delta_log (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, delta BLOB NOT NULL, PRIMARY KEY (c, origin, seq)) WITHOUT ROWID;
+CREATE TABLE delta_log (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, delta BLOB NOT NULL, txn BLOB, PRIMARY KEY (c, origin, seq)) WITHOUT ROWID;
 CREATE TABLE seq_log (pos INTEGER PRIMARY KEY, name TEXT NOT NULL, n INTEGER NOT NULL, client TEXT NOT NULL, request_id INTEGER NOT NULL, done INTEGER NOT NULL);
 CREATE TABLE seq_snapshot (k INTEGER PRIMARY KEY CHECK (k = 1), snapshot TEXT NOT NULL);
 `;

@@ -14,7 +14,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { StoreOpenError } from "./errors.ts";
-import { APPLICATION_ID, canonicalJson, FORMAT_VERSION, type Meta, TABLES } from "./format.ts";
+import { APPLICATION_ID, canonicalJson, FORMAT_VERSION, type Meta, MIGRATE_1_TO_2, TABLES } from "./format.ts";
 import type { NodeStoreOptions } from "./node-store.ts";
 
 /** quick_check at open only up to this size (it reads every page: ~1 s per few hundred MB). */
@@ -46,6 +46,24 @@ export function checkHeader(file: string, size: number): void {
   const valid = header.readUInt32BE(24) === header.readUInt32BE(92);
   if (valid && pages * pageSize > size)
     throw new StoreOpenError(`${file} is corrupt: truncated (${size} bytes, the header says ${pages} pages of ${pageSize} bytes); refusing to open it`);
+}
+
+/**
+ * Brings a version-1 database to version 2 in one transaction (format.ts, MIGRATE_1_TO_2), after
+ * checking it is one: user_version 1, the tables and a `format_version` row of 1. Anything else
+ * is left untouched for readMeta to judge. A crash during it leaves version 1 (rolled back).
+ */
+export function migrate(db: Database.Database, file: string, log?: (line: string) => void): void {
+  if (db.pragma("user_version", { simple: true }) !== 1) return;
+  const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+  if (!TABLES.every((t) => tables.includes(t))) return;
+  const v = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'format_version'").pluck().get();
+  if (v !== "1") return;
+  db.transaction(() => {
+    db.exec(MIGRATE_1_TO_2);
+    db.pragma(`user_version = ${FORMAT_VERSION}`);
+  })();
+  log?.(`${file}: migrated the on-disk format from version 1 to version ${FORMAT_VERSION} (transaction metadata columns added)`);
 }
 
 /** Checks a database SQLite has opened: our tables, format version and meta rows. Returns the meta. */

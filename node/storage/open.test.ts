@@ -129,12 +129,40 @@ describe("openNodeStore", () => {
     refused(dir, /is corrupt: truncated/);
   });
 
+  it("migrates a version-1 directory (no transaction columns) to version 2 at open, keeping every row", async () => {
+    const dir = await storeDir();
+    const file = join(dir, DB_FILE);
+    // Version 1 as it was written: the same tables without the two txn columns.
+    const old = new Driver(file);
+    old.exec("ALTER TABLE objects DROP COLUMN txn; ALTER TABLE delta_log DROP COLUMN txn; UPDATE meta SET value = '1' WHERE key = 'format_version'");
+    old.pragma("user_version = 1");
+    old.close();
+    const s = openNodeStore(dir);
+    try {
+      expect([0, 1, 2, 3, 4].map((i) => views(s.backing, `v${i}`))).toEqual([4, 4, 4, 4, 4]);
+      expect(s.backing.logSize()).toBe(20);
+      expect(s.db.pragma("user_version", { simple: true })).toBe(2);
+      expect(s.db.prepare("SELECT value FROM meta WHERE key = 'format_version'").pluck().get()).toBe("2");
+      expect(s.backing.logGet("views", "alice", 1)?.txn).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("refuses a version-1 database whose meta row says another version, untouched", async () => {
+    const dir = await storeDir();
+    const old = new Driver(join(dir, DB_FILE));
+    old.pragma("user_version = 1");
+    old.close();
+    refused(dir, /on-disk format version 1; this build reads version 2 only/);
+  });
+
   it("refuses a database of another format version", async () => {
     const dir = await storeDir();
     const db = new Driver(join(dir, DB_FILE));
-    db.pragma("user_version = 2");
+    db.pragma("user_version = 3");
     db.close();
-    refused(dir, /on-disk format version 2; this build reads version 1 only/);
+    refused(dir, /on-disk format version 3; this build reads version 2 only/);
   });
 
   it("refuses a database whose pages were overwritten (quick_check at open)", async () => {

@@ -28,6 +28,8 @@ import {
   type LoggedDelta,
   type StoreBacking,
   type StoreCrdt,
+  storeCodecs,
+  type TxnMeta,
   VersionVector,
   versionVectorCodec,
 } from "../../core/index.ts";
@@ -40,7 +42,7 @@ type ObjectRow = { state: Uint8Array; vv: Uint8Array };
 
 /** Told of each object written, inside the write's transaction (a read model kept in step: node/sql-read). */
 export type PutListener = (collection: string, id: string, state: unknown) => void;
-type LogRow = { id: string; delta: Uint8Array };
+type LogRow = { id: string; delta: Uint8Array; txn: Uint8Array | null };
 
 /** compareStrings of core/util/json.ts (UTF-16 code units), the order every answer must have. */
 const compareStrings = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
@@ -70,6 +72,7 @@ export class SqliteBacking implements StoreBacking {
   private readonly cache: Lru<string, Entry>;
   private readonly index: Map<string, number>;
   private readonly codecs: Codec<unknown>[];
+  private readonly txnCodec: Codec<TxnMeta>;
   private readonly known = new Map<number, CausalContext>();
   /** Collections whose knowledge changed since the last flush. */
   private readonly knownDirty = new Set<number>();
@@ -99,6 +102,7 @@ export class SqliteBacking implements StoreBacking {
       if (!codec) throw new Error(`collection "${c}": its type has no codec, so it cannot be stored`);
       return codec as Codec<unknown>;
     });
+    this.txnCodec = storeCodecs(crdt).txn;
     this.q = {
       object: db.prepare<[number, string], ObjectRow>("SELECT state, vv FROM objects WHERE c = ? AND id = ?"),
       vv: db.prepare<[number, string], Uint8Array>("SELECT vv FROM objects WHERE c = ? AND id = ?").pluck(),
@@ -115,9 +119,15 @@ export class SqliteBacking implements StoreBacking {
       putKnowledge: db.prepare<[number, Uint8Array]>("INSERT INTO knowledge (c, cc) VALUES (?, ?) ON CONFLICT (c) DO UPDATE SET cc = excluded.cc"),
       origins: db.prepare<[], { n: number; name: string }>("SELECT n, name FROM origins"),
       addOrigin: db.prepare<[string]>("INSERT INTO origins (name) VALUES (?)"),
-      logAdd: db.prepare<[number, number, number, string, Uint8Array]>("INSERT OR IGNORE INTO delta_log (c, origin, seq, id, delta) VALUES (?, ?, ?, ?, ?)"),
-      logReplace: db.prepare<[string, Uint8Array, number, number, number]>("UPDATE delta_log SET id = ?, delta = ? WHERE c = ? AND origin = ? AND seq = ?"),
-      logGet: db.prepare<[number, number, number], LogRow>("SELECT id, delta FROM delta_log WHERE c = ? AND origin = ? AND seq = ?"),
+      logAdd: db.prepare<[number, number, number, string, Uint8Array, Uint8Array | null]>(
+        "INSERT OR IGNORE INTO delta_log (c, origin, seq, id, delta, txn) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      logReplace: db.prepare<[string, Uint8Array, Uint8Array | null, number, number, number]>(
+        "UPDATE delta_log SET id = ?, delta = ?, txn = ? WHERE c = ? AND origin = ? AND seq = ?",
+      ),
+      logGet: db.prepare<[number, number, number], LogRow>("SELECT id, delta, txn FROM delta_log WHERE c = ? AND origin = ? AND seq = ?"),
+      txn: db.prepare<[number, string], Uint8Array | null>("SELECT txn FROM objects WHERE c = ? AND id = ?").pluck(),
+      putTxn: db.prepare<[Uint8Array, number, string]>("UPDATE objects SET txn = ? WHERE c = ? AND id = ?"),
       logDropUpTo: db.prepare<[number, number, number]>("DELETE FROM delta_log WHERE c = ? AND origin = ? AND seq <= ?"),
       logCount: db.prepare<[], number>("SELECT count(*) FROM delta_log").pluck(),
     };
@@ -270,6 +280,17 @@ export class SqliteBacking implements StoreBacking {
     return this.q.touchedAbove.all(c, o, above).sort(compareStrings);
   }
 
+  /** The last transaction that wrote an object (read from its row: only whole objects of a sync answer ask). */
+  txn(collection: string, id: string): TxnMeta | undefined {
+    const bytes = this.q.txn.get(this.numberOf(collection), id);
+    return bytes === null || bytes === undefined ? undefined : decodeRow(this.txnCodec, bytes, `transaction of ${collection}["${id}"]`);
+  }
+
+  /** After the object's put, in the same write. */
+  putTxn(collection: string, id: string, txn: TxnMeta): void {
+    this.q.putTxn.run(this.txnCodec.encode(txn), this.numberOf(collection), id);
+  }
+
   // ---- knowledge --------------------------------------------------------------------------
 
   knowledge(collection: string): CausalContext | undefined {
@@ -296,9 +317,10 @@ export class SqliteBacking implements StoreBacking {
     const c = this.numberOf(collection);
     const o = this.originNumber(origin);
     const bytes = this.codecs[c]!.encode(entry.delta);
-    if (this.q.logAdd.run(c, o, seq, entry.id, bytes).changes === 1) {
+    const txn = entry.txn ? this.txnCodec.encode(entry.txn) : null;
+    if (this.q.logAdd.run(c, o, seq, entry.id, bytes, txn).changes === 1) {
       if (this.logCount !== undefined) this.logCount++;
-    } else this.q.logReplace.run(entry.id, bytes, c, o, seq);
+    } else this.q.logReplace.run(entry.id, bytes, txn, c, o, seq);
   }
 
   logGet(collection: string, origin: string, seq: number): LoggedDelta | undefined {
@@ -307,7 +329,9 @@ export class SqliteBacking implements StoreBacking {
     if (o === undefined) return undefined;
     const row = this.q.logGet.get(c, o, seq);
     if (row === undefined) return undefined;
-    return { id: row.id, delta: decodeRow(this.codecs[c]!, row.delta, `logged delta (${collection}, ${origin}, ${seq})`) };
+    const delta = decodeRow(this.codecs[c]!, row.delta, `logged delta (${collection}, ${origin}, ${seq})`);
+    if (row.txn === null) return { id: row.id, delta };
+    return { id: row.id, delta, txn: decodeRow(this.txnCodec, row.txn, `transaction of logged delta (${collection}, ${origin}, ${seq})`) };
   }
 
   logCompact(floor: (collection: string, origin: string) => number): number {

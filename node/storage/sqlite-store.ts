@@ -22,7 +22,7 @@ import { resolveBuiltin, type SequencerStorage, type StoreCrdt } from "../../cor
 import { describe, StorageError, StoreOpenError } from "./errors.ts";
 import { APPLICATION_ID, canonicalJson, CREATE_TABLES, DB_FILE, FORMAT_VERSION, type Meta } from "./format.ts";
 import type { NodeStore, NodeStoreOptions } from "./node-store.ts";
-import { checkHeader, checkIdentity, isSchema, quickCheck, readMeta } from "./open-checks.ts";
+import { checkHeader, checkIdentity, isSchema, migrate, quickCheck, readMeta } from "./open-checks.ts";
 import { SqliteBacking } from "./sqlite-backing.ts";
 import { SqliteSequencerLog } from "./sequencer-log.ts";
 import type { WalSync } from "./wal-sync.ts";
@@ -144,6 +144,8 @@ export function openNodeStore(dir: string, options: NodeStoreOptions = {}): Sqli
     // second node on the same directory is refused here rather than corrupting both caches.
     db = new Driver(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     db.pragma("locking_mode = EXCLUSIVE");
+    db.pragma("synchronous = FULL");
+    migrate(db, file);
     const meta = readMeta(db, file);
     checkIdentity(meta, file, options);
     quickCheck(db, file, size);
