@@ -191,7 +191,10 @@ export class StoreReplica {
   private updateWith(op: Op, txn: TxnMeta | undefined): DeltaMessage {
     // The store CRDT validates collection, id and the object's op before it writes anything,
     // then applies the op to the object as the backing holds it (no store state around it).
-    return this.commitLocal(this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id)), txn);
+    return this.commitLocal(
+      this.crdt.updateObject(op, this.ctx, (c, id) => this.backing.object(c, id)),
+      txn,
+    );
   }
 
   /**
