@@ -139,7 +139,8 @@ time and RSS to open the store in a fresh process. 100,000 records by default;
   explore: {
     title: "Explore",
     about: `Seeds per minute of [swarm exploration](finding-bugs.md) (5 nodes, 10 s virtual, every fault
-class), with --jobs 2 and 1; and the false-alarm sweep: every builtin over 1,000 swarm seeds,
+class), with --jobs 2 and 1 after a warm-up sweep, and their ratio (it pays only with both cores
+free: the load average is in the note); and the false-alarm sweep: every builtin over 1,000 swarm seeds,
 the value being the number of failing seeds found (0 is right).`,
   },
   canaries: {

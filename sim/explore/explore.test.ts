@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { crdts } from "../../core/registry.ts";
 import lastArrival from "./canaries/last-arrival-register.ts";
 import { explore } from "./explore.ts";
+import { keptWorkers } from "./pool.ts";
 import { seedsOf, parseShard } from "./sweep.ts";
 import { TargetError } from "./target.ts";
 
@@ -22,6 +23,20 @@ describe("explore sweeps", () => {
     const b = await explore(canary("aliased-delta-counter.ts"), { ...opts, jobs: 2 });
     expect(b).toEqual(a);
     expect(a.ok).toBe(false);
+  });
+
+  it("keeps a builtin's worker warm for the next sweep, which it serves with the next target and swarm", async () => {
+    await explore("g-counter", { runs: 64, jobs: 2 });
+    expect(keptWorkers()).toBe(1);
+    const swarm = { nodes: 4, duration: 3000 };
+    const opts = { runs: 64, seed: 500, swarm, ignore: ["convergence"] };
+    const warm = await explore("or-set", { ...opts, jobs: 2 });
+    expect(keptWorkers()).toBe(1);
+    expect(warm).toEqual(await explore("or-set", { ...opts, jobs: 1 }));
+    expect(warm).toMatchObject({ ok: true, runs: 64 });
+    // A plugin's worker is never kept.
+    await explore(canary("aliased-delta-counter.ts"), { runs: 40, seed: 1000, shrink: false, jobs: 2 });
+    expect(keptWorkers()).toBe(1);
   });
 
   it("--shard i/n: disjoint seeds whose union is the unsharded sweep", () => {
