@@ -15,7 +15,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(scenario: Scenario): Promise<ClusterRun> {
+async function run(scenario: Scenario, nodeArgs: string[] = []): Promise<ClusterRun> {
   const loaded = await prepareScenario(scenario, { limits: {} });
   const workDir = mkdtempSync(join(tmpdir(), "mc-cluster-test-"));
   dirs.push(workDir);
@@ -28,6 +28,7 @@ async function run(scenario: Scenario): Promise<ClusterRun> {
     workDir,
     nodeCommand: [process.execPath, BIN],
     startTimeoutMs: 60_000,
+    nodeArgs,
   });
 }
 
@@ -58,5 +59,39 @@ describe("memoconductor cluster", () => {
     expect(r.checks.map((c) => `${c.name}: ${c.detail}`).filter((_, i) => !r.checks[i]!.ok)).toEqual([]);
     expect(verdicts(r)).toMatchObject({ convergence: true, "add-wins": true, durability: true });
     expect((r.finals.a as unknown[]).includes("milk")).toBe(true);
+  }, 180_000);
+
+  const register: Scenario = {
+    name: "cluster-mv-register",
+    nodes: ["a", "b", "c"],
+    crdt: "mv-register",
+    sync: { mode: "delta", antiEntropyMs: 200 },
+    network: { latency: { dist: "uniform", min: 1, max: 20 } },
+    steps: [
+      { at: 300, partition: [["a"], ["b", "c"]] },
+      { at: 700, crash: "c" },
+      { at: 900, restart: "c" },
+      { at: 1400, heal: true },
+    ],
+    workload: { from: 0, to: 2000, ratePerNode: 6, ops: [{ op: "set", args: [{ int: [0, 1_000_000] }] }] },
+    duration: 2200,
+  };
+
+  it("an mv-register cluster with a partition and a kill -9: every acknowledged write is shown or superseded (no-lost-writes decided, and held)", async () => {
+    const r = await run(register);
+    const acked = r.history.filter((h) => h.op === "set" && h.type === "ok");
+    expect(acked.length).toBeGreaterThan(5);
+    expect(acked.every((h) => h.ack?.write?.dot !== undefined)).toBe(true);
+    expect(r.history.filter((h) => h.op === "read" && h.state).length).toBe(3);
+    expect(r.checks.map((c) => `${c.name}: ${c.detail}`).filter((_, i) => !r.checks[i]!.ok)).toEqual([]);
+    expect(verdicts(r)).toMatchObject({ convergence: true, "no-lost-writes": true });
+    expect(r.support.notChecked.some((c) => c.startsWith("no-lost-writes"))).toBe(false);
+  }, 180_000);
+
+  it("a node that acknowledges a write it rolled back (--test-drop-every 3): no-lost-writes fails, naming the write", async () => {
+    const r = await run({ ...register, name: "cluster-mv-register-broken" }, ["--test-drop-every=3"]);
+    const c = r.checks.find((x) => x.name === "no-lost-writes")!;
+    expect(c.ok, c.detail).toBe(false);
+    expect(c.detail).toMatch(/lost/);
   }, 180_000);
 });
