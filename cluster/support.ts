@@ -47,7 +47,7 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     approximated.push(`storage.syncLagMs: the nodes run group commit with --group-ms ${s.storage?.syncLagMs} (a batch commits sooner when no more writes arrive)`);
   if (s.nemesis?.crashes || (s.steps ?? []).some((x) => "restart" in x))
     approximated.push(
-      "restart: a crash is kill -9 of the node process, and its restart takes as long as the process needs to start, on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
+      "restart: a crash is kill -9 of the node process; its restart is a process started ahead (already loaded) opening the data directory, which takes a few hundred ms on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
     );
   const notChecked = SIMULATOR_ONLY_CHECKS.map((c) => `${c}: needs every delivery and each replica's state along the way, which a client history does not have`);
   return { refused, approximated, notChecked };
