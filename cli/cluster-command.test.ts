@@ -68,5 +68,10 @@ describe("memoconductor cluster", () => {
     const r = await cli(["cluster", file], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`${file}: clocks.a.drift: a real node's clock cannot be made to drift (cluster mode sets clock offsets only: skew and jumps)\n`);
+    const msg = join(dir, "message-step.json");
+    writeFileSync(msg, JSON.stringify({ name: "msg", nodes: ["a", "b"], crdt: "g-set", steps: [{ at: 10, drop: 3 }], duration: 100 }));
+    const m = await cli(["cluster", msg], dir);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`${msg}: steps[0].drop: a step on one simulated message`);
   });
 });

@@ -34,6 +34,14 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     approximated.push(
       "services.sequencer: the node serving it answers next over its peer links; a request is forwarded once and not retried (retryMs), and a client gives up after timeoutMs",
     );
+  (s.steps ?? []).forEach((step, i) => {
+    for (const k of ["drop", "duplicate", "hold"] as const)
+      if (k in step)
+        refuse(
+          `steps[${i}].${k}`,
+          "a step on one simulated message (its trace id) has no counterpart among a real run's messages (use network.loss, network.duplicate or a partition)",
+        );
+  });
   if (s.sync?.mode === "op") refuse("sync.mode", 'a node replicates deltas and digests; "op" (causal broadcast of ops) has no node counterpart');
   for (const [node, c] of Object.entries(s.clocks ?? {}))
     if (c.drift !== undefined && c.drift !== 0)
