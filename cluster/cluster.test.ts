@@ -1,7 +1,9 @@
 // Cluster mode against real node processes on loopback (port 0, every wait bounded, every
 // process stopped by runCluster's own finally): a partition and a kill -9 pass every check.
-// (The deliberately broken node failing durability: cli/cluster-command.test.ts.)
-import { mkdtempSync, rmSync } from "node:fs";
+// An mv-register run decides no-lost-writes and passes; a node that acknowledges a rolled-back
+// write (--test-drop-every) fails it; the physical-clock LWW scenario shows the anomaly on real
+// processes. (The deliberately broken node failing durability: cli/cluster-command.test.ts.)
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,5 +95,14 @@ describe("memoconductor cluster", () => {
     const c = r.checks.find((x) => x.name === "no-lost-writes")!;
     expect(c.ok, c.detail).toBe(false);
     expect(c.detail).toMatch(/lost/);
+  }, 180_000);
+
+  it("lww-clock-skew-physical on real processes: bob's write, made after alice's but stamped a minute behind, is lost and no-lost-writes names it", async () => {
+    const scenario = JSON.parse(readFileSync(fileURLToPath(new URL("../scenarios/lww-clock-skew-physical.json", import.meta.url)), "utf8")) as Scenario;
+    const r = await run(scenario);
+    const c = r.checks.find((x) => x.name === "no-lost-writes")!;
+    expect(c).toMatchObject({ ok: false, expected: false });
+    expect(c.detail).toMatch(/happened after it .* no effect/);
+    expect(r.finals).toMatchObject({ alice: "ana@old.example", bob: "ana@old.example", server: "ana@old.example" });
   }, 180_000);
 });
