@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { esc } from "../viz/render/escape.ts";
+import { mdLine } from "../viz/render/markdown-escape.ts";
 import { HELP_EXAMPLES } from "./program.ts";
 import { cli, ROOT } from "./spawn-cli.ts";
 
@@ -26,6 +28,15 @@ describe("memoconductor cluster", () => {
     expect(summary.checks.map((c) => c.name)).toEqual(["convergence", "add-wins", "durability", "expected-value"]);
     const report = readFileSync(join(run, "report.md"), "utf8");
     expect(report).toContain("not deterministic");
+    // report.md, summary.json and junit.xml list the same approximations and unchecked checks.
+    const listed = JSON.parse(readFileSync(join(run, "summary.json"), "utf8")) as { approximated: string[]; notChecked: string[] };
+    const junit = readFileSync(join(run, "junit.xml"), "utf8");
+    expect(listed.approximated.length).toBeGreaterThan(0);
+    for (const a of listed.approximated) {
+      expect(report).toContain(mdLine(`Approximated — ${a}`));
+      expect(junit).toContain(`<property name="approximated" value="${esc(a)}"/>`);
+    }
+    expect(junit.match(/name="notChecked"/g)?.length).toBe(listed.notChecked.length);
     expect(report).toContain("| wall clock | converged at |");
     const elle = await cli(["export", run, "--format", "elle"], dir);
     expect(elle.code).toBe(0);
@@ -68,5 +79,10 @@ describe("memoconductor cluster", () => {
     const r = await cli(["cluster", file], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`${file}: clocks.a.drift: a real node's clock cannot be made to drift (cluster mode sets clock offsets only: skew and jumps)\n`);
+    const msg = join(dir, "message-step.json");
+    writeFileSync(msg, JSON.stringify({ name: "msg", nodes: ["a", "b"], crdt: "g-set", steps: [{ at: 10, drop: 3 }], duration: 100 }));
+    const m = await cli(["cluster", msg], dir);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`${msg}: steps[0].drop: a step on one simulated message`);
   });
 });

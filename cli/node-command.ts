@@ -27,6 +27,7 @@ export type NodeCommandOptions = {
   testAckBeforeCommit?: boolean;
   testDropEvery?: number;
   testStartOnStdin?: boolean;
+  redialMaxMs?: number;
 };
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
@@ -115,7 +116,10 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
     return EXIT.badInput;
   }
   // Started ahead by `memoconductor cluster`: loaded, it waits for the word to open the directory.
-  if (o.testStartOnStdin) await startSignal();
+  if (o.testStartOnStdin) {
+    io.out("standby\n");
+    await startSignal();
+  }
   let node;
   try {
     node = await openNode({
@@ -130,6 +134,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       ...(o.digestMs !== undefined ? { digestMs: o.digestMs } : {}),
       ...(clock ? { clockOffsetMs: clock } : {}),
       ...(o.testDropEvery ? { testDropEvery: o.testDropEvery } : {}),
+      ...(o.redialMaxMs !== undefined ? { backoff: { capMs: o.redialMaxMs, baseMs: Math.min(100, o.redialMaxMs) } } : {}),
       log: (line) => io.err(`${line}\n`),
     });
   } catch (e) {

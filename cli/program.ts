@@ -294,7 +294,11 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "--test-ack-before-commit",
       "testing only: a deliberate bug — answer writes before their group commit, which waits the full --group-ms (a kill -9 loses acknowledged writes) (default: off)",
     )
-    .option("--test-start-on-stdin", "testing only (memoconductor cluster): load, then wait for a line on stdin before opening --data and listening (default: off)")
+    .option("--redial-max-ms <n>", "the longest wait between redials of a peer that is down (exponential back-off from 100 ms up to this)", parseCount, 5000)
+    .option(
+      "--test-start-on-stdin",
+      "testing only (memoconductor cluster): load, print `standby`, then wait for a line on stdin before opening --data and listening (default: off)",
+    )
     .option(
       "--test-drop-every <n>",
       "testing only: a deliberate bug — every n-th update is rolled back yet acknowledged as written, and never sent to peers (default: off)",
@@ -337,6 +341,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
         testAckBeforeCommit?: boolean;
         testDropEvery?: number;
         testStartOnStdin?: boolean;
+        redialMaxMs?: number;
       }) => setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
     );
 

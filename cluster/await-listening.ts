@@ -19,7 +19,7 @@ export function awaitListening(child: ChildProcess, exited: Promise<unknown>, ti
     });
     child.stdout!.setEncoding("utf8").on("data", (t: string) => {
       stdout += t;
-      const m = /^listening on (ws:\/\/\S+)\n/.exec(stdout);
+      const m = /^listening on (ws:\/\/\S+)\n/m.exec(stdout);
       if (!m) return;
       clearTimeout(timer);
       resolve(m[1]!);

@@ -27,6 +27,8 @@ export type ClusterNodesOptions = {
   /** The sequences each node serves (`--sequencer`). */
   sequencers: Record<string, readonly string[]>;
   startTimeoutMs: number;
+  /** Nodes the schedule crashes: each keeps a process started ahead for its next restart (node-process.ts). */
+  restarted?: readonly string[];
 };
 
 export class ClusterNodes {
@@ -60,6 +62,9 @@ export class ClusterNodes {
         this.o.schemaFile,
         "--digest-ms",
         String(this.o.digestMs),
+        // A restarted peer is redialed within 250 ms (a node's default back-off reaches 5 s).
+        "--redial-max-ms",
+        "250",
         "--test-clock-file",
         this.clockFile(name),
         ...(this.o.groupMs !== undefined ? ["--group-ms", String(this.o.groupMs)] : []),
@@ -71,6 +76,8 @@ export class ClusterNodes {
       this.state.set(name, "down");
     }
     await Promise.all(names.map((n) => this.restart(n)));
+    // Before the run's clock starts: the processes that will serve the scheduled restarts.
+    await Promise.all((this.o.restarted ?? []).map((n) => this.procs.get(n)?.prepare()));
   }
 
   /** Starts (or restarts from its data directory) a node that is down; resolves once it serves and has a client. */
@@ -82,6 +89,7 @@ export class ClusterNodes {
     for (const x of this.proxies) if (x.listener === name) x.target = url;
     this.clients.set(name, await connect(url, { timeoutMs: this.o.startTimeoutMs }));
     this.state.set(name, "up");
+    if (this.o.restarted?.includes(name)) void p.prepare();
   }
 
   /** From now on no op is sent to it (its kill follows, in its node's order of faults). */
@@ -96,7 +104,7 @@ export class ClusterNodes {
     this.state.set(name, "down");
     for (const x of this.proxies) if (x.listener === name) x.target = null;
     await p.kill9();
-    p.prepare(); // its restart then takes the time to open the store, not to load a process
+    void p.prepare(); // its restart then takes the time to open the store, not to load a process
     const c = this.clients.get(name);
     this.clients.delete(name);
     await c?.close().catch(() => {});

@@ -21,7 +21,7 @@ export class NodeProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
   /** A process started ahead, its modules loaded, waiting on stdin to open the data directory and listen. */
-  private standby: { child: ChildProcess; exited: Promise<void> } | null = null;
+  private standby: { child: ChildProcess; exited: Promise<void>; ready: Promise<void> } | null = null;
   url: string | null = null;
 
   constructor(
@@ -48,12 +48,28 @@ export class NodeProcess {
    * process takes seconds to load on a busy machine, and a restart should take the time the
    * schedule gives it, not that. `start()` then only opens the store and listens.
    */
-  prepare(): void {
-    if (this.standby || this.spawnSpec.command[0] === undefined) return;
-    this.standby = this.spawnChild(true);
+  prepare(): Promise<void> {
+    if (this.spawnSpec.command[0] === undefined) return Promise.resolve();
+    if (this.standby) return this.standby.ready;
+    const s = this.spawnChild(true);
+    const ready = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.spawnSpec.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      let out = "";
+      s.child.stdout!.setEncoding("utf8").on("data", (t: string) => {
+        out += t;
+        if (out.includes("standby\n")) done();
+      });
+      void s.exited.then(done);
+    });
+    this.standby = { ...s, ready };
+    return ready;
   }
 
-  /** Starts the process (the prepared one, if any); resolves with its URL once it printed `listening on`. */
+  /** Starts the process (the prepared one, if any, as soon as it is loaded); resolves with its URL once it printed `listening on`. */
   start(): Promise<string> {
     if (this.spawnSpec.command[0] === undefined) return Promise.reject(new Error("cluster: empty node command"));
     const s = this.standby ?? this.spawnChild(false);

@@ -68,6 +68,12 @@ describe("clusterSupport", () => {
       "x.json: crdt: cluster mode does not run lseq yet (it runs g-set, or-set, g-counter, pn-counter, lww-register, mv-register)",
       "x.json: clocks.a.drift: a real node's clock cannot be made to drift (cluster mode sets clock offsets only: skew and jumps)",
     ]);
-    expect(support.approximated.map((a) => a.split(":")[0])).toEqual(["sync.mode", "network.reorder/fifo", "restart"]);
+    // No antiEntropyMs: the simulator's default full-state round every 500 ms, which a node does as a digest.
+    expect(support.approximated.map((a) => a.split(":")[0])).toEqual(["sync.mode", "sync.antiEntropy", "network.reorder/fifo", "restart"]);
+    const digest = clusterSupport("x.json", { ...base, sync: { antiEntropy: "digest" }, steps: [{ at: 5, hold: 2 }] }, "pn-counter");
+    expect(digest.approximated.map((a) => a.split(":")[0])).toEqual(["restart"]);
+    expect(digest.refused).toEqual([
+      "x.json: steps[0].hold: a step on one simulated message (its trace id) has no counterpart among a real run's messages (use network.loss, network.duplicate or a partition)",
+    ]);
   });
 });

@@ -94,6 +94,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
       offsets: plan.initialOffsets,
       sequencers: sequencersOf(s, plan),
       startTimeoutMs: o.startTimeoutMs ?? 60_000,
+      restarted: [...new Set(plan.actions.flatMap((a) => (a.kind === "crash" ? [a.node] : [])))].sort(),
     },
     faults,
   );

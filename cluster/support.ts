@@ -34,6 +34,14 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     approximated.push(
       "services.sequencer: the node serving it answers next over its peer links; a request is forwarded once and not retried (retryMs), and a client gives up after timeoutMs",
     );
+  (s.steps ?? []).forEach((step, i) => {
+    for (const k of ["drop", "duplicate", "hold"] as const)
+      if (k in step)
+        refuse(
+          `steps[${i}].${k}`,
+          "a step on one simulated message (its trace id) has no counterpart among a real run's messages (use network.loss, network.duplicate or a partition)",
+        );
+  });
   if (s.sync?.mode === "op") refuse("sync.mode", 'a node replicates deltas and digests; "op" (causal broadcast of ops) has no node counterpart');
   for (const [node, c] of Object.entries(s.clocks ?? {}))
     if (c.drift !== undefined && c.drift !== 0)
@@ -47,7 +55,7 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
     approximated.push(`storage.syncLagMs: the nodes run group commit with --group-ms ${s.storage?.syncLagMs} (a batch commits sooner when no more writes arrive)`);
   if (s.nemesis?.crashes || (s.steps ?? []).some((x) => "restart" in x))
     approximated.push(
-      "restart: a crash is kill -9 of the node process, and its restart takes as long as the process needs to start, on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
+      "restart: a crash is kill -9 of the node process; its restart is a process started ahead (already loaded) opening the data directory, which takes a few hundred ms on top of the downtime (each restart event in trace.jsonl has the time it was scheduled for)",
     );
   const notChecked = SIMULATOR_ONLY_CHECKS.map((c) => `${c}: needs every delivery and each replica's state along the way, which a client history does not have`);
   return { refused, approximated, notChecked };

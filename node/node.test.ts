@@ -77,6 +77,31 @@ describe("nodes on loopback", () => {
     await expect(watcher.watch("nope", () => {})).rejects.toThrow(/unknown collection "nope"/);
   });
 
+  it("an update's answer names the write (dot, causal context, delta) and state reads it back; testDropEvery acknowledges a write it rolled back", async () => {
+    const b = await node();
+    const a = await node({ peers: [b.url] });
+    const alice = await client(a.url);
+    const first = await alice.write("customers", "A", "set", ["phone", "555-0101"]);
+    expect(first).toMatchObject({ origin: a.id, seq: 1, known: { vv: { [a.id]: 1 } } });
+    expect(typeof first.delta).toBe("string");
+    await waitFor("b to hold A", async () => (await b.get("customers", "A")) !== null);
+    const fromB = await b.write("customers", "A", "set", ["phone", "555-0202"]);
+    // b had applied a's write when it made its own: its causal context says so.
+    expect(fromB.known.vv).toEqual({ [a.id]: 1, [b.id]: 1 });
+    const st = await b.state("customers", "A");
+    expect(st.known.vv).toEqual({ [a.id]: 1, [b.id]: 1 });
+    expect(st.state).not.toBeNull();
+    expect(await b.state("customers", "nobody")).toMatchObject({ state: null });
+
+    const broken = await node({ testDropEvery: 2 });
+    const c = await client(broken.url);
+    const kept = await c.write("customers", "X", "set", ["email", "kept@x"]);
+    const dropped = await c.write("customers", "X", "set", ["email", "dropped@x"]);
+    expect(dropped.seq).toBe(kept.seq + 1); // acknowledged as written…
+    expect((await broken.get("customers", "X")) as { email: string }).toMatchObject({ email: "kept@x" }); // …but rolled back
+    expect((await c.write("customers", "X", "set", ["email", "again@x"])).seq).toBe(dropped.seq); // and its dot is used again
+  });
+
   it("bad requests are refused with the core's message and change nothing", async () => {
     const a = await node();
     const c = await client(a.url);

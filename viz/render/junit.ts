@@ -2,7 +2,8 @@
  * junit.xml: one testsuite per run, one testcase per check. A case fails when the check's
  * outcome is not what the scenario expects (a teaching scenario that expects an anomaly passes
  * when the anomaly is caught); a run that met every check but not `expect.value` gets one more
- * failing case, so the XML never says green when the summary says not ok.
+ * failing case, so the XML never says green when the summary says not ok. A cluster run's
+ * `approximated` and `notChecked` lines become properties of those names, one per line.
  */
 import type { Summary } from "../../sim/run-types.ts";
 import { esc } from "./escape.ts";
@@ -26,12 +27,16 @@ export function renderJunit(s: Summary): string {
       text: `    <testcase classname="${xml(cls)}" name="expected value" time="0"><failure message="the final value is not the expected one" type="expect.value">${xml(JSON.stringify(s.final))}</failure></testcase>`,
     });
   const failures = cases.filter((c) => !c.met).length;
+  // A cluster run's summary also lists what it approximated and which checks it could not decide: as report.md does, so does the XML.
+  const listed = (key: "approximated" | "notChecked") =>
+    ((s as Summary & Partial<Record<typeof key, string[]>>)[key] ?? []).map((v) => `<property name="${key}" value="${xml(v)}"/>`);
+  const extra = [...listed("approximated"), ...listed("notChecked")].join("");
   const head = `name="${xml(s.scenario)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0"`;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites ${head}>`,
     `  <testsuite ${head}>`,
-    `    <properties><property name="seed" value="${s.seed}"/><property name="crdt" value="${xml(s.crdt)}"/><property name="traceHash" value="${xml(s.traceHash)}"/></properties>`,
+    `    <properties><property name="seed" value="${s.seed}"/><property name="crdt" value="${xml(s.crdt)}"/><property name="traceHash" value="${xml(s.traceHash)}"/>${extra}</properties>`,
     ...cases.map((c) => c.text),
     `  </testsuite>`,
     `</testsuites>`,
