@@ -25,6 +25,8 @@ export type NodeCommandOptions = {
   testClockFile?: string;
   /** Testing only: the deliberate bug of acknowledging a write before its commit (see SyncPolicy). */
   testAckBeforeCommit?: boolean;
+  /** Testing only: objects per sync frame (LinkOptions.syncObjectsPerFrame). */
+  testSyncObjectsPerFrame?: number;
 };
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
@@ -124,6 +126,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs, ...(o.testAckBeforeCommit ? { ackBeforeCommit: true } : {}) },
       sequencer: o.sequencer,
       ...(o.digestMs !== undefined ? { digestMs: o.digestMs } : {}),
+      ...(o.testSyncObjectsPerFrame !== undefined ? { link: { syncObjectsPerFrame: Math.max(1, o.testSyncObjectsPerFrame) } } : {}),
       ...(clock ? { clockOffsetMs: clock } : {}),
       log: (line) => io.err(`${line}\n`),
     });
