@@ -172,6 +172,13 @@ are not slowed by B: at saturation this is the queue ahead of B). Paced latency:
 time, the next once the previous is visible on B. Catch-up: B opened (a new directory) after A took
 100,000 updates on 10,000 objects; the time until B holds them all.`,
   },
+  "node-txn": {
+    title: "Transactions on nodes",
+    about: `Two [nodes](running-a-node.md) as in "Nodes on the wire": 8,000 field updates written on A as
+transactions of 2 and of 8 updates (\`txn\`, each one durable write, applied on B all together), and
+the same updates as plain writes, 256 updates in flight, until B has applied the last. The ratios
+are of the same run.`,
+  },
   playground: {
     title: "The playground",
     about: `The [playground](playground.md) in headless Chromium: a session of 5 nodes × 50 ops/s for 10

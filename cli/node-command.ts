@@ -28,6 +28,8 @@ export type NodeCommandOptions = {
   testDropEvery?: number;
   testStartOnStdin?: boolean;
   redialMaxMs?: number;
+  /** Testing only: objects per sync frame (LinkOptions.syncObjectsPerFrame). */
+  testSyncObjectsPerFrame?: number;
 };
 
 const schemaFile = z.strictObject({ $schema: z.string().optional(), collections: z.record(z.string(), z.unknown()) });
@@ -132,6 +134,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       sync: o.sync === "always" ? { mode: "always" } : { mode: "group", maxWaitMs: o.groupMs, ...(o.testAckBeforeCommit ? { ackBeforeCommit: true } : {}) },
       sequencer: o.sequencer,
       ...(o.digestMs !== undefined ? { digestMs: o.digestMs } : {}),
+      ...(o.testSyncObjectsPerFrame !== undefined ? { link: { syncObjectsPerFrame: Math.max(1, o.testSyncObjectsPerFrame) } } : {}),
       ...(clock ? { clockOffsetMs: clock } : {}),
       ...(o.testDropEvery ? { testDropEvery: o.testDropEvery } : {}),
       ...(o.redialMaxMs !== undefined ? { backoff: { capMs: o.redialMaxMs, baseMs: Math.min(100, o.redialMaxMs) } } : {}),

@@ -304,6 +304,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "testing only: a deliberate bug — every n-th update is rolled back yet acknowledged as written, and never sent to peers (default: off)",
       parseCount,
     )
+    .option("--test-sync-objects-per-frame <n>", "testing only: objects per sync frame (a receiver catching up then holds transactions it has part of) (default: 2000)", parseCount)
     .addHelpText(
       "after",
       [
@@ -342,6 +343,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
         testDropEvery?: number;
         testStartOnStdin?: boolean;
         redialMaxMs?: number;
+        testSyncObjectsPerFrame?: number;
       }) => setCode(await (await commands.node()).nodeCommand({ ...o, peer: o.peer ?? [], sequencer: o.sequencer ?? [] }, io)),
     );
 
@@ -390,16 +392,23 @@ function build(io: Io, setCode: (code: number) => void): Command {
 
   program
     .command("client")
-    .description("one request to a running node: update, get, list, next or watch (answers as JSON lines)")
+    .description("one request to a running node: update, txn, get, get-many, list, next or watch (answers as JSON lines)")
     .argument("<url>", "the node, e.g. ws://127.0.0.1:7401")
-    .argument("<command>", "update <collection> <id> <op> <json-args> | get <collection> <id> | list <collection> | next <sequence> | watch <collection>")
+    .argument(
+      "<command>",
+      "update <collection> <id> <op> <json-args> | txn <json-updates> | get <collection> <id> | get-many <json-keys> | list <collection> | next <sequence> | watch <collection>",
+    )
     .argument("[args...]", "the command's arguments")
     .addHelpText(
       "after",
       [
         "",
         '  update customers A set \'["phone","555-0101"]\'   prints {"ok":true} once the write is durable on the node',
+        '  txn \'[{"collection":"customers","id":"A","op":"set","args":["phone","555-0101"]},…]\'',
+        '                                                one transaction: {"ok":true} once durable; other nodes show all of it or none',
         "  get customers A                               the object's value (MV fields as sorted arrays), null if absent",
+        '  get-many \'[{"collection":"customers","id":"A"},…]\'',
+        "                                                the objects' values as one JSON array, read at once (never part of a txn)",
         '  list customers                                one {"id":…,"value":…} line per object',
         "  next invoice                                  the sequence's next number, from the node serving it",
         '  watch customers                               one {"id":…,"value":…} line per change, until Ctrl-C',

@@ -29,7 +29,11 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
   if (typeof s.crdt === "object" && "module" in s.crdt) refuse("crdt.module", "cluster mode runs builtin CRDTs only (a node's store cannot load a plugin)");
   else if (!(CLUSTER_CRDTS as readonly string[]).includes(crdtName)) refuse("crdt", `cluster mode does not run ${crdtName} yet (it runs ${CLUSTER_CRDTS.join(", ")})`);
   if (s.schema) refuse("schema", "cluster mode does not run SQL scenarios yet");
-  if (s.services?.ramp) refuse("services.ramp", "RAMP transactions do not run on nodes yet (they stay in the simulator)");
+  if (s.services?.ramp)
+    refuse(
+      "services.ramp",
+      "cluster mode does not map RAMP shards onto node transactions yet (nodes have them: client txn and get-many, docs/running-a-node.md; the read-atomic check on a cluster history is not built)",
+    );
   if (s.services?.sequencer)
     approximated.push(
       "services.sequencer: the node serving it answers next over its peer links; a request is forwarded once and not retried (retryMs), and a client gives up after timeoutMs",

@@ -1,6 +1,8 @@
 /** What a node offers, embedded (openNode) or remote (connect): the same calls either way. */
 import type { Change, ErrorKind } from "./protocol/index.ts";
-import { type ObjectState, sqlValueSchema, type WriteAck } from "./protocol/requests.ts";
+import { type ObjectKey, type ObjectState, sqlValueSchema, type TxnUpdate, type WriteAck } from "./protocol/requests.ts";
+
+export type { ObjectKey, TxnUpdate };
 
 /** A SQL statement's answer: a SELECT's rows (each an object, MV and SET columns as arrays), or the number of rows a write wrote. */
 export type SqlAnswer = { kind: "rows"; columns: string[]; rows: Record<string, unknown>[] } | { kind: "write"; count: number };
@@ -10,6 +12,14 @@ export interface NodeApi {
   update(collection: string, id: string, op: string, args: unknown[]): Promise<void>;
   /** `update`, resolving with the node's acknowledgement: the write's dot, what the node had applied when it made it, and the object's delta (WriteAck). */
   write(collection: string, id: string, op: string, args: unknown[]): Promise<WriteAck>;
+  /**
+   * Applies several store ops as one transaction: one durable write on this node, resolved once
+   * durable; every other node applies all of them together or none (a peer that received part
+   * holds it back). Rejects with "bad-request" (nothing applied) if any op is wrong.
+   */
+  txn(updates: readonly TxnUpdate[]): Promise<void>;
+  /** Several objects' values (null where absent), in the order asked, read at once: never part of a transaction (read atomicity). */
+  getMany(keys: readonly ObjectKey[]): Promise<unknown[]>;
   /** An object's value (MV fields as sorted arrays), or null when absent. */
   get(collection: string, id: string): Promise<unknown>;
   /** An object's CRDT state (its type's encoding, base64; null when absent) and the collection's causal context, durable (ObjectState): for history checkers. */

@@ -9,7 +9,19 @@ import { DecodeError } from "../core/index.ts";
 import { type NodeApi, RequestError, sqlAnswer } from "./api.ts";
 import { NextIds } from "./next-ids.ts";
 import { type Change, type ClientRequest, type ClientResponse, frameCodec, MAX_FRAME_BYTES } from "./protocol/index.ts";
-import { objectStateSchema, writeAckSchema } from "./protocol/requests.ts";
+import { objectKeysSchema, objectStateSchema, txnUpdatesSchema, writeAckSchema } from "./protocol/requests.ts";
+
+/** Checked here rather than by the node, which closes a connection whose request does not parse: "bad-request", one line. */
+function checked<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  v: unknown,
+  what: string,
+): T {
+  const r = schema.safeParse(v);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new RequestError("bad-request", `${what}${issue.path.length ? ` at ${issue.path.map(String).join(".")}` : ""}: ${issue.message}`);
+}
 
 export type Client = NodeApi & {
   readonly url: string;
@@ -88,6 +100,8 @@ export async function connect(url: string, options: { timeoutMs?: number } = {})
     write: async (collection, id, op, args) => answerOf(writeAckSchema, await request({ type: "update", collection, id, op, args }), url, "update"),
     get: (collection, id) => request({ type: "get", collection, id }),
     state: async (collection, id) => answerOf(objectStateSchema, await request({ type: "state", collection, id }), url, "state"),
+    txn: async (updates) => void (await request({ type: "txn", updates: checked(txnUpdatesSchema, updates, "txn: updates") })),
+    getMany: async (keys) => (await request({ type: "getMany", keys: checked(objectKeysSchema, keys, "getMany: keys") })) as unknown[],
     list: async (collection) => (await request({ type: "list", collection })) as { id: string; value: unknown }[],
     subscribe(collection, fn) {
       let active = true;

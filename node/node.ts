@@ -74,6 +74,8 @@ export type NodeOptions = {
 export type NodeStats = {
   /** Peers connected (handshake done). */
   peers: number;
+  /** Updates held until their transactions are whole (prepared: received in part, not visible). */
+  prepared: number;
   /** Live deltas the current peer links dropped for backpressure (each repaired by a digest round after the drain). */
   droppedForBackpressure: number;
   /** Objects merged from peers' sync answers since the node started, as joined deltas and whole: what catching up cost. */
@@ -141,7 +143,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
 
   function broadcast(deltas: DeltaMessage[], except?: PeerConnection): void {
     if (deltas.length === 0) return;
-    for (const c of links) if (c !== except) for (const d of deltas) c.link!.queue(d);
+    for (const c of links) if (c !== except) c.link!.queueAll(deltas);
   }
 
   async function next(body: Extract<ClientRequest, { type: "next" }>, fromPeer: boolean): Promise<number> {
@@ -163,6 +165,11 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
         if (!dropped) broadcast([delta]);
         return ack;
       }
+      case "txn":
+        broadcast(await host.txn(body.updates));
+        return undefined;
+      case "getMany":
+        return host.getMany(body.keys);
       case "get":
         return host.get(body.collection, body.id);
       case "state":
@@ -252,11 +259,18 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     url,
     port,
     id: host.id,
-    stats: () => ({ peers: links.size, droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0), synced: { ...host.synced } }),
+    stats: () => ({
+      peers: links.size,
+      prepared: host.replica.preparedCount,
+      droppedForBackpressure: [...links].reduce((n, c) => n + (c.link?.dropped ?? 0), 0),
+      synced: { ...host.synced },
+    }),
     update: async (collection, id, op, args) => void (await call({ type: "update", collection, id, op, args })),
     write: async (collection, id, op, args) => writeAckSchema.parse(await call({ type: "update", collection, id, op, args })),
     get: (collection, id) => call({ type: "get", collection, id }),
     state: async (collection, id) => objectStateSchema.parse(await call({ type: "state", collection, id })),
+    txn: async (updates) => void (await call({ type: "txn", updates: [...updates] })),
+    getMany: async (keys) => (await call({ type: "getMany", keys: [...keys] })) as unknown[],
     list: async (collection) => (await call({ type: "list", collection })) as { id: string; value: unknown }[],
     subscribe: (collection, fn) => host.subscribe(collection, (id, value) => fn({ collection, id, value })),
     next: (name) => nextNumber(name, async (body) => (await call(body)) as number),

@@ -107,10 +107,22 @@ export class ReplicaHost {
     return out;
   }
 
-  /** Applies peers' deltas in one write; resolves with those that were new (to pass on). */
+  /** Runs several local updates as one transaction in one durable write; resolves with its deltas once durable. Rejects (nothing changed) on a bad op. */
+  async txn(updates: readonly { collection: string; id: string; op: string; args: unknown[] }[]): Promise<DeltaMessage[]> {
+    const { deltas } = await this.updateMany(() => ({ deltas: this.replica.transact(updates.map((u) => ({ op: u.op, args: [u.collection, u.id, ...u.args] }))) }));
+    return deltas;
+  }
+
+  /** Several objects' durable values read in one `store.read` (so never part of a transaction), in the order asked; null where absent. */
+  getMany(keys: readonly { collection: string; id: string }[]): Promise<unknown[]> {
+    return this.store.read(() => keys.map((k) => objectValue(this.replica, k.collection, k.id)));
+  }
+
+  /** Applies peers' deltas in one write; resolves with those applied (to pass on): new plain ones and whole transactions. */
   async receive(deltas: DeltaMessage[]): Promise<DeltaMessage[]> {
     const [fresh, changes] = await this.store.write(() => {
-      const fresh = deltas.filter((d) => this.replica.receive(d));
+      // Applied now: the new plain ones, and every transaction made whole (a partial one is held: replica.ts).
+      const fresh = this.replica.receiveAll(deltas);
       return [fresh, this.changes(fresh)] as const;
     });
     this.tell(changes);

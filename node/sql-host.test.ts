@@ -37,6 +37,33 @@ async function failure(p: Promise<unknown>): Promise<string> {
 }
 
 describe("sql on a node", () => {
+  it("BEGIN; INSERT/UPDATE …; COMMIT; is one node transaction: one durable write, applied on a peer all together; anything else is refused, nothing applied", async () => {
+    let store: SqliteNodeStore | undefined;
+    const a = await node({ sync: { mode: "always" }, openStore: (dir, o) => (store = openNodeStore(dir, o)) });
+    const b = await node({ peers: [a.url] });
+    await a.sql("INSERT INTO customers (id, email, views) VALUES ('A', 'old', 0)");
+    const before = store!.commits;
+    const txn =
+      "BEGIN;\nUPDATE customers SET email = $1 WHERE id = 'A';\nINSERT INTO customers (id, email, views) VALUES ('B', $1, 1);\nUPDATE customers SET views = views + 1 WHERE email = $1;\nCOMMIT;";
+    expect(await a.sql(txn, ["x; y"])).toEqual({ kind: "write", count: 4 });
+    expect(store!.commits - before).toBe(1);
+    // Each of its updates is logged with the transaction's metadata (what a peer holds back until it has them all).
+    const t = store!.backing.txn("customers", "B");
+    expect([...new Set(t?.members.map((m) => m.id))].sort()).toEqual(["A", "B"]);
+    await waitFor("the transaction to reach b", async () => (await rows(b, "SELECT id, email, views FROM customers ORDER BY id")).length === 2);
+    expect(await rows(b, "SELECT id, email, views FROM customers ORDER BY id")).toEqual([
+      { id: "A", email: "x; y", views: 1 },
+      { id: "B", email: "x; y", views: 2 },
+    ]);
+    for (const [bad, why] of [
+      ["BEGIN; DELETE FROM customers WHERE id = 'A'; COMMIT;", /only INSERT and UPDATE/],
+      ["BEGIN; UPDATE customers SET email = 'z' WHERE id = 'A'; ROLLBACK;", /must end with COMMIT/],
+      ["BEGIN; UPDATE customers SET email = 'z' WHERE id = 'A'; UPDATE customers SET nope = 1; COMMIT;", /bad-request: .*nope/],
+    ] as const)
+      expect(await failure(a.sql(bad))).toMatch(why);
+    expect(await rows(a, "SELECT email FROM customers WHERE id = 'A'")).toEqual([{ email: "x; y" }]);
+  });
+
   it("INSERT, UPDATE, DELETE and SELECT, embedded and over the wire alike", async () => {
     const n = await node();
     const c = await client(n.url);

@@ -10,7 +10,12 @@
  *   to the peer that serves the sequence) while a store write is not. So the counters are learnt
  *   first (SqlDatabase.nextvalsOf checks the statement whole without applying it), their numbers
  *   fetched, and the statement then runs with a sequencer that hands exactly those out.
+ * - `BEGIN; … COMMIT;` of INSERT and UPDATE statements: all of them run in ONE `store.write`
+ *   (each sees what the earlier ones wrote), and their field updates become one node
+ *   transaction (StoreReplica.seal): durable together, and applied on every other node together
+ *   or not at all (docs/design.md, "Transactions on a node"). Anything fails: nothing applied.
  */
+import { parse as parsePg, type Statement } from "pgsql-ast-parser";
 import type { DeltaMessage } from "../core/index.ts";
 import { SqlDatabase, SqlError, type SqlSchema } from "../sql/index.ts";
 import { RequestError, type SqlAnswer } from "./api.ts";
@@ -45,6 +50,7 @@ export class SqlHost {
   /** Runs one statement: its answer, and the deltas to send to peers (none for a SELECT). Rejects with RequestError (a SqlError as "bad-request"). */
   async run(text: string, params: readonly unknown[]): Promise<{ answer: SqlAnswer; deltas: readonly DeltaMessage[] }> {
     try {
+      if (/^\s*(begin|start\s+transaction)\b/i.test(text)) return await this.transaction(text, params);
       if (this.db.prepare(text).kind === "select") return { answer: { kind: "rows", ...(await this.select(text, params)) }, deltas: [] };
       return await this.write(text, params);
     } catch (e) {
@@ -74,6 +80,57 @@ export class SqlHost {
           throw new RequestError("unavailable", `NEXTVAL: the rows this statement writes changed ${attempt} times while its numbers were fetched; nothing applied, try again`);
       }
     }
+  }
+
+  /** `BEGIN; s1; …; COMMIT;`: the statements' field updates as one transaction, in one durable write. */
+  private async transaction(text: string, params: readonly unknown[]): Promise<{ answer: SqlAnswer; deltas: readonly DeltaMessage[] }> {
+    let statements: Statement[];
+    try {
+      statements = parsePg(text, { locationTracking: true });
+    } catch {
+      // The statements one by one give the syntax error its line and column.
+      throw new SqlError("syntax", `BEGIN … COMMIT: ${this.syntaxError(text)}`);
+    }
+    const kinds = statements.map((st) => st.type);
+    if (kinds[0] !== "begin" && kinds[0] !== "start transaction") throw new SqlError("refused", "BEGIN … COMMIT: the text must start with BEGIN");
+    if (kinds[kinds.length - 1] !== "commit")
+      throw new SqlError("refused", `BEGIN … COMMIT: the text must end with COMMIT (got ${kinds[kinds.length - 1]!.toUpperCase()}); ROLLBACK: send nothing`);
+    const body = statements.slice(1, -1);
+    if (body.length === 0) throw new SqlError("refused", "BEGIN … COMMIT: no statement between them");
+    // A statement's text runs from its start to the next one's (the parser's end offsets can stop short of a closing parenthesis), less the `;` between.
+    const texts = body.map((st, i) => {
+      if (st.type !== "insert" && st.type !== "update")
+        throw new SqlError("refused", `BEGIN … COMMIT: only INSERT and UPDATE statements make a node transaction, not ${st.type.toUpperCase()} (send it on its own)`);
+      const from = st._location?.start;
+      const to = statements[i + 2]!._location?.start;
+      if (from === undefined || to === undefined) throw new SqlError("refused", "BEGIN … COMMIT: cannot locate a statement in the text");
+      return text.slice(from, to).replace(/[\s;]+$/, "");
+    });
+    if (texts.some((t) => /nextval/i.test(t))) throw new SqlError("refused", "BEGIN … COMMIT: NEXTVAL inside a transaction is not supported; take the numbers first");
+    const done = await this.host.updateMany(() => {
+      let count = 0;
+      const made: DeltaMessage[] = [];
+      for (const t of texts) {
+        const r = this.db.sql(t, params);
+        if (r.kind !== "write") throw new Error("a write statement answered rows");
+        count += r.count;
+        made.push(...r.effects);
+      }
+      return { count, deltas: this.host.replica.seal(made) };
+    });
+    return { answer: { kind: "write", count: done.count }, deltas: done.deltas };
+  }
+
+  private syntaxError(text: string): string {
+    for (const part of text.split(";")) {
+      if (part.trim() === "" || /^\s*(begin|commit|start\s+transaction)\s*$/i.test(part)) continue;
+      try {
+        this.db.prepare(part);
+      } catch (e) {
+        if (e instanceof SqlError) return e.message;
+      }
+    }
+    return "syntax error";
   }
 
   /** Fetches the numbers the statement will draw, in its order. */

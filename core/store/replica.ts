@@ -188,6 +188,25 @@ export class StoreReplica {
     });
   }
 
+  /**
+   * Makes local updates already applied in the current write one transaction after the fact
+   * (a SQL `BEGIN; … COMMIT;`, whose statements read what the earlier ones wrote): re-logs each
+   * with the transaction's metadata and returns the deltas carrying it. Call it in the same
+   * storage write as the updates, before anything of them leaves the replica.
+   */
+  seal(deltas: readonly DeltaMessage[]): DeltaMessage[] {
+    if (deltas.length === 0) return [];
+    if (deltas.length > MAX_TXN_UPDATES) throw new StoreError(`a transaction needs 1 to ${MAX_TXN_UPDATES} updates, got ${deltas.length}`);
+    for (const d of deltas)
+      if (d.origin !== this.id || d.txn) throw new StoreError(`seal: (${d.collection}, "${d.id}", ${d.origin}:${d.seq}) is not a plain local update of replica ${this.id}`);
+    const txn: TxnMeta = { origin: this.id, members: deltas.map((d) => ({ collection: d.collection, id: d.id, seq: d.seq })) };
+    for (const d of deltas) {
+      this.backing.logPut(d.collection, d.origin, d.seq, { id: d.id, delta: d.delta, txn });
+      if (this.backing.object(d.collection, d.id) !== undefined) this.backing.putTxn?.(d.collection, d.id, txn);
+    }
+    return deltas.map((d) => ({ ...d, txn }));
+  }
+
   private updateWith(op: Op, txn: TxnMeta | undefined): DeltaMessage {
     // The store CRDT validates collection, id and the object's op before it writes anything,
     // then applies the op to the object as the backing holds it (no store state around it).

@@ -27,7 +27,7 @@ const OBJECTS = [
 
 const set = (c: string, id: string, n: number) => ({ op: "set", args: [c, id, "v", n] });
 /** The same update without its transaction's metadata. */
-const plainOf = ({ txn: _, ...d }: DeltaMessage): DeltaMessage => d;
+const plainOf = (d: DeltaMessage): DeltaMessage => ({ collection: d.collection, id: d.id, origin: d.origin, seq: d.seq, delta: d.delta });
 
 /** What a replica shows of an object's `v` (0 when absent). */
 function shown(r: StoreReplica, c: string, id: string): number {

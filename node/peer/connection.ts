@@ -42,6 +42,8 @@ export class Connection {
   private readonly waiting = new Map<number, (r: ClientResponse) => void>();
   private nextRid = 1;
   private closed = false;
+  /** Logged that a sync answer left part of a transaction held (once per connection). */
+  private saidHeld = false;
   /** Closed by this node as a duplicate link (logged when it was decided). */
   private duplicate = false;
 
@@ -136,7 +138,7 @@ export class Connection {
   private async answer(digest: Hello["digest"]): Promise<void> {
     const missing = await this.ctx.host.missing(digest);
     if (this.closed) return;
-    for (const sync of syncChunks(missing)) this.send({ type: "sync", sync });
+    for (const sync of syncChunks(missing, this.ctx.linkOptions.syncObjectsPerFrame)) this.send({ type: "sync", sync });
   }
 
   /**
@@ -153,6 +155,11 @@ export class Connection {
         else if (f.type === "sync") {
           const merged = await this.ctx.host.applySync(f.sync);
           if (merged > 0) this.ctx.log(`merged ${merged} object(s) from ${this.label}'s sync answer (${whole(f.sync)} whole)`);
+          const held = this.ctx.host.replica.preparedCount;
+          if (held > 0 && !this.saidHeld) {
+            this.saidHeld = true;
+            this.ctx.log(`holding updates of partial transactions from ${this.label}'s sync answer until the rest arrive (${held} now; said once per connection)`);
+          }
         } else if (f.type === "digest") {
           await this.answer(f.digest);
           if (f.reply) this.send({ type: "digest", digest: this.ctx.host.digest(), reply: false });

@@ -10,9 +10,13 @@
  * digest (a digest frame with `reply`), and the peer's digest is answered with exactly what the
  * peer lacks. So a slow peer costs a bounded buffer and one anti-entropy round, never memory
  * that grows with the write rate.
+ *
+ * Transactions: a transaction's deltas are queued together (`queueAll`) and never split: a batch
+ * that would pass `maxBatch` with them goes out first, a transaction larger than `maxBatch`
+ * gets a frame of its own, and backpressure drops whole transactions (whole batches).
  */
 import type { WebSocket } from "ws";
-import type { DeltaMessage } from "../../core/index.ts";
+import { type DeltaMessage, txnKey } from "../../core/index.ts";
 import type { Frame, FrameCodec } from "../protocol/index.ts";
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from "./options.ts";
 
@@ -46,12 +50,29 @@ export class Link {
 
   /** Queues a live delta for the next batch (dropped, and repaired later, while the peer is behind). */
   queue(delta: DeltaMessage): void {
+    this.queueGroup([delta]);
+  }
+
+  /** Queues live deltas, each transaction's together (in the order of its first delta here): a frame never holds part of one. */
+  queueAll(deltas: readonly DeltaMessage[]): void {
+    const groups = new Map<string, DeltaMessage[]>();
+    deltas.forEach((d, i) => {
+      const key = d.txn ? txnKey(d.txn) : `plain ${i}`;
+      const g = groups.get(key);
+      if (g) g.push(d);
+      else groups.set(key, [d]);
+    });
+    for (const g of groups.values()) this.queueGroup(g);
+  }
+
+  private queueGroup(group: DeltaMessage[]): void {
     if (!this.open) return;
     if (this.behind) {
-      this.dropped++;
+      this.dropped += group.length;
       return;
     }
-    this.pending.push(delta);
+    if (this.pending.length > 0 && this.pending.length + group.length > this.options.maxBatch) this.flush();
+    this.pending.push(...group);
     if (this.pending.length >= this.options.maxBatch) this.flush();
     else this.timer ??= this.options.batchMs > 0 ? setTimeout(() => this.flush(), this.options.batchMs) : setImmediate(() => this.flush());
   }

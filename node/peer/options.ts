@@ -10,9 +10,11 @@ export type LinkOptions = {
   maxBatch: number;
   highWaterBytes: number;
   lowWaterBytes: number;
+  /** Objects per sync frame (sync-chunks.ts); a test knob (1 makes a receiver hold transactions it has part of). */
+  syncObjectsPerFrame: number;
 };
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { batchMs: 0, maxBatch: 512, highWaterBytes: 4 * 1024 * 1024, lowWaterBytes: 512 * 1024, syncObjectsPerFrame: 2000 };
 
 /**
  * Redial back-off of a peer URL (dialer.ts): exponential from `baseMs`, capped at `capMs`; after

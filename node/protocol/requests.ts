@@ -13,6 +13,10 @@
  *   retry of the same id is answered with the same number and forwarding keeps the client's id.
  * - watch: after `{ ok: true }`, one event frame per change of the collection, tagged with the
  *   watch request's id.
+ * - txn: several updates (each as `update`'s) made one transaction: one durable write, applied
+ *   on every other node together or not at all; answered `{ ok: true }` once durable.
+ * - getMany: several objects' values read at once over durable state (never part of a
+ *   transaction: read atomicity), in the order asked (null when absent).
  * - sql: one statement with its `$1`… parameters, on a node started with a SQL schema; answered
  *   `{ columns, rows }` for a SELECT, `{ count }` for a write once it is durable.
  */
@@ -25,6 +29,20 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const MAX_SQL_CHARS = 1_000_000;
 export const MAX_SQL_PARAMS = 65_535;
 
+/** Objects a getMany may ask for at once. */
+export const MAX_GET_MANY = 10_000;
+/** Updates in one transaction (core's MAX_TXN_UPDATES). */
+export const MAX_TXN = 4096;
+
+const updateSchema = z.strictObject({ collection: name, id: name, op: name, args: z.array(z.unknown()) });
+const keySchema = z.strictObject({ collection: name, id: name });
+/** One update of a `txn` request (and of `client txn`'s JSON). */
+export type TxnUpdate = z.infer<typeof updateSchema>;
+/** One object of a `getMany` request (and of `client get-many`'s JSON). */
+export type ObjectKey = z.infer<typeof keySchema>;
+export const txnUpdatesSchema = z.array(updateSchema).min(1).max(MAX_TXN);
+export const objectKeysSchema = z.array(keySchema).min(1).max(MAX_GET_MANY);
+
 export const clientRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("update"), collection: name, id: name, op: name, args: z.array(z.unknown()) }),
   z.strictObject({ type: z.literal("get"), collection: name, id: name }),
@@ -32,6 +50,8 @@ export const clientRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("list"), collection: name }),
   z.strictObject({ type: z.literal("next"), name: z.string().min(1).max(256), client: z.string().min(1).max(256), requestId: count, done: count }),
   z.strictObject({ type: z.literal("watch"), collection: name }),
+  z.strictObject({ type: z.literal("txn"), updates: txnUpdatesSchema }),
+  z.strictObject({ type: z.literal("getMany"), keys: objectKeysSchema }),
   z.strictObject({ type: z.literal("sql"), text: z.string().min(1).max(MAX_SQL_CHARS), params: z.array(z.unknown()).max(MAX_SQL_PARAMS) }),
 ]);
 export type ClientRequest = z.infer<typeof clientRequestSchema>;

@@ -34,14 +34,27 @@ const opArb = fc
   )
   .map(([op, ...args]) => ({ op, args: args as unknown[] }));
 
+/** Valid ops only: a failing op inside a transaction is rolled back by SQLite's savepoint but not by MemoryBacking. */
+const txnArb = fc
+  .array(
+    fc.oneof(
+      fc.tuple(fc.constant("set"), fc.constant("customers"), fc.constantFrom(...IDS), fc.constant("email"), fc.constantFrom("x", "y")),
+      fc.tuple(fc.constant("add"), fc.constant("tags"), fc.constantFrom(...IDS), fc.constantFrom("vip", "new")),
+    ),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((ops) => ops.map(([op, ...args]) => ({ op, args: args as unknown[] })));
+
 type Step =
   | { kind: "op"; at: number; op: { op: string; args: unknown[] } }
+  | { kind: "txn"; at: number; ops: { op: string; args: unknown[] }[] }
   | { kind: "deliver"; msg: number; to: number }
   | { kind: "sync"; from: number }
   | { kind: "compact"; at: number; all: boolean }
   | { kind: "reopen"; at: number };
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("op" as const), at: node, op: opArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("txn" as const), at: node, ops: txnArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("deliver" as const), msg: fc.nat(), to: node }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("sync" as const), from: node }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const), at: node, all: fc.boolean() }) },
@@ -73,6 +86,12 @@ async function transcript(steps: Step[], env: Env): Promise<string[]> {
         const msg = await env.write(i, () => r.update(s.op));
         sent.push(msg);
         return hex(r.codecs.delta.encode(msg));
+      });
+    else if (s.kind === "txn")
+      await attempt(async () => {
+        const msgs = await env.write(i, () => r.transact(s.ops));
+        sent.push(...msgs);
+        return msgs.map((m) => hex(r.codecs.delta.encode(m))).join(" ");
       });
     else if (s.kind === "deliver") {
       if (sent.length === 0) continue;

@@ -1,0 +1,81 @@
+/**
+ * Transactions between two real nodes (openNode, both in this process, each over its own SQLite
+ * store with the default group commit, linked over WebSocket on loopback): UPDATES field updates
+ * made as transactions of 2 and of 8 updates (`txn`), and the same updates as plain writes
+ * (`update`), each on its own objects, at most WINDOW updates in flight; counted from the first
+ * call on A until B has applied the last (B's change events), as updates/s. The ratio rows are
+ * of the same run.
+ *
+ * Run alone: `npm run bench -- node-txn`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchRow } from "../types.ts";
+import { openNode, type Node, type NodeOptions } from "../../node/index.ts";
+
+export const name = "node-txn";
+
+const UPDATES = 8_000;
+const WINDOW = 256;
+const SCHEMA = { collections: { customers: { type: "record", fields: { email: "lww-register" } } } };
+
+const ms = () => Number(process.hrtime.bigint()) / 1e6;
+const dirs: string[] = [];
+
+function node(options: Partial<NodeOptions> = {}): Promise<Node> {
+  const dir = mkdtempSync(join(tmpdir(), "mc-bench-txn-"));
+  dirs.push(dir);
+  return openNode({ dir, schema: SCHEMA, log: () => {}, ...options });
+}
+
+/** Updates/s from the first call on A until B applied all of them: `k` updates per txn, or plain writes when k is 0. */
+async function measure(k: number, tag: string): Promise<number> {
+  const b = await node();
+  const a = await node({ peers: [b.url] });
+  try {
+    while (a.stats().peers === 0 || b.stats().peers === 0) await new Promise((r) => setTimeout(r, 10));
+    let seen = 0;
+    let done!: () => void;
+    const all = new Promise<void>((r) => (done = r));
+    b.subscribe("customers", () => {
+      if (++seen === UPDATES) done();
+    });
+    const set = (i: number) => ({ collection: "customers", id: `${tag}${i}`, op: "set", args: ["email", `v${i}`] });
+    const t0 = ms();
+    const step = k === 0 ? 1 : k;
+    let next = 0;
+    const worker = async () => {
+      while (next < UPDATES) {
+        const at = next;
+        next += step;
+        if (k === 0) await a.update("customers", `${tag}${at}`, "set", ["email", `v${at}`]);
+        else await a.txn(Array.from({ length: k }, (_, j) => set(at + j)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.floor(WINDOW / step)) }, worker));
+    await all;
+    return UPDATES / ((ms() - t0) / 1000);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+process.once("exit", () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export async function run(): Promise<BenchRow[]> {
+  const plain = await measure(0, "p");
+  const t2 = await measure(2, "t2_");
+  const t8 = await measure(8, "t8_");
+  const note = `${UPDATES.toLocaleString("en-US")} field updates A → B, ${WINDOW} in flight, group commit`;
+  return [
+    { suite: name, name: "plain writes, updates/s (A → visible on B)", value: Math.round(plain), unit: "updates/s", note },
+    { suite: name, name: "txn of 2 updates, updates/s (A → visible on B)", value: Math.round(t2), unit: "updates/s", note },
+    { suite: name, name: "txn of 8 updates, updates/s (A → visible on B)", value: Math.round(t8), unit: "updates/s", note },
+    { suite: name, name: "txn of 2 / plain writes, same run", value: Number((t2 / plain).toFixed(2)), unit: "ratio" },
+    { suite: name, name: "txn of 8 / plain writes, same run", value: Number((t8 / plain).toFixed(2)), unit: "ratio" },
+  ];
+}
