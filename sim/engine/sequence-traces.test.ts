@@ -40,14 +40,14 @@ describe("concurrent editing traces replayed through the simulator, one node per
       const finals = await replay(sc, "rga");
       // Not toBe: a failure would print two 21 KB strings.
       for (const v of finals) expect(v === trace.endContent, `final value differs from endContent (${v.length} vs ${trace.endContent.length} chars)`).toBe(true);
-    }, 60_000);
+    });
   }
 
   it("lseq: clownschool reaches endContent on every node", async () => {
     const { trace, sc } = traces[1]!;
     const finals = await replay(sc, "lseq");
     for (const v of finals) expect(v === trace.endContent).toBe(true);
-  }, 60_000);
+  });
 
   it("lseq: friendsforever converges to the endContent's characters (concurrent runs at one place interleave)", async () => {
     const { trace, sc } = traces[0]!;
@@ -55,7 +55,7 @@ describe("concurrent editing traces replayed through the simulator, one node per
     expect(new Set(finals).size).toBe(1);
     expect(sorted(finals[0]!)).toBe(sorted(trace.endContent));
     expect(finals[0] === trace.endContent).toBe(false); // documents the anomaly; RGA has none
-  }, 60_000);
+  });
 
   it("the schedule matters: with half the latency (agents see concurrent edits too early) the replay misses endContent", async () => {
     // Guards the test itself: positions only mean something against exactly the parents' past.
@@ -64,5 +64,5 @@ describe("concurrent editing traces replayed through the simulator, one node per
     const { summary } = await simulate({ ...sc, network: { ...sc.network, latency: { dist: "constant", ms: Math.floor(lat / 2) } } }, { trace: false });
     expect(summary.final["agent0"] === trace.endContent).toBe(false);
     expect(summary.ok).toBe(false);
-  }, 60_000);
+  });
 });
