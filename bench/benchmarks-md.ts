@@ -146,8 +146,9 @@ the value being the number of failing seeds found (0 is right).`,
   canaries: {
     title: "Canaries: what the harness catches, and how fast",
     about: `Every must-fail canary of [the canary zoo](finding-bugs.md) and every real-library bug class
-the harness has a specimen of (a stand-in written after the library's bug, or the library itself
-behind the adapter that had the bug): how many swarm seeds \`explore\` needed to find it (seeds
+the harness has a specimen of (the library itself at the version that had the bug, installed on
+demand into its own directory under \`examples/\` — a stand-in written after the bug where it
+could not be installed, said in its row — or the library behind the adapter that had the bug): how many swarm seeds \`explore\` needed to find it (seeds
 1…, at most 500), the check it failed with its signature, the size of the scenario the shrinker
 left, and for a specimen that breaks a CRDT law how many random histories \`laws\` needed. The
 figures are verdicts, the same on any machine: only the seconds in the notes are timings.`,

@@ -6,10 +6,17 @@
  * each hunt is in the note. docs/benchmarks.md renders them as one table (bench/benchmarks-md.ts,
  * canaryTable), which docs/finding-bugs.md links to.
  *
+ * Real libraries at the versions that had the bugs live in examples/<name>/ with their own
+ * package.json (not the project's dependencies): the suite installs one on demand (`npm install
+ * --prefix examples/<name>`, said on stderr) and hunts the library itself; where that fails
+ * (offline) it hunts the stand-in written after the bug and its row says so.
+ *
  * Rows per specimen `<label>`: `<label>: seeds` (seeds to find; the note: check and signature),
  * `<label>: shrunk` (steps of the shrunk scenario; the note: nodes, ops, faults, shrink runs) and,
  * with a law, `<label>: laws` (histories to find; the note: the law).
  */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Crdt } from "../../core/contract.ts";
@@ -30,11 +37,49 @@ const canaryDir = join(root, "sim", "explore", "canaries");
 /** What is hunted: a plugin module (by path) or a contract object; `laws` when it breaks one. */
 type Specimen = { label: string; target: string | Crdt; laws?: Crdt; runs?: number };
 
+/** A real library at the version that had the bug: examples/<dir>/ (its own package.json) and the adapter there. */
+type RealLibrary = { dir: string; pkg: string; adapter: string; label: string; standIn: Specimen };
+
+export const REAL_LIBRARIES: readonly RealLibrary[] = [
+  {
+    dir: "automerge-0.4.2",
+    pkg: "automerge",
+    adapter: "automerge-text.mjs",
+    label: "Automerge 0.4.2 — list elements disappear, the same ones everywhere (fixed in 0.4.3)",
+    standIn: { label: "stand-in for Automerge 0.4.2 — concurrent list inserts collide, one is kept everywhere", target: collidingList, laws: collidingList },
+  },
+  {
+    dir: "delta-crdts-0.8.2",
+    pkg: "delta-crdts",
+    adapter: "rga-text.mjs",
+    label: "delta-crdts 0.8.2 RGA — a join that throws on a missing vertex (js-delta-crdts #38)",
+    standIn: { label: "stand-in for delta-crdts 0.8.2 RGA — a join that throws on a gap", target: gapRefusing },
+  },
+];
+
+/**
+ * The library itself when examples/<dir> has it (installing it there if not), else its stand-in.
+ * `install: false` only looks.
+ */
+export async function realOrStandIn(lib: RealLibrary, install = true): Promise<Specimen> {
+  const dir = join(root, "examples", lib.dir);
+  const installed = () => existsSync(join(dir, "node_modules", lib.pkg, "package.json"));
+  if (!installed() && install) {
+    process.stderr.write(
+      `bench: canaries: installing ${lib.pkg} for ${lib.label.split(" — ")[0]}: npm install --prefix examples/${lib.dir} (its own package.json, not the project's)\n`,
+    );
+    const r = spawnSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--no-save"], { stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) process.stderr.write(`bench: canaries: could not install ${lib.pkg} (exit ${r.status ?? r.error?.message}); using the stand-in\n`);
+  }
+  if (!installed()) return { ...lib.standIn, label: `${lib.standIn.label} (${lib.pkg} not installed in examples/${lib.dir})` };
+  const target = join(dir, lib.adapter);
+  const laws = (await import(target)) as { default: Crdt };
+  return { label: `${lib.label}, the real library`, target, laws: laws.default };
+}
+
 export const SPECIMENS: readonly Specimen[] = [
   ...CANARIES.map((c) => ({ label: `canary ${c.file} — ${c.bug}`, target: join(canaryDir, c.file), laws: c.crdt })),
   ...CHECK_CANARIES.map((c) => ({ label: `canary ${c.file} — ${c.bug}`, target: join(canaryDir, c.file) })),
-  { label: "stand-in for Automerge 0.4.2 — concurrent list inserts collide, one is kept everywhere", target: collidingList, laws: collidingList },
-  { label: "stand-in for delta-crdts 0.8.2 RGA — a join that throws on a gap", target: gapRefusing },
   {
     label: "Yjs 13.6.33 via the first adapter — a copy that integrates an edit Yjs holds pending",
     target: join(root, "scenarios", "plugins", "fixtures", "yjs-text-fresh-copy.ts"),
@@ -50,7 +95,7 @@ export const SPECIMENS: readonly Specimen[] = [
   },
 ];
 
-async function hunt(s: Specimen): Promise<BenchRow[]> {
+export async function hunt(s: Specimen): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const runs = s.runs ?? DEFAULT_EXPLORE_RUNS;
   const t0 = performance.now();
@@ -83,7 +128,10 @@ async function hunt(s: Specimen): Promise<BenchRow[]> {
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const s of SPECIMENS) {
+  const real: Specimen[] = [];
+  for (const lib of REAL_LIBRARIES) real.push(await realOrStandIn(lib));
+  const all = [...SPECIMENS.slice(0, CANARIES.length + CHECK_CANARIES.length), ...real, ...SPECIMENS.slice(CANARIES.length + CHECK_CANARIES.length)];
+  for (const s of all) {
     // Each specimen is a step of the bench's step budget (bench/step.ts).
     if (!step(s.label)) continue;
     process.stderr.write(`bench: canaries: ${s.label}\n`);

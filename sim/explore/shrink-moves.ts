@@ -38,6 +38,31 @@ export function withoutNode(sc: Scenario, x: string): Scenario | null {
   return out;
 }
 
+/**
+ * The scenario with node `x` merged into node `into`: x's ops are issued at `into` instead (at
+ * the same times), x's faults go, partitions and cuts lose x. Where dropping a node would take
+ * ops the failure needs, merging keeps them and still takes a node away.
+ */
+export function mergeNode(sc: Scenario, x: string, into: string): Scenario | null {
+  if (x === into || !sc.nodes.includes(x) || !sc.nodes.includes(into)) return null;
+  const moved: Scenario = { ...sc, steps: (sc.steps ?? []).map((s) => ("op" in s && s.node === x ? { ...s, node: into } : s)) };
+  return withoutNode(moved, x);
+}
+
+/** The scenario without node `x`'s ops, the node kept (it still relays and syncs). */
+export function withoutOpsOf(sc: Scenario, x: string): Scenario | null {
+  const steps = sc.steps ?? [];
+  const kept = steps.filter((s) => !("op" in s && s.node === x));
+  return kept.length === steps.length || kept.length === 0 ? null : { ...sc, steps: kept };
+}
+
+/** The scenario without `size` neighbouring steps from step `i` (any offset, where chunks are aligned). */
+export function withoutWindow(sc: Scenario, i: number, size: number): Scenario | null {
+  const steps = sc.steps ?? [];
+  if (i < 0 || size < 1 || i + size > steps.length || size >= steps.length) return null;
+  return { ...sc, steps: [...steps.slice(0, i), ...steps.slice(i + size)] };
+}
+
 /** Candidates that switch one network or clock feature off, simplest scenario first. */
 export function configMoves(sc: Scenario): Scenario[] {
   const out: Scenario[] = [];

@@ -5,12 +5,24 @@
  * changes nothing or the run budget is spent. Moves, roughly from coarse to fine: drop chunks of
  * steps (halves, quarters, … single steps — ops and faults alike), drop nodes, switch network
  * and clock features off, simplify op arguments and clock jumps, pull step times together and
- * shorten the duration. Every candidate is a complete, valid scenario run through the same
- * engine with the same seed, so the result replays exactly as it was judged.
+ * shorten the duration.
+ *
+ * When a whole round of those changes nothing, a second phase tries what they cannot: merging a
+ * node into another (its ops kept, issued there, where dropping the node would take them), dropping
+ * one node's ops (the node kept, still relaying), and removing windows of 2 and 3 neighbouring
+ * steps at every offset (the chunks above are aligned: a pair that must go together but straddles
+ * a chunk boundary never goes). If anything is kept, the first phase runs again. Every candidate
+ * is a complete, valid scenario run through the same engine with the same seed, so the result
+ * replays exactly as it was judged; candidates are tried in a fixed order (deterministic).
+ *
+ * What still stalls it (sim/explore/shrink-stall.test.ts): a failure that needs particular
+ * losses or latencies. They are drawn from the run's seeded streams in the order messages are
+ * sent, so removing any step re-draws the fate of every later message; on the Yjs specimens
+ * every single-step removal, and every other seed, loses the failure.
  */
 import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { argMoves, configMoves, jumpMoves, timeMoves, withoutNode } from "./shrink-moves.ts";
+import { argMoves, configMoves, jumpMoves, mergeNode, timeMoves, withoutNode, withoutOpsOf, withoutWindow } from "./shrink-moves.ts";
 import { judge, sameFailure, signatureOf, type Verdict } from "./verdict.ts";
 
 export type ShrinkOptions = { maxRuns?: number };
@@ -38,17 +50,32 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   };
   const firstOf = (cands: Scenario[]) => cands.some((c) => attempt(c));
 
-  for (let changed = true; changed && runs < maxRuns;) {
-    changed = false;
-    rounds++;
-    changed = dropChunks() || changed;
-    for (const x of best.nodes) changed = attempt(withoutNode(best, x)) || changed;
-    while (firstOf(configMoves(best))) changed = true;
-    for (let i = 0; i < (best.steps ?? []).length; i++) {
-      while (firstOf(argMoves(best, i, crdt.ops))) changed = true;
-      while (firstOf(jumpMoves(best, i))) changed = true;
+  for (let again = true; again && runs < maxRuns;) {
+    again = false;
+    for (let changed = true; changed && runs < maxRuns;) {
+      changed = false;
+      rounds++;
+      changed = dropChunks() || changed;
+      for (const x of best.nodes) changed = attempt(withoutNode(best, x)) || changed;
+      while (firstOf(configMoves(best))) changed = true;
+      for (let i = 0; i < (best.steps ?? []).length; i++) {
+        while (firstOf(argMoves(best, i, crdt.ops))) changed = true;
+        while (firstOf(jumpMoves(best, i))) changed = true;
+      }
+      while (firstOf(timeMoves(best))) changed = true;
     }
-    while (firstOf(timeMoves(best))) changed = true;
+    // Second phase: moves that keep what one-at-a-time removal would lose.
+    for (let i = 0; i < best.nodes.length && runs < maxRuns;) {
+      const x = best.nodes[i]!;
+      if (best.nodes.some((y) => attempt(mergeNode(best, x, y))) || attempt(withoutOpsOf(best, x))) again = true;
+      else i++;
+    }
+    // Windows of 2 and 3 neighbouring steps at every offset (the first phase's chunks are aligned).
+    for (const size of [2, 3])
+      for (let i = 0; i + size <= (best.steps ?? []).length && runs < maxRuns;) {
+        if (attempt(withoutWindow(best, i, size))) again = true;
+        else i++;
+      }
   }
   return { scenario: best, verdict, runs, rounds, exhausted: runs >= maxRuns };
 
