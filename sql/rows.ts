@@ -28,6 +28,11 @@ export type Value = null | string | number | boolean | Value[];
 export interface SqlStore<E = unknown> {
   /** The object's value (a record: field → value), or undefined when there is no such object. */
   object(collection: string, id: string): unknown;
+  /**
+   * Optional: some fields of a record object (field → value), or undefined when there is no such
+   * object — what `object` holds for them, without computing the other fields' values.
+   */
+  objectFields?(collection: string, id: string, fields: readonly string[]): Record<string, unknown> | undefined;
   /** The ids of a collection's objects, ascending. */
   ids(collection: string): readonly string[];
   /** Applies a local update (`set ["customers", "A", "phone", "555"]`). */
@@ -79,7 +84,30 @@ export function rowOf(table: Table, id: string, record: unknown): Value[] | null
   if (record === undefined) return null;
   const r = record as Record<string, unknown>;
   if (!exists(table, r[ROW_FIELD] as unknown[])) return null;
-  return table.columns.map((name) => (name === table.key.name ? keyOf(table, id) : columnValue(table.fields.get(name)!, r[name])));
+  // A field the record leaves out (objectFields: a column the statement does not read) is NULL.
+  return table.columns.map((name) => (name === table.key.name ? keyOf(table, id) : r[name] === undefined ? null : columnValue(table.fields.get(name)!, r[name])));
+}
+
+/**
+ * The columns an UPDATE or DELETE reads (its WHERE, its SET expressions, the columns it sets),
+ * and the hidden `_row`: every column reference in those expressions. Undefined (read them all)
+ * when one is `*`.
+ */
+export function columnsRead(table: Table, exprs: readonly unknown[], set: readonly string[] = []): string[] | undefined {
+  const names = new Set<string>([ROW_FIELD, ...set]);
+  let all = false;
+  const walk = (x: unknown): void => {
+    if (all || x === null || typeof x !== "object") return;
+    if (Array.isArray(x)) return x.forEach(walk);
+    const node = x as { type?: unknown; name?: unknown };
+    if (node.type === "ref" && typeof node.name === "string") {
+      if (node.name === "*") all = true;
+      else names.add(node.name);
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  exprs.forEach(walk);
+  return all ? undefined : [...names].filter((n) => n === ROW_FIELD || table.fields.has(n));
 }
 
 /** The rows of a table that exist, in key order (numeric for INTEGER keys), as [id, row]. */

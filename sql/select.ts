@@ -76,7 +76,7 @@ export function keyLookup(sources: readonly Source[], where: Expr | null | undef
 }
 
 /** Produces the frames of FROM … JOIN … ON, filtered by the ON conditions (hash joins on their equalities). */
-function framesPlan(sources: Source[], joins: (Expr | null)[], where: Expr | null | undefined, what: string): (store: SqlStore, env: Env) => Frame[] {
+function framesPlan(sources: Source[], joins: (Expr | null)[], where: Expr | null | undefined, what: string, needed?: readonly string[]): (store: SqlStore, env: Env) => Frame[] {
   const first = sources[0]!;
   // A WHERE that fixes the primary key of a single table reads one object.
   const key = keyLookup(sources, where);
@@ -108,7 +108,9 @@ function framesPlan(sources: Source[], joins: (Expr | null)[], where: Expr | nul
     let frames: Frame[];
     if (lookup) {
       const id = idOf(first.table, lookup([], env));
-      const row = rowOf(first.table, id, store.object(first.table.name, id));
+      // A write that reads few columns asks the store for those fields only (and the row's existence).
+      const record = needed && store.objectFields ? store.objectFields(first.table.name, id, needed) : store.object(first.table.name, id);
+      const row = rowOf(first.table, id, record);
       frames = row ? [[row]] : [];
     } else frames = scan(store, first.table).map(([, row]) => [row]);
     for (const { src, eqs, rest, at } of steps) {
@@ -139,9 +141,13 @@ function framesPlan(sources: Source[], joins: (Expr | null)[], where: Expr | nul
   };
 }
 
-/** Compiles the rows a statement works on: FROM, joins, WHERE. Used by UPDATE and DELETE too. */
-export function planRows(sources: Source[], joins: (Expr | null)[], where: Expr | null | undefined): (store: SqlStore, env: Env) => Frame[] {
-  const frames = framesPlan(sources, joins, where, "WHERE");
+/**
+ * Compiles the rows a statement works on: FROM, joins, WHERE. Used by UPDATE and DELETE too,
+ * which name the columns they read (`needed`): a row found by its key then holds only those
+ * (the others are NULL, and nothing reads them).
+ */
+export function planRows(sources: Source[], joins: (Expr | null)[], where: Expr | null | undefined, needed?: readonly string[]): (store: SqlStore, env: Env) => Frame[] {
+  const frames = framesPlan(sources, joins, where, "WHERE", needed);
   if (where && hasAggregate(where)) throw new SqlError("refused", "WHERE: aggregates are not allowed in WHERE; use HAVING after GROUP BY");
   const filter = where ? compile(where, { sources, what: "WHERE" }).fn : null;
   return (store, env) => {

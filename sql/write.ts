@@ -12,7 +12,7 @@
 import type { DeleteStatement, Expr, InsertStatement, UpdateStatement } from "pgsql-ast-parser";
 import { SqlError } from "./errors.ts";
 import { compile, type Env, type Frame, hasAggregate, type Source } from "./expr.ts";
-import { DEAD, fieldOp, idOf, LIVE, rowOf, show, type SqlStore, type Value } from "./rows.ts";
+import { columnsRead, DEAD, fieldOp, idOf, LIVE, rowOf, show, type SqlStore, type Value } from "./rows.ts";
 import { planRows } from "./select.ts";
 import { type Column, describeColumn, ROW_FIELD, type SqlSchema, type Table } from "./schema.ts";
 
@@ -173,7 +173,12 @@ export function planUpdate(st: UpdateStatement, schema: SqlSchema): WritePlan {
   if (st.from) throw new SqlError("refused", `${what}: UPDATE … FROM is not supported; update by key (WHERE ${t.key.name} = …)`);
   if (st.returning) throw new SqlError("refused", `${what}: RETURNING is not supported; SELECT the row afterwards`);
   const sources: Source[] = [{ alias: st.table.alias ?? t.name, table: t }];
-  const rowsOf = planRows(sources, [null], st.where);
+  const read = columnsRead(
+    t,
+    [st.where, ...st.sets.map((s) => s.value)],
+    st.sets.map((s) => s.column.name),
+  );
+  const rowsOf = planRows(sources, [null], st.where, read);
   const seen = new Set<string>();
   const sets = st.sets.map((s) => {
     const name = s.column.name;
@@ -244,7 +249,7 @@ export function planDelete(st: DeleteStatement, schema: SqlSchema): WritePlan {
   const t = schema.table(st.from.name);
   if (st.returning) throw new SqlError("refused", `DELETE FROM ${t.name}: RETURNING is not supported; SELECT the rows first`);
   const sources: Source[] = [{ alias: st.from.alias ?? t.name, table: t }];
-  const rowsOf = planRows(sources, [null], st.where);
+  const rowsOf = planRows(sources, [null], st.where, columnsRead(t, [st.where]));
   const keyAt = t.columns.indexOf(t.key.name);
   return (store, env) => rowsOf(store, env).map((f) => ({ id: idOf(t, f[0]![keyAt]!), updates: [[ROW_FIELD, "set", DEAD]] }));
 }
@@ -262,10 +267,14 @@ export function deferredCounters(rows: readonly PendingRow[]): string[] {
 /** Draws the deferred numbers (row by row, in order), then applies every op. */
 export function applyRows<E>(store: SqlStore<E>, t: Table, rows: PendingRow[], draw: (counter: string) => number): E[] {
   const resolve = (a: Arg): Value => (a instanceof Deferred ? draw(a.counter) : a);
-  const ready = rows.map((r) => ({
-    id: r.id instanceof Deferred ? idOf(t, draw(r.id.counter)) : r.id,
-    updates: r.updates.map(([field, op, ...args]) => [field, op, ...args.map(resolve)] as const),
-  }));
+  // Rows without a NEXTVAL (nearly all) are ready as they are.
+  const deferred = rows.some((r) => r.id instanceof Deferred || r.updates.some((u) => u.some((a) => a instanceof Deferred)));
+  const ready = !deferred
+    ? (rows as { id: string; updates: (readonly [string, string, ...Value[]])[] }[])
+    : rows.map((r) => ({
+        id: r.id instanceof Deferred ? idOf(t, draw(r.id.counter)) : r.id,
+        updates: r.updates.map(([field, op, ...args]) => [field, op, ...args.map(resolve)] as const),
+      }));
   const out: E[] = [];
   for (const r of ready) {
     // A row's field updates are one store update where the store takes them together (one delta per row).

@@ -46,6 +46,7 @@ import { VersionVector } from "../clock/version-vector.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { CrdtError } from "../errors.ts";
 import { objectOf } from "../crdt/_internals/object-of.ts";
+import type { RecordCrdt } from "../crdt/record.ts";
 import { compareStrings } from "../util/json.ts";
 import type { StoreBacking } from "./backing.ts";
 import { MemoryBacking } from "./memory-backing.ts";
@@ -123,6 +124,25 @@ export class StoreReplica {
     if (typeof id !== "string" || id === "") throw new StoreError(`collection "${collection}": bad object id ${JSON.stringify(id) ?? String(id)}`);
     const s = this.backing.object(collection, id);
     return s === undefined ? undefined : crdt.value(s);
+  }
+
+  /**
+   * Some fields of a record object, as `object` shows them (field → its type's value), or
+   * undefined when there is no such object: the other fields' values are not computed. An object
+   * of any other type gives its whole value, as `object` does. Throws on a field not in the schema.
+   */
+  objectFields(collection: string, id: string, fields: readonly string[]): Record<string, unknown> | undefined {
+    const crdt = this.typeOf(collection) as Partial<RecordCrdt> & StateCrdt<any, unknown>;
+    if (typeof id !== "string" || id === "") throw new StoreError(`collection "${collection}": bad object id ${JSON.stringify(id) ?? String(id)}`);
+    const s = this.backing.object(collection, id);
+    if (s === undefined) return undefined;
+    if (typeof crdt.fieldType !== "function" || !(s instanceof Map)) return crdt.value(s) as Record<string, unknown>;
+    const out: [string, unknown][] = [];
+    for (const f of fields) {
+      const t = crdt.fieldType(f);
+      out.push([f, t.value(s.has(f) ? s.get(f) : t.init("_"))]);
+    }
+    return objectOf(out);
   }
 
   /** The ids of a collection's objects, ascending. */

@@ -85,8 +85,8 @@ export class SqliteBacking implements StoreBacking {
   private logCount: number | undefined;
   private readonly putListeners: PutListener[] = [];
   private readonly flushListeners: (() => void)[] = [];
-  /** The entry read last (a key of the cache, or forgotten with it). */
-  private last: { key: string; entry: Entry } | undefined;
+  /** The entry read last (a key of the cache, or forgotten with it), with its collection number and id: a hit builds no key. */
+  private last: { c: number; id: string; entry: Entry } | undefined;
 
   private readonly q;
 
@@ -213,8 +213,8 @@ export class SqliteBacking implements StoreBacking {
 
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
-    const key = `${c}:${id}`;
-    const cached = this.last?.key === key ? this.last.entry : this.cache.get(key);
+    const last = this.last;
+    const cached = last !== undefined && last.c === c && last.id === id ? last.entry : this.cache.get(`${c}:${id}`);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -234,21 +234,27 @@ export class SqliteBacking implements StoreBacking {
       if (n !== undefined) this.counts.set(c, n + 1);
     }
     // The origin index: one row per (origin, object) at the object's seq for that origin.
-    const next = new Map(vv.entries());
-    for (const [origin, seq] of next) {
+    // `disk` (this entry's own map, or one just decoded) is brought to the rows as it goes.
+    for (const origin of vv.replicaIds()) {
+      const seq = vv.get(origin);
       const old = disk.get(origin);
       if (old === seq) continue;
       const o = this.originNumber(origin);
       if (old === undefined) this.q.addTouched.run(c, o, seq, id);
       else this.q.moveTouched.run(seq, c, o, old, id);
+      disk.set(origin, seq);
     }
-    for (const [origin, seq] of disk) if (!next.has(origin)) this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
+    if (disk.size > vv.size)
+      for (const [origin, seq] of disk)
+        if (vv.get(origin) === 0) {
+          this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
+          disk.delete(origin);
+        }
     if (cached) {
       // Changed in place: it is already the most recently used, no need to move it again.
       cached.state = state;
       cached.vv = vv;
-      cached.disk = next;
-    } else this.cache.set(key, { state, vv, disk: next });
+    } else this.cache.set(`${c}:${id}`, { state, vv, disk });
     // Same transaction as the object's row: a listener that throws rolls the write back.
     for (const fn of this.putListeners) fn(collection, id, state);
   }
@@ -368,12 +374,13 @@ export class SqliteBacking implements StoreBacking {
 
   private entry(collection: string, id: string): Entry {
     const c = this.numberOf(collection);
-    const key = `${c}:${id}`;
     // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
-    if (this.last?.key === key) return this.last.entry;
+    const last = this.last;
+    if (last !== undefined && last.c === c && last.id === id) return last.entry;
+    const key = `${c}:${id}`;
     let e = this.cache.get(key);
     if (e) {
-      this.last = { key, entry: e };
+      this.last = { c, id, entry: e };
       return e;
     }
     const row = this.q.object.get(c, id);
@@ -383,7 +390,7 @@ export class SqliteBacking implements StoreBacking {
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
     this.cache.set(key, e);
-    this.last = { key, entry: e };
+    this.last = { c, id, entry: e };
     return e;
   }
 }
