@@ -34,12 +34,13 @@ export const MAX_GET_MANY = 10_000;
 /** Updates in one transaction (core's MAX_TXN_UPDATES). */
 export const MAX_TXN = 4096;
 
-const updateSchema = z.strictObject({ collection: name, id: name, op: name, args: z.array(z.unknown()) });
-const keySchema = z.strictObject({ collection: name, id: name });
 /** One update of a `txn` request (and of `client txn`'s JSON). */
-export type TxnUpdate = z.infer<typeof updateSchema>;
+export type TxnUpdate = { collection: string; id: string; op: string; args: unknown[] };
 /** One object of a `getMany` request (and of `client get-many`'s JSON). */
-export type ObjectKey = z.infer<typeof keySchema>;
+export type ObjectKey = { collection: string; id: string };
+// Written out above for the API reference; the schemas are held to them.
+const updateSchema: z.ZodType<TxnUpdate> = z.strictObject({ collection: name, id: name, op: name, args: z.array(z.unknown()) });
+const keySchema: z.ZodType<ObjectKey> = z.strictObject({ collection: name, id: name });
 export const txnUpdatesSchema = z.array(updateSchema).min(1).max(MAX_TXN);
 export const objectKeysSchema = z.array(keySchema).min(1).max(MAX_GET_MANY);
 
@@ -74,7 +75,9 @@ export const changeSchema = z.strictObject({ collection: name, id: name, value: 
 /** One changed object, as `watch` reports it (written out, not inferred, so the API reference can name it). */
 export type Change = { collection: string; id: string; value: unknown };
 
-const causalContextJson = z.strictObject({
+/** A causal context as JSON: the version vector, and the dots seen beyond a gap (replica, seq). */
+export type CausalContextJson = { vv: Record<string, number>; cloud: [string, number][] };
+const causalContextJson: z.ZodType<CausalContextJson> = z.strictObject({
   vv: z.record(z.string(), count),
   cloud: z.array(z.tuple([z.string(), count])),
 });
@@ -88,13 +91,13 @@ const causalContextJson = z.strictObject({
  * - `delta`: the object's delta, base64 of its type's framed encoding (absent for a type without
  *   a codec): a register's write identity (an MV entry's dot, an LWW write's timestamp) is in it.
  */
-export const writeAckSchema = z.strictObject({ origin: name, seq: count, known: causalContextJson, delta: z.string().optional() });
-export type WriteAck = z.infer<typeof writeAckSchema>;
+export type WriteAck = { origin: string; seq: number; known: CausalContextJson; delta?: string | undefined };
+export const writeAckSchema: z.ZodType<WriteAck> = z.strictObject({ origin: name, seq: count, known: causalContextJson, delta: z.string().optional() });
 
 /**
  * What a node answers a `state` request with, from durable state: the object's state, base64 of
  * its type's framed encoding (null when the collection holds no such object), and the
  * collection's causal context (every update the node has applied).
  */
-export const objectStateSchema = z.strictObject({ state: z.string().nullable(), known: causalContextJson });
-export type ObjectState = z.infer<typeof objectStateSchema>;
+export type ObjectState = { state: string | null; known: CausalContextJson };
+export const objectStateSchema: z.ZodType<ObjectState> = z.strictObject({ state: z.string().nullable(), known: causalContextJson });
