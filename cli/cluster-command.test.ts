@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { esc } from "../viz/render/escape.ts";
-import { mdLine } from "../viz/render/markdown-escape.ts";
+import { esc, mdLine } from "../viz/index.ts";
 import { HELP_EXAMPLES } from "./program.ts";
 import { cli, ROOT } from "./spawn-cli.ts";
 

@@ -4,11 +4,10 @@
  * (base64); here they become RegisterWrite records (history.ts) that the no-lost-writes check
  * compares: an MV-Register entry is known by its dot, an LWW write by its timestamp and writer.
  */
-import { compareHlcThenReplica } from "../core/clock/hlc.ts";
-import type { Crdt } from "../core/contract.ts";
-import type { DotKernel } from "../core/crdt/_internals/dot-kernel.ts";
-import type { LwwRegisterState } from "../core/crdt/lww-register.ts";
-import { canonicalKey, compareJson } from "../core/util/json.ts";
+import { canonicalKey, compareLwwWrites, type Crdt, type Json, type Dot, type LwwRegisterState } from "../core/index.ts";
+
+/** What the history reads of an MV-Register state (core keeps it in a dot kernel): its values and each one's dots. */
+type MvEntries = { values(): Json[]; dotsOf(key: string): readonly Dot[] };
 import type { ObjectState, WriteAck } from "../node/index.ts";
 import type { AckRecord, RegisterWrite, StateRecord } from "./history.ts";
 
@@ -30,7 +29,7 @@ export function writesOf(kind: RegisterKind, state: unknown): RegisterWrite[] {
     const w = (state as LwwRegisterState).write;
     return w === null ? [] : [{ value: w.value, ts: { l: w.ts.l, c: w.ts.c }, writer: w.writer }];
   }
-  const k = state as DotKernel;
+  const k = state as MvEntries;
   return k.values().flatMap((value) => k.dotsOf(canonicalKey(value)!).map(([r, c]) => ({ value, dot: [r, c] as [string, number] })));
 }
 
@@ -57,5 +56,5 @@ export function sameWrite(a: RegisterWrite, b: RegisterWrite): boolean {
 
 /** LWW's order on writes (core's compareWrites: timestamp, then writer, then value): > 0 when `a` beats `b`. */
 export function compareLww(a: RegisterWrite, b: RegisterWrite): number {
-  return compareHlcThenReplica(a.ts!, a.writer!, b.ts!, b.writer!) || compareJson(a.value, b.value);
+  return compareLwwWrites({ value: a.value as Json, ts: a.ts!, writer: a.writer! }, { value: b.value as Json, ts: b.ts!, writer: b.writer! });
 }

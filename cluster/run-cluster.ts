@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalKey, type Crdt } from "../core/index.ts";
 import type { CheckResult, Scenario } from "../sim/index.ts";
-import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/index.ts";
 import { checkHistory } from "./checks/index.ts";
 import { ClusterNodes } from "./cluster-nodes.ts";
 import { type HistoryEntry, HistoryRecorder } from "./history.ts";

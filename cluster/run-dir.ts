@@ -5,7 +5,7 @@
  * drawn from the seed) and simulated-scenario.json (that schedule as scripted steps, repro.ts).
  * The trace's times are wall-clock ms since the start; summary.json says `"mode": "cluster"`.
  */
-import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/index.ts";
 import { createHash } from "node:crypto";
 import type { Run, Scenario, Summary } from "../sim/index.ts";
 import { renderRunViews, VIEW_FILES } from "../viz/index.ts";

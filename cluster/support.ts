@@ -4,7 +4,7 @@
  * in the report under that name — never silently left out.
  */
 import type { Scenario } from "../sim/index.ts";
-import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/scenario/limits.ts";
+import { DEFAULT_ANTI_ENTROPY_MS } from "../sim/index.ts";
 
 /** The CRDTs a node's store holds as one object, and what their history checks can tell. */
 export const CLUSTER_CRDTS = ["g-set", "or-set", "g-counter", "pn-counter", "lww-register", "mv-register"] as const;

@@ -30,7 +30,7 @@ export { pnCounter } from "./crdt/pn-counter.ts";
 export { gSet } from "./crdt/g-set.ts";
 export { twoPhaseSet } from "./crdt/two-phase-set.ts";
 export { orSet } from "./crdt/or-set.ts";
-export { lwwRegister } from "./crdt/lww-register.ts";
+export { lwwRegister, compareWrites as compareLwwWrites, type LwwRegisterState, type LwwWrite } from "./crdt/lww-register.ts";
 export { mvRegister } from "./crdt/mv-register.ts";
 export { opCounter } from "./crdt/op-counter.ts";
 export { opOrSet } from "./crdt/op-or-set.ts";

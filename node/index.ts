@@ -9,15 +9,5 @@ export { RequestError, type NodeApi, type SqlAnswer, type ObjectKey, type TxnUpd
 export { openNodeStore, StorageError, StoreOpenError, type NodeStore, type NodeStoreOptions, type SyncPolicy } from "./storage/public.ts";
 export { PROTOCOL_VERSION, schemaFingerprint, frameCodec, type Change, type Frame } from "./protocol/index.ts";
 export type { Hello, FrameCodec } from "./protocol/frames.ts";
-export {
-  ERROR_KINDS,
-  txnUpdatesSchema,
-  objectKeysSchema,
-  type ClientRequest,
-  type ClientResponse,
-  type ErrorKind,
-  type ObjectState,
-  type WriteAck,
-  type CausalContextJson,
-} from "./protocol/requests.ts";
+export { ERROR_KINDS, txnUpdatesSchema, objectKeysSchema, type ClientRequest, type ClientResponse, type ErrorKind, type ObjectState, type WriteAck } from "./protocol/requests.ts";
 export type { LinkOptions, BackoffOptions } from "./peer/options.ts";

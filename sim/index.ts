@@ -60,7 +60,7 @@ export { CHECK_NAMES } from "./checkers/index.ts";
 export { ScenarioError, type ScenarioIssue } from "./scenario/load-errors.ts";
 export { loadScenario, modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile, validateScenario, type LoadedScenario } from "./scenario/load.ts";
 export { scenarioJsonSchema, scenarioSchema } from "./scenario/schema.ts";
-export { DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
+export { DEFAULT_ANTI_ENTROPY_MS, DEFAULT_LIMITS, estimateEvents, type LimitOverrides } from "./scenario/limits.ts";
 
 export { DEFAULT_SEED, runLoaded, simulate, traceFileLines, TraceFormatError, type SimulateOptions, type TraceFileInfo } from "./simulate.ts";
 

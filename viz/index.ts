@@ -27,6 +27,8 @@ export type { Verdict } from "./render/verdict.ts";
 export type { GalleryEntry } from "./render/gallery.ts";
 export type { ScenarioInfo } from "./layout/lanes.ts";
 export { layoutRun } from "./layout/layout.ts";
+export { esc } from "./render/escape.ts";
+export { mdLine } from "./render/markdown-escape.ts";
 export { checkExpectedWord, checkOutcomeWord, convergenceWords, NOT_RUN, servicesOnly, VERDICT_WORD, verdictLabel, verdictOf, verdictSentence } from "./render/verdict.ts";
 export { availabilityTable, tallyText } from "./render/availability.ts";
 export { parseTrace, streamTraceFile, TornTraceError, TIMELINE_MAX_EVENTS } from "./trace.ts";

@@ -21,6 +21,7 @@
  *   `{ columns, rows }` for a SELECT, `{ count }` for a write once it is durable.
  */
 import { z } from "zod";
+import type { CausalContextJson } from "../../core/index.ts";
 
 const name = z.string().min(1).max(1024);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -75,8 +76,6 @@ export const changeSchema = z.strictObject({ collection: name, id: name, value: 
 /** One changed object, as `watch` reports it (written out, not inferred, so the API reference can name it). */
 export type Change = { collection: string; id: string; value: unknown };
 
-/** A causal context as JSON: the version vector, and the dots seen beyond a gap (replica, seq). */
-export type CausalContextJson = { vv: Record<string, number>; cloud: [string, number][] };
 const causalContextJson: z.ZodType<CausalContextJson> = z.strictObject({
   vv: z.record(z.string(), count),
   cloud: z.array(z.tuple([z.string(), count])),
