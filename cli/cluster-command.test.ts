@@ -2,6 +2,7 @@
 // what it started): the --help example passes and writes a run directory of a simulated run's
 // shape; a run with the deliberately broken node fails durability, exits 1 and says whether the
 // simulator reproduces it; a feature the cluster cannot reproduce is refused by name.
+import { fileURLToPath } from "node:url";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,5 +84,11 @@ describe("memoconductor cluster", () => {
     const m = await cli(["cluster", msg], dir);
     expect(m.code).toBe(2);
     expect(m.stderr).toContain(`${msg}: steps[0].drop: a step on one simulated message`);
+    // Naive RAMP (no protocol): nodes always hold a transaction until it is whole — refused, naming the test switch.
+    const naive = fileURLToPath(new URL("../scenarios/ramp-fractured-reads-naive.json", import.meta.url));
+    const n = await cli(["cluster", naive], dir);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain(`services.ramp.mode: "naive" (no RAMP protocol) has no faithful counterpart`);
+    expect(n.stderr).toContain("--test-no-txn-hold");
   });
 });

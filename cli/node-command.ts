@@ -26,6 +26,8 @@ export type NodeCommandOptions = {
   /** Testing only: the deliberate bug of acknowledging a write before its commit (see SyncPolicy). */
   testAckBeforeCommit?: boolean;
   testDropEvery?: number;
+  /** Testing only: apply peers' transactions as their parts arrive (NodeOptions.testNoTxnHold). */
+  testNoTxnHold?: boolean;
   testStartOnStdin?: boolean;
   redialMaxMs?: number;
   /** Testing only: objects per sync frame (LinkOptions.syncObjectsPerFrame). */
@@ -137,6 +139,7 @@ export async function nodeCommand(o: NodeCommandOptions, io: Io): Promise<number
       ...(o.testSyncObjectsPerFrame !== undefined ? { link: { syncObjectsPerFrame: Math.max(1, o.testSyncObjectsPerFrame) } } : {}),
       ...(clock ? { clockOffsetMs: clock } : {}),
       ...(o.testDropEvery ? { testDropEvery: o.testDropEvery } : {}),
+      ...(o.testNoTxnHold ? { testNoTxnHold: true } : {}),
       ...(o.redialMaxMs !== undefined ? { backoff: { capMs: o.redialMaxMs, baseMs: Math.min(100, o.redialMaxMs) } } : {}),
       log: (line) => io.err(`${line}\n`),
     });

@@ -304,6 +304,10 @@ function build(io: Io, setCode: (code: number) => void): Command {
       "testing only: a deliberate bug — every n-th update is rolled back yet acknowledged as written, and never sent to peers (default: off)",
       parseCount,
     )
+    .option(
+      "--test-no-txn-hold",
+      "testing only: a deliberate bug — apply a peer's transaction as its parts arrive instead of all or nothing (a read may see part of one) (default: off)",
+    )
     .option("--test-sync-objects-per-frame <n>", "testing only: objects per sync frame (a receiver catching up then holds transactions it has part of) (default: 2000)", parseCount)
     .addHelpText(
       "after",
@@ -340,6 +344,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
         digestMs: number;
         testClockFile?: string;
         testAckBeforeCommit?: boolean;
+        testNoTxnHold?: boolean;
         testDropEvery?: number;
         testStartOnStdin?: boolean;
         redialMaxMs?: number;

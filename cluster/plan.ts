@@ -11,6 +11,8 @@ import type { OpSpec } from "../core/index.ts";
 
 export type Action =
   | { t: number; kind: "op"; node: string; op: string; args: unknown[] }
+  /** A RAMP transaction step (services.ramp): a write becomes one node `txn`, a read one `getMany` (run-cluster.ts). */
+  | { t: number; kind: "txn"; node: string; write?: Record<string, unknown>; read?: string[] }
   /** A request for the next number of a sequence (services.sequencer). */
   | { t: number; kind: "next"; node: string; name: string }
   /** Directed links blocked: a partition replaces the blocked set, a cut adds to it. */
@@ -39,6 +41,8 @@ export function planRun(scenario: Scenario, seed: number, crdtOps: readonly OpSp
     const t = step.at;
     if ("op" in step) actions.push({ t, kind: "op", node: step.node, op: step.op, args: step.args ?? [] });
     else if ("next" in step) actions.push({ t, kind: "next", node: step.node, name: step.next });
+    else if ("txn" in step)
+      actions.push({ t, kind: "txn", node: step.node, ...(step.txn.write ? { write: step.txn.write } : {}), ...(step.txn.read ? { read: step.txn.read } : {}) });
     else if ("partition" in step) {
       const groups = completeGroups(
         step.partition.map((g) => g.map(idx)),

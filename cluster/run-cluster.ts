@@ -24,6 +24,13 @@ import { ackRecord, type RegisterKind, registerKind, stateRecord } from "./regis
 /** The one object each node's store holds: collection "data", id "value". */
 export const COLLECTION = "data";
 export const OBJECT = "value";
+/**
+ * A RAMP scenario's keys (services.ramp): collection "ramp", one lww-register object per key,
+ * on every node. A write step's value v for key k is stored as { txn, value: v }, `txn` the
+ * write's token (writer node / its number), the same for each key it writes: a read tells which
+ * transaction each value came from (the read-atomic check, checks/read-atomic.ts).
+ */
+export const RAMP_COLLECTION = "ramp";
 
 export type ClusterOptions = {
   /** The scenario file, as named in messages. */
@@ -79,7 +86,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
   const digestMs = antiEntropyMs > 0 ? antiEntropyMs : 2_147_483_647;
   const settleMs = o.settleMs ?? 4 * Math.min(digestMs, 3000) + 5000;
   const schemaFile = join(o.workDir, "schema.json");
-  writeFileSync(schemaFile, JSON.stringify({ collections: { [COLLECTION]: s.crdt } }) + "\n");
+  writeFileSync(schemaFile, JSON.stringify({ collections: { [COLLECTION]: s.crdt, ...(s.services?.ramp ? { [RAMP_COLLECTION]: "lww-register" } : {}) } }) + "\n");
   const faults = new LinkFaults(s.network ?? {}, o.seed);
   const syncLag = s.storage?.syncLagMs ?? 0;
   const nodes = new ClusterNodes(
@@ -114,6 +121,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
       void p.finally(() => inFlight.delete(p));
     };
     let seq = 0;
+    let txnSeq = 0;
     // A node's crash and restart run one after the other, in schedule order, whatever each takes.
     const chains = new Map<string, Promise<void>>();
     const chain = (node: string, step: () => Promise<void>) => {
@@ -148,6 +156,37 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
                 if (h.type === "ok") events.push({ t: Math.round(h.complete), type: "update", node: a.node, op: a.op, args: a.args, id: [a.node, ++seq], vv: {}, value: null });
                 else events.push({ t: Math.round(h.complete), type: "client-" + h.type, node: a.node, op: a.op, error: h.error });
               }),
+          );
+          return;
+        }
+        case "txn": {
+          const client = nodes.clients.get(a.node);
+          const state = nodes.state.get(a.node);
+          const write = a.write;
+          const args = write ? [{ write, token: `${a.node}/${++txnSeq}` }] : [{ read: a.read ?? [] }];
+          if (state !== "up" || !client) {
+            rec.skipped(a.node, "txn", args, `node ${state ?? "unknown"}`);
+            events.push({ t: at(), type: "skip", node: a.node, reason: state === "paused" ? "paused" : "crashed", op: "txn" });
+            return;
+          }
+          const timeout = s.services?.ramp?.timeoutMs ?? opTimeoutMs;
+          const token = (args[0] as { token?: string }).token;
+          const call = write
+            ? () =>
+                client.txn(
+                  Object.keys(write)
+                    .sort()
+                    .map((k) => ({ collection: RAMP_COLLECTION, id: k, op: "set", args: [{ txn: token, value: write[k] }] })),
+                )
+            : async () => {
+                const keys = a.read ?? [];
+                const vals = await client.getMany(keys.map((id) => ({ collection: RAMP_COLLECTION, id })));
+                return Object.fromEntries(keys.map((k, i) => [k, vals[i] ?? null]));
+              };
+          track(
+            rec
+              .record(a.node, "txn", args, call, timeout)
+              .then((h) => void events.push({ t: Math.round(h.complete), type: "client-txn", node: a.node, event: write ? "write" : "read", status: h.type, req: h.index })),
           );
           return;
         }
@@ -231,6 +270,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterRun> {
       settled: { equal, afterMs: finals.at - healedAt },
       expectChecks: s.expect?.checks ?? {},
       sequencer: s.services?.sequencer !== undefined,
+      ramp: s.services?.ramp !== undefined,
       ...(s.expect && "value" in s.expect ? { expectValue: { value: s.expect.value } } : {}),
     });
     return { plan, support, history: rec.entries, events, finals: finals.values, checks, links: { ...faults.stats }, wallMs: Math.round(performance.now() - start), convergedAtMs };

@@ -29,10 +29,16 @@ export function clusterSupport(file: string, s: Scenario, crdtName: string): Sup
   if (typeof s.crdt === "object" && "module" in s.crdt) refuse("crdt.module", "cluster mode runs builtin CRDTs only (a node's store cannot load a plugin)");
   else if (!(CLUSTER_CRDTS as readonly string[]).includes(crdtName)) refuse("crdt", `cluster mode does not run ${crdtName} yet (it runs ${CLUSTER_CRDTS.join(", ")})`);
   if (s.schema) refuse("schema", "cluster mode does not run SQL scenarios yet");
-  if (s.services?.ramp)
+  const ramp = s.services?.ramp;
+  if (ramp?.mode === "naive")
     refuse(
-      "services.ramp",
-      "cluster mode does not map RAMP shards onto node transactions yet (nodes have them: client txn and get-many, docs/running-a-node.md; the read-atomic check on a cluster history is not built)",
+      "services.ramp.mode",
+      '"naive" (no RAMP protocol) has no faithful counterpart: a node applies a peer\'s transaction all or nothing, always; a fractured read on real processes needs the deliberately broken node switch --test-no-txn-hold (docs/cluster.md)',
+    );
+  if (ramp?.workload) refuse("services.ramp.workload", "cluster mode runs a RAMP scenario's scripted txn steps only, not its random transactions");
+  if (ramp && ramp.mode !== "naive")
+    approximated.push(
+      "services.ramp: the shards are not separate servers — every node stores every key (collection ramp, one lww-register per key); a write is one node txn on its step's node, a read one getMany there; a peer applying a transaction all or nothing stands for RAMP's prepare/commit; timeoutMs is the client's timeout, retryMs is unused",
     );
   if (s.services?.sequencer)
     approximated.push(

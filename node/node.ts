@@ -69,6 +69,8 @@ export type NodeOptions = {
    * back, yet acknowledged as written; cluster mode's no-lost-writes check must catch it.
    */
   testDropEvery?: number;
+  /** Testing only, a deliberate bug (`--test-no-txn-hold`): peers' transactions are applied as their parts arrive, not all or nothing (StoreReplica.testNoTxnHold). */
+  testNoTxnHold?: boolean;
 };
 
 export type NodeStats = {
@@ -117,6 +119,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
   const offset = options.clockOffsetMs ?? 0;
   const host = new ReplicaHost(store, crdt, typeof offset === "number" ? () => Date.now() + offset : () => Date.now() + offset());
   if (options.testDropEvery !== undefined && options.testDropEvery > 0) host.dropEvery = options.testDropEvery;
+  if (options.testNoTxnHold) host.replica.testNoTxnHold = true;
   const sequencer = new SequencerHost(store, options.sequencer ?? []);
   const tables = storedTables(store);
   const ids = new NextIds(`${host.id}/${randomUUID()}`);

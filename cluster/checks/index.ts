@@ -3,7 +3,7 @@
  * simulator's check names and verdict shape (sim's CheckResult), decided from what clients saw.
  * Which run depends on the type, as in the simulator: convergence always; durability always
  * (every run may kill -9); counter-total for counters; add-wins for the OR-Set; no-lost-writes
- * for registers; expected-value when the scenario gives `expect.value`.
+ * for registers; read-atomic for RAMP transactions; expected-value when the scenario gives `expect.value`.
  */
 import { canonicalKey } from "../../core/index.ts";
 import type { CheckResult } from "../../sim/index.ts";
@@ -11,6 +11,7 @@ import type { HistoryEntry } from "../history.ts";
 import type { ClusterCrdt } from "../support.ts";
 import { counterDurability, counterTotal } from "./counters.ts";
 import { noLostWrites } from "./registers.ts";
+import { readAtomic } from "./read-atomic.ts";
 import { sequencerChecks } from "./sequencer.ts";
 import { addWins, setDurability } from "./sets.ts";
 
@@ -25,6 +26,8 @@ export type CheckInput = {
   expectValue?: { value: unknown };
   /** The scenario declares a sequencer: its checks run on the history's `next` requests. */
   sequencer?: boolean;
+  /** The scenario declares RAMP shards: read-atomic runs on the history's `txn` reads and writes. */
+  ramp?: boolean;
 };
 
 export function checkHistory(i: CheckInput): CheckResult[] {
@@ -41,6 +44,7 @@ export function checkHistory(i: CheckInput): CheckResult[] {
     out.push(noLostWrites(i.crdt === "lww-register" ? "lww" : "mv", i.history, expected("no-lost-writes")));
   }
   if (i.sequencer) out.push(...sequencerChecks(i.history, expected("sequencer-unique"), expected("sequencer-monotonic")));
+  if (i.ramp) out.push(readAtomic(i.history, expected("read-atomic")));
   if (i.expectValue) out.push(expectedValue(i.finals, i.expectValue.value, expected("expected-value")));
   // An anomaly the scenario demands (`false`) that a history cannot show is never passed as shown: reported unmet, as the simulator does with a check it lacks.
   for (const [name, want] of Object.entries(i.expectChecks).sort(([a], [b]) => (a < b ? -1 : 1)))

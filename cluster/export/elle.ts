@@ -2,7 +2,8 @@
  * A run's history in Elle's JSON history format (elle-cli reads it): one object per operation
  * event, `{index, time, process, type, f, value}`, `type` "invoke" then "ok" / "fail" / "info".
  * Register writes and reads and RAMP transactions are `f: "txn"` with micro-ops
- * `["w", key, value]` / `["r", key, value]` (a register's key is "value", a RAMP key its name),
+ * `["w", key, value]` / `["r", key, value]` (a register's key is "value", a RAMP key its name; in
+ * a cluster run's history a RAMP value is its write transaction's token),
  * the shape of Elle's rw-register checker; a set's adds and a counter's increments are Jepsen's
  * `set` and `counter` histories (`f: "add"`, and the final `read` of each node). A simulated run's updates are instantaneous (invoke and ok at the same time); a
  * cluster run's have their wall-clock invoke and completion times. `time` is in nanoseconds.
@@ -119,6 +120,7 @@ export function elleFromTrace(traceLines: readonly string[], crdt: string): Elle
 export function elleFromHistory(history: readonly HistoryEntry[], crdt: string): ElleOp[] {
   const register = REGISTERS.includes(crdt);
   const ops: Pending[] = history.map((h) => {
+    if (h.op === "txn") return rampTxn(h);
     const read = h.op === "read";
     const plain = plainOp(h.op, h.args[0]);
     const f = register ? "txn" : plain.f;
@@ -127,4 +129,23 @@ export function elleFromHistory(history: readonly HistoryEntry[], crdt: string):
     return { at: h.invoke, node: h.node, invoke: { time: ns(h.invoke), type: "invoke", f, value: inValue }, end: { time: ns(h.complete), type: h.type, f, value: outValue } };
   });
   return ordered(ops);
+}
+
+/**
+ * A cluster run's RAMP transaction (run-cluster.ts): a write `[["w", k, token]…]`, a read
+ * `[["r", k, token]…]`, the token naming the write transaction whose value the key showed (null:
+ * never written) — unique per key, as Elle's rw-register checker needs.
+ */
+function rampTxn(h: HistoryEntry): Pending {
+  const a = (h.args[0] ?? {}) as { write?: Record<string, unknown>; token?: string; read?: string[] };
+  const token = (v: unknown) => (v !== null && typeof v === "object" && "txn" in v ? ((v as { txn: unknown }).txn ?? null) : null);
+  const inValue = a.write ? Object.keys(a.write).map((k) => ["w", k, a.token ?? null]) : (a.read ?? []).map((k) => ["r", k, null]);
+  const values = (h.value ?? {}) as Record<string, unknown>;
+  const outValue = !a.write && h.type === "ok" ? (a.read ?? []).map((k) => ["r", k, token(values[k])]) : inValue;
+  return {
+    at: h.invoke,
+    node: h.node,
+    invoke: { time: ns(h.invoke), type: "invoke", f: "txn", value: inValue },
+    end: { time: ns(h.complete), type: h.type, f: "txn", value: outValue },
+  };
 }

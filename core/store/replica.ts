@@ -291,6 +291,13 @@ export class StoreReplica {
     return out;
   }
 
+  /**
+   * Testing only, a deliberate bug (a node's `--test-no-txn-hold`): a transaction's delta or sync
+   * object is applied as it arrives, not held until its transaction is whole — a read may then
+   * see part of a transaction (cluster mode's read-atomic check must catch it).
+   */
+  testNoTxnHold = false;
+
   /** Updates held back until their transactions are whole (prepared), for tests and statistics. */
   get preparedCount(): number {
     return this.prepared.size;
@@ -312,7 +319,7 @@ export class StoreReplica {
       throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: bad dot (${JSON.stringify(msg.origin)}, ${JSON.stringify(msg.seq)})`);
     const cc = this.backing.knowledge(msg.collection) ?? new CausalContext();
     if (cc.has([msg.origin, msg.seq])) return false;
-    if (msg.txn) {
+    if (msg.txn && !this.testNoTxnHold) {
       const t = msg.txn;
       if (t.origin !== msg.origin || !t.members.some((m) => m.collection === msg.collection && m.id === msg.id && m.seq === msg.seq))
         throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: its transaction does not list it`);
@@ -500,7 +507,7 @@ export class StoreReplica {
       const covered = includes(cc, p.base);
       for (const o of p.objects) {
         merged++;
-        if (o.txns?.length) {
+        if (o.txns?.length && !this.testNoTxnHold) {
           this.prepare(c, o as SyncObject & { txns: TxnMeta[] }, covered);
           held = true;
         } else this.mergeObject(c, o, covered);
