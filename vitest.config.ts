@@ -19,6 +19,7 @@ const conditions = ["memoconductor-source", ...defaultServerConditions];
 const LONG_FIRST = [
   "cli/manual-examples.test.ts",
   "package/consumer.test.ts",
+  "cluster/cluster.test.ts",
   "cli/node-process.test.ts",
   "cli/plugin-sandbox.test.ts",
   "cli/plugin-sandbox-paths.test.ts",

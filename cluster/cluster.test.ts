@@ -3,36 +3,16 @@
 // An mv-register run decides no-lost-writes and passes; a node that acknowledges a rolled-back
 // write (--test-drop-every) fails it; the physical-clock LWW scenario shows the anomaly on real
 // processes. (The deliberately broken node failing durability: cli/cluster-command.test.ts.)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { prepareScenario, type Scenario } from "../sim/index.ts";
-import { runCluster, type ClusterRun } from "./index.ts";
+import type { Scenario } from "../sim/index.ts";
+import type { ClusterRun } from "./index.ts";
+import { removeWorkDirs, runOnLoopback } from "./_test/loopback.ts";
 
-const BIN = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeWorkDirs);
 
-async function run(scenario: Scenario, nodeArgs: string[] = []): Promise<ClusterRun> {
-  const loaded = await prepareScenario(scenario, { limits: {} });
-  const workDir = mkdtempSync(join(tmpdir(), "mc-cluster-test-"));
-  dirs.push(workDir);
-  return runCluster({
-    file: "<test>",
-    scenario: loaded.scenario,
-    crdt: loaded.crdt,
-    crdtName: loaded.crdtName,
-    seed: 7,
-    workDir,
-    nodeCommand: [process.execPath, BIN],
-    startTimeoutMs: 60_000,
-    nodeArgs,
-  });
-}
+const run = (scenario: Scenario, nodeArgs: string[] = []): Promise<ClusterRun> => runOnLoopback(scenario, 7, nodeArgs);
 
 const verdicts = (r: ClusterRun) => Object.fromEntries(r.checks.map((c) => [c.name, c.ok]));
 

@@ -4,39 +4,19 @@
 // node catches up through sync frames of one object each. Nodes that hold a transaction's parts
 // until it is whole pass read-atomic; nodes with the deliberately broken --test-no-txn-hold fail
 // it, and the fractured read is in the history and its Elle export.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { prepareScenario, type Scenario } from "../sim/index.ts";
+import type { Scenario } from "../sim/index.ts";
 import { elleFromHistory } from "./export/elle.ts";
-import { runCluster, type ClusterRun } from "./index.ts";
+import type { ClusterRun } from "./index.ts";
+import { lastWorkDir, removeWorkDirs, runOnLoopback } from "./_test/loopback.ts";
 
-const BIN = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeWorkDirs);
 
-async function run(scenario: Scenario, nodeArgs: string[]): Promise<ClusterRun> {
-  const loaded = await prepareScenario(scenario, { limits: {} });
-  const workDir = mkdtempSync(join(tmpdir(), "mc-cluster-ramp-"));
-  dirs.push(workDir);
-  return runCluster({
-    file: "<test>",
-    scenario: loaded.scenario,
-    crdt: loaded.crdt,
-    crdtName: loaded.crdtName,
-    seed: 3,
-    workDir,
-    nodeCommand: [process.execPath, BIN],
-    startTimeoutMs: 60_000,
-    nodeArgs,
-  });
-}
+const run = (scenario: Scenario, nodeArgs: string[]): Promise<ClusterRun> => runOnLoopback(scenario, 3, nodeArgs);
 
-const KEYS = Array.from({ length: 150 }, (_, i) => `k${String(i).padStart(3, "0")}`);
+const KEYS = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(3, "0")}`);
 const writeOf = (n: number) => Object.fromEntries(KEYS.map((k) => [k, n]));
 const scenario: Scenario = {
   name: "cluster-ramp-catch-up",
@@ -73,7 +53,7 @@ describe("memoconductor cluster: RAMP transactions as node txn / getMany", () =>
     expect(verdict(r), JSON.stringify(verdict(r))).toMatchObject({ ok: true });
     expect(r.support.approximated.some((a) => a.startsWith("services.ramp:"))).toBe(true);
     // The hold ran: bob's node said it held part of a transaction while it caught up.
-    expect(readFileSync(join(dirs.at(-1)!, "bob", "node.log"), "utf8")).toContain("holding updates of partial transactions");
+    expect(readFileSync(join(lastWorkDir(), "bob", "node.log"), "utf8")).toContain("holding updates of partial transactions");
   }, 240_000);
 
   it("nodes with the deliberately broken --test-no-txn-hold fail read-atomic; the Elle export shows the fractured read", async () => {
