@@ -178,7 +178,9 @@ time, the next once the previous is visible on B. Catch-up: B opened (a new dire
     about: `Two [nodes](running-a-node.md) as in "Nodes on the wire": 8,000 field updates written on A as
 transactions of 2 and of 8 updates (\`txn\`, each one durable write, applied on B all together), and
 the same updates as plain writes, 256 updates in flight, until B has applied the last. The ratios
-are of the same run.`,
+are of the same run. Then the hold alone, in one \`StoreReplica\` without nodes: 1,000 transactions of
+4 updates whose deltas arrive one at a time in a shuffled order (many held at once), and 300 keys
+written by 4 transactions caught up through sync frames of one object; the time until all are applied.`,
   },
   playground: {
     title: "The playground",

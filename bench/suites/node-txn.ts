@@ -6,6 +6,10 @@
  * call on A until B has applied the last (B's change events), as updates/s. The ratio rows are
  * of the same run.
  *
+ * Then the hold alone, in one StoreReplica without nodes (bench/txn-hold-workload.ts): 1,000
+ * transactions of 4 updates whose deltas arrive one at a time in a shuffled order, and 300 keys
+ * written by 4 transactions caught up through one-object sync frames; ms until all are applied.
+ *
  * Run alone: `npm run bench -- node-txn`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchRow } from "../types.ts";
 import { openNode, type Node, type NodeOptions } from "../../node/index.ts";
+import { deltasShuffled, syncFrames } from "../txn-hold-workload.ts";
 
 export const name = "node-txn";
 
@@ -67,6 +72,9 @@ process.once("exit", () => {
 });
 
 export async function run(): Promise<BenchRow[]> {
+  // The core rows first: the node rows leave sockets and SQLite files behind them.
+  const shuffled = deltasShuffled(1000, 4);
+  const frames = syncFrames(300, 4);
   const plain = await measure(0, "p");
   const t2 = await measure(2, "t2_");
   const t8 = await measure(8, "t8_");
@@ -77,5 +85,19 @@ export async function run(): Promise<BenchRow[]> {
     { suite: name, name: "txn of 8 updates, updates/s (A → visible on B)", value: Math.round(t8), unit: "updates/s", note },
     { suite: name, name: "txn of 2 / plain writes, same run", value: Number((t2 / plain).toFixed(2)), unit: "ratio" },
     { suite: name, name: "txn of 8 / plain writes, same run", value: Number((t8 / plain).toFixed(2)), unit: "ratio" },
+    {
+      suite: name,
+      name: "hold: 1,000 txns of 4, deltas one at a time shuffled, ms to apply all",
+      value: Math.round(shuffled.ms),
+      unit: "ms",
+      note: `one StoreReplica, ${shuffled.frames.toLocaleString("en-US")} receiveAll calls, at most ${shuffled.maxHeld.toLocaleString("en-US")} updates held`,
+    },
+    {
+      suite: name,
+      name: "hold: 300 keys × 4 txns, one-object sync frames, ms to catch up",
+      value: Math.round(frames.ms),
+      unit: "ms",
+      note: `one StoreReplica, ${frames.frames} applySync calls, at most ${frames.maxHeld} objects held`,
+    },
   ];
 }
