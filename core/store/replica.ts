@@ -63,10 +63,21 @@ import {
   txnKey,
   type TxnMeta,
 } from "./messages.ts";
-
-/** An update held back until its transaction is whole: a peer's delta, or a sync answer's object. */
-type Prepared = { kind: "delta"; msg: DeltaMessage & { txn: TxnMeta } } | { kind: "sync"; collection: string; object: SyncObject & { txns: TxnMeta[] }; covered: boolean };
 import type { ObjectUpdate, StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
+import {
+  type HeldDelta,
+  type HeldObject,
+  heldCount,
+  heldOrigins,
+  holdDelta,
+  holdObject,
+  type HoldPort,
+  holdStats,
+  knowledgeRaised,
+  knownDot,
+  newTxnHold,
+  settle,
+} from "./txn-hold.ts";
 
 /** A message names something this store does not have (an unknown collection, a bad dot). */
 export class StoreError extends CrdtError {
@@ -94,7 +105,20 @@ export class StoreReplica {
     const crdt = (this.crdt = store as StoreCrdt);
     this.codecs = storeCodecs(crdt);
     this.ctx = { replica: id, now };
+    this.holdPort = {
+      knowledge: (c) => backing.knowledge(c),
+      putKnowledge: (c, cc) => backing.putKnowledge(c, cc),
+      applyDelta: (msg, cc) => this.applyDelta(msg, cc),
+      mergeObject: (c, o, covered) => this.mergeObject(c, o, covered),
+      putTxn: (c, id, txn) => {
+        if (backing.object(c, id) !== undefined) backing.putTxn?.(c, id, txn);
+      },
+    };
   }
+
+  /** Transactions' updates held until they are whole (core/store/txn-hold.ts), and its port onto the backing and this replica's merges. */
+  private readonly hold = newTxnHold();
+  private readonly holdPort: HoldPort;
 
   /** What the object types' updates may know (one object for every update). */
   private readonly ctx: Ctx;
@@ -248,6 +272,7 @@ export class StoreReplica {
     const cc = this.backing.knowledge(collection) ?? new CausalContext();
     const seq = cc.next(this.id)[1];
     this.backing.putKnowledge(collection, cc);
+    knownDot(this.hold, collection, this.id, seq);
     this.record(collection, id, u.state, this.id, seq, d, txn);
     return txn ? { collection, id, origin: this.id, seq, delta: d, txn } : { collection, id, origin: this.id, seq, delta: d };
   }
@@ -270,7 +295,7 @@ export class StoreReplica {
    */
   receive(msg: DeltaMessage): boolean {
     const fresh = this.take(msg);
-    if (fresh && msg.txn) this.settle();
+    if (fresh && msg.txn) settle(this.hold, this.holdPort);
     return fresh;
   }
 
@@ -287,7 +312,7 @@ export class StoreReplica {
       if (m.txn) held = true;
       else out.push(m);
     }
-    if (held) out.push(...this.settle());
+    if (held) out.push(...settle(this.hold, this.holdPort));
     return out;
   }
 
@@ -300,7 +325,16 @@ export class StoreReplica {
 
   /** Updates held back until their transactions are whole (prepared), for tests and statistics. */
   get preparedCount(): number {
-    return this.prepared.size;
+    return heldCount(this.hold);
+  }
+
+  /**
+   * What the transaction hold keeps in memory: updates held (as `preparedCount`), the
+   * transactions they list, and those transactions' members (each a dot with its collection
+   * and object id): unbounded, see docs/design.md "Limits".
+   */
+  holdStats(): { updates: number; transactions: number; members: number } {
+    return holdStats(this.hold);
   }
 
   /** The metadata of the last transaction that wrote an object, if the backing keeps it. */
@@ -323,10 +357,7 @@ export class StoreReplica {
       const t = msg.txn;
       if (t.origin !== msg.origin || !t.members.some((m) => m.collection === msg.collection && m.id === msg.id && m.seq === msg.seq))
         throw new StoreError(`delta for ${msg.collection}["${msg.id}"]: its transaction does not list it`);
-      const key = `d\u0000${msg.collection}\u0000${msg.origin}\u0000${msg.seq}`;
-      if (this.prepared.has(key)) return false;
-      this.prepared.set(key, { kind: "delta", msg: msg as DeltaMessage & { txn: TxnMeta } });
-      return true;
+      return holdDelta(this.hold, msg as HeldDelta, this.holdPort);
     }
     this.applyDelta(msg, cc);
     return true;
@@ -337,69 +368,8 @@ export class StoreReplica {
     this.crdt.merge(view, single(msg.collection, msg.id, msg.delta));
     cc.add([msg.origin, msg.seq]);
     this.backing.putKnowledge(msg.collection, cc);
+    knownDot(this.hold, msg.collection, msg.origin, msg.seq);
     this.record(msg.collection, msg.id, view.get(msg.collection)?.get(msg.id), msg.origin, msg.seq, msg.delta, msg.txn);
-  }
-
-  /** Updates held until their transactions are whole, in arrival order (a Map: deterministic). */
-  private readonly prepared = new Map<string, Prepared>();
-
-  /**
-   * Applies every held update whose transactions are whole: each dot they list is in the
-   * knowledge or provided by another such update. Found as a fixed point: an update that lacks
-   * a dot is dropped from the candidates, which may leave another lacking one. Returns the
-   * deltas applied (to pass on); sync objects applied count in the knowledge only.
-   */
-  private settle(): DeltaMessage[] {
-    if (this.prepared.size === 0) return [];
-    let live = [...this.prepared];
-    for (;;) {
-      const provided = new Set<string>();
-      const whole = new Map<string, VersionVector>();
-      for (const [, p] of live) {
-        if (p.kind === "delta") provided.add(dotKey(p.msg.collection, p.msg.origin, p.msg.seq));
-        else {
-          const { collection: c, object: o } = p;
-          for (const t of o.txns) for (const m of t.members) if (m.collection === c && m.id === o.id) provided.add(dotKey(c, t.origin, m.seq));
-          if (o.full) whole.set(`${c}\u0000${o.id}`, o.vv);
-        }
-      }
-      const has = (t: TxnMeta): boolean =>
-        t.members.every(
-          (m) =>
-            provided.has(dotKey(m.collection, t.origin, m.seq)) ||
-            (this.backing.knowledge(m.collection)?.has([t.origin, m.seq]) ?? false) ||
-            (whole.get(`${m.collection}\u0000${m.id}`)?.get(t.origin) ?? 0) >= m.seq,
-        );
-      const next = live.filter(([, p]) => (p.kind === "delta" ? has(p.msg.txn) : p.object.txns.every(has)));
-      if (next.length === live.length) break;
-      live = next;
-    }
-    const out: DeltaMessage[] = [];
-    for (const [key, p] of live) {
-      this.prepared.delete(key);
-      if (p.kind === "delta") {
-        const cc = this.backing.knowledge(p.msg.collection) ?? new CausalContext();
-        if (cc.has([p.msg.origin, p.msg.seq])) continue;
-        this.applyDelta(p.msg, cc);
-        out.push(p.msg);
-        continue;
-      }
-      const { collection: c, object: o } = p;
-      this.mergeObject(c, o, p.covered);
-      // The transactions' own dots are now known; the rest of what the object joined is left to the part's knowledge (or the next digest).
-      const cc = this.backing.knowledge(c) ?? new CausalContext();
-      let last: TxnMeta | undefined;
-      let top = 0;
-      for (const t of o.txns)
-        for (const m of t.members)
-          if (m.collection === c && m.id === o.id) {
-            cc.add([t.origin, m.seq]);
-            if (m.seq >= top) [last, top] = [t, m.seq];
-          }
-      this.backing.putKnowledge(c, cc);
-      if (last && this.backing.object(c, o.id) !== undefined) this.backing.putTxn?.(c, o.id, last);
-    }
-    return out;
   }
 
   receiveBytes(bytes: Uint8Array): boolean {
@@ -508,19 +478,22 @@ export class StoreReplica {
       for (const o of p.objects) {
         merged++;
         if (o.txns?.length && !this.testNoTxnHold) {
-          this.prepare(c, o as SyncObject & { txns: TxnMeta[] }, covered);
+          holdObject(this.hold, c, o as HeldObject, covered, this.typeOf(c), this.holdPort);
           held = true;
         } else this.mergeObject(c, o, covered);
       }
       raise.push([p, covered]);
     }
-    if (held) this.settle();
+    if (held) settle(this.hold, this.holdPort);
     for (const [p, covered] of raise) {
       if (!covered) continue;
       const c = p.collection;
       const cc = this.backing.knowledge(c) ?? new CausalContext();
-      const waiting = this.heldOrigins(c);
-      this.backing.putKnowledge(c, cc.merge(waiting.size === 0 ? p.known : p.known.restricted((r) => !waiting.has(r))));
+      const waiting = heldOrigins(this.hold, c);
+      const known = waiting.size === 0 ? p.known : p.known.restricted((r) => !waiting.has(r));
+      const grows = !includes(cc, known);
+      this.backing.putKnowledge(c, cc.merge(known));
+      if (grows && heldCount(this.hold) > 0) knowledgeRaised(this.hold, c, cc);
     }
     return merged;
   }
@@ -534,37 +507,6 @@ export class StoreReplica {
       if (o.full || covered) vv.merge(o.vv);
       this.backing.put(c, o.id, state, vv);
     }
-  }
-
-  /** Holds a sync object that joins a transaction's update (joined with one held before for the same object). */
-  private prepare(c: string, o: SyncObject & { txns: TxnMeta[] }, covered: boolean): void {
-    const key = `s\u0000${c}\u0000${o.id}`;
-    const before = this.prepared.get(key);
-    if (before?.kind !== "sync") {
-      this.prepared.set(key, { kind: "sync", collection: c, object: { ...o, vv: o.vv.clone(), txns: [...o.txns] }, covered });
-      return;
-    }
-    const crdt = this.typeOf(c);
-    const b = before.object;
-    const txns = new Map(b.txns.map((t) => [txnKey(t), t]));
-    for (const t of o.txns) txns.set(txnKey(t), t);
-    this.prepared.set(key, {
-      kind: "sync",
-      collection: c,
-      object: { id: o.id, full: b.full || o.full, vv: b.vv.clone().merge(o.vv), state: crdt.merge(copy(crdt, b.state), o.state), txns: [...txns.values()] },
-      covered: before.covered && covered,
-    });
-  }
-
-  /** The origins whose dots held objects of collection `c` may carry: the knowledge is not raised for them while they wait. */
-  private heldOrigins(c: string): Set<string> {
-    const out = new Set<string>();
-    for (const p of this.prepared.values()) {
-      if (p.kind === "delta") {
-        if (p.msg.collection === c) out.add(p.msg.origin);
-      } else if (p.collection === c) for (const r of p.object.vv.replicaIds()) out.add(r);
-    }
-    return out;
   }
 
   applySyncBytes(bytes: Uint8Array): number {
@@ -658,10 +600,6 @@ function maxSeq(cc: CausalContext, replica: string): number {
   let max = cc.vv.get(replica);
   for (const s of cc.cloudOf(replica) ?? []) if (s > max) max = s;
   return max;
-}
-
-function dotKey(c: string, origin: string, seq: number): string {
-  return `${c}\u0000${origin}\u0000${seq}`;
 }
 
 /** Whether `a` holds every dot of `b`. */
