@@ -22,10 +22,11 @@
  *   delta carries the transaction's metadata (every update's collection, object and seq).
  *   `receive`/`receiveAll`/`applySync` apply a transaction's updates only together: an update
  *   (a peer's delta, or a sync object joining one) whose transaction lists a dot this replica
- *   neither knows nor holds is *prepared* — kept aside in memory, its dots left out of the
- *   knowledge (so a digest asks for them again, and a crash loses nothing durable) — until the
- *   last one arrives; then all of them are merged in the same call: read atomicity, RAMP's
- *   commit, decided locally because every dot of a transaction ends up on every replica.
+ *   neither knows nor holds is *prepared* — kept aside in memory (the hold: txn-hold.ts), its
+ *   dots left out of the knowledge (so a digest asks for them again, and a crash loses nothing
+ *   durable) — until the last one arrives; then all of them are merged in the same call: read
+ *   atomicity, RAMP's commit, decided locally because every dot of a transaction ends up on
+ *   every replica.
  *   Plain updates never wait (docs/design.md, "Transactions on a node").
  *
  * - `snapshot()` / `StoreReplica.restore()`: the durable image (state, knowledge, object
