@@ -173,11 +173,18 @@ export function planUpdate(st: UpdateStatement, schema: SqlSchema): WritePlan {
   if (st.from) throw new SqlError("refused", `${what}: UPDATE … FROM is not supported; update by key (WHERE ${t.key.name} = …)`);
   if (st.returning) throw new SqlError("refused", `${what}: RETURNING is not supported; SELECT the row afterwards`);
   const sources: Source[] = [{ alias: st.table.alias ?? t.name, table: t }];
-  const read = columnsRead(
-    t,
-    [st.where, ...st.sets.map((s) => s.value)],
-    st.sets.map((s) => s.column.name),
-  );
+  // What the statement reads: its WHERE, its SET expressions and the columns it sets — except
+  // a counter or set column it only adds to or takes from (`views = views + 1`), whose current
+  // value the op does not need.
+  const setExprs: unknown[] = [];
+  const setRead: string[] = [];
+  for (const s of st.sets) {
+    const c = t.fields.get(s.column.name);
+    const inc = c && (c.kind === "counter" || c.kind === "set") ? selfOp(c, s.value, ["+", "-"]) : null;
+    setExprs.push(inc ? inc.other : s.value);
+    if (!inc) setRead.push(s.column.name);
+  }
+  const read = columnsRead(t, [st.where, ...setExprs], setRead);
   const rowsOf = planRows(sources, [null], st.where, read);
   const seen = new Set<string>();
   const sets = st.sets.map((s) => {
