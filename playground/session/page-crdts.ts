@@ -6,7 +6,8 @@
 import type { Crdt } from "../../core/contract.ts";
 import naiveCounter from "../../scenarios/plugins/naive-counter.ts";
 import { guardPlugin } from "../../sim/plugin/guard.ts";
-import { checkContract, IssueError, resolveBuiltinSpec, type ResolvedCrdt } from "../../sim/scenario/load-crdt.ts";
+import { IssueError, resolveBuiltinSpec, type ResolvedCrdt } from "../../sim/scenario/load-crdt.ts";
+import { checkContract } from "../../sim/scenario/plugin-contract.ts";
 import type { CrdtSpec } from "../../sim/scenario/types.ts";
 
 /** Plugins the page carries, by file name: the gallery's teaching foils. */

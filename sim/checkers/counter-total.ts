@@ -7,7 +7,6 @@
  * increment fails there, at the merge that lost it.
  */
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
-import type { DotWeights } from "../engine/knowledge.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 function amountOf(op: string, args: readonly unknown[]): number {
@@ -17,28 +16,49 @@ function amountOf(op: string, args: readonly unknown[]): number {
 }
 
 export class CounterTotal {
-  readonly weights: DotWeights;
+  /**
+   * Per origin, the weight of each seq (index seq). A typed array grown fourfold: storing into a
+   * growing JS array cost the engine's update path several times more.
+   */
+  readonly weights: Float64Array[];
+  /** Per origin, the highest seq issued (a weight at or below it was set by `issue`). */
+  private readonly top: number[];
   private issued = 0;
   private updates = 0;
   private first = "";
   private at: CheckAt | undefined = undefined;
 
   constructor(nodes: number) {
-    this.weights = Array.from({ length: nodes }, () => []);
+    this.weights = Array.from({ length: nodes }, () => new Float64Array(64));
+    this.top = new Array<number>(nodes).fill(0);
   }
 
   /** Before node `o`'s update `seq` is applied (so that its weight counts at once). */
   issue(o: number, seq: number, op: string, args: readonly unknown[]): void {
     const w = amountOf(op, args);
-    this.weights[o]![seq] = w;
+    let ws = this.weights[o]!;
+    if (seq >= ws.length) ws = this.grow(o, seq);
+    ws[seq] = w;
+    if (seq > this.top[o]!) this.top[o] = seq;
     this.issued += w;
     this.updates++;
   }
 
+  // Out of line: `issue` runs on every update.
+  private grow(o: number, seq: number): Float64Array {
+    const old = this.weights[o]!;
+    let size = old.length * 4;
+    while (size <= seq) size *= 4;
+    const ws = new Float64Array(size);
+    ws.set(old);
+    this.weights[o] = ws;
+    return ws;
+  }
+
   /** Update (o, s) was lost before anyone saw it (unsynced at a crash): it never happened. */
   retract(o: number, seq: number): void {
-    const w = this.weights[o]![seq];
-    if (w === undefined) return;
+    if (seq < 1 || seq > this.top[o]!) return;
+    const w = this.weights[o]![seq]!;
     this.issued -= w;
     this.updates--;
     this.weights[o]![seq] = 0;

@@ -20,7 +20,7 @@
 import { CausalContext } from "../../core/clock/causal-context.ts";
 
 /** Optional per-dot weights summed into `total` (counter-total: +n per inc, −n per dec). */
-export type DotWeights = number[][];
+export type DotWeights = readonly ArrayLike<number>[];
 
 function fmix32(h: number): number {
   h ^= h >>> 16;

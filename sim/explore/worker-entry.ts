@@ -66,6 +66,22 @@ function fresh(manifestFile: string): boolean {
   }
 }
 
+/**
+ * The bundle serves builtin targets only (a plugin's sweep starts worker.js): the plugin contract
+ * check, which load-crdt.ts imports only when it loads a plugin, is left out — it validates with
+ * zod, and esbuild hoists an external package's import to the top of the bundle, dynamic import
+ * or not, so that every worker would load zod (about 0.15 s of CPU) at its start.
+ */
+const builtinsOnly: import("esbuild").Plugin = {
+  name: "builtins-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]sim[\\/]scenario[\\/]plugin-contract\.ts$/ }, () => ({
+      loader: "ts",
+      contents: 'export function checkContract(): never { throw new Error("the explore worker bundle judges builtins only (a plugin sweep starts worker.js)"); }',
+    }));
+  },
+};
+
 async function bundled(): Promise<URL> {
   // One cache file per checkout: node_modules may be shared by several.
   const key = createHash("sha256").update(root).digest("hex").slice(0, 12);
@@ -87,6 +103,7 @@ async function bundled(): Promise<URL> {
     metafile: true,
     outfile: out,
     logLevel: "silent",
+    plugins: [builtinsOnly],
   });
   const inputs: Manifest["inputs"] = {};
   for (const f of Object.keys(r.metafile.inputs).sort()) inputs[f] = stamp(join(root, f));

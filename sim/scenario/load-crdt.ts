@@ -14,9 +14,7 @@ import { resolveAnyBuiltin, UnknownCrdtError } from "../../core/registry.ts";
 import { didYouMean } from "../../core/util/did-you-mean.ts";
 import type { CrdtSpec, Scenario } from "./types.ts";
 import { oneLine, type ScenarioIssue } from "./load-errors.ts";
-import { convert } from "./load-issues.ts";
 import { sampleArg } from "./load-semantics.ts";
-import { opSpecSchema } from "./schema.ts";
 import { enter, leave } from "../plugin/call-slots.ts";
 import { guardPlugin } from "../plugin/guard.ts";
 import { detachedCtx } from "../plugin/plugin-ctx.ts";
@@ -74,35 +72,10 @@ export async function resolveCrdt(spec: CrdtSpec, baseDir: string): Promise<Reso
   } finally {
     leave(outer);
   }
+  // Imported here, not above: it validates with zod, whose load (~0.15 s of CPU) an explore
+  // worker judging a builtin would otherwise pay at every start (sim/explore/worker-entry.ts).
+  const { checkContract } = await import("./plugin-contract.ts");
   return { crdt: guardPlugin(checkContract(mod.default, shown), shown), builtin: false, modulePath };
-}
-
-const FUNCTIONS = { state: ["init", "update", "merge", "value"], op: ["init", "prepare", "effect", "value"] } as const;
-
-/** Checks a plugin's default export against the CRDT contract (core/contract.ts). */
-export function checkContract(x: unknown, shown: string): Crdt {
-  const bad = (why: string): never => fail("crdt.module", `plugin "${shown}": ${why}`);
-  if (x === null || typeof x !== "object") bad("the default export must be a CRDT object (see core/contract.ts), got " + (x === undefined ? "no default export" : typeof x));
-  const c = x as Record<string, unknown>;
-  if (c.kind !== "state" && c.kind !== "op") bad(`kind must be "state" or "op", got ${JSON.stringify(c.kind) ?? "nothing"}`);
-  if (typeof c.name !== "string" || c.name === "") bad("name must be a non-empty string");
-  if (!Array.isArray(c.ops)) bad("ops must be an array of { op, args?, weight? } (its op alphabet)");
-  (c.ops as unknown[]).forEach((o, i) => {
-    const r = opSpecSchema.safeParse(o);
-    if (!r.success) {
-      const first = r.error.issues.flatMap((issue) => convert(issue, o))[0]!;
-      bad(`ops[${i}]${first.path ? "." + first.path : ""}: ${first.reason}`);
-    }
-  });
-  const kind = c.kind as "state" | "op";
-  for (const f of FUNCTIONS[kind]) {
-    if (typeof c[f] !== "function") bad(`"${f}" must be a function (kind "${kind}" needs ${FUNCTIONS[kind].join(", ")})`);
-  }
-  if (c.clone !== undefined && typeof c.clone !== "function") bad('"clone" must be a function when present');
-  const seq = c.sequence as Record<string, unknown> | undefined;
-  if (seq !== undefined && (seq === null || typeof seq !== "object" || (seq.interleaves !== undefined && typeof seq.interleaves !== "string")))
-    bad('"sequence" must be { interleaves?: string } when present (a list or text type: the sequence checks apply)');
-  return x as Crdt;
 }
 
 /** Every op a scenario issues, with its path, checked against the CRDT's alphabet and (builtins) a dry run. */
