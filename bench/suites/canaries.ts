@@ -111,7 +111,13 @@ export async function hunt(s: Specimen): Promise<BenchRow[]> {
   });
   if (f?.shrunk) {
     const z = sizeOf(f.shrunk.scenario);
-    rows.push({ suite: name, name: `${s.label}: shrunk`, value: z.steps, unit: "steps", note: `${z.nodes} nodes, ${z.ops} ops, ${z.faults} faults; ${f.shrunk.runs} shrink runs` });
+    rows.push({
+      suite: name,
+      name: `${s.label}: shrunk`,
+      value: z.steps,
+      unit: "steps",
+      note: `${z.nodes} nodes, ${z.ops} ops, ${z.faults} faults${z.fates ? `, ${z.fates} named message fates` : ""}; ${f.shrunk.runs} shrink runs`,
+    });
   }
   if (s.laws) {
     const l = checkLaws(s.laws, { runs: 1000 });

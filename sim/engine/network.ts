@@ -19,6 +19,7 @@ import type { Rng } from "../rng.ts";
 import { Ev } from "./event.ts";
 import type { EventQueue } from "./event-queue.ts";
 import { latencySampler, type LatencySampler } from "./latency.ts";
+import { FATE_DUPLICATED, FATE_LOST, type MessageFates } from "./message-fates.ts";
 import type { Links } from "./links.ts";
 
 /** What the network writes to the trace, per message. */
@@ -77,6 +78,8 @@ export class Network {
     private readonly tracer: NetTracer,
     private readonly stats: NetStats,
     messageSteps = false,
+    /** The scenario's named message fates (`network.fates`), or null: the replicas' network only. */
+    private readonly fates: MessageFates | null = null,
   ) {
     this.latency = latencySampler(spec.latency);
     this.rLatency = streams.latency;
@@ -107,8 +110,13 @@ export class Network {
     this.stats.sent++;
     this.tracer.send(now, ev, bytes);
     // Fixed draws per send (one per configured fault), so fault decisions stay aligned.
-    const lost = this.loss > 0 && this.rLoss.chance(this.loss);
-    const dupl = this.dup > 0 && this.rDup.chance(this.dup);
+    let lost = this.loss > 0 && this.rLoss.chance(this.loss);
+    let dupl = this.dup > 0 && this.rDup.chance(this.dup);
+    if (this.fates !== null) {
+      const fate = this.fates.next(ev.from, ev.node, now);
+      if (fate === FATE_LOST) lost = true;
+      else if (fate === FATE_DUPLICATED) dupl = true;
+    }
     if (lost) return this.drop(ev, "loss");
     this.dispatch(ev);
     if (dupl) {

@@ -35,6 +35,7 @@ import { Knowledge } from "./knowledge.ts";
 import { NodeLifecycle } from "./lifecycle.ts";
 import { LinkFaults } from "./link-faults.ts";
 import { Links } from "./links.ts";
+import { MessageFates } from "./message-fates.ts";
 import { MessageIds, Network } from "./network.ts";
 import { applyOpEffect, OpMode } from "./op-mode.ts";
 import { Progress } from "./progress.ts";
@@ -160,7 +161,7 @@ export class Simulator {
     const messageSteps = (scenario.steps ?? []).some((s) => "drop" in s || "duplicate" in s || "hold" in s);
     const msgIds = new MessageIds();
     const stats = this.stats;
-    const net = (this.net = new Network(n, scenario.network ?? {}, links, queue, time, msgIds, netStreams, trace, stats, messageSteps));
+    const net = (this.net = new Network(n, scenario.network ?? {}, links, queue, time, msgIds, netStreams, trace, stats, messageSteps, fatesOf(scenario)));
     const rAntiEntropy = streams.get(STREAM.antiEntropy);
     this.antiEntropyMs = scenario.sync?.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS;
     this.workload = ClientWorkload.of(scenario, crdt.ops, streams);
@@ -537,4 +538,11 @@ export class Simulator {
     else if (this.digestSync !== null && ev.mkind === M_DIGEST) this.digestSync.onDigest(r, ev);
     else this.ops!.onMessage(r, ev);
   }
+}
+
+/** The scenario's named message fates (network.fates), or null when it names none. */
+function fatesOf(scenario: Scenario): MessageFates | null {
+  const f = scenario.network?.fates;
+  if (!f || (!f.lost?.length && !f.duplicated?.length)) return null;
+  return new MessageFates(scenario.nodes.length, scenario.nodes, f);
 }

@@ -131,7 +131,8 @@ function failure(v: SeedVerdict, target: Target, swarm: SwarmOptions, o: Explore
   const after = sizeOf(r.scenario);
   const description =
     `Found by memoconductor explore (seed ${v.seed}) and shrunk: check "${check}" fails (${f.signature}) for ${target.crdt.name}. ` +
-    `${detailOf(r.verdict, check)} — shrunk from ${before.steps} steps on ${before.nodes} nodes to ${after.steps} on ${after.nodes} in ${r.runs} runs.`;
+    `${detailOf(r.verdict, check)} — shrunk from ${before.steps} steps on ${before.nodes} nodes to ${after.steps} on ${after.nodes} in ${r.runs} runs.` +
+    (after.fates > 0 ? ` The messages it needs lost or duplicated are named in network.fates (frozen from the run's draws: ${after.fates}).` : "");
   f.shrunk = { scenario: { ...r.scenario, name: `${original.name}-shrunk`, description }, verdict: r.verdict, runs: r.runs, exhausted: r.exhausted };
   return f;
 }

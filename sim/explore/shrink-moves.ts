@@ -5,7 +5,8 @@
  */
 import { ARG_ALPHABET, parseArgGen } from "../../core/arg-gen.ts";
 import type { OpSpec } from "../../core/contract.ts";
-import type { Scenario, Step } from "../scenario/types.ts";
+import type { MessageRef, Scenario, Step } from "../scenario/types.ts";
+import { withFates } from "./freeze.ts";
 
 const mentions = (s: Step, x: string): boolean =>
   ("node" in s && s.node === x) ||
@@ -30,6 +31,11 @@ export function withoutNode(sc: Scenario, x: string): Scenario | null {
     } else steps.push(s);
   }
   const out: Scenario = { ...sc, nodes: sc.nodes.filter((y) => y !== x), steps };
+  const f = sc.network?.fates;
+  if (f) {
+    const keep = (refs: MessageRef[] | undefined) => (refs ?? []).filter((r) => r.from !== x && r.to !== x);
+    out.network = withFates(sc.network!, keep(f.lost), keep(f.duplicated));
+  }
   if (sc.clocks && Object.hasOwn(sc.clocks, x)) {
     const { [x]: _gone, ...rest } = sc.clocks;
     if (Object.keys(rest).length) out.clocks = rest;
@@ -46,6 +52,17 @@ export function withoutNode(sc: Scenario, x: string): Scenario | null {
 export function mergeNode(sc: Scenario, x: string, into: string): Scenario | null {
   if (x === into || !sc.nodes.includes(x) || !sc.nodes.includes(into)) return null;
   const moved: Scenario = { ...sc, steps: (sc.steps ?? []).map((s) => ("op" in s && s.node === x ? { ...s, node: into } : s)) };
+  // The fates of x's messages (to others than `into`) go with its ops: sent by `into` now.
+  const f = sc.network?.fates;
+  if (f) {
+    const rename = (refs: MessageRef[] | undefined) =>
+      (refs ?? []).flatMap((r) => {
+        const from = r.from === x ? into : r.from;
+        const to = r.to === x ? into : r.to;
+        return from === to ? [] : [{ ...r, from, to }];
+      });
+    moved.network = withFates(sc.network!, rename(f.lost), rename(f.duplicated));
+  }
   return withoutNode(moved, x);
 }
 
@@ -75,6 +92,7 @@ export function configMoves(sc: Scenario): Scenario[] {
   if (Object.keys(net).length > 1 || (net.latency && !(net.latency.dist === "constant" && net.latency.ms === 10))) {
     out.push({ ...sc, network: { latency: { dist: "constant", ms: 10 } } });
   }
+  drop("fates");
   drop("loss");
   drop("duplicate");
   drop("reorder");
@@ -160,6 +178,17 @@ export function jumpMoves(sc: Scenario, i: number): Scenario[] {
   return [Math.sign(by), Math.trunc(by / 2)].map((b) => ({ ...sc, steps: steps.map((t, k) => (k === i ? { at: s.at, clockJump: { ...s.clockJump, by: b } } : t)) }));
 }
 
+/**
+ * The named message fates (`network.fates`) moved with the steps: a message sent at a step's old
+ * time (the op's broadcast) is sent at its new time, so its fate follows it.
+ */
+function withFatesMoved(sc: Scenario, move: (t: number) => number): Scenario {
+  const f = sc.network?.fates;
+  if (!f) return sc;
+  const moved = (refs: MessageRef[] | undefined) => (refs ?? []).map((r) => ({ ...r, at: move(r.at) }));
+  return { ...sc, network: withFates(sc.network!, moved(f.lost), moved(f.duplicated)) };
+}
+
 /** Earlier, denser step times (order and same-instant groups kept) and a shorter duration. */
 export function timeMoves(sc: Scenario): Scenario[] {
   const steps = sc.steps ?? [];
@@ -169,9 +198,13 @@ export function timeMoves(sc: Scenario): Scenario[] {
   const rank = new Map(distinct.map((t, i) => [t, i]));
   for (const gap of [1000, 100, 10, 1]) {
     const moved = steps.map((s) => ({ ...s, at: rank.get(s.at)! * gap }));
-    if (moved.some((s, k) => s.at !== steps[k]!.at)) out.push({ ...sc, steps: moved, duration: Math.max(moved.at(-1)?.at ?? 0, 0) });
+    const move = (t: number) => (rank.has(t) ? rank.get(t)! * gap : t);
+    if (moved.some((s, k) => s.at !== steps[k]!.at)) out.push(withFatesMoved({ ...sc, steps: moved, duration: Math.max(moved.at(-1)?.at ?? 0, 0) }, move));
   }
-  if (steps.length && steps[0]!.at > 0) out.push({ ...sc, steps: steps.map((s) => ({ ...s, at: s.at - steps[0]!.at })), duration: sc.duration - steps[0]!.at });
+  if (steps.length && steps[0]!.at > 0) {
+    const first = steps[0]!.at;
+    out.push(withFatesMoved({ ...sc, steps: steps.map((s) => ({ ...s, at: s.at - first })), duration: sc.duration - first }, (t) => Math.max(0, t - first)));
+  }
   if (sc.duration > last) out.push({ ...sc, duration: last });
   // Only moves that make the times strictly smaller in total count, so time moves cannot cycle.
   const weight = (c: Scenario) => c.duration + (c.steps ?? []).reduce((sum, s) => sum + s.at, 0);

@@ -1,19 +1,21 @@
 /**
- * Where the shrinker stalled, and what its second phase takes away. explore's seed 8 on the Yjs
- * adapter that claims no interleaving shrank to 22 steps on 7 nodes (fixtures/
+ * Where the shrinker stalled, and what gets it going. explore's seed 8 on the Yjs adapter that
+ * claims no interleaving shrank to 22 steps on 7 nodes (fixtures/
  * yjs-no-interleaving-seed8-stalled.json), where five steps on two nodes show the bug by hand
- * (scenarios/plugins/fixtures/yjs-tombstone-interleaving.json). The first phase removes aligned
- * chunks and single steps; here every one of those loses the failure, and so does every other
- * seed: it needs the losses the run's seeded loss stream draws in send order, and removing a
- * step re-draws the fate of every later message. A window of two neighbouring steps that
- * straddles a chunk boundary keeps it, so the second phase (shrink.ts) goes on from there.
+ * (scenarios/plugins/fixtures/yjs-tombstone-interleaving.json). With the losses drawn from the
+ * run's seeded loss stream in send order, every single step removed, every aligned pair and
+ * every other seed loses the failure: removing a step re-draws the fate of every later message.
+ * Frozen (freeze.ts: the drawn losses named in `network.fates`, by link and instant), the same
+ * run fails the same way and the shrinker takes it down to a handful of steps.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Scenario } from "../scenario/types.ts";
-import { mergeNode, withoutOpsOf, withoutWindow } from "./shrink-moves.ts";
+import { frozenScenario } from "./freeze.ts";
+import { shrink, sizeOf } from "./shrink.ts";
+import { mergeNode, timeMoves, withoutNode, withoutOpsOf, withoutWindow } from "./shrink-moves.ts";
 import { resolveTarget, targetRef } from "./target.ts";
 import { judge, sameFailure, signatureOf } from "./verdict.ts";
 
@@ -38,6 +40,26 @@ describe("the shrinker on a specimen it stalled on", () => {
     expect(keeps(withoutWindow(sc, 19, 2))).toBe(true);
   }, 120_000);
 
+  it("frozen, the same run fails the same way, and the shrinker takes 22 steps on 7 nodes to a handful", async () => {
+    const { crdt } = await resolveTarget(targetRef(module));
+    const sc: Scenario = { ...stalled, crdt: { module } };
+    const drawn = judge(sc, crdt, crdt.name, true);
+    const frozen = frozenScenario(sc, drawn.run!.trace!)!;
+    expect(frozen.network).toEqual({ latency: { dist: "constant", ms: 19 }, fates: { lost: expect.any(Array) } });
+    const replay = judge(frozen, crdt, crdt.name, true);
+    expect(replay.run!.summary.traceHash).toBe(drawn.run!.summary.traceHash);
+    expect(replay.verdict.signatures).toEqual(drawn.verdict.signatures);
+
+    const r = shrink(sc, crdt, crdt.name, "no-interleaving");
+    const size = sizeOf(r.scenario);
+    // Drawn, it stalled at 20 steps on 7 nodes after 372 runs; frozen: 7 steps on 3 nodes, 2 messages lost.
+    expect(size.steps, JSON.stringify(r.scenario)).toBeLessThanOrEqual(8);
+    expect(size.nodes).toBeLessThanOrEqual(4);
+    expect(size.fates).toBeLessThanOrEqual(3);
+    expect(r.scenario.network).not.toHaveProperty("loss");
+    expect(sameFailure(judge(r.scenario, crdt, crdt.name).verdict, "no-interleaving", signatureOf(drawn.verdict, "no-interleaving"))).toBe(true);
+  }, 240_000);
+
   it("the second phase's moves: a node merged into another keeps its ops, one node's ops dropped keeps the node, windows at any offset", () => {
     const sc: Scenario = {
       name: "moves",
@@ -61,5 +83,40 @@ describe("the shrinker on a specimen it stalled on", () => {
     expect(withoutOpsOf(sc, "a")).toBeNull();
     expect(withoutWindow(sc, 1, 2)!.steps).toEqual([sc.steps![0], sc.steps![3]]);
     expect(withoutWindow(sc, 3, 2)).toBeNull();
+  });
+
+  it("named message fates follow the moves: a node's go with it, merged ones are sent by the node kept, moved times carry them", () => {
+    const sc: Scenario = {
+      name: "fate-moves",
+      nodes: ["a", "b", "c"],
+      crdt: "g-counter",
+      duration: 100,
+      network: {
+        fates: {
+          lost: [
+            { from: "b", to: "c", at: 10 },
+            { from: "b", to: "a", at: 10 },
+            { from: "a", to: "c", at: 20 },
+          ],
+        },
+      },
+      steps: [
+        { at: 10, node: "b", op: "inc", args: [1] },
+        { at: 20, node: "a", op: "inc", args: [2] },
+      ],
+    };
+    expect(withoutNode(sc, "c")!.network).toEqual({ fates: { lost: [{ from: "b", to: "a", at: 10 }] } });
+    expect(withoutNode(sc, "a")!.network).toEqual({ fates: { lost: [{ from: "b", to: "c", at: 10 }] } });
+    expect(withoutNode({ ...sc, network: { fates: { lost: [{ from: "a", to: "c", at: 20 }] } } }, "c")!.network).toEqual({});
+    expect(mergeNode(sc, "b", "a")!.network).toEqual({
+      fates: {
+        lost: [
+          { from: "a", to: "c", at: 10 },
+          { from: "a", to: "c", at: 20 },
+        ],
+      },
+    });
+    const denser = timeMoves(sc).find((c) => c.steps![1]!.at === 1)!;
+    expect(denser.network!.fates!.lost!.map((r) => r.at)).toEqual([0, 0, 1]);
   });
 });

@@ -15,13 +15,20 @@
  * is a complete, valid scenario run through the same engine with the same seed, so the result
  * replays exactly as it was judged; candidates are tried in a fixed order (deterministic).
  *
- * What still stalls it (sim/explore/shrink-stall.test.ts): a failure that needs particular
- * losses or latencies. They are drawn from the run's seeded streams in the order messages are
- * sent, so removing any step re-draws the fate of every later message; on the Yjs specimens
- * every single-step removal, and every other seed, loses the failure.
+ * Before all that, a scenario whose network loses or duplicates messages is frozen (freeze.ts):
+ * the losses and duplicates its run drew are named in `network.fates` (by link and instant of
+ * the send) and no longer drawn — the same run, kept when it still fails the same way. Drawn,
+ * a message's fate comes from the seeded stream in send order, so removing any step re-draws
+ * the fate of every later message and a failure that needs particular losses is lost by almost
+ * every candidate (sim/explore/shrink-stall.test.ts: the Yjs specimens stalled at 20-odd steps).
+ * Named, a fate stays with its message; the first phase then also drops the fates of messages
+ * the run no longer sends and removes chunks of the named fates (a message delivered after all
+ * is a simpler scenario). What still stalls it: a failure that needs particular latencies
+ * (drawn in send order too, and not frozen).
  */
 import type { Crdt } from "../../core/contract.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { canFreeze, fateCount, frozenScenario, prunedScenario, withFates } from "./freeze.ts";
 import { argMoves, configMoves, jumpMoves, mergeNode, timeMoves, withoutNode, withoutOpsOf, withoutWindow } from "./shrink-moves.ts";
 import { judge, sameFailure, signatureOf, type Verdict } from "./verdict.ts";
 
@@ -49,6 +56,17 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
     return true;
   };
   const firstOf = (cands: Scenario[]) => cands.some((c) => attempt(c));
+  /** One traced run of the best scenario (the freeze and the pruning read its messages). */
+  const traced = (): readonly string[] | null => {
+    if (runs >= maxRuns) return null;
+    runs++;
+    return judge(best, crdt, crdtName, true).run?.trace ?? null;
+  };
+
+  if (canFreeze(best)) {
+    const trace = traced();
+    if (trace) attempt(frozenScenario(best, trace));
+  }
 
   for (let again = true; again && runs < maxRuns;) {
     again = false;
@@ -57,6 +75,13 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
       rounds++;
       changed = dropChunks() || changed;
       for (const x of best.nodes) changed = attempt(withoutNode(best, x)) || changed;
+      if (fateCount(best) > 0) {
+        // The fates of messages this run no longer sends: the same run without them (not judged again).
+        const trace = traced();
+        if (trace) best = prunedScenario(best, trace);
+        changed = dropFates("lost") || changed;
+        changed = dropFates("duplicated") || changed;
+      }
       while (firstOf(configMoves(best))) changed = true;
       for (let i = 0; i < (best.steps ?? []).length; i++) {
         while (firstOf(argMoves(best, i, crdt.ops))) changed = true;
@@ -79,13 +104,34 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   }
   return { scenario: best, verdict, runs, rounds, exhausted: runs >= maxRuns };
 
-  /** ddmin over the step list: remove chunks of halving size; stay at a position after a success. */
+  /** ddmin over the step list. */
   function dropChunks(): boolean {
+    return ddmin(
+      () => best.steps ?? [],
+      (steps) => ({ ...best, steps }),
+    );
+  }
+
+  /** ddmin over one list of named fates: a message lost or duplicated no more is a simpler network. */
+  function dropFates(list: "lost" | "duplicated"): boolean {
+    const other = list === "lost" ? "duplicated" : "lost";
+    return ddmin(
+      () => best.network?.fates?.[list] ?? [],
+      (refs) => {
+        const net = best.network!;
+        const others = net.fates?.[other] ?? [];
+        return { ...best, network: list === "lost" ? withFates(net, refs, others) : withFates(net, others, refs) };
+      },
+    );
+  }
+
+  /** Removes chunks of halving size from the list `get` reads (`put` makes the candidate); stays at a position after a success. */
+  function ddmin<T>(get: () => readonly T[], put: (items: T[]) => Scenario): boolean {
     let any = false;
-    for (let size = Math.max(1, Math.ceil((best.steps ?? []).length / 2)); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
-      for (let i = 0; i < (best.steps ?? []).length && runs < maxRuns;) {
-        const steps = best.steps ?? [];
-        if (attempt({ ...best, steps: [...steps.slice(0, i), ...steps.slice(i + size)] })) any = true;
+    for (let size = Math.max(1, Math.ceil(get().length / 2)); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
+      for (let i = 0; i < get().length && runs < maxRuns;) {
+        const items = get();
+        if (attempt(put([...items.slice(0, i), ...items.slice(i + size)]))) any = true;
         else i += size;
       }
       if (size === 1) break;
@@ -94,9 +140,9 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   }
 }
 
-/** Sizes people read in a report: steps, nodes, and which kinds of steps. */
-export function sizeOf(sc: Scenario): { steps: number; nodes: number; ops: number; faults: number } {
+/** Sizes people read in a report: steps, nodes, which kinds of steps, and the messages named lost or duplicated (`network.fates`). */
+export function sizeOf(sc: Scenario): { steps: number; nodes: number; ops: number; faults: number; fates: number } {
   const steps = sc.steps ?? [];
   const ops = steps.filter((s) => "op" in s).length;
-  return { steps: steps.length, nodes: sc.nodes.length, ops, faults: steps.length - ops };
+  return { steps: steps.length, nodes: sc.nodes.length, ops, faults: steps.length - ops, fates: fateCount(sc) };
 }

@@ -36,6 +36,13 @@ export function semanticIssues(s: Scenario): ScenarioIssue[] {
   if (s.network?.latency?.dist === "uniform" && s.network.latency.min > s.network.latency.max)
     add("network.latency", `min ${s.network.latency.min} exceeds max ${s.network.latency.max}`);
   for (const name of Object.keys(s.clocks ?? {})) node(joinPath("clocks", name), name);
+  for (const list of ["lost", "duplicated"] as const)
+    (s.network?.fates?.[list] ?? []).forEach((r, i) => {
+      const path = `network.fates.${list}[${i}]`;
+      node(`${path}.from`, r.from);
+      node(`${path}.to`, r.to);
+      if (r.from === r.to) add(path, `a message goes from one node to another, not from "${r.from}" to itself`);
+    });
 
   issues.push(...latencyIssues(s), ...clockIssues(s));
 

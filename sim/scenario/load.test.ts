@@ -46,6 +46,21 @@ describe("scenario validation names the field and the reason", () => {
     ["bad args (dry run)", { ...base, steps: [{ at: 5, node: "bob", op: "add", args: [] }] }, 's.json: steps[0].args: op "add": expects 1 argument, got 0'],
     ["misspelt op key", { ...base, steps: [{ at: 5, node: "bob", opp: "add" }] }, 's.json: steps[0].opp: unknown key "opp" (did you mean "op"?)'],
     ["duplicate node", { ...base, nodes: ["a", "b", "a"] }, 's.json: nodes[2]: duplicate node "a"'],
+    [
+      "undeclared node in a named message fate",
+      { ...base, network: { fates: { lost: [{ from: "alice", to: "carol", at: 0 }] } } },
+      's.json: network.fates.lost[0].to: node "carol" is not declared (nodes: alice, bob)',
+    ],
+    [
+      "a named message fate with a negative rank",
+      { ...base, network: { fates: { duplicated: [{ from: "alice", to: "bob", at: 0, nth: -1 }] } } },
+      "s.json: network.fates.duplicated[0].nth: ",
+    ],
+    [
+      "a message to its sender",
+      { ...base, network: { fates: { lost: [{ from: "bob", to: "bob", at: 3 }] } } },
+      's.json: network.fates.lost[0]: a message goes from one node to another, not from "bob" to itself',
+    ],
     ["probability", { ...base, network: { loss: 1.5 } }, "s.json: network.loss: a probability must be in [0, 1]"],
     [
       "unknown latency",

@@ -28,6 +28,16 @@ const positiveMs = z.number().positive("must be positive").max(MAX_LATENCY_MS, `
 /** A counter name or a transaction key (the core services cap them at 256 characters). */
 const serviceName = z.string().min(1, "must not be empty").max(256, "at most 256 characters");
 
+/** A replica message named by its link and the instant of its send (sim/engine/message-fates.ts). */
+const messageRef = z
+  .strictObject({
+    from: nodeName.describe("the sender"),
+    to: nodeName.describe("the recipient"),
+    at: time.describe("the virtual ms of the send"),
+    nth: z.int().min(0).optional().describe("which send from `from` to `to` in that instant, from 0 (default 0)"),
+  })
+  .describe("a replica message: the nth send from `from` to `to` at virtual time `at`");
+
 const latency = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("constant"), ms, max: ms.optional() }),
   z.strictObject({ dist: z.literal("uniform"), min: ms, max: ms }),
@@ -171,6 +181,13 @@ export const scenarioSchema = z.strictObject({
       reorder: probability.optional(),
       fifo: z.boolean().optional(),
       partitionMode: z.enum(["drop", "hold"]).optional(),
+      fates: z
+        .strictObject({
+          lost: z.array(messageRef).optional().describe("messages that are lost"),
+          duplicated: z.array(messageRef).optional().describe("messages delivered twice (the copy gets its own latency)"),
+        })
+        .optional()
+        .describe("named messages lost or duplicated besides what loss and duplicate draw (docs/faults.md); the shrinker writes these when it freezes a run's drawn fates"),
     })
     .optional(),
   clocks: z.record(z.string(), z.strictObject({ skew: z.int().optional(), drift: z.number().gt(-1).lt(1).optional() })).optional(),

@@ -27,7 +27,20 @@ export type NetworkSpec = {
   fifo?: boolean;
   /** What a partition does to messages in flight or sent across it: drop them, or hold until heal. */
   partitionMode?: "drop" | "hold";
+  /**
+   * Named messages that are lost or delivered twice, besides what `loss` and `duplicate` draw
+   * (sim/engine/message-fates.ts). The shrinker writes them when it freezes a run's drawn fates.
+   */
+  fates?: MessageFatesSpec;
 };
+
+/**
+ * A replica message named by its link and the instant it was sent: the `nth` send (from 0,
+ * default 0) from `from` to `to` at virtual time `at`.
+ */
+export type MessageRef = { from: string; to: string; at: number; nth?: number };
+
+export type MessageFatesSpec = { lost?: MessageRef[]; duplicated?: MessageRef[] };
 
 export type SyncSpec = {
   /** delta: ship each update's delta; state: ship the full state; op: op-based causal broadcast. */
