@@ -12,13 +12,16 @@
  * plugin short (WALL_BUDGETS below).
  */
 import { Worker } from "node:worker_threads";
-import { callSlotsBuffer, readSlot, slotCount, threadCpuMs, type SlotState } from "../../sim/simulate.ts";
+import { fileURLToPath } from "node:url";
+import { callSlotsBuffer, readSlot, slotCount, sourceWorkerEntry, threadCpuMs, type SlotState } from "../../sim/simulate.ts";
 import type { Job, WorkerMessage } from "./worker-main.ts";
 
-// From the sources the entry is worker.js, a launcher that registers tsx (a worker does not
-// inherit the loader under every launcher) and imports worker-main.ts; in the built package
-// (dist/) it is the compiled worker-main.js itself — plain JavaScript, no tsx.
-const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.js" : "./worker-main.js", import.meta.url);
+// In the built package (dist/) the entry is the compiled worker-main.js itself — plain
+// JavaScript, no tsx; from the sources, a cached bundle of worker-main.ts (sim's
+// sourceWorkerEntry: a worker loading the sources through tsx spent ~1.5 s of CPU before the
+// plugin's first call), or worker.js, a launcher that registers tsx, when esbuild is missing.
+const entry = (): Promise<URL> =>
+  import.meta.url.endsWith(".ts") ? sourceWorkerEntry(fileURLToPath(new URL("./worker-main.ts", import.meta.url))) : Promise.resolve(new URL("./worker-main.js", import.meta.url));
 
 export { DEFAULT_PLUGIN_TIMEOUT_S } from "./defaults.ts";
 
@@ -97,10 +100,10 @@ export function isStuck(w: SlotWatch, s: SlotState, tickMs: number, timeoutS: nu
   return lastedMs >= WALL_BUDGETS * budgetMs && used < lastedMs * IDLE_SHARE ? "lasted" : undefined;
 }
 
-export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
+export async function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
   const slots = callSlotsBuffer(o.threads ?? 1);
   const plugin = `plugin ${o.plugin}`;
-  const worker = new Worker(ENTRY, { workerData: { job, slots } });
+  const worker = new Worker(await entry(), { workerData: { job, slots } });
   return new Promise<unknown>((resolve, reject) => {
     let settled = false;
     const settle = (f: () => void) => {

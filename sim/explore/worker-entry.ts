@@ -1,20 +1,25 @@
 /**
- * The entry module of an explore worker thread (pool.ts).
+ * The entry module of a worker thread started from the sources: an explore worker (pool.ts) and
+ * the CLI's supervised plugin thread (cli/sandbox/supervise.ts).
  *
  * In the built package it is the compiled worker-main.js: plain JavaScript. From the sources it
  * would be worker.js, which registers tsx and imports worker-main.ts — and a worker started so
- * spends about a second of CPU before its first seed (its own loader thread transpiling and
- * resolving every module of the simulator), which on two cores ate what a second thread gains.
+ * spends about a second and a half of CPU before its first call (its own loader thread
+ * transpiling and resolving every module of the simulator), which on two cores ate what a
+ * second thread gains, and was most of the cost of each plugin `run` in the tests.
  * So from the sources the worker runs one bundle of worker-main.ts and what it imports, made by
  * esbuild (a fraction of a second, once) and kept in node_modules/.cache/memoconductor/ — inside
  * the package, so that its packages resolve as from the sources — until a source it holds
  * changes; a worker loads it in about 0.2 s of CPU. When esbuild is missing or fails, worker.js.
- * A TypeScript plugin is still loaded through tsx, as by the built package
- * (sim/plugin/typescript-loader.ts).
+ * Each bundled module keeps its source file's URL as import.meta.url (what it resolves next to
+ * itself is the source beside it, as under tsx), except sim/plugin/typescript-loader.ts, which
+ * sees its built twin's and so registers tsx on demand for a TypeScript plugin, exactly as the
+ * built package does (a plugin's budget is of its thread's CPU time; registering tsx costs a
+ * small part of it).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -25,22 +30,32 @@ const root = resolve(here, "..", "..");
 type Manifest = { inputs: Record<string, [number, number]> };
 
 const ESBUILD = "esbuild";
-let entry: Promise<URL> | undefined;
+// Spelled in parts: bundlers of this very file (the CLI's) replace the expression where it appears.
+const META_URL = ["import", "meta", "url"].join(".");
+
+/** The explore worker's entry to start (built once per process, and from the sources cached across processes). */
+export function workerEntry(): Promise<URL> {
+  if (!FROM_SOURCE) return Promise.resolve(new URL("./worker-main.js", import.meta.url));
+  return sourceWorkerEntry(join(here, "worker-main.ts"));
+}
+
+const entries = new Map<string, Promise<URL>>();
 
 /**
- * The worker entry to start (built once per process, and from the sources cached across
- * processes). `plugin`: the sweep loads a plugin module — from the sources, worker.js, whose tsx
- * is in place before the plugin's load is timed (the bundle would register it on demand).
+ * A worker entry for the TypeScript module `source` (absolute path; a worker-main.ts with a
+ * worker.js launcher beside it, the fallback): the cached bundle described above.
  */
-export function workerEntry(plugin = false): Promise<URL> {
-  if (!FROM_SOURCE) return Promise.resolve(new URL("./worker-main.js", import.meta.url));
-  if (plugin) return Promise.resolve(new URL("./worker.js", import.meta.url));
-  entry ??= bundled().catch(() => new URL("./worker.js", import.meta.url));
+export function sourceWorkerEntry(source: string): Promise<URL> {
+  let entry = entries.get(source);
+  if (entry === undefined) {
+    entry = bundled(source).catch(() => pathToFileURL(join(dirname(source), "worker.js")));
+    entries.set(source, entry);
+  }
   // Built again if its file went (a cache cleared while this process runs).
   return entry.then((url) => {
     if (existsSync(fileURLToPath(url))) return url;
-    entry = undefined;
-    return workerEntry();
+    entries.delete(source);
+    return sourceWorkerEntry(source);
   });
 }
 
@@ -66,17 +81,18 @@ function fresh(manifestFile: string): boolean {
   }
 }
 
-async function bundled(): Promise<URL> {
-  // One cache file per checkout: node_modules may be shared by several.
-  const key = createHash("sha256").update(root).digest("hex").slice(0, 12);
+async function bundled(source: string): Promise<URL> {
+  // One cache file per checkout and entry: node_modules may be shared by several checkouts.
+  const key = createHash("sha256").update(root).update(source).digest("hex").slice(0, 12);
   const dir = join(root, "node_modules", ".cache", "memoconductor");
-  const out = join(dir, `explore-worker-${key}.mjs`);
+  const out = join(dir, `${basename(dirname(source))}-worker-${key}.mjs`);
   const manifestFile = `${out}.json`;
   if (existsSync(out) && fresh(manifestFile)) return pathToFileURL(out);
   // By a name the CLI's own bundle leaves alone (esbuild is a development tool, not bundled).
   const esbuild = (await import(ESBUILD)) as typeof import("esbuild");
+  const loader = join(root, "sim", "plugin", "typescript-loader.ts");
   const r = await esbuild.build({
-    entryPoints: [join(here, "worker-main.ts")],
+    entryPoints: [source],
     absWorkingDir: root,
     bundle: true,
     platform: "node",
@@ -87,6 +103,19 @@ async function bundled(): Promise<URL> {
     metafile: true,
     outfile: out,
     logLevel: "silent",
+    plugins: [
+      {
+        name: "source-import-meta-url",
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            const text = readFileSync(args.path, "utf8");
+            if (!text.includes(META_URL)) return { contents: text, loader: "ts" };
+            const url = pathToFileURL(args.path).href;
+            return { contents: text.replaceAll(META_URL, JSON.stringify(args.path === loader ? url.replace(/\.ts$/, ".js") : url)), loader: "ts" };
+          });
+        },
+      },
+    ],
   });
   const inputs: Manifest["inputs"] = {};
   for (const f of Object.keys(r.metafile.inputs).sort()) inputs[f] = stamp(join(root, f));
