@@ -22,7 +22,7 @@ export { ScenarioError } from "./scenario/load-errors.ts";
 export { callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
 export { threadCpuMs } from "./plugin/thread-cpu.ts";
 // A worker thread started from the sources runs a cached bundle of its entry (cli/sandbox's plugin thread).
-export { sourceWorkerEntry } from "./explore/worker-entry.ts";
+export { sourceWorkerEntry } from "./source-worker.ts";
 export { modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile } from "./scenario/load.ts";
 export { traceFileLines, type TraceFileInfo } from "./trace-format/file.ts";
 export { TraceFormatError } from "./trace-format/decode.ts";

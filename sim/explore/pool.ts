@@ -73,7 +73,8 @@ export async function sweepInWorkers(
   const slotOf = (k: number) => (slots ? { slot: { buffer: slots.buffer, index: slots.index + k + 1 } } : {});
   const threads = Math.min(jobs - 1, tasks.length - 1);
   const builtin = "builtin" in target.ref;
-  const entry = threads > 0 ? await workerEntry() : undefined;
+  // A plugin is loaded as before the bundle: under tsx registered by the worker's launcher.
+  const entry = threads > 0 ? await workerEntry(!builtin) : undefined;
   const init: SweepInit = { ref: target.ref, swarm, ignore: [...ignore] };
   const keep = !slots && builtin;
   const workers = Array.from({ length: threads }, (_, k) => {

@@ -1,130 +1,21 @@
 /**
- * The entry module of a worker thread started from the sources: an explore worker (pool.ts) and
- * the CLI's supervised plugin thread (cli/sandbox/supervise.ts).
- *
- * In the built package it is the compiled worker-main.js: plain JavaScript. From the sources it
- * would be worker.js, which registers tsx and imports worker-main.ts — and a worker started so
- * spends about a second and a half of CPU before its first call (its own loader thread
- * transpiling and resolving every module of the simulator), which on two cores ate what a
- * second thread gains, and was most of the cost of each plugin `run` in the tests.
- * So from the sources the worker runs one bundle of worker-main.ts and what it imports, made by
- * esbuild (a fraction of a second, once) and kept in node_modules/.cache/memoconductor/ — inside
- * the package, so that its packages resolve as from the sources — until a source it holds
- * changes; a worker loads it in about 0.2 s of CPU. When esbuild is missing or fails, worker.js.
- * Each bundled module keeps its source file's URL as import.meta.url (what it resolves next to
- * itself is the source beside it, as under tsx), except sim/plugin/typescript-loader.ts, which
- * sees its built twin's and so registers tsx on demand for a TypeScript plugin, exactly as the
- * built package does (a plugin's budget is of its thread's CPU time; registering tsx costs a
- * small part of it).
+ * The entry module of an explore worker thread (pool.ts): in the built package the compiled
+ * worker-main.js; from the sources a cached bundle of worker-main.ts (sim/source-worker.ts says why).
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sourceWorkerEntry } from "../source-worker.ts";
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "..", "..");
-
-/** The bundle's sources and their sizes and modification times when it was built. */
-type Manifest = { inputs: Record<string, [number, number]> };
-
-const ESBUILD = "esbuild";
-// Spelled in parts: bundlers of this very file (the CLI's) replace the expression where it appears.
-const META_URL = ["import", "meta", "url"].join(".");
-
-/** The explore worker's entry to start (built once per process, and from the sources cached across processes). */
-export function workerEntry(): Promise<URL> {
-  if (!FROM_SOURCE) return Promise.resolve(new URL("./worker-main.js", import.meta.url));
-  return sourceWorkerEntry(join(here, "worker-main.ts"));
-}
-
-const entries = new Map<string, Promise<URL>>();
 
 /**
- * A worker entry for the TypeScript module `source` (absolute path; a worker-main.ts with a
- * worker.js launcher beside it, the fallback): the cached bundle described above.
+ * The explore worker's entry to start (built once per process, and from the sources cached across
+ * processes). `plugin`: the sweep loads a plugin module — from the sources, worker.js, whose tsx
+ * is in place before the plugin loads (in the bundle, a sweep thread's exit in a plugin's call
+ * was now and then reported otherwise; not understood yet, so kept as it was).
  */
-export function sourceWorkerEntry(source: string): Promise<URL> {
-  let entry = entries.get(source);
-  if (entry === undefined) {
-    entry = bundled(source).catch(() => pathToFileURL(join(dirname(source), "worker.js")));
-    entries.set(source, entry);
-  }
-  // Built again if its file went (a cache cleared while this process runs).
-  return entry.then((url) => {
-    if (existsSync(fileURLToPath(url))) return url;
-    entries.delete(source);
-    return sourceWorkerEntry(source);
-  });
-}
-
-const stamp = (file: string): [number, number] => {
-  const s = statSync(file);
-  return [s.size, s.mtimeMs];
-};
-
-function fresh(manifestFile: string): boolean {
-  if (!existsSync(manifestFile)) return false;
-  try {
-    const m = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
-    const files = Object.keys(m.inputs);
-    return (
-      files.length > 0 &&
-      files.every((f) => {
-        const [size, mtime] = stamp(join(root, f));
-        return size === m.inputs[f]![0] && mtime === m.inputs[f]![1];
-      })
-    );
-  } catch {
-    return false;
-  }
-}
-
-async function bundled(source: string): Promise<URL> {
-  // One cache file per checkout and entry: node_modules may be shared by several checkouts.
-  const key = createHash("sha256").update(root).update(source).digest("hex").slice(0, 12);
-  const dir = join(root, "node_modules", ".cache", "memoconductor");
-  const out = join(dir, `${basename(dirname(source))}-worker-${key}.mjs`);
-  const manifestFile = `${out}.json`;
-  if (existsSync(out) && fresh(manifestFile)) return pathToFileURL(out);
-  // By a name the CLI's own bundle leaves alone (esbuild is a development tool, not bundled).
-  const esbuild = (await import(ESBUILD)) as typeof import("esbuild");
-  const loader = join(root, "sim", "plugin", "typescript-loader.ts");
-  const r = await esbuild.build({
-    entryPoints: [source],
-    absWorkingDir: root,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    write: false,
-    metafile: true,
-    outfile: out,
-    logLevel: "silent",
-    plugins: [
-      {
-        name: "source-import-meta-url",
-        setup(b) {
-          b.onLoad({ filter: /\.ts$/ }, (args) => {
-            const text = readFileSync(args.path, "utf8");
-            if (!text.includes(META_URL)) return { contents: text, loader: "ts" };
-            const url = pathToFileURL(args.path).href;
-            return { contents: text.replaceAll(META_URL, JSON.stringify(args.path === loader ? url.replace(/\.ts$/, ".js") : url)), loader: "ts" };
-          });
-        },
-      },
-    ],
-  });
-  const inputs: Manifest["inputs"] = {};
-  for (const f of Object.keys(r.metafile.inputs).sort()) inputs[f] = stamp(join(root, f));
-  mkdirSync(dir, { recursive: true });
-  // Written aside and renamed: another process may be reading or writing the same files.
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, r.outputFiles[0]!.contents);
-  renameSync(tmp, out);
-  writeFileSync(`${manifestFile}.tmp-${process.pid}`, JSON.stringify({ inputs } satisfies Manifest));
-  renameSync(`${manifestFile}.tmp-${process.pid}`, manifestFile);
-  return pathToFileURL(out);
+export function workerEntry(plugin = false): Promise<URL> {
+  if (!FROM_SOURCE) return Promise.resolve(new URL("./worker-main.js", import.meta.url));
+  if (plugin) return Promise.resolve(new URL("./worker.js", import.meta.url));
+  return sourceWorkerEntry(join(dirname(fileURLToPath(import.meta.url)), "worker-main.ts"));
 }
