@@ -60,6 +60,16 @@ describe("a plugin that misbehaves outside the call stack: exit 2, one line nami
     expectOneLine(await run(f), /tla\.json: plugin \.\/tla\.ts never finished loading \(its top-level await never settled\)$/);
   });
 
+  it("c: a top-level await on something that never comes, with a timer keeping its thread alive, is stopped after ten budgets", async () => {
+    // It uses no CPU, so the budget of computing time never runs out; a call (the import
+    // here) may last ten budgets in all (4 s here), then it is named.
+    const f = pluginScenario(dir, "tla-alive", `await new Promise(() => { setInterval(() => {}, 1000); });`);
+    expectOneLine(
+      await run(f, "--plugin-timeout", "0.4"),
+      /tla-alive\.json: plugin \.\/tla-alive\.ts did not finish loading within 4 s \(it kept waiting, e\.g\. on a promise that never settles; raise --plugin-timeout \(now 0\.4 s\) if it needs longer\)$/,
+    );
+  });
+
   it("d: process.exit(0) at import", async () => {
     const f = pluginScenario(dir, "exit-import", `process.exit(0);`);
     expectOneLine(await run(f), /exit-import\.json: plugin \.\/exit-import\.ts ended the process \(process\.exit\(0\)\) while loading$/);

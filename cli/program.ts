@@ -55,7 +55,7 @@ function parseSeconds(text: string): number {
 }
 
 /** Every command that may run a user's plugin takes the same per-call budget. */
-const PLUGIN_TIMEOUT = ["--plugin-timeout <seconds>", `seconds one plugin call (or its import) may take before it is stopped (default: ${DEFAULT_PLUGIN_TIMEOUT_S})`] as const;
+const PLUGIN_TIMEOUT = ["--plugin-timeout <seconds>", `seconds one plugin call (or its import) may compute before it is stopped (default: ${DEFAULT_PLUGIN_TIMEOUT_S})`] as const;
 
 const BAD_INPUT = "bad input: an unreadable or invalid file, an unknown CRDT, a plugin that breaks, a bad flag (one `<file>: <field path>: <reason>` line per problem on stderr)";
 

@@ -1,5 +1,7 @@
 /**
- * The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), the tarball
+ * The package as a user gets it: `npm pack` (which builds dist/ through `prepare`, unless dist/
+ * was built from exactly the files there are now — `node scripts/build.js --fresh` — when it is
+ * packed as it is, with --ignore-scripts: the same tarball, without ~19 s of CPU), the tarball
  * installed into a fresh project with no network (npm's cache only; see consumer-lock.ts), and
  * then, in that project:
  * - a plain `node` ESM script imports memoconductor/core and memoconductor/sim and runs simulate;
@@ -59,7 +61,8 @@ beforeAll(async () => {
   app = join(tmp, "app");
   cpSync(TEMPLATE, app, { recursive: true });
   mkdirSync(join(app, "pack"));
-  const pack = ok("npm pack", await run(NPM, ["pack", "--json", "--pack-destination", join(app, "pack")], ROOT, 240_000));
+  const fresh = (await run(process.execPath, [join(ROOT, "scripts/build.js"), "--fresh"], ROOT)).code === 0;
+  const pack = ok("npm pack", await run(NPM, ["pack", "--json", ...(fresh ? ["--ignore-scripts"] : []), "--pack-destination", join(app, "pack")], ROOT, 240_000));
   const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
   const filename = packed.filename;
   shipped = packed.files.map((f) => f.path).sort();

@@ -9,12 +9,17 @@
 //    Bundled code keeps each module's own import.meta.url — that of its file in dist/ — so
 //    every path it resolves relative to itself (workers, page assets, the package root) is
 //    the one the unbundled build resolves.
+// dist/.build-inputs holds a hash of what the build read (the sources it compiles and bundles,
+// the configs, the lockfile); `node scripts/build.js --fresh` exits 0 when dist/ was built from
+// exactly the files there are now, 1 otherwise, and builds nothing — package/consumer.test.ts
+// then packs dist/ as it is (`npm pack --ignore-scripts`) instead of building it again.
 // The build is made in a fresh staging directory and swapped in for dist/ at the end (two
 // renames): a file deleted from the sources does not live on in the package, and whatever runs
 // dist/ meanwhile — the test suite's manual examples while its pack test builds — never meets
 // a half-built or missing dist/. The replaced one is removed by the next build.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { relative, sep } from "node:path";
@@ -29,6 +34,32 @@ const at = (rel) => fileURLToPath(new URL(rel, new URL("../", import.meta.url)))
 const STAGE = `.dist-staging-${process.pid}`;
 const out = (rel) => at(`${STAGE}/${rel}`);
 const BIN = out("bin");
+
+/** A hash of every file the build reads: the source trees (tests aside), configs and lockfile. */
+function inputsHash() {
+  const hash = createHash("sha256");
+  const add = (rel) =>
+    hash
+      .update(`${rel}\0`)
+      .update(readFileSync(at(rel)))
+      .update("\0");
+  const walk = (rel) => {
+    for (const e of readdirSync(at(rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (e.isFile() && !/\.test\.ts$/.test(e.name)) add(child);
+    }
+  };
+  for (const dir of ["core", "sql", "sim", "cli", "viz", "node", "cluster"]) walk(dir);
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "scripts/build.js", "scripts/cli-bundle.json"]) if (existsSync(at(f))) add(f);
+  return hash.digest("hex");
+}
+
+if (process.argv.includes("--fresh")) {
+  const stamp = at("dist/.build-inputs");
+  process.exit(existsSync(stamp) && readFileSync(stamp, "utf8") === inputsHash() ? 0 : 1);
+}
+const inputs = inputsHash();
 
 // What earlier builds left: their staging (if one stopped half-way) and the dist/ they replaced.
 for (const f of readdirSync(root)) if (/^\.dist-(staging|old)-\d+$/.test(f)) rmSync(at(f), { recursive: true, force: true });
@@ -66,6 +97,7 @@ await build({
   logLevel: "warning",
 });
 chmodSync(out("bin/memoconductor.js"), 0o755);
+writeFileSync(out(".build-inputs"), inputs);
 
 // The replaced dist/ stays until the next build: a CLI started from it may still load a chunk.
 if (existsSync(at("dist"))) renameSync(at("dist"), at(`.dist-old-${process.pid}`));

@@ -10,8 +10,10 @@
  * The bundle is of the sources as they are, not of dist/ (which may be stale): each module keeps
  * its own source URL as import.meta.url, so what it resolves relative to itself — worker entries,
  * the timeline page's assets, the package root — is the source file beside it, exactly as under
- * `tsx cli/main.ts`. Explore's worker threads start as from the sources (sim/explore/worker-entry.ts:
- * a cached bundle of the worker for a builtin, worker.js — which registers tsx — for a plugin). One exception: sim/plugin/typescript-loader.ts decides by its own URL whether a
+ * `tsx cli/main.ts`. The supervised plugin thread and explore's worker threads for a builtin
+ * start as from the sources (sim/source-worker.ts: a cached bundle of their worker-main.ts; the
+ * plugin thread registers tsx on demand for a TypeScript plugin, as the built package does);
+ * explore's sweep threads for a plugin start from worker.js, which registers tsx. One exception: sim/plugin/typescript-loader.ts decides by its own URL whether a
  * TypeScript loader is already in place, and in this bundle none is — it sees its built twin's
  * URL, so a TypeScript plugin imported in the main thread registers tsx on demand, as in the
  * published package.

@@ -4,5 +4,5 @@
  * before any command runs — a third of a second of start-up for `--help`.
  */
 
-/** Seconds a single plugin call (or the plugin's import) may take; `--plugin-timeout` raises it. */
+/** Seconds of CPU time a single plugin call (or the plugin's import) may use; `--plugin-timeout` raises it (cli/sandbox/supervise.ts). */
 export const DEFAULT_PLUGIN_TIMEOUT_S = 10;

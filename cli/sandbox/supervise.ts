@@ -7,16 +7,21 @@
  * its exit observed, and its calls watched (sim/plugin/call-slots.ts).
  *
  * The watchdog is per call, not per run: a plugin may make millions of quick calls in a long
- * run; what it may not do is stay inside one call longer than the budget (--plugin-timeout).
+ * run; what it may not do is stay inside one call longer than the budget (--plugin-timeout) —
+ * a budget of the call's computing time, so that a box busy with other work does not cut a
+ * plugin short (WALL_BUDGETS below).
  */
 import { Worker } from "node:worker_threads";
-import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/simulate.ts";
+import { fileURLToPath } from "node:url";
+import { callSlotsBuffer, readSlot, slotCount, sourceWorkerEntry, threadCpuMs, type SlotState } from "../../sim/simulate.ts";
 import type { Job, WorkerMessage } from "./worker-main.ts";
 
-// From the sources the entry is worker.js, a launcher that registers tsx (a worker does not
-// inherit the loader under every launcher) and imports worker-main.ts; in the built package
-// (dist/) it is the compiled worker-main.js itself — plain JavaScript, no tsx.
-const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.js" : "./worker-main.js", import.meta.url);
+// In the built package (dist/) the entry is the compiled worker-main.js itself — plain
+// JavaScript, no tsx; from the sources, a cached bundle of worker-main.ts (sim's
+// sourceWorkerEntry: a worker loading the sources through tsx spent ~1.5 s of CPU before the
+// plugin's first call), or worker.js, a launcher that registers tsx, when esbuild is missing.
+const entry = (): Promise<URL> =>
+  import.meta.url.endsWith(".ts") ? sourceWorkerEntry(fileURLToPath(new URL("./worker-main.ts", import.meta.url))) : Promise.resolve(new URL("./worker-main.js", import.meta.url));
 
 export { DEFAULT_PLUGIN_TIMEOUT_S } from "./defaults.ts";
 
@@ -51,29 +56,54 @@ export type SuperviseOptions = {
 const phase = (s: SlotState): string => (s.method === undefined ? "between calls" : s.method === "loading" ? "while loading" : `in ${s.method}`);
 
 /** What the watchdog remembers of one slot between ticks. */
-export type SlotWatch = { calls: number; ticks: number };
-export const slotWatches = (n: number): SlotWatch[] => Array.from({ length: n }, () => ({ calls: -1, ticks: 0 }));
+export type SlotWatch = { calls: number; ticks: number; cpuAtStart: number | undefined };
+export const slotWatches = (n: number): SlotWatch[] => Array.from({ length: n }, () => ({ calls: -1, ticks: 0, cpuAtStart: undefined }));
 
 /**
- * One watchdog tick for one slot: true once the same call has been in progress for the budget.
+ * The budget is of computing time — the call's thread's CPU time (sim/plugin/thread-cpu.ts) —
+ * not of wall time: a box loaded by other work stretches a call's wall time (a plugin's import
+ * that takes 0.2 s idle took over 1 s at a load of 25 on two cores) but not the CPU time it
+ * needs, and a loop uses CPU at whatever rate it is given, so it meets the budget all the same.
+ * What uses no CPU and never ends — a top-level await on something that never comes while a
+ * timer keeps the thread alive, a call blocked in Atomics.wait — is stopped once it has lasted
+ * WALL_BUDGETS budgets while using under IDLE_SHARE of a core (a thread starved by a load of 25
+ * still gets 8% of one). Where the OS does not tell a thread's CPU time, the budget is of wall time.
+ */
+export const WALL_BUDGETS = 10;
+export const IDLE_SHARE = 0.02;
+
+/** Why a slot's call is stopped: it computed for the budget, or it lasted WALL_BUDGETS budgets, waiting. */
+export type Stuck = "computed" | "lasted";
+
+/**
+ * One watchdog tick for one slot, given the CPU time (ms) its thread has used so far (undefined
+ * where unknown): "computed" once the same call has used the budget of CPU time since the
+ * watchdog first saw it — of wall time, counted in ticks, where the CPU time is unknown — and
+ * "lasted" once it has been in progress for WALL_BUDGETS budgets, using under IDLE_SHARE of a core.
  * A thread that called process.exit is gone, not stuck — its owner reports it (the worker's
  * 'exit' event, or explore's pool for a sweep thread), however late that comes on a loaded box;
  * taking its frozen slot for a stuck call gave a second, wrong line.
  */
-export function isStuck(w: SlotWatch, s: SlotState, tickMs: number, timeoutS: number): boolean {
-  if (s.exitCode !== undefined) return false;
+export function isStuck(w: SlotWatch, s: SlotState, tickMs: number, timeoutS: number, cpuMs?: number): Stuck | undefined {
+  if (s.exitCode !== undefined) return undefined;
   if (s.method === undefined || s.calls !== w.calls) {
     w.calls = s.calls;
     w.ticks = 0;
-    return false;
+    w.cpuAtStart = cpuMs;
+    return undefined;
   }
-  return ++w.ticks * tickMs >= timeoutS * 1000;
+  const budgetMs = timeoutS * 1000;
+  const lastedMs = ++w.ticks * tickMs;
+  if (cpuMs === undefined || w.cpuAtStart === undefined) return lastedMs >= budgetMs ? "computed" : undefined;
+  const used = cpuMs - w.cpuAtStart;
+  if (used >= budgetMs) return "computed";
+  return lastedMs >= WALL_BUDGETS * budgetMs && used < lastedMs * IDLE_SHARE ? "lasted" : undefined;
 }
 
-export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
+export async function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
   const slots = callSlotsBuffer(o.threads ?? 1);
   const plugin = `plugin ${o.plugin}`;
-  const worker = new Worker(ENTRY, { workerData: { job, slots } });
+  const worker = new Worker(await entry(), { workerData: { job, slots } });
   return new Promise<unknown>((resolve, reject) => {
     let settled = false;
     const settle = (f: () => void) => {
@@ -93,19 +123,21 @@ export function supervise(job: Job, o: SuperviseOptions): Promise<unknown> {
       return undefined;
     };
 
-    // Counting ticks, not reading a clock: a late tick only lengthens the budget (the safe side).
+    // Counting ticks, not reading a clock: a late tick only lengthens the wall budget (the safe side).
     const tickMs = Math.max(10, Math.min(250, (o.timeoutS * 1000) / 8));
     const stuck = slotWatches(slotCount(slots));
     const watchdog = setInterval(() => {
       stuck.forEach((w, i) => {
         const s = readSlot(slots, i);
-        if (!isStuck(w, s, tickMs, o.timeoutS)) return;
-        const raise = `raise --plugin-timeout (now ${o.timeoutS} s) if it needs longer`;
-        failure(
-          s.method === "loading"
-            ? `${plugin} did not finish loading within ${o.timeoutS} s (${raise})`
-            : `${plugin}: ${s.method} did not return within ${o.timeoutS} s (call ${s.calls}; ${raise})`,
-        );
+        const why = isStuck(w, s, tickMs, o.timeoutS, s.method === undefined ? undefined : threadCpuMs(s.tid));
+        if (why === undefined) return;
+        const within = why === "computed" ? o.timeoutS : Number((WALL_BUDGETS * o.timeoutS).toFixed(3));
+        const notes = [
+          ...(s.method === "loading" ? [] : [`call ${s.calls}`]),
+          ...(why === "lasted" ? ["it kept waiting, e.g. on a promise that never settles"] : []),
+          `raise --plugin-timeout (now ${o.timeoutS} s) if it needs longer`,
+        ].join("; ");
+        failure(s.method === "loading" ? `${plugin} did not finish loading within ${within} s (${notes})` : `${plugin}: ${s.method} did not return within ${within} s (${notes})`);
       });
     }, tickMs);
     watchdog.unref();

@@ -6,7 +6,7 @@
  * their output forwarded line for line.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { attachCallSlot, installThreadSandbox } from "../../sim/index.ts";
+import { attachCallSlot, installThreadSandbox, osThreadId } from "../../sim/index.ts";
 import type { Io } from "../io.ts";
 
 export type Job =
@@ -25,7 +25,7 @@ installThreadSandbox((what) => {
   failed = true;
   post({ failure: what });
 });
-attachCallSlot(slots, 0);
+attachCallSlot(slots, 0, osThreadId());
 
 /**
  * Lets what the plugin left behind come out before the result is posted: a promise it rejected

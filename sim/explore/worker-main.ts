@@ -9,6 +9,7 @@ import { sweepSeed, type SeedVerdict } from "./sweep.ts";
 import { resolveTarget, type Target, type TargetRef } from "./target.ts";
 import type { SwarmOptions } from "./swarm.ts";
 import { attachCallSlot } from "../plugin/call-slots.ts";
+import { osThreadId } from "../plugin/thread-cpu.ts";
 import { installThreadSandbox } from "../plugin/thread-sandbox.ts";
 
 /** What a task's seeds are judged against. */
@@ -28,7 +29,7 @@ const who = () => (current ? ("module" in current.init.ref ? `plugin ${current.i
 // A plugin's stray rejection or timer exception fails the sweep with one line (pool.ts), rather
 // than killing this thread with a stack trace; its process.exit is recorded in the slot.
 installThreadSandbox((what) => parentPort!.postMessage({ id: -1, error: `${who()}: ${what}` } satisfies Reply));
-if (init.slot) attachCallSlot(init.slot.buffer, init.slot.index);
+if (init.slot) attachCallSlot(init.slot.buffer, init.slot.index, osThreadId());
 // Tasks are judged one after another, in the order they came (a new target is resolved first).
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on("message", (task: Task) => {

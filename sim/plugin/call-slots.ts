@@ -8,6 +8,8 @@
  *   [0] the method in progress (an index into METHODS; 0 = none)
  *   [1] how many calls have started (the watchdog tells a stuck call from a busy stream of calls)
  *   [2] the code the plugin passed to process.exit, plus one (0 = it did not call it)
+ *   [3] the thread's OS thread id (0 = unknown), for the watchdog to read its CPU time
+ *       (thread-cpu.ts): the budget counts the time the call computes, not the time that passes
  * A thread with no slot attached (the CLI's own thread on builtins, library users) only keeps
  * the method name in a variable, for error messages.
  */
@@ -28,13 +30,13 @@ export function slotCount(buffer: SharedArrayBuffer): number {
 }
 
 /** What the supervisor reads of one slot. */
-export type SlotState = { method: Method | undefined; calls: number; exitCode: number | undefined };
+export type SlotState = { method: Method | undefined; calls: number; exitCode: number | undefined; tid: number };
 
 export function readSlot(buffer: SharedArrayBuffer, index: number): SlotState {
   const a = new Int32Array(buffer, index * BYTES, FIELDS);
   const m = Atomics.load(a, 0);
   const exit = Atomics.load(a, 2);
-  return { method: m === 0 ? undefined : (METHODS[m] as Method), calls: Atomics.load(a, 1), exitCode: exit === 0 ? undefined : exit - 1 };
+  return { method: m === 0 ? undefined : (METHODS[m] as Method), calls: Atomics.load(a, 1), exitCode: exit === 0 ? undefined : exit - 1, tid: Atomics.load(a, 3) };
 }
 
 // This thread's slot, when a supervisor watches it. Module state on purpose: there is exactly
@@ -44,9 +46,10 @@ let mine: Int32Array | undefined;
 let attached: { buffer: SharedArrayBuffer; index: number } | undefined;
 let current: Method | undefined;
 
-/** Called first thing in a supervised thread. */
-export function attachCallSlot(buffer: SharedArrayBuffer, index: number): void {
+/** Called first thing in a supervised thread; `tid` is its OS thread id (thread-cpu.ts's osThreadId), 0 if unknown. */
+export function attachCallSlot(buffer: SharedArrayBuffer, index: number, tid = 0): void {
   mine = new Int32Array(buffer, index * BYTES, FIELDS);
+  Atomics.store(mine, 3, tid);
   attached = { buffer, index };
 }
 
