@@ -12,7 +12,7 @@
 export const DB_FILE = "memoconductor.db";
 
 /** Bumped on any change to the tables or the encodings of their BLOBs. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /**
  * Version 1 (before transactions) lacked the two `txn` columns; it is migrated in place at open
@@ -25,6 +25,22 @@ ALTER TABLE delta_log ADD COLUMN txn BLOB;
 UPDATE meta SET value = '2' WHERE key = 'format_version';
 `;
 
+/**
+ * Version 3 keys `touched` by (c, origin, id), its seq a column with an index, and no longer
+ * needs a row where the delta log holds the object's latest update of that origin (so a local
+ * write, whose update is logged, writes no `touched` row; docs/design.md). Version 2's rows are
+ * exact (one per object and origin at its highest seq): each becomes one version-3 row as it is
+ * (MIGRATE_2_TO_3, one transaction; the max is only there should a damaged index hold two).
+ */
+export const MIGRATE_2_TO_3 = `
+CREATE TABLE touched_v3 (c INTEGER NOT NULL, origin INTEGER NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (c, origin, id)) WITHOUT ROWID;
+INSERT INTO touched_v3 (c, origin, id, seq) SELECT c, origin, id, max(seq) FROM touched GROUP BY c, origin, id;
+DROP TABLE touched;
+ALTER TABLE touched_v3 RENAME TO touched;
+CREATE INDEX touched_seq ON touched (c, origin, seq);
+UPDATE meta SET value = '3' WHERE key = 'format_version';
+`;
+
 /** "MemC": written into the SQLite header at offset 68. */
 export const APPLICATION_ID = 0x4d656d43;
 
@@ -32,7 +48,8 @@ export const CREATE_TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE origins (n INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE objects (c INTEGER NOT NULL, id TEXT NOT NULL, state BLOB NOT NULL, vv BLOB NOT NULL, txn BLOB, PRIMARY KEY (c, id)) WITHOUT ROWID;
-CREATE TABLE touched (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (c, origin, seq, id)) WITHOUT ROWID;
+CREATE TABLE touched (c INTEGER NOT NULL, origin INTEGER NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (c, origin, id)) WITHOUT ROWID;
+CREATE INDEX touched_seq ON touched (c, origin, seq);
 CREATE TABLE knowledge (c INTEGER PRIMARY KEY, cc BLOB NOT NULL);
 CREATE TABLE delta_log (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, delta BLOB NOT NULL, txn BLOB, PRIMARY KEY (c, origin, seq)) WITHOUT ROWID;
 CREATE TABLE seq_log (pos INTEGER PRIMARY KEY, name TEXT NOT NULL, n INTEGER NOT NULL, client TEXT NOT NULL, request_id INTEGER NOT NULL, done INTEGER NOT NULL);

@@ -14,7 +14,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { StoreOpenError } from "./errors.ts";
-import { APPLICATION_ID, canonicalJson, FORMAT_VERSION, type Meta, MIGRATE_1_TO_2, TABLES } from "./format.ts";
+import { APPLICATION_ID, canonicalJson, FORMAT_VERSION, type Meta, MIGRATE_1_TO_2, MIGRATE_2_TO_3, TABLES } from "./format.ts";
 import type { NodeStoreOptions } from "./node-store.ts";
 
 /** quick_check at open only up to this size (it reads every page: ~1 s per few hundred MB). */
@@ -49,21 +49,25 @@ export function checkHeader(file: string, size: number): void {
 }
 
 /**
- * Brings a version-1 database to version 2 in one transaction (format.ts, MIGRATE_1_TO_2), after
- * checking it is one: user_version 1, the tables and a `format_version` row of 1. Anything else
- * is left untouched for readMeta to judge. A crash during it leaves version 1 (rolled back).
+ * Brings a version-1 or version-2 database to the current version in one transaction (format.ts,
+ * MIGRATE_1_TO_2 then MIGRATE_2_TO_3), after checking it is one: that user_version, the tables
+ * and a `format_version` row that agrees. Anything else is left untouched for readMeta to judge.
+ * A crash during it leaves the old version (rolled back).
  */
 export function migrate(db: Database.Database, file: string, log?: (line: string) => void): void {
-  if (db.pragma("user_version", { simple: true }) !== 1) return;
+  const from = db.pragma("user_version", { simple: true });
+  if (from !== 1 && from !== 2) return;
   const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
   if (!TABLES.every((t) => tables.includes(t))) return;
   const v = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'format_version'").pluck().get();
-  if (v !== "1") return;
+  if (v !== String(from)) return;
   db.transaction(() => {
-    db.exec(MIGRATE_1_TO_2);
+    if (from === 1) db.exec(MIGRATE_1_TO_2);
+    db.exec(MIGRATE_2_TO_3);
     db.pragma(`user_version = ${FORMAT_VERSION}`);
   })();
-  log?.(`${file}: migrated the on-disk format from version 1 to version ${FORMAT_VERSION} (transaction metadata columns added)`);
+  const what = from === 1 ? "transaction metadata columns added, `touched` re-keyed" : "`touched` re-keyed by object";
+  log?.(`${file}: migrated the on-disk format from version ${from} to version ${FORMAT_VERSION} (${what})`);
 }
 
 /** Checks a database SQLite has opened: our tables, format version and meta rows. Returns the meta. */

@@ -25,6 +25,18 @@ async function storeDir(): Promise<string> {
   return dir;
 }
 
+/**
+ * Version 2's `touched` (and version 1's): keyed by (c, origin, seq, id), one exact row per object
+ * and origin at its highest seq — rebuilt here from the objects storeDir wrote (views v0…v4,
+ * four bumps each, alice's seqs 1…20 in turn: v0 last at 16, v4 at 20).
+ */
+const TOUCHED_V2 = `
+DROP TABLE touched;
+CREATE TABLE touched (c INTEGER NOT NULL, origin INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (c, origin, seq, id)) WITHOUT ROWID;
+INSERT INTO touched (c, origin, seq, id) VALUES (1, 1, 16, 'v0'), (1, 1, 17, 'v1'), (1, 1, 18, 'v2'), (1, 1, 19, 'v3'), (1, 1, 20, 'v4');
+`;
+const V2_ROWS = ["v0", "v1", "v2", "v3", "v4"].map((id, i) => ({ id, seq: 16 + i }));
+
 /** Expects opening `dir` to be refused with `message`, and the file to be unchanged. */
 function refused(dir: string, message: RegExp, options = {}): void {
   const file = join(dir, DB_FILE);
@@ -129,21 +141,41 @@ describe("openNodeStore", () => {
     refused(dir, /is corrupt: truncated/);
   });
 
-  it("migrates a version-1 directory (no transaction columns) to version 2 at open, keeping every row", async () => {
+  it("migrates a version-1 directory (no transaction columns, `touched` keyed by seq) to version 3 at open, keeping every row", async () => {
     const dir = await storeDir();
     const file = join(dir, DB_FILE);
     // Version 1 as it was written: the same tables without the two txn columns.
     const old = new Driver(file);
     old.exec("ALTER TABLE objects DROP COLUMN txn; ALTER TABLE delta_log DROP COLUMN txn; UPDATE meta SET value = '1' WHERE key = 'format_version'");
+    old.exec(TOUCHED_V2);
     old.pragma("user_version = 1");
     old.close();
     const s = openNodeStore(dir);
     try {
       expect([0, 1, 2, 3, 4].map((i) => views(s.backing, `v${i}`))).toEqual([4, 4, 4, 4, 4]);
       expect(s.backing.logSize()).toBe(20);
-      expect(s.db.pragma("user_version", { simple: true })).toBe(2);
-      expect(s.db.prepare("SELECT value FROM meta WHERE key = 'format_version'").pluck().get()).toBe("2");
+      expect(s.db.pragma("user_version", { simple: true })).toBe(3);
+      expect(s.db.prepare("SELECT value FROM meta WHERE key = 'format_version'").pluck().get()).toBe("3");
       expect(s.backing.logGet("views", "alice", 1)?.txn).toBeUndefined();
+      expect(s.db.prepare("SELECT id, seq FROM touched ORDER BY id").all()).toEqual(V2_ROWS);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("migrates a version-2 directory (`touched` keyed by seq) to version 3 at open: its rows kept, one per object, and touchedAbove answers from them once the log is gone", async () => {
+    const dir = await storeDir();
+    const old = new Driver(join(dir, DB_FILE));
+    old.exec(TOUCHED_V2);
+    old.exec("DELETE FROM delta_log; UPDATE meta SET value = '2' WHERE key = 'format_version'");
+    old.pragma("user_version = 2");
+    old.close();
+    const s = openNodeStore(dir);
+    try {
+      expect(s.db.pragma("user_version", { simple: true })).toBe(3);
+      expect(s.db.prepare("SELECT id, seq FROM touched ORDER BY id").all()).toEqual(V2_ROWS);
+      expect([...s.backing.touchedAbove("views", "alice", 17)]).toEqual(["v2", "v3", "v4"]);
+      expect([...s.backing.touchedAbove("views", "alice", 0)]).toEqual(["v0", "v1", "v2", "v3", "v4"]);
     } finally {
       await s.close();
     }
@@ -154,15 +186,15 @@ describe("openNodeStore", () => {
     const old = new Driver(join(dir, DB_FILE));
     old.pragma("user_version = 1");
     old.close();
-    refused(dir, /on-disk format version 1; this build reads version 2 only/);
+    refused(dir, /on-disk format version 1; this build reads version 3 only/);
   });
 
   it("refuses a database of another format version", async () => {
     const dir = await storeDir();
     const db = new Driver(join(dir, DB_FILE));
-    db.pragma("user_version = 3");
+    db.pragma("user_version = 4");
     db.close();
-    refused(dir, /on-disk format version 3; this build reads version 2 only/);
+    refused(dir, /on-disk format version 4; this build reads version 3 only/);
   });
 
   it("refuses a database whose pages were overwritten (quick_check at open)", async () => {

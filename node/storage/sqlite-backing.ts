@@ -79,6 +79,13 @@ export class SqliteBacking implements StoreBacking {
   /** Inside a write: the knowledge as it was before the write, per collection it asked for (undefined: none yet). */
   private readonly knownBefore = new Map<number, CausalContext | undefined>();
   private inWrite = false;
+  /**
+   * Inside a write: the (collection, origin, seq, id) entries a put raised in an object's vector,
+   * not yet backed by a row. The update's own logPut (right after its put) takes its entry off;
+   * those left at the write's end — an entry raised by a merge, with no log entry of its own —
+   * get their `touched` row then (format.ts, version 3).
+   */
+  private unlogged: { c: number; o: number; seq: number; id: string }[] = [];
   private readonly originIds = new Map<string, number>();
   /** Object counts per collection, and the log's size: counted on first ask, then kept. */
   private readonly counts = new Map<number, number>();
@@ -111,10 +118,19 @@ export class SqliteBacking implements StoreBacking {
       setObject: db.prepare<[Uint8Array, Uint8Array, number, string]>("UPDATE objects SET state = ?, vv = ? WHERE c = ? AND id = ?"),
       ids: db.prepare<[number], string>("SELECT id FROM objects WHERE c = ? ORDER BY id").pluck(),
       count: db.prepare<[number], number>("SELECT count(*) FROM objects WHERE c = ?").pluck(),
-      addTouched: db.prepare<[number, number, number, string]>("INSERT INTO touched (c, origin, seq, id) VALUES (?, ?, ?, ?)"),
-      dropTouched: db.prepare<[number, number, number, string]>("DELETE FROM touched WHERE c = ? AND origin = ? AND seq = ? AND id = ?"),
-      moveTouched: db.prepare<[number, number, number, number, string]>("UPDATE touched SET seq = ? WHERE c = ? AND origin = ? AND seq = ? AND id = ?"),
-      touchedAbove: db.prepare<[number, number, number], string>("SELECT id FROM touched WHERE c = ? AND origin = ? AND seq > ?").pluck(),
+      // Never lowered: a row whose seq is at or above the object's entry is as good as an exact one (touchedAbove checks the vector).
+      touch: db.prepare<[number, number, string, number]>(
+        "INSERT INTO touched (c, origin, id, seq) VALUES (?, ?, ?, ?) ON CONFLICT (c, origin, id) DO UPDATE SET seq = max(seq, excluded.seq)",
+      ),
+      // Before log entries are dropped: each object's highest dropped seq, as its row (the log no longer answers for it).
+      touchFromLog: db.prepare<[number, number, number]>(
+        "INSERT INTO touched (c, origin, id, seq) SELECT c, origin, id, max(seq) FROM delta_log WHERE c = ? AND origin = ? AND seq <= ? GROUP BY id ON CONFLICT (c, origin, id) DO UPDATE SET seq = max(seq, excluded.seq)",
+      ),
+      touchedAbove: db
+        .prepare<[number, number, number, number, number, number], string>(
+          "SELECT id FROM touched WHERE c = ? AND origin = ? AND seq > ? UNION SELECT id FROM delta_log WHERE c = ? AND origin = ? AND seq > ?",
+        )
+        .pluck(),
       knowledge: db.prepare<[], { c: number; cc: Uint8Array }>("SELECT c, cc FROM knowledge"),
       putKnowledge: db.prepare<[number, Uint8Array]>("INSERT INTO knowledge (c, cc) VALUES (?, ?) ON CONFLICT (c) DO UPDATE SET cc = excluded.cc"),
       origins: db.prepare<[], { n: number; name: string }>("SELECT n, name FROM origins"),
@@ -136,6 +152,7 @@ export class SqliteBacking implements StoreBacking {
 
   /** Forgets every cached value and re-reads the knowledge and origins (after a rollback; at open). */
   reset(): void {
+    this.unlogged = [];
     this.known.clear();
     this.knownDirty.clear();
     for (const { c, cc } of this.q.knowledge.all()) {
@@ -150,9 +167,15 @@ export class SqliteBacking implements StoreBacking {
   beginWrite(): void {
     this.inWrite = true;
     this.knownBefore.clear();
+    this.unlogged = [];
   }
 
+  /** The write's `fn` returned: writes the `touched` rows its unlogged vector entries need (it may throw: the write is then undone). */
   endWrite(): void {
+    if (this.unlogged.length > 0) {
+      for (const u of this.unlogged) this.q.touch.run(u.c, u.o, u.id, u.seq);
+      this.unlogged = [];
+    }
     this.inWrite = false;
     this.knownBefore.clear();
   }
@@ -163,6 +186,7 @@ export class SqliteBacking implements StoreBacking {
       if (before === undefined) this.known.delete(c);
       else this.known.set(c, before);
     }
+    this.unlogged = [];
     this.endWrite();
     this.forgetRows();
   }
@@ -233,23 +257,20 @@ export class SqliteBacking implements StoreBacking {
       const n = this.counts.get(c);
       if (n !== undefined) this.counts.set(c, n + 1);
     }
-    // The origin index: one row per (origin, object) at the object's seq for that origin.
-    // `disk` (this entry's own map, or one just decoded) is brought to the rows as it goes.
+    // The origin index (format.ts, version 3): an entry the vector raised needs a `touched`
+    // row unless the log holds the update that raised it — the write's own logPut, usually, so
+    // inside a write it waits for the write's end; outside one it is written now. `disk` (this
+    // entry's own map, or one just decoded) is the vector as last put.
     for (const origin of vv.replicaIds()) {
       const seq = vv.get(origin);
-      const old = disk.get(origin);
-      if (old === seq) continue;
+      if (disk.get(origin) === seq) continue;
       const o = this.originNumber(origin);
-      if (old === undefined) this.q.addTouched.run(c, o, seq, id);
-      else this.q.moveTouched.run(seq, c, o, old, id);
+      if (this.inWrite) this.unlogged.push({ c, o, seq, id });
+      else this.q.touch.run(c, o, id, seq);
       disk.set(origin, seq);
     }
-    if (disk.size > vv.size)
-      for (const [origin, seq] of disk)
-        if (vv.get(origin) === 0) {
-          this.q.dropTouched.run(c, this.originNumber(origin), seq, id);
-          disk.delete(origin);
-        }
+    // An entry the vector dropped keeps its row: touchedAbove checks each candidate's vector.
+    if (disk.size > vv.size) for (const origin of disk.keys()) if (vv.get(origin) === 0) disk.delete(origin);
     if (cached) {
       // Changed in place: it is already the most recently used, no need to move it again.
       cached.state = state;
@@ -279,11 +300,22 @@ export class SqliteBacking implements StoreBacking {
     return n;
   }
 
+  /**
+   * The candidates — the log's entries of `origin` above `above`, the `touched` rows above it,
+   * and the current write's unlogged entries — each checked against the object's vector: a row
+   * may be above the object's entry (a dropped one) and a log entry may name an object that
+   * does not exist (an update that changed nothing), but no object whose entry is above is
+   * missed (format.ts, version 3).
+   */
   touchedAbove(collection: string, origin: string, above: number): Iterable<string> {
     const c = this.numberOf(collection);
     const o = this.originIds.get(origin);
     if (o === undefined) return [];
-    return this.q.touchedAbove.all(c, o, above).sort(compareStrings);
+    const candidates = new Set(this.q.touchedAbove.all(c, o, above, c, o, above));
+    for (const u of this.unlogged) if (u.c === c && u.o === o && u.seq > above) candidates.add(u.id);
+    const out: string[] = [];
+    for (const id of candidates) if ((this.vv(collection, id)?.get(origin) ?? 0) > above) out.push(id);
+    return out.sort(compareStrings);
   }
 
   /** The last transaction that wrote an object (read from its row: only whole objects of a sync answer ask). */
@@ -324,6 +356,15 @@ export class SqliteBacking implements StoreBacking {
     const o = this.originNumber(origin);
     const bytes = this.codecs[c]!.encode(entry.delta);
     const txn = entry.txn ? this.txnCodec.encode(entry.txn) : null;
+    // The log now answers for the entry this update raised in its object's vector (its put, just before).
+    const u = this.unlogged;
+    for (let i = u.length - 1; i >= 0; i--) {
+      const e = u[i]!;
+      if (e.seq === seq && e.o === o && e.c === c && e.id === entry.id) {
+        u.splice(i, 1);
+        break;
+      }
+    }
     if (this.q.logAdd.run(c, o, seq, entry.id, bytes, txn).changes === 1) {
       if (this.logCount !== undefined) this.logCount++;
     } else this.q.logReplace.run(entry.id, bytes, txn, c, o, seq);
@@ -348,6 +389,8 @@ export class SqliteBacking implements StoreBacking {
       for (const [origin, o] of origins) {
         const f = floor(collection, origin);
         if (!(f >= 1)) continue;
+        // The log stops answering for these entries: `touched` rows take over first.
+        this.q.touchFromLog.run(c, o, f);
         dropped += this.q.logDropUpTo.run(c, o, f).changes;
       }
     if (this.logCount !== undefined) this.logCount -= dropped;

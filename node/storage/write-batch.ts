@@ -43,7 +43,7 @@ type Batch = {
 export type TransactionHooks = {
   /** A write's `fn` is about to run. */
   beginWrite(): void;
-  /** The write's `fn` returned and its rows are in the transaction. */
+  /** The write's `fn` returned: the rows it still owes go into the transaction (inside its savepoint; throwing undoes the write). */
   endWrite(): void;
   /** The write's `fn` threw and its savepoint was rolled back: the earlier writes of the batch stand. */
   undoWrite(): void;
@@ -190,8 +190,9 @@ export class WriteBatcher {
     try {
       this.savepoint.run();
       value = this.run(fn);
-      this.release.run();
+      // Inside the savepoint: endWrite may still write rows (the backing's), undone with it if that fails.
       this.hooks.endWrite();
+      this.release.run();
     } catch (e) {
       this.rollbackOne(e);
       return Promise.reject(wrap(e));
