@@ -44,6 +44,8 @@ export type {
   LatencySpec,
   LimitsSpec,
   NemesisSpec,
+  MessageFatesSpec,
+  MessageRef,
   NetworkSpec,
   PartitionShape,
   Scenario,
@@ -81,7 +83,7 @@ export { checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type 
 // host that runs untrusted plugins, as the CLI does; a library user calling simulate() needs none of it.
 export { attachCallSlot, callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
 export { osThreadId, threadCpuMs } from "./plugin/thread-cpu.ts";
-export { sourceWorkerEntry } from "./source-worker.ts";
+export { sourceWorkerEntry, type SourceWorkerOptions } from "./source-worker.ts";
 export { installThreadSandbox } from "./plugin/thread-sandbox.ts";
 export { methodThatThrew, PluginError } from "./plugin/guard.ts";
 
