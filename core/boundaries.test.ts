@@ -21,8 +21,11 @@ function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(path));
-    else if (/\.(ts|js)$/.test(entry.name)) out.push(path);
+    // An example's own installed packages (examples/<name>/node_modules, installed on demand by
+    // the canaries bench) are not ours.
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules") out.push(...sourceFiles(path));
+    } else if (/\.(ts|js)$/.test(entry.name)) out.push(path);
   }
   return out.sort();
 }

@@ -22,7 +22,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// The repository root, found when first asked: evaluated on import, it would throw in the
+// playground's browser build, which bundles this module (through sim/simulate.ts) but never calls it.
+let rootDir: string | undefined;
+const repoRoot = (): string => (rootDir ??= resolve(dirname(fileURLToPath(import.meta.url)), ".."));
 
 /** The bundle's sources and their sizes and modification times when it was built. */
 type Manifest = { inputs: Record<string, [number, number]> };
@@ -78,7 +81,7 @@ function fresh(manifestFile: string): boolean {
     return (
       files.length > 0 &&
       files.every((f) => {
-        const [size, mtime] = stamp(join(root, f));
+        const [size, mtime] = stamp(join(repoRoot(), f));
         return size === m.inputs[f]![0] && mtime === m.inputs[f]![1];
       })
     );
@@ -88,6 +91,7 @@ function fresh(manifestFile: string): boolean {
 }
 
 async function bundled(source: string, builtinsOnly: boolean): Promise<URL> {
+  const root = repoRoot();
   // One cache file per checkout and entry: node_modules may be shared by several checkouts.
   const key = createHash("sha256").update(root).update(source).update(String(builtinsOnly)).digest("hex").slice(0, 12);
   const dir = join(root, "node_modules", ".cache", "memoconductor");
@@ -125,7 +129,7 @@ async function bundled(source: string, builtinsOnly: boolean): Promise<URL> {
     ],
   });
   const inputs: Manifest["inputs"] = {};
-  for (const f of Object.keys(r.metafile.inputs).sort()) inputs[f] = stamp(join(root, f));
+  for (const f of Object.keys(r.metafile.inputs).sort()) inputs[f] = stamp(join(repoRoot(), f));
   mkdirSync(dir, { recursive: true });
   // Written aside and renamed: another process may be reading or writing the same files.
   const tmp = `${out}.tmp-${process.pid}`;

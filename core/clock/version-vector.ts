@@ -19,20 +19,8 @@ export function checkReplica(replica: unknown): asserts replica is string {
   if (typeof replica !== "string") throw new TypeError(`replica id must be a string, got ${typeof replica}`);
 }
 
-/**
- * The entries of every vector that has none yet, shared and never written to: most causal
- * contexts of deltas have an empty vector (their dots are in the cloud), and an empty Map costs
- * a hash table each.
- */
-const NONE: ReadonlyMap<string, number> = new Map();
-
 export class VersionVector {
-  private counts = NONE as Map<string, number>;
-
-  /** The entries to write to (a vector's own Map, made on its first entry). */
-  private own(): Map<string, number> {
-    return this.counts === NONE ? (this.counts = new Map()) : this.counts;
-  }
+  private readonly counts = new Map<string, number>();
 
   /** The counter of `replica`, 0 when it has none. */
   get(replica: string): number {
@@ -43,9 +31,8 @@ export class VersionVector {
   set(replica: string, n: number): this {
     checkReplica(replica);
     checkCounter(n, `counter of "${replica}"`);
-    if (n === 0) {
-      if (this.counts !== NONE) this.counts.delete(replica);
-    } else this.own().set(replica, n);
+    if (n === 0) this.counts.delete(replica);
+    else this.counts.set(replica, n);
     return this;
   }
 
@@ -58,7 +45,7 @@ export class VersionVector {
 
   /** Pointwise maximum of `other` into this (mutates this, reads other). */
   merge(other: VersionVector): this {
-    for (const [r, n] of other.counts) if (n > this.get(r)) this.own().set(r, n);
+    for (const [r, n] of other.counts) if (n > this.get(r)) this.counts.set(r, n);
     return this;
   }
 
@@ -89,7 +76,7 @@ export class VersionVector {
 
   clone(): VersionVector {
     const out = new VersionVector();
-    if (this.counts.size > 0) out.counts = new Map(this.counts);
+    for (const [r, n] of this.counts) out.counts.set(r, n);
     return out;
   }
 

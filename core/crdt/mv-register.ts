@@ -34,7 +34,7 @@ export const mvRegister = builtin(NAME, {}, {}, (): StateCrdt<MVRegisterState, J
     expectArity(NAME, op.op, op.args, 1);
     expectJson(NAME, op.op, op.args[0]);
     const v = element(op.args[0]);
-    return { state, delta: state.overwrite(ctx.replica, v.key, v.value) };
+    return { state, delta: state.write(ctx.replica, v.key, v.value, state.keys()) };
   },
   merge: (a, b) => a.join(b),
   value: (s) => s.values(),

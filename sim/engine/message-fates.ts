@@ -1,5 +1,5 @@
 /**
- * `network.fates` (docs/faults.md, "Named message fates"): messages the scenario says are lost or
+ * `network.fates` (docs/faults.md, the paragraph "Named message fates"): messages the scenario says are lost or
  * delivered twice, named by what stays put when other steps are taken away — the link (sender,
  * recipient) and the virtual instant of the send, and among several sends on that link in that
  * instant, which one (`nth`, from 0). A message id would not do: ids number every send of the

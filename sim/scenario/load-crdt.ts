@@ -21,12 +21,9 @@ import { detachedCtx } from "../plugin/plugin-ctx.ts";
 import { pluginFileProblem } from "../plugin/plugin-file.ts";
 import { prepareToImport } from "../plugin/typescript-loader.ts";
 
-/** Thrown inside the loader; load.ts wraps it into a ScenarioError with the file name. */
-export class IssueError extends Error {
-  constructor(readonly issues: ScenarioIssue[]) {
-    super(issues[0]?.reason ?? "invalid");
-  }
-}
+import { IssueError } from "./issue-error.ts";
+
+export { IssueError };
 
 const fail = (path: string, reason: string): never => {
   throw new IssueError([{ path, reason }]);

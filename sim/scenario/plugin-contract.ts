@@ -4,7 +4,7 @@
  * validates with zod (the scenario schema), and a builtin's sweep need not load zod at all.
  */
 import type { Crdt } from "../../core/contract.ts";
-import { IssueError } from "./load-crdt.ts";
+import { IssueError } from "./issue-error.ts";
 import { convert } from "./load-issues.ts";
 import { opSpecSchema } from "./schema.ts";
 

@@ -33,25 +33,11 @@ export class DotKernel {
   /**
    * replica → counter → entry key. Lets a join find the dots the other side's context covers
    * by looking them up, instead of scanning every entry: merging a small delta into a big
-   * state costs the delta's size. Made from the entries on first use (`byDot`) and kept up to
-   * date from then on: a write's delta, which a store keeps in its log and whose dots a join
-   * walks through its entries, never makes one (two Maps less to allocate and keep per write).
+   * state costs the delta's size.
    */
-  private index: Map<string, Map<number, string>> | undefined;
+  private readonly byDot = new Map<string, Map<number, string>>();
   /** Every dot this state has seen; always includes the dots of `entries`. */
   readonly ctx = new CausalContext();
-
-  private get byDot(): Map<string, Map<number, string>> {
-    if (this.index) return this.index;
-    const index = new Map<string, Map<number, string>>();
-    for (const [key, e] of this.entries)
-      for (const [r, c] of e.dots) {
-        let m = index.get(r);
-        if (!m) index.set(r, (m = new Map()));
-        m.set(c, key);
-      }
-    return (this.index = index);
-  }
 
   /** Number of distinct payloads. */
   get size(): number {
@@ -60,8 +46,6 @@ export class DotKernel {
 
   /** The payloads, sorted by compareJson. */
   values(): Json[] {
-    // One payload (a register's usual state): no copy to sort.
-    if (this.entries.size === 1) for (const e of this.entries.values()) return [e.value];
     return [...this.entries.values()].map((e) => e.value).sort(compareJson);
   }
 
@@ -78,52 +62,16 @@ export class DotKernel {
    * its canonicalKey.
    */
   write(replica: string, key: string, value: Json, supersede: Iterable<string>): DotKernel {
-    // A snapshot: the caller's iterable may be a live view of the entries deleted here (an array
-    // is one already: keys() returns a copy).
-    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
-    return this.put(replica, key, value, Array.isArray(supersede) ? (supersede as string[]) : [...supersede]);
-  }
-
-  /** An MV-register write: `write` superseding every entry (without copying their keys first). */
-  overwrite(replica: string, key: string, value: Json): DotKernel {
-    return this.put(replica, key, value, undefined);
-  }
-
-  /** `write`, superseding the entries of `supersede`, or every entry when it is undefined. */
-  private put(replica: string, key: string, value: Json, supersede: readonly string[] | undefined): DotKernel {
     const dot = Object.freeze(this.ctx.next(replica)); // first: it validates the replica id
-    // A fresh kernel has no index: the delta is never asked for one here.
     const delta = new DotKernel();
-    // The new dot is indexed first, so the writer's own index never empties on an overwrite (an
-    // emptied Map shrinks and is re-grown: two hash tables a write, kept by the state).
-    let own = this.byDot.get(replica);
-    if (!own) this.byDot.set(replica, (own = new Map()));
-    own.set(dot[1], key);
-    let reused: Entry | undefined;
-    const drop = (k: string, entry: Entry): void => {
-      for (const d of entry.dots) {
-        delta.ctx.add(d);
-        if (d[0] === replica) own.delete(d[1]);
-        else this.unindex(d[0], d[1]);
-      }
-      // The entry of the value written again is kept, emptied (the new dot goes in below): no
-      // delete and re-insert in the entries Map.
-      if (k === key) {
-        entry.dots.length = 0;
-        reused = entry;
-      } else this.entries.delete(k);
-    };
-    if (supersede === undefined) {
-      // Deleting the entry being visited is safe while iterating a Map.
-      for (const [k, entry] of this.entries) if (entry !== reused) drop(k, entry);
-    } else
-      for (const k of supersede) {
-        const entry = this.entries.get(k);
-        if (entry && entry !== reused) drop(k, entry);
-      }
-    const entry = reused ?? this.entries.get(key);
-    if (entry) entry.dots.push(dot);
-    else this.entries.set(key, { value, dots: [dot] });
+    // A snapshot: the caller's iterable may be a live view of the entries removeEntry deletes
+    // from (an array is one already: keys() returns a copy).
+    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
+    for (const k of Array.isArray(supersede) ? (supersede as string[]) : [...supersede]) {
+      // The writer's own dot index is kept even when it empties: the new dot goes in next.
+      for (const d of this.removeEntry(k, replica)) delta.ctx.add(d);
+    }
+    this.insert(key, value, dot);
     delta.insert(key, value, dot);
     delta.ctx.add(dot);
     return delta;
@@ -169,7 +117,12 @@ export class DotKernel {
       if (doomed) for (const c of doomed) this.removeDot(r, c);
     }
     // 2. Take their dots that we have never seen (a dot we saw and lack was removed here).
-    for (const [key, entry] of other.entries) for (const d of entry.dots) if (!this.ctx.has(d)) this.insert(key, entry.value, d);
+    for (const [r, theirs] of other.byDot)
+      for (const [c, key] of theirs) {
+        if (this.ctx.has([r, c])) continue;
+        const entry = other.entries.get(key)!;
+        this.insert(key, entry.value, dotIn(entry.dots, r, c));
+      }
     this.ctx.merge(other.ctx);
     return this;
   }
@@ -177,10 +130,7 @@ export class DotKernel {
   clone(): DotKernel {
     const out = new DotKernel();
     for (const [k, e] of this.entries) out.entries.set(k, { value: e.value, dots: [...e.dots] });
-    if (this.index) {
-      const index = (out.index = new Map());
-      for (const [r, m] of this.index) index.set(r, new Map(m));
-    }
+    for (const [r, m] of this.byDot) out.byDot.set(r, new Map(m));
     out.ctx.merge(this.ctx);
     return out;
   }
@@ -189,18 +139,20 @@ export class DotKernel {
     const entry = this.entries.get(key);
     if (entry) entry.dots.push(dot);
     else this.entries.set(key, { value, dots: [dot] });
-    if (!this.index) return;
-    let m = this.index.get(dot[0]);
-    if (!m) this.index.set(dot[0], (m = new Map()));
+    let m = this.byDot.get(dot[0]);
+    if (!m) this.byDot.set(dot[0], (m = new Map()));
     m.set(dot[1], key);
   }
 
   /** Removes an entry and its dots (the context keeps them); returns the dots. */
-  private removeEntry(key: string): Dot[] {
+  private removeEntry(key: string, keep?: string): Dot[] {
     const entry = this.entries.get(key);
     if (!entry) return [];
     this.entries.delete(key);
-    if (this.index) for (const [r, c] of entry.dots) this.unindex(r, c);
+    for (const [r, c] of entry.dots) {
+      if (r === keep) this.byDot.get(r)!.delete(c);
+      else this.unindex(r, c);
+    }
     return entry.dots;
   }
 
@@ -266,6 +218,12 @@ export class DotKernel {
     }
     return out;
   }
+}
+
+/** The dot (r, c) among an entry's dots (the caller knows it is there). */
+function dotIn(dots: readonly Dot[], r: string, c: number): Dot {
+  for (const d of dots) if (d[0] === r && d[1] === c) return d;
+  throw new Error(`dot (${r}, ${c}) is not among the entry's dots`);
 }
 
 /** The codec of a type whose state is a bare kernel: header with the type's tag, then the kernel. */
