@@ -47,9 +47,11 @@ const CORE_TEST_PACKAGES = new Set(["vitest", "fast-check", "typescript"]);
 /**
  * The modules of core, sim and viz that cli/ may import: their public index modules, and sim's
  * light entry (sim/simulate.ts: load and run, without the explorer and fast-check, so that
- * `run` and `list` start at once; sim/index.ts re-exports it).
+ * `run` and `list` start at once) and its Node-only one (sim/node-only.ts: the thread CPU clock and
+ * the worker bundler, which the browser build of the light entry must not reach); sim/index.ts
+ * re-exports both.
  */
-const PUBLIC_INDEX = new Set(["core/index.ts", "sql/index.ts", "sim/index.ts", "sim/simulate.ts", "viz/index.ts"]);
+const PUBLIC_INDEX = new Set(["core/index.ts", "sql/index.ts", "sim/index.ts", "sim/simulate.ts", "sim/node-only.ts", "viz/index.ts"]);
 
 /** What cli/'s tests may use besides: the test helpers (`_test/`) and the headless-Chromium harness. */
 const isTestHarness = (t: string) => t.includes("/_test/") || t.startsWith("viz/browser/");

@@ -82,8 +82,7 @@ export { checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type 
 // thread sandbox and reports the method in progress through shared call slots. Plumbing for a
 // host that runs untrusted plugins, as the CLI does; a library user calling simulate() needs none of it.
 export { attachCallSlot, callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
-export { osThreadId, threadCpuMs } from "./plugin/thread-cpu.ts";
-export { sourceWorkerEntry, type SourceWorkerOptions } from "./source-worker.ts";
+export { osThreadId, sourceWorkerEntry, threadCpuMs, type SourceWorkerOptions } from "./node-only.ts";
 export { installThreadSandbox } from "./plugin/thread-sandbox.ts";
 export { methodThatThrew, PluginError } from "./plugin/guard.ts";
 

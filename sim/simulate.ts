@@ -20,9 +20,7 @@ export type { LimitOverrides } from "./scenario/limits.ts";
 export { ScenarioError } from "./scenario/load-errors.ts";
 // The plugin supervisor's call slots: `run` of a plugin scenario watches them from the main thread.
 export { callSlotsBuffer, readSlot, slotCount, type SlotState } from "./plugin/call-slots.ts";
-export { threadCpuMs } from "./plugin/thread-cpu.ts";
-// A worker thread started from the sources runs a cached bundle of its entry (cli/sandbox's plugin thread).
-export { sourceWorkerEntry } from "./source-worker.ts";
+// The thread CPU clock and the worker bundler are Node-only: sim/node-only.ts.
 export { modulePathOf, parseScenario, portableScenario, prepareScenario, readScenarioFile } from "./scenario/load.ts";
 export { traceFileLines, type TraceFileInfo } from "./trace-format/file.ts";
 export { TraceFormatError } from "./trace-format/decode.ts";

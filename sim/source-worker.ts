@@ -22,8 +22,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-// The repository root, found when first asked: evaluated on import, it would throw in the
-// playground's browser build, which bundles this module (through sim/simulate.ts) but never calls it.
+// The repository root, found when first asked rather than on import: importing this module then
+// costs nothing where the bundler is never used (it is reached through sim/node-only.ts only).
 let rootDir: string | undefined;
 const repoRoot = (): string => (rootDir ??= resolve(dirname(fileURLToPath(import.meta.url)), ".."));
 

@@ -13,7 +13,8 @@
  */
 import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import { callSlotsBuffer, readSlot, slotCount, sourceWorkerEntry, threadCpuMs, type SlotState } from "../../sim/simulate.ts";
+import { sourceWorkerEntry, threadCpuMs } from "../../sim/node-only.ts";
+import { callSlotsBuffer, readSlot, slotCount, type SlotState } from "../../sim/simulate.ts";
 import type { Job, WorkerMessage } from "./worker-main.ts";
 
 // In the built package (dist/) the entry is the compiled worker-main.js itself — plain

@@ -1,7 +1,7 @@
 /**
  * An incremental run is the run from the start: for random sessions and random sequences of
  * edits (a step added, a step removed, the duration grown), the runner's trace lines, summary and
- * traceHash equal a fresh runSimulation's of the same scenario, and most edits do resume from a
+ * traceHash equal a fresh runSimulation's of the same scenario, and many edits resume from a
  * checkpoint. A failure prints its seed and the command that replays it (core/_test/prop.ts).
  */
 import fc from "fast-check";
@@ -68,7 +68,7 @@ const WHOLE_REASONS = new Set([
 describe("incremental runs", () => {
   it("equal the run from the start, edit after edit (trace, summary, traceHash)", () => {
     let resumed = 0;
-    let edits = 0;
+    let editRuns = 0;
     checkProperty(
       fc.property(
         session.chain((o) => fc.tuple(fc.constant(o), fc.array(step(o.crdt), { maxLength: 8 }), fc.array(edit(o.crdt), { minLength: 1, maxLength: 6 }))),
@@ -96,7 +96,7 @@ describe("incremental runs", () => {
             expect(got.run.trace).toEqual(want.trace);
             if (got.whole !== null) expect(WHOLE_REASONS).toContain(got.whole);
             if (got.whole === "no previous run") continue;
-            edits++;
+            editRuns++;
             if (got.from > 0) resumed++;
           }
         },
@@ -105,7 +105,7 @@ describe("incremental runs", () => {
     );
     // Not a vacuous pass: about a third of random edits resume (measured 0.29–0.36 over FC_SEED=1..6);
     // a sixth is several standard deviations below that at ~130 edits.
-    expect(resumed).toBeGreaterThan(edits / 6);
+    expect(resumed).toBeGreaterThan(editRuns / 6);
   });
 
   it("resume an edit late in the run from a checkpoint, and still equal the run from the start", () => {

@@ -6,5 +6,3 @@
 export const isAbsolute = (p: string): boolean => p.startsWith("/");
 export const resolve = (...parts: string[]): string => parts.filter((p) => p !== "" && p !== ".").join("/");
 export const dirname = (p: string): string => p.slice(0, Math.max(0, p.lastIndexOf("/"))) || ".";
-export const basename = (p: string): string => p.slice(p.lastIndexOf("/") + 1);
-export const join = (...parts: string[]): string => resolve(...parts);

@@ -18,10 +18,3 @@ export const openSync = missing("fs.openSync");
 export const readSync = missing("fs.readSync");
 export const writeSync = missing("fs.writeSync");
 export const closeSync = missing("fs.closeSync");
-// sim/source-worker.ts and sim/plugin/thread-cpu.ts (worker entries and a thread's CPU time: the
-// CLI's, never the page's).
-export const readlinkSync = missing("fs.readlinkSync");
-export const mkdirSync = missing("fs.mkdirSync");
-export const renameSync = missing("fs.renameSync");
-export const writeFileSync = missing("fs.writeFileSync");
-export const fileURLToPath = missing("url.fileURLToPath");
