@@ -19,6 +19,12 @@ import type { Dot } from "./dot.ts";
 import { VersionVector } from "./version-vector.ts";
 
 export function writeVersionVector(w: Writer, vv: VersionVector): void {
+  // One replica (a single writer's vector, the common case): nothing to sort, nothing to allocate.
+  if (vv.size <= 1) {
+    w.uint(vv.size);
+    for (const r of vv.replicaIds()) w.string(r).uint(vv.get(r));
+    return;
+  }
   const entries = vv.entries();
   w.uint(entries.length);
   for (const [r, n] of entries) w.string(r).uint(n);
@@ -41,6 +47,10 @@ export function readVersionVector(r: Reader): VersionVector {
 
 export function writeCausalContext(w: Writer, cc: CausalContext): void {
   writeVersionVector(w, cc.vv);
+  if (!cc.hasCloud()) {
+    w.uint(0);
+    return;
+  }
   // The cloud is sorted by replica id, so each id's counters form one run.
   const runs: { id: string; counters: number[] }[] = [];
   for (const [id, counter] of cc.cloud()) {

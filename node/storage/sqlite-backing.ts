@@ -68,6 +68,34 @@ function decodeRow<T>(codec: Codec<T>, bytes: unknown, where: string): T {
   }
 }
 
+/**
+ * The knowledge of each collection a write asked for, as it was before the write (undefined: none
+ * yet). Two arrays emptied by their length, not a Map: a Map's clear() allocates its table anew,
+ * and this is emptied at every write.
+ */
+class BeforeWrite {
+  readonly collections: number[] = [];
+  readonly contexts: (CausalContext | undefined)[] = [];
+
+  get size(): number {
+    return this.collections.length;
+  }
+
+  has(c: number): boolean {
+    return this.collections.includes(c);
+  }
+
+  set(c: number, cc: CausalContext | undefined): void {
+    this.collections.push(c);
+    this.contexts.push(cc);
+  }
+
+  clear(): void {
+    this.collections.length = 0;
+    this.contexts.length = 0;
+  }
+}
+
 export class SqliteBacking implements StoreBacking {
   private readonly cache: Lru<string, Entry>;
   private readonly index: Map<string, number>;
@@ -77,7 +105,7 @@ export class SqliteBacking implements StoreBacking {
   /** Collections whose knowledge changed since the last flush. */
   private readonly knownDirty = new Set<number>();
   /** Inside a write: the knowledge as it was before the write, per collection it asked for (undefined: none yet). */
-  private readonly knownBefore = new Map<number, CausalContext | undefined>();
+  private readonly knownBefore = new BeforeWrite();
   private inWrite = false;
   /**
    * Inside a write: the (collection, origin, seq, id) entries a put raised in an object's vector,
@@ -167,7 +195,7 @@ export class SqliteBacking implements StoreBacking {
   beginWrite(): void {
     this.inWrite = true;
     this.knownBefore.clear();
-    this.unlogged = [];
+    if (this.unlogged.length > 0) this.unlogged = [];
   }
 
   /** The write's `fn` returned: writes the `touched` rows its unlogged vector entries need (it may throw: the write is then undone). */
@@ -182,7 +210,9 @@ export class SqliteBacking implements StoreBacking {
 
   /** The write's savepoint was rolled back: its rows are gone; forget what it left in memory. */
   undoWrite(): void {
-    for (const [c, before] of this.knownBefore) {
+    for (let i = 0; i < this.knownBefore.size; i++) {
+      const c = this.knownBefore.collections[i]!;
+      const before = this.knownBefore.contexts[i];
       if (before === undefined) this.known.delete(c);
       else this.known.set(c, before);
     }
@@ -361,7 +391,9 @@ export class SqliteBacking implements StoreBacking {
     for (let i = u.length - 1; i >= 0; i--) {
       const e = u[i]!;
       if (e.seq === seq && e.o === o && e.c === c && e.id === entry.id) {
-        u.splice(i, 1);
+        // Order does not matter (endWrite upserts, touchedAbove sorts): the last takes its place.
+        u[i] = u[u.length - 1]!;
+        u.pop();
         break;
       }
     }
