@@ -123,11 +123,6 @@ export class CausalContext {
     return out.sort(compareDots);
   }
 
-  /** Whether any dot lies beyond a gap (most contexts have none). */
-  hasCloud(): boolean {
-    return (this.dots?.size ?? 0) > 0;
-  }
-
   /** The one replica id the context names (vector or cloud), or undefined when it names none or several. */
   soleReplica(): string | undefined {
     if (this.vector.size > 1) return undefined;
@@ -138,6 +133,13 @@ export class CausalContext {
         if (only === undefined) only = r;
         else if (r !== only) return undefined;
     return only;
+  }
+
+  /** The replica ids with dots in the cloud, sorted. */
+  cloudReplicas(): string[] {
+    if (!this.dots) return [];
+    const ids = [...this.dots.keys()];
+    return ids.length > 1 ? ids.sort(compareStrings) : ids;
   }
 
   /** Cloud counters of one replica, unsorted: for lookups only, never for output. */
