@@ -2,6 +2,8 @@
  * Append-only binary writer: LEB128 varints, zigzag signed ints, length-prefixed UTF-8.
  * Varints keep small counters and dots to one or two bytes, which is where CRDT metadata lives.
  */
+import { crc32c } from "./crc32c.ts";
+
 const utf8 = new TextEncoder();
 
 // Scratch buffers shared by every Writer: encoding is synchronous and `finish()` copies out,
@@ -120,6 +122,11 @@ export class Writer {
   /** The bytes written so far, not copied: valid only until the next write (e.g. to checksum them). */
   written(): Uint8Array {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Appends the CRC-32C of every byte written so far, as `u32` (a frame's checksum; no view of the bytes is made). */
+  checksum(): this {
+    return this.u32(crc32c(this.buf, 0, this.pos));
   }
 
   /** Unsigned 32-bit integer in four bytes, little-endian (a checksum: fixed width, not a varint). */

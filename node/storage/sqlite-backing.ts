@@ -121,7 +121,9 @@ export class SqliteBacking implements StoreBacking {
   private readonly putListeners: PutListener[] = [];
   private readonly flushListeners: (() => void)[] = [];
   /** The entry read last (a key of the cache, or forgotten with it), with its collection number and id: a hit builds no key. */
-  private last: { c: number; id: string; entry: Entry } | undefined;
+  private lastC = -1;
+  private lastId = "";
+  private lastEntry: Entry | undefined;
 
   private readonly q;
 
@@ -243,7 +245,8 @@ export class SqliteBacking implements StoreBacking {
   /** Forgets what is cached of the rows (objects, counts, origins): re-read on demand. */
   private forgetRows(): void {
     this.cache.clear();
-    this.last = undefined;
+    this.lastC = -1;
+    this.lastEntry = undefined;
     this.counts.clear();
     this.logCount = undefined;
     this.originIds.clear();
@@ -267,8 +270,7 @@ export class SqliteBacking implements StoreBacking {
 
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
-    const last = this.last;
-    const cached = last !== undefined && last.c === c && last.id === id ? last.entry : this.cache.get(`${c}:${id}`);
+    const cached = this.lastC === c && this.lastId === id ? this.lastEntry : this.cache.get(`${c}:${id}`);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -447,15 +449,21 @@ export class SqliteBacking implements StoreBacking {
     return o;
   }
 
+  /** The entry read last (fields, not an object: one per object read). */
+  private remember(c: number, id: string, e: Entry): void {
+    this.lastC = c;
+    this.lastId = id;
+    this.lastEntry = e;
+  }
+
   private entry(collection: string, id: string): Entry {
     const c = this.numberOf(collection);
     // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
-    const last = this.last;
-    if (last !== undefined && last.c === c && last.id === id) return last.entry;
+    if (this.lastC === c && this.lastId === id) return this.lastEntry!;
     const key = `${c}:${id}`;
     let e = this.cache.get(key);
     if (e) {
-      this.last = { c, id, entry: e };
+      this.remember(c, id, e);
       return e;
     }
     const row = this.q.object.get(c, id);
@@ -465,7 +473,7 @@ export class SqliteBacking implements StoreBacking {
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
     this.cache.set(key, e);
-    this.last = { c, id, entry: e };
+    this.remember(c, id, e);
     return e;
   }
 }
