@@ -97,7 +97,7 @@ class BeforeWrite {
 }
 
 export class SqliteBacking implements StoreBacking {
-  private readonly cache: Lru<string, Entry>;
+  private readonly cache: Lru<Entry>;
   private readonly index: Map<string, number>;
   private readonly codecs: Codec<unknown>[];
   private readonly txnCodec: Codec<TxnMeta>;
@@ -120,7 +120,7 @@ export class SqliteBacking implements StoreBacking {
   private logCount: number | undefined;
   private readonly putListeners: PutListener[] = [];
   private readonly flushListeners: (() => void)[] = [];
-  /** The entry read last (a key of the cache, or forgotten with it), with its collection number and id: a hit builds no key. */
+  /** The entry read last (in the cache, or forgotten with it), with its collection number and id: a write reads an object, its vector, then puts it. */
   private lastC = -1;
   private lastId = "";
   private lastEntry: Entry | undefined;
@@ -270,7 +270,7 @@ export class SqliteBacking implements StoreBacking {
 
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
-    const cached = this.lastC === c && this.lastId === id ? this.lastEntry : this.cache.get(`${c}:${id}`);
+    const cached = this.lastC === c && this.lastId === id ? this.lastEntry : this.cache.get(c, id);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -307,7 +307,7 @@ export class SqliteBacking implements StoreBacking {
       // Changed in place: it is already the most recently used, no need to move it again.
       cached.state = state;
       cached.vv = vv;
-    } else this.cache.set(`${c}:${id}`, { state, vv, disk });
+    } else this.cache.set(c, id, { state, vv, disk });
     // Same transaction as the object's row: a listener that throws rolls the write back.
     for (const fn of this.putListeners) fn(collection, id, state);
   }
@@ -460,8 +460,7 @@ export class SqliteBacking implements StoreBacking {
     const c = this.numberOf(collection);
     // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
     if (this.lastC === c && this.lastId === id) return this.lastEntry!;
-    const key = `${c}:${id}`;
-    let e = this.cache.get(key);
+    let e = this.cache.get(c, id);
     if (e) {
       this.remember(c, id, e);
       return e;
@@ -472,7 +471,7 @@ export class SqliteBacking implements StoreBacking {
       const vv = decodeRow(versionVectorCodec, row.vv, `version vector of ${collection}["${id}"]`);
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
-    this.cache.set(key, e);
+    this.cache.set(c, id, e);
     this.remember(c, id, e);
     return e;
   }
