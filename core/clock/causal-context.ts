@@ -123,6 +123,25 @@ export class CausalContext {
     return out.sort(compareDots);
   }
 
+  /** The one replica id the context names (vector or cloud), or undefined when it names none or several. */
+  soleReplica(): string | undefined {
+    if (this.vector.size > 1) return undefined;
+    let only: string | undefined;
+    for (const r of this.vector.replicaIds()) only = r;
+    if (this.dots)
+      for (const r of this.dots.keys())
+        if (only === undefined) only = r;
+        else if (r !== only) return undefined;
+    return only;
+  }
+
+  /** The replica ids with dots in the cloud, sorted. */
+  cloudReplicas(): string[] {
+    if (!this.dots) return [];
+    const ids = [...this.dots.keys()];
+    return ids.length > 1 ? ids.sort(compareStrings) : ids;
+  }
+
   /** Cloud counters of one replica, unsorted: for lookups only, never for output. */
   cloudOf(replica: string): ReadonlySet<number> | undefined {
     return this.dots?.get(replica);

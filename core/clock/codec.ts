@@ -19,6 +19,12 @@ import type { Dot } from "./dot.ts";
 import { VersionVector } from "./version-vector.ts";
 
 export function writeVersionVector(w: Writer, vv: VersionVector): void {
+  // One replica (a single writer's vector, the common case): nothing to sort, nothing to allocate.
+  if (vv.size <= 1) {
+    w.uint(vv.size);
+    for (const r of vv.replicaIds()) w.string(r).uint(vv.get(r));
+    return;
+  }
   const entries = vv.entries();
   w.uint(entries.length);
   for (const [r, n] of entries) w.string(r).uint(n);
@@ -41,19 +47,17 @@ export function readVersionVector(r: Reader): VersionVector {
 
 export function writeCausalContext(w: Writer, cc: CausalContext): void {
   writeVersionVector(w, cc.vv);
-  // The cloud is sorted by replica id, so each id's counters form one run.
-  const runs: { id: string; counters: number[] }[] = [];
-  for (const [id, counter] of cc.cloud()) {
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last.id === id) last.counters.push(counter);
-    else runs.push({ id, counters: [counter] });
-  }
-  w.uint(runs.length);
-  for (const { id, counters } of runs) {
+  // Per replica by ascending id, its counters ascending (cloud()'s order, without its tuples).
+  const ids = cc.cloudReplicas();
+  w.uint(ids.length);
+  for (const id of ids) {
+    const counters = [...cc.cloudOf(id)!].sort(ascending);
     w.string(id).uint(counters.length);
     for (const c of counters) w.uint(c);
   }
 }
+
+const ascending = (a: number, b: number) => a - b;
 
 export function readCausalContext(r: Reader): CausalContext {
   const vv = readVersionVector(r);

@@ -145,7 +145,7 @@ function makeRecord(schema: Map<string, StateCrdt<any, unknown>>): RecordCrdt {
         relabelOpError(NAME, String(op.op), `field "${f}" (${crdt.name})`, e, hint);
       }
       state.set(f, res.state);
-      return { state, delta: new Map([[f, res.delta]]) };
+      return { state, delta: new Map<string, unknown>().set(f, res.delta) };
     },
     merge(a, b) {
       if (a === b) return a;

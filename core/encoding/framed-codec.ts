@@ -87,7 +87,7 @@ export function framedCodec<S>(type: TypeTagName, write: (w: Writer, state: S) =
       const w = new Writer();
       writeHeader(w, type);
       write(w, state);
-      return w.u32(crc32c(w.written())).finish();
+      return w.checksum().finish();
     },
     size: (state) => sizeOf(FORMAT_VERSION, body, state) + CHECKSUM_BYTES,
     decode(bytes) {

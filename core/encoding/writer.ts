@@ -2,24 +2,35 @@
  * Append-only binary writer: LEB128 varints, zigzag signed ints, length-prefixed UTF-8.
  * Varints keep small counters and dots to one or two bytes, which is where CRDT metadata lives.
  */
+import { crc32c } from "./crc32c.ts";
+
 const utf8 = new TextEncoder();
 
-// One scratch buffer shared by every Writer: encoding is synchronous and `finish()` copies out,
-// so per-message encodes allocate only their result.
-let scratch = new Uint8Array(1024);
-let scratchInUse = false;
+// Scratch buffers shared by every Writer: encoding is synchronous and `finish()` copies out,
+// so per-message encodes allocate only their result. A nested Writer (an encoder calling another
+// while one is open: a record's field, a store's object) takes the next level's buffer; levels
+// are taken and given back last-in first-out (a Writer that is never finished, or one finished
+// out of order, only leaves its level taken: later Writers go one deeper, never share it).
+const scratch: Uint8Array[] = [];
+let scratchDepth = 0;
+/** Levels beyond this get a buffer of their own (a pathological nesting keeps no memory). */
+const MAX_SCRATCH_DEPTH = 8;
 
 export class Writer {
   private buf: Uint8Array;
   private pos = 0;
-  private readonly ownsScratch: boolean;
+  /** The scratch level this Writer holds, or -1. */
+  private readonly level: number;
 
-  /** `ownBuffer`: never take the scratch (a Writer kept and reused, see `reset`). */
+  /** `ownBuffer`: never take a scratch buffer (a Writer kept and reused, see `reset`). */
   constructor(ownBuffer = false) {
-    // A nested Writer (an encoder calling another while one is open) gets a buffer of its own.
-    this.ownsScratch = !ownBuffer && !scratchInUse;
-    this.buf = this.ownsScratch ? scratch : new Uint8Array(64);
-    if (this.ownsScratch) scratchInUse = true;
+    if (ownBuffer || scratchDepth >= MAX_SCRATCH_DEPTH) {
+      this.level = -1;
+      this.buf = new Uint8Array(64);
+    } else {
+      this.level = scratchDepth++;
+      this.buf = scratch[this.level] ??= new Uint8Array(this.level === 0 ? 1024 : 256);
+    }
   }
 
   /** Bytes written so far. */
@@ -39,7 +50,7 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    if (this.ownsScratch) scratch = next;
+    if (this.level >= 0) scratch[this.level] = next;
   }
 
   byte(b: number): this {
@@ -113,6 +124,11 @@ export class Writer {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Appends the CRC-32C of every byte written so far, as `u32` (a frame's checksum; no view of the bytes is made). */
+  checksum(): this {
+    return this.u32(crc32c(this.buf, 0, this.pos));
+  }
+
   /** Unsigned 32-bit integer in four bytes, little-endian (a checksum: fixed width, not a varint). */
   u32(n: number): this {
     this.ensure(4);
@@ -126,7 +142,8 @@ export class Writer {
   /** The encoded bytes (a copy); the Writer must not be used afterwards. */
   finish(): Uint8Array {
     const out = this.buf.slice(0, this.pos);
-    if (this.ownsScratch) scratchInUse = false;
+    // Given back only by the innermost holder (see the scratch buffers above).
+    if (this.level >= 0 && this.level === scratchDepth - 1) scratchDepth--;
     return out;
   }
 }

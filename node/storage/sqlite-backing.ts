@@ -68,8 +68,36 @@ function decodeRow<T>(codec: Codec<T>, bytes: unknown, where: string): T {
   }
 }
 
+/**
+ * The knowledge of each collection a write asked for, as it was before the write (undefined: none
+ * yet). Two arrays emptied by their length, not a Map: a Map's clear() allocates its table anew,
+ * and this is emptied at every write.
+ */
+class BeforeWrite {
+  readonly collections: number[] = [];
+  readonly contexts: (CausalContext | undefined)[] = [];
+
+  get size(): number {
+    return this.collections.length;
+  }
+
+  has(c: number): boolean {
+    return this.collections.includes(c);
+  }
+
+  set(c: number, cc: CausalContext | undefined): void {
+    this.collections.push(c);
+    this.contexts.push(cc);
+  }
+
+  clear(): void {
+    this.collections.length = 0;
+    this.contexts.length = 0;
+  }
+}
+
 export class SqliteBacking implements StoreBacking {
-  private readonly cache: Lru<string, Entry>;
+  private readonly cache: Lru<Entry>;
   private readonly index: Map<string, number>;
   private readonly codecs: Codec<unknown>[];
   private readonly txnCodec: Codec<TxnMeta>;
@@ -77,7 +105,7 @@ export class SqliteBacking implements StoreBacking {
   /** Collections whose knowledge changed since the last flush. */
   private readonly knownDirty = new Set<number>();
   /** Inside a write: the knowledge as it was before the write, per collection it asked for (undefined: none yet). */
-  private readonly knownBefore = new Map<number, CausalContext | undefined>();
+  private readonly knownBefore = new BeforeWrite();
   private inWrite = false;
   /**
    * Inside a write: the (collection, origin, seq, id) entries a put raised in an object's vector,
@@ -92,8 +120,10 @@ export class SqliteBacking implements StoreBacking {
   private logCount: number | undefined;
   private readonly putListeners: PutListener[] = [];
   private readonly flushListeners: (() => void)[] = [];
-  /** The entry read last (a key of the cache, or forgotten with it), with its collection number and id: a hit builds no key. */
-  private last: { c: number; id: string; entry: Entry } | undefined;
+  /** The entry read last (in the cache, or forgotten with it), with its collection number and id: a write reads an object, its vector, then puts it. */
+  private lastC = -1;
+  private lastId = "";
+  private lastEntry: Entry | undefined;
 
   private readonly q;
 
@@ -167,7 +197,7 @@ export class SqliteBacking implements StoreBacking {
   beginWrite(): void {
     this.inWrite = true;
     this.knownBefore.clear();
-    this.unlogged = [];
+    if (this.unlogged.length > 0) this.unlogged = [];
   }
 
   /** The write's `fn` returned: writes the `touched` rows its unlogged vector entries need (it may throw: the write is then undone). */
@@ -182,7 +212,9 @@ export class SqliteBacking implements StoreBacking {
 
   /** The write's savepoint was rolled back: its rows are gone; forget what it left in memory. */
   undoWrite(): void {
-    for (const [c, before] of this.knownBefore) {
+    for (let i = 0; i < this.knownBefore.size; i++) {
+      const c = this.knownBefore.collections[i]!;
+      const before = this.knownBefore.contexts[i];
       if (before === undefined) this.known.delete(c);
       else this.known.set(c, before);
     }
@@ -213,7 +245,8 @@ export class SqliteBacking implements StoreBacking {
   /** Forgets what is cached of the rows (objects, counts, origins): re-read on demand. */
   private forgetRows(): void {
     this.cache.clear();
-    this.last = undefined;
+    this.lastC = -1;
+    this.lastEntry = undefined;
     this.counts.clear();
     this.logCount = undefined;
     this.originIds.clear();
@@ -237,8 +270,7 @@ export class SqliteBacking implements StoreBacking {
 
   put(collection: string, id: string, state: unknown, vv: VersionVector): void {
     const c = this.numberOf(collection);
-    const last = this.last;
-    const cached = last !== undefined && last.c === c && last.id === id ? last.entry : this.cache.get(`${c}:${id}`);
+    const cached = this.lastC === c && this.lastId === id ? this.lastEntry : this.cache.get(c, id);
     let disk: Map<string, number>;
     let existed: boolean;
     if (cached) {
@@ -275,7 +307,7 @@ export class SqliteBacking implements StoreBacking {
       // Changed in place: it is already the most recently used, no need to move it again.
       cached.state = state;
       cached.vv = vv;
-    } else this.cache.set(`${c}:${id}`, { state, vv, disk });
+    } else this.cache.set(c, id, { state, vv, disk });
     // Same transaction as the object's row: a listener that throws rolls the write back.
     for (const fn of this.putListeners) fn(collection, id, state);
   }
@@ -361,7 +393,9 @@ export class SqliteBacking implements StoreBacking {
     for (let i = u.length - 1; i >= 0; i--) {
       const e = u[i]!;
       if (e.seq === seq && e.o === o && e.c === c && e.id === entry.id) {
-        u.splice(i, 1);
+        // Order does not matter (endWrite upserts, touchedAbove sorts): the last takes its place.
+        u[i] = u[u.length - 1]!;
+        u.pop();
         break;
       }
     }
@@ -415,15 +449,20 @@ export class SqliteBacking implements StoreBacking {
     return o;
   }
 
+  /** The entry read last (fields, not an object: one per object read). */
+  private remember(c: number, id: string, e: Entry): void {
+    this.lastC = c;
+    this.lastId = id;
+    this.lastEntry = e;
+  }
+
   private entry(collection: string, id: string): Entry {
     const c = this.numberOf(collection);
     // A write reads an object, then its vector, then puts it: one move to the LRU's end is enough.
-    const last = this.last;
-    if (last !== undefined && last.c === c && last.id === id) return last.entry;
-    const key = `${c}:${id}`;
-    let e = this.cache.get(key);
+    if (this.lastC === c && this.lastId === id) return this.lastEntry!;
+    let e = this.cache.get(c, id);
     if (e) {
-      this.last = { c, id, entry: e };
+      this.remember(c, id, e);
       return e;
     }
     const row = this.q.object.get(c, id);
@@ -432,8 +471,8 @@ export class SqliteBacking implements StoreBacking {
       const vv = decodeRow(versionVectorCodec, row.vv, `version vector of ${collection}["${id}"]`);
       e = { state: decodeRow(this.codecs[c]!, row.state, `state of ${collection}["${id}"]`), vv, disk: new Map(vv.entries()) };
     }
-    this.cache.set(key, e);
-    this.last = { c, id, entry: e };
+    this.cache.set(c, id, e);
+    this.remember(c, id, e);
     return e;
   }
 }

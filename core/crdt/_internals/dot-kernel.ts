@@ -67,11 +67,19 @@ export class DotKernel {
     // A snapshot: the caller's iterable may be a live view of the entries removeEntry deletes
     // from (an array is one already: keys() returns a copy).
     // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point
-    for (const k of Array.isArray(supersede) ? (supersede as string[]) : [...supersede]) {
+    const doomed = Array.isArray(supersede) ? (supersede as string[]) : [...supersede];
+    if (this.entries.has(key)) {
       // The writer's own dot index is kept even when it empties: the new dot goes in next.
-      for (const d of this.removeEntry(k, replica)) delta.ctx.add(d);
+      for (const k of doomed) for (const d of this.removeEntry(k, replica)) delta.ctx.add(d);
+      this.insert(key, value, dot);
+    } else {
+      // A value not held yet (an MV write of a new value, the usual case): its entry goes in
+      // before the superseded ones go out, so that the Maps never empty on the way — a Map that
+      // empties shrinks, and refilling it reallocates its table, at every write. The entries and
+      // the indexes end up exactly as with the removals first (its key, absent, was not removed).
+      this.insert(key, value, dot);
+      for (const k of doomed) if (k !== key) for (const d of this.removeEntry(k, replica)) delta.ctx.add(d);
     }
-    this.insert(key, value, dot);
     delta.insert(key, value, dot);
     delta.ctx.add(dot);
     return delta;
@@ -177,15 +185,12 @@ export class DotKernel {
    */
   static encode(w: Writer, k: DotKernel): void {
     writeCausalContext(w, k.ctx);
-    const index = new Map(k.ctx.replicas().map((id, i) => [id, i]));
-    const entries = [...k.entries.values()].sort((x, y) => compareJson(x.value, y.value));
-    w.uint(entries.length);
-    for (const e of entries) {
-      writeJson(w, e.value);
-      const dots = [...e.dots].sort(compareDots);
-      w.uint(dots.length);
-      for (const [r, c] of dots) w.uint(index.get(r)!).uint(c);
-    }
+    // A context of one replica (a single writer's register or set: the common case) makes every
+    // dot's index 0; one entry of one dot needs no sorting. The bytes are the same either way.
+    const index = k.ctx.soleReplica() === undefined ? new Map(k.ctx.replicas().map((id, i) => [id, i])) : undefined;
+    w.uint(k.entries.size);
+    if (k.entries.size === 1) for (const e of k.entries.values()) writeEntry(w, e, index);
+    else for (const e of [...k.entries.values()].sort((x, y) => compareJson(x.value, y.value))) writeEntry(w, e, index);
   }
 
   /** Reads {@link DotKernel.encode}'s layout, refusing any non-canonical or inconsistent input. */
@@ -218,6 +223,14 @@ export class DotKernel {
     }
     return out;
   }
+}
+
+/** An entry: its value, then its dots by ascending (replica, counter), each replica as its `index` (undefined: the context's only replica, 0). */
+function writeEntry(w: Writer, e: Entry, index: Map<string, number> | undefined): void {
+  writeJson(w, e.value);
+  const dots = e.dots.length === 1 ? e.dots : [...e.dots].sort(compareDots);
+  w.uint(dots.length);
+  for (const [r, c] of dots) w.uint(index === undefined ? 0 : index.get(r)!).uint(c);
 }
 
 /** The dot (r, c) among an entry's dots (the caller knows it is there). */
