@@ -3,7 +3,7 @@
  * sends, the answer it computes to a peer's digest, and the merge of such an answer.
  *
  * - `digest`: per collection, the knowledge (the dots applied).
- * - `missing`: what the peer lacks and nothing else. Per collection and origin, the deltas above
+ * - `missing`: what the peer lacks and nothing else (nor what it holds pending, if it says). Per collection and origin, the deltas above
  *   the peer's counter come from the delta log (joined per object: one entry per object, not per
  *   update); where the log no longer holds them (compacted, or learnt through a sync rather than
  *   one by one) the objects those origins touched beyond the peer's counter are sent whole.
@@ -50,22 +50,28 @@ export function digest(port: SyncPort): StoreDigest {
   return out;
 }
 
-/** The answer to a peer's digest: everything this replica knows that the peer lacks. */
-export function missing(port: SyncPort, peer: StoreDigest): SyncMessage {
+/**
+ * The answer to a peer's digest: everything this replica knows that the peer lacks — less the
+ * peer's `pending` dots (held by its transaction hold: it has them, not yet visible), which are
+ * left out of the joined deltas. The answer's `base` stays the digest: the peer raises its
+ * knowledge only where it holds nothing (applySync), so a dot left out is never claimed unseen.
+ */
+export function missing(port: SyncPort, peer: StoreDigest, pending?: StoreDigest): SyncMessage {
   for (const c of peer.keys()) port.typeOf(c);
+  for (const c of pending?.keys() ?? []) port.typeOf(c);
   const parts: SyncPart[] = [];
   for (const c of port.collections) {
     const cc = port.backing.knowledge(c);
     if (!cc) continue;
     const base = peer.get(c) ?? new CausalContext();
-    const part = missingIn(port, c, cc, base);
+    const part = missingIn(port, c, cc, base, pending?.get(c));
     if (part) parts.push(part);
   }
   return { parts };
 }
 
 /** One collection's part of the answer, or null when the peer lacks nothing of it. */
-function missingIn(port: SyncPort, c: string, cc: CausalContext, base: CausalContext): SyncPart | null {
+function missingIn(port: SyncPort, c: string, cc: CausalContext, base: CausalContext, pending: CausalContext | undefined): SyncPart | null {
   const { backing } = port;
   const crdt = port.typeOf(c);
   const deltas = new Map<string, unknown[]>();
@@ -73,7 +79,7 @@ function missingIn(port: SyncPort, c: string, cc: CausalContext, base: CausalCon
   const unlogged: string[] = [];
   let any = false;
   for (const origin of cc.replicas()) {
-    const seqs = lacking(cc, base, origin);
+    const seqs = lacking(cc, base, origin, pending);
     if (seqs.length === 0) continue;
     any = true;
     // An origin is served from the log only if the log holds every update of it the peer lacks.
@@ -179,12 +185,13 @@ export function mergeObject(port: SyncPort, c: string, o: SyncObject, covered: b
   }
 }
 
-/** The seqs of `origin` that `cc` holds and `peer` does not, ascending. */
-function lacking(cc: CausalContext, peer: CausalContext, origin: string): number[] {
+/** The seqs of `origin` that `cc` holds and `peer` neither knows nor holds pending, ascending. */
+function lacking(cc: CausalContext, peer: CausalContext, origin: string, pending: CausalContext | undefined): number[] {
   const out: number[] = [];
-  for (let s = peer.vv.get(origin) + 1; s <= cc.vv.get(origin); s++) if (!peer.has([origin, s])) out.push(s);
+  const lacks = (s: number) => !peer.has([origin, s]) && !pending?.has([origin, s]);
+  for (let s = peer.vv.get(origin) + 1; s <= cc.vv.get(origin); s++) if (lacks(s)) out.push(s);
   const cloud = cc.cloudOf(origin);
-  if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (!peer.has([origin, s])) out.push(s);
+  if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (lacks(s)) out.push(s);
   return out;
 }
 

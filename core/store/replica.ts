@@ -55,7 +55,7 @@ import { MemoryBacking } from "./memory-backing.ts";
 import { snapshotCodec } from "./snapshot.ts";
 import { type DeltaMessage, MAX_TXN_UPDATES, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type TxnMeta } from "./messages.ts";
 import type { ObjectUpdate, StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
-import { type HeldDelta, heldCount, holdDelta, type HoldPort, holdStats, knownDot, newTxnHold, settle } from "./txn-hold.ts";
+import { type HeldDelta, heldCount, heldDots, holdDelta, type HoldPort, holdStats, knownDot, newTxnHold, settle } from "./txn-hold.ts";
 
 /** A message names something this store does not have (an unknown collection, a bad dot). */
 export class StoreError extends CrdtError {
@@ -377,9 +377,21 @@ export class StoreReplica {
     return digest(this.syncPort);
   }
 
-  /** The answer to a peer's digest: everything this replica knows that the peer lacks. */
-  missing(peer: StoreDigest): SyncMessage {
-    return missing(this.syncPort, peer);
+  /**
+   * The answer to a peer's digest: everything this replica knows that the peer lacks, less the
+   * dots the peer reports `pending` (its `pending()`: held until their transactions are whole).
+   */
+  missing(peer: StoreDigest, pending?: StoreDigest): SyncMessage {
+    return missing(this.syncPort, peer, pending);
+  }
+
+  /**
+   * Per collection, the dots this replica holds back until their transactions are whole (none
+   * of them in the digest): sent beside the digest, so the peer does not send them again
+   * (collections holding none left out; empty when nothing is held).
+   */
+  pending(): StoreDigest {
+    return heldDots(this.hold);
   }
 
   /**

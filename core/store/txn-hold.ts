@@ -181,6 +181,32 @@ export function heldOrigins(hold: TxnHold, c: string): Set<string> {
 }
 
 /**
+ * The dots held updates carry, per collection (each not in the knowledge, or it would have been
+ * applied): a held delta's dot, and the dots a held sync object's transactions list on its
+ * object. What a replica reports as pending beside its digest, so a peer does not send them
+ * again while they wait for the rest of their transactions (docs/design.md, "The node protocol").
+ * A dot a held sync object joined outside its transactions (a plain update on the same object)
+ * is not reported: the peer sends it again, as a plain object merged at once.
+ */
+export function heldDots(hold: TxnHold): Map<string, CausalContext> {
+  const out = new Map<string, CausalContext>();
+  const add = (c: string, origin: string, seq: number) => {
+    let cc = out.get(c);
+    if (!cc) out.set(c, (cc = new CausalContext()));
+    cc.add([origin, seq]);
+  };
+  for (const e of hold.entries.values()) {
+    if (e.p.kind === "delta") {
+      add(e.c, e.p.msg.origin, e.p.msg.seq);
+      continue;
+    }
+    const o = e.p.object;
+    for (const t of o.txns) for (const m of t.members) if (m.collection === e.c && m.id === o.id) add(e.c, t.origin, m.seq);
+  }
+  return out;
+}
+
+/**
  * Applies every held update whose transactions are whole (see the top of this file), in arrival
  * order, through the port. Returns the deltas applied (to pass on); sync objects applied count in
  * the knowledge only (their transactions' dots on the object).

@@ -20,10 +20,18 @@ import { type Change, changeSchema, type ClientRequest, clientRequestSchema, typ
 /** core's message codecs of one store schema. */
 type StoreCodecs = ReturnType<typeof storeCodecs>;
 
-/** 2: store deltas and sync objects may carry transaction metadata (a version-1 peer is refused, naming both versions). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 3: hello and digest frames carry the sender's pending dots (held until their transactions are
+ * whole) beside its digest, and a sync answer's part lists its transactions once, objects naming
+ * them by index. 2: store deltas and sync objects may carry transaction metadata. A peer of
+ * another version is refused, naming both versions.
+ */
+export const PROTOCOL_VERSION = 3;
 const MAGIC = [0x4d, 0x43]; // "MC"
 const WHAT = "node frame";
+
+/** An empty digest: no pending dots. */
+const NONE: StoreDigest = new Map();
 
 /** A frame larger than this is refused before it is read (a peer cannot make a node allocate without bound). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -39,12 +47,14 @@ export type Hello = {
   /** The sequence names this node serves. */
   sequences: string[];
   digest: StoreDigest;
+  /** The dots the sender holds back until their transactions are whole (StoreReplica.pending): not to be sent again. Absent when none. */
+  pending?: StoreDigest;
 };
 export type Frame =
   | Hello
   | { type: "deltas"; deltas: DeltaMessage[] }
   /** `reply`: the sender also wants the receiver's digest, to send what the receiver lacks (after backpressure). */
-  | { type: "digest"; digest: StoreDigest; reply: boolean }
+  | { type: "digest"; digest: StoreDigest; reply: boolean; pending?: StoreDigest }
   | { type: "sync"; sync: SyncMessage }
   | { type: "request"; rid: number; body: ClientRequest }
   | { type: "response"; rid: number; body: ClientResponse }
@@ -138,14 +148,16 @@ function writePayload(w: Writer, f: Frame, codecs: StoreCodecs | undefined): voi
     case "hello":
       w.string(f.nodeId).string(f.schema).uint(f.sequences.length);
       for (const s of f.sequences) w.string(s);
-      w.bytes(c().digest.encode(f.digest));
+      w.bytes(c().digest.encode(f.digest)).bytes(c().digest.encode(f.pending ?? NONE));
       return;
     case "deltas":
       w.uint(f.deltas.length);
       for (const d of f.deltas) w.bytes(c().delta.encode(d));
       return;
     case "digest":
-      w.byte(f.reply ? 1 : 0).bytes(c().digest.encode(f.digest));
+      w.byte(f.reply ? 1 : 0)
+        .bytes(c().digest.encode(f.digest))
+        .bytes(c().digest.encode(f.pending ?? NONE));
       return;
     case "sync":
       w.bytes(c().sync.encode(f.sync));
@@ -182,7 +194,9 @@ function readPayload(r: Reader, tag: number, codecs: StoreCodecs | undefined): F
         if (s === "") r.fail("hello: empty sequence name");
         sequences.push(s);
       }
-      return { type: "hello", nodeId, schema, sequences, digest: nested(r, c().digest.decode) };
+      const digest = nested(r, c().digest.decode);
+      const pending = nested(r, c().digest.decode);
+      return pending.size > 0 ? { type: "hello", nodeId, schema, sequences, digest, pending } : { type: "hello", nodeId, schema, sequences, digest };
     }
     case FRAME_TYPES.deltas: {
       const n = r.count(1);
@@ -198,7 +212,9 @@ function readPayload(r: Reader, tag: number, codecs: StoreCodecs | undefined): F
     case FRAME_TYPES.digest: {
       const flag = r.byte();
       if (flag > 1) r.fail(`digest: bad reply flag ${flag}`);
-      return { type: "digest", reply: flag === 1, digest: nested(r, c().digest.decode) };
+      const digest = nested(r, c().digest.decode);
+      const pending = nested(r, c().digest.decode);
+      return pending.size > 0 ? { type: "digest", reply: flag === 1, digest, pending } : { type: "digest", reply: flag === 1, digest };
     }
     case FRAME_TYPES.sync:
       return { type: "sync", sync: nested(r, c().sync.decode) };
