@@ -13,6 +13,7 @@
  * Last, the catch-up over the wire (bench/txn-catch-up.ts, issue 18): two real nodes, 150 keys
  * written by 4 transactions on A before B exists, B catching up through one-object sync frames
  * with a digest every 100 ms (cluster mode's RAMP case); ms from B's open until it shows all.
+ * And the bytes of that answer (core's sync encoding), in one frame and in one-object frames.
  *
  * Run alone: `npm run bench -- node-txn`.
  */
@@ -22,7 +23,7 @@ import { join } from "node:path";
 import type { BenchRow } from "../types.ts";
 import { openNode, type Node, type NodeOptions } from "../../node/index.ts";
 import { catchUp } from "../txn-catch-up.ts";
-import { deltasShuffled, syncFrames } from "../txn-hold-workload.ts";
+import { deltasShuffled, syncAnswerBytes, syncFrames } from "../txn-hold-workload.ts";
 
 export const name = "node-txn";
 
@@ -81,6 +82,7 @@ export async function run(): Promise<BenchRow[]> {
   const shuffled = deltasShuffled(1000, 4);
   const frames = syncFrames(300, 4);
   const caught = await catchUp(150, 4);
+  const bytes = syncAnswerBytes(150, 4);
   const plain = await measure(0, "p");
   const t2 = await measure(2, "t2_");
   const t8 = await measure(8, "t8_");
@@ -111,6 +113,13 @@ export async function run(): Promise<BenchRow[]> {
       value: Math.round(caught.ms),
       unit: "ms",
       note: `two nodes on loopback; B merged or held ${caught.syncedObjects.toLocaleString("en-US")} sync objects by then (${caught.keys} needed)`,
+    },
+    {
+      suite: name,
+      name: "sync answer bytes: 150 keys × 4 txns, one frame",
+      value: bytes.oneFrame,
+      unit: "bytes",
+      note: `one-object frames: ${bytes.oneObjectFrames.toLocaleString("en-US")} bytes in all (each frame lists its object's transactions)`,
     },
   ];
 }

@@ -30,7 +30,7 @@
  */
 import { CausalContext } from "../clock/causal-context.ts";
 import type { StateCrdt } from "../contract.ts";
-import { type DeltaMessage, type SyncObject, txnKey, type TxnMeta } from "./messages.ts";
+import { type DeltaMessage, sameTxn, type SyncObject, txnKey, type TxnMeta } from "./messages.ts";
 
 /** A transaction's delta, held. */
 export type HeldDelta = DeltaMessage & { txn: TxnMeta };
@@ -442,17 +442,6 @@ function stateOf(hold: TxnHold, m: Member, port: HoldPort): number {
 function providesDot(s: Entry, m: Member): boolean {
   if (s.p.kind !== "sync") return false;
   return s.provides.has(m.dot) || (s.p.object.full && s.p.object.vv.get(m.origin) >= m.seq);
-}
-
-function sameTxn(a: TxnMeta, b: TxnMeta): boolean {
-  if (a === b) return true;
-  if (a.origin !== b.origin || a.members.length !== b.members.length) return false;
-  for (let i = 0; i < a.members.length; i++) {
-    const x = a.members[i]!;
-    const y = b.members[i]!;
-    if (x.collection !== y.collection || x.id !== y.id || x.seq !== y.seq) return false;
-  }
-  return true;
 }
 
 function becomeKnown(hold: TxnHold, m: Member): void {

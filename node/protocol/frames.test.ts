@@ -25,6 +25,14 @@ function sampleFrames(): Frame[] {
     b.update({ op: "inc", args: ["views", "home", 3] }),
     b.update({ op: "inc", args: ["customers", "B", "views", 2] }),
   ];
+  // A transaction b holds half of: pending dots beside b's digest, and a sync answer with a table of transactions.
+  const c = new StoreReplica("c", store, () => 3000);
+  const txn = c.transact([
+    { op: "set", args: ["customers", "A", "email", "c@example.com"] },
+    { op: "set", args: ["customers", "C", "email", "c2@example.com"] },
+    { op: "inc", args: ["views", "home", 1] },
+  ]);
+  b.receive(txn[0]!);
   return [
     { type: "hello", nodeId: "a", schema: schemaFingerprint(SCHEMA), sequences: ["invoice"], digest: a.digest() },
     { type: "deltas", deltas },
@@ -38,6 +46,9 @@ function sampleFrames(): Frame[] {
     { type: "response", rid: 9, body: { ok: false, kind: "unavailable", error: "no reachable node serves sequence invoice" } },
     { type: "event", rid: 2, change: { collection: "customers", id: "A", value: { phone: ["555-0101"] } } },
     { type: "refuse", reason: "schema differs" },
+    { type: "hello", nodeId: "b", schema: schemaFingerprint(SCHEMA), sequences: [], digest: b.digest(), pending: b.pending() },
+    { type: "digest", digest: b.digest(), reply: false, pending: b.pending() },
+    { type: "sync", sync: c.missing(b.digest()) },
   ];
 }
 
@@ -60,6 +71,17 @@ describe("node frames", () => {
     for (const bytes of encoded) expect(codec.encode(codec.decode(bytes))).toEqual(bytes);
     const hello = codec.decode(encoded[0]!);
     expect(hello).toMatchObject({ type: "hello", nodeId: "a", sequences: ["invoice"] });
+    expect(hello).not.toHaveProperty("pending");
+    // Pending dots travel beside the digest: the held one, not in the digest.
+    const held = codec.decode(encoded[12]!) as Extract<Frame, { type: "hello" }>;
+    expect(held.pending?.get("customers")?.has(["c", 1])).toBe(true);
+    expect(held.digest.get("customers")?.has(["c", 1]) ?? false).toBe(false);
+    // The answer with transactions: one table per part, the objects sharing its entries.
+    const sync = codec.decode(encoded[14]!) as Extract<Frame, { type: "sync" }>;
+    const customers = sync.sync.parts.find((p) => p.collection === "customers")!;
+    expect(customers.objects.map((o) => o.id)).toEqual(["A", "C"]);
+    expect(customers.objects[0]!.txns![0]).toBe(customers.objects[1]!.txns![0]);
+    expect(customers.objects[0]!.txns![0]!.members).toHaveLength(3);
   });
 
   it("random bytes are refused", () => {
