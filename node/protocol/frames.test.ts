@@ -125,6 +125,10 @@ describe("node frames", () => {
     expect(e).toBeInstanceOf(ProtocolVersionError);
     expect(String((e as Error).message)).toContain(`protocol version ${PROTOCOL_VERSION + 1}, this node speaks version ${PROTOCOL_VERSION}`);
     expect(codec.decode(other.encode({ type: "refuse", reason: "no" }))).toEqual({ type: "refuse", reason: "no" });
+    // Version 2 (no pending dots, transactions repeated per object) is refused since version 3.
+    expect(PROTOCOL_VERSION).toBe(3);
+    const v2 = frameCodec(new StoreReplica("x", store).codecs, 2);
+    expect(() => codec.decode(v2.encode(frames[0]!))).toThrow("protocol version 2, this node speaks version 3");
   });
 
   it("a request that is not a valid client request is refused (zod), naming the field", () => {
