@@ -25,7 +25,7 @@ import type { VersionVector } from "../clock/version-vector.ts";
 import type { Codec } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
-import type { Writer } from "../encoding/writer.ts";
+import { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
 import type { StoreCrdt } from "./store-crdt.ts";
 
@@ -90,12 +90,21 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
     return id;
   };
   const writeIndexed = (w: Writer, c: string) => w.uint(index.get(c)!);
+  // A transaction's metadata is written once per update it made (each delta, log entry and
+  // object row): k updates, k members each. Encoded once per metadata object and copied after
+  // (metadata is never changed once made: transact, seal and the decoders each build a new one).
+  const txnBytes = new WeakMap<TxnMeta, Uint8Array>();
   const writeTxn = (w: Writer, t: TxnMeta) => {
-    w.string(t.origin).uint(t.members.length);
-    for (const m of t.members) {
-      writeIndexed(w, m.collection);
-      w.string(m.id).uint(m.seq);
+    let bytes = txnBytes.get(t);
+    if (!bytes) {
+      const own = new Writer(true).string(t.origin).uint(t.members.length);
+      for (const m of t.members) {
+        writeIndexed(own, m.collection);
+        own.string(m.id).uint(m.seq);
+      }
+      txnBytes.set(t, (bytes = own.finish()));
     }
+    w.raw(bytes);
   };
   const readTxn = (r: Reader): TxnMeta => {
     const origin = r.string();
