@@ -49,6 +49,7 @@ function sampleFrames(): Frame[] {
     { type: "hello", nodeId: "b", schema: schemaFingerprint(SCHEMA), sequences: [], digest: b.digest(), pending: b.pending() },
     { type: "digest", digest: b.digest(), reply: false, pending: b.pending() },
     { type: "sync", sync: c.missing(b.digest()) },
+    { type: "deltas", deltas: [deltas[0]!, ...txn] },
   ];
 }
 
@@ -82,6 +83,11 @@ describe("node frames", () => {
     expect(customers.objects.map((o) => o.id)).toEqual(["A", "C"]);
     expect(customers.objects[0]!.txns![0]).toBe(customers.objects[1]!.txns![0]);
     expect(customers.objects[0]!.txns![0]!.members).toHaveLength(3);
+    // A deltas frame likewise: the transaction once, its three deltas naming it; the plain one none.
+    const live = codec.decode(encoded[15]!) as Extract<Frame, { type: "deltas" }>;
+    expect(live.deltas.map((d) => d.txn?.members.length ?? 0)).toEqual([0, 3, 3, 3]);
+    expect(live.deltas[1]!.txn).toBe(live.deltas[3]!.txn);
+    expect(live.deltas.slice(1)).toEqual(frames[15]!.type === "deltas" ? frames[15].deltas.slice(1) : []);
   });
 
   it("random bytes are refused", () => {
@@ -155,6 +161,17 @@ describe("node frames", () => {
     const deltas = (frames[1] as Extract<Frame, { type: "deltas" }>).deltas;
     const bad = codec.encode({ type: "deltas", deltas: [deltas[0]!, { ...deltas[1]!, origin: "" }] });
     expect(() => codec.decode(bad)).toThrow(/empty origin/);
+  });
+
+  it("a deltas frame lists a transaction once: a 100-update transaction's deltas are linear in bytes; a delta its named transaction does not list is refused", () => {
+    const w = new StoreReplica("w", store, () => 1);
+    const txn = w.transact(Array.from({ length: 100 }, (_, i) => ({ op: "set", args: ["customers", `c${i}`, "email", "x"] })));
+    const bytes = codec.encode({ type: "deltas", deltas: txn });
+    // 100 deltas of ~30 bytes and the 100 members once: a few KB (repeated per delta: ~100 × 1 KB).
+    expect(bytes.length).toBeLessThan(10_000);
+    expect((codec.decode(bytes) as Extract<Frame, { type: "deltas" }>).deltas).toEqual(txn);
+    const plain = (frames[1] as Extract<Frame, { type: "deltas" }>).deltas[0]!;
+    expect(() => codec.decode(codec.encode({ type: "deltas", deltas: [{ ...plain, txn: txn[0]!.txn! }] }))).toThrow(DecodeError);
   });
 
   it("schema fingerprints ignore key order and see every difference", () => {
