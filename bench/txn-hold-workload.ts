@@ -93,8 +93,29 @@ export function syncFrames(keys: number, rounds: number): HoldRun {
   return { ms: took, maxHeld, frames };
 }
 
+/**
+ * The bytes of the answer to an empty digest after `rounds` transactions over all `keys` objects
+ * (core's sync encoding): in one frame, and cut into frames of one object. The one frame is what
+ * the part's table of transactions saves (each object naming them by index, not repeating them).
+ */
+export function syncAnswerBytes(keys: number, rounds: number): { oneFrame: number; oneObjectFrames: number } {
+  const a = new StoreReplica("A", store);
+  const ids = Array.from({ length: keys }, (_, i) => `k${String(i).padStart(4, "0")}`);
+  for (let n = 1; n <= rounds; n++) a.transact(ids.map((id) => set(id, n)));
+  const answer = a.missing(new Map());
+  return {
+    oneFrame: a.codecs.sync.encode(answer).length,
+    oneObjectFrames: oneObjectFrames(answer).reduce((n, f) => n + a.codecs.sync.encode(f).length, 0),
+  };
+}
+
 if (process.argv[1]?.endsWith("txn-hold-workload.ts")) {
   const [what, x, y] = process.argv.slice(2);
-  const r = what === "sync" ? syncFrames(Number(x ?? 150), Number(y ?? 4)) : deltasShuffled(Number(x ?? 1000), Number(y ?? 4));
+  const r =
+    what === "sync"
+      ? syncFrames(Number(x ?? 150), Number(y ?? 4))
+      : what === "bytes"
+        ? syncAnswerBytes(Number(x ?? 150), Number(y ?? 4))
+        : deltasShuffled(Number(x ?? 1000), Number(y ?? 4));
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

@@ -133,7 +133,7 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
     codec: frameCodec(host.replica.codecs),
     host,
     linkOptions,
-    hello: (): Hello => ({ type: "hello", nodeId: host.id, schema: fingerprint, sequences: [...sequencer.names], digest: host.digest() }),
+    hello: (): Hello => ({ type: "hello", nodeId: host.id, schema: fingerprint, sequences: [...sequencer.names], ...host.digestAndPending() }),
     log,
     addLink: (c, peerId) => links.add(c, peerId),
     removeLink: (c, code) => {
@@ -238,7 +238,9 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
   for (const d of dialers) d.start();
 
   const digestTimer = setInterval(() => {
-    for (const c of links) c.send({ type: "digest", digest: host.digest(), reply: false });
+    // A link still applying a sync answer from its peer is skipped: asking now would have the
+    // peer send again what is on its way (a catch-up of big transactions took a minute so).
+    for (const c of links) if (!c.applyingSync) c.send({ type: "digest", ...host.digestAndPending(), reply: false });
   }, options.digestMs ?? 3000);
 
   /** A number of a sequence from this node's sequencer path, under this process's client id (the embedded API's `next`, SQL's NEXTVAL). */

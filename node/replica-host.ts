@@ -153,9 +153,18 @@ export class ReplicaHost {
     return this.replica.digest();
   }
 
-  /** What a peer of digest `peer` lacks, from durable state only (sent to it: it must not carry a write a crash can take away). */
-  missing(peer: StoreDigest): Promise<SyncMessage> {
-    return this.store.read(() => this.replica.missing(peer));
+  /**
+   * The digest and the pending dots (held until their transactions are whole; absent when none),
+   * as a hello or digest frame carries them: the peer sends neither again.
+   */
+  digestAndPending(): { digest: StoreDigest; pending?: StoreDigest } {
+    const pending = this.replica.pending();
+    return pending.size > 0 ? { digest: this.replica.digest(), pending } : { digest: this.replica.digest() };
+  }
+
+  /** What a peer of digest `peer` lacks (less its `pending` dots), from durable state only (sent to it: it must not carry a write a crash can take away). */
+  missing(peer: StoreDigest, pending?: StoreDigest): Promise<SyncMessage> {
+    return this.store.read(() => this.replica.missing(peer, pending));
   }
 
   /** An object's durable value (MV fields as sorted arrays, as the simulator prints them), or null when absent. Rejects with a StoreError on an unknown collection. */

@@ -10,6 +10,11 @@
  * transactions of 4 updates whose deltas arrive one at a time in a shuffled order, and 300 keys
  * written by 4 transactions caught up through one-object sync frames; ms until all are applied.
  *
+ * Last, the catch-up over the wire (bench/txn-catch-up.ts, issue 18): two real nodes, 150 keys
+ * written by 4 transactions on A before B exists, B catching up through one-object sync frames
+ * with a digest every 100 ms (cluster mode's RAMP case); ms from B's open until it shows all.
+ * And the bytes of that answer (core's sync encoding), in one frame and in one-object frames.
+ *
  * Run alone: `npm run bench -- node-txn`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,7 +22,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchRow } from "../types.ts";
 import { openNode, type Node, type NodeOptions } from "../../node/index.ts";
-import { deltasShuffled, syncFrames } from "../txn-hold-workload.ts";
+import { catchUp } from "../txn-catch-up.ts";
+import { deltasShuffled, syncAnswerBytes, syncFrames } from "../txn-hold-workload.ts";
 
 export const name = "node-txn";
 
@@ -75,6 +81,8 @@ export async function run(): Promise<BenchRow[]> {
   // The core rows first: the node rows leave sockets and SQLite files behind them.
   const shuffled = deltasShuffled(1000, 4);
   const frames = syncFrames(300, 4);
+  const caught = await catchUp(150, 4);
+  const bytes = syncAnswerBytes(150, 4);
   const plain = await measure(0, "p");
   const t2 = await measure(2, "t2_");
   const t8 = await measure(8, "t8_");
@@ -98,6 +106,20 @@ export async function run(): Promise<BenchRow[]> {
       value: Math.round(frames.ms),
       unit: "ms",
       note: `one StoreReplica, ${frames.frames} applySync calls, at most ${frames.maxHeld} objects held`,
+    },
+    {
+      suite: name,
+      name: "catch-up over the wire: 150 keys × 4 txns, one-object sync frames, digest every 100 ms, ms",
+      value: Math.round(caught.ms),
+      unit: "ms",
+      note: `two nodes on loopback; B merged or held ${caught.syncedObjects.toLocaleString("en-US")} sync objects by then (${caught.keys} needed)`,
+    },
+    {
+      suite: name,
+      name: "sync answer bytes: 150 keys × 4 txns, one frame",
+      value: bytes.oneFrame,
+      unit: "bytes",
+      note: `one-object frames: ${bytes.oneObjectFrames.toLocaleString("en-US")} bytes in all (each frame lists its object's transactions)`,
     },
   ];
 }

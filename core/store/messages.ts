@@ -16,7 +16,8 @@
  *   a SyncObject carries those of the transactions whose updates it joins. Optional, and
  *   appended after what a plain message has, so a plain message's bytes are what they were
  *   before transactions existed: a delta's after its object delta (a marker byte 1), a sync
- *   object's behind bit 1 of its full/delta flag.
+ *   object's behind bit 1 of its full/delta flag — there as indexes into its part's table of
+ *   transactions, written once after the part's objects (only when one names any).
  */
 import type { CausalContext } from "../clock/causal-context.ts";
 import { readCausalContext, readVersionVector, writeCausalContext, writeVersionVector } from "../clock/codec.ts";
@@ -24,7 +25,7 @@ import type { VersionVector } from "../clock/version-vector.ts";
 import type { Codec } from "../contract.ts";
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Reader } from "../encoding/reader.ts";
-import type { Writer } from "../encoding/writer.ts";
+import { Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
 import type { StoreCrdt } from "./store-crdt.ts";
 
@@ -42,6 +43,18 @@ export type DeltaMessage = { collection: string; id: string; origin: string; seq
 export function txnKey(t: TxnMeta): string {
   const m = t.members[0]!;
   return `${t.origin}\u0000${m.collection}\u0000${m.seq}`;
+}
+
+/** Whether two transactions' metadata are the same (origin and members, in order). */
+export function sameTxn(a: TxnMeta, b: TxnMeta): boolean {
+  if (a === b) return true;
+  if (a.origin !== b.origin || a.members.length !== b.members.length) return false;
+  for (let i = 0; i < a.members.length; i++) {
+    const x = a.members[i]!;
+    const y = b.members[i]!;
+    if (x.collection !== y.collection || x.id !== y.id || x.seq !== y.seq) return false;
+  }
+  return true;
 }
 
 /** Transactions larger than this are refused (a transaction's metadata travels with each of its updates: O(k²)). */
@@ -77,12 +90,21 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
     return id;
   };
   const writeIndexed = (w: Writer, c: string) => w.uint(index.get(c)!);
+  // A transaction's metadata is written once per update it made (each delta, log entry and
+  // object row): k updates, k members each. Encoded once per metadata object and copied after
+  // (metadata is never changed once made: transact, seal and the decoders each build a new one).
+  const txnBytes = new WeakMap<TxnMeta, Uint8Array>();
   const writeTxn = (w: Writer, t: TxnMeta) => {
-    w.string(t.origin).uint(t.members.length);
-    for (const m of t.members) {
-      writeIndexed(w, m.collection);
-      w.string(m.id).uint(m.seq);
+    let bytes = txnBytes.get(t);
+    if (!bytes) {
+      const own = new Writer(true).string(t.origin).uint(t.members.length);
+      for (const m of t.members) {
+        writeIndexed(own, m.collection);
+        own.string(m.id).uint(m.seq);
+      }
+      txnBytes.set(t, (bytes = own.finish()));
     }
+    w.raw(bytes);
   };
   const readTxn = (r: Reader): TxnMeta => {
     const origin = r.string();
@@ -165,6 +187,21 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
         writeCausalContext(w, p.base);
         writeCausalContext(w, p.known);
         w.uint(p.objects.length);
+        // A transaction's metadata goes once per part, in a table after its objects; each object
+        // names its transactions by index. Repeated per object, a transaction of k updates sent
+        // as k objects cost k² members.
+        const table: TxnMeta[] = [];
+        const at = new Map<string, number[]>();
+        const refOf = (t: TxnMeta): number => {
+          const key = txnKey(t);
+          const same = at.get(key)?.find((i) => sameTxn(table[i]!, t));
+          if (same !== undefined) return same;
+          table.push(t);
+          const list = at.get(key);
+          if (list) list.push(table.length - 1);
+          else at.set(key, [table.length - 1]);
+          return table.length - 1;
+        };
         for (const o of p.objects) {
           const txns = o.txns?.length ? o.txns : undefined;
           w.string(o.id).byte((o.full ? 1 : 0) | (txns ? 2 : 0));
@@ -172,8 +209,13 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
           store.writeObject(w, p.collection, o.state);
           if (txns) {
             w.uint(txns.length);
-            for (const t of txns) writeTxn(w, t);
+            for (const t of txns) w.uint(refOf(t));
           }
+        }
+        // A part without transactions ends with its objects: its bytes are those before transactions.
+        if (table.length > 0) {
+          w.uint(table.length);
+          for (const t of table) writeTxn(w, t);
         }
       }
     },
@@ -189,6 +231,8 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
         const known = readCausalContext(r);
         const count = r.count(4);
         const objects: SyncObject[] = [];
+        /** Per object listing transactions, the table indexes it names (resolved once the part's table is read). */
+        const refs: [SyncObject, number[]][] = [];
         let last: string | undefined;
         for (let j = 0; j < count; j++) {
           const id = readId(r, collection);
@@ -198,19 +242,34 @@ export function storeCodecs(store: StoreCrdt): StoreCodecs {
           if (flag > 3) r.fail(`${collection}["${id}"]: bad full/delta flag ${flag}`);
           const vv = readVersionVector(r);
           const state = store.readObject(r, collection, `${collection}["${id}"]`);
-          if ((flag & 2) === 0) {
-            objects.push({ id, full: (flag & 1) === 1, vv, state });
-            continue;
-          }
-          const k = r.count(4);
+          const o: SyncObject = { id, full: (flag & 1) === 1, vv, state };
+          objects.push(o);
+          if ((flag & 2) === 0) continue;
+          const k = r.count(1);
           if (k === 0) r.fail(`${collection}["${id}"]: an empty transaction list (left out when empty)`);
-          const txns: TxnMeta[] = [];
+          const list: number[] = [];
           for (let t = 0; t < k; t++) {
-            const txn = readTxn(r);
-            if (!txn.members.some((m) => m.collection === collection && m.id === id)) r.fail(`${collection}["${id}"]: a transaction that does not update it`);
-            txns.push(txn);
+            const i = r.uint();
+            if (list.includes(i)) r.fail(`${collection}["${id}"]: transaction ${i} named twice`);
+            list.push(i);
           }
-          objects.push({ id, full: (flag & 1) === 1, vv, state, txns });
+          refs.push([o, list]);
+        }
+        if (refs.length > 0) {
+          const n = r.count(4);
+          if (n === 0) r.fail(`collection "${collection}": objects name transactions, the part lists none`);
+          const table: TxnMeta[] = [];
+          for (let t = 0; t < n; t++) table.push(readTxn(r));
+          const named = new Set<number>();
+          for (const [o, list] of refs) {
+            o.txns = list.map((i) => {
+              const txn = table[i] ?? r.fail(`${collection}["${o.id}"]: transaction ${i} of a table of ${table.length}`);
+              if (!txn.members.some((m) => m.collection === collection && m.id === o.id)) r.fail(`${collection}["${o.id}"]: a transaction that does not update it`);
+              named.add(i);
+              return txn;
+            });
+          }
+          if (named.size < table.length) r.fail(`collection "${collection}": a transaction no object names (left out)`);
         }
         parts.push({ collection, base, known, objects });
       }

@@ -15,6 +15,7 @@
  * - `applySync(msg)` merges such an answer; it raises the collection's knowledge to the sender's
  *   only when the answer was computed against a digest this replica still covers (a replica
  *   that lost state since it sent the digest merges the objects and keeps its knowledge).
+ *   These three live in anti-entropy.ts, reaching the store through a port, as the hold does.
  * - `compactLog(upTo?)` drops logged deltas at or below a digest (e.g. what every peer has
  *   acknowledged), or all of them; anti-entropy then falls back to object states.
  *
@@ -48,37 +49,13 @@ import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { CrdtError } from "../errors.ts";
 import { objectOf } from "../crdt/_internals/object-of.ts";
 import type { RecordCrdt } from "../crdt/record.ts";
-import { compareStrings } from "../util/json.ts";
 import type { StoreBacking } from "./backing.ts";
+import { applySync, digest, mergeObject, missing, type SyncPort } from "./anti-entropy.ts";
 import { MemoryBacking } from "./memory-backing.ts";
 import { snapshotCodec } from "./snapshot.ts";
-import {
-  type DeltaMessage,
-  MAX_TXN_UPDATES,
-  type StoreCodecs,
-  storeCodecs,
-  type StoreDigest,
-  type SyncMessage,
-  type SyncObject,
-  type SyncPart,
-  txnKey,
-  type TxnMeta,
-} from "./messages.ts";
+import { type DeltaMessage, MAX_TXN_UPDATES, type StoreCodecs, storeCodecs, type StoreDigest, type SyncMessage, type TxnMeta } from "./messages.ts";
 import type { ObjectUpdate, StoreCrdt, StoreState, StoreValue } from "./store-crdt.ts";
-import {
-  type HeldDelta,
-  type HeldObject,
-  heldCount,
-  heldOrigins,
-  holdDelta,
-  holdObject,
-  type HoldPort,
-  holdStats,
-  knowledgeRaised,
-  knownDot,
-  newTxnHold,
-  settle,
-} from "./txn-hold.ts";
+import { type HeldDelta, heldCount, heldDots, holdDelta, type HoldPort, holdStats, knownDot, newTxnHold, settle } from "./txn-hold.ts";
 
 /** A message names something this store does not have (an unknown collection, a bad dot). */
 export class StoreError extends CrdtError {
@@ -110,12 +87,28 @@ export class StoreReplica {
       knowledge: (c) => backing.knowledge(c),
       putKnowledge: (c, cc) => backing.putKnowledge(c, cc),
       applyDelta: (msg, cc) => this.applyDelta(msg, cc),
-      mergeObject: (c, o, covered) => this.mergeObject(c, o, covered),
+      mergeObject: (c, o, covered) => mergeObject(this.syncPort, c, o, covered),
       putTxn: (c, id, txn) => {
         if (backing.object(c, id) !== undefined) backing.putTxn?.(c, id, txn);
       },
     };
+    this.syncPort = {
+      collections: crdt.collections,
+      typeOf: (c) => this.typeOf(c),
+      backing,
+      join: (c, id, state) => {
+        const view = this.viewOf(c, id);
+        this.crdt.merge(view, single(c, id, state));
+        return view.get(c)?.get(id);
+      },
+      hold: this.hold,
+      holdPort: this.holdPort,
+      holding: () => !this.testNoTxnHold,
+    };
   }
+
+  /** Anti-entropy's port onto the backing, the store CRDT's merge and the hold (core/store/anti-entropy.ts). */
+  private readonly syncPort: SyncPort;
 
   /** Transactions' updates held until they are whole (core/store/txn-hold.ts), and its port onto the backing and this replica's merges. */
   private readonly hold = newTxnHold();
@@ -377,87 +370,28 @@ export class StoreReplica {
     return this.receive(this.codecs.delta.decode(bytes));
   }
 
-  // ---- anti-entropy -----------------------------------------------------------------------
+  // ---- anti-entropy (anti-entropy.ts) ----------------------------------------------------
 
+  /** Per collection, the dots applied (collections without any left out). */
   digest(): StoreDigest {
-    const out: StoreDigest = new Map();
-    for (const c of this.crdt.collections) {
-      const cc = this.backing.knowledge(c);
-      if (cc && !cc.isEmpty()) out.set(c, cc.clone());
-    }
-    return out;
+    return digest(this.syncPort);
   }
 
-  /** The answer to a peer's digest: everything this replica knows that the peer lacks. */
-  missing(peer: StoreDigest): SyncMessage {
-    for (const c of peer.keys()) this.typeOf(c);
-    const parts: SyncPart[] = [];
-    for (const c of this.crdt.collections) {
-      const cc = this.backing.knowledge(c);
-      if (!cc) continue;
-      const base = peer.get(c) ?? new CausalContext();
-      const part = this.missingIn(c, cc, base);
-      if (part) parts.push(part);
-    }
-    return { parts };
+  /**
+   * The answer to a peer's digest: everything this replica knows that the peer lacks, less the
+   * dots the peer reports `pending` (its `pending()`: held until their transactions are whole).
+   */
+  missing(peer: StoreDigest, pending?: StoreDigest): SyncMessage {
+    return missing(this.syncPort, peer, pending);
   }
 
-  private missingIn(c: string, cc: CausalContext, base: CausalContext): SyncPart | null {
-    const crdt = this.typeOf(c);
-    const deltas = new Map<string, unknown[]>();
-    const txns = new Map<string, Map<string, TxnMeta>>();
-    const unlogged: string[] = [];
-    let any = false;
-    for (const origin of cc.replicas()) {
-      const seqs = lacking(cc, base, origin);
-      if (seqs.length === 0) continue;
-      any = true;
-      // An origin is served from the log only if the log holds every update of it the peer lacks.
-      const entries = [];
-      for (const s of seqs) {
-        const e = this.backing.logGet(c, origin, s);
-        if (e === undefined) break;
-        entries.push(e);
-      }
-      if (entries.length < seqs.length) {
-        unlogged.push(origin);
-        continue;
-      }
-      for (const e of entries) {
-        const list = deltas.get(e.id);
-        if (list) list.push(e.delta);
-        else deltas.set(e.id, [e.delta]);
-        if (e.txn) {
-          let ts = txns.get(e.id);
-          if (!ts) txns.set(e.id, (ts = new Map()));
-          ts.set(txnKey(e.txn), e.txn);
-        }
-      }
-    }
-    if (!any) return null;
-    // Sent whole: the objects an unlogged origin touched with an update the peer lacks (a seq
-    // above the peer's vector; the peer's rare out-of-order dots are ignored: one object too many).
-    const whole = new Set<string>();
-    for (const o of unlogged) for (const id of this.backing.touchedAbove(c, o, base.vv.get(o))) whole.add(id);
-    const out: SyncObject[] = [];
-    for (const id of [...new Set([...whole, ...deltas.keys()])].sort(compareStrings)) {
-      const state = this.backing.object(c, id);
-      // An update that changed nothing (its delta the type's initial state) created no object:
-      // it is shipped on the delta path alone, as a joined delta with an empty vector.
-      if (state === undefined && unlogged.length > 0) continue;
-      const vv = this.backing.vv(c, id)?.clone() ?? new VersionVector();
-      if (whole.has(id)) {
-        const last = this.backing.txn?.(c, id);
-        out.push(last ? { id, full: true, vv, state: copy(crdt, state), txns: [last] } : { id, full: true, vv, state: copy(crdt, state) });
-        continue;
-      }
-      const list = deltas.get(id)!;
-      let joined = copy(crdt, list[0]);
-      for (let i = 1; i < list.length; i++) joined = crdt.merge(joined, list[i]);
-      const ts = txns.get(id);
-      out.push(ts ? { id, full: false, vv, state: joined, txns: [...ts.values()] } : { id, full: false, vv, state: joined });
-    }
-    return { collection: c, base: base.clone(), known: cc.clone(), objects: out };
+  /**
+   * Per collection, the dots this replica holds back until their transactions are whole (none
+   * of them in the digest): sent beside the digest, so the peer does not send them again
+   * (collections holding none left out; empty when nothing is held).
+   */
+  pending(): StoreDigest {
+    return heldDots(this.hold);
   }
 
   /**
@@ -467,47 +401,7 @@ export class StoreReplica {
    * name, so it never claims a dot that is not visible).
    */
   applySync(msg: SyncMessage): number {
-    for (const p of msg.parts) this.typeOf(p.collection);
-    let merged = 0;
-    const raise: [SyncPart, boolean][] = [];
-    let held = false;
-    for (const p of msg.parts) {
-      const c = p.collection;
-      const cc = this.backing.knowledge(c) ?? new CausalContext();
-      // Knowledge may be raised only if this replica still has everything the answer assumed.
-      const covered = includes(cc, p.base);
-      for (const o of p.objects) {
-        merged++;
-        if (o.txns?.length && !this.testNoTxnHold) {
-          holdObject(this.hold, c, o as HeldObject, covered, this.typeOf(c), this.holdPort);
-          held = true;
-        } else this.mergeObject(c, o, covered);
-      }
-      raise.push([p, covered]);
-    }
-    if (held) settle(this.hold, this.holdPort);
-    for (const [p, covered] of raise) {
-      if (!covered) continue;
-      const c = p.collection;
-      const cc = this.backing.knowledge(c) ?? new CausalContext();
-      const waiting = heldOrigins(this.hold, c);
-      const known = waiting.size === 0 ? p.known : p.known.restricted((r) => !waiting.has(r));
-      const grows = !includes(cc, known);
-      this.backing.putKnowledge(c, cc.merge(known));
-      if (grows && heldCount(this.hold) > 0) knowledgeRaised(this.hold, c, cc);
-    }
-    return merged;
-  }
-
-  private mergeObject(c: string, o: SyncObject, covered: boolean): void {
-    const view = this.viewOf(c, o.id);
-    this.crdt.merge(view, single(c, o.id, o.state));
-    const state = view.get(c)?.get(o.id);
-    if (state !== undefined) {
-      const vv = this.backing.vv(c, o.id) ?? new VersionVector();
-      if (o.full || covered) vv.merge(o.vv);
-      this.backing.put(c, o.id, state, vv);
-    }
+    return applySync(this.syncPort, msg);
   }
 
   applySyncBytes(bytes: Uint8Array): number {
@@ -587,15 +481,6 @@ export class StoreReplica {
   }
 }
 
-/** The seqs of `origin` that `cc` holds and `peer` does not, ascending. */
-function lacking(cc: CausalContext, peer: CausalContext, origin: string): number[] {
-  const out: number[] = [];
-  for (let s = peer.vv.get(origin) + 1; s <= cc.vv.get(origin); s++) if (!peer.has([origin, s])) out.push(s);
-  const cloud = cc.cloudOf(origin);
-  if (cloud) for (const s of [...cloud].sort((a, b) => a - b)) if (!peer.has([origin, s])) out.push(s);
-  return out;
-}
-
 /** The highest seq of `replica` a context holds (vector or cloud). */
 function maxSeq(cc: CausalContext, replica: string): number {
   let max = cc.vv.get(replica);
@@ -603,18 +488,7 @@ function maxSeq(cc: CausalContext, replica: string): number {
   return max;
 }
 
-/** Whether `a` holds every dot of `b`. */
-function includes(a: CausalContext, b: CausalContext): boolean {
-  if (!a.vv.dominates(b.vv)) return false;
-  for (const d of b.cloud()) if (!a.has(d)) return false;
-  return true;
-}
-
 /** A store state holding one object: what the store CRDT's merge takes. */
 function single(c: string, id: string, state: unknown): StoreState {
   return new Map([[c, new Map([[id, state]])]]);
-}
-
-function copy(crdt: StateCrdt, s: unknown): unknown {
-  return crdt.clone ? crdt.clone(s) : structuredClone(s);
 }

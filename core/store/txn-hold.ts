@@ -30,7 +30,7 @@
  */
 import { CausalContext } from "../clock/causal-context.ts";
 import type { StateCrdt } from "../contract.ts";
-import { type DeltaMessage, type SyncObject, txnKey, type TxnMeta } from "./messages.ts";
+import { type DeltaMessage, sameTxn, type SyncObject, txnKey, type TxnMeta } from "./messages.ts";
 
 /** A transaction's delta, held. */
 export type HeldDelta = DeltaMessage & { txn: TxnMeta };
@@ -178,6 +178,32 @@ export function knowledgeRaised(hold: TxnHold, c: string, cc: CausalContext): vo
 /** The origins whose dots held updates of collection `c` may carry: the knowledge is not raised for them while they wait. */
 export function heldOrigins(hold: TxnHold, c: string): Set<string> {
   return new Set(hold.origins.get(c)?.keys());
+}
+
+/**
+ * The dots held updates carry, per collection (each not in the knowledge, or it would have been
+ * applied): a held delta's dot, and the dots a held sync object's transactions list on its
+ * object. What a replica reports as pending beside its digest, so a peer does not send them
+ * again while they wait for the rest of their transactions (docs/design.md, "The node protocol").
+ * A dot a held sync object joined outside its transactions (a plain update on the same object)
+ * is not reported: the peer sends it again, as a plain object merged at once.
+ */
+export function heldDots(hold: TxnHold): Map<string, CausalContext> {
+  const out = new Map<string, CausalContext>();
+  const add = (c: string, origin: string, seq: number) => {
+    let cc = out.get(c);
+    if (!cc) out.set(c, (cc = new CausalContext()));
+    cc.add([origin, seq]);
+  };
+  for (const e of hold.entries.values()) {
+    if (e.p.kind === "delta") {
+      add(e.c, e.p.msg.origin, e.p.msg.seq);
+      continue;
+    }
+    const o = e.p.object;
+    for (const t of o.txns) for (const m of t.members) if (m.collection === e.c && m.id === o.id) add(e.c, t.origin, m.seq);
+  }
+  return out;
 }
 
 /**
@@ -416,17 +442,6 @@ function stateOf(hold: TxnHold, m: Member, port: HoldPort): number {
 function providesDot(s: Entry, m: Member): boolean {
   if (s.p.kind !== "sync") return false;
   return s.provides.has(m.dot) || (s.p.object.full && s.p.object.vv.get(m.origin) >= m.seq);
-}
-
-function sameTxn(a: TxnMeta, b: TxnMeta): boolean {
-  if (a === b) return true;
-  if (a.origin !== b.origin || a.members.length !== b.members.length) return false;
-  for (let i = 0; i < a.members.length; i++) {
-    const x = a.members[i]!;
-    const y = b.members[i]!;
-    if (x.collection !== y.collection || x.id !== y.id || x.seq !== y.seq) return false;
-  }
-  return true;
 }
 
 function becomeKnown(hold: TxnHold, m: Member): void {

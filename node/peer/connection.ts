@@ -38,6 +38,8 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve();
   /** Replication frames received and not yet applied. */
   private queued = 0;
+  /** Sync frames received and not yet applied (the node's repair digest waits for them: `applyingSync`). */
+  private syncQueued = 0;
   private readonly unwatch: (() => void)[] = [];
   private readonly waiting = new Map<number, (r: ClientResponse) => void>();
   private nextRid = 1;
@@ -127,16 +129,16 @@ export class Connection {
       return this.refuse(`schema mismatch: node ${h.nodeId} has schema fingerprint ${h.schema}, node ${me.nodeId} has ${me.schema} (start both with the same --schema)`);
     if (h.nodeId === me.nodeId) return this.refuse(`node ${h.nodeId} connected to itself`);
     if (!this.dialer) this.send(me);
-    this.link = new Link(this.ws, this.ctx.codec, h.nodeId, h.sequences, () => ({ type: "digest", digest: this.ctx.host.digest(), reply: true }), this.ctx.linkOptions);
+    this.link = new Link(this.ws, this.ctx.codec, h.nodeId, h.sequences, () => ({ type: "digest", ...this.ctx.host.digestAndPending(), reply: true }), this.ctx.linkOptions);
     this.dialer?.established();
     if (!this.ctx.addLink(this, h.nodeId)) return;
     this.ctx.log(`connected to ${this.label}${h.sequences.length ? ` (serves ${h.sequences.join(", ")})` : ""}`);
-    this.answer(h.digest).catch((e: unknown) => this.fail(`cannot answer the hello's digest: ${e instanceof Error ? e.message : String(e)}`));
+    this.answer(h.digest, h.pending).catch((e: unknown) => this.fail(`cannot answer the hello's digest: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** Sends what the peer lacks (durable state: it waits for an open batch's commit), in frames of a bounded number of objects (sync-chunks.ts). */
-  private async answer(digest: Hello["digest"]): Promise<void> {
-    const missing = await this.ctx.host.missing(digest);
+  private async answer(digest: Hello["digest"], pending: Hello["pending"]): Promise<void> {
+    const missing = await this.ctx.host.missing(digest, pending);
     if (this.closed) return;
     for (const sync of syncChunks(missing, this.ctx.linkOptions.syncObjectsPerFrame)) this.send({ type: "sync", sync });
   }
@@ -148,6 +150,7 @@ export class Connection {
    */
   private serially(f: Frame): void {
     if (++this.queued > PAUSE_AT && !this.ws.isPaused) this.ws.pause();
+    if (f.type === "sync") this.syncQueued++;
     this.chain = this.chain.then(async () => {
       if (this.closed) return;
       try {
@@ -161,15 +164,21 @@ export class Connection {
             this.ctx.log(`holding updates of partial transactions from ${this.label}'s sync answer until the rest arrive (${held} now; said once per connection)`);
           }
         } else if (f.type === "digest") {
-          await this.answer(f.digest);
-          if (f.reply) this.send({ type: "digest", digest: this.ctx.host.digest(), reply: false });
+          await this.answer(f.digest, f.pending);
+          if (f.reply) this.send({ type: "digest", ...this.ctx.host.digestAndPending(), reply: false });
         }
       } catch (e) {
         this.fail(`cannot apply a ${f.type} frame: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
+        if (f.type === "sync") this.syncQueued--;
         if (--this.queued <= RESUME_AT && this.ws.isPaused) this.ws.resume();
       }
     });
+  }
+
+  /** Whether a sync answer from the peer is still being applied (frames of it received, not yet applied). */
+  get applyingSync(): boolean {
+    return this.syncQueued > 0;
   }
 
   watch(stop: () => void): void {

@@ -9,6 +9,8 @@ export interface PeerConnection {
   /** Set once a peer's hello was accepted; undefined on a client's connection. */
   readonly link: Link | undefined;
   send(frame: Frame): void;
+  /** Whether a sync answer from the peer is still being applied (the repair digest waits: it would have the peer send it again). */
+  readonly applyingSync: boolean;
   /** Sends a client request over this (peer) connection and resolves with the answer. */
   request(body: ClientRequest): Promise<ClientResponse>;
   /** Registers the end of a watch, called when the connection closes. */

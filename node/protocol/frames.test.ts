@@ -25,6 +25,14 @@ function sampleFrames(): Frame[] {
     b.update({ op: "inc", args: ["views", "home", 3] }),
     b.update({ op: "inc", args: ["customers", "B", "views", 2] }),
   ];
+  // A transaction b holds half of: pending dots beside b's digest, and a sync answer with a table of transactions.
+  const c = new StoreReplica("c", store, () => 3000);
+  const txn = c.transact([
+    { op: "set", args: ["customers", "A", "email", "c@example.com"] },
+    { op: "set", args: ["customers", "C", "email", "c2@example.com"] },
+    { op: "inc", args: ["views", "home", 1] },
+  ]);
+  b.receive(txn[0]!);
   return [
     { type: "hello", nodeId: "a", schema: schemaFingerprint(SCHEMA), sequences: ["invoice"], digest: a.digest() },
     { type: "deltas", deltas },
@@ -38,6 +46,10 @@ function sampleFrames(): Frame[] {
     { type: "response", rid: 9, body: { ok: false, kind: "unavailable", error: "no reachable node serves sequence invoice" } },
     { type: "event", rid: 2, change: { collection: "customers", id: "A", value: { phone: ["555-0101"] } } },
     { type: "refuse", reason: "schema differs" },
+    { type: "hello", nodeId: "b", schema: schemaFingerprint(SCHEMA), sequences: [], digest: b.digest(), pending: b.pending() },
+    { type: "digest", digest: b.digest(), reply: false, pending: b.pending() },
+    { type: "sync", sync: c.missing(b.digest()) },
+    { type: "deltas", deltas: [deltas[0]!, ...txn] },
   ];
 }
 
@@ -60,6 +72,22 @@ describe("node frames", () => {
     for (const bytes of encoded) expect(codec.encode(codec.decode(bytes))).toEqual(bytes);
     const hello = codec.decode(encoded[0]!);
     expect(hello).toMatchObject({ type: "hello", nodeId: "a", sequences: ["invoice"] });
+    expect(hello).not.toHaveProperty("pending");
+    // Pending dots travel beside the digest: the held one, not in the digest.
+    const held = codec.decode(encoded[12]!) as Extract<Frame, { type: "hello" }>;
+    expect(held.pending?.get("customers")?.has(["c", 1])).toBe(true);
+    expect(held.digest.get("customers")?.has(["c", 1]) ?? false).toBe(false);
+    // The answer with transactions: one table per part, the objects sharing its entries.
+    const sync = codec.decode(encoded[14]!) as Extract<Frame, { type: "sync" }>;
+    const customers = sync.sync.parts.find((p) => p.collection === "customers")!;
+    expect(customers.objects.map((o) => o.id)).toEqual(["A", "C"]);
+    expect(customers.objects[0]!.txns![0]).toBe(customers.objects[1]!.txns![0]);
+    expect(customers.objects[0]!.txns![0]!.members).toHaveLength(3);
+    // A deltas frame likewise: the transaction once, its three deltas naming it; the plain one none.
+    const live = codec.decode(encoded[15]!) as Extract<Frame, { type: "deltas" }>;
+    expect(live.deltas.map((d) => d.txn?.members.length ?? 0)).toEqual([0, 3, 3, 3]);
+    expect(live.deltas[1]!.txn).toBe(live.deltas[3]!.txn);
+    expect(live.deltas.slice(1)).toEqual(frames[15]!.type === "deltas" ? frames[15].deltas.slice(1) : []);
   });
 
   it("random bytes are refused", () => {
@@ -103,6 +131,10 @@ describe("node frames", () => {
     expect(e).toBeInstanceOf(ProtocolVersionError);
     expect(String((e as Error).message)).toContain(`protocol version ${PROTOCOL_VERSION + 1}, this node speaks version ${PROTOCOL_VERSION}`);
     expect(codec.decode(other.encode({ type: "refuse", reason: "no" }))).toEqual({ type: "refuse", reason: "no" });
+    // Version 2 (no pending dots, transactions repeated per object) is refused since version 3.
+    expect(PROTOCOL_VERSION).toBe(3);
+    const v2 = frameCodec(new StoreReplica("x", store).codecs, 2);
+    expect(() => codec.decode(v2.encode(frames[0]!))).toThrow("protocol version 2, this node speaks version 3");
   });
 
   it("a request that is not a valid client request is refused (zod), naming the field", () => {
@@ -129,6 +161,17 @@ describe("node frames", () => {
     const deltas = (frames[1] as Extract<Frame, { type: "deltas" }>).deltas;
     const bad = codec.encode({ type: "deltas", deltas: [deltas[0]!, { ...deltas[1]!, origin: "" }] });
     expect(() => codec.decode(bad)).toThrow(/empty origin/);
+  });
+
+  it("a deltas frame lists a transaction once: a 100-update transaction's deltas are linear in bytes; a delta its named transaction does not list is refused", () => {
+    const w = new StoreReplica("w", store, () => 1);
+    const txn = w.transact(Array.from({ length: 100 }, (_, i) => ({ op: "set", args: ["customers", `c${i}`, "email", "x"] })));
+    const bytes = codec.encode({ type: "deltas", deltas: txn });
+    // 100 deltas of ~30 bytes and the 100 members once: a few KB (repeated per delta: ~100 × 1 KB).
+    expect(bytes.length).toBeLessThan(10_000);
+    expect((codec.decode(bytes) as Extract<Frame, { type: "deltas" }>).deltas).toEqual(txn);
+    const plain = (frames[1] as Extract<Frame, { type: "deltas" }>).deltas[0]!;
+    expect(() => codec.decode(codec.encode({ type: "deltas", deltas: [{ ...plain, txn: txn[0]!.txn! }] }))).toThrow(DecodeError);
   });
 
   it("schema fingerprints ignore key order and see every difference", () => {

@@ -14,16 +14,30 @@
  *
  * Decoding builds the whole frame or throws: nothing is applied from a frame that failed.
  */
-import { crc32c, DecodeError, type DeltaMessage, Reader, type storeCodecs, type StoreDigest, type SyncMessage, Writer } from "../../core/index.ts";
+import { crc32c, DecodeError, type DeltaMessage, Reader, type storeCodecs, type StoreDigest, type SyncMessage, txnKey, type TxnMeta, Writer } from "../../core/index.ts";
 import { type Change, changeSchema, type ClientRequest, clientRequestSchema, type ClientResponse, clientResponseSchema } from "./requests.ts";
 
 /** core's message codecs of one store schema. */
 type StoreCodecs = ReturnType<typeof storeCodecs>;
 
-/** 2: store deltas and sync objects may carry transaction metadata (a version-1 peer is refused, naming both versions). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 3: hello and digest frames carry the sender's pending dots (held until their transactions are
+ * whole) beside its digest; a deltas frame and a sync answer's part list their transactions once,
+ * deltas and objects naming them by index. 2: store deltas and sync objects may carry transaction metadata. A peer of
+ * another version is refused, naming both versions.
+ */
+export const PROTOCOL_VERSION = 3;
 const MAGIC = [0x4d, 0x43]; // "MC"
 const WHAT = "node frame";
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** An empty digest: no pending dots. */
+const NONE: StoreDigest = new Map();
 
 /** A frame larger than this is refused before it is read (a peer cannot make a node allocate without bound). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -39,12 +53,14 @@ export type Hello = {
   /** The sequence names this node serves. */
   sequences: string[];
   digest: StoreDigest;
+  /** The dots the sender holds back until their transactions are whole (StoreReplica.pending): not to be sent again. Absent when none. */
+  pending?: StoreDigest;
 };
 export type Frame =
   | Hello
   | { type: "deltas"; deltas: DeltaMessage[] }
   /** `reply`: the sender also wants the receiver's digest, to send what the receiver lacks (after backpressure). */
-  | { type: "digest"; digest: StoreDigest; reply: boolean }
+  | { type: "digest"; digest: StoreDigest; reply: boolean; pending?: StoreDigest }
   | { type: "sync"; sync: SyncMessage }
   | { type: "request"; rid: number; body: ClientRequest }
   | { type: "response"; rid: number; body: ClientResponse }
@@ -138,14 +154,45 @@ function writePayload(w: Writer, f: Frame, codecs: StoreCodecs | undefined): voi
     case "hello":
       w.string(f.nodeId).string(f.schema).uint(f.sequences.length);
       for (const s of f.sequences) w.string(s);
-      w.bytes(c().digest.encode(f.digest));
+      w.bytes(c().digest.encode(f.digest)).bytes(c().digest.encode(f.pending ?? NONE));
       return;
-    case "deltas":
+    case "deltas": {
+      // Each delta without its transaction, naming it by index + 1 (0: none) in the frame's table
+      // of transactions, written once after the deltas: a k-update transaction's k deltas carried
+      // its k members each (k² per frame).
+      const table: Uint8Array[] = [];
+      const byMeta = new Map<TxnMeta, number>();
+      const byKey = new Map<string, number[]>();
+      const refOf = (t: TxnMeta): number => {
+        const known = byMeta.get(t);
+        if (known !== undefined) return known;
+        const bytes = c().txn.encode(t);
+        const key = txnKey(t);
+        let at = byKey.get(key)?.find((i) => equalBytes(table[i]!, bytes));
+        if (at === undefined) {
+          at = table.push(bytes) - 1;
+          byKey.set(key, [...(byKey.get(key) ?? []), at]);
+        }
+        byMeta.set(t, at);
+        return at;
+      };
       w.uint(f.deltas.length);
-      for (const d of f.deltas) w.bytes(c().delta.encode(d));
+      for (const d of f.deltas) {
+        if (!d.txn) {
+          w.uint(0).bytes(c().delta.encode(d));
+          continue;
+        }
+        const { txn, ...plain } = d;
+        w.uint(refOf(txn) + 1).bytes(c().delta.encode(plain));
+      }
+      w.uint(table.length);
+      for (const t of table) w.bytes(t);
       return;
+    }
     case "digest":
-      w.byte(f.reply ? 1 : 0).bytes(c().digest.encode(f.digest));
+      w.byte(f.reply ? 1 : 0)
+        .bytes(c().digest.encode(f.digest))
+        .bytes(c().digest.encode(f.pending ?? NONE));
       return;
     case "sync":
       w.bytes(c().sync.encode(f.sync));
@@ -182,23 +229,46 @@ function readPayload(r: Reader, tag: number, codecs: StoreCodecs | undefined): F
         if (s === "") r.fail("hello: empty sequence name");
         sequences.push(s);
       }
-      return { type: "hello", nodeId, schema, sequences, digest: nested(r, c().digest.decode) };
+      const digest = nested(r, c().digest.decode);
+      const pending = nested(r, c().digest.decode);
+      return pending.size > 0 ? { type: "hello", nodeId, schema, sequences, digest, pending } : { type: "hello", nodeId, schema, sequences, digest };
     }
     case FRAME_TYPES.deltas: {
-      const n = r.count(1);
+      const n = r.count(2);
       const deltas: DeltaMessage[] = [];
+      const refs: number[] = [];
       for (let i = 0; i < n; i++) {
+        const ref = r.uint();
         const d = nested(r, c().delta.decode);
         // The replica would refuse these when applying; refused here, the whole batch is refused before any of it is applied.
         if (d.origin === "") r.fail(`delta ${i}: empty origin`);
+        if (d.txn) r.fail(`delta ${i}: its transaction inside the delta (a deltas frame lists them in its table)`);
         deltas.push(d);
+        refs.push(ref);
       }
+      const m = r.count(1);
+      const table: TxnMeta[] = [];
+      for (let t = 0; t < m; t++) table.push(nested(r, c().txn.decode));
+      const named = new Set<number>();
+      refs.forEach((ref, i) => {
+        if (ref === 0) return;
+        const txn = table[ref - 1] ?? r.fail(`delta ${i}: transaction ${ref - 1} of a table of ${m}`);
+        const d = deltas[i]!;
+        if (txn.origin !== d.origin) r.fail(`delta ${i}: a transaction of origin "${txn.origin}" on an update of origin "${d.origin}"`);
+        if (!txn.members.some((x) => x.collection === d.collection && x.id === d.id && x.seq === d.seq))
+          r.fail(`delta ${i}: its transaction does not list it (${d.collection}, "${d.id}", ${d.seq})`);
+        named.add(ref - 1);
+        d.txn = txn;
+      });
+      if (named.size < m) r.fail("a transaction no delta names (left out)");
       return { type: "deltas", deltas };
     }
     case FRAME_TYPES.digest: {
       const flag = r.byte();
       if (flag > 1) r.fail(`digest: bad reply flag ${flag}`);
-      return { type: "digest", reply: flag === 1, digest: nested(r, c().digest.decode) };
+      const digest = nested(r, c().digest.decode);
+      const pending = nested(r, c().digest.decode);
+      return pending.size > 0 ? { type: "digest", reply: flag === 1, digest, pending } : { type: "digest", reply: flag === 1, digest };
     }
     case FRAME_TYPES.sync:
       return { type: "sync", sync: nested(r, c().sync.decode) };
