@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lawTests } from "../_test/crdt-laws.ts";
 import { resealed } from "../_test/frame.ts";
+import { nestedCodec } from "../encoding/framed-codec.ts";
 import { DecodeError, OpError } from "../errors.ts";
 import { gCounter } from "./g-counter.ts";
 
@@ -34,6 +35,27 @@ describe("g-counter", () => {
     // With a checksum that matches the changed tag, the tag is what is refused.
     expect(() => gCounter.codec!.decode(resealed(bytes))).toThrow(DecodeError);
     expect(() => gCounter.codec!.decode(resealed(bytes))).toThrow(/or-set, not a g-counter/);
+  });
+
+  it("sizes a state without encoding it: codec.size is the encoding's length, for every varint and string width", () => {
+    const long = "r".repeat(127);
+    const states: Map<string, number>[] = [
+      new Map(),
+      new Map([["a", 1]]),
+      new Map([["n1", 127]]),
+      new Map([["n1", 128]]),
+      new Map([["é", 16_384]]),
+      new Map([[long, 2 ** 21 - 1]]),
+      new Map([[long + "s", 2 ** 21]]),
+      new Map([["日本", Number.MAX_SAFE_INTEGER]]),
+      new Map(Array.from({ length: 130 }, (_, i) => [`replica-${i}`, i * 977 + 1] as [string, number])),
+    ];
+    for (const s of states) {
+      expect(gCounter.codec!.size!(s)).toBe(gCounter.codec!.encode(s).length);
+      const nested = nestedCodec(gCounter.codec!);
+      expect(nested.size!(s)).toBe(nested.encode(s).length);
+    }
+    expect(() => gCounter.codec!.size!(new Map([["a", 1.5]]))).toThrow(RangeError);
   });
 
   it("takes no options", () => {

@@ -6,7 +6,7 @@
 import { framedCodec } from "../encoding/framed-codec.ts";
 import type { Ctx, Op, StateCrdt } from "../contract.ts";
 import { Reader } from "../encoding/reader.ts";
-import { Writer } from "../encoding/writer.ts";
+import { stringSize, uintSize, Writer } from "../encoding/writer.ts";
 import { compareStrings } from "../util/json.ts";
 import { builtin, checkedTotal, expectAmount, expectArity, unknownOp } from "./_internals/builtin.ts";
 
@@ -52,6 +52,13 @@ export function writeCounts(w: Writer, s: GCounterState): void {
   for (const id of ids) w.string(id).uint(s.get(id)!);
 }
 
+/** The bytes `writeCounts` writes, counted without writing them (the simulator sizes every delta it sends). */
+export function countsSize(s: GCounterState): number {
+  let n = uintSize(s.size);
+  for (const id of s.keys()) n += stringSize(id) + uintSize(s.get(id)!);
+  return n;
+}
+
 export function readCounts(r: Reader): GCounterState {
   const n = r.count(2);
   const out: GCounterState = new Map();
@@ -85,5 +92,5 @@ export const gCounter = builtin(NAME, {}, {}, (): StateCrdt<GCounterState, numbe
   clone: (s) => new Map(s),
   // Counts are never stored as 0: an entry is always written.
   isBottom: (s) => s.size === 0,
-  codec: framedCodec(NAME, writeCounts, readCounts),
+  codec: framedCodec(NAME, writeCounts, readCounts, countsSize),
 }));

@@ -7,6 +7,9 @@ import { Writer } from "./writer.ts";
 
 type Body<S> = { type: TypeTagName; write: (w: Writer, state: S) => void; read: (r: Reader) => S };
 
+/** The frame's header: the format version byte and the type tag byte (header.ts writeHeader). */
+const HEADER_BYTES = 2;
+
 // `size` runs once per message the simulator sends: one Writer is kept for it and reset rather
 // than allocated per call. `sizing` covers a body writer that sizes something itself.
 const sizer = new Writer(true);
@@ -70,7 +73,13 @@ const uncheckedOf = new WeakMap<Codec<any>, Codec<any>>();
  * encoding can still decode to a different valid state, as every encoding could before.
  * `size` counts the checksum's 4 bytes without computing it.
  */
-export function framedCodec<S>(type: TypeTagName, write: (w: Writer, state: S) => void, read: (r: Reader) => S): Codec<S> {
+export function framedCodec<S>(
+  type: TypeTagName,
+  write: (w: Writer, state: S) => void,
+  read: (r: Reader) => S,
+  /** Optional: the bytes `write` would write, counted without writing them (a type the simulator sizes per message). */
+  bodySize?: (state: S) => number,
+): Codec<S> {
   const body: Body<S> = { type, write, read };
   const unchecked: Codec<S> = {
     encode(state) {
@@ -79,7 +88,7 @@ export function framedCodec<S>(type: TypeTagName, write: (w: Writer, state: S) =
       write(w, state);
       return w.finish();
     },
-    size: (state) => sizeOf(UNCHECKED_FORMAT_VERSION, body, state),
+    size: bodySize ? (state) => HEADER_BYTES + bodySize(state) : (state) => sizeOf(UNCHECKED_FORMAT_VERSION, body, state),
     decode: (bytes) => readFrame(bytes, UNCHECKED_FORMAT_VERSION, body),
   };
   const codec: Codec<S> = {
@@ -89,7 +98,7 @@ export function framedCodec<S>(type: TypeTagName, write: (w: Writer, state: S) =
       write(w, state);
       return w.checksum().finish();
     },
-    size: (state) => sizeOf(FORMAT_VERSION, body, state) + CHECKSUM_BYTES,
+    size: bodySize ? (state) => HEADER_BYTES + bodySize(state) + CHECKSUM_BYTES : (state) => sizeOf(FORMAT_VERSION, body, state) + CHECKSUM_BYTES,
     decode(bytes) {
       if (!(bytes instanceof Uint8Array)) throw new DecodeError(type, 0, "input is not a Uint8Array");
       if (bytes[0] === UNCHECKED_FORMAT_VERSION) return unchecked.decode(bytes);

@@ -147,3 +147,30 @@ export class Writer {
     return out;
   }
 }
+
+/** How many bytes `Writer.uint(n)` writes (and throws where it throws): sizing without writing. */
+export function uintSize(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`uint out of range: ${n}`);
+  let k = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    k++;
+  }
+  return k;
+}
+
+/** How many bytes `Writer.string(s)` writes: its length prefix and its UTF-8 bytes. */
+export function stringSize(s: string): number {
+  const n = s.length;
+  if (n < 128) {
+    let ascii = true;
+    for (let i = 0; i < n; i++)
+      if (s.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    if (ascii) return n + 1;
+  }
+  const bytes = utf8.encode(s).length;
+  return uintSize(bytes) + bytes;
+}

@@ -15,12 +15,27 @@ function amountOf(op: string, args: readonly unknown[]): number {
   return op === "inc" ? n : op === "dec" ? -n : 0;
 }
 
+/** Per origin, the narrowest array its weights fit in: most counters add small integers. */
+const I8 = 0;
+const I32 = 1;
+const F64 = 2;
+
+/** The narrowest kind that holds weight `w` exactly (-0 is held as 0: a sum never tells them apart). */
+function kindOf(w: number): number {
+  if ((w | 0) !== w) return F64;
+  return w >= -128 && w <= 127 ? I8 : I32;
+}
+
 export class CounterTotal {
   /**
    * Per origin, the weight of each seq (index seq). A typed array grown fourfold: storing into a
-   * growing JS array cost the engine's update path several times more.
+   * growing JS array cost the engine's update path several times more. One byte a weight while
+   * they fit (a whole int32, or a float64, once one does not): a run issues hundreds of thousands
+   * of updates, and every fresh page a wider array touches is a page fault.
    */
-  readonly weights: Float64Array[];
+  readonly weights: (Int8Array | Int32Array | Float64Array)[];
+  /** Per origin, the kind of its weights array (I8, I32, F64): it only widens. */
+  private readonly kinds: number[];
   /** Per origin, the highest seq issued (a weight at or below it was set by `issue`). */
   private readonly top: number[];
   private issued = 0;
@@ -29,7 +44,8 @@ export class CounterTotal {
   private at: CheckAt | undefined = undefined;
 
   constructor(nodes: number) {
-    this.weights = Array.from({ length: nodes }, () => new Float64Array(64));
+    this.weights = Array.from({ length: nodes }, () => new Int8Array(64));
+    this.kinds = new Array<number>(nodes).fill(I8);
     this.top = new Array<number>(nodes).fill(0);
   }
 
@@ -37,7 +53,8 @@ export class CounterTotal {
   issue(o: number, seq: number, op: string, args: readonly unknown[]): void {
     const w = amountOf(op, args);
     let ws = this.weights[o]!;
-    if (seq >= ws.length) ws = this.grow(o, seq);
+    const kind = this.kinds[o]!;
+    if (seq >= ws.length || (kind !== F64 && kindOf(w) > kind)) ws = this.grow(o, seq, w);
     ws[seq] = w;
     if (seq > this.top[o]!) this.top[o] = seq;
     this.issued += w;
@@ -45,13 +62,15 @@ export class CounterTotal {
   }
 
   // Out of line: `issue` runs on every update.
-  private grow(o: number, seq: number): Float64Array {
+  private grow(o: number, seq: number, w: number): Int8Array | Int32Array | Float64Array {
     const old = this.weights[o]!;
-    let size = old.length * 4;
+    let size = old.length;
     while (size <= seq) size *= 4;
-    const ws = new Float64Array(size);
+    const kind = Math.max(this.kinds[o]!, kindOf(w));
+    const ws = kind === I8 ? new Int8Array(size) : kind === I32 ? new Int32Array(size) : new Float64Array(size);
     ws.set(old);
     this.weights[o] = ws;
+    this.kinds[o] = kind;
     return ws;
   }
 

@@ -45,6 +45,8 @@ export class Trace implements NetTracer {
   private readonly sorted: number[];
   /** Op names seen so far → small ints; a name is hashed in full once, when first seen. */
   private readonly opIds = new Map<string, number>();
+  private lastOp: string | null = null;
+  private lastOpId = 0;
 
   constructor(
     readonly names: readonly string[],
@@ -67,13 +69,16 @@ export class Trace implements NetTracer {
 
   update(t: number, r: TracedReplica, op: string, args: readonly unknown[], seq: number): void {
     const h = this.hash;
-    let opId = this.opIds.get(op);
+    // The last op's id at hand: a workload mostly repeats its op, and a Map lookup per update is not free.
+    let opId = op === this.lastOp ? this.lastOpId : this.opIds.get(op);
     if (opId === undefined) {
       opId = this.opIds.size;
       this.opIds.set(op, opId);
       h.tag(Tag.OpName);
       h.str(op);
     }
+    this.lastOp = op;
+    this.lastOpId = opId;
     h.tag(Tag.Update);
     h.uint(t);
     h.uint(r.index);
