@@ -22,6 +22,14 @@ describe("bench budgets", () => {
     expect(log).toEqual(["bench: overrun-step: skipped stalls: did not finish in its step budget of 1.5 s (--step-budget)\n"]);
   }, 90_000);
 
+  it("gives a step that brings its own budget the larger of it and the step budget, and says so when it overruns", async () => {
+    const rows = await runSuiteWithin(join(fixtures, "own-step-budget.ts"), "own-step-budget", { suiteMs: 60_000, stepMs: 1_500, stepHint: "--step-budget" });
+    expect(rows.map((r) => [r.name, r.skipped ?? r.value])).toEqual([
+      ["slow but known", 1],
+      ["stalls", "did not finish in its own step budget of 3 s (the suite's, for this step)"],
+    ]);
+  }, 90_000);
+
   it("writes a suite that overruns its own budget as one skipped row, and stops it", async () => {
     const t0 = Date.now();
     const rows = await runSuiteWithin(join(fixtures, "overrun-suite.ts"), "overrun-suite", { suiteMs: 3_000, stepMs: 60_000 });

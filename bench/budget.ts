@@ -6,7 +6,8 @@
  *   `emit`) are kept and the step it was in (or the suite) is written as a skipped row;
  * - a step's (bench/step.ts `step`): when one step overruns, the child is killed, that step is
  *   written as skipped, and the suite starts again in a new child that passes over the steps
- *   already done and the overrun one, within what is left of the suite's budget.
+ *   already done and the overrun one, within what is left of the suite's budget. A step that
+ *   brings its own budget (`step(label, budgetS)`) gets the larger of it and the step budget.
  * A suite that throws is written as a skipped row with the error. The child leads its own process
  * group, so killing it also ends what it started (node processes, Chromium, its own children).
  * Wall-clock time is allowed here: benchmarks measure the machine.
@@ -56,7 +57,16 @@ export function skippedRow(suite: string, name: string, reason: string): BenchRo
   return { suite, name, value: NaN, unit: "", skipped: reason };
 }
 
-type Attempt = { rows: BenchRow[]; end: "done" | "error" | "suite" | "step" | "exit"; step?: string; steps: string[]; error?: string; code?: number | null };
+type Attempt = {
+  rows: BenchRow[];
+  end: "done" | "error" | "suite" | "step" | "exit";
+  step?: string;
+  /** The budget the step in progress had, ms. */
+  stepMs?: number;
+  steps: string[];
+  error?: string;
+  code?: number | null;
+};
 
 function attempt(file: string, skip: string[], deadline: number, stepMs: number): Promise<Attempt> {
   return new Promise((resolve) => {
@@ -71,9 +81,10 @@ function attempt(file: string, skip: string[], deadline: number, stepMs: number)
     const out: Attempt = { rows: [], end: "exit", steps: [] };
     let stepAt = 0;
     let final: BenchRow[] | undefined;
-    child.on("message", (m: { type: string; label?: string; rows?: BenchRow[]; message?: string }) => {
+    child.on("message", (m: { type: string; label?: string; budgetMs?: number; rows?: BenchRow[]; message?: string }) => {
       if (m.type === "step") {
         out.step = m.label!;
+        out.stepMs = Math.max(stepMs, m.budgetMs ?? 0);
         out.steps.push(m.label!);
         stepAt = Date.now();
       } else if (m.type === "rows") out.rows.push(...m.rows!);
@@ -84,7 +95,7 @@ function attempt(file: string, skip: string[], deadline: number, stepMs: number)
       if (out.end !== "exit") return;
       const now = Date.now();
       if (now >= deadline) out.end = "suite";
-      else if (out.step !== undefined && now - stepAt >= stepMs) out.end = "step";
+      else if (out.step !== undefined && now - stepAt >= out.stepMs!) out.end = "step";
       else return;
       killGroup(child.pid!);
     }, 100);
@@ -119,7 +130,12 @@ export async function runSuiteWithin(file: string, suite: string, budgets: Budge
     if (a.end === "done") return rows;
     let row: BenchRow;
     if (a.end === "step") {
-      row = skippedRow(suite, a.step!, `did not finish in its step budget of ${seconds(budgets.stepMs)}${budgets.stepHint ? ` (${budgets.stepHint})` : ""}`);
+      const own = a.stepMs! > budgets.stepMs;
+      row = skippedRow(
+        suite,
+        a.step!,
+        `did not finish in its ${own ? "own " : ""}step budget of ${seconds(a.stepMs!)}${own ? " (the suite's, for this step)" : budgets.stepHint ? ` (${budgets.stepHint})` : ""}`,
+      );
     } else if (a.end === "suite") {
       row = skippedRow(
         suite,

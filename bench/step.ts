@@ -11,10 +11,14 @@ import type { BenchRow } from "./types.ts";
 
 const skip = new Set<string>(JSON.parse(process.env.BENCH_SKIP_STEPS ?? "[]") as string[]);
 
-/** Announces a step; false when the driver asks the suite to pass over it (done or overrun before). */
-export function step(label: string): boolean {
+/**
+ * Announces a step; false when the driver asks the suite to pass over it (done or overrun before).
+ * `budgetS`: this step's own budget, for a step measured to need more than the step budget (the
+ * driver then allows the larger of the two; the suite says why where it asks).
+ */
+export function step(label: string, budgetS?: number): boolean {
   if (skip.has(label)) return false;
-  process.send?.({ type: "step", label });
+  process.send?.({ type: "step", label, ...(budgetS !== undefined && { budgetMs: budgetS * 1000 }) });
   return true;
 }
 

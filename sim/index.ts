@@ -74,6 +74,7 @@ export { shrink, type ShrinkResult } from "./explore/shrink.ts";
 export { CANARIES, type Canary } from "./explore/canaries/index.ts";
 export { sizeOf as scenarioSize } from "./explore/shrink.ts";
 export { detailOf, judge, type Verdict } from "./explore/verdict.ts";
+export { RunStopped, type StopAt } from "./checkers/first-violation.ts";
 export { parseShard, type Shard } from "./explore/sweep.ts";
 export { resolveTarget, specFor, targetRef, TargetError, type Target, type TargetRef } from "./explore/target.ts";
 export { checkLaws, formatLawsFailure, DEFAULT_LAW_RUNS, type LawsFailure, type LawsOptions, type LawsResult } from "./laws/check-laws.ts";

@@ -30,8 +30,15 @@ function clientIdOf(replica: string): number {
 /** Never used for an edit: see above. */
 const IDLE_ID = 0;
 
+/**
+ * A doc's guid names it as a subdocument, which no doc here is; left out, Yjs draws a UUID with
+ * 31 calls to the OS's random source — a quarter of an explore sweep's time, the checks copying
+ * a doc per delivery. A fixed one is cheap and deterministic.
+ */
+export const DOC_OPTIONS = { gc: true, guid: "memoconductor-yjs-text" } as const;
+
 function newDoc(): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
+  const doc = new Y.Doc(DOC_OPTIONS);
   doc.clientID = IDLE_ID;
   return doc;
 }

@@ -11,7 +11,7 @@
  * characters, `insert s` inserts s, `delete n` removes n; what no op covers is kept.
  */
 import type { TextDelta } from "../../core/contract.ts";
-import { FirstViolation } from "./first-violation.ts";
+import { FirstViolation, type OnFirst } from "./first-violation.ts";
 import type { CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
@@ -36,12 +36,14 @@ export function applyDelta(text: string, delta: TextDelta): string | { problem: 
 export class ChangeEvents {
   private readonly mirrors: string[];
   private applied = 0;
-  private readonly violations = new FirstViolation();
+  private readonly violations: FirstViolation;
 
   constructor(
     private readonly events: (state: unknown) => TextDelta[],
     replicas: readonly Replica[],
+    onFirst: OnFirst | null = null,
   ) {
+    this.violations = new FirstViolation(onFirst);
     // What init emitted is the starting point, not a change.
     this.mirrors = replicas.map((r) => this.restart(r));
   }

@@ -38,6 +38,8 @@ export class CounterTotal {
   private readonly kinds: number[];
   /** Per origin, the highest seq issued (a weight at or below it was set by `issue`). */
   private readonly top: number[];
+  /** Per origin, the seqs that are answers (op mode, a type that answers; else never made). */
+  private readonly answers: (Set<number> | undefined)[] = [];
   private issued = 0;
   private updates = 0;
   private first = "";
@@ -61,6 +63,21 @@ export class CounterTotal {
     this.updates++;
   }
 
+  /**
+   * Op mode: node `o`'s answer `seq` (an op a merge or effect answered with). It weighs 0: the
+   * total is of the `inc`s and `dec`s clients issued, and an answer is none of them — a type whose
+   * answers change the count (say, one that re-sends an increment as its own op) ends above it,
+   * and fails. Noted so that no earlier weight stays at its seq and a retraction of it (lost
+   * unsynced in a crash) does not uncount an update.
+   */
+  answered(o: number, seq: number): void {
+    let ws = this.weights[o]!;
+    if (seq >= ws.length) ws = this.grow(o, seq);
+    ws[seq] = 0;
+    if (seq > this.top[o]!) this.top[o] = seq;
+    (this.answers[o] ??= new Set()).add(seq);
+  }
+
   // Out of line: `issue` runs on every update.
   private grow(o: number, seq: number, w: number): Int8Array | Int32Array | Float64Array {
     const old = this.weights[o]!;
@@ -77,6 +94,7 @@ export class CounterTotal {
   /** Update (o, s) was lost before anyone saw it (unsynced at a crash): it never happened. */
   retract(o: number, seq: number): void {
     if (seq < 1 || seq > this.top[o]!) return;
+    if (this.answers[o]?.delete(seq)) return;
     const w = this.weights[o]![seq]!;
     this.issued -= w;
     this.updates--;

@@ -16,6 +16,11 @@
  *   shown reflects the acknowledged write, or a write of the same register that is not
  *   causally before it and that the replica applied (it may rightly have won: a later or
  *   concurrent set, or a delete). Shown data from an older write, or nothing, is a loss.
+ *
+ * In op mode an answer (an op a merge or effect answered with, engine/issued.ts `noteAnswer`) is
+ * an update of the replica that sent it, under its own dot: once acknowledged it must be applied
+ * everywhere like any other. Its payload is the type's own, not a named op, so the judgments by
+ * kind leave it out (an answer that removes a set's element does not explain the element's loss).
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import { failedCheck, type CheckAt, type CheckResult } from "../run-types.ts";
@@ -35,6 +40,13 @@ export function durabilityKind(crdtName: string, counterLike: boolean, registers
   if (COUNTERS.includes(crdtName) || counterLike) return "counter";
   return registers ? "register" : "any";
 }
+
+/**
+ * What `durability` calls an answer among the updates it holds to their acknowledgement: no client
+ * op has this name, so its value judgments (set adds and removes, counter incs and decs, register
+ * writes) never count an answer; only "every acknowledged update is applied everywhere" does.
+ */
+export const ANSWER_OP = "(answer)";
 
 /** The effect of a delete (and of a key no write has reached): the key is absent. */
 const ABSENT = "<absent>";
@@ -104,7 +116,8 @@ export class Durability {
     else if (this.kind === "register") this.registers(replicas, all, acked, lost);
 
     if (all.length === 0 && this.unackedLost === 0) return { name: "durability", ok: true, expected, detail: "no CRDT writes to lose" };
-    const scope = `${acked.length} of ${all.length} surviving updates acknowledged; ${this.unackedLost} unacknowledged update${this.unackedLost === 1 ? "" : "s"} lost in crashes (allowed)`;
+    const answers = all.filter((w) => w.op === ANSWER_OP).length;
+    const scope = `${acked.length} of ${all.length} surviving updates acknowledged${answers > 0 ? ` (${answers} of them answers)` : ""}; ${this.unackedLost} unacknowledged update${this.unackedLost === 1 ? "" : "s"} lost in crashes (allowed)`;
     if (lost.length === 0) return { name: "durability", ok: true, expected, detail: `every acknowledged write is reflected in the final value (${scope})` };
     const more = lost.length > 3 ? ` (+${lost.length - 3} more)` : "";
     const detail = `lost: ${lost.slice(0, 3).join("; ")}${more} (${scope})`;

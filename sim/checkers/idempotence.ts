@@ -5,7 +5,7 @@
  * so the hot path stays cheap (about FULL · (1 + ln(deliveries / FULL) / 5) checks in all).
  */
 import type { StateCrdt } from "../../core/contract.ts";
-import { FirstViolation } from "./first-violation.ts";
+import { FirstViolation, type OnFirst } from "./first-violation.ts";
 import type { CheckResult } from "../run-types.ts";
 import type { Replica } from "../engine/replica.ts";
 import { canonicalKey } from "../../core/util/json.ts";
@@ -25,7 +25,7 @@ export class Idempotence {
   private seen = 0;
   private checked = 0;
   private gap = 0;
-  private readonly violations = new FirstViolation();
+  private readonly violations: FirstViolation;
 
   /**
    * `reapply` (op mode): what delivering the same message again does to a state — nothing when
@@ -36,10 +36,16 @@ export class Idempotence {
     private readonly clone: (s: any) => any,
     private readonly rng: Rng,
     private readonly reapply: ((state: unknown, payload: unknown) => unknown) | null = null,
-  ) {}
+    onFirst: OnFirst | null = null,
+    /** Off (a run judged for another check alone: first-violation.ts StopAt): no delivery is checked. */
+    private readonly off = false,
+  ) {
+    this.violations = new FirstViolation(onFirst);
+  }
 
   /** Counts a delivery; true when this one is to be checked. */
   sample(): boolean {
+    if (this.off) return false;
     if (++this.seen <= FULL) return true;
     return --this.gap > 0 ? false : this.nextGap();
   }

@@ -28,6 +28,7 @@ import { SequenceIntent } from "./sequence-intent.ts";
 import { ChangeEvents } from "./change-events.ts";
 import { StrongConvergence } from "./strong-convergence.ts";
 import { guardedCheck } from "./thrown.ts";
+import { stopperFor, type StopAt } from "./first-violation.ts";
 
 /** Names this simulator computes; the others fail loudly when a scenario asks for them. */
 export const IMPLEMENTED_CHECKS: readonly string[] = [
@@ -59,6 +60,8 @@ export type CheckerMode = {
   applyOp: ((state: unknown, rec: unknown) => unknown) | null;
   /** The run has a disk (crashes or a sync lag): durability runs. */
   durable: boolean;
+  /** Stop the run at the first violation of this check with this signature (first-violation.ts; the shrinker's). */
+  stopAt?: StopAt;
 };
 
 const STATE_MODE: CheckerMode = { opMode: false, causal: true, reapply: null, applyOp: null, durable: false };
@@ -90,7 +93,7 @@ export class Checkers {
     this.expectChecks = scenario.expect?.checks ?? {};
     const named = (c: string) => Object.prototype.hasOwnProperty.call(this.expectChecks, c);
     const counterLike = crdt.ops.length > 0 && crdt.ops.every((o) => o.op === "inc" || o.op === "dec");
-    this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply);
+    this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply, this.stopper("idempotence"), this.skipped("idempotence"));
     this.counter = COUNTER_TYPES.includes(crdtName) || counterLike || named("counter-total") ? new CounterTotal(nodes) : null;
     this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins(nodes, mode.durable) : null;
     const fields = RegisterFields.of(crdtName, scenario.crdt);
@@ -110,16 +113,16 @@ export class Checkers {
    * move a node's own stream.
    */
   attach(replicas: readonly Replica[], orderRng: Rng, pluginRng: Rng): void {
-    this.strong = new StrongConvergence(replicas);
+    this.strong = new StrongConvergence(replicas, this.stopper("strong-convergence"));
     const crdt = this.crdt;
     const events = crdt.events;
-    if (typeof events === "function") this.events = new ChangeEvents((s) => events.call(crdt, s), replicas);
+    if (typeof events === "function") this.events = new ChangeEvents((s) => events.call(crdt, s), replicas, this.stopper("change-events"));
     const nowOf = new Map(replicas.map((r) => [r.name, r.ctx.now]));
     const init = (name: string) => crdt.init(name, { replica: name, now: nowOf.get(name) ?? (() => 0), random: () => pluginRng.float() });
     const replayer = this.mode.opMode
       ? opReplayer(init, this.mode.applyOp!, (s) => crdt.value(s), this.clone, this.mode.causal)
       : stateReplayer(crdt as StateCrdt<any, unknown>, this.clone, init);
-    this.order = new OrderIndependence(replayer, replicas, orderRng);
+    this.order = new OrderIndependence(replayer, replicas, orderRng, this.skipped("order-independence"));
   }
 
   /** Update (o, seq) was lost unsynced in a crash before anyone saw it: for every checker it never happened. */
@@ -129,6 +132,16 @@ export class Checkers {
     this.noLostWrites?.retract(o, seq);
     this.durability?.retract(o, seq);
     this.sequence?.retract(o, seq);
+  }
+
+  /** The hook that stops the run at check `name`'s first violation, when the run was asked to (`mode.stopAt`). */
+  private stopper(name: string) {
+    return stopperFor(name, this.mode.stopAt, this.expected(name));
+  }
+
+  /** A run judged for another check alone (`mode.stopAt`): costly check `name` is not computed. */
+  private skipped(name: "idempotence" | "order-independence"): boolean {
+    return this.mode.stopAt !== undefined && this.mode.stopAt.check !== name;
   }
 
   private expected(name: string): boolean {
@@ -142,9 +155,10 @@ export class Checkers {
     const out: CheckResult[] = [
       g("convergence", () => convergence(replicas, fin, this.expected("convergence"))),
       g("strong-convergence", () => this.strong.result(this.expected("strong-convergence"))),
-      g("idempotence", () => this.idem.result(this.expected("idempotence"))),
-      g("order-independence", () => this.order.result(replicas, this.expected("order-independence"))),
     ];
+    // A run judged for one check alone (mode.stopAt) leaves out the costly others.
+    if (!this.skipped("idempotence")) out.push(g("idempotence", () => this.idem.result(this.expected("idempotence"))));
+    if (!this.skipped("order-independence")) out.push(g("order-independence", () => this.order.result(replicas, this.expected("order-independence"))));
     const { counter, addWins, noLostWrites, durability } = this;
     if (counter) out.push(g("counter-total", () => counter.result(replicas, this.expected("counter-total"))));
     if (addWins) out.push(g("add-wins", () => addWins.result(replicas, this.expected("add-wins"))));

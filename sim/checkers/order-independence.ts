@@ -81,6 +81,8 @@ export class OrderIndependence {
     private readonly replayer: Replayer,
     replicas: readonly Replica[],
     private readonly rng: Rng,
+    /** Off (a run judged for another check alone: first-violation.ts StopAt): no window ever opens. */
+    private readonly off = false,
   ) {
     this.windows = replicas.map(() => ({
       base: null,
@@ -88,8 +90,8 @@ export class OrderIndependence {
       since: FROM_INIT,
       inputs: new Array<unknown>(WINDOW).fill(null),
       n: 0,
-      recording: true,
-      skip: 0,
+      recording: !off,
+      skip: off ? Infinity : 0,
       closed: 0,
     }));
   }
@@ -109,6 +111,7 @@ export class OrderIndependence {
 
   /** A restarted replica: its recovered state is the new starting point (what came before is gone). */
   reset(r: Replica): void {
+    if (this.off) return;
     const w = this.windows[r.index]!;
     this.clear(w);
     this.open(r, w, FROM_RESTART);
@@ -116,6 +119,7 @@ export class OrderIndependence {
 
   /** The final phase starts: from now on every replica records, so the end state is checked. */
   finalPhase(replicas: readonly Replica[], t: number): void {
+    if (this.off) return;
     this.final = true;
     for (const r of replicas) {
       const w = this.windows[r.index]!;

@@ -5,15 +5,20 @@
  * when the update sets agree, so the cost per delivery is a few integer comparisons.
  */
 import { disagreementOf } from "./signature.ts";
-import { FirstViolation } from "./first-violation.ts";
+import { FirstViolation, type OnFirst } from "./first-violation.ts";
 import type { CheckResult } from "../run-types.ts";
 import { describe, type Replica } from "../engine/replica.ts";
 
 export class StrongConvergence {
   private compared = 0;
-  private readonly violations = new FirstViolation();
+  private readonly violations: FirstViolation;
 
-  constructor(private readonly replicas: readonly Replica[]) {}
+  constructor(
+    private readonly replicas: readonly Replica[],
+    onFirst: OnFirst | null = null,
+  ) {
+    this.violations = new FirstViolation(onFirst);
+  }
 
   /** After `r` changed at time t through event `what` (see `describe`). */
   afterChange(r: Replica, t: number, what: number): void {

@@ -8,6 +8,7 @@ import { simulate } from "../simulate.ts";
 import { plainReceipts, readReceipts, unsortedReceipts } from "./fixtures/read-receipts.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { leakyRelayingGSet, partialRelayingGSet, relayingGSet } from "./fixtures/relaying-g-set.ts";
+import { maskingText } from "./fixtures/masking-text.ts";
 import { runSimulation } from "./run-simulation.ts";
 
 // a cannot reach c; b reaches both. No anti-entropy: nothing but an answer repairs c.
@@ -212,4 +213,79 @@ describe("an op-based effect that answers", () => {
     const r = await explore(readReceipts as unknown as Crdt, { runs: 25 });
     expect(r.failure?.detail).toBeUndefined();
   }, 60_000);
+});
+
+describe("answers and the checkers (op mode: an answer is an op of the replica that sends it)", () => {
+  const nodes2 = { nodes: ["a", "b"], network: { latency: { dist: "constant" as const, ms: 10 } }, duration: 1000 };
+
+  it("sequence-intent: what an answer's effect typed and deleted is the answering replica's edit, by the answer's dot", () => {
+    // a types "ab", then "x" between; b masks the x (answers: delete it, type "ｘ" in its place).
+    const sc: Scenario = {
+      name: "masking",
+      ...nodes2,
+      crdt: { module: "masking-text.ts" },
+      sync: { mode: "op" },
+      steps: [
+        { at: 0, node: "a", op: "insert", args: [0, "ab"] },
+        { at: 100, node: "a", op: "insert", args: [1, "x"] },
+      ],
+    };
+    const r = runSimulation(sc, maskingText as unknown as Crdt, { seed: 1, trace: false, crdtName: "masking-text" });
+    expect(r.summary.final).toEqual({ a: "aｘb", b: "aｘb" });
+    expect(r.summary.stats.answers).toBe(2);
+    // Unreported, "ｘ" was typed by nobody and "x" lost though never deleted.
+    const intent = r.summary.checks.find((c) => c.name === "sequence-intent")!;
+    expect(intent.detail).toBe("4 typed characters, each kept in place on every replica");
+    expect(r.summary.ok).toBe(true);
+  });
+
+  // A counter whose replicas acknowledge each increment they apply with an op of their own.
+  const ackingCounter: Crdt = {
+    kind: "op",
+    name: "acking-counter",
+    answers: true,
+    ops: [{ op: "inc", args: [{ int: [1, 3] }] }],
+    init: (me: string) => ({ me, n: 0, acks: 0 }),
+    prepare: (_s: unknown, op: { args: unknown[] }) => ({ inc: op.args[0] as number }),
+    effect(s: { me: string; n: number; acks: number }, e: { inc?: number }, meta: { origin: string }) {
+      if (e.inc === undefined) return { state: { ...s, acks: s.acks + 1 } };
+      const state = { ...s, n: s.n + e.inc };
+      return meta.origin === s.me ? { state } : { state, send: [{ ack: true }] };
+    },
+    value: (s: { n: number }) => s.n,
+  } as unknown as Crdt;
+  // a's inc leaves a at its group commit (t=100); b applies it and acknowledges it (b:1) at 110,
+  // incs (b:2) at 150 and crashes before its own commit (210): both lost unsynced. Restarted, b
+  // gets a's inc again and acknowledges it again (b:1 anew).
+  const crash: Scenario = {
+    name: "acks-lost",
+    ...nodes2,
+    crdt: { module: "acking-counter.ts" },
+    sync: { mode: "op" },
+    storage: { syncLagMs: 100 },
+    steps: [
+      { at: 0, node: "a", op: "inc", args: [2] },
+      { at: 150, node: "b", op: "inc", args: [3] },
+      { at: 180, crash: "b" },
+      { at: 200, restart: "b" },
+    ],
+  };
+
+  it("counter-total: an answer weighs nothing (no client inc), and its loss in a crash uncounts no update", () => {
+    const r = runSimulation(crash, ackingCounter, { seed: 1, trace: false, crdtName: "acking-counter" });
+    const total = r.summary.checks.find((c) => c.name === "counter-total")!;
+    expect(total.ok).toBe(true);
+    // Unreported, the lost acknowledgement b:1 was uncounted as if it were an update: "0 updates issued".
+    expect(total.detail).toBe("every replica ends at 2 (1 updates issued, inc − dec = 2)");
+  });
+
+  it("durability: an acknowledged answer is an update like any other (it must be applied everywhere)", () => {
+    const r = runSimulation(crash, ackingCounter, { seed: 1, trace: false, crdtName: "acking-counter" });
+    const d = r.summary.checks.find((c) => c.name === "durability")!;
+    expect(d.ok).toBe(true);
+    // Unreported, the answer b:1 lost in the crash was not counted lost, nor the one after the restart acknowledged.
+    expect(d.detail).toBe(
+      "every acknowledged write is reflected in the final value (2 of 2 surviving updates acknowledged (1 of them answers); 2 unacknowledged updates lost in crashes (allowed))",
+    );
+  });
 });

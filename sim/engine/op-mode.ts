@@ -9,7 +9,7 @@ import { causallyReady, vectorOf, type OpRec } from "./causal.ts";
 import { MsgKind, type Ev } from "./event.ts";
 import type { Replica } from "./replica.ts";
 import type { EngineHost } from "./engine-host.ts";
-import { noteIssued } from "./issued.ts";
+import { noteAnswer, noteIssued } from "./issued.ts";
 import { crdtThrew } from "./errors.ts";
 import { RecKind } from "./storage.ts";
 import type { Outbox } from "./answers.ts";
@@ -102,7 +102,8 @@ export class OpMode {
    * included); it is applied at `r` through effect like any op at its origin (a merge's answer is
    * in `r`'s state already, by contract), stored, logged and broadcast through the causal layer
    * like an update — so faults meet it and anti-entropy retransmits it — and counted in
-   * stats.answers, once per peer it is sent to. An answer's own effect may answer in turn.
+   * stats.answers, once per peer it is sent to. The checkers learn of it as of an update, by its
+   * dot (issued.ts `noteAnswer`). An answer's own effect may answer in turn.
    */
   private answer(r: Replica, sent: unknown[], depth: number): void {
     const host = this.host;
@@ -112,6 +113,7 @@ export class OpMode {
       const seq = r.seq + 1;
       if (depth > MAX_ANSWER_DEPTH) throw crdtThrew(`t=${now} ${r.name}`, new Error(`answers never came to an end (an answer to an answer, ${MAX_ANSWER_DEPTH} deep)`));
       ck.order.before(r, now);
+      ck.sequence?.beforeUpdate(r);
       const rec: OpRec = { o: r.index, s: seq, deps: vectorOf(r.knowledge), e, bytes: host.sizeOf(e) + 4 * (host.n + 2) };
       let more: unknown[] | null = null;
       try {
@@ -125,6 +127,8 @@ export class OpMode {
       r.touch();
       host.progress.lastChange = now;
       ck.order.record(r, rec);
+      // Before it is logged: with no sync lag, logging acknowledges it.
+      noteAnswer(host, r, seq, now);
       const storage = host.storage;
       const staged = storage !== null && storage.logOwn(r, { kind: RecKind.Op, op: rec }, seq);
       ck.strong.afterChange(r, now, -seq);

@@ -17,6 +17,7 @@ import type { Crdt, Op, OpCrdt, StateCrdt } from "../../core/contract.ts";
 import type { StoreCrdt } from "../../core/index.ts";
 import type { FinalPhase } from "../checkers/convergence.ts";
 import { Checkers } from "../checkers/index.ts";
+import type { StopAt } from "../checkers/first-violation.ts";
 import { Streams, STREAM } from "../rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { DEFAULT_ANTI_ENTROPY_MS, eventLimit } from "../scenario/limits.ts";
@@ -71,6 +72,8 @@ export type EngineOptions = {
   opStoreGc?: boolean;
   /** Stop with an EventLimitError past this many events (default: sim/scenario/limits.ts eventLimit). */
   maxEvents?: number;
+  /** Stop, throwing RunStopped, at the first violation of this check with this signature (sim/checkers/first-violation.ts). */
+  stopAt?: StopAt;
 };
 
 /** Builds the services of a run over their port (sim/services/install.ts), or null for none. */
@@ -189,6 +192,7 @@ export class Simulator {
       reapply: opMode ? (state, rec) => (dedup ? state : applyOpEffect(crdts, state, rec as OpRec)) : null,
       applyOp: opMode ? (state, rec) => applyOpEffect(crdts, state, rec as OpRec) : null,
       durable: storage !== null,
+      ...(options.stopAt && { stopAt: options.stopAt }),
     }));
     const weights = checkers.counter?.weights ?? null;
     const replicas = (this.replicas = names.map((name, i) => {

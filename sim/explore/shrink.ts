@@ -13,7 +13,12 @@
  * steps at every offset (the chunks above are aligned: a pair that must go together but straddles
  * a chunk boundary never goes). If anything is kept, the first phase runs again. Every candidate
  * is a complete, valid scenario run through the same engine with the same seed, so the result
- * replays exactly as it was judged; candidates are tried in a fixed order (deterministic).
+ * replays exactly as it was judged; candidates are tried in a fixed order (deterministic). A
+ * candidate's run is judged for the check alone (idempotence and order-independence, the costly
+ * checks, are left out when they are not it) and ends at the check's first violation with the
+ * signature when the check fails during the run (idempotence, strong-convergence, change-events):
+ * what follows cannot change its verdict. The kept scenario is run whole once at the end for the
+ * report (and should that not fail the same way, the shrink is made again with whole runs).
  *
  * Before all that, a scenario whose network loses or duplicates messages is frozen (freeze.ts):
  * the losses and duplicates its run drew are named in `network.fates` (by link and instant of
@@ -32,7 +37,8 @@ import { canFreeze, fateCount, frozenScenario, prunedScenario, withFates } from 
 import { argMoves, configMoves, jumpMoves, mergeNode, timeMoves, withoutNode, withoutOpsOf, withoutWindow } from "./shrink-moves.ts";
 import { judge, sameFailure, signatureOf, type Verdict } from "./verdict.ts";
 
-export type ShrinkOptions = { maxRuns?: number };
+/** `stopEarly` (default true): end a candidate's run at the failure when its check fails during the run. */
+export type ShrinkOptions = { maxRuns?: number; stopEarly?: boolean };
 export type ShrinkResult = { scenario: Scenario; verdict: Verdict; runs: number; rounds: number; exhausted: boolean };
 
 export const DEFAULT_SHRINK_RUNS = 3000;
@@ -43,16 +49,22 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
   let verdict = judge(start, crdt, crdtName).verdict;
   // The failure's signature, kept while shrinking: a difference of another kind is another failure.
   const signature = signatureOf(verdict, check);
+  // A check that fails during the run (not only at its end) decides at its first violation: a
+  // candidate's run stops there, and the rest of it is not run (first-violation.ts).
+  const stopAt = signature === undefined || o.stopEarly === false ? undefined : { check, signature };
   let runs = 1;
   let rounds = 0;
+  /** Whether `verdict` is of a whole run of `best` (not one stopped at the failure). */
+  let whole = true;
   /** Tries one candidate; keeps it when it still fails `check`. */
   const attempt = (c: Scenario | null): boolean => {
     if (!c || runs >= maxRuns) return false;
     runs++;
-    const v = judge(c, crdt, crdtName).verdict;
+    const v = judge(c, crdt, crdtName, false, [], stopAt).verdict;
     if (!sameFailure(v, check, signature)) return false;
     best = c;
     verdict = v;
+    whole = false;
     return true;
   };
   const firstOf = (cands: Scenario[]) => cands.some((c) => attempt(c));
@@ -102,7 +114,16 @@ export function shrink(start: Scenario, crdt: Crdt, crdtName: string, check: str
         else i++;
       }
   }
-  return { scenario: best, verdict, runs, rounds, exhausted: runs >= maxRuns };
+  const exhausted = runs >= maxRuns;
+  // The verdict of the whole run of what is kept (every check, for the report): not counted as a
+  // shrink run. The run up to the failure is the same run, so the check fails the same way —
+  // unless leaving the other checks out changed the run (a plugin whose clone or merge touches
+  // what it must not, seen by the checks' copies): then the shrink is made again with whole runs.
+  if (!whole) {
+    verdict = judge(best, crdt, crdtName).verdict;
+    if (!sameFailure(verdict, check, signature)) return shrink(start, crdt, crdtName, check, { ...o, stopEarly: false });
+  }
+  return { scenario: best, verdict, runs, rounds, exhausted };
 
   /** ddmin over the step list. */
   function dropChunks(): boolean {

@@ -7,6 +7,7 @@ import { runSimulation } from "../engine/run-simulation.ts";
 import type { Run } from "../run-types.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { PluginError } from "../plugin/guard.ts";
+import { RunStopped, type StopAt } from "../checkers/first-violation.ts";
 
 /** The pseudo-check name of a run that threw (a CRDT exception, or an engine refusal). */
 export const THREW = "exception";
@@ -23,12 +24,18 @@ export type Verdict = {
   signatures: string[];
 };
 
-/** `ignore`: checks whose failures do not count (a known, reported false alarm of a checker). */
-export function judge(scenario: Scenario, crdt: Crdt, crdtName: string, trace = false, ignore: readonly string[] = []): { verdict: Verdict; run?: Run } {
+/**
+ * `ignore`: checks whose failures do not count (a known, reported false alarm of a checker).
+ * `stopAt`: end the run at the first violation of that check with that signature, if it comes
+ * during the run (first-violation.ts) — the verdict then names that check alone, which is all the
+ * shrinker asks of a candidate; a check judged at the end runs the whole run as before.
+ */
+export function judge(scenario: Scenario, crdt: Crdt, crdtName: string, trace = false, ignore: readonly string[] = [], stopAt?: StopAt): { verdict: Verdict; run?: Run } {
   let run: Run;
   try {
-    run = runSimulation(scenario, crdt, { seed: scenario.seed ?? 1, trace, crdtName });
+    run = runSimulation(scenario, crdt, stopAt ? { seed: scenario.seed ?? 1, trace, crdtName, stopAt } : { seed: scenario.seed ?? 1, trace, crdtName });
   } catch (e) {
+    if (e instanceof RunStopped) return { verdict: { ok: false, failed: [e.check], detail: e.detail, details: [e.detail], signatures: [e.signature] } };
     // A plugin breaking the contract (value() not JSON) is bad input, not a bug to shrink.
     if (e instanceof PluginError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
