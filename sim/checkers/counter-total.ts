@@ -72,7 +72,7 @@ export class CounterTotal {
    */
   answered(o: number, seq: number): void {
     let ws = this.weights[o]!;
-    if (seq >= ws.length) ws = this.grow(o, seq);
+    if (seq >= ws.length) ws = this.grow(o, seq, 0);
     ws[seq] = 0;
     if (seq > this.top[o]!) this.top[o] = seq;
     (this.answers[o] ??= new Set()).add(seq);
