@@ -128,6 +128,28 @@ describe("deletes", () => {
     expect(everywhere(all, "SELECT id, email FROM t")).toEqual([{ id: "r", email: "kept" }]);
   });
 
+  // Why every add-wins UPDATE writes `_row` afresh, even on a row it already keeps alive with a
+  // dot of its own: the deleter may have seen that dot. Bob updates the row, Alice sees the
+  // update and deletes the row; concurrently (without seeing the delete) Bob updates it again.
+  // Only the second update's own `_row` dot is one Alice's delete has not superseded — an UPDATE
+  // that skipped the write "because its replica's live dot already covers the row" loses the row.
+  for (const [p, want] of [
+    ["add-wins", [{ id: "r", email: "second", n: 3 }]],
+    ["remove-wins", []],
+  ] as const)
+    it(`${p}: an UPDATE concurrent with a DELETE that saw the updater's earlier UPDATE ${p === "add-wins" ? "keeps" : "loses"} the row`, () => {
+      const all = policy(p);
+      run(all[1]!, "UPDATE t SET email = 'first', n = n + 1 WHERE id = 'r'");
+      syncAll(all);
+      run(all[0]!, "DELETE FROM t WHERE id = 'r'");
+      run(all[1]!, "UPDATE t SET email = 'second', n = n + 1 WHERE id = 'r'");
+      // Before they meet, each replica shows its own write.
+      expect(rows(all[0]!, "SELECT id FROM t")).toEqual([]);
+      expect(rows(all[1]!, "SELECT id, email FROM t")).toEqual([{ id: "r", email: "second" }]);
+      syncAll(all);
+      expect(everywhere(all, "SELECT id, email, n FROM t")).toEqual(want);
+    });
+
   it("remove-wins: a DELETE concurrent with an UPDATE or an INSERT wins", () => {
     const all = policy("remove-wins");
     run(all[0]!, "DELETE FROM t WHERE id = 'r'");
