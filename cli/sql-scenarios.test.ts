@@ -65,6 +65,38 @@ describe("SQL scenarios through `run`", () => {
     );
   });
 
+  it("delete policies, in the simulator: an UPDATE concurrent with a DELETE that saw the updater's earlier UPDATE keeps the add-wins row and loses the remove-wins one", async () => {
+    // Bob edits both rows and Alice sees it; cut off from each other, Alice deletes them and Bob
+    // edits them again. Bob's first "live" is one Alice's delete has seen: only his second
+    // UPDATE's own `_row` write (docs/sql.md, "Deletes") keeps the add-wins row. Alice's DELETEs
+    // pick the rows by Bob's first email, so the lead is gone only if she had seen his edit.
+    const s = json("sql-delete-policies");
+    s.name = "delete-after-seen-update";
+    s.steps = [
+      { at: 0, node: "alice", sql: "INSERT INTO contacts VALUES ('c1', 'old@example.org')" },
+      { at: 0, node: "alice", sql: "INSERT INTO leads VALUES ('l1', 'old@example.org')" },
+      { at: 300, node: "bob", sql: "UPDATE contacts SET email = 'first@example.org' WHERE id = 'c1'" },
+      { at: 300, node: "bob", sql: "UPDATE leads SET email = 'first@example.org' WHERE id = 'l1'" },
+      { at: 1000, partition: [["alice"], ["bob"]] },
+      { at: 1100, node: "alice", sql: "DELETE FROM contacts WHERE email = 'first@example.org'" },
+      { at: 1100, node: "alice", sql: "DELETE FROM leads WHERE email = 'first@example.org'" },
+      { at: 1200, node: "bob", sql: "UPDATE contacts SET email = 'second@example.org' WHERE id = 'c1'" },
+      { at: 1200, node: "bob", sql: "UPDATE leads SET email = 'second@example.org' WHERE id = 'l1'" },
+      { at: 2000, heal: true },
+    ];
+    s.expect = {
+      value: [
+        { select: "SELECT * FROM contacts", rows: [{ id: "c1", email: "second@example.org" }] },
+        { select: "SELECT COUNT(*) AS n FROM leads", rows: [{ n: 0 }] },
+      ],
+    };
+    const r = await cliInProcess(["run", write("delete-after-seen-update", s), "--json", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.checks.find((c: { name: string }) => c.name === "expected-value")).toMatchObject({ ok: true, expected: true });
+  });
+
   it("rows that do not match are a failed check naming the query and each replica's answer (exit 1)", async () => {
     const s = json("sql-account-balance");
     s.name = "wrong-balance";

@@ -2,7 +2,9 @@
  * SQL over the store, in memory (docs/sql.md): UPDATE statements per CPU second against the same
  * updates made through the store API (StoreReplica.update) in the same run — the ratio is the
  * share of the store's speed SQL keeps (goal ≥ 0.5) — and a SELECT with a WHERE and a GROUP BY
- * over N rows. The comparison with a plain SQLite table belongs to the node (issue 18) and comes
+ * over N rows. On an add-wins table an UPDATE also writes the row's `_row` (docs/sql.md#deletes),
+ * which the goal's baseline does not: two more rows show the store API applying the statement's
+ * own two ops, and what that `_row` write alone leaves of the baseline (the goal ratio's ceiling). The comparison with a plain SQLite table belongs to the node (issue 18) and comes
  * with it.
  */
 import { resolveBuiltin, StoreReplica } from "../../core/index.ts";
@@ -51,17 +53,15 @@ function updates(deletes: string, what: "inc" | "set"): { sql: number; store: nu
     });
   });
   // Add-wins: the same ops the statement applies (the field op and the `_row` write, one update)
-  // through the store API — the SQL layer's own share, not the goal's baseline.
+  // through the store API — the SQL layer's own share, and what the `_row` write alone leaves of
+  // the goal's baseline.
+  const fieldOp = what === "inc" ? { op: "inc", args: ["views", 1] } : { op: "set", args: ["phone", "555-0199"] };
   const rowMs =
-    deletes === "add-wins" && what === "inc"
+    deletes === "add-wins"
       ? best(3, () => {
           const { replica } = customers(deletes, ROWS);
           return cpuMs(() => {
-            for (let i = 0; i < UPDATES; i++)
-              replica.updateObject("customers", ids[i]!, [
-                { op: "inc", args: ["views", 1] },
-                { op: "set", args: ["_row", "live"] },
-              ]);
+            for (let i = 0; i < UPDATES; i++) replica.updateObject("customers", ids[i]!, [fieldOp, { op: "set", args: ["_row", "live"] }]);
           });
         })
       : undefined;
@@ -94,6 +94,7 @@ export function run(): BenchRow[] {
   ] as const) {
     const r = updates(deletes, what);
     const note = `UPDATE customers SET ${label} WHERE id = $1, ${deletes} table, ${ROWS.toLocaleString("en-US")} rows`;
+    const opWord = what === "inc" ? "inc views" : "set phone";
     out.push(
       { suite: name, name: `UPDATE ${label} (${deletes})`, value: r.sql, unit: "statements/s", note },
       { suite: name, name: `store API, same updates (${deletes})`, value: r.store, unit: "updates/s", note: `StoreReplica.update, ${what} on the same field` },
@@ -102,17 +103,36 @@ export function run(): BenchRow[] {
         name: `UPDATE ${label} (${deletes}) / store API`,
         value: r.sql / r.store,
         unit: "ratio",
-        note: `goal ≥ 0.5${deletes === "add-wins" ? "; add-wins also writes the row's _row field (2 field ops per statement), which the store-API baseline does not" : ""}`,
+        note:
+          deletes === "add-wins"
+            ? `goal ≥ 0.5; against StoreReplica.update with the ${opWord} alone, while the statement also writes the row's _row (an MV-register write with a fresh dot, which an add-wins UPDATE needs every time: docs/sql.md#deletes) — so it is at most the "${opWord} + _row / ${opWord}" row`
+            : "goal ≥ 0.5; a remove-wins UPDATE writes only its field",
       },
     );
     if (r.storeRow !== undefined)
-      out.push({
-        suite: name,
-        name: `UPDATE ${label} (${deletes}) / store API inc + _row`,
-        value: r.sql / r.storeRow,
-        unit: "ratio",
-        note: "against StoreReplica.updateObject with the statement's own two ops (inc views, set _row live): the SQL layer's share",
-      });
+      out.push(
+        {
+          suite: name,
+          name: `store API, ${opWord} + _row as one update (${deletes})`,
+          value: r.storeRow,
+          unit: "updates/s",
+          note: `StoreReplica.updateObject with the statement's own two ops (${opWord}, set _row live)`,
+        },
+        {
+          suite: name,
+          name: `UPDATE ${label} (${deletes}) / store API ${opWord} + _row`,
+          value: r.sql / r.storeRow,
+          unit: "ratio",
+          note: "the SQL layer's share: against the store API applying the same two ops",
+        },
+        {
+          suite: name,
+          name: `store API ${opWord} + _row / ${opWord} (${deletes})`,
+          value: r.storeRow / r.store,
+          unit: "ratio",
+          note: "what the _row write leaves of the goal's baseline before any SQL: the ceiling of the goal ratio above",
+        },
+      );
   }
   const g = groupBy();
   out.push(
