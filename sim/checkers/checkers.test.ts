@@ -132,6 +132,67 @@ describe("intent checks", () => {
     expect(summary.ok).toBe(true);
   });
 
+  it("add-wins holds for the enable-wins flag: an enable concurrent with a disable leaves it set; a disable that saw every enable clears it", () => {
+    const sc = (steps: NonNullable<Scenario["steps"]>, value: boolean): Scenario => ({
+      name: "ew",
+      nodes: ["a", "b"],
+      crdt: "ew-flag",
+      duration: 1000,
+      network: { latency: { dist: "constant", ms: 50 } },
+      steps,
+      expect: { value },
+    });
+    const concurrent = check(
+      sc(
+        [
+          { at: 0, node: "a", op: "enable", args: [] },
+          { at: 100, node: "b", op: "disable", args: [] },
+          { at: 100, node: "a", op: "enable", args: [] },
+        ],
+        true,
+      ),
+      resolveBuiltin("ew-flag"),
+      "ew-flag",
+    );
+    expect(concurrent.by("add-wins").ok, concurrent.by("add-wins").detail).toBe(true);
+    expect(concurrent.summary.ok).toBe(true);
+    const seen = check(
+      sc(
+        [
+          { at: 0, node: "a", op: "enable", args: [] },
+          { at: 300, node: "b", op: "disable", args: [] },
+        ],
+        false,
+      ),
+      resolveBuiltin("ew-flag"),
+      "ew-flag",
+    );
+    expect(seen.by("add-wins").ok, seen.by("add-wins").detail).toBe(true);
+    expect(seen.summary.ok).toBe(true);
+  });
+
+  it("add-wins fails for a disable-wins flag (the MV-register-free flag with its rule reversed) when demanded", () => {
+    const ew = resolveBuiltin("ew-flag");
+    // Disable wins: the flag is set only while no disable exists at all.
+    const disableWins = { ...ew, name: "dw-flag", value: (s: { disabled: Map<string, number> }) => ew.value(s) && s.disabled.size === 0 };
+    const sc: Scenario = {
+      name: "dw",
+      nodes: ["a", "b"],
+      crdt: "ew-flag",
+      duration: 1000,
+      network: { latency: { dist: "constant", ms: 50 } },
+      steps: [
+        { at: 0, node: "a", op: "enable", args: [] },
+        { at: 300, node: "b", op: "disable", args: [] },
+        { at: 300, node: "a", op: "enable", args: [] },
+      ],
+      expect: { checks: { "add-wins": false } },
+    };
+    const { summary, by } = check(sc, disableWins as typeof ew, "ew-flag");
+    expect(by("add-wins").detail).toMatch(/"the flag" is missing, but its add at t=300 by a/);
+    expect(summary.ok).toBe(true);
+  });
+
   it("add-wins fails for the 2P-Set (remove wins) when demanded", () => {
     const sc: Scenario = {
       name: "2p",
