@@ -33,7 +33,7 @@ const stormy = (crdt: string): Scenario => ({
 });
 
 describe("correct builtins pass every applicable check under faults", () => {
-  for (const name of ["g-counter", "pn-counter", "g-set", "2p-set", "or-set", "lww-register", "mv-register"]) {
+  for (const name of ["g-counter", "pn-counter", "g-set", "2p-set", "or-set", "lww-register", "mv-register", "ew-flag"]) {
     it(name, () => {
       const crdt = resolveBuiltin(name);
       for (const seed of [1, 2, 3]) {
