@@ -97,7 +97,7 @@ without trace where every node asks at a high rate over a network with loss and 
     title: "SQL over the store",
     about: `[SQL](sql.md) in memory: UPDATE statements per CPU second against the same field updates made
 through the store API (StoreReplica.update) in the same run, as a ratio (goal ≥ 0.5). An add-wins
-table's UPDATE also writes the row's hidden _row field (an MV-register write with a fresh dot, which
+table's UPDATE also enables the row's hidden _row field (an enable-wins flag: a fresh enable, which
 keeps the row against a concurrent DELETE): the store API applying the statement's own two ops is
 shown beside it, and what that write leaves of the baseline before any SQL. Then a SELECT with a
 WHERE and a GROUP BY over 100,000 rows. The comparison with a plain SQLite table comes with

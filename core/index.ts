@@ -27,6 +27,7 @@ export { crdts, opCrdts, resolveAnyBuiltin, resolveBuiltin, UnknownCrdtError } f
 export type { BuiltinOpCrdt } from "./crdt/op-builtin.ts";
 export { gCounter } from "./crdt/g-counter.ts";
 export { pnCounter } from "./crdt/pn-counter.ts";
+export { ewFlag } from "./crdt/ew-flag.ts";
 export { gSet } from "./crdt/g-set.ts";
 export { twoPhaseSet } from "./crdt/two-phase-set.ts";
 export { orSet } from "./crdt/or-set.ts";

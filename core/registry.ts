@@ -5,6 +5,7 @@
 import type { BuiltinCrdt, Crdt, CrdtOptions, StateCrdt } from "./contract.ts";
 import { CrdtError } from "./errors.ts";
 import { didYouMean } from "./util/did-you-mean.ts";
+import { ewFlag } from "./crdt/ew-flag.ts";
 import { gCounter } from "./crdt/g-counter.ts";
 import { gSet } from "./crdt/g-set.ts";
 import { lwwMap } from "./crdt/lww-map.ts";
@@ -30,6 +31,8 @@ export const crdts: Readonly<Record<string, BuiltinCrdt>> = Object.freeze({
   "or-set": orSet,
   "lww-register": lwwRegister,
   "mv-register": mvRegister,
+  // An enable-wins flag: the row liveness of SQL add-wins tables (sql/rows.ts).
+  "ew-flag": ewFlag,
   "lww-map": lwwMap,
   rga,
   lseq,

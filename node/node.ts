@@ -97,7 +97,10 @@ export async function openNode(options: NodeOptions): Promise<Node> {
     throw new Error("openNode: give schema (store collections) or sqlSchema (CREATE TABLE statements), not both");
   const tables = options.sqlSchema === undefined ? undefined : SqlSchema.parse(options.sqlSchema);
   // The schema is stored with a new directory; an existing one is opened with its own (a given one must equal it).
-  const schema = tables ? { collections: tables.storeSpec().collections } : (options.schema ?? (existsSync(join(options.dir, DB_FILE)) ? undefined : DEFAULT_SCHEMA));
+  // Tables are compared as SQL: their store spec is the stored one, which a directory made before
+  // the enable-wins flag holds with an MV-register `_row` in its add-wins tables (SqlSchema.over).
+  const exists = existsSync(join(options.dir, DB_FILE));
+  const schema = tables ? (exists ? undefined : { collections: tables.storeSpec().collections }) : (options.schema ?? (exists ? undefined : DEFAULT_SCHEMA));
   const openStore = options.openStore ?? openNodeStore;
   const store = await openStore(options.dir, {
     ...(schema ? { schema } : {}),
@@ -295,7 +298,8 @@ async function serve(store: NodeStore, options: NodeOptions, log: (line: string)
 function storedTables(store: NodeStore): SqlSchema | undefined {
   if (store.sqlSchema === undefined) return undefined;
   try {
-    return SqlSchema.parse(store.sqlSchema);
+    // The `_row` types of the store as it was made (an older directory's add-wins rows: MV-registers).
+    return SqlSchema.parse(store.sqlSchema).over(store.schema.collections);
   } catch (e) {
     throw new StoreOpenError(
       `the data directory of node ${store.nodeId} is corrupt: its meta row "sql_schema" does not parse (${e instanceof Error ? e.message : String(e)}); refusing to serve it`,

@@ -12,6 +12,7 @@ import { RequestError } from "./api.ts";
 import { type Node, openNode } from "./node.ts";
 import { frameCodec } from "./protocol/index.ts";
 import { openNodeStore, type SqliteNodeStore } from "./storage/index.ts";
+import { SqlSchema } from "../sql/index.ts";
 
 const TABLES = `
   CREATE TABLE customers (id TEXT PRIMARY KEY, phone MV TEXT, email TEXT, views COUNTER);
@@ -227,6 +228,34 @@ describe("sql on a node", () => {
     await expect(openNode({ dir, sqlSchema: `${TABLES}; CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)`, log: () => {} })).rejects.toThrow(
       /stored no "notes", given CREATE TABLE "notes"/,
     );
+  });
+
+  it("a directory made before the enable-wins flag (an add-wins table's _row an MV-register) opens, with or without its tables given, and keeps its rows' liveness as MV writes", async () => {
+    const dir = tempDir();
+    // What an older build stored: the same canonical SQL, a store whose add-wins `_row` fields are MV-registers.
+    const tables = SqlSchema.parse(TABLES);
+    const legacy: Record<string, { type: "record"; fields: Record<string, string> }> = {};
+    for (const [name, c] of Object.entries(tables.storeSpec().collections)) legacy[name] = { ...c, fields: { ...c.fields, _row: "mv-register" } };
+    expect(tables.storeSpec().collections.customers!.fields._row).toBe("ew-flag");
+    openNodeStore(dir, { schema: { collections: legacy }, sqlSchema: tables.toSql(), nodeId: "old" }).close();
+    const n = await openNode({ dir, sqlSchema: TABLES, log: () => {} });
+    closeLater(n);
+    await n.sql("INSERT INTO customers (id, views) VALUES ('A', 1), ('B', 2)");
+    await n.sql("UPDATE customers SET views = views + 1 WHERE id = 'A'");
+    await n.sql("DELETE FROM customers WHERE id = 'B'");
+    expect(await rows(n, "SELECT id, views FROM customers")).toEqual([{ id: "A", views: 2 }]);
+    // Written as before: "live" and "dead" in the MV-register.
+    expect(((await n.get("customers", "A")) as { _row: unknown })._row).toEqual(["live"]);
+    expect(((await n.get("customers", "B")) as { _row: unknown })._row).toEqual(["dead"]);
+    await n.close();
+    const again = await openNode({ dir, log: () => {} });
+    closeLater(again);
+    await again.sql("INSERT INTO customers (id, views) VALUES ('B', 5)");
+    expect(await rows(again, "SELECT id, views FROM customers ORDER BY id")).toEqual([
+      { id: "A", views: 2 },
+      { id: "B", views: 5 },
+    ]);
+    await again.close();
   });
 
   it("a directory made without a SQL schema is not given one later", async () => {

@@ -4,7 +4,7 @@
  * column's CRDT gives (docs/sql.md, "Column types"). Then the delete policies.
  */
 import { describe, expect, it } from "vitest";
-import { nodes, rows, run, syncAll } from "./_test/replicas.ts";
+import { legacyNodes, nodes, rows, run, syncAll } from "./_test/replicas.ts";
 
 const SCHEMA = "CREATE TABLE c (id TEXT PRIMARY KEY, phone MV TEXT, email TEXT, views COUNTER, tags SET OF TEXT, notes RGA TEXT, memo LSEQ TEXT, score MV INTEGER)";
 
@@ -96,12 +96,22 @@ describe("concurrent writes to each column type, merged", () => {
   });
 });
 
-describe("deletes", () => {
+// Every delete case twice: over the store a CREATE TABLE makes now (an add-wins `_row` is an
+// enable-wins flag), and over one an older build made (an MV-register of "live" and "dead").
+describe.each([
+  ["deletes", false],
+  ["deletes, over a store made before the enable-wins flag", true],
+] as const)("%s", (_, legacy) => {
   const policy = (p: string) => {
     const schema = `CREATE TABLE t (id TEXT PRIMARY KEY, email TEXT, n COUNTER) WITH (deletes = '${p}')`;
-    const all = [nodes(schema, ["alice"])[0]!, nodes(schema, ["bob"])[0]!];
+    const make = legacy ? legacyNodes : nodes;
+    const all = [make(schema, ["alice"])[0]!, make(schema, ["bob"])[0]!];
+    const kind = all[0]!.db.schema.table("t").row;
+    expect(kind).toBe(p === "add-wins" && !legacy ? "ew-flag" : "mv-register");
     run(all[0]!, "INSERT INTO t VALUES ('r', 'old', 1)");
     syncAll(all);
+    const row = (all[1]!.replica.object("t", "r") as { _row: unknown })._row;
+    expect(row).toEqual(kind === "ew-flag" ? true : ["live"]);
     return all;
   };
 

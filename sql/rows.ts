@@ -2,16 +2,20 @@
  * Rows over store objects, and whether a row exists.
  *
  * The store has no object delete (an object is an identity: its fields only merge), so a row's
- * existence is one more CRDT, the hidden field `_row`: an MV-register whose values are "live"
- * (written by INSERT) and "dead" (written by DELETE). A write supersedes exactly the writes it
- * has seen, so after an INSERT and a DELETE that saw each other the register holds the later
- * one; when they were concurrent it holds both, and the table's policy decides:
+ * existence is one more CRDT, the hidden field `_row`, and the table's policy decides, `WITH
+ * (deletes = …)`, what a DELETE concurrent with an INSERT or UPDATE does:
  *
- * - add-wins: the row exists while "live" is among the values. An UPDATE writes "live" too, so
- *   an update concurrent with a delete keeps the row (the enable-wins flag of the CRDT papers:
- *   a disable only removes the enables it has seen).
- * - remove-wins: the row exists when the register holds values and none is "dead"; an UPDATE
- *   leaves `_row` alone, so a concurrent delete wins over it and over a concurrent insert.
+ * - add-wins: `_row` is an enable-wins flag (core/crdt/ew-flag.ts; AntidoteDB's AQL keeps row
+ *   visibility in one). INSERT and UPDATE enable it, DELETE disables it, and a disable clears
+ *   only the enables it has seen: an update concurrent with a delete keeps the row, even when
+ *   the delete saw that replica's earlier updates (each enable is a new one). An enable costs a
+ *   counter increment. A store made before the flag (a node directory, a stored store spec)
+ *   keeps `_row` as an MV-register of "live" and "dead": INSERT and UPDATE write "live", DELETE
+ *   "dead", and the row exists while "live" is among the values — the same rule (a write
+ *   supersedes exactly the writes it has seen); the table's `row` says which (schema.ts).
+ * - remove-wins: `_row` is an MV-register whose values are "live" (written by INSERT) and
+ *   "dead" (written by DELETE); the row exists when it holds values and none is "dead". An
+ *   UPDATE leaves `_row` alone, so a concurrent delete wins over it and over a concurrent insert.
  *
  * Either way a field update that arrives before the row's INSERT does not show a half row
  * (`_row` is still empty). A deleted row keeps its field states (they cannot be undone); an
@@ -48,10 +52,22 @@ export interface SqlStore<E = unknown> {
 export const LIVE = "live";
 export const DEAD = "dead";
 
-/** Whether a row exists, from its `_row` values (sorted MV values). */
-export function exists(table: Table, row: readonly unknown[]): boolean {
-  if (table.deletes === "add-wins") return row.includes(LIVE);
-  return row.length > 0 && !row.includes(DEAD);
+/** Whether a row exists, from its `_row` value: the flag's boolean, or the MV-register's sorted values. */
+export function exists(table: Table, row: unknown): boolean {
+  if (table.row === "ew-flag") return row === true;
+  const values = row as readonly unknown[];
+  if (table.deletes === "add-wins") return values.includes(LIVE);
+  return values.length > 0 && !values.includes(DEAD);
+}
+
+/** The `_row` update that makes a row live (INSERT; UPDATE of an add-wins table): [op, …args]. */
+export function liveOp(table: Table): [string, ...string[]] {
+  return table.row === "ew-flag" ? ["enable"] : ["set", LIVE];
+}
+
+/** The `_row` update of a DELETE. */
+export function deadOp(table: Table): [string, ...string[]] {
+  return table.row === "ew-flag" ? ["disable"] : ["set", DEAD];
 }
 
 /** The object id of a key value, after checking its type. */
@@ -83,7 +99,7 @@ export function columnValue(c: Column, v: unknown): Value {
 export function rowOf(table: Table, id: string, record: unknown): Value[] | null {
   if (record === undefined) return null;
   const r = record as Record<string, unknown>;
-  if (!exists(table, r[ROW_FIELD] as unknown[])) return null;
+  if (!exists(table, r[ROW_FIELD])) return null;
   // A field the record leaves out (objectFields: a column the statement does not read) is NULL.
   return table.columns.map((name) => (name === table.key.name ? keyOf(table, id) : r[name] === undefined ? null : columnValue(table.fields.get(name)!, r[name])));
 }

@@ -34,7 +34,19 @@ export type Table = {
   /** The non-key columns by name. */
   fields: ReadonlyMap<string, Column>;
   deletes: DeletePolicy;
+  /**
+   * The CRDT of the hidden `_row` field (rows.ts): an "ew-flag" for an add-wins table, an
+   * "mv-register" for a remove-wins one — and for an add-wins table whose store was made before
+   * the flag (its stored spec says so: {@link SqlSchema.over}).
+   */
+  row: RowCrdt;
 };
+
+/** What a table's `_row` field is stored as. */
+export type RowCrdt = "mv-register" | "ew-flag";
+
+/** The `_row` CRDT a new table of this policy gets. */
+export const rowCrdtOf = (deletes: DeletePolicy): RowCrdt => (deletes === "add-wins" ? "ew-flag" : "mv-register");
 
 /** The hidden per-row field that says whether the row exists (rows.ts). */
 export const ROW_FIELD = "_row";
@@ -127,7 +139,8 @@ function tableOf(st: CreateTableStatement, policy: DeletePolicyClause | undefine
   key = { name: keyCol.name, scalar: keyCol.scalar };
   fields.delete(keyCol.name);
   if (fields.size === 0) throw new SqlError("refused", `CREATE TABLE ${name}: a table needs at least one column besides its primary key`);
-  return { name, key, columns, fields, deletes: policyOf(name, policy) };
+  const deletes = policyOf(name, policy);
+  return { name, key, columns, fields, deletes, row: rowCrdtOf(deletes) };
 }
 
 function policyOf(table: string, clause: DeletePolicyClause | undefined): DeletePolicy {
@@ -179,11 +192,35 @@ export class SqlSchema {
     return tables.map(createTableSql).join("\n");
   }
 
+  /**
+   * These tables over a store that exists already: each table's `_row` CRDT is the one the
+   * store's spec gives it (`collections`: a store spec's, as a node directory or a scenario keeps
+   * it). A store made before the enable-wins flag keeps an add-wins table's `_row` in an
+   * MV-register; its rows are read and written that way, never reset. A collection the spec
+   * lacks, or a `_row` of another type, leaves the table as parsed (opening that store is
+   * refused elsewhere, by the spec's comparison).
+   */
+  over(collections: Readonly<Record<string, unknown>>): SqlSchema {
+    let changed = false;
+    const tables = [...this.tables.values()].map((t) => {
+      const c = Object.prototype.hasOwnProperty.call(collections, t.name) ? collections[t.name] : undefined;
+      const fields = c !== null && typeof c === "object" ? (c as { fields?: unknown }).fields : undefined;
+      const spec =
+        fields !== null && typeof fields === "object" && Object.prototype.hasOwnProperty.call(fields, ROW_FIELD) ? (fields as Record<string, unknown>)[ROW_FIELD] : undefined;
+      const row = typeof spec === "object" && spec !== null ? (spec as { type?: unknown }).type : spec;
+      // Only the old add-wins form is taken: a remove-wins table's `_row` is an MV-register in both.
+      if (row !== "mv-register" || t.row === row || t.deletes !== "add-wins") return t;
+      changed = true;
+      return { ...t, row: row as RowCrdt };
+    });
+    return changed ? new SqlSchema(tables) : this;
+  }
+
   /** The store type spec the tables live in: `resolveBuiltin(schema.storeSpec())`. */
   storeSpec(): { type: "store"; collections: Record<string, { type: "record"; fields: Record<string, string> }> } {
     const collections: Record<string, { type: "record"; fields: Record<string, string> }> = {};
     for (const t of this.tables.values()) {
-      const fields: Record<string, string> = { [ROW_FIELD]: "mv-register" };
+      const fields: Record<string, string> = { [ROW_FIELD]: t.row };
       for (const c of t.fields.values()) fields[c.name] = c.crdt;
       collections[t.name] = { type: "record", fields };
     }

@@ -33,12 +33,15 @@ describe("CREATE TABLE", () => {
     const s = SqlSchema.parse([CUSTOMERS, ORDERS, "CREATE TABLE t (k TEXT PRIMARY KEY, s LSEQ TEXT, m MV INTEGER, b SET OF INTEGER) WITH (deletes = 'remove-wins')"]);
     expect(s.storeSpec().collections.customers).toEqual({
       type: "record",
-      fields: { _row: "mv-register", phone: "mv-register", email: "lww-register", views: "pn-counter", tags: "or-set", notes: "rga" },
+      fields: { _row: "ew-flag", phone: "mv-register", email: "lww-register", views: "pn-counter", tags: "or-set", notes: "rga" },
     });
     expect(s.storeSpec().collections.t!.fields).toEqual({ _row: "mv-register", s: "lseq", m: "mv-register", b: "or-set" });
     expect(s.table("customers").deletes).toBe("add-wins");
     expect(s.table("orders").deletes).toBe("add-wins");
     expect(s.table("t").deletes).toBe("remove-wins");
+    // Row liveness: an enable-wins flag under add-wins, an MV-register of "live"/"dead" under remove-wins.
+    expect(s.table("customers").row).toBe("ew-flag");
+    expect(s.table("t").row).toBe("mv-register");
     expect(s.table("orders").key).toEqual({ name: "no", scalar: "integer" });
   });
 

@@ -12,7 +12,7 @@
 import type { DeleteStatement, Expr, InsertStatement, UpdateStatement } from "pgsql-ast-parser";
 import { SqlError } from "./errors.ts";
 import { compile, type Env, type Frame, hasAggregate, type Source } from "./expr.ts";
-import { columnsRead, DEAD, fieldOp, idOf, LIVE, rowOf, show, type SqlStore, type Value } from "./rows.ts";
+import { columnsRead, deadOp, fieldOp, idOf, liveOp, rowOf, show, type SqlStore, type Value } from "./rows.ts";
 import { planRows } from "./select.ts";
 import { type Column, describeColumn, ROW_FIELD, type SqlSchema, type Table } from "./schema.ts";
 
@@ -125,6 +125,7 @@ export function planInsert(st: InsertStatement, schema: SqlSchema): WritePlan {
     return vals.map((e, i) => valueFn(e, [], `${what} (${names[i]})`));
   });
   const unnamed = [...t.fields.values()].filter((c) => !names.includes(c.name));
+  const live = liveOp(t);
   return (store, env) => {
     const ids = new Set<string>();
     return rows.map((fns) => {
@@ -143,7 +144,7 @@ export function planInsert(st: InsertStatement, schema: SqlSchema): WritePlan {
       const updates: FieldUpdate[] = [];
       cols.forEach((c, i) => c && updates.push(...assign(t, c, vals[i]!, current(c))));
       if (record !== undefined) for (const c of unnamed) updates.push(...assign(t, c, null, current(c)));
-      updates.push([ROW_FIELD, "set", LIVE]);
+      updates.push([ROW_FIELD, ...live]);
       return { id, updates };
     });
   };
@@ -197,13 +198,14 @@ export function planUpdate(st: UpdateStatement, schema: SqlSchema): WritePlan {
     const at = t.columns.indexOf(name);
     return { c, at, make: setPlan(t, c, s.value, sources, w) };
   });
+  // Add-wins: an update keeps the row alive against a concurrent DELETE (rows.ts): the flag's enable.
+  const live = t.deletes === "add-wins" ? liveOp(t) : null;
   return (store, env) =>
     rowsOf(store, env).map((f) => {
       const row = f[0]!;
       const updates: FieldUpdate[] = [];
       for (const s of sets) updates.push(...s.make(f, env, row[s.at]!));
-      // Add-wins: an update keeps the row alive against a concurrent DELETE (rows.ts).
-      if (t.deletes === "add-wins") updates.push([ROW_FIELD, "set", LIVE]);
+      if (live) updates.push([ROW_FIELD, ...live]);
       return { id: idOf(t, row[t.columns.indexOf(t.key.name)]!), updates };
     });
 }
@@ -258,7 +260,8 @@ export function planDelete(st: DeleteStatement, schema: SqlSchema): WritePlan {
   const sources: Source[] = [{ alias: st.from.alias ?? t.name, table: t }];
   const rowsOf = planRows(sources, [null], st.where, columnsRead(t, [st.where]));
   const keyAt = t.columns.indexOf(t.key.name);
-  return (store, env) => rowsOf(store, env).map((f) => ({ id: idOf(t, f[0]![keyAt]!), updates: [[ROW_FIELD, "set", DEAD]] }));
+  const dead = deadOp(t);
+  return (store, env) => rowsOf(store, env).map((f) => ({ id: idOf(t, f[0]![keyAt]!), updates: [[ROW_FIELD, ...dead]] }));
 }
 
 /** The counters of the numbers applyRows would draw, in its order. */

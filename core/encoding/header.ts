@@ -30,6 +30,7 @@ export const TYPE_TAGS = {
   rga: 11,
   lseq: 12,
   store: 13,
+  "ew-flag": 14,
   "version-vector": 20,
   "causal-context": 21,
   // The messaging store's messages (core/store/messages.ts).

@@ -13,6 +13,10 @@
  * tests each new op's knowledge against them when it is issued. With a disk, an update lost in a
  * crash before its sync never happened (`retract`): an op is then held, with a snapshot of its
  * knowledge, until it is durable, and only then tests the open adds — the window is the sync lag.
+ *
+ * An enable-wins flag (`ew-flag`) is checked as the OR-Set of one element: `enable` its add,
+ * `disable` its remove, the value `true` exactly when an enable survived (an enable concurrent
+ * with a disable leaves the flag set).
  */
 import { canonicalKey } from "../../core/util/json.ts";
 import type { CheckResult } from "../run-types.ts";
@@ -25,6 +29,8 @@ type Elem = { json: string; adds: number; removes: number; open: Map<string, Add
 type Held = { e: Elem; o: number; seq: number; add: boolean; k: Knowledge };
 
 const keyOf = (o: number, seq: number) => `${o}:${seq}`;
+/** The one element of a flag: it is present while the flag is set. */
+const FLAG = "the flag";
 
 export class AddWins {
   private readonly elems = new Map<string, Elem>();
@@ -35,6 +41,8 @@ export class AddWins {
     nodes: number,
     /** Updates can be lost in a crash before their sync (the run has a disk). */
     private readonly retractable: boolean,
+    /** The type is an enable-wins flag: one element, ops `enable` / `disable`, a boolean value. */
+    private readonly flag = false,
   ) {
     this.held = Array.from({ length: nodes }, () => []);
   }
@@ -53,9 +61,9 @@ export class AddWins {
 
   /** After node r issued update `seq` (its knowledge already includes it). */
   issued(r: Replica, seq: number, op: string, args: readonly unknown[], t: number): void {
-    if (args.length === 0 || (op !== "add" && op !== "remove")) return;
-    const e = this.elem(args[0]);
-    const add = op === "add";
+    if (this.flag ? op !== "enable" && op !== "disable" : args.length === 0 || (op !== "add" && op !== "remove")) return;
+    const e = this.elem(this.flag ? FLAG : args[0]);
+    const add = op === "add" || op === "enable";
     if (add) e.adds++;
     else e.removes++;
     if (this.retractable) this.held[r.index]!.push({ e, o: r.index, seq, add, k: r.knowledge.clone() });
@@ -91,7 +99,8 @@ export class AddWins {
     for (let o = 0; o < this.held.length; o++) this.acked(o, Infinity);
     let checked = 0;
     for (const r of replicas) {
-      const v = r.value();
+      const raw = r.value();
+      const v = this.flag && typeof raw === "boolean" ? (raw ? [FLAG] : []) : raw;
       if (!Array.isArray(v)) return { name: "add-wins", ok: false, expected, detail: `${r.name}: final value ${r.valueJson()} is not an array of elements` };
       const present = new Set(v.map((x) => canonicalKey(x)));
       for (const e of this.elems.values()) {

@@ -33,7 +33,7 @@ const stormy = (crdt: string): Scenario => ({
 });
 
 describe("correct builtins pass every applicable check under faults", () => {
-  for (const name of ["g-counter", "pn-counter", "g-set", "2p-set", "or-set", "lww-register", "mv-register"]) {
+  for (const name of ["g-counter", "pn-counter", "g-set", "2p-set", "or-set", "lww-register", "mv-register", "ew-flag"]) {
     it(name, () => {
       const crdt = resolveBuiltin(name);
       for (const seed of [1, 2, 3]) {
@@ -129,6 +129,67 @@ describe("intent checks", () => {
     const { summary, by } = check(sc, resolveBuiltin("or-set"), "or-set");
     expect(by("add-wins").ok, by("add-wins").detail).toBe(true);
     expect(by("expected-value").ok).toBe(true);
+    expect(summary.ok).toBe(true);
+  });
+
+  it("add-wins holds for the enable-wins flag: an enable concurrent with a disable leaves it set; a disable that saw every enable clears it", () => {
+    const sc = (steps: NonNullable<Scenario["steps"]>, value: boolean): Scenario => ({
+      name: "ew",
+      nodes: ["a", "b"],
+      crdt: "ew-flag",
+      duration: 1000,
+      network: { latency: { dist: "constant", ms: 50 } },
+      steps,
+      expect: { value },
+    });
+    const concurrent = check(
+      sc(
+        [
+          { at: 0, node: "a", op: "enable", args: [] },
+          { at: 100, node: "b", op: "disable", args: [] },
+          { at: 100, node: "a", op: "enable", args: [] },
+        ],
+        true,
+      ),
+      resolveBuiltin("ew-flag"),
+      "ew-flag",
+    );
+    expect(concurrent.by("add-wins").ok, concurrent.by("add-wins").detail).toBe(true);
+    expect(concurrent.summary.ok).toBe(true);
+    const seen = check(
+      sc(
+        [
+          { at: 0, node: "a", op: "enable", args: [] },
+          { at: 300, node: "b", op: "disable", args: [] },
+        ],
+        false,
+      ),
+      resolveBuiltin("ew-flag"),
+      "ew-flag",
+    );
+    expect(seen.by("add-wins").ok, seen.by("add-wins").detail).toBe(true);
+    expect(seen.summary.ok).toBe(true);
+  });
+
+  it("add-wins fails for a disable-wins flag (the MV-register-free flag with its rule reversed) when demanded", () => {
+    const ew = resolveBuiltin("ew-flag");
+    // Disable wins: the flag is set only while no disable exists at all.
+    const disableWins = { ...ew, name: "dw-flag", value: (s: { disabled: Map<string, number> }) => ew.value(s) && s.disabled.size === 0 };
+    const sc: Scenario = {
+      name: "dw",
+      nodes: ["a", "b"],
+      crdt: "ew-flag",
+      duration: 1000,
+      network: { latency: { dist: "constant", ms: 50 } },
+      steps: [
+        { at: 0, node: "a", op: "enable", args: [] },
+        { at: 300, node: "b", op: "disable", args: [] },
+        { at: 300, node: "a", op: "enable", args: [] },
+      ],
+      expect: { checks: { "add-wins": false } },
+    };
+    const { summary, by } = check(sc, disableWins as typeof ew, "ew-flag");
+    expect(by("add-wins").detail).toMatch(/"the flag" is missing, but its add at t=300 by a/);
     expect(summary.ok).toBe(true);
   });
 

@@ -2,7 +2,7 @@
  * The checkers of a run. The names a scenario may ask for are catalogue.ts's (CHECK_NAMES,
  * re-exported here): the scenario loader rejects any other name in `expect.checks`. Universal checks always run;
  * intent checks run when they apply to the type (counter-total for counters, add-wins for the
- * OR-Set) or when the scenario names them. `expected-value` is added when `expect.value` is set.
+ * OR-Set and the enable-wins flag) or when the scenario names them. `expected-value` is added when `expect.value` is set.
  */
 export { CHECK_NAMES } from "./catalogue.ts";
 import { expectedRows } from "./expected-value.ts";
@@ -49,6 +49,8 @@ export const IMPLEMENTED_CHECKS: readonly string[] = [
 
 const COUNTER_TYPES = ["g-counter", "pn-counter", "op-counter"];
 const OR_SETS = ["or-set", "op-or-set"];
+/** Enable-wins flags: add-wins as the OR-Set of one element (add-wins.ts). */
+const FLAGS = ["ew-flag"];
 
 /** How the engine replicates, as far as the checkers must know. */
 export type CheckerMode = {
@@ -95,7 +97,8 @@ export class Checkers {
     const counterLike = crdt.ops.length > 0 && crdt.ops.every((o) => o.op === "inc" || o.op === "dec");
     this.idem = new Idempotence(crdt as StateCrdt<any, unknown>, clone, rng, mode.reapply, this.stopper("idempotence"), this.skipped("idempotence"));
     this.counter = COUNTER_TYPES.includes(crdtName) || counterLike || named("counter-total") ? new CounterTotal(nodes) : null;
-    this.addWins = OR_SETS.includes(crdtName) || named("add-wins") ? new AddWins(nodes, mode.durable) : null;
+    const flag = FLAGS.includes(crdtName);
+    this.addWins = OR_SETS.includes(crdtName) || flag || named("add-wins") ? new AddWins(nodes, mode.durable, flag) : null;
     const fields = RegisterFields.of(crdtName, scenario.crdt);
     this.noLostWrites = fields || named("no-lost-writes") ? new NoLostWrites(fields ?? RegisterFields.bareRegister("lww")) : null;
     const traits = crdt.sequence;

@@ -13,9 +13,18 @@ import type { Scenario, SelectExpectation } from "./types.ts";
 const CRDT_MISSING = 'required field is missing (a builtin name ("or-set"), {"type": …}, {"module": "./my-crdt.ts"}, or give "schema": ["CREATE TABLE …"] instead)';
 const VALUE_SHAPE = 'in a scenario with a schema, expect.value is {"select": "SELECT …", "rows": [...]} (or a list of them)';
 
-/** The schema of a scenario (its `schema` parsed), or null when it has none. Call after loading: it was checked then. */
-export function scenarioSqlSchema(scenario: Pick<Scenario, "schema">): SqlSchema | null {
-  return scenario.schema ? SqlSchema.parse(scenario.schema) : null;
+/**
+ * The schema of a scenario (its `schema` parsed, over its store: `crdt`, when loading filled it
+ * in or kept an older copy's), or null when it has none. Call after loading: it was checked then.
+ */
+export function scenarioSqlSchema(scenario: Pick<Scenario, "schema"> & { crdt?: unknown }): SqlSchema | null {
+  return scenario.schema ? overStore(SqlSchema.parse(scenario.schema), scenario.crdt) : null;
+}
+
+/** The tables over a store spec's collections (SqlSchema.over), or as parsed when there is none. */
+function overStore(schema: SqlSchema, crdt: unknown): SqlSchema {
+  const collections = crdt !== null && typeof crdt === "object" ? (crdt as { collections?: unknown }).collections : undefined;
+  return collections !== null && typeof collections === "object" ? schema.over(collections as Record<string, unknown>) : schema;
 }
 
 /**
@@ -48,8 +57,10 @@ export function sqlIssues(scenario: Scenario): ScenarioIssue[] {
   } catch (e) {
     return [{ path: "schema", reason: reasonOf(e) }];
   }
-  const spec = schema.storeSpec();
   const given = (scenario as { crdt?: unknown }).crdt;
+  // A copy written by a build before the enable-wins flag holds add-wins tables' `_row` as MV-registers: still its store.
+  if (given !== undefined) schema = overStore(schema, given);
+  const spec = schema.storeSpec();
   if (given !== undefined && canonicalKey(given) !== canonicalKey(spec))
     issues.push({ path: "crdt", reason: "the scenario has a schema: leave crdt out (it is the store of the schema's tables)" });
   scenario.crdt = spec;

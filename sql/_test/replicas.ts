@@ -13,6 +13,21 @@ export function nodes(schemaSql: string | string[], names: string[], options: Sq
   });
 }
 
+/**
+ * Like {@link nodes}, over the store an older build made of the same tables: an add-wins table's
+ * `_row` an MV-register (before the enable-wins flag); the tables take it from that store spec.
+ */
+export function legacyNodes(schemaSql: string | string[], names: string[]): Node[] {
+  const parsed = SqlSchema.parse(schemaSql);
+  const spec = parsed.storeSpec();
+  for (const c of Object.values(spec.collections)) c.fields["_row"] = "mv-register";
+  const schema = parsed.over(spec.collections);
+  return names.map((name) => {
+    const replica = new StoreReplica(name, resolveBuiltin(spec), () => 0);
+    return { replica, db: new SqlDatabase(schema, replica), out: [] };
+  });
+}
+
 /** Runs a statement on a node and keeps its deltas for the others. */
 export function run(n: Node, text: string, params: unknown[] = []) {
   const r = n.db.sql(text, params);
