@@ -87,19 +87,11 @@ export class Writer {
   string(s: string): this {
     // Fast path for ASCII (replica ids, most keys): byte length = string length, no TextEncoder.
     const n = s.length;
-    if (n < 128) {
-      let ascii = true;
-      for (let i = 0; i < n; i++)
-        if (s.charCodeAt(i) > 0x7f) {
-          ascii = false;
-          break;
-        }
-      if (ascii) {
-        this.ensure(n + 1);
-        this.buf[this.pos++] = n;
-        for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
-        return this;
-      }
+    if (n < 128 && isAscii(s)) {
+      this.ensure(n + 1);
+      this.buf[this.pos++] = n;
+      for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
+      return this;
     }
     const bytes = utf8.encode(s);
     this.uint(bytes.length);
@@ -162,15 +154,13 @@ export function uintSize(n: number): number {
 /** How many bytes `Writer.string(s)` writes: its length prefix and its UTF-8 bytes. */
 export function stringSize(s: string): number {
   const n = s.length;
-  if (n < 128) {
-    let ascii = true;
-    for (let i = 0; i < n; i++)
-      if (s.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
-      }
-    if (ascii) return n + 1;
-  }
+  if (n < 128 && isAscii(s)) return n + 1;
   const bytes = utf8.encode(s).length;
   return uintSize(bytes) + bytes;
+}
+
+/** Whether every code unit of `s` is ASCII (one UTF-8 byte each): the short-string fast paths above. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
