@@ -24,7 +24,7 @@ const scenario: Scenario = {
   crdt: "g-counter",
   sync: { antiEntropyMs: 100 },
   network: { latency: { dist: "constant", ms: 1 } },
-  services: { ramp: { shards: ["s1"], keys: Object.fromEntries(KEYS.map((k) => [k, "s1"])), timeoutMs: 3000 } },
+  services: { ramp: { shards: ["s1"], keys: Object.fromEntries(KEYS.map((k) => [k, "s1"])), timeoutMs: 10_000 } },
   steps: [
     { at: 0, node: "alice", txn: { write: writeOf(0) } },
     // Twice: bob cut off while alice writes four transactions, then bob reads every key every 10 ms while his node catches up.
@@ -48,7 +48,8 @@ describe("memoconductor cluster: RAMP transactions as node txn / getMany", () =>
     const r = await run(scenario, ["--test-sync-objects-per-frame", "1"]);
     const reads = r.history.filter((h) => h.op === "txn" && h.type === "ok" && !(h.args[0] as { write?: unknown }).write);
     const writes = r.history.filter((h) => h.op === "txn" && h.type === "ok" && (h.args[0] as { write?: unknown }).write);
-    expect(writes.length).toBeGreaterThanOrEqual(5); // a write may time out on a loaded box (indeterminate, never blamed)
+    // A write may still time out on a very loaded box (indeterminate, never blamed): the client waits 10 s.
+    expect(writes.length).toBeGreaterThanOrEqual(5);
     expect(reads.length).toBeGreaterThan(40);
     expect(verdict(r), JSON.stringify(verdict(r))).toMatchObject({ ok: true });
     expect(r.support.approximated.some((a) => a.startsWith("services.ramp:"))).toBe(true);
