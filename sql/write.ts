@@ -200,13 +200,14 @@ export function planUpdate(st: UpdateStatement, schema: SqlSchema): WritePlan {
   });
   // Add-wins: an update keeps the row alive against a concurrent DELETE (rows.ts): the flag's enable.
   const live = t.deletes === "add-wins" ? liveOp(t) : null;
+  const keyAt = t.columns.indexOf(t.key.name);
   return (store, env) =>
     rowsOf(store, env).map((f) => {
       const row = f[0]!;
       const updates: FieldUpdate[] = [];
       for (const s of sets) updates.push(...s.make(f, env, row[s.at]!));
       if (live) updates.push([ROW_FIELD, ...live]);
-      return { id: idOf(t, row[t.columns.indexOf(t.key.name)]!), updates };
+      return { id: idOf(t, row[keyAt]!), updates };
     });
 }
 

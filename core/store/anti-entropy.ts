@@ -20,6 +20,7 @@
 import { CausalContext } from "../clock/causal-context.ts";
 import { VersionVector } from "../clock/version-vector.ts";
 import type { StateCrdt } from "../contract.ts";
+import { cloneState as copy } from "../crdt/_internals/nested.ts";
 import { compareStrings } from "../util/json.ts";
 import type { StoreBacking } from "./backing.ts";
 import { type StoreDigest, type SyncMessage, type SyncObject, type SyncPart, txnKey, type TxnMeta } from "./messages.ts";
@@ -200,8 +201,4 @@ function includes(a: CausalContext, b: CausalContext): boolean {
   if (!a.vv.dominates(b.vv)) return false;
   for (const d of b.cloud()) if (!a.has(d)) return false;
   return true;
-}
-
-function copy(crdt: StateCrdt, s: unknown): unknown {
-  return crdt.clone ? crdt.clone(s) : structuredClone(s);
 }

@@ -35,6 +35,7 @@ import { builtin } from "../crdt/_internals/builtin.ts";
 import {
   bottomTest,
   bytesEqual,
+  cloneState,
   type Conflict,
   conflictsOf,
   prefixConflicts,
@@ -113,7 +114,6 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
   const codecOf = (c: string) => nested.get(c)!;
   const bottom = new Map(names.map((c) => [c, codecOf(c).encode(schema.get(c)!.init("_"))]));
   const list = names.join(", ");
-  const copy = (crdt: StateCrdt, s: unknown) => (crdt.clone ? crdt.clone(s) : structuredClone(s));
   const bottomOf = new Map(names.map((c) => [c, bottomTest(schema.get(c)!)]));
   const isBottom = (c: string, s: unknown) => bottomOf.get(c)!(s);
 
@@ -159,7 +159,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
     // follows, its field is copied (only that field), so a later op that fails can put it back.
     // Any other type: the ops run on a copy of the object, which replaces it once all succeed.
     const record = typeof fieldType === "function";
-    let state: unknown = current === undefined ? crdt.init(ctx.replica) : record ? current : copy(crdt, current);
+    let state: unknown = current === undefined ? crdt.init(ctx.replica) : record ? current : cloneState(crdt, current);
     // A new object is discarded on failure: nothing to put back.
     const saved = record && current !== undefined ? new Map<string, unknown>() : undefined;
     let delta: unknown;
@@ -173,7 +173,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
           const f = op.args[0];
           if (typeof f === "string" && !saved.has(f) && (crdt as RecordCrdt).fields.includes(f)) {
             const m = state as Map<string, unknown>;
-            saved.set(f, m.has(f) ? copy(fieldType!(f), m.get(f)) : ABSENT);
+            saved.set(f, m.has(f) ? cloneState(fieldType!(f), m.get(f)) : ABSENT);
           }
         }
         const res = crdt.update(state, op, ctx);
@@ -188,13 +188,13 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
             else {
               owned ??= new Set();
               if (!owned.has(f)) {
-                joined.set(f, copy(t, joined.get(f)));
+                joined.set(f, cloneState(t, joined.get(f)));
                 owned.add(f);
               }
               joined.set(f, t.merge(joined.get(f), d));
             }
           }
-        } else delta = crdt.merge(at === 1 ? copy(crdt, delta) : delta, res.delta);
+        } else delta = crdt.merge(at === 1 ? cloneState(crdt, delta) : delta, res.delta);
       }
     } catch (e) {
       if (saved && current !== undefined) {
@@ -246,7 +246,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
         // Insertion-ordered Maps are fine here: nothing observable reads them unsorted.
         for (const [id, s] of theirs) {
           if (mine.has(id)) mine.set(id, crdt.merge(mine.get(id), s));
-          else if (!isBottom(c, s)) mine.set(id, copy(crdt, s));
+          else if (!isBottom(c, s)) mine.set(id, cloneState(crdt, s));
         }
       }
       return a;
@@ -258,7 +258,7 @@ function makeStore(schema: Map<string, StateCrdt<any, unknown>>): StoreCrdt {
           return [c, objectOf([...(s.get(c) ?? [])].map(([id, x]) => [id, crdt.value(x)] as const))] as const;
         }),
       ),
-    clone: (s) => new Map([...s].map(([c, m]) => [c, new Map([...m].map(([id, x]) => [id, copy(schema.get(c)!, x)]))])),
+    clone: (s) => new Map([...s].map(([c, m]) => [c, new Map([...m].map(([id, x]) => [id, cloneState(schema.get(c)!, x)]))])),
     // Initial-state objects are left out of the encoding: a store of only those encodes like init.
     isBottom(s) {
       for (const [c, objects] of s) for (const x of objects.values()) if (!isBottom(c, x)) return false;

@@ -30,6 +30,7 @@
  */
 import { CausalContext } from "../clock/causal-context.ts";
 import type { StateCrdt } from "../contract.ts";
+import { cloneState as copy } from "../crdt/_internals/nested.ts";
 import { type DeltaMessage, sameTxn, type SyncObject, txnKey, type TxnMeta } from "./messages.ts";
 
 /** A transaction's delta, held. */
@@ -484,8 +485,4 @@ function dotKey(c: string, origin: string, seq: number): string {
 
 function objKey(c: string, id: string): string {
   return `${c}\u0000${id}`;
-}
-
-function copy(crdt: StateCrdt, s: unknown): unknown {
-  return crdt.clone ? crdt.clone(s) : structuredClone(s);
 }

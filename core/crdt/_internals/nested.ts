@@ -137,8 +137,12 @@ export function subsumedBy(crdt: StateCrdt, s: unknown, d: unknown): boolean {
   }
   if (isComposite(crdt)) return crdt.subsumed(s, d);
   const codec = nestedCodec(crdt.codec!);
-  const copy = crdt.clone ? crdt.clone(s) : structuredClone(s);
-  return bytesEqual(codec.encode(crdt.merge(copy, d)), codec.encode(d));
+  return bytesEqual(codec.encode(crdt.merge(cloneState(crdt, s), d)), codec.encode(d));
+}
+
+/** A copy of a state to merge into or keep apart: the type's own `clone`, else a structured clone. */
+export function cloneState(crdt: StateCrdt, s: unknown): unknown {
+  return crdt.clone ? crdt.clone(s) : structuredClone(s);
 }
 
 /** The dot `ctx.next(replica)` would return, without adding it. */
